@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { ProblemFilter } from './http/problem.filter';
+import { jsonOnlyMiddleware, requestContextMiddleware } from './http/request-context.middleware';
+import { createValidationPipe } from './http/validation';
+import { NestPinoLogger } from './observability/nest-logger';
+
+export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: new NestPinoLogger(),
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestContextMiddleware);
+  app.use(jsonOnlyMiddleware);
+  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Agent Village API')
+      .setDescription(
+        'Turn natural-language goals into finished work by coordinating specialized LLM agents.',
+      )
+      .setVersion('1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'Agent Village API',
+  });
+  return app;
+}

@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
+import { GovernorModule } from './governor/governor.module';
+import { HealthModule } from './health/health.module';
+import { LlmModule } from './llm/llm.module';
+import { QueueModule } from './queue/queue.module';
+import { ToolsModule } from './tools/tools.module';
+
+/** The whole product; the API and the worker process share it (the worker serves no HTTP). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        EventsModule,
+        QueueModule.forRoot(config),
+        LlmModule,
+        ToolsModule,
+        GovernorModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configSchema } from './config.schema';
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('starts in embedded, offline mode with nothing configured', () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe('embedded');
+    expect(config.llmProvider).toBe('offline');
+    expect(config.PORT).toBe(3000);
+    expect(config.DATA_DIR).toBe('./data');
+  });
+
+  it('switches to production mode with DATABASE_URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
+    expect(config.mode).toBe('production');
+  });
+
+  it('names the bad variable in one line', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(
+      /^Invalid configuration: PORT must be a number$/,
+    );
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(
+      /REDIS_URL must use redis or rediss/,
+    );
+    expect(() => loadConfig({ LLM_PRICES: '{bad' })).toThrow(/LLM_PRICES/);
+  });
+
+  it('defaults to the openai-compatible client when a base URL is given', () => {
+    expect(loadConfig({ LLM_BASE_URL: 'http://127.0.0.1:9999/v1' }).llmProvider).toBe('openai');
+  });
+
+  it('documents every variable in .env.example', () => {
+    const example = readFileSync(join(__dirname, '../../.env.example'), 'utf8');
+    for (const key of Object.keys(configSchema.shape)) {
+      expect(example).toMatch(new RegExp(`^#?\\s*${key}=`, 'm'));
+    }
+  });
+});

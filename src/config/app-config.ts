@@ -1,0 +1,59 @@
+import { configSchema, RawConfig } from './config.schema';
+
+export type LlmProviderName = 'offline' | 'openai' | 'ollama' | 'anthropic';
+
+export interface AppConfig extends Omit<RawConfig, 'LLM_PROVIDER'> {
+  mode: 'embedded' | 'production';
+  llmProvider: LlmProviderName;
+  llmModel: string;
+}
+
+export class ConfigError extends Error {}
+
+const DEFAULT_MODELS: Record<LlmProviderName, string> = {
+  offline: 'heuristic',
+  openai: 'gpt-4o-mini',
+  ollama: 'llama3.1',
+  anthropic: 'claude-sonnet-4-5',
+};
+
+/** Validates the environment; throws ConfigError with one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const cleaned = Object.fromEntries(
+    Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  const raw = parsed.data;
+  const llmProvider: LlmProviderName =
+    raw.LLM_PROVIDER ?? (raw.LLM_BASE_URL || raw.LLM_API_KEY ? 'openai' : 'offline');
+  if (llmProvider === 'anthropic' && !raw.LLM_API_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: LLM_API_KEY is required when LLM_PROVIDER=anthropic',
+    );
+  }
+  if (llmProvider === 'openai' && !raw.LLM_API_KEY && !raw.LLM_BASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration: LLM_API_KEY or LLM_BASE_URL is required when LLM_PROVIDER=openai',
+    );
+  }
+  return {
+    ...raw,
+    mode: raw.DATABASE_URL ? 'production' : 'embedded',
+    llmProvider,
+    llmModel: raw.LLM_MODEL ?? DEFAULT_MODELS[llmProvider],
+  };
+}
+
+/** Loads `.env` when present (real environment wins), then validates. */
+export function loadConfigFromProcess(): AppConfig {
+  try {
+    process.loadEnvFile?.('.env');
+  } catch {
+    // no .env file: the environment alone configures the process
+  }
+  return loadConfig(process.env);
+}

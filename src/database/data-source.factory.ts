@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { MIGRATIONS } from '../../migrations';
+import { pgliteDriver } from './pglite-pool';
+
+/**
+ * One data source configuration, two drivers: PGlite (embedded default, persisted under
+ * DATA_DIR) or PostgreSQL (DATABASE_URL). Entities are not synchronized: the schema is
+ * owned by migrations/.
+ */
+export function createDataSource(
+  config: Pick<AppConfig, 'DATABASE_URL' | 'DATA_DIR' | 'DB_POOL_SIZE'>,
+  options: { inMemory?: boolean } = {},
+): DataSource {
+  const common = {
+    type: 'postgres' as const,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each' as const,
+    entities: [],
+    logging: false,
+    uuidExtension: 'pgcrypto' as const,
+    installExtensions: false,
+  };
+  if (config.DATABASE_URL) {
+    return new DataSource({
+      ...common,
+      url: config.DATABASE_URL,
+      extra: { max: config.DB_POOL_SIZE, connectionTimeoutMillis: 10000 },
+    } as DataSourceOptions);
+  }
+  const dataDir = options.inMemory ? undefined : resolve(config.DATA_DIR, 'pglite');
+  if (dataDir) mkdirSync(join(dataDir, '..'), { recursive: true });
+  const db = openPglite(dataDir);
+  return new DataSource({ ...common, driver: pgliteDriver(db) } as DataSourceOptions);
+}
+
+async function openPglite(dataDir: string | undefined) {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  return PGlite.create({ dataDir, extensions: { vector } });
+}

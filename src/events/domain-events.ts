@@ -1,0 +1,69 @@
+/**
+ * The typed domain events of a goal. Each is appended to `goal_events` in the same
+ * transaction as the state change it records; WebSocket streams, webhooks, audit and
+ * metrics consume the log.
+ */
+export interface GoalEventPayloads {
+  'goal.created': { title: string; priority: number; requested_pattern: string | null };
+  'goal.status': { from: string | null; to: string; status: string; reason?: string };
+  'goal.intent': {
+    objective: string;
+    complexity: string;
+    risk: string;
+    capabilities: string[];
+    provider: string;
+  };
+  'plan.created': {
+    plan_version: number;
+    tasks: Array<{ key: string; title: string; depends_on: string[] }>;
+    provider: string;
+    reused?: boolean;
+  };
+  'agent.assigned': {
+    task_id: string;
+    task_key: string;
+    agent_id: string;
+    agent_kind: string;
+    reason: string;
+  };
+  'task.started': { task_key: string; attempt: number; agent_id: string | null };
+  'task.progress': { task_key: string; message: string; tool?: string };
+  'task.retrying': { task_key: string; attempt: number; error: string; delay_ms: number };
+  'task.completed': {
+    task_key: string;
+    attempt: number;
+    prompt_tokens: number;
+    completion_tokens: number;
+  };
+  'task.failed': { task_key: string; attempt: number; error: string; final: boolean };
+  'tool.called': {
+    task_key: string;
+    tool: string;
+    idempotency_key?: string;
+    replayed: boolean;
+    ok: boolean;
+  };
+  'critic.verdict': { passed: boolean; score: number; feedback: string; provider: string };
+  'goal.replanning': { replan: number; reason: string };
+  'memory.written': { memory_ids: string[]; kinds: string[] };
+  'reflection.recorded': { lessons: string[] };
+  'goal.completed': { summary: string; duration_ms: number };
+  'goal.failed': { reasons: string[] };
+  'goal.cancelled': { reason: string };
+  'approval.required': { task_id: string; action: string; reason: string };
+  'safety.violation': { check: string; detail: string; task_id?: string };
+  'safety.blocked': { check: string; detail: string; task_id?: string };
+}
+
+export type GoalEventType = keyof GoalEventPayloads;
+
+export interface GoalEventRecord<T extends GoalEventType = GoalEventType> {
+  id: number;
+  seq: number;
+  goal_id: string;
+  tenant_id: string;
+  task_id: string | null;
+  type: T;
+  data: GoalEventPayloads[T];
+  created_at: string;
+}

@@ -1,0 +1,495 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { backoffDelay, Semaphore, sleep, uuidv7 } from '../../libs/common/src';
+import { AgentRuntime, GoalScope, outputText } from '../agents/agent-runtime.service';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { inTransaction } from '../database/transaction';
+import { GoalEventLog } from '../events/goal-event-log.service';
+import { GoalState, isTerminal } from './goal-fsm';
+import { GoalLeases } from './goal-lease.service';
+import { GoalStore, StateConflict } from './goal-store.service';
+import type { GoalRow, TaskRow } from './goal.types';
+import { isSequential, Pattern, patternFor, usesMemory } from './pattern';
+import { Complexity, hasParallelism, Intent } from './planning/schemas';
+
+const GENERIC_AGENT = { id: 'tool-agent', kind: 'tool_agent' };
+
+/**
+ * Drives one goal through the FSM, persisting every step before announcing it. Any
+ * process holding the goal's lease can pick it up from its last persisted state.
+ */
+@Injectable()
+export class GoalRunner {
+  private readonly logger = new Logger('GoalRunner');
+  private readonly active = new Map<string, AbortController>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly store: GoalStore,
+    private readonly events: GoalEventLog,
+    private readonly leases: GoalLeases,
+    private readonly agents: AgentRuntime,
+  ) {}
+
+  get activeGoals(): number {
+    return this.active.size;
+  }
+
+  /** Stops local work on a goal (after it was cancelled). */
+  abort(goalId: string): void {
+    this.active.get(goalId)?.abort(new Error('goal cancelled'));
+  }
+
+  async run(tenantId: string, goalId: string): Promise<void> {
+    if (!(await this.leases.acquire(tenantId, goalId))) return;
+    const controller = new AbortController();
+    this.active.set(goalId, controller);
+    const heartbeat = setInterval(
+      () => {
+        this.leases.renew(tenantId, goalId).then(
+          (held) => held || controller.abort(new Error('lease lost or goal no longer running')),
+          () => undefined,
+        );
+      },
+      Math.max(100, Math.floor(this.config.LEASE_TTL_MS / 3)),
+    );
+    heartbeat.unref();
+    try {
+      await this.drive(tenantId, goalId, controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted || error instanceof StateConflict) return;
+      await this.fail(tenantId, goalId, [`internal error: ${(error as Error).message}`]).catch(
+        () => undefined,
+      );
+      throw error;
+    } finally {
+      clearInterval(heartbeat);
+      this.active.delete(goalId);
+      await this.leases.release(tenantId, goalId).catch(() => undefined);
+    }
+  }
+
+  private async drive(tenantId: string, goalId: string, signal: AbortSignal): Promise<void> {
+    const scope: GoalScope = { tenantId, goalId, signal };
+    for (;;) {
+      if (signal.aborted) return;
+      const goal = await this.store.get(tenantId, goalId);
+      if (isTerminal(goal.state) || goal.state === 'AWAITING_APPROVAL') return;
+      try {
+        await this.step(goal, scope);
+      } catch (error) {
+        if (signal.aborted || error instanceof StateConflict) return;
+        const reason = (error as Error).message;
+        this.logger.warn(`goal ${goalId} failed in ${goal.state}: ${reason}`);
+        await this.fail(tenantId, goalId, [`${goal.state}: ${reason}`]);
+        return;
+      }
+    }
+  }
+
+  private async step(goal: GoalRow, scope: GoalScope): Promise<void> {
+    switch (goal.state) {
+      case 'RECEIVED':
+        return this.move(goal, 'INTENT_ANALYSIS');
+      case 'INTENT_ANALYSIS':
+        return this.analyze(goal, scope);
+      case 'TASK_DECOMPOSITION':
+        return this.decompose(goal, scope);
+      case 'AGENT_ASSIGNMENT':
+        return this.assign(goal);
+      case 'EXECUTING':
+      case 'PARALLEL_EXECUTING':
+        return this.execute(goal, scope);
+      case 'VERIFYING':
+        return this.verify(goal, scope);
+      case 'REPLANNING':
+        return this.move(goal, 'TASK_DECOMPOSITION');
+      case 'WRITING_MEMORY':
+        return this.writeMemory(goal);
+      case 'REFLECTING':
+        return this.reflect(goal);
+      default:
+        throw new Error(`no step for state ${goal.state}`);
+    }
+  }
+
+  private move(goal: GoalRow, to: GoalState): Promise<void> {
+    return inTransaction(this.dataSource, (uow) =>
+      this.store.transition(uow, goal, goal.state, to),
+    );
+  }
+
+  private async analyze(goal: GoalRow, scope: GoalScope): Promise<void> {
+    const intent = await this.agents.analyzeIntent(goal.goal, scope);
+    const pattern = (goal.requested_pattern as Pattern | null) ?? patternFor(intent.complexity);
+    await inTransaction(this.dataSource, async (uow) => {
+      await this.events.append(uow, goal.tenant_id, goal.id, 'goal.intent', {
+        objective: intent.objective,
+        complexity: intent.complexity,
+        risk: intent.risk,
+        capabilities: intent.capabilities,
+        provider: intent.provider,
+      });
+      await this.store.transition(uow, goal, 'INTENT_ANALYSIS', 'TASK_DECOMPOSITION', {
+        intent,
+        complexity: intent.complexity,
+        risk: intent.risk,
+        pattern,
+      });
+    });
+  }
+
+  private async decompose(goal: GoalRow, scope: GoalScope): Promise<void> {
+    const intent = goal.intent as Intent;
+    const plan = await this.agents.plan(goal.goal, intent, scope, goal.feedback ?? undefined);
+    const version = goal.plan_version + 1;
+    await inTransaction(this.dataSource, async (uow) => {
+      for (const t of plan.tasks) {
+        await uow.manager.query(
+          `INSERT INTO tasks (id, tenant_id, goal_id, plan_version, key, title, description, depends_on, capabilities, acceptance_criteria, status, max_attempts)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'pending',$11)`,
+          [
+            uuidv7(),
+            goal.tenant_id,
+            goal.id,
+            version,
+            t.key,
+            t.title,
+            t.description,
+            t.depends_on,
+            t.capabilities,
+            t.acceptance_criteria ?? null,
+            this.config.TASK_MAX_ATTEMPTS,
+          ],
+        );
+      }
+      await this.events.append(uow, goal.tenant_id, goal.id, 'plan.created', {
+        plan_version: version,
+        provider: plan.provider,
+        tasks: plan.tasks.map((t) => ({ key: t.key, title: t.title, depends_on: t.depends_on })),
+      });
+      await this.store.transition(uow, goal, 'TASK_DECOMPOSITION', 'AGENT_ASSIGNMENT', {
+        plan_version: version,
+      });
+    });
+  }
+
+  private async assign(goal: GoalRow): Promise<void> {
+    const tasks = await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version);
+    const parallel = !isSequential((goal.pattern ?? 'single') as Pattern) && hasParallelism(tasks);
+    await inTransaction(this.dataSource, async (uow) => {
+      for (const task of tasks.filter((t) => !t.agent_id)) {
+        await uow.manager.query(
+          `UPDATE tasks SET agent_id = $3, agent_kind = $4, updated_at = now() WHERE id = $1 AND tenant_id = $2`,
+          [task.id, goal.tenant_id, GENERIC_AGENT.id, GENERIC_AGENT.kind],
+        );
+        await this.events.append(
+          uow,
+          goal.tenant_id,
+          goal.id,
+          'agent.assigned',
+          {
+            task_id: task.id,
+            task_key: task.key,
+            agent_id: GENERIC_AGENT.id,
+            agent_kind: GENERIC_AGENT.kind,
+            reason: 'the generic tool agent handles every task',
+          },
+          task.id,
+        );
+      }
+      await this.store.transition(
+        uow,
+        goal,
+        'AGENT_ASSIGNMENT',
+        parallel ? 'PARALLEL_EXECUTING' : 'EXECUTING',
+      );
+    });
+  }
+
+  private async execute(goal: GoalRow, scope: GoalScope): Promise<void> {
+    const tasks = await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version);
+    const byKey = new Map(tasks.map((t) => [t.key, t]));
+    const limit = goal.state === 'EXECUTING' ? 1 : this.config.TASK_CONCURRENCY;
+    const semaphore = new Semaphore(limit);
+    const inFlight = new Map<string, Promise<void>>();
+    let failure: { task: TaskRow; error: string } | undefined;
+
+    const ready = () =>
+      tasks.filter(
+        (t) =>
+          (t.status === 'pending' || t.status === 'running') &&
+          !inFlight.has(t.key) &&
+          t.depends_on.every((d) => byKey.get(d)?.status === 'completed'),
+      );
+    for (;;) {
+      if (!failure && !scope.signal?.aborted) {
+        for (const task of ready()) {
+          const work = semaphore
+            .run(() => this.runTask(goal, task, byKey, scope))
+            .then((result) => {
+              if (!result.ok && !failure) failure = { task, error: result.error };
+            })
+            .finally(() => inFlight.delete(task.key));
+          inFlight.set(task.key, work);
+        }
+      }
+      if (!inFlight.size) break;
+      await Promise.race(inFlight.values());
+    }
+    if (scope.signal?.aborted) return;
+    if (failure)
+      return this.replanOrFail(
+        goal,
+        `task ${failure.task.key} (${failure.task.title}) failed: ${failure.error}`,
+      );
+    const unfinished = tasks.filter((t) => t.status !== 'completed');
+    if (unfinished.length)
+      throw new Error(`tasks ${unfinished.map((t) => t.key).join(', ')} could not run`);
+    await this.move(goal, 'VERIFYING');
+  }
+
+  /** Runs one task with retries; updates the in-memory row so dependents see its status. */
+  private async runTask(
+    goal: GoalRow,
+    task: TaskRow,
+    byKey: Map<string, TaskRow>,
+    scope: GoalScope,
+  ): Promise<{ ok: true } | { ok: false; error: string }> {
+    const dependencies = task.depends_on
+      .map((k) => byKey.get(k)!)
+      .map((d) => ({ key: d.key, title: d.title, output: d.output }));
+    for (;;) {
+      const attempt = task.attempts + 1;
+      await inTransaction(this.dataSource, async (uow) => {
+        await uow.manager.query(
+          `UPDATE tasks SET status = 'running', attempts = $3, started_at = coalesce(started_at, now()), updated_at = now() WHERE id = $1 AND tenant_id = $2`,
+          [task.id, task.tenant_id, attempt],
+        );
+        await this.events.append(
+          uow,
+          task.tenant_id,
+          task.goal_id,
+          'task.started',
+          { task_key: task.key, attempt, agent_id: task.agent_id },
+          task.id,
+        );
+      });
+      task.attempts = attempt;
+      task.status = 'running';
+      try {
+        const output = await this.agents.executeTask(task, dependencies, goal.goal, scope);
+        await inTransaction(this.dataSource, async (uow) => {
+          const [row]: Array<{ prompt_tokens: string; completion_tokens: string }> =
+            await uow.manager
+              .query(
+                `UPDATE tasks SET status = 'completed', output = $3, error = NULL, completed_at = now(), updated_at = now()
+             WHERE id = $1 AND tenant_id = $2 RETURNING prompt_tokens, completion_tokens`,
+                [task.id, task.tenant_id, JSON.stringify(output)],
+              )
+              .then(
+                ([rows]: [Array<{ prompt_tokens: string; completion_tokens: string }>]) => rows,
+              );
+          await this.events.append(
+            uow,
+            task.tenant_id,
+            task.goal_id,
+            'task.completed',
+            {
+              task_key: task.key,
+              attempt,
+              prompt_tokens: Number(row?.prompt_tokens ?? 0),
+              completion_tokens: Number(row?.completion_tokens ?? 0),
+            },
+            task.id,
+          );
+        });
+        task.status = 'completed';
+        task.output = output as unknown as Record<string, unknown>;
+        return { ok: true };
+      } catch (error) {
+        if (scope.signal?.aborted) throw error;
+        const message = (error as Error).message;
+        const final = attempt >= task.max_attempts;
+        const delay = final
+          ? 0
+          : backoffDelay(
+              attempt,
+              this.config.TASK_RETRY_BASE_MS,
+              this.config.TASK_RETRY_BASE_MS * 16,
+            );
+        await inTransaction(this.dataSource, async (uow) => {
+          await uow.manager.query(
+            `UPDATE tasks SET status = $3, error = $4, errors = errors || $5::jsonb, updated_at = now() WHERE id = $1 AND tenant_id = $2`,
+            [
+              task.id,
+              task.tenant_id,
+              final ? 'failed' : 'pending',
+              message,
+              JSON.stringify([{ attempt, error: message, at: new Date().toISOString() }]),
+            ],
+          );
+          if (final)
+            await this.events.append(
+              uow,
+              task.tenant_id,
+              task.goal_id,
+              'task.failed',
+              { task_key: task.key, attempt, error: message, final },
+              task.id,
+            );
+          else
+            await this.events.append(
+              uow,
+              task.tenant_id,
+              task.goal_id,
+              'task.retrying',
+              { task_key: task.key, attempt, error: message, delay_ms: delay },
+              task.id,
+            );
+        });
+        task.status = final ? 'failed' : 'pending';
+        task.error = message;
+        if (final) return { ok: false, error: message };
+        await sleep(delay, scope.signal);
+      }
+    }
+  }
+
+  private async verify(goal: GoalRow, scope: GoalScope): Promise<void> {
+    const tasks = await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version);
+    const verdict = await this.agents.verify(
+      goal.goal,
+      tasks.map((t) => ({
+        key: t.key,
+        title: t.title,
+        status: t.status,
+        acceptance_criteria: t.acceptance_criteria,
+        output: t.output,
+      })),
+      scope,
+    );
+    await inTransaction(this.dataSource, async (uow) => {
+      await this.events.append(uow, goal.tenant_id, goal.id, 'critic.verdict', {
+        passed: verdict.passed,
+        score: verdict.score,
+        feedback: verdict.feedback,
+        provider: verdict.provider,
+      });
+      if (verdict.passed) {
+        const sinks = tasks.filter((t) => !tasks.some((o) => o.depends_on.includes(t.key)));
+        const result = {
+          summary: sinks.map((t) => outputText(t.output)).join('\n\n'),
+          outputs: Object.fromEntries(tasks.map((t) => [t.key, outputText(t.output)])),
+          verdict: { score: verdict.score, feedback: verdict.feedback },
+          provider: verdict.provider,
+        };
+        await this.store.transition(uow, goal, 'VERIFYING', 'WRITING_MEMORY', { result });
+      }
+    });
+    if (!verdict.passed)
+      await this.replanOrFail(
+        goal,
+        `the critic rejected the result (score ${verdict.score}): ${verdict.feedback}`,
+      );
+  }
+
+  private async replanOrFail(goal: GoalRow, reason: string): Promise<void> {
+    if (goal.replan_count >= this.config.MAX_REPLANS) {
+      return this.fail(goal.tenant_id, goal.id, [
+        ...(goal.failure_reasons ?? []),
+        reason,
+        `gave up after ${goal.replan_count} replans`,
+      ]);
+    }
+    await inTransaction(this.dataSource, async (uow) => {
+      await uow.manager.query(
+        `UPDATE tasks SET status = 'superseded', updated_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3 AND status <> 'completed'`,
+        [goal.tenant_id, goal.id, goal.plan_version],
+      );
+      await this.events.append(uow, goal.tenant_id, goal.id, 'goal.replanning', {
+        replan: goal.replan_count + 1,
+        reason,
+      });
+      await this.store.transition(
+        uow,
+        goal,
+        goal.state,
+        'REPLANNING',
+        {
+          replan_count: goal.replan_count + 1,
+          feedback: reason,
+          failure_reasons: [...(goal.failure_reasons ?? []), reason],
+        },
+        reason,
+      );
+    });
+  }
+
+  private async writeMemory(goal: GoalRow): Promise<void> {
+    const complexity = (goal.complexity ?? 'SIMPLE') as Complexity;
+    await inTransaction(this.dataSource, async (uow) => {
+      const ids: string[] = [];
+      if (usesMemory(complexity)) {
+        const id = uuidv7();
+        const summary = String((goal.result as { summary?: string } | null)?.summary ?? '').slice(
+          0,
+          2000,
+        );
+        await uow.manager.query(
+          `INSERT INTO memories (id, tenant_id, kind, content, metadata, importance, source_goal_id) VALUES ($1,$2,'episodic',$3,$4,$5,$6)`,
+          [
+            id,
+            goal.tenant_id,
+            `Goal "${goal.title}" completed after ${goal.replan_count} replans. Result: ${summary}`,
+            JSON.stringify({ complexity, pattern: goal.pattern, plan_version: goal.plan_version }),
+            0.5,
+            goal.id,
+          ],
+        );
+        ids.push(id);
+      }
+      await this.events.append(uow, goal.tenant_id, goal.id, 'memory.written', {
+        memory_ids: ids,
+        kinds: ids.length ? ['episodic'] : [],
+      });
+      await this.store.transition(uow, goal, 'WRITING_MEMORY', 'REFLECTING');
+    });
+  }
+
+  private async reflect(goal: GoalRow): Promise<void> {
+    const lessons = (goal.failure_reasons ?? []).map((r) => `Avoid: ${r}`);
+    const duration = Date.now() - new Date(goal.started_at ?? goal.created_at).getTime();
+    const summary = String((goal.result as { summary?: string } | null)?.summary ?? '');
+    await inTransaction(this.dataSource, async (uow) => {
+      await this.events.append(uow, goal.tenant_id, goal.id, 'reflection.recorded', { lessons });
+      await this.store.transition(uow, goal, 'REFLECTING', 'COMPLETED');
+      await this.events.append(uow, goal.tenant_id, goal.id, 'goal.completed', {
+        summary: summary.slice(0, 500),
+        duration_ms: duration,
+      });
+    });
+  }
+
+  async fail(tenantId: string, goalId: string, reasons: string[]): Promise<void> {
+    await inTransaction(this.dataSource, async (uow) => {
+      const goal = await this.store.get(tenantId, goalId, uow.manager);
+      if (isTerminal(goal.state)) return;
+      await uow.manager.query(
+        `UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND status IN ('pending', 'running')`,
+        [tenantId, goalId],
+      );
+      await this.store.transition(
+        uow,
+        goal,
+        goal.state,
+        'FAILED',
+        { failure_reasons: reasons },
+        reasons.at(-1),
+      );
+      await this.events.append(uow, tenantId, goalId, 'goal.failed', { reasons });
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { NotFound } from '../../libs/common/src';
+import type { UnitOfWork } from '../database/transaction';
+import { GoalEventLog } from '../events/goal-event-log.service';
+import { assertTransition, GoalState, statusOf } from './goal-fsm';
+import type { GoalRow, TaskRow } from './goal.types';
+
+/** Columns a transition may set alongside the state. */
+export interface GoalPatch {
+  intent?: unknown;
+  complexity?: string;
+  risk?: string;
+  pattern?: string;
+  result?: unknown;
+  failure_reasons?: string[];
+  feedback?: string | null;
+  plan_version?: number;
+  replan_count?: number;
+}
+
+const JSON_COLUMNS = new Set(['intent', 'result', 'failure_reasons', 'feedback']);
+
+export class StateConflict extends Error {
+  constructor(goalId: string, expected: GoalState) {
+    super(`goal ${goalId} is no longer in state ${expected}`);
+    this.name = 'StateConflict';
+  }
+}
+
+/**
+ * Data access for goals and tasks. Every query is scoped by tenant; every state change
+ * appends its event in the same transaction.
+ */
+@Injectable()
+export class GoalStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: GoalEventLog,
+  ) {}
+
+  async get(
+    tenantId: string,
+    goalId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<GoalRow> {
+    const rows: GoalRow[] = await manager.query(
+      `SELECT * FROM goals WHERE id = $1 AND tenant_id = $2`,
+      [goalId, tenantId],
+    );
+    if (!rows.length) throw new NotFound('goal', goalId);
+    return rows[0];
+  }
+
+  /** Moves the goal from `from` to `to` (checked against the FSM), with its goal.status event. */
+  async transition(
+    uow: UnitOfWork,
+    goal: Pick<GoalRow, 'id' | 'tenant_id'>,
+    from: GoalState,
+    to: GoalState,
+    patch: GoalPatch = {},
+    reason?: string,
+  ): Promise<void> {
+    assertTransition(from, to);
+    const status = statusOf(to);
+    const sets = ['state = $3', 'status = $4', 'updated_at = now()'];
+    const params: unknown[] = [goal.id, goal.tenant_id, to, status, from];
+    if (from === 'RECEIVED') sets.push('started_at = coalesce(started_at, now())');
+    if (status === 'completed' || status === 'failed' || status === 'cancelled')
+      sets.push('completed_at = now()', 'lease_owner = NULL', 'lease_expires_at = NULL');
+    for (const [column, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      params.push(JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    const [, affected]: [unknown, number] = await uow.manager.query(
+      `UPDATE goals SET ${sets.join(', ')} WHERE id = $1 AND tenant_id = $2 AND state = $5`,
+      params,
+    );
+    if (affected !== 1) throw new StateConflict(goal.id, from);
+    await this.events.append(uow, goal.tenant_id, goal.id, 'goal.status', {
+      from,
+      to,
+      status,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  async tasks(
+    tenantId: string,
+    goalId: string,
+    planVersion?: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<TaskRow[]> {
+    const params: unknown[] = [tenantId, goalId];
+    let filter = '';
+    if (planVersion !== undefined) {
+      params.push(planVersion);
+      filter = 'AND plan_version = $3';
+    }
+    return manager.query(
+      `SELECT * FROM tasks WHERE tenant_id = $1 AND goal_id = $2 ${filter} ORDER BY plan_version, created_at, key`,
+      params,
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { logFor } from '../observability/logger';
+import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queue';
+import { GoalRunner } from './goal-runner.service';
+import { GoalsService } from './goals.service';
+
+/**
+ * In job-processing processes: consumes goal jobs, and periodically finds goals whose
+ * worker died (lease expired, or never queued) and queues them again, so nobody has to
+ * resubmit. It also applies retention to finished goals' event logs.
+ */
+@Injectable()
+export class GoalSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = logFor('GoalSweeper');
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly dataSource: DataSource,
+    private readonly runner: GoalRunner,
+    private readonly goals: GoalsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.PROCESS_JOBS) return;
+    this.queue.process<RunGoalJob>(RUN_GOAL_JOB, (job) =>
+      this.runner.run(job.tenantId, job.goalId),
+    );
+    if (this.config.mode === 'embedded') {
+      // PGlite belongs to this process alone: any lease on record is from a previous run.
+      await this.dataSource.query(
+        `UPDATE goals SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner IS NOT NULL`,
+      );
+    }
+    await this.sweep();
+    this.timer = setInterval(() => void this.sweep(), this.config.SWEEPER_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async sweep(): Promise<number> {
+    if (this.sweeping) return 0;
+    this.sweeping = true;
+    try {
+      const orphans: Array<{ id: string; tenant_id: string; event_seq: number }> =
+        await this.dataSource.query(
+          `SELECT id, tenant_id, event_seq FROM goals
+         WHERE status IN ('pending', 'running') AND (lease_expires_at IS NULL OR lease_expires_at < now())
+           AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
+         ORDER BY priority DESC, created_at LIMIT 500`,
+          [Math.min(this.config.SWEEPER_INTERVAL_MS, this.config.LEASE_TTL_MS)],
+        );
+      for (const goal of orphans) await this.goals.enqueue(goal.tenant_id, goal.id, goal.event_seq);
+      if (orphans.length) this.log.info(`resumed ${orphans.length} goal(s) without a live worker`);
+      await this.applyRetention();
+      return orphans.length;
+    } catch (error) {
+      this.log.warn(`sweep failed: ${(error as Error).message}`);
+      return 0;
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async applyRetention(): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM goal_events e USING goals g
+       WHERE e.goal_id = g.id AND g.status IN ('completed', 'failed', 'cancelled')
+         AND g.completed_at < now() - make_interval(days => $1)`,
+      [this.config.RETENTION_DAYS],
+    );
+    await this.dataSource.query(
+      `DELETE FROM effect_journal j USING goals g
+       WHERE j.goal_id = g.id AND g.status IN ('completed', 'failed', 'cancelled')
+         AND g.completed_at < now() - make_interval(days => $1)`,
+      [this.config.RETENTION_DAYS],
+    );
+  }
+}

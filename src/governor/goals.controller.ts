@@ -1,0 +1,88 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import { currentContext, currentTenantId } from '../common/request-context';
+import { CreateGoalDto, GoalAcceptedDto } from './dto/create-goal.dto';
+import { GoalDto, GoalEventPageDto, GoalPageDto, TaskGraphDto } from './dto/goal-views.dto';
+import { ListEventsQuery, ListGoalsQuery } from './dto/list-goals.query';
+import { GoalsService } from './goals.service';
+
+const uuid = new ParseUUIDPipe({ version: undefined });
+
+@ApiTags('goals')
+@Controller('api/v1/goals')
+export class GoalsController {
+  constructor(private readonly goals: GoalsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Submit a goal',
+    description:
+      'Accepted for asynchronous execution; follow it with GET /goals/{id} or its events.',
+  })
+  @ApiAcceptedResponse({ type: GoalAcceptedDto })
+  @ApiBadRequestResponse({ description: 'problem+json naming the invalid fields' })
+  @ApiPayloadTooLargeResponse({ description: 'The goal text exceeds GOAL_MAX_CHARS' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'The body is not application/json' })
+  submit(@Body() body: CreateGoalDto): Promise<GoalAcceptedDto> {
+    return this.goals.submit(currentTenantId(), body, currentContext()?.principal.id ?? null);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List goals, newest first' })
+  @ApiOkResponse({ type: GoalPageDto })
+  list(@Query() query: ListGoalsQuery): Promise<GoalPageDto> {
+    return this.goals.list(currentTenantId(), query.status, query.limit, query.offset);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A goal: status, FSM state, result, token usage and timings' })
+  @ApiOkResponse({ type: GoalDto })
+  @ApiNotFoundResponse({ description: 'No such goal' })
+  get(@Param('id', uuid) id: string): Promise<GoalDto> {
+    return this.goals.get(currentTenantId(), id);
+  }
+
+  @Get(':id/tasks')
+  @ApiOperation({
+    summary: "The goal's task graph: dependencies, agent, attempts, outputs, errors",
+  })
+  @ApiOkResponse({ type: TaskGraphDto })
+  @ApiNotFoundResponse({ description: 'No such goal' })
+  tasks(@Param('id', uuid) id: string): Promise<TaskGraphDto> {
+    return this.goals.tasks(currentTenantId(), id);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: "The goal's event log after an event id (resume from the last one you saw)",
+  })
+  @ApiOkResponse({ type: GoalEventPageDto })
+  @ApiNotFoundResponse({ description: 'No such goal' })
+  events(
+    @Param('id', uuid) id: string,
+    @Query() query: ListEventsQuery,
+  ): Promise<GoalEventPageDto> {
+    return this.goals.events(currentTenantId(), id, query.after, query.limit);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a goal that has not finished' })
+  @ApiOkResponse({ type: GoalDto })
+  @ApiNotFoundResponse({ description: 'No such goal' })
+  @ApiConflictResponse({ description: 'The goal already finished' })
+  cancel(@Param('id', uuid) id: string): Promise<GoalDto> {
+    return this.goals.cancel(currentTenantId(), id);
+  }
+}

@@ -1,0 +1,148 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  Conflict,
+  DEFAULT_PAGE_LIMIT,
+  PayloadTooLarge,
+  uuidv7,
+  ValidationFailed,
+} from '../../libs/common/src';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { inTransaction } from '../database/transaction';
+import { GoalEventLog } from '../events/goal-event-log.service';
+import { logFor } from '../observability/logger';
+import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queue';
+import type { CreateGoalDto } from './dto/create-goal.dto';
+import { isTerminal } from './goal-fsm';
+import { GoalRunner } from './goal-runner.service';
+import { GoalStore } from './goal-store.service';
+import type { GoalRow } from './goal.types';
+import { eventView, goalView, taskView } from './goal-views';
+
+/** The goal use cases behind the REST API (and later the WebSocket gateway). */
+@Injectable()
+export class GoalsService {
+  private readonly log = logFor('GoalsService');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly dataSource: DataSource,
+    private readonly store: GoalStore,
+    private readonly eventLog: GoalEventLog,
+    private readonly runner: GoalRunner,
+  ) {}
+
+  async submit(
+    tenantId: string,
+    input: CreateGoalDto,
+    createdBy: string | null,
+  ): Promise<{ goal_id: string; status: string }> {
+    const text = input.goal.trim();
+    if (!text) throw new ValidationFailed([{ field: 'goal', message: 'must not be blank' }]);
+    if (text.length > this.config.GOAL_MAX_CHARS)
+      throw new PayloadTooLarge('goal', this.config.GOAL_MAX_CHARS);
+    const id = uuidv7();
+    const title = input.title?.trim() || deriveTitle(text);
+    await inTransaction(this.dataSource, async (uow) => {
+      await uow.manager.query(
+        `INSERT INTO goals (id, tenant_id, title, goal, status, state, requested_pattern, priority, metadata, created_by)
+         VALUES ($1,$2,$3,$4,'pending','RECEIVED',$5,$6,$7,$8)`,
+        [
+          id,
+          tenantId,
+          title,
+          text,
+          input.pattern ?? null,
+          input.priority ?? 5,
+          JSON.stringify(input.metadata ?? {}),
+          createdBy,
+        ],
+      );
+      await this.eventLog.append(uow, tenantId, id, 'goal.created', {
+        title,
+        priority: input.priority ?? 5,
+        requested_pattern: input.pattern ?? null,
+      });
+    });
+    await this.enqueue(tenantId, id, 0);
+    return { goal_id: id, status: 'pending' };
+  }
+
+  /** Queues a run of the goal; if the queue is down, the sweeper picks the goal up later. */
+  async enqueue(tenantId: string, goalId: string, generation: number): Promise<void> {
+    try {
+      await this.queue.add<RunGoalJob>(
+        RUN_GOAL_JOB,
+        { tenantId, goalId },
+        { jobId: `goal-${goalId}-${generation}` },
+      );
+    } catch (error) {
+      this.log.warn(`could not queue goal ${goalId}; the sweeper will retry`, {
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  async list(tenantId: string, status: string | undefined, limit = DEFAULT_PAGE_LIMIT, offset = 0) {
+    const params: unknown[] = [tenantId];
+    let filter = '';
+    if (status) {
+      params.push(status);
+      filter = `AND status = $2`;
+    }
+    const [{ total }]: Array<{ total: string }> = await this.dataSource.query(
+      `SELECT count(*) AS total FROM goals WHERE tenant_id = $1 ${filter}`,
+      params,
+    );
+    const rows: GoalRow[] = await this.dataSource.query(
+      `SELECT * FROM goals WHERE tenant_id = $1 ${filter} ORDER BY created_at DESC, id DESC LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
+      params,
+    );
+    return { items: rows.map(goalView), total: Number(total), limit, offset };
+  }
+
+  async get(tenantId: string, goalId: string) {
+    return goalView(await this.store.get(tenantId, goalId));
+  }
+
+  async tasks(tenantId: string, goalId: string) {
+    const goal = await this.store.get(tenantId, goalId);
+    const rows = await this.store.tasks(tenantId, goalId);
+    return { goal_id: goalId, plan_version: goal.plan_version, items: rows.map(taskView) };
+  }
+
+  async events(tenantId: string, goalId: string, after = 0, limit = 500) {
+    await this.store.get(tenantId, goalId);
+    const items = (await this.eventLog.list(tenantId, goalId, after, limit)).map(eventView);
+    return { items, last_id: items.at(-1)?.id ?? after };
+  }
+
+  async cancel(tenantId: string, goalId: string, reason = 'cancelled by request') {
+    await inTransaction(this.dataSource, async (uow) => {
+      const goal = await this.store.get(tenantId, goalId, uow.manager);
+      if (isTerminal(goal.state)) {
+        throw new Conflict(
+          'illegal-transition',
+          'Goal already finished',
+          `Goal ${goalId} is ${goal.status}; a finished goal cannot be cancelled.`,
+          { state: goal.state },
+        );
+      }
+      await uow.manager.query(
+        `UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND status IN ('pending', 'running')`,
+        [tenantId, goalId],
+      );
+      await this.store.transition(uow, goal, goal.state, 'CANCELLED', {}, reason);
+      await this.eventLog.append(uow, tenantId, goalId, 'goal.cancelled', { reason });
+    });
+    this.runner.abort(goalId);
+    return this.get(tenantId, goalId);
+  }
+}
+
+function deriveTitle(goal: string): string {
+  const first = goal.split(/\n/)[0].trim();
+  return first.length > 80 ? `${first.slice(0, 77)}...` : first;
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module';
+import { GoalLeases } from './goal-lease.service';
+import { GoalRunner } from './goal-runner.service';
+import { GoalStore } from './goal-store.service';
+import { GoalSweeper } from './goal-sweeper.service';
+import { GoalsController } from './goals.controller';
+import { GoalsService } from './goals.service';
+
+@Module({
+  imports: [AgentsModule],
+  controllers: [GoalsController],
+  providers: [GoalStore, GoalLeases, GoalRunner, GoalsService, GoalSweeper],
+  exports: [GoalsService, GoalStore, GoalRunner],
+})
+export class GovernorModule {}

@@ -1,0 +1,74 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { JOB_QUEUE, JobQueue } from '../queue/job-queue';
+
+interface Check {
+  status: 'up' | 'down';
+  latency_ms: number;
+  error?: string;
+}
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ description: '{"status":"ok"}' })
+  live() {
+    return { status: 'ok', mode: this.config.mode, uptime_s: Math.round(process.uptime()) };
+  }
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness (alias)' })
+  liveAlias() {
+    return this.live();
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database and (when configured) Redis answer' })
+  @ApiOkResponse({ description: 'All dependencies up' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down' })
+  async ready(@Res({ passthrough: true }) res: Response) {
+    const checks: Record<string, Check> = {
+      database: await timed(() => this.dataSource.query('SELECT 1')),
+    };
+    if (this.queue.kind === 'bullmq') checks.redis = await timed(() => this.queue.ping());
+    const up = Object.values(checks).every((c) => c.status === 'up');
+    res.status(up ? 200 : 503);
+    return { status: up ? 'ready' : 'not_ready', checks };
+  }
+}
+
+async function timed(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<Check> {
+  const started = performance.now();
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
+    ]);
+    return { status: 'up', latency_ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return {
+      status: 'down',
+      latency_ms: Math.round(performance.now() - started),
+      error: (error as Error).message.split('\n')[0],
+    };
+  }
+}

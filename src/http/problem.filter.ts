@@ -1,0 +1,95 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import {
+  DomainError,
+  problem,
+  PROBLEM_CONTENT_TYPE,
+  problemFromDomainError,
+  ProblemDocument,
+} from '../../libs/common/src';
+import { IllegalTransition } from '../governor/goal-fsm';
+import { StateConflict } from '../governor/goal-store.service';
+import { logFor } from '../observability/logger';
+
+const log = logFor('HTTP');
+
+/** Every error leaves as RFC 9457 problem+json; no stack traces, SQL or secrets. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const body = toProblem(error, req.originalUrl?.split('?')[0]);
+    if (body.status >= 500)
+      log.error(`${req.method} ${req.originalUrl?.split('?')[0]} failed`, {
+        error: (error as Error)?.message,
+      });
+    res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+}
+
+export function toProblem(error: unknown, instance?: string): ProblemDocument {
+  if (error instanceof DomainError) return problemFromDomainError(error, instance);
+  if (error instanceof IllegalTransition || error instanceof StateConflict) {
+    return {
+      ...problem(409, 'illegal-transition', 'Illegal state transition', error.message),
+      instance,
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const detail =
+      typeof response === 'string'
+        ? response
+        : String((response as { message?: unknown }).message ?? error.message);
+    const type =
+      status === 404
+        ? 'not-found'
+        : status === 413
+          ? 'payload-too-large'
+          : status === 400
+            ? 'bad-request'
+            : `http-${status}`;
+    return {
+      ...problem(
+        status,
+        type,
+        error.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'),
+        detail,
+      ),
+      instance,
+    };
+  }
+  const e = error as { type?: string; status?: number; expose?: boolean; message?: string };
+  if (e?.type === 'entity.too.large')
+    return {
+      ...problem(
+        413,
+        'payload-too-large',
+        'Payload too large',
+        'The request body is larger than allowed.',
+      ),
+      instance,
+    };
+  if (e?.type === 'entity.parse.failed')
+    return {
+      ...problem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.'),
+      instance,
+    };
+  if (e?.expose && typeof e.status === 'number' && e.status < 500)
+    return {
+      ...problem(e.status, `http-${e.status}`, 'Bad request', e.message ?? 'Bad request'),
+      instance,
+    };
+  return {
+    ...problem(
+      500,
+      'internal-error',
+      'Internal error',
+      'The server could not complete the request.',
+    ),
+    instance,
+  };
+}

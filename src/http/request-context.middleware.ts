@@ -1,0 +1,33 @@
+import type { NextFunction, Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { UnsupportedMediaType } from '../../libs/common/src';
+import { DEFAULT_TENANT_ID, runWithContext } from '../common/request-context';
+import { toProblem } from './problem.filter';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Gives every request an id (echoed as X-Request-Id) and an async context for logs and tenancy. */
+export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const given = req.header('x-request-id');
+  const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('x-request-id', requestId);
+  runWithContext(
+    { requestId, tenantId: DEFAULT_TENANT_ID, principal: { kind: 'anonymous', id: 'anonymous' } },
+    next,
+  );
+}
+
+/** Mutating API requests with a body must be JSON (415 otherwise). */
+export function jsonOnlyMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const hasBody =
+    Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
+  if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json')) {
+    const body = toProblem(
+      new UnsupportedMediaType(req.header('content-type')),
+      req.originalUrl.split('?')[0],
+    );
+    res.status(415).type('application/problem+json').send(JSON.stringify(body));
+    return;
+  }
+  next();
+}

@@ -1,0 +1,21 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { createChatModel } from './chat-model.factory';
+import { LlmUsageRecorder } from './llm-usage.recorder';
+import { CHAT_MODEL, LlmService } from './llm.service';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: CHAT_MODEL,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createChatModel(config),
+    },
+    LlmUsageRecorder,
+    LlmService,
+  ],
+  exports: [LlmService],
+})
+export class LlmModule {}

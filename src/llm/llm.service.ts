@@ -1,0 +1,179 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AIMessage, BaseMessage, HumanMessage } from '@langchain/core/messages';
+import { z } from 'zod';
+import { backoffDelay, sleep } from '../../libs/common/src';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { classifyLlmError, LlmCallFailed, StructuredOutputInvalid } from './llm-errors';
+import { LlmCallScope, LlmUsageRecorder } from './llm-usage.recorder';
+import { costUsd, priceFor } from './pricing';
+import { parseStructured, schemaInstruction } from './structured-output';
+
+export const CHAT_MODEL = Symbol('CHAT_MODEL');
+
+/** A function the model may call, in OpenAI function-calling form. */
+export interface ToolDefinition {
+  type: 'function';
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
+export interface LlmUsage {
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+export interface ChatResult {
+  message: AIMessage;
+  usage: LlmUsage;
+}
+
+/**
+ * Every LLM call goes through here: timeouts, retries on 429/5xx/connection failures with
+ * exponential backoff and Retry-After, Zod-validated structured output with the
+ * validation error fed back, and token/cost accounting per call, task and goal.
+ */
+@Injectable()
+export class LlmService {
+  private readonly logger = new Logger('LLM');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CHAT_MODEL) private readonly model: BaseChatModel | null,
+    private readonly usage: LlmUsageRecorder,
+  ) {}
+
+  get provider(): string {
+    return this.config.llmProvider;
+  }
+
+  get modelName(): string {
+    return this.config.llmModel;
+  }
+
+  get isOffline(): boolean {
+    return this.model === null;
+  }
+
+  async chat(
+    messages: BaseMessage[],
+    scope: LlmCallScope,
+    options: { tools?: ToolDefinition[] } = {},
+  ): Promise<ChatResult> {
+    if (!this.model)
+      throw new LlmCallFailed('no LLM provider is configured (offline mode)', {
+        retryable: false,
+        reason: 'offline',
+      });
+    const runnable =
+      options.tools?.length && this.model.bindTools
+        ? this.model.bindTools(options.tools)
+        : this.model;
+    const started = performance.now();
+    const maxAttempts = this.config.LLM_MAX_RETRIES + 1;
+    for (let attempt = 1; ; attempt++) {
+      const timeout = AbortSignal.timeout(this.config.LLM_TIMEOUT_MS);
+      const signal = scope.signal ? AbortSignal.any([scope.signal, timeout]) : timeout;
+      try {
+        const message = (await runnable.invoke(messages, { signal })) as AIMessage;
+        const promptTokens = message.usage_metadata?.input_tokens ?? 0;
+        const completionTokens = message.usage_metadata?.output_tokens ?? 0;
+        const cost = costUsd(
+          priceFor(this.modelName, this.config.LLM_PRICES),
+          promptTokens,
+          completionTokens,
+        );
+        const usage = { promptTokens, completionTokens, costUsd: cost };
+        await this.usage.record(scope, {
+          provider: this.provider,
+          model: this.modelName,
+          status: 'succeeded',
+          attempts: attempt,
+          promptTokens,
+          completionTokens,
+          costUsd: cost,
+          durationMs: performance.now() - started,
+        });
+        return { message, usage };
+      } catch (error) {
+        if (scope.signal?.aborted) throw scope.signal.reason ?? error;
+        const failure = timeout.aborted
+          ? { retryable: true, reason: `timed out after ${this.config.LLM_TIMEOUT_MS} ms` }
+          : classifyLlmError(error);
+        if (!failure.retryable || attempt >= maxAttempts) {
+          const where = this.config.LLM_BASE_URL ? ` at ${this.config.LLM_BASE_URL}` : '';
+          const message = `LLM provider ${this.provider}${where} failed after ${attempt} attempt${attempt > 1 ? 's' : ''}: ${failure.reason}`;
+          await this.usage.record(scope, {
+            provider: this.provider,
+            model: this.modelName,
+            status: 'failed',
+            error: failure.reason,
+            attempts: attempt,
+            promptTokens: 0,
+            completionTokens: 0,
+            costUsd: 0,
+            durationMs: performance.now() - started,
+          });
+          throw new LlmCallFailed(message, failure);
+        }
+        const computed = backoffDelay(
+          attempt,
+          this.config.LLM_RETRY_BASE_MS,
+          this.config.LLM_RETRY_MAX_MS,
+        );
+        const delay = Math.min(
+          this.config.LLM_RETRY_MAX_MS,
+          Math.max(computed, 'retryAfterMs' in failure ? (failure.retryAfterMs ?? 0) : 0),
+        );
+        this.logger.warn(
+          `${scope.purpose}: attempt ${attempt} failed (${failure.reason}); retrying in ${delay} ms`,
+        );
+        await sleep(delay, scope.signal);
+      }
+    }
+  }
+
+  /**
+   * Asks for JSON matching `schema`. Invalid output is sent back with the validation
+   * error, up to LLM_STRUCTURED_RETRIES times; then the step fails with the reason.
+   */
+  async structured<T>(
+    schema: z.ZodType<T>,
+    messages: BaseMessage[],
+    scope: LlmCallScope,
+  ): Promise<{ value: T; usage: LlmUsage }> {
+    const conversation = [...messages, new HumanMessage(schemaInstruction(schema))];
+    const total: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
+    let lastError = '';
+    let lastOutput = '';
+    for (let attempt = 0; attempt <= this.config.LLM_STRUCTURED_RETRIES; attempt++) {
+      const { message, usage } = await this.chat(conversation, scope);
+      total.promptTokens += usage.promptTokens;
+      total.completionTokens += usage.completionTokens;
+      total.costUsd += usage.costUsd;
+      lastOutput = messageText(message);
+      const parsed = parseStructured(schema, lastOutput);
+      if (parsed.ok) return { value: parsed.value, usage: total };
+      lastError = parsed.error;
+      conversation.push(
+        new AIMessage(lastOutput),
+        new HumanMessage(
+          `Your reply was invalid: ${parsed.error}. Reply again with only the corrected JSON object.`,
+        ),
+      );
+    }
+    throw new StructuredOutputInvalid(
+      `${scope.purpose}: the model's output failed validation after ${this.config.LLM_STRUCTURED_RETRIES + 1} attempts: ${lastError}`,
+      lastOutput,
+    );
+  }
+}
+
+export function messageText(message: BaseMessage): string {
+  const content = message.content;
+  if (typeof content === 'string') return content;
+  return content
+    .map((part) => ('text' in part && typeof part.text === 'string' ? part.text : ''))
+    .join('');
+}

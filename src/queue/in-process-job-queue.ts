@@ -1,0 +1,108 @@
+import { backoffDelay } from '../../libs/common/src';
+import { logFor } from '../observability/logger';
+import type { JobHandler, JobOptions, JobQueue } from './job-queue';
+
+interface PendingJob {
+  id: string;
+  name: string;
+  data: unknown;
+  attempt: number;
+}
+
+export interface InProcessQueueOptions {
+  concurrency: number;
+  attempts: number;
+  backoffMs: number;
+  shutdownTimeoutMs: number;
+}
+
+/** The embedded runner: jobs run in this process with bounded concurrency, retries and backoff. */
+export class InProcessJobQueue implements JobQueue {
+  readonly kind = 'in-process' as const;
+  private readonly logger = logFor('InProcessQueue');
+  private readonly handlers = new Map<string, JobHandler<unknown>>();
+  private readonly waiting: PendingJob[] = [];
+  private readonly known = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private failed = 0;
+  private sequence = 0;
+  private closing = false;
+
+  constructor(private readonly options: InProcessQueueOptions) {}
+
+  async add<T>(name: string, data: T, options: JobOptions = {}): Promise<void> {
+    if (this.closing) throw new Error('the job queue is shutting down');
+    const id = options.jobId ?? `job-${++this.sequence}`;
+    if (this.known.has(id)) return;
+    this.known.add(id);
+    const job = { id, name, data, attempt: 1 };
+    if (options.delayMs) this.later(job, options.delayMs);
+    else this.waiting.push(job);
+    this.pump();
+  }
+
+  process<T>(name: string, handler: JobHandler<T>): void {
+    this.handlers.set(name, handler as JobHandler<unknown>);
+    this.pump();
+  }
+
+  async counts() {
+    return { waiting: this.waiting.length, active: this.running.size, failed: this.failed };
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    const drained = Promise.allSettled([...this.running]);
+    const timeout = new Promise((resolve) =>
+      setTimeout(resolve, this.options.shutdownTimeoutMs).unref(),
+    );
+    await Promise.race([drained, timeout]);
+  }
+
+  private later(job: PendingJob, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.waiting.push(job);
+      this.pump();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private pump(): void {
+    while (!this.closing && this.running.size < this.options.concurrency) {
+      const index = this.waiting.findIndex((j) => this.handlers.has(j.name));
+      if (index < 0) return;
+      const [job] = this.waiting.splice(index, 1);
+      const run = this.execute(job).finally(() => {
+        this.running.delete(run);
+        this.pump();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async execute(job: PendingJob): Promise<void> {
+    try {
+      await this.handlers.get(job.name)!(job.data, { id: job.id, attempt: job.attempt });
+      this.known.delete(job.id);
+    } catch (error) {
+      if (job.attempt >= this.options.attempts || this.closing) {
+        this.failed++;
+        this.known.delete(job.id);
+        this.logger.error(
+          `job ${job.name} ${job.id} failed after ${job.attempt} attempts: ${(error as Error).message}`,
+        );
+        return;
+      }
+      const delay = backoffDelay(job.attempt, this.options.backoffMs, this.options.backoffMs * 64);
+      this.logger.warn(
+        `job ${job.name} ${job.id} attempt ${job.attempt} failed: ${(error as Error).message}; retrying in ${delay} ms`,
+      );
+      this.later({ ...job, attempt: job.attempt + 1 }, delay);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { fingerprint } from '../../libs/common/src';
+import { inTransaction, UnitOfWork } from '../database/transaction';
+import { GoalEventLog } from '../events/goal-event-log.service';
+import { ToolRegistry } from './tool-registry.service';
+
+export interface ToolCallRequest {
+  name: string;
+  args: unknown;
+}
+
+export interface ToolCallScope {
+  tenantId: string;
+  goalId: string;
+  taskId: string;
+  taskKey: string;
+  signal?: AbortSignal;
+}
+
+export interface ToolCallOutcome {
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+  replayed: boolean;
+  idempotencyKey?: string;
+}
+
+/**
+ * Runs tool calls: validates arguments against the tool's schema, and for side-effecting
+ * tools records the result in the effect journal under an idempotency key in the same
+ * transaction as the effect, so a resumed step replays the result instead of acting twice.
+ */
+@Injectable()
+export class ToolExecutor {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: ToolRegistry,
+    private readonly events: GoalEventLog,
+  ) {}
+
+  async execute(
+    scope: ToolCallScope,
+    call: ToolCallRequest,
+    ordinal: number,
+  ): Promise<ToolCallOutcome> {
+    const tool = this.registry.get(call.name);
+    if (!tool) return { ok: false, error: `unknown tool ${call.name}`, replayed: false };
+    const parsed = tool.parameters.safeParse(call.args);
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
+      return { ok: false, error: `invalid arguments for ${tool.name}: ${detail}`, replayed: false };
+    }
+    const key = tool.hasSideEffects
+      ? `${scope.taskId}:${ordinal}:${fingerprint({ tool: tool.name, args: parsed.data })}`
+      : undefined;
+    const base = {
+      tenantId: scope.tenantId,
+      goalId: scope.goalId,
+      taskId: scope.taskId,
+      signal: scope.signal,
+      idempotencyKey: key,
+    };
+    const journaled = key ? await this.journaled(scope.tenantId, key) : undefined;
+    if (journaled)
+      return this.finish(scope, tool.name, {
+        ok: true,
+        result: journaled.result,
+        replayed: true,
+        idempotencyKey: key,
+      });
+    if (key && tool.effectsInDatabase) {
+      // effect, journal entry and event commit together: exactly once
+      return inTransaction(this.dataSource, async (uow) => {
+        const outcome = await runSafely(() =>
+          tool.run(parsed.data, { ...base, manager: uow.manager }),
+        );
+        outcome.idempotencyKey = key;
+        if (outcome.ok) await this.writeJournal(uow.manager, scope, key, tool.name, outcome.result);
+        await this.appendCalled(uow, scope, tool.name, outcome);
+        return outcome;
+      });
+    }
+    const outcome = await runSafely(() => tool.run(parsed.data, base));
+    outcome.idempotencyKey = key;
+    return inTransaction(this.dataSource, async (uow) => {
+      if (key && outcome.ok)
+        await this.writeJournal(uow.manager, scope, key, tool.name, outcome.result);
+      await this.appendCalled(uow, scope, tool.name, outcome);
+      return outcome;
+    });
+  }
+
+  private async journaled(tenantId: string, key: string): Promise<{ result: unknown } | undefined> {
+    const rows: Array<{ result: unknown }> = await this.dataSource.query(
+      `SELECT result FROM effect_journal WHERE tenant_id = $1 AND idempotency_key = $2`,
+      [tenantId, key],
+    );
+    return rows[0];
+  }
+
+  private async writeJournal(
+    manager: EntityManager,
+    scope: ToolCallScope,
+    key: string,
+    tool: string,
+    result: unknown,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO effect_journal (tenant_id, idempotency_key, goal_id, task_id, tool, result) VALUES ($1,$2,$3,$4,$5,$6)
+       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`,
+      [scope.tenantId, key, scope.goalId, scope.taskId, tool, JSON.stringify(result ?? null)],
+    );
+  }
+
+  private async appendCalled(
+    uow: UnitOfWork,
+    scope: ToolCallScope,
+    tool: string,
+    outcome: ToolCallOutcome,
+  ): Promise<void> {
+    await this.events.append(
+      uow,
+      scope.tenantId,
+      scope.goalId,
+      'tool.called',
+      {
+        task_key: scope.taskKey,
+        tool,
+        idempotency_key: outcome.idempotencyKey,
+        replayed: outcome.replayed,
+        ok: outcome.ok,
+      },
+      scope.taskId,
+    );
+  }
+
+  private finish(
+    scope: ToolCallScope,
+    tool: string,
+    outcome: ToolCallOutcome,
+  ): Promise<ToolCallOutcome> {
+    return inTransaction(this.dataSource, async (uow) => {
+      await this.appendCalled(uow, scope, tool, outcome);
+      return outcome;
+    });
+  }
+}
+
+async function runSafely(run: () => Promise<unknown>): Promise<ToolCallOutcome> {
+  try {
+    return { ok: true, result: await run(), replayed: false };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message, replayed: false };
+  }
+}

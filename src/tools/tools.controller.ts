@@ -1,0 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ToolRegistry } from './tool-registry.service';
+
+@ApiTags('tools')
+@Controller('api/v1/tools')
+export class ToolsController {
+  constructor(private readonly registry: ToolRegistry) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List the tools agents may call, with their parameters, permission level and risk',
+  })
+  @ApiOkResponse({ description: 'The tool registry' })
+  list() {
+    return { items: this.registry.describe() };
+  }
+}

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { ConfigError, loadConfigFromProcess } from './config/app-config';
+import { rootLogger } from './observability/logger';
+import { NestPinoLogger } from './observability/nest-logger';
+
+/** `npm run worker`: processes goal jobs, serves no HTTP, drains on SIGTERM. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = { ...loadConfigFromProcess(), PROCESS_JOBS: true };
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = rootLogger(config.LOG_LEVEL);
+  if (!config.REDIS_URL)
+    log.warn(
+      'REDIS_URL is not set: this worker only runs goals it finds itself (in-process queue)',
+    );
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+    logger: new NestPinoLogger(),
+  });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.init();
+  log.info(
+    { mode: config.mode, queue: config.REDIS_URL ? 'bullmq' : 'in-process' },
+    'Agent Village worker started',
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(`worker startup failed: ${error.message}`);
+  process.exit(1);
+});
