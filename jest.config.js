@@ -12,6 +12,7 @@ const swc = [
   },
 ];
 module.exports = {
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -26,7 +27,6 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': swc },
-      testTimeout: 120000,
     },
   ],
 };

@@ -1,1 +1,5 @@
 export * from './scripted-llm-server';
+export * from './app-process';
+export * from './databases';
+export * from './waiting';
+export * from './http-client';

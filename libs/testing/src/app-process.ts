@@ -1,0 +1,105 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../../..');
+/** Tests run the built product (npm run build) exactly as users do: `node dist/src/main.js`. */
+const DIST = ROOT.endsWith('dist') ? ROOT : join(ROOT, 'dist');
+
+export interface AppProcess {
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly process: ChildProcess;
+  output(): string;
+  /** Graceful stop (SIGTERM), waiting for exit. */
+  stop(): Promise<number | null>;
+  /** kill -9. */
+  kill(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  entry?: 'main' | 'worker';
+  readyTimeoutMs?: number;
+  /** For workers: the log text that says it is ready. */
+  readyLog?: string;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export function tempDir(prefix = 'av-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Starts the API (or a worker) as a child process and waits until it is ready. */
+export async function startApp(options: StartOptions = {}): Promise<AppProcess> {
+  const entry = options.entry ?? 'main';
+  const port = await freePort();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: tempDir(),
+  };
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const child = spawn(process.execPath, [join(DIST, 'src', `${entry}.js`)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const app: AppProcess = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    process: child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60000);
+  const readyLog = options.readyLog ?? (entry === 'worker' ? 'worker started' : undefined);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode} before it was ready:\n${output}`);
+    if (Date.now() > deadline) {
+      await app.kill();
+      throw new Error(`${entry} was not ready in time:\n${output}`);
+    }
+    if (readyLog ? output.includes(readyLog) : await isUp(app.baseUrl)) return app;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function isUp(baseUrl: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(1000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,106 @@
+import { ApiClient, AppProcess, startApp, waitFor } from '../libs/testing/src';
+
+/** The embedded default: PGlite, in-process queue, offline LLM — what `npm start` runs. */
+describe('goals on the embedded default (PGlite + in-process queue + offline LLM)', () => {
+  let app: AppProcess;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    app = await startApp();
+    api = new ApiClient(app.baseUrl);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  async function finished(id: string) {
+    return waitFor(async () => {
+      const res = await api.get(`/api/v1/goals/${id}`);
+      return ['completed', 'failed', 'cancelled'].includes(res.body.status) ? res.body : undefined;
+    }, { what: `goal ${id} to finish` });
+  }
+
+  it('takes a goal from submission to a verified result', async () => {
+    const submitted = await api.post('/api/v1/goals', { goal: 'Research cats. Research dogs. Research birds.', metadata: { ticket: 'OPS-1' } });
+    expect(submitted.status).toBe(202);
+    expect(submitted.body).toEqual({ goal_id: expect.any(String), status: 'pending' });
+
+    const goal = await finished(submitted.body.goal_id);
+    expect(goal).toMatchObject({ status: 'completed', state: 'COMPLETED', complexity: 'MODERATE', metadata: { ticket: 'OPS-1' } });
+    expect(goal.result.provider).toBe('offline');
+    expect(goal.result.verdict.score).toBe(1);
+    expect(goal.timings.duration_ms).toBeGreaterThanOrEqual(0);
+
+    const tasks = await api.get(`/api/v1/goals/${goal.id}/tasks`);
+    expect(tasks.body.items).toHaveLength(4);
+    expect(tasks.body.items[3].depends_on).toEqual(['t1', 't2', 't3']);
+    expect(tasks.body.items.every((t: { status: string; agent_id: string }) => t.status === 'completed' && t.agent_id)).toBe(true);
+
+    const events = await api.get(`/api/v1/goals/${goal.id}/events`);
+    const states = events.body.items.filter((e: { type: string }) => e.type === 'goal.status').map((e: { data: { to: string } }) => e.data.to);
+    expect(states).toEqual(['INTENT_ANALYSIS', 'TASK_DECOMPOSITION', 'AGENT_ASSIGNMENT', 'EXECUTING', 'VERIFYING', 'WRITING_MEMORY', 'REFLECTING', 'COMPLETED']);
+    const ids = events.body.items.map((e: { id: number }) => e.id);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+
+    const after = await api.get(`/api/v1/goals/${goal.id}/events?after=${ids[5]}`);
+    expect(after.body.items.map((e: { id: number }) => e.id)).toEqual(ids.slice(6));
+  });
+
+  it('lists goals with pagination and a status filter', async () => {
+    await api.post('/api/v1/goals', { goal: 'Say hello' });
+    const page = await api.get('/api/v1/goals?limit=1');
+    expect(page.body).toMatchObject({ limit: 1, offset: 0, total: expect.any(Number) });
+    expect(page.body.items).toHaveLength(1);
+    const bad = await api.get('/api/v1/goals?status=sleeping');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('status');
+  });
+
+  it('answers bad input with problem+json and stores nothing', async () => {
+    const before = (await api.get('/api/v1/goals')).body.total;
+
+    const missing = await api.post('/api/v1/goals', { title: 'no goal' });
+    expect(missing.status).toBe(400);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+    expect(missing.body.errors.map((e: { field: string }) => e.field)).toContain('goal');
+
+    const unknown = await api.post('/api/v1/goals', { goal: 'x', priority: 99, pattern: 'chaos' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['pattern', 'priority']);
+
+    const tooLong = await api.post('/api/v1/goals', { goal: 'x'.repeat(20001) });
+    expect(tooLong.status).toBe(413);
+    expect(tooLong.body.detail).toMatch(/goal exceeds/);
+
+    const notJson = await api.post('/api/v1/goals', 'goal=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(notJson.status).toBe(415);
+
+    const malformed = await api.post('/api/v1/goals', '{"goal": ', { 'content-type': 'application/json' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.type).toMatch(/malformed-json/);
+
+    const unknownGoal = await api.get('/api/v1/goals/0190f0c4-0000-7000-8000-000000000000');
+    expect(unknownGoal.status).toBe(404);
+    const notUuid = await api.get('/api/v1/goals/not-a-uuid');
+    expect(notUuid.status).toBe(400);
+
+    expect((await api.get('/api/v1/goals')).body.total).toBe(before);
+  });
+
+  it('refuses to cancel a finished goal (409)', async () => {
+    const done = await api.post('/api/v1/goals', { goal: 'Say hi' });
+    await finished(done.body.goal_id);
+    const conflict = await api.post(`/api/v1/goals/${done.body.goal_id}/cancel`);
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.type).toMatch(/illegal-transition/);
+  });
+
+  it('serves OpenAPI with schemas, and health', async () => {
+    const doc = await api.get('/docs-json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.paths['/api/v1/goals'].post).toBeDefined();
+    expect(doc.body.components.schemas.CreateGoalDto.properties.goal).toBeDefined();
+    expect((await api.get('/health/ready')).body).toMatchObject({ status: 'ready', checks: { database: { status: 'up' } } });
+  });
+});
