@@ -21,7 +21,6 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const document = SwaggerModule.createDocument(
     app,
