@@ -25,6 +25,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** For workers: the log text that says it is ready. */
   readyLog?: string;
+  /** Extra node flags, e.g. ['--cpu-prof'] for profiling. */
+  nodeArgs?: string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -61,11 +63,15 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const child = spawn(process.execPath, [join(DIST, 'src', `${entry}.js`)], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), join(DIST, 'src', `${entry}.js`)],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
