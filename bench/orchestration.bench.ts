@@ -27,6 +27,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 interface Row {
   mode: string;
+  llm: string;
   n: number;
   l: number;
   wallMs: number;
@@ -69,8 +70,15 @@ function script(llm: ScriptedLlmServer, latency: number): void {
   });
 }
 
-async function runGoal(api: ApiClient, n: number): Promise<number> {
-  const { body } = await api.post('/api/v1/goals', { goal: `BENCH-N=${n} fan out the work` });
+/** Offline: N independent sentences plan into N parallel tasks plus a join, with no LLM client at all. */
+function offlineGoal(n: number): string {
+  return Array.from({ length: n - 1 }, (_, i) => `Research item ${i + 1}.`).join(' ');
+}
+
+async function runGoal(api: ApiClient, n: number, offline = false): Promise<number> {
+  const { body } = await api.post('/api/v1/goals', {
+    goal: offline ? offlineGoal(n) : `BENCH-N=${n} fan out the work`,
+  });
   const goal = await waitFor(
     async () => {
       const res = await api.get(`/api/v1/goals/${body.goal_id}`);
@@ -136,6 +144,14 @@ async function main(): Promise<void> {
     TASK_CONCURRENCY: String(Math.max(...SIZES)),
   };
   const rows: Row[] = [];
+
+  const base = { LOG_LEVEL: 'warn', TASK_CONCURRENCY: String(Math.max(...SIZES)) };
+  const offline = await startApp({ env: base });
+  try {
+    rows.push(...(await measureOffline('embedded', [offline], new ApiClient(offline.baseUrl))));
+  } finally {
+    await offline.stop();
+  }
 
   const embedded = await startApp({ env: llmEnv });
   try {
