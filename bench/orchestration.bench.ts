@@ -93,6 +93,44 @@ async function runGoal(api: ApiClient, n: number, offline = false): Promise<numb
   );
 }
 
+/** Median wall time and CPU (summed over the product's processes) of RUNS goals. */
+async function sample(
+  processes: AppProcess[],
+  run: () => Promise<number>,
+): Promise<{ wall: number; cpu: number }> {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const before = processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0);
+    walls.push(await run());
+    cpus.push(processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0) - before);
+  }
+  return { wall: median(walls), cpu: median(cpus) };
+}
+
+async function measureOffline(
+  mode: string,
+  processes: AppProcess[],
+  api: ApiClient,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  await runGoal(api, 5, true); // warm-up
+  for (const n of SIZES) {
+    const { wall, cpu } = await sample(processes, () => runGoal(api, n, true));
+    rows.push({
+      mode,
+      llm: 'none (offline)',
+      n,
+      l: 0,
+      wallMs: wall,
+      ratio: NaN,
+      overheadMs: wall / n,
+      cpuMsPerTask: cpu / n,
+    });
+  }
+  return rows;
+}
+
 async function measure(
   mode: string,
   processes: AppProcess[],
@@ -104,23 +142,17 @@ async function measure(
     script(llm, l);
     await runGoal(api, 5); // warm-up
     for (const n of SIZES) {
-      const walls: number[] = [];
-      const cpus: number[] = [];
-      for (let r = 0; r < RUNS; r++) {
-        const before = processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0);
-        walls.push(await runGoal(api, n));
-        cpus.push(processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0) - before);
-      }
-      const wall = median(walls);
+      const { wall, cpu } = await sample(processes, () => runGoal(api, n));
       const critical = 4 * l;
       rows.push({
         mode,
+        llm: 'scripted, HTTP',
         n,
         l,
         wallMs: wall,
         ratio: critical ? wall / critical : NaN,
         overheadMs: (wall - critical) / n,
-        cpuMsPerTask: median(cpus) / n,
+        cpuMsPerTask: cpu / n,
       });
     }
   }
