@@ -5,7 +5,7 @@ import { TtlCache } from '../../libs/common/src';
 import { ApiKeysService } from '../apikeys/api-keys.service';
 import { RATE_LIMIT_STORE } from '../apikeys/api-keys.module';
 import { clientIp } from '../apikeys/ip-rules';
-import type { RateLimitStore } from '../apikeys/rate-limiter';
+import type { RateLimits, RateLimitStore } from '../apikeys/rate-limiter';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -92,7 +92,8 @@ export class Authenticator {
     let principal: AccessContext['principal'];
     let scopes: readonly string[] | undefined;
     let apiKeyId: string | undefined;
-    let limits: import('../apikeys/rate-limiter').RateLimits | undefined;
+    let limits: RateLimits | undefined;
+    let platformKey = false;
 
     const presentedKey = apiKeyHeader ?? (bearer?.startsWith('ak_') ? bearer : undefined);
     if (presentedKey !== undefined) {
@@ -112,6 +113,7 @@ export class Authenticator {
       scopes = key.scopes;
       apiKeyId = key.id;
       limits = key.rateLimits;
+      platformKey = key.type === 'admin';
       principal = { kind: 'api_key', id: key.ownerUserId, apiKeyId: key.id };
     } else {
       const token = bearer ?? cookie;
@@ -135,6 +137,8 @@ export class Authenticator {
     if (slug && !subdomainTenantId)
       throw new AccessDenied('You have no access to this tenant.', 'tenant-access-denied');
     const systemAdmin = await this.rbac.isSystemAdmin(homeTenantId, userId);
+    // A platform administrator's admin key may pick any tenant by header; other keys stay in theirs.
+    if (platformKey && systemAdmin) keyTenantId = undefined;
     const memberships = new Map<string, boolean>();
     for (const candidate of [tenantHeader?.toLowerCase(), subdomainTenantId]) {
       if (candidate && /^[0-9a-f-]{36}$/.test(candidate) && candidate !== homeTenantId)
