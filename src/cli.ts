@@ -57,7 +57,9 @@ async function main(): Promise<number> {
   const { DEFAULT_TENANT_ID } = await import('./common/request-context');
   const { DomainError } = await import('../libs/common/src/errors');
 
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+    logger: ['error'],
+  });
   const need = (name: keyof typeof values) => {
     const value = values[name];
     if (!value) throw new UsageError(`--${name} is required`);
@@ -73,11 +75,18 @@ async function main(): Promise<number> {
   try {
     let result: unknown;
     switch (command) {
-      case 'tenants:create':
-        result = await app.get(TenantsService).create(need('slug'), need('name'));
+      case 'tenants:create': {
+        const t = await app.get(TenantsService).create(need('slug'), need('name'));
+        result = { id: t.id, slug: t.slug, name: t.name, status: t.status };
         break;
+      }
       case 'tenants:list':
-        result = await app.get(TenantsService).list();
+        result = (await app.get(TenantsService).list()).map((t) => ({
+          id: t.id,
+          slug: t.slug,
+          name: t.name,
+          status: t.status,
+        }));
         break;
       case 'users:create': {
         const tenant = await tenantId();
@@ -86,8 +95,16 @@ async function main(): Promise<number> {
           displayName: need('name'),
           password: values.password,
         });
-        if (values.role) await app.get(RbacService).assign(tenant, { userId: user.id, role: values.role }, all, 'cli');
-        result = { id: user.id, tenant_id: user.tenantId, email: user.email, role: values.role ?? null };
+        if (values.role)
+          await app
+            .get(RbacService)
+            .assign(tenant, { userId: user.id, role: values.role }, all, 'cli');
+        result = {
+          id: user.id,
+          tenant_id: user.tenantId,
+          email: user.email,
+          role: values.role ?? null,
+        };
         break;
       }
       case 'keys:create': {
@@ -95,11 +112,14 @@ async function main(): Promise<number> {
         const owner = await app.get(UsersService).findByEmail(tenant, need('email'));
         if (!owner) throw new UsageError(`no user ${values.email} in that tenant`);
         const type = (values.type ?? 'service') as (typeof API_KEY_TYPES)[number];
-        if (!API_KEY_TYPES.includes(type)) throw new UsageError(`--type must be one of ${API_KEY_TYPES.join(', ')}`);
+        if (!API_KEY_TYPES.includes(type))
+          throw new UsageError(`--type must be one of ${API_KEY_TYPES.join(', ')}`);
         const { key, plaintext } = await app.get(ApiKeysService).create(tenant, owner.id, {
           name: need('name'),
           type,
-          scopes: need('scopes').split(',').map((s) => s.trim()),
+          scopes: need('scopes')
+            .split(',')
+            .map((s) => s.trim()),
           expiresAt: values.expires ? new Date(values.expires) : undefined,
         });
         result = { id: key.id, tenant_id: key.tenantId, scopes: key.scopes, key: plaintext };

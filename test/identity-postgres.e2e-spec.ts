@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import {
   ApiClient,
@@ -21,9 +24,12 @@ describe('tenant isolation on PostgreSQL, with row-level security', () => {
     db = await createPostgresDatabase();
     app = await startApp({ env: { DATABASE_URL: db.url } });
     admin = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
-    otherTenant = (await admin.post('/api/v1/tenants', { slug: 'rls-other', name: 'Other' })).body.id;
+    otherTenant = (await admin.post('/api/v1/tenants', { slug: 'rls-other', name: 'Other' })).body
+      .id;
     expect((await admin.post('/api/v1/goals', { goal: 'Say hello' })).status).toBe(202);
-    expect((await admin.inTenant(otherTenant).post('/api/v1/goals', { goal: 'Say hi' })).status).toBe(202);
+    expect(
+      (await admin.inTenant(otherTenant).post('/api/v1/goals', { goal: 'Say hi' })).status,
+    ).toBe(202);
   });
 
   afterAll(async () => {
@@ -44,6 +50,57 @@ describe('tenant isolation on PostgreSQL, with row-level security', () => {
     }
   }
 
+  it('creates tenants, users and keys from the CLI, usable at once over the API', async () => {
+    const cli = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [join(__dirname, '../dist/src/cli.js'), ...args],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            DATABASE_URL: db.url,
+            LOG_LEVEL: 'warn',
+            DB_MIGRATE_ON_START: 'false',
+          },
+        },
+      );
+      return JSON.parse(stdout);
+    };
+    const tenant = await cli('tenants:create', '--slug', 'cli-made', '--name', 'CLI Made');
+    const user = await cli(
+      'users:create',
+      '--tenant',
+      'cli-made',
+      '--email',
+      'ops@cli.test',
+      '--name',
+      'Ops',
+      '--role',
+      'operator',
+    );
+    expect(user).toMatchObject({ tenant_id: tenant.id, role: 'operator' });
+    const key = await cli(
+      'keys:create',
+      '--tenant',
+      tenant.id,
+      '--email',
+      'ops@cli.test',
+      '--name',
+      'ci',
+      '--scopes',
+      'read:goals,write:goals',
+    );
+    expect(key.key).toMatch(/^ak_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    const api = new ApiClient(app.baseUrl).withApiKey(key.key);
+    expect((await api.get('/api/v1/auth/me')).body).toMatchObject({
+      tenant_id: tenant.id,
+      roles: ['operator'],
+    });
+    expect((await api.get('/api/v1/goals')).body.total).toBe(0);
+    expect((await api.get('/api/v1/users')).status).toBe(403);
+    await expect(cli('users:create', '--email', 'x@y.z')).rejects.toThrow(/--name is required/);
+  });
+
   it('keeps each tenant to its own goals through the API', async () => {
     const mine = (await admin.get('/api/v1/goals')).body;
     const theirs = (await admin.inTenant(otherTenant).get('/api/v1/goals')).body;
@@ -59,7 +116,13 @@ describe('tenant isolation on PostgreSQL, with row-level security', () => {
         out[table] = (await c.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
       return out;
     });
-    expect(counts).toEqual({ goals: 0, users: 0, api_keys: 0, role_assignments: 0, goal_events: 0 });
+    expect(counts).toEqual({
+      goals: 0,
+      users: 0,
+      api_keys: 0,
+      role_assignments: 0,
+      goal_events: 0,
+    });
     const owner = new Client({ connectionString: db.url });
     await owner.connect();
     const all = (await owner.query('SELECT count(*)::int AS n FROM goals')).rows[0].n;
