@@ -19,6 +19,7 @@ import {
   TEST_REDIS_URL,
   uniqueQueuePrefix,
   waitFor,
+  TEST_ADMIN_API_KEY,
 } from '../libs/testing/src';
 
 const SIZES = (process.env.BENCH_N ?? '10,50,100').split(',').map(Number);
@@ -176,38 +177,54 @@ async function main(): Promise<void> {
     TASK_CONCURRENCY: String(Math.max(...SIZES)),
   };
   const rows: Row[] = [];
+  const offlineEnv = { LOG_LEVEL: 'warn', TASK_CONCURRENCY: String(Math.max(...SIZES)) };
 
-  const base = { LOG_LEVEL: 'warn', TASK_CONCURRENCY: String(Math.max(...SIZES)) };
-  const offline = await startApp({ env: base });
-  try {
-    rows.push(...(await measureOffline('embedded', [offline], new ApiClient(offline.baseUrl))));
-  } finally {
-    await offline.stop();
-  }
-
-  const embedded = await startApp({ env: llmEnv });
-  try {
-    rows.push(...(await measure('embedded', [embedded], new ApiClient(embedded.baseUrl), llm)));
-  } finally {
-    await embedded.stop();
+  for (const [env, run] of [
+    [offlineEnv, measureOffline],
+    [llmEnv, (mode: string, ps: AppProcess[], api: ApiClient) => measure(mode, ps, api, llm)],
+  ] as const) {
+    const app = await startApp({ env });
+    try {
+      rows.push(
+        ...(await run(
+          'embedded',
+          [app],
+          new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY),
+        )),
+      );
+    } finally {
+      await app.stop();
+    }
   }
 
   const db = await createPostgresDatabase();
-  const prodEnv = {
-    ...llmEnv,
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: uniqueQueuePrefix(),
-  };
-  const api = await startApp({ env: { ...prodEnv, PROCESS_JOBS: 'false' } });
-  const worker = await startApp({ entry: 'worker', env: { ...prodEnv, LOG_LEVEL: 'info' } });
   try {
-    rows.push(
-      ...(await measure('postgres+bullmq', [api, worker], new ApiClient(api.baseUrl), llm)),
-    );
+    for (const [env, run] of [
+      [offlineEnv, measureOffline],
+      [llmEnv, (mode: string, ps: AppProcess[], api: ApiClient) => measure(mode, ps, api, llm)],
+    ] as const) {
+      const prodEnv = {
+        ...env,
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: uniqueQueuePrefix(),
+      };
+      const api = await startApp({ env: { ...prodEnv, PROCESS_JOBS: 'false' } });
+      const worker = await startApp({ entry: 'worker', env: { ...prodEnv, LOG_LEVEL: 'info' } });
+      try {
+        rows.push(
+          ...(await run(
+            'postgres+bullmq',
+            [api, worker],
+            new ApiClient(api.baseUrl).withApiKey(TEST_ADMIN_API_KEY),
+          )),
+        );
+      } finally {
+        await worker.stop();
+        await api.stop();
+      }
+    }
   } finally {
-    await worker.stop();
-    await api.stop();
     await db.drop();
     await llm.stop();
   }
@@ -217,14 +234,17 @@ async function main(): Promise<void> {
     RUNS,
   );
   console.log(
-    '| mode | N | L ms | wall ms | wall / critical path | overhead ms/task | CPU ms/task |',
+    '| mode | LLM | N | L ms | wall ms | wall / critical path | overhead ms/task | CPU ms/task |',
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.mode} | ${r.n} | ${r.l} | ${r.wallMs.toFixed(0)} | ${Number.isNaN(r.ratio) ? 'n/a' : r.ratio.toFixed(3)} | ${r.overheadMs.toFixed(2)} | ${r.cpuMsPerTask.toFixed(2)} |`,
+      `| ${r.mode} | ${r.llm} | ${r.n} | ${r.l} | ${r.wallMs.toFixed(0)} | ${Number.isNaN(r.ratio) ? 'n/a' : r.ratio.toFixed(3)} | ${r.overheadMs.toFixed(2)} | ${r.cpuMsPerTask.toFixed(2)} |`,
     );
   }
+  console.log(
+    '\nAt L=0, LLM "none (offline)" is pure orchestration (offline agents, no LLM client); "scripted, HTTP" adds the LangChain/OpenAI client and an HTTP round trip per call.',
+  );
   console.log(
     '\nTargets: ratio ≤ 1.10 at N=10, L=200 (both modes); overhead ≤ 2 ms/task embedded and ≤ 8 ms/task postgres+bullmq at L=0.',
   );

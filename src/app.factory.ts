@@ -32,8 +32,13 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
         'Turn natural-language goals into finished work by coordinating specialized LLM agents.',
       )
       .setVersion('1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key or session token' })
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .addSecurityRequirements('bearer')
+      .addSecurityRequirements('api-key')
       .build(),
   );
+  // /docs and /docs-json are served by Swagger itself, outside the guarded routes: public.
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Agent Village API',

@@ -7,6 +7,7 @@ import {
   ScriptedLlmServer,
   startApp,
   waitFor,
+  TEST_ADMIN_API_KEY,
 } from '../libs/testing/src';
 
 /**
@@ -63,7 +64,7 @@ describe('goals with an LLM provider (scripted OpenAI-compatible server)', () =>
         LLM_TIMEOUT_MS: '10000',
       },
     });
-    api = new ApiClient(app.baseUrl);
+    api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
   });
 
   afterAll(async () => {
@@ -244,7 +245,7 @@ describe('goals with an LLM provider (scripted OpenAI-compatible server)', () =>
       },
     });
     try {
-      const client = new ApiClient(offline.baseUrl);
+      const client = new ApiClient(offline.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
       const { body } = await client.post('/api/v1/goals', { goal: 'summarise the news' });
       const goal = await waitFor(
         async () => {
