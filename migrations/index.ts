@@ -1,4 +1,5 @@
 import { Foundation1764000000000 } from './1764000000000-foundation';
+import { Safety1764200000000 } from './1764200000000-safety';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
-export const MIGRATIONS = [Foundation1764000000000];
+export const MIGRATIONS = [Foundation1764000000000, Safety1764200000000];

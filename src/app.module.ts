@@ -7,6 +7,8 @@ import { GovernorModule } from './governor/governor.module';
 import { HealthModule } from './health/health.module';
 import { LlmModule } from './llm/llm.module';
 import { QueueModule } from './queue/queue.module';
+import { ApprovalsModule } from './safety/approvals.module';
+import { SafetyModule } from './safety/safety.module';
 import { ToolsModule } from './tools/tools.module';
 
 /** The whole product; the API and the worker process share it (the worker serves no HTTP). */
@@ -21,8 +23,10 @@ export class AppModule {
         EventsModule,
         QueueModule.forRoot(config),
         LlmModule,
+        SafetyModule,
         ToolsModule,
         GovernorModule,
+        ApprovalsModule,
         HealthModule,
       ],
     };
