@@ -122,7 +122,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
           'approval-already-decided',
           'Approval already decided',
           `The action of task ${input.task_id} was already ${rows[0].status}.`,
-          { status: rows[0].status },
+          { approval_status: rows[0].status },
         );
       if (pending.some((r) => new Date(r.expires_at).getTime() < Date.now()))
         throw new Conflict(

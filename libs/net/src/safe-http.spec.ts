@@ -2,7 +2,9 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HostResolver, safeHttpRequest, SsrfRefused } from './safe-http';
 
-function serve(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; port: number; hits: string[] }> {
+function serve(
+  handler: Parameters<typeof createServer>[1],
+): Promise<{ server: Server; port: number; hits: string[] }> {
   const hits: string[] = [];
   const server = createServer((req, res) => {
     hits.push(req.url ?? '');
@@ -48,7 +50,10 @@ describe('safeHttpRequest', () => {
   });
 
   it('fetches from an allow-listed host', async () => {
-    const res = await safeHttpRequest({ url: `http://127.0.0.1:${open.port}/` }, { allowHosts: allow });
+    const res = await safeHttpRequest(
+      { url: `http://127.0.0.1:${open.port}/` },
+      { allowHosts: allow },
+    );
     expect(res.status).toBe(200);
     expect(res.body.toString()).toBe('hello GET');
   });
@@ -80,7 +85,10 @@ describe('safeHttpRequest', () => {
       ).rejects.toThrow(/loopback/);
     expect(internal.hits).toEqual([]);
     await expect(
-      safeHttpRequest({ url: `http://127.0.0.1:${open.port}/loop` }, { allowHosts: allow, maxRedirects: 3 }),
+      safeHttpRequest(
+        { url: `http://127.0.0.1:${open.port}/loop` },
+        { allowHosts: allow, maxRedirects: 3 },
+      ),
     ).rejects.toThrow(/too many redirects/);
   });
 
@@ -111,7 +119,10 @@ describe('safeHttpRequest', () => {
     expect(big.body.length).toBe(100);
     expect(big.truncated).toBe(true);
     await expect(
-      safeHttpRequest({ url: `http://127.0.0.1:${open.port}/slow` }, { allowHosts: allow, timeoutMs: 200 }),
+      safeHttpRequest(
+        { url: `http://127.0.0.1:${open.port}/slow` },
+        { allowHosts: allow, timeoutMs: 200 },
+      ),
     ).rejects.toThrow(/timed out/);
   });
 });

@@ -92,7 +92,10 @@ export async function safeHttpRequest(
       headers = Object.fromEntries(
         Object.entries(headers).filter(([k]) => !SENSITIVE_HEADERS.includes(k.toLowerCase())),
       );
-    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+    if (
+      response.status === 303 ||
+      ((response.status === 301 || response.status === 302) && method === 'POST')
+    ) {
       method = 'GET';
       body = undefined;
     }
@@ -164,10 +167,12 @@ function oneHop(
             : checkResolved(hostname, addresses);
           const family = chosen.address.includes(':') ? 6 : 4;
           if ((lookupOptions as { all?: boolean }).all)
-            (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(
-              null,
-              [{ address: chosen.address, family }],
-            );
+            (
+              callback as unknown as (
+                e: null,
+                a: Array<{ address: string; family: number }>,
+              ) => void
+            )(null, [{ address: chosen.address, family }]);
           else callback(null, chosen.address, family);
         } catch (error) {
           callback(error as NodeJS.ErrnoException, '', 0);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessSandbox, SandboxLimits, SandboxUnavailable } from './process-sandbox';
@@ -16,12 +16,16 @@ const python = (code: string) => ({ argv: ['/usr/bin/python3', '-I', '-'], stdin
 
 describe('ProcessSandbox (bubblewrap)', () => {
   const sandbox = new ProcessSandbox({ limits });
+  let base: string;
   let workspace: string;
 
   beforeEach(() => {
-    workspace = mkdtempSync(join(tmpdir(), 'av-sbx-'));
+    // a private (0700) parent, like a real DATA_DIR: the sandbox uid cannot traverse it
+    base = mkdtempSync(join(tmpdir(), 'av-sbx-'));
+    workspace = join(base, 'ws');
+    mkdirSync(workspace);
   });
-  afterEach(() => rmSync(workspace, { recursive: true, force: true }));
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
 
   it('runs Python as an unprivileged user with no capabilities, writing only its workspace', async () => {
     writeFileSync(join(workspace, 'in.txt'), 'data');

@@ -57,6 +57,7 @@ export class SandboxUnavailable extends Error {
 }
 
 export const SANDBOX_WORKDIR = '/workspace';
+const STAGING_DIR = '/tmp';
 const SYSTEM_LINKS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 const ETC_FILES = ['/etc/ld.so.cache', '/etc/localtime', '/etc/alternatives', '/etc/nsswitch.conf'];
 
@@ -131,6 +132,9 @@ export class ProcessSandbox {
     const uid = this.options.uid ?? 65534;
     const gid = this.options.gid ?? 65534;
     if (this.dropsPrivileges) await handOver(request.workspace, uid, gid);
+    // As root, the workspace (whose parents the sandbox uid may not traverse) is first
+    // bind-mounted onto /tmp inside a private mount namespace, then privileges are dropped.
+    const source = this.dropsPrivileges ? STAGING_DIR : request.workspace;
     const env = {
       PATH: '/usr/local/bin:/usr/bin:/bin',
       HOME: '/tmp',
@@ -141,6 +145,8 @@ export class ProcessSandbox {
     };
     const bwrapArgs = [
       '--unshare-all',
+      '--unshare-user',
+      '--disable-userns',
       '--die-with-parent',
       '--new-session',
       '--cap-drop',
@@ -152,13 +158,13 @@ export class ProcessSandbox {
       '/proc',
       '--dev',
       '/dev',
+      '--bind',
+      source,
+      SANDBOX_WORKDIR,
       '--size',
       String(limits.tmpBytes),
       '--tmpfs',
       '/tmp',
-      '--bind',
-      request.workspace,
-      SANDBOX_WORKDIR,
       '--chdir',
       SANDBOX_WORKDIR,
       '--clearenv',
@@ -176,6 +182,17 @@ export class ProcessSandbox {
     ];
     const drop = this.dropsPrivileges
       ? [
+          '/usr/bin/unshare',
+          '--mount',
+          '--propagation',
+          'private',
+          '--',
+          '/bin/sh',
+          '-c',
+          'mount --bind -- "$1" "$2" && shift 2 && exec "$@"',
+          'sh',
+          request.workspace,
+          STAGING_DIR,
           this.options.setprivPath ?? '/usr/bin/setpriv',
           `--reuid=${uid}`,
           `--regid=${gid}`,

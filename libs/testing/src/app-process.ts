@@ -61,7 +61,11 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const child = spawn(process.execPath, [join(DIST, 'src', `${entry}.js`)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(DIST, 'src', `${entry}.js`)], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -85,7 +89,8 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60000);
   const readyLog = options.readyLog ?? (entry === 'worker' ? 'worker started' : undefined);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode} before it was ready:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`${entry} exited with ${child.exitCode} before it was ready:\n${output}`);
     if (Date.now() > deadline) {
       await app.kill();
       throw new Error(`${entry} was not ready in time:\n${output}`);

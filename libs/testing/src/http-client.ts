@@ -1,4 +1,5 @@
-export interface JsonResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
+export interface JsonResponse<T = any> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
   status: number;
   headers: Headers;
   body: T;
@@ -15,24 +16,41 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, { ...this.headers, ...headers });
   }
 
-  get<T = any>(path: string): Promise<JsonResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  get<T = any>(path: string): Promise<JsonResponse<T>> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
     return this.request('GET', path);
   }
 
-  post<T = any>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  post<T = any>(
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonResponse<T>> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
     return this.request('POST', path, body, headers);
   }
 
-  patch<T = any>(path: string, body?: unknown): Promise<JsonResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  patch<T = any>(path: string, body?: unknown): Promise<JsonResponse<T>> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
     return this.request('PATCH', path, body);
   }
 
-  delete<T = any>(path: string): Promise<JsonResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  delete<T = any>(path: string): Promise<JsonResponse<T>> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
     return this.request('DELETE', path);
   }
 
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
-    const init: RequestInit = { method, headers: { ...this.headers, ...headers }, signal: AbortSignal.timeout(30000) };
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonResponse<T>> {
+    const init: RequestInit = {
+      method,
+      headers: { ...this.headers, ...headers },
+      signal: AbortSignal.timeout(30000),
+    };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProcessSandbox, SandboxResult } from '../../../libs/sandbox/src';
+import { Workspace } from '../files/workspace';
 import type { Tool } from '../tool';
 
 export interface CodeToolOptions {
@@ -50,10 +51,11 @@ export function codeTools(sandbox: ProcessSandbox, options: CodeToolOptions): To
     hasSideEffects: true,
     async run(args, ctx) {
       const wallMs = wall(args.timeout_seconds);
+      const { root } = await Workspace.open(ctx.workspaceDir);
       const result = await sandbox.run({
         argv: [options.pythonPath, '-I', '-'],
         stdin: args.code,
-        workspace: ctx.workspaceDir,
+        workspace: root,
         limits: { wallMs },
       });
       return outcome(result, wallMs);
@@ -73,9 +75,10 @@ export function codeTools(sandbox: ProcessSandbox, options: CodeToolOptions): To
     hasSideEffects: true,
     async run(args, ctx) {
       const wallMs = wall(args.timeout_seconds);
+      const { root } = await Workspace.open(ctx.workspaceDir);
       const result = await sandbox.run({
         argv: ['/bin/sh', '-c', args.command],
-        workspace: ctx.workspaceDir,
+        workspace: root,
         limits: { wallMs },
       });
       return outcome(result, wallMs);
