@@ -1,5 +1,8 @@
-export interface JsonResponse<T = any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
+/** Test bodies are asserted field by field, so responses are loosely typed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface JsonResponse<T = Json> {
   status: number;
   headers: Headers;
   body: T;
@@ -16,27 +19,23 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, { ...this.headers, ...headers });
   }
 
-  get<T = any>(path: string): Promise<JsonResponse<T>> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  get<T = Json>(path: string): Promise<JsonResponse<T>> {
     return this.request('GET', path);
   }
 
-  post<T = any>(
+  post<T = Json>(
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<JsonResponse<T>> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
     return this.request('POST', path, body, headers);
   }
 
-  patch<T = any>(path: string, body?: unknown): Promise<JsonResponse<T>> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  patch<T = Json>(path: string, body?: unknown): Promise<JsonResponse<T>> {
     return this.request('PATCH', path, body);
   }
 
-  delete<T = any>(path: string): Promise<JsonResponse<T>> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  delete<T = Json>(path: string): Promise<JsonResponse<T>> {
     return this.request('DELETE', path);
   }
 
