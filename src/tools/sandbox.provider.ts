@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ProcessSandbox } from '../../libs/sandbox/src';
 import { APP_CONFIG } from '../config/config.module';
