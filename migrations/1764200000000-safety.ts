@@ -10,9 +10,7 @@ export class Safety1764200000000 implements MigrationInterface {
       ADD COLUMN agents_spawned integer NOT NULL DEFAULT 0,
       ADD COLUMN approval_wait_ms bigint NOT NULL DEFAULT 0,
       ADD COLUMN safety_violations jsonb NOT NULL DEFAULT '[]'`);
-    await q.query(
-      `ALTER TABLE tasks ADD COLUMN safety_violations jsonb NOT NULL DEFAULT '[]'`,
-    );
+    await q.query(`ALTER TABLE tasks ADD COLUMN safety_violations jsonb NOT NULL DEFAULT '[]'`);
     await q.query(`
       CREATE TABLE approvals (
         id uuid PRIMARY KEY,

@@ -73,15 +73,13 @@ describe('tools, sandbox and the safety gate', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () =>
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              method: req.method,
-              body,
-              idempotency_key: req.headers['idempotency-key'] ?? null,
-            }),
-          ),
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            method: req.method,
+            body,
+            idempotency_key: req.headers['idempotency-key'] ?? null,
+          }),
+        ),
       );
     });
     webPort = (web.address() as AddressInfo).port;
