@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfigFromProcess } from './config/app-config';
-import { rootLogger } from './observability/logger';
+import { logFor, rootLogger } from './observability/logger';
+import { exitGracefullyOnSignals } from './shutdown';
 import { NestPinoLogger } from './observability/nest-logger';
 
 /** `npm run worker`: processes goal jobs, serves no HTTP, drains on SIGTERM. */
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: new NestPinoLogger(),
   });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  exitGracefullyOnSignals(app, logFor('Worker'));
   await app.init();
   log.info(
     { mode: config.mode, queue: config.REDIS_URL ? 'bullmq' : 'in-process' },
