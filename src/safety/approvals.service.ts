@@ -298,10 +298,11 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async generation(uow: UnitOfWork, goal: GoalRow): Promise<number> {
-    const [{ event_seq }]: Array<{ event_seq: number }> = await uow.manager.query(
-      `SELECT event_seq FROM goals WHERE id = $1 AND tenant_id = $2`,
+    // the goal's latest event sequence: unique per resume, so the job id never repeats
+    const [{ seq }]: Array<{ seq: number }> = await uow.manager.query(
+      `SELECT coalesce(max(seq), 0)::int AS seq FROM goal_events WHERE goal_id = $1 AND tenant_id = $2`,
       [goal.id, goal.tenant_id],
     );
-    return event_seq;
+    return seq;
   }
 }
