@@ -112,9 +112,13 @@ describe('tools, sandbox and the safety gate', () => {
         ],
       },
     });
-    llm.when('[agent-village:critic]', {
-      json: { passed: true, score: 1, feedback: 'ok', failed_tasks: [] },
-    });
+    let keepVerdicts = 0;
+    llm.when('[agent-village:critic]', (r) =>
+      // the keep scenario's first result is rejected once, to force a replan
+      conversationText(r).includes('[scenario:keep]') && keepVerdicts++ === 0
+        ? { json: { passed: false, score: 0.2, feedback: 'do it again', failed_tasks: ['t1'] } }
+        : { json: { passed: true, score: 1, feedback: 'ok', failed_tasks: [] } },
+    );
     llm.when('[agent-village:tool_agent]', toolAgent);
   });
 
@@ -514,6 +518,24 @@ describe('tools, sandbox and the safety gate', () => {
         decision: 'approve',
       });
       expect(again.status).toBe(409);
+    });
+
+    it('keeps an approval across a replan: the same action is not asked for twice', async () => {
+      scripts.set('keep', () => [[{ name: 'execute_python', arguments: { code: 'print(7)' } }]]);
+      const submitted = await api.post('/api/v1/goals', { goal: 'Print seven [scenario:keep]' });
+      const id = submitted.body.goal_id;
+      const pending = await pendingApproval(id);
+      await api.post(`/api/v1/goals/${id}/approve`, {
+        task_id: pending.task_id,
+        decision: 'approve',
+      });
+      const goal = await finished(api, id);
+      expect(goal).toMatchObject({ status: 'completed', replan_count: 1, plan_version: 2 });
+      const approvals = (await api.get(`/api/v1/goals/${id}/approvals`)).body.items;
+      expect(approvals).toHaveLength(1);
+      expect(approvals[0]).toMatchObject({ status: 'approved', tool: 'execute_python' });
+      const calls = await toolCalls(api, id);
+      expect(calls.filter((c) => c.tool === 'execute_python' && c.ok)).toHaveLength(2);
     });
 
     it('replans without the action when a human rejects it', async () => {
