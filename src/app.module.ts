@@ -12,6 +12,8 @@ import { LlmModule } from './llm/llm.module';
 import { QueueModule } from './queue/queue.module';
 import { RbacModule } from './rbac/rbac.module';
 import { TenancyModule } from './tenancy/tenancy.module';
+import { ApprovalsModule } from './safety/approvals.module';
+import { SafetyModule } from './safety/safety.module';
 import { ToolsModule } from './tools/tools.module';
 
 /** The whole product; the API and the worker process share it (the worker serves no HTTP). */
@@ -26,8 +28,10 @@ export class AppModule {
         EventsModule,
         QueueModule.forRoot(config),
         LlmModule,
+        SafetyModule,
         ToolsModule,
         GovernorModule,
+        ApprovalsModule,
         HealthModule,
         TenancyModule,
         IdentityModule,

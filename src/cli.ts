@@ -1,3 +1,4 @@
+import { rootLogger } from './observability/logger';
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFromProcess } from './config/app-config';
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
   const { DEFAULT_TENANT_ID } = await import('./common/request-context');
   const { DomainError } = await import('../libs/common/src/errors');
 
+  rootLogger(config.LOG_LEVEL);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: ['error'],
   });

@@ -128,6 +128,55 @@ export const configSchema = z.object({
     .string()
     .regex(API_KEY_PATTERN, 'must be an API key like ak_{12 hex}_{43 base64url}')
     .optional(),
+  TOOLS_FILE_MAX_BYTES: int(1, 100_000_000).default(5_000_000),
+  TOOLS_HTTP_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  TOOLS_HTTP_TIMEOUT_MS: int(100, 600_000).default(15000),
+  TOOLS_HTTP_MAX_BYTES: int(1, 100_000_000).default(2_000_000),
+  TOOLS_HTTP_MAX_REDIRECTS: int(0, 20).default(5),
+  TOOLS_HTTP_MAX_TEXT_CHARS: int(100, 10_000_000).default(100_000),
+
+  SANDBOX_BWRAP_PATH: z.string().min(1).default('/usr/bin/bwrap'),
+  SANDBOX_PYTHON_PATH: z.string().min(1).default('/usr/bin/python3'),
+  SANDBOX_UID: int(1, 2_147_483_647).default(65534),
+  SANDBOX_GID: int(1, 2_147_483_647).default(65534),
+  SANDBOX_CPU_SECONDS: int(1, 3600).default(30),
+  SANDBOX_MEMORY_MB: int(16, 65536).default(512),
+  SANDBOX_MAX_PROCESSES: int(1, 4096).default(64),
+  SANDBOX_MAX_FILE_MB: int(1, 10240).default(100),
+  SANDBOX_TMP_MB: int(1, 10240).default(64),
+  SANDBOX_MAX_OUTPUT_BYTES: int(1024, 100_000_000).default(1_000_000),
+  SANDBOX_WALL_MS: int(100, 3_600_000).default(60000),
+
+  SAFETY_MAX_RECURSION_DEPTH: int(1, 1000).default(10),
+  SAFETY_MAX_TOKENS: int(1, 1_000_000_000).default(500_000),
+  SAFETY_MAX_COST_USD: z.coerce.number({ message: 'must be a number' }).min(0).default(10),
+  SAFETY_MAX_AGENTS: int(1, 100_000).default(50),
+  SAFETY_MAX_TOOL_CALLS: int(1, 1_000_000).default(200),
+  SAFETY_MAX_WALL_MS: int(1000, 604_800_000).default(3_600_000),
+  SAFETY_MAX_RISK: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).default('HIGH'),
+  SAFETY_MAX_CONCURRENCY: int(1, 10_000).default(20),
+  SAFETY_APPROVAL_CATEGORIES: z
+    .string()
+    .default('deploy,delete,payment,admin,code_execution')
+    .refine(
+      (v) =>
+        v.trim().toLowerCase() === 'none' ||
+        v
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean)
+          .every((c) => ['deploy', 'delete', 'payment', 'admin', 'code_execution'].includes(c)),
+      { message: 'must be "none" or a list of deploy, delete, payment, admin, code_execution' },
+    ),
+  APPROVAL_TTL_MS: int(1000, 2_592_000_000).default(86_400_000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -50,7 +50,24 @@ export interface GoalEventPayloads {
   'goal.completed': { summary: string; duration_ms: number };
   'goal.failed': { reasons: string[] };
   'goal.cancelled': { reason: string };
-  'approval.required': { task_id: string; action: string; reason: string };
+  'approval.required': {
+    task_id: string;
+    action: string;
+    reason: string;
+    approval_id?: string;
+    task_key?: string;
+    args?: unknown;
+    categories?: string[];
+    expires_at?: string;
+  };
+  'approval.decided': {
+    approval_id: string;
+    task_id: string;
+    action: string;
+    decision: 'approved' | 'rejected' | 'expired';
+    decided_by: string;
+    comment: string | null;
+  };
   'safety.violation': { check: string; detail: string; task_id?: string };
   'safety.blocked': { check: string; detail: string; task_id?: string };
 }

@@ -6,6 +6,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
+import { ApprovalHolds, TaskInterruption } from '../safety/approval-holds.service';
+import type { ApprovalPending } from '../safety/safety-errors';
 import { GoalState, isTerminal } from './goal-fsm';
 import { GoalLeases } from './goal-lease.service';
 import { GoalStore, StateConflict } from './goal-store.service';
@@ -31,6 +33,7 @@ export class GoalRunner {
     private readonly events: GoalEventLog,
     private readonly leases: GoalLeases,
     private readonly agents: AgentRuntime,
+    private readonly holds: ApprovalHolds,
   ) {}
 
   get activeGoals(): number {
@@ -215,7 +218,8 @@ export class GoalRunner {
     const limit = goal.state === 'EXECUTING' ? 1 : this.config.TASK_CONCURRENCY;
     const semaphore = new Semaphore(limit);
     const inFlight = new Map<string, Promise<void>>();
-    let failure: { task: TaskRow; error: string } | undefined;
+    let failure: { task: TaskRow; error: string; fatal?: boolean } | undefined;
+    const held: ApprovalPending[] = []; // safety gate: actions waiting for a human
 
     const ready = () =>
       tasks.filter(
@@ -225,12 +229,14 @@ export class GoalRunner {
           t.depends_on.every((d) => byKey.get(d)?.status === 'completed'),
       );
     for (;;) {
-      if (!failure && !scope.signal?.aborted) {
+      if (!failure && !held.length && !scope.signal?.aborted) {
         for (const task of ready()) {
           const work = semaphore
             .run(() => this.runTask(goal, task, byKey, scope))
             .then((result) => {
-              if (!result.ok && !failure) failure = { task, error: result.error };
+              if (!result.ok && 'hold' in result) held.push(result.hold);
+              else if (!result.ok && !failure)
+                failure = { task, error: result.error, fatal: 'fatal' in result };
             })
             .finally(() => inFlight.delete(task.key));
           inFlight.set(task.key, work);
@@ -240,6 +246,16 @@ export class GoalRunner {
       await Promise.race(inFlight.values());
     }
     if (scope.signal?.aborted) return;
+    // --- safety gate (issue 4): a fatal violation fails the goal; holds await a human ---
+    if (failure?.fatal)
+      return this.fail(goal.tenant_id, goal.id, [
+        `task ${failure.task.key} (${failure.task.title}): ${failure.error}`,
+      ]);
+    if (!failure && held.length)
+      return this.holds.suspend(goal, held, (uow, reason) =>
+        this.store.transition(uow, goal, goal.state, 'AWAITING_APPROVAL', {}, reason),
+      );
+    // --- end safety gate ---
     if (failure)
       return this.replanOrFail(
         goal,
@@ -257,7 +273,7 @@ export class GoalRunner {
     task: TaskRow,
     byKey: Map<string, TaskRow>,
     scope: GoalScope,
-  ): Promise<{ ok: true } | { ok: false; error: string }> {
+  ): Promise<{ ok: true } | { ok: false; error: string } | TaskInterruption> {
     const dependencies = task.depends_on
       .map((k) => byKey.get(k)!)
       .map((d) => ({ key: d.key, title: d.title, output: d.output }));
@@ -302,6 +318,12 @@ export class GoalRunner {
         return { ok: true };
       } catch (error) {
         if (scope.signal?.aborted) throw error;
+        const interrupted = await this.holds.interrupt(task, attempt, error); // safety gate
+        if (interrupted) {
+          task.status = 'hold' in interrupted ? 'pending' : 'failed';
+          task.attempts = 'hold' in interrupted ? attempt - 1 : attempt;
+          return interrupted;
+        }
         const message = (error as Error).message;
         const final = attempt >= task.max_attempts;
         const delay = final

@@ -31,9 +31,11 @@ export const REDACTED_PATHS = [
 
 let root: PinoLogger | undefined;
 
-export function rootLogger(level = 'info'): PinoLogger {
+/** The process logger; a level given here (at process start) applies from then on. */
+export function rootLogger(level?: string): PinoLogger {
+  if (root && level) root.level = level;
   root ??= pino({
-    level,
+    level: level ?? 'info',
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

@@ -1,8 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { fingerprint } from '../../libs/common/src';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
 import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
+import { SafetyViolation } from '../safety/safety-errors';
+import { SafetyGate } from '../safety/safety-gate.service';
+import { workspaceDir } from './files/workspace';
 import { ToolRegistry } from './tool-registry.service';
 
 export interface ToolCallRequest {
@@ -16,6 +21,8 @@ export interface ToolCallScope {
   taskId: string;
   taskKey: string;
   signal?: AbortSignal;
+  /** Agent nesting depth of the caller (1 = the governor's own agents). */
+  depth?: number;
 }
 
 export interface ToolCallOutcome {
@@ -27,16 +34,20 @@ export interface ToolCallOutcome {
 }
 
 /**
- * Runs tool calls: validates arguments against the tool's schema, and for side-effecting
+ * Runs tool calls: validates arguments against the tool's schema, passes every call
+ * through the safety gate (which throws ApprovalPending, or SafetyViolation when the goal
+ * must stop; blocked actions come back to the agent as a refused call), and for side-effecting
  * tools records the result in the effect journal under an idempotency key in the same
  * transaction as the effect, so a resumed step replays the result instead of acting twice.
  */
 @Injectable()
 export class ToolExecutor {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly registry: ToolRegistry,
     private readonly events: GoalEventLog,
+    private readonly gate: SafetyGate,
   ) {}
 
   async execute(
@@ -53,6 +64,34 @@ export class ToolExecutor {
         .join('; ');
       return { ok: false, error: `invalid arguments for ${tool.name}: ${detail}`, replayed: false };
     }
+    let release: () => void;
+    try {
+      release = await this.gate.checkToolCall(scope, {
+        name: tool.name,
+        args: parsed.data,
+        risk: tool.risk,
+        permission: tool.permission,
+        requiresApproval: tool.requiresApproval,
+      });
+    } catch (error) {
+      if (error instanceof SafetyViolation && !error.fatal)
+        return { ok: false, error: error.message, replayed: false };
+      throw error;
+    }
+    try {
+      return await this.run(scope, tool, parsed.data, ordinal);
+    } finally {
+      release();
+    }
+  }
+
+  private async run(
+    scope: ToolCallScope,
+    tool: NonNullable<ReturnType<ToolRegistry['get']>>,
+    args: unknown,
+    ordinal: number,
+  ): Promise<ToolCallOutcome> {
+    const parsed = { data: args };
     const key = tool.hasSideEffects
       ? `${scope.taskId}:${ordinal}:${fingerprint({ tool: tool.name, args: parsed.data })}`
       : undefined;
@@ -62,6 +101,7 @@ export class ToolExecutor {
       taskId: scope.taskId,
       signal: scope.signal,
       idempotencyKey: key,
+      workspaceDir: workspaceDir(this.config.DATA_DIR, scope.tenantId, scope.goalId),
     };
     const journaled = key ? await this.journaled(scope.tenantId, key) : undefined;
     if (journaled)

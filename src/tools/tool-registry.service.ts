@@ -1,8 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { ProcessSandbox } from '../../libs/sandbox/src';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
 import type { ToolDefinition } from '../llm/llm.service';
 import { BUILTIN_TOOLS } from './builtin-tools';
+import { codeTools } from './code/code-tools';
+import { fileTools } from './files/file-tools';
 import type { Tool } from './tool';
+import { webTools } from './web/web-tools';
 
 export interface ToolDescription {
   name: string;
@@ -19,8 +25,22 @@ export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
   private cachedDefinitions: ToolDefinition[] | undefined;
 
-  constructor() {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, sandbox: ProcessSandbox) {
     for (const tool of BUILTIN_TOOLS) this.register(tool);
+    for (const tool of fileTools({ maxBytes: config.TOOLS_FILE_MAX_BYTES })) this.register(tool);
+    const web = webTools({
+      allowHosts: config.TOOLS_HTTP_ALLOW_HOSTS,
+      timeoutMs: config.TOOLS_HTTP_TIMEOUT_MS,
+      maxResponseBytes: config.TOOLS_HTTP_MAX_BYTES,
+      maxRedirects: config.TOOLS_HTTP_MAX_REDIRECTS,
+      maxTextChars: config.TOOLS_HTTP_MAX_TEXT_CHARS,
+    });
+    for (const tool of web) this.register(tool);
+    const code = codeTools(sandbox, {
+      pythonPath: config.SANDBOX_PYTHON_PATH,
+      maxWallMs: config.SANDBOX_WALL_MS,
+    });
+    for (const tool of code) this.register(tool);
   }
 
   register(tool: Tool): void {

@@ -13,6 +13,8 @@ export interface ToolContext {
   /** Passed downstream by tools with external effects (e.g. an Idempotency-Key header). */
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** The goal's workspace directory on the host (DATA_DIR/workspaces/<tenant>/<goal>). */
+  workspaceDir: string;
 }
 
 /**

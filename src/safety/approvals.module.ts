@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { GovernorModule } from '../governor/governor.module';
+import { ApprovalsController } from './approvals.controller';
+import { ApprovalsService } from './approvals.service';
+
+/** Human approval decisions over REST, and expiry of undecided requests. */
+@Module({
+  imports: [GovernorModule],
+  controllers: [ApprovalsController],
+  providers: [ApprovalsService],
+})
+export class ApprovalsModule {}

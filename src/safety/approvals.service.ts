@@ -1,0 +1,308 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Conflict, DomainError } from '../../libs/common/src';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import type { Principal } from '../common/request-context';
+import { inTransaction, UnitOfWork } from '../database/transaction';
+import { GoalEventLog } from '../events/goal-event-log.service';
+import type { GoalState } from '../governor/goal-fsm';
+import { GoalStore } from '../governor/goal-store.service';
+import type { GoalRow } from '../governor/goal.types';
+import { GoalsService } from '../governor/goals.service';
+import { logFor } from '../observability/logger';
+import type { ApprovalDecisionDto, ApprovalDto } from './dto/approval.dto';
+
+interface ApprovalRow {
+  id: string;
+  tenant_id: string;
+  goal_id: string;
+  task_id: string;
+  task_key: string;
+  tool: string;
+  args: unknown;
+  categories: string[];
+  reason: string;
+  resume_state: GoalState;
+  status: string;
+  requested_at: Date;
+  expires_at: Date;
+  decided_at: Date | null;
+  decided_by: string | null;
+  decided_by_kind: string | null;
+  comment: string | null;
+}
+
+type Decision = 'approved' | 'rejected' | 'expired';
+
+class ApprovalNotFound extends DomainError {
+  constructor(taskId: string) {
+    super(
+      404,
+      'approval-not-found',
+      'Approval not found',
+      `No approval was requested for task ${taskId} of this goal.`,
+    );
+  }
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+function view(row: ApprovalRow): ApprovalDto {
+  return {
+    id: row.id,
+    goal_id: row.goal_id,
+    task_id: row.task_id,
+    task_key: row.task_key,
+    tool: row.tool,
+    args: row.args,
+    categories: row.categories,
+    reason: row.reason,
+    status: row.status,
+    requested_at: iso(row.requested_at)!,
+    expires_at: iso(row.expires_at)!,
+    decided_at: iso(row.decided_at),
+    decided_by: row.decided_by,
+    decided_by_kind: row.decided_by_kind,
+    comment: row.comment,
+  };
+}
+
+/**
+ * Human decisions on held actions. Approval resumes the goal where it paused once nothing
+ * else of it is pending; rejection (or expiry) sends the goal to replanning with the
+ * reason as feedback, or fails it when the replans are used up. Who decided is recorded.
+ */
+@Injectable()
+export class ApprovalsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = logFor('Approvals');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly store: GoalStore,
+    private readonly events: GoalEventLog,
+    private readonly goals: GoalsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.PROCESS_JOBS) return;
+    const every = Math.min(this.config.SWEEPER_INTERVAL_MS, this.config.APPROVAL_TTL_MS);
+    this.timer = setInterval(() => void this.expireDue(), every);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async list(tenantId: string, goalId: string): Promise<{ items: ApprovalDto[] }> {
+    await this.store.get(tenantId, goalId);
+    const rows: ApprovalRow[] = await this.dataSource.query(
+      `SELECT * FROM approvals WHERE tenant_id = $1 AND goal_id = $2 ORDER BY requested_at, id`,
+      [tenantId, goalId],
+    );
+    return { items: rows.map(view) };
+  }
+
+  async decide(tenantId: string, goalId: string, input: ApprovalDecisionDto, principal: Principal) {
+    const decision: Decision = input.decision === 'approve' ? 'approved' : 'rejected';
+    let resumed: { generation: number } | undefined;
+    const result = await inTransaction(this.dataSource, async (uow) => {
+      const goal = await this.store.get(tenantId, goalId, uow.manager);
+      const rows: ApprovalRow[] = await uow.manager.query(
+        `SELECT * FROM approvals WHERE tenant_id = $1 AND goal_id = $2 AND task_id = $3 ORDER BY requested_at DESC`,
+        [tenantId, goalId, input.task_id],
+      );
+      if (!rows.length) throw new ApprovalNotFound(input.task_id);
+      const pending = rows.filter((r) => r.status === 'pending');
+      if (!pending.length)
+        throw new Conflict(
+          'approval-already-decided',
+          'Approval already decided',
+          `The action of task ${input.task_id} was already ${rows[0].status}.`,
+          { approval_status: rows[0].status },
+        );
+      if (pending.some((r) => new Date(r.expires_at).getTime() < Date.now()))
+        throw new Conflict(
+          'approval-expired',
+          'Approval expired',
+          `The approval for task ${input.task_id} expired at ${iso(pending[0].expires_at)}.`,
+        );
+      if (goal.state !== 'AWAITING_APPROVAL')
+        throw new Conflict(
+          'goal-not-awaiting-approval',
+          'Goal is not awaiting approval',
+          `Goal ${goalId} is ${goal.state}.`,
+          { state: goal.state },
+        );
+      resumed = await this.apply(uow, goal, pending, decision, principal, input.comment ?? null);
+      const [row]: ApprovalRow[] = await uow.manager.query(
+        `SELECT * FROM approvals WHERE id = $1 AND tenant_id = $2`,
+        [pending[0].id, tenantId],
+      );
+      const after = await this.store.get(tenantId, goalId, uow.manager);
+      return { approval: view(row), goal_state: after.state, goal_status: after.status };
+    });
+    if (resumed) await this.goals.enqueue(tenantId, goalId, resumed.generation);
+    return result;
+  }
+
+  /** Expires approvals nobody decided in time; their goals replan or fail. */
+  async expireDue(): Promise<number> {
+    let count = 0;
+    try {
+      const due: Array<{ tenant_id: string; goal_id: string }> = await this.dataSource.query(
+        `SELECT DISTINCT tenant_id, goal_id FROM approvals WHERE status = 'pending' AND expires_at < now() LIMIT 200`,
+      );
+      for (const { tenant_id: tenantId, goal_id: goalId } of due) {
+        const resumed = await inTransaction(this.dataSource, async (uow) => {
+          const goal = await this.store.get(tenantId, goalId, uow.manager);
+          const rows: ApprovalRow[] = await uow.manager.query(
+            `SELECT * FROM approvals WHERE tenant_id = $1 AND goal_id = $2 AND status = 'pending' AND expires_at < now()`,
+            [tenantId, goalId],
+          );
+          if (!rows.length || goal.state !== 'AWAITING_APPROVAL') {
+            await uow.manager.query(
+              `UPDATE approvals SET status = 'expired', decided_at = now(), decided_by = 'system', decided_by_kind = 'system' WHERE id = ANY($1) AND tenant_id = $2`,
+              [rows.map((r) => r.id), tenantId],
+            );
+            return undefined;
+          }
+          count += rows.length;
+          return this.apply(
+            uow,
+            goal,
+            rows,
+            'expired',
+            { kind: 'system', id: 'system' },
+            `not decided within ${Math.round(this.config.APPROVAL_TTL_MS / 1000)} s`,
+          );
+        });
+        if (resumed) await this.goals.enqueue(tenantId, goalId, resumed.generation);
+      }
+    } catch (error) {
+      this.log.warn(`approval expiry failed: ${(error as Error).message}`);
+    }
+    return count;
+  }
+
+  /** Records the decision and moves the goal on; returns a job generation when it should run again. */
+  private async apply(
+    uow: UnitOfWork,
+    goal: GoalRow,
+    approvals: ApprovalRow[],
+    decision: Decision,
+    principal: Principal,
+    comment: string | null,
+  ): Promise<{ generation: number } | undefined> {
+    for (const a of approvals) {
+      await uow.manager.query(
+        `UPDATE approvals SET status = $3, decided_at = now(), decided_by = $4, decided_by_kind = $5, comment = $6 WHERE id = $1 AND tenant_id = $2`,
+        [a.id, goal.tenant_id, decision, principal.id, principal.kind, comment],
+      );
+      await this.events.append(
+        uow,
+        goal.tenant_id,
+        goal.id,
+        'approval.decided',
+        {
+          approval_id: a.id,
+          task_id: a.task_id,
+          action: a.tool,
+          decision,
+          decided_by: principal.id,
+          comment,
+        },
+        a.task_id,
+      );
+    }
+    const waited = `(extract(epoch from now() - updated_at) * 1000)::bigint`;
+    if (decision === 'approved') {
+      const [{ left }]: Array<{ left: string }> = await uow.manager.query(
+        `SELECT count(*) AS left FROM approvals WHERE tenant_id = $1 AND goal_id = $2 AND status = 'pending'`,
+        [goal.tenant_id, goal.id],
+      );
+      if (Number(left) > 0) return undefined;
+      await uow.manager.query(
+        `UPDATE goals SET approval_wait_ms = approval_wait_ms + ${waited} WHERE id = $1 AND tenant_id = $2`,
+        [goal.id, goal.tenant_id],
+      );
+      await this.store.transition(
+        uow,
+        goal,
+        'AWAITING_APPROVAL',
+        approvals[0].resume_state,
+        {},
+        `approved by ${principal.id}`,
+      );
+      return { generation: await this.generation(uow, goal) };
+    }
+    // rejected or expired: the other pending requests of this plan are moot
+    await uow.manager.query(
+      `UPDATE approvals SET status = 'superseded', decided_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND status = 'pending'`,
+      [goal.tenant_id, goal.id],
+    );
+    await uow.manager.query(
+      `UPDATE goals SET approval_wait_ms = approval_wait_ms + ${waited} WHERE id = $1 AND tenant_id = $2`,
+      [goal.id, goal.tenant_id],
+    );
+    const what = approvals.map((a) => `${a.tool} (task ${a.task_key})`).join(', ');
+    const reason =
+      decision === 'expired'
+        ? `the approval for ${what} expired (${comment})`
+        : `a human (${principal.id}) rejected ${what}${comment ? `: ${comment}` : ''}`;
+    if (goal.replan_count >= this.config.MAX_REPLANS) {
+      const reasons = [
+        ...(goal.failure_reasons ?? []),
+        reason,
+        `gave up after ${goal.replan_count} replans`,
+      ];
+      await uow.manager.query(
+        `UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND status IN ('pending', 'running')`,
+        [goal.tenant_id, goal.id],
+      );
+      await this.store.transition(
+        uow,
+        goal,
+        'AWAITING_APPROVAL',
+        'FAILED',
+        { failure_reasons: reasons },
+        reason,
+      );
+      await this.events.append(uow, goal.tenant_id, goal.id, 'goal.failed', { reasons });
+      return undefined;
+    }
+    await uow.manager.query(
+      `UPDATE tasks SET status = 'superseded', updated_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3 AND status <> 'completed'`,
+      [goal.tenant_id, goal.id, goal.plan_version],
+    );
+    await this.events.append(uow, goal.tenant_id, goal.id, 'goal.replanning', {
+      replan: goal.replan_count + 1,
+      reason,
+    });
+    await this.store.transition(
+      uow,
+      goal,
+      'AWAITING_APPROVAL',
+      'REPLANNING',
+      {
+        replan_count: goal.replan_count + 1,
+        feedback: `${reason}. Plan the goal without that action.`,
+        failure_reasons: [...(goal.failure_reasons ?? []), reason],
+      },
+      reason,
+    );
+    return { generation: await this.generation(uow, goal) };
+  }
+
+  private async generation(uow: UnitOfWork, goal: GoalRow): Promise<number> {
+    // the goal's latest event sequence: unique per resume, so the job id never repeats
+    const [{ seq }]: Array<{ seq: number }> = await uow.manager.query(
+      `SELECT coalesce(max(seq), 0)::int AS seq FROM goal_events WHERE goal_id = $1 AND tenant_id = $2`,
+      [goal.id, goal.tenant_id],
+    );
+    return seq;
+  }
+}

@@ -1,0 +1,242 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { fingerprint } from '../../libs/common/src';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { inTransaction } from '../database/transaction';
+import { GoalEventLog } from '../events/goal-event-log.service';
+import { logFor } from '../observability/logger';
+import { ApprovalPending, SafetyViolation } from './safety-errors';
+import {
+  evaluateSafety,
+  GoalUsage,
+  parseApprovalCategories,
+  RiskLevel,
+  SafetyAction,
+  SafetyDecision,
+  SafetyLimits,
+} from './safety-policy';
+
+export interface GateScope {
+  tenantId: string;
+  goalId: string;
+  taskId?: string;
+  taskKey?: string;
+  /** Agent nesting depth of the caller (1 = the governor's own agents). */
+  depth?: number;
+}
+
+export interface ToolCallSubject {
+  name: string;
+  args: unknown;
+  risk: RiskLevel;
+  permission: SafetyAction['permission'];
+  requiresApproval: boolean;
+}
+
+interface UsageRow {
+  prompt_tokens: string;
+  completion_tokens: string;
+  cost_usd: string;
+  agents_spawned: number;
+  tool_calls: number;
+  started_at: Date | null;
+  created_at: Date;
+  approval_wait_ms: string;
+}
+
+/** Fingerprint of an action for approvals: the same tool with the same arguments. */
+export function actionFingerprint(tool: string, args: unknown): string {
+  return fingerprint({ tool, args });
+}
+
+/**
+ * The one safety gate in front of every tool call and agent spawn. It counts the action,
+ * reads the goal's usage (tokens, cost, spawns, calls, wall time net of time spent waiting
+ * for humans) in the same statement, decides with the pure policy, and records refusals
+ * on the task and the goal with a `safety.violation` or `safety.blocked` event.
+ */
+@Injectable()
+export class SafetyGate {
+  private readonly log = logFor('SafetyGate');
+  readonly limits: SafetyLimits;
+  private readonly inFlight = new Map<string, number>();
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly events: GoalEventLog,
+  ) {
+    this.limits = {
+      maxRecursionDepth: config.SAFETY_MAX_RECURSION_DEPTH,
+      maxTokens: config.SAFETY_MAX_TOKENS,
+      maxCostUsd: config.SAFETY_MAX_COST_USD,
+      maxAgentsSpawned: config.SAFETY_MAX_AGENTS,
+      maxToolCalls: config.SAFETY_MAX_TOOL_CALLS,
+      maxWallMs: config.SAFETY_MAX_WALL_MS,
+      maxRisk: config.SAFETY_MAX_RISK,
+      maxConcurrency: config.SAFETY_MAX_CONCURRENCY,
+      approvalCategories: parseApprovalCategories(config.SAFETY_APPROVAL_CATEGORIES),
+      allowHosts: config.TOOLS_HTTP_ALLOW_HOSTS,
+    };
+  }
+
+  /**
+   * Checks a tool call. Returns a release function to call when the call finishes; throws
+   * SafetyViolation (refused) or ApprovalPending (a human must decide first).
+   */
+  async checkToolCall(scope: GateScope, tool: ToolCallSubject): Promise<() => void> {
+    const usage = await this.count(scope, 'tool_calls');
+    const action: SafetyAction = {
+      kind: 'tool_call',
+      name: tool.name,
+      args: tool.args,
+      risk: tool.risk,
+      permission: tool.permission,
+      requiresApproval: tool.requiresApproval,
+      depth: scope.depth ?? 1,
+    };
+    const decision = evaluateSafety(action, usage, this.limits);
+    if (decision.outcome === 'approval') {
+      const fp = actionFingerprint(tool.name, tool.args);
+      const prior = await this.priorDecision(scope, fp);
+      if (prior?.status === 'approved') return this.enter(scope.goalId);
+      if (prior && prior.status !== 'pending') {
+        const detail = `${tool.name} was ${prior.status} by ${prior.decided_by ?? 'policy'}${prior.comment ? `: ${prior.comment}` : ''}`;
+        await this.refuse(scope, {
+          outcome: 'blocked',
+          check: 'approval_rejected',
+          detail,
+          fatal: false,
+        });
+      }
+      throw new ApprovalPending(
+        scope.taskId ?? '',
+        scope.taskKey ?? '',
+        tool.name,
+        tool.args,
+        fp,
+        decision.categories,
+        decision.reason,
+      );
+    }
+    if (decision.outcome !== 'allow') await this.refuse(scope, decision);
+    return this.enter(scope.goalId);
+  }
+
+  /** Checks an agent spawn (recursion depth, agents per goal and the budgets). */
+  async checkAgentSpawn(
+    scope: GateScope,
+    agent: { name: string; depth: number; risk?: RiskLevel },
+  ): Promise<void> {
+    const usage = await this.count(scope, 'agents_spawned');
+    const decision = evaluateSafety(
+      { kind: 'agent_spawn', name: agent.name, risk: agent.risk ?? 'LOW', depth: agent.depth },
+      usage,
+      this.limits,
+    );
+    if (decision.outcome === 'violation' || decision.outcome === 'blocked')
+      await this.refuse(scope, decision);
+  }
+
+  private enter(goalId: string): () => void {
+    this.inFlight.set(goalId, (this.inFlight.get(goalId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.inFlight.get(goalId) ?? 1) - 1;
+      if (left <= 0) this.inFlight.delete(goalId);
+      else this.inFlight.set(goalId, left);
+    };
+  }
+
+  private async count(
+    scope: GateScope,
+    counter: 'tool_calls' | 'agents_spawned',
+  ): Promise<GoalUsage> {
+    const [rows]: [UsageRow[], number] = await this.dataSource.query(
+      `UPDATE goals SET ${counter} = ${counter} + 1 WHERE id = $1 AND tenant_id = $2
+       RETURNING prompt_tokens, completion_tokens, cost_usd, agents_spawned, tool_calls, started_at, created_at, approval_wait_ms`,
+      [scope.goalId, scope.tenantId],
+    );
+    const row = rows[0];
+    if (!row)
+      throw new SafetyViolation(
+        'recursion_depth',
+        `goal ${scope.goalId} not found`,
+        'blocked',
+        true,
+      );
+    const start = new Date(row.started_at ?? row.created_at).getTime();
+    return {
+      tokens: Number(row.prompt_tokens) + Number(row.completion_tokens),
+      costUsd: Number(row.cost_usd),
+      agentsSpawned: row.agents_spawned,
+      toolCalls: row.tool_calls,
+      wallMs: Date.now() - start - Number(row.approval_wait_ms),
+      concurrent: (this.inFlight.get(scope.goalId) ?? 0) + 1,
+    };
+  }
+
+  private async priorDecision(
+    scope: GateScope,
+    fp: string,
+  ): Promise<{ status: string; decided_by: string | null; comment: string | null } | undefined> {
+    const rows: Array<{ status: string; decided_by: string | null; comment: string | null }> =
+      await this.dataSource.query(
+        `SELECT status, decided_by, comment FROM approvals
+         WHERE tenant_id = $1 AND goal_id = $2 AND action_fingerprint = $3 AND status <> 'superseded'
+         ORDER BY requested_at DESC LIMIT 1`,
+        [scope.tenantId, scope.goalId, fp],
+      );
+    return rows[0];
+  }
+
+  /** Records the refusal on the task and the goal, with its event, then throws it. */
+  private async refuse(
+    scope: GateScope,
+    decision: Extract<SafetyDecision, { outcome: 'violation' | 'blocked' }>,
+  ): Promise<never> {
+    const violation = new SafetyViolation(
+      decision.check,
+      decision.detail,
+      decision.outcome,
+      decision.fatal,
+    );
+    const entry = JSON.stringify([
+      {
+        check: decision.check,
+        kind: decision.outcome,
+        detail: decision.detail,
+        task_id: scope.taskId ?? null,
+        at: new Date().toISOString(),
+      },
+    ]);
+    await inTransaction(this.dataSource, async (uow) => {
+      await uow.manager.query(
+        `UPDATE goals SET safety_violations = safety_violations || $3::jsonb WHERE id = $1 AND tenant_id = $2`,
+        [scope.goalId, scope.tenantId, entry],
+      );
+      if (scope.taskId)
+        await uow.manager.query(
+          `UPDATE tasks SET safety_violations = safety_violations || $3::jsonb WHERE id = $1 AND tenant_id = $2`,
+          [scope.taskId, scope.tenantId, entry],
+        );
+      await this.events.append(
+        uow,
+        scope.tenantId,
+        scope.goalId,
+        decision.outcome === 'violation' ? 'safety.violation' : 'safety.blocked',
+        {
+          check: decision.check,
+          detail: decision.detail,
+          ...(scope.taskId ? { task_id: scope.taskId } : {}),
+        },
+        scope.taskId ?? null,
+      );
+    });
+    this.log.warn(`goal ${scope.goalId}: ${violation.message}`);
+    throw violation;
+  }
+}

@@ -1,0 +1,57 @@
+import { Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ProcessSandbox } from '../../libs/sandbox/src';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { logFor } from '../observability/logger';
+
+const MB = 1024 * 1024;
+
+export const sandboxProvider: Provider = {
+  provide: ProcessSandbox,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) =>
+    new ProcessSandbox({
+      bwrapPath: config.SANDBOX_BWRAP_PATH,
+      uid: config.SANDBOX_UID,
+      gid: config.SANDBOX_GID,
+      limits: {
+        cpuSeconds: config.SANDBOX_CPU_SECONDS,
+        memoryBytes: config.SANDBOX_MEMORY_MB * MB,
+        maxProcesses: config.SANDBOX_MAX_PROCESSES,
+        maxFileBytes: config.SANDBOX_MAX_FILE_MB * MB,
+        maxOutputBytes: config.SANDBOX_MAX_OUTPUT_BYTES,
+        wallMs: config.SANDBOX_WALL_MS,
+        tmpBytes: config.SANDBOX_TMP_MB * MB,
+      },
+    }),
+};
+
+/**
+ * Probes bubblewrap once at start and records the result in platform_capabilities. A
+ * failed probe disables code execution (the tools answer with the reason); nothing ever
+ * runs unsandboxed.
+ */
+@Injectable()
+export class SandboxProbe implements OnApplicationBootstrap {
+  private readonly log = logFor('Sandbox');
+
+  constructor(
+    private readonly sandbox: ProcessSandbox,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const result = await this.sandbox.probe();
+    if (result.available) this.log.info(`code sandbox ready: ${result.detail}`);
+    else
+      this.log.error(
+        `code execution disabled: bubblewrap sandbox unavailable (${result.detail}); install the bubblewrap package (scripts/install-system-deps.sh)`,
+      );
+    await this.dataSource.query(
+      `INSERT INTO platform_capabilities (name, available, detail, detected_at) VALUES ('code_sandbox', $1, $2, now())
+       ON CONFLICT (name) DO UPDATE SET available = EXCLUDED.available, detail = EXCLUDED.detail, detected_at = now()`,
+      [result.available, result.detail],
+    );
+  }
+}
