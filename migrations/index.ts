@@ -1,4 +1,5 @@
 import { Foundation1764000000000 } from './1764000000000-foundation';
+import { Memory1764400000000 } from './1764400000000-memory';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
-export const MIGRATIONS = [Foundation1764000000000];
+export const MIGRATIONS = [Foundation1764000000000, Memory1764400000000];
