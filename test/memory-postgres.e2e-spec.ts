@@ -46,12 +46,26 @@ describe('memory on PostgreSQL (exact cosine fallback)', () => {
       metadata: { topic: 'billing' },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ type: 'semantic', importance: 0.7, access_count: 0, verified: false });
-    await api.post('/api/v1/memory', { type: 'episodic', content: 'Deployed the search cluster on Tuesday' });
+    expect(created.body).toMatchObject({
+      type: 'semantic',
+      importance: 0.7,
+      access_count: 0,
+      verified: false,
+    });
+    await api.post('/api/v1/memory', {
+      type: 'episodic',
+      content: 'Deployed the search cluster on Tuesday',
+    });
     await api.post('/api/v1/memory', {
       type: 'strategic',
       content: 'Chose retries for card payments over manual review',
-      metadata: { decision: 'retry', rationale: 'cheaper', alternatives: ['manual review'], outcome: 'fewer losses', lessons: ['retry first'] },
+      metadata: {
+        decision: 'retry',
+        rationale: 'cheaper',
+        alternatives: ['manual review'],
+        outcome: 'fewer losses',
+        lessons: ['retry first'],
+      },
     });
 
     const found = await api.get('/api/v1/memory/search?q=card%20payment%20retries&k=2');
@@ -62,12 +76,16 @@ describe('memory on PostgreSQL (exact cosine fallback)', () => {
     expect(found.body.items[0].similarity).toBeGreaterThan(found.body.items[1].similarity);
 
     const typed = await api.get('/api/v1/memory/search?q=card%20payment%20retries&type=strategic');
-    expect(typed.body.items.map((h: { memory: { type: string } }) => h.memory.type)).toEqual(['strategic']);
+    expect(typed.body.items.map((h: { memory: { type: string } }) => h.memory.type)).toEqual([
+      'strategic',
+    ]);
 
     const one = await api.get(`/api/v1/memory/${created.body.id}`);
     expect(one.body.access_count).toBe(2); // one search hit + this read
 
-    const edited = await api.patch(`/api/v1/memory/${created.body.id}`, { content: 'Kubernetes nodes autoscale at night' });
+    const edited = await api.patch(`/api/v1/memory/${created.body.id}`, {
+      content: 'Kubernetes nodes autoscale at night',
+    });
     expect(edited.status).toBe(200);
     const afterEdit = await api.get('/api/v1/memory/search?q=kubernetes%20autoscale&k=1');
     expect(afterEdit.body.items[0].memory.id).toBe(created.body.id);
@@ -83,7 +101,10 @@ describe('memory on PostgreSQL (exact cosine fallback)', () => {
     const bad = await api.post('/api/v1/memory', { type: 'dream', content: '' });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['content', 'type']);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'content',
+      'type',
+    ]);
     const badK = await api.get('/api/v1/memory/search?q=x&k=1000');
     expect(badK.status).toBe(400);
     expect(badK.body.errors[0].field).toBe('k');
@@ -93,8 +114,15 @@ describe('memory on PostgreSQL (exact cosine fallback)', () => {
   });
 
   it("never shows one tenant's memory to another", async () => {
-    await queryPostgres(db.url, `INSERT INTO tenants (id, slug, name) VALUES ($1, 'other', 'Other')`, [OTHER_TENANT]);
-    const mine = await api.post('/api/v1/memory', { type: 'semantic', content: 'Secret plan for project falcon launch' });
+    await queryPostgres(
+      db.url,
+      `INSERT INTO tenants (id, slug, name) VALUES ($1, 'other', 'Other')`,
+      [OTHER_TENANT],
+    );
+    const mine = await api.post('/api/v1/memory', {
+      type: 'semantic',
+      content: 'Secret plan for project falcon launch',
+    });
     // the other tenant's copy has the very same text and vector
     const [theirs] = await queryPostgres<{ id: string }>(
       db.url,
@@ -111,23 +139,62 @@ describe('memory on PostgreSQL (exact cosine fallback)', () => {
     expect((await api.delete(`/api/v1/memory/${theirs.id}`)).status).toBe(404);
     const exported = await fetch(`${app.baseUrl}/api/v1/memory/export`);
     expect(exported.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = (await exported.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l: { id: string }) => l.id)).toContain(mine.body.id);
     expect(lines.map((l: { id: string }) => l.id)).not.toContain(theirs.id);
-    const [{ count }] = await queryPostgres<{ count: string }>(db.url, `SELECT count(*) FROM memories WHERE tenant_id = $1`, [OTHER_TENANT]);
+    const [{ count }] = await queryPostgres<{ count: string }>(
+      db.url,
+      `SELECT count(*) FROM memories WHERE tenant_id = $1`,
+      [OTHER_TENANT],
+    );
     expect(Number(count)).toBe(1);
     expect((await api.get('/api/v1/memory/stats')).body.total).toBe(lines.length);
   });
 
   it('merges near-duplicates, summarises old episodes and applies retention', async () => {
-    const a = await api.post('/api/v1/memory', { type: 'semantic', content: 'Invoices are sent on the first working day of the month', importance: 0.4 });
-    const b = await api.post('/api/v1/memory', { type: 'semantic', content: 'Invoices are sent on the first working day of the month.', importance: 0.9 });
-    const old = await api.post('/api/v1/memory', { type: 'episodic', content: 'Goal: migrate the wiki. Outcome: completed', metadata: { outcome: 'completed' } });
-    const stale = await api.post('/api/v1/memory', { type: 'semantic', content: 'Printer on floor 3 is broken', importance: 0.1 });
-    const expiring = await api.post('/api/v1/memory', { type: 'semantic', content: 'Temporary door code 4711', ttl_days: 1 });
-    await queryPostgres(db.url, `UPDATE memories SET created_at = now() - interval '400 days' WHERE id = $1`, [old.body.id]);
-    await queryPostgres(db.url, `UPDATE memories SET updated_at = now() - interval '400 days' WHERE id = $1`, [stale.body.id]);
-    await queryPostgres(db.url, `UPDATE memories SET expires_at = now() - interval '1 second' WHERE id = $1`, [expiring.body.id]);
+    const a = await api.post('/api/v1/memory', {
+      type: 'semantic',
+      content: 'Invoices are sent on the first working day of the month',
+      importance: 0.4,
+    });
+    const b = await api.post('/api/v1/memory', {
+      type: 'semantic',
+      content: 'Invoices are sent on the first working day of the month.',
+      importance: 0.9,
+    });
+    const old = await api.post('/api/v1/memory', {
+      type: 'episodic',
+      content: 'Goal: migrate the wiki. Outcome: completed',
+      metadata: { outcome: 'completed' },
+    });
+    const stale = await api.post('/api/v1/memory', {
+      type: 'semantic',
+      content: 'Printer on floor 3 is broken',
+      importance: 0.1,
+    });
+    const expiring = await api.post('/api/v1/memory', {
+      type: 'semantic',
+      content: 'Temporary door code 4711',
+      ttl_days: 1,
+    });
+    await queryPostgres(
+      db.url,
+      `UPDATE memories SET created_at = now() - interval '400 days' WHERE id = $1`,
+      [old.body.id],
+    );
+    await queryPostgres(
+      db.url,
+      `UPDATE memories SET updated_at = now() - interval '400 days' WHERE id = $1`,
+      [stale.body.id],
+    );
+    await queryPostgres(
+      db.url,
+      `UPDATE memories SET expires_at = now() - interval '1 second' WHERE id = $1`,
+      [expiring.body.id],
+    );
 
     const report = await api.post('/api/v1/memory/maintenance');
     expect(report.status).toBe(200);
@@ -150,14 +217,25 @@ describe('memory on PostgreSQL (exact cosine fallback)', () => {
     await app.stop();
     app = await startApp({ env: { ...env(), EMBEDDING_DIMENSIONS: '128' } });
     api = new ApiClient(app.baseUrl);
-    await waitFor(async () => {
-      const [{ stale }] = await queryPostgres<{ stale: string }>(db.url, `SELECT count(*) FILTER (WHERE embedding_dim <> 128) AS stale FROM memories`);
-      return Number(stale) === 0 || undefined;
-    }, { what: 'memories re-embedded at dimension 128' });
-    const [{ len }] = await queryPostgres<{ len: number }>(db.url, `SELECT max(array_length(embedding, 1)) AS len FROM memories`);
+    await waitFor(
+      async () => {
+        const [{ stale }] = await queryPostgres<{ stale: string }>(
+          db.url,
+          `SELECT count(*) FILTER (WHERE embedding_dim <> 128) AS stale FROM memories`,
+        );
+        return Number(stale) === 0 || undefined;
+      },
+      { what: 'memories re-embedded at dimension 128' },
+    );
+    const [{ len }] = await queryPostgres<{ len: number }>(
+      db.url,
+      `SELECT max(array_length(embedding, 1)) AS len FROM memories`,
+    );
     expect(len).toBe(128);
     const hits = await api.get('/api/v1/memory/search?q=when%20are%20invoices%20sent&k=1');
-    expect(hits.body.items[0].memory.content).toBe('Invoices are sent on the first working day of the month');
+    expect(hits.body.items[0].memory.content).toBe(
+      'Invoices are sent on the first working day of the month',
+    );
     expect((await api.get('/api/v1/memory/stats')).body.embedding.dimensions).toBe(128);
   });
 });

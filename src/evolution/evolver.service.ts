@@ -218,9 +218,15 @@ export class Evolver implements OnModuleInit, OnModuleDestroy {
         rationale: `verification failed on ${lessons.reduce((s, l) => s + Number(l.goals), 0)} recent goals`,
       },
     ];
+    // one experiment at a time, so arms of different experiments cannot confound each other
+    const running: unknown[] = await uow.manager.query(
+      `SELECT 1 FROM evolution_variants WHERE tenant_id = $1 AND status = 'testing' LIMIT 1`,
+      [tenantId],
+    );
+    if (running.length) return out;
     for (const c of candidates) {
       const variants = await this.variants(uow, tenantId, c.target);
-      if (variants.some((v) => v.status === 'testing' || v.name === c.name)) continue;
+      if (variants.some((v) => v.name === c.name)) continue;
       if (!variants.some((v) => v.status === 'champion'))
         await uow.manager.query(
           `INSERT INTO evolution_variants (id, tenant_id, target, name, guidance, status, rationale) VALUES ($1,$2,$3,'control','', 'champion', 'the baseline prompt and workflow')
@@ -232,6 +238,7 @@ export class Evolver implements OnModuleInit, OnModuleDestroy {
         [uuidv7(), tenantId, c.target, c.name, c.guidance, c.rationale],
       );
       out.push({ variant: c.name, target: c.target, rationale: c.rationale });
+      break;
     }
     return out;
   }

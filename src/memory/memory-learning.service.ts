@@ -213,8 +213,8 @@ export class MemoryLearning implements OnModuleInit, OnModuleDestroy {
       },
       {
         type: 'procedural',
-        title: `Workflow: ${goal.title}`,
-        content: `Workflow that achieved: ${goal.goal}`,
+        // the goal itself is embedded, so a similar goal finds the workflow that achieved it
+        content: goal.goal,
         key: procedureKey(goal.goal),
         importance: 0.6,
         metadata: {
@@ -226,7 +226,7 @@ export class MemoryLearning implements OnModuleInit, OnModuleDestroy {
             capabilities: t.capabilities,
             ...(t.acceptance_criteria ? { acceptance_criteria: t.acceptance_criteria } : {}),
           })),
-          successes: 1,
+          workflow: tasks.map((t) => t.title),
           critic_score: score,
           pattern: goal.pattern,
         },
