@@ -74,19 +74,21 @@ export class PgvectorStore implements VectorStore {
     const d = this.dimensions;
     await db.query(`SET LOCAL hnsw.ef_search = ${Math.max(this.efSearch, query.k)}`);
     await db.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+    // without this the planner may prefer the tenant btree plus a sort (an exact scan)
+    await db.query(`SET LOCAL enable_sort = off`);
     const extra = filters(query, 4);
     const rows: Array<{ id: string; distance: number }> = await db.query(
-      `SELECT id, distance FROM (
-         SELECT id, embedding::vector(${d}) <=> $2::real[]::vector(${d}) AS distance
-         FROM memories
-         WHERE tenant_id = $1 AND embedding_dim = ${d} AND ${extra.sql}
-         ORDER BY embedding::vector(${d}) <=> $2::real[]::vector(${d})
-         LIMIT $3
-       ) hits ORDER BY distance`,
+      `SELECT id, embedding::vector(${d}) <=> $2::real[]::vector(${d}) AS distance
+       FROM memories
+       WHERE tenant_id = $1 AND embedding_dim = ${d} AND ${extra.sql}
+       ORDER BY embedding::vector(${d}) <=> $2::real[]::vector(${d})
+       LIMIT $3`,
       [query.tenantId, vectorLiteral(query.vector), query.k, ...extra.params],
     );
+    // relaxed_order may return hits slightly out of order
     return rows
       .map((r) => ({ id: r.id, similarity: 1 - Number(r.distance) }))
+      .sort((a, b) => b.similarity - a.similarity)
       .filter((h) => query.minSimilarity === undefined || h.similarity >= query.minSimilarity);
   }
 }
