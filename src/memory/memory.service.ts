@@ -61,7 +61,12 @@ export class MemoryService implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.vectors.prepare(this.dataSource);
+    try {
+      await this.vectors.prepare(this.dataSource);
+    } catch (error) {
+      // another process starting at the same moment may be creating the same index
+      this.logger.warn(`vector index not prepared: ${(error as Error).message}`);
+    }
     // re-embedding of memories written with another model or dimension runs in the background
     void this.reembedStale().catch((error: Error) =>
       this.logger.error(`re-embedding failed: ${error.message}`),
