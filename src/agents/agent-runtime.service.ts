@@ -15,6 +15,7 @@ import {
   Intent,
   IntentSchema,
   Plan,
+  PlannedTask,
   PlanSchema,
 } from '../governor/planning/schemas';
 import { ToolExecutor } from '../tools/tool-executor.service';
@@ -50,6 +51,16 @@ export interface TaskOutput {
     result?: unknown;
     error?: string;
   }>;
+}
+
+/** What memory and the evolver give the planner (issue 6). */
+export interface PlanningMemory {
+  /** Verified lessons from similar earlier goals. */
+  lessons: string[];
+  /** Guidance of the evolver variants this goal was assigned to. */
+  guidance: string[];
+  /** A plan that achieved a very similar goal, reused instead of planning anew. */
+  procedure?: { memory_id: string; tasks: PlannedTask[] };
 }
 
 export interface ReviewedTask {
@@ -92,7 +103,13 @@ export class AgentRuntime {
     return { ...value, provider: this.llm.provider };
   }
 
-  async plan(goal: string, intent: Intent, scope: GoalScope, feedback?: string): Promise<Plan> {
+  async plan(
+    goal: string,
+    intent: Intent,
+    scope: GoalScope,
+    feedback?: string,
+    memory?: PlanningMemory,
+  ): Promise<Plan> {
     if (intent.complexity === 'TRIVIAL' && !feedback) {
       // a trivial goal is one task: no planner call needed
       return {
@@ -109,7 +126,18 @@ export class AgentRuntime {
         provider: this.llm.isOffline ? 'offline' : 'governor',
       };
     }
-    if (this.llm.isOffline) return planOffline(goal, intent, feedback);
+    if (memory?.procedure && !feedback)
+      return { tasks: memory.procedure.tasks, provider: 'memory', reused: true };
+    const advice = [...(memory?.lessons ?? []), ...(memory?.guidance ?? [])];
+    if (this.llm.isOffline) {
+      const plan = planOffline(goal, intent, feedback);
+      if (!advice.length) return plan;
+      const note = `\n\nLessons from earlier goals:\n${advice.map((a) => `- ${a}`).join('\n')}`;
+      return {
+        ...plan,
+        tasks: plan.tasks.map((t) => ({ ...t, description: t.description + note })),
+      };
+    }
     const request = [
       `Goal:\n${goal}`,
       `Objective: ${intent.objective}`,
@@ -117,6 +145,11 @@ export class AgentRuntime {
     ];
     if (feedback)
       request.push(`The previous attempt was rejected. Reviewer feedback to address:\n${feedback}`);
+    if (memory?.lessons.length)
+      request.push(
+        `Lessons from earlier similar goals (apply them):\n${memory.lessons.map((l) => `- ${l}`).join('\n')}`,
+      );
+    if (memory?.guidance.length) request.push(memory.guidance.join('\n\n'));
     const { value } = await this.llm.structured(
       PlanSchema,
       [new SystemMessage(PLANNER_PROMPT), new HumanMessage(request.join('\n\n'))],

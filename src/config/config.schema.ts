@@ -177,6 +177,22 @@ export const configSchema = z.object({
       { message: 'must be "none" or a list of deploy, delete, payment, admin, code_execution' },
     ),
   APPROVAL_TTL_MS: int(1000, 2_592_000_000).default(86_400_000),
+  EMBEDDING_PROVIDER: z.enum(['local', 'openai']).optional(),
+  EMBEDDING_BASE_URL: url(['http', 'https']).optional(),
+  EMBEDDING_API_KEY: z.string().min(1).optional(),
+  EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  EMBEDDING_DIMENSIONS: int(8, 4096).default(384),
+  MEMORY_RECALL_K: int(1, 100).default(8),
+  MEMORY_RECALL_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.3),
+  MEMORY_PROCEDURE_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.75),
+  MEMORY_DUPLICATE_SIMILARITY: z.coerce.number().min(0).max(1).default(0.95),
+  MEMORY_EPISODE_SUMMARY_DAYS: int(1, 3650).default(30),
+  MEMORY_IMPORTANCE_HALF_LIFE_DAYS: int(1, 36500).default(90),
+  MEMORY_FORGET_BELOW: z.coerce.number().min(0).max(1).default(0.05),
+  MEMORY_TTL_DAYS: int(0, 36500).default(0),
+  MEMORY_KEEPER_INTERVAL_MS: int(0, 86_400_000).default(3_600_000),
+  EVOLUTION_MIN_TRIALS: int(1, 1000).default(5),
+  EVOLUTION_MIN_UPLIFT: z.coerce.number().min(0).max(1).default(0.15),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

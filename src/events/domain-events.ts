@@ -18,6 +18,10 @@ export interface GoalEventPayloads {
     tasks: Array<{ key: string; title: string; depends_on: string[] }>;
     provider: string;
     reused?: boolean;
+    /** Lessons from memory the planner was given, and the procedure it reused. */
+    lessons?: string[];
+    procedure_id?: string | null;
+    variant?: string | null;
   };
   'agent.assigned': {
     task_id: string;
@@ -46,7 +50,17 @@ export interface GoalEventPayloads {
   'critic.verdict': { passed: boolean; score: number; feedback: string; provider: string };
   'goal.replanning': { replan: number; reason: string };
   'memory.written': { memory_ids: string[]; kinds: string[] };
-  'reflection.recorded': { lessons: string[] };
+  /** Which memories a goal recalled before planning (and what they contributed). */
+  'memory.retrieved': {
+    memory_ids: string[];
+    memories: Array<{ id: string; type: string; similarity: number; title: string | null }>;
+    lessons: string[];
+    procedure_id: string | null;
+    preferred_agents: Array<{ capability: string; agent: string; successes: number }>;
+  };
+  /** The evolver put this goal into an experiment arm. */
+  'evolution.assigned': { variant_id: string; target: string; name: string };
+  'reflection.recorded': { lessons: string[]; memory_ids?: string[] };
   'goal.completed': { summary: string; duration_ms: number };
   'goal.failed': { reasons: string[] };
   'goal.cancelled': { reason: string };

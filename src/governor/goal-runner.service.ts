@@ -1,13 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { backoffDelay, Semaphore, sleep, uuidv7 } from '../../libs/common/src';
-import { AgentRuntime, GoalScope, outputText } from '../agents/agent-runtime.service';
+import {
+  AgentRuntime,
+  GoalScope,
+  outputText,
+  PlanningMemory,
+} from '../agents/agent-runtime.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { ApprovalHolds, TaskInterruption } from '../safety/approval-holds.service';
 import type { ApprovalPending } from '../safety/safety-errors';
+import { Evolver } from '../evolution/evolver.service';
+import { MemoryLearning, Recall } from '../memory/memory-learning.service';
 import { GoalState, isTerminal } from './goal-fsm';
 import { GoalLeases } from './goal-lease.service';
 import { GoalStore, StateConflict } from './goal-store.service';
@@ -34,6 +41,8 @@ export class GoalRunner {
     private readonly leases: GoalLeases,
     private readonly agents: AgentRuntime,
     private readonly holds: ApprovalHolds,
+    private readonly learning: MemoryLearning,
+    private readonly evolver: Evolver,
   ) {}
 
   get activeGoals(): number {
@@ -146,9 +155,17 @@ export class GoalRunner {
 
   private async decompose(goal: GoalRow, scope: GoalScope): Promise<void> {
     const intent = goal.intent as Intent;
-    const plan = await this.agents.plan(goal.goal, intent, scope, goal.feedback ?? undefined);
+    const { recall, planning, variant } = await this.recallForPlanning(goal);
+    const plan = await this.agents.plan(
+      goal.goal,
+      intent,
+      scope,
+      goal.feedback ?? undefined,
+      planning,
+    );
     const version = goal.plan_version + 1;
     await inTransaction(this.dataSource, async (uow) => {
+      if (recall) await this.learning.announce(uow, goal.tenant_id, goal.id, recall);
       for (const t of plan.tasks) {
         await uow.manager.query(
           `INSERT INTO tasks (id, tenant_id, goal_id, plan_version, key, title, description, depends_on, capabilities, acceptance_criteria, status, max_attempts)
@@ -172,6 +189,9 @@ export class GoalRunner {
         plan_version: version,
         provider: plan.provider,
         tasks: plan.tasks.map((t) => ({ key: t.key, title: t.title, depends_on: t.depends_on })),
+        ...(plan.reused ? { reused: true, procedure_id: planning.procedure?.memory_id } : {}),
+        ...(planning.lessons.length ? { lessons: planning.lessons } : {}),
+        ...(variant ? { variant } : {}),
       });
       await this.store.transition(uow, goal, 'TASK_DECOMPOSITION', 'AGENT_ASSIGNMENT', {
         plan_version: version,
@@ -444,47 +464,73 @@ export class GoalRunner {
 
   private async writeMemory(goal: GoalRow): Promise<void> {
     const complexity = (goal.complexity ?? 'SIMPLE') as Complexity;
+    const prepared = usesMemory(complexity)
+      ? await this.learning.goalMemories(
+          goal,
+          await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version),
+        )
+      : undefined;
     await inTransaction(this.dataSource, async (uow) => {
-      const ids: string[] = [];
-      if (usesMemory(complexity)) {
-        const id = uuidv7();
-        const summary = String((goal.result as { summary?: string } | null)?.summary ?? '').slice(
-          0,
-          2000,
-        );
-        await uow.manager.query(
-          `INSERT INTO memories (id, tenant_id, kind, content, metadata, importance, source_goal_id) VALUES ($1,$2,'episodic',$3,$4,$5,$6)`,
-          [
-            id,
-            goal.tenant_id,
-            `Goal "${goal.title}" completed after ${goal.replan_count} replans. Result: ${summary}`,
-            JSON.stringify({ complexity, pattern: goal.pattern, plan_version: goal.plan_version }),
-            0.5,
-            goal.id,
-          ],
-        );
-        ids.push(id);
-      }
+      const written = prepared
+        ? await this.learning.persistGoalMemories(uow, goal.tenant_id, prepared)
+        : { ids: [], kinds: [] };
       await this.events.append(uow, goal.tenant_id, goal.id, 'memory.written', {
-        memory_ids: ids,
-        kinds: ids.length ? ['episodic'] : [],
+        memory_ids: written.ids,
+        kinds: written.kinds,
       });
       await this.store.transition(uow, goal, 'WRITING_MEMORY', 'REFLECTING');
     });
   }
 
   private async reflect(goal: GoalRow): Promise<void> {
-    const lessons = (goal.failure_reasons ?? []).map((r) => `Avoid: ${r}`);
+    const { lessons, drafts } = await this.learning.reflection(goal);
     const duration = Date.now() - new Date(goal.started_at ?? goal.created_at).getTime();
     const summary = String((goal.result as { summary?: string } | null)?.summary ?? '');
     await inTransaction(this.dataSource, async (uow) => {
-      await this.events.append(uow, goal.tenant_id, goal.id, 'reflection.recorded', { lessons });
+      const memories = await this.learning.persist(uow, goal.tenant_id, drafts);
+      await this.events.append(uow, goal.tenant_id, goal.id, 'reflection.recorded', {
+        lessons,
+        memory_ids: memories.map((m) => m.id),
+      });
       await this.store.transition(uow, goal, 'REFLECTING', 'COMPLETED');
       await this.events.append(uow, goal.tenant_id, goal.id, 'goal.completed', {
         summary: summary.slice(0, 500),
         duration_ms: duration,
       });
     });
+  }
+
+  // --- memory and evolver (issue 6): what the planner is given ---
+
+  /**
+   * Memory query before decomposition: recalled lessons, a reusable procedure (first plan
+   * only) and the evolver's variant guidance. TRIVIAL goals run without memory; a memory
+   * failure is logged and planning goes on without it.
+   */
+  private async recallForPlanning(
+    goal: GoalRow,
+  ): Promise<{ recall?: Recall; planning: PlanningMemory; variant?: string }> {
+    const planning: PlanningMemory = { lessons: [], guidance: [] };
+    if (!usesMemory((goal.complexity ?? 'SIMPLE') as Complexity)) return { planning };
+    let recall: Recall | undefined;
+    let variant: string | undefined;
+    try {
+      recall = await this.learning.recall(goal, !goal.feedback && goal.plan_version === 0);
+      planning.lessons = recall.lessons.map((l) => l.text);
+      if (recall.procedure)
+        planning.procedure = {
+          memory_id: recall.procedure.memory_id,
+          tasks: recall.procedure.tasks,
+        };
+      const assignment = await inTransaction(this.dataSource, (uow) =>
+        this.evolver.assign(uow, goal.tenant_id, goal.id),
+      );
+      planning.guidance = assignment.guidance;
+      variant = assignment.variants.map((v) => `${v.target}:${v.name}`).join(', ') || undefined;
+    } catch (error) {
+      this.logger.warn(`goal ${goal.id}: planning without memory: ${(error as Error).message}`);
+    }
+    return { recall, planning, variant };
   }
 
   async fail(tenantId: string, goalId: string, reasons: string[]): Promise<void> {

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
+import { EvolutionModule } from '../evolution/evolution.module';
+import { MemoryModule } from '../memory/memory.module';
 import { GoalLeases } from './goal-lease.service';
 import { GoalRunner } from './goal-runner.service';
 import { GoalStore } from './goal-store.service';
@@ -8,7 +10,7 @@ import { GoalsController } from './goals.controller';
 import { GoalsService } from './goals.service';
 
 @Module({
-  imports: [AgentsModule],
+  imports: [AgentsModule, MemoryModule, EvolutionModule],
   controllers: [GoalsController],
   providers: [GoalStore, GoalLeases, GoalRunner, GoalsService, GoalSweeper],
   exports: [GoalsService, GoalStore, GoalRunner],

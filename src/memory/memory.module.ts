@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { MemoryKeeper } from './memory-keeper.service';
+import { MemoryLearning } from './memory-learning.service';
+import { MemoryController } from './memory.controller';
+import { MemoryService } from './memory.service';
+
+@Module({
+  controllers: [MemoryController],
+  providers: [MemoryService, MemoryLearning, MemoryKeeper],
+  exports: [MemoryService, MemoryLearning],
+})
+export class MemoryModule {}

@@ -1,0 +1,127 @@
+/**
+ * Similarity search over `memories.embedding` (unit vectors stored as real[]), behind one
+ * interface with two implementations:
+ * - pgvector: an HNSW cosine index over the expression `embedding::vector(D)`, partial on
+ *   `embedding_dim = D`, searched with iterative index scans so tenant and type filters
+ *   still return k rows;
+ * - exact: a sequential scan computing the dot product of unit vectors (= cosine) in SQL,
+ *   used where the extension is missing (slower, always exact).
+ * Nest-free so the benchmark uses the very same code.
+ */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface VectorQuery {
+  tenantId: string;
+  vector: number[];
+  k: number;
+  kinds?: string[];
+  minSimilarity?: number;
+}
+
+export interface VectorHit {
+  id: string;
+  similarity: number;
+}
+
+export interface VectorStore {
+  readonly backend: 'pgvector-hnsw' | 'exact-cosine';
+  readonly dimensions: number;
+  /** Creates what the backend needs for this dimension (idempotent). */
+  prepare(db: Queryable): Promise<void>;
+  /** `db` must be a transaction-scoped connection for settings to apply (pgvector). */
+  search(db: Queryable, query: VectorQuery): Promise<VectorHit[]>;
+}
+
+export function vectorLiteral(vector: number[]): string {
+  return `{${vector.map((x) => (Number.isFinite(x) ? Math.fround(x) : 0)).join(',')}}`;
+}
+
+function assertDimension(dimensions: number): void {
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 16000)
+    throw new Error(`invalid embedding dimension ${dimensions}`);
+}
+
+function filters(query: VectorQuery, firstParam: number): { sql: string; params: unknown[] } {
+  const clauses = [`(expires_at IS NULL OR expires_at > now())`];
+  const params: unknown[] = [];
+  if (query.kinds?.length) {
+    params.push(query.kinds);
+    clauses.push(`kind = ANY($${firstParam + params.length - 1}::text[])`);
+  }
+  return { sql: clauses.join(' AND '), params };
+}
+
+export class PgvectorStore implements VectorStore {
+  readonly backend = 'pgvector-hnsw' as const;
+
+  constructor(
+    readonly dimensions: number,
+    private readonly efSearch = 100,
+  ) {
+    assertDimension(dimensions);
+  }
+
+  async prepare(db: Queryable): Promise<void> {
+    const d = this.dimensions;
+    // an HNSW build whose graph outgrows maintenance_work_mem slows down by an order of magnitude
+    await db.query(`SET maintenance_work_mem = '512MB'`);
+    await db.query(
+      `CREATE INDEX IF NOT EXISTS memories_embedding_hnsw_${d} ON memories USING hnsw ((embedding::vector(${d})) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE embedding_dim = ${d}`,
+    );
+  }
+
+  async search(db: Queryable, query: VectorQuery): Promise<VectorHit[]> {
+    const d = this.dimensions;
+    await db.query(`SET LOCAL hnsw.ef_search = ${Math.max(this.efSearch, query.k)}`);
+    await db.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+    // without this the planner may prefer the tenant btree plus a sort (an exact scan)
+    await db.query(`SET LOCAL enable_sort = off`);
+    const extra = filters(query, 4);
+    const rows: Array<{ id: string; distance: number }> = await db.query(
+      `SELECT id, embedding::vector(${d}) <=> $2::real[]::vector(${d}) AS distance
+       FROM memories
+       WHERE tenant_id = $1 AND embedding_dim = ${d} AND ${extra.sql}
+       ORDER BY embedding::vector(${d}) <=> $2::real[]::vector(${d})
+       LIMIT $3`,
+      [query.tenantId, vectorLiteral(query.vector), query.k, ...extra.params],
+    );
+    // relaxed_order may return hits slightly out of order
+    return rows
+      .map((r) => ({ id: r.id, similarity: 1 - Number(r.distance) }))
+      .sort((a, b) => b.similarity - a.similarity)
+      .filter((h) => query.minSimilarity === undefined || h.similarity >= query.minSimilarity);
+  }
+}
+
+export class ExactCosineStore implements VectorStore {
+  readonly backend = 'exact-cosine' as const;
+
+  constructor(readonly dimensions: number) {
+    assertDimension(dimensions);
+  }
+
+  async prepare(): Promise<void> {
+    // a sequential scan needs no index
+  }
+
+  async search(db: Queryable, query: VectorQuery): Promise<VectorHit[]> {
+    const extra = filters(query, 5);
+    const rows: Array<{ id: string; similarity: number }> = await db.query(
+      `SELECT id, av_dot(embedding, $2::real[]) AS similarity
+       FROM memories
+       WHERE tenant_id = $1 AND embedding_dim = $3 AND ${extra.sql}
+       ORDER BY similarity DESC
+       LIMIT $4`,
+      [query.tenantId, vectorLiteral(query.vector), this.dimensions, query.k, ...extra.params],
+    );
+    return rows
+      .map((r) => ({ id: r.id, similarity: Number(r.similarity) }))
+      .filter((h) => query.minSimilarity === undefined || h.similarity >= query.minSimilarity);
+  }
+}
+
+export function createVectorStore(pgvector: boolean, dimensions: number): VectorStore {
+  return pgvector ? new PgvectorStore(dimensions) : new ExactCosineStore(dimensions);
+}
