@@ -1,4 +1,5 @@
 import { Foundation1764000000000 } from './1764000000000-foundation';
+import { Agents1764300000000 } from './1764300000000-agents';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
-export const MIGRATIONS = [Foundation1764000000000];
+export const MIGRATIONS = [Foundation1764000000000, Agents1764300000000];
