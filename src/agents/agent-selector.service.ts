@@ -4,7 +4,13 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { EXECUTING_KINDS, taskTypeOf, TaskRequirements } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore, candidateOf } from './agent-profile.store';
-import { rankCandidates, ScoredCandidate, selectAgent, Selection } from './selection';
+import {
+  rankCandidates,
+  requirementFit,
+  ScoredCandidate,
+  selectAgent,
+  Selection,
+} from './selection';
 
 export interface Recommendation {
   task_type: string;
@@ -16,6 +22,7 @@ export interface Recommendation {
     name: string;
     kind: string;
     score: number;
+    requirement_fit: number;
     breakdown: ScoredCandidate['breakdown'];
     avg_tokens: number;
   }>;
@@ -51,12 +58,16 @@ export class AgentSelector {
       task_type: taskTypeOf(task),
       capabilities: task.capabilities,
       threshold: this.config.AGENT_SPAWN_THRESHOLD,
-      would_spawn: !ranked.length || ranked[0].score < this.config.AGENT_SPAWN_THRESHOLD,
+      would_spawn:
+        !ranked.length ||
+        Math.max(...ranked.map((r) => requirementFit(r.breakdown))) <
+          this.config.AGENT_SPAWN_THRESHOLD,
       candidates: ranked.map((r) => ({
         agent_id: r.candidate.id,
         name: r.candidate.name,
         kind: byId.get(r.candidate.id)!.kind,
         score: r.score,
+        requirement_fit: requirementFit(r.breakdown),
         breakdown: r.breakdown,
         avg_tokens: Math.round(r.candidate.stats.avgTokens),
       })),

@@ -10,7 +10,7 @@ import { AgentSpawner } from './agent-spawner.service';
 import { StallDetected } from './ledger-policy';
 import { MarketAuction } from './market-auction.service';
 import { ProgressLedger } from './progress-ledger.service';
-import { errorKindOf, rankCandidates } from './selection';
+import { errorKindOf, rankCandidates, requirementFit } from './selection';
 import { candidateOf } from './agent-profile.store';
 import { SwarmCoordinator } from './swarm-coordinator.service';
 
@@ -77,25 +77,27 @@ export class AgentWorkforce {
     const reused = new Set<string>();
     for (const task of tasks.filter((t) => !t.agent_id)) {
       const ranked = rankCandidates(pool.map(candidateOf), task);
-      const best = ranked[0];
+      const bestFit = ranked.length
+        ? Math.max(...ranked.map((r) => requirementFit(r.breakdown)))
+        : undefined;
       let agent: AgentProfileRow | undefined;
       let reason = '';
       let score: number | undefined;
       let breakdown: Record<string, number> | undefined;
-      if (this.spawner.needsSpawn(best?.score)) {
+      if (this.spawner.needsSpawn(bestFit)) {
         agent = await this.spawner.spawn(uow, {
           tenantId: goal.tenant_id,
           goalId: goal.id,
           taskId: task.id,
           seed: specialistFor(task),
           ephemeral: false,
-          bestScore: best?.score,
+          bestScore: bestFit,
           reason: `no agent fits task ${task.key} (needs ${task.capabilities.join(', ') || 'general'})`,
         });
         if (agent) {
           pool.push(agent);
           reused.add(agent.id);
-          reason = `spawned specialist ${agent.name}: best existing score ${best?.score ?? 'none'} is below ${this.spawner.limits.threshold}`;
+          reason = `spawned specialist ${agent.name}: best existing requirement fit ${bestFit ?? 'none'} is below ${this.spawner.limits.threshold}`;
         }
       }
       if (!agent && goal.pattern === 'market') {

@@ -55,7 +55,9 @@ export function runAuction(
   task: Pick<TaskRequirements, 'capabilities'>,
 ): AuctionResult | undefined {
   if (!candidates.length) return undefined;
-  const raw = candidates.map((c) => bidFor(c, task));
+  // only agents with some of the required capabilities bid (all do when none has any)
+  const capable = candidates.filter((c) => capabilityMatch(c.capabilities, task.capabilities) > 0);
+  const raw = (capable.length ? capable : candidates).map((c) => bidFor(c, task));
   const maxCost = Math.max(1, ...raw.map((b) => b.costTokens));
   const maxTime = Math.max(1, ...raw.map((b) => b.timeMs));
   const bids = raw

@@ -25,6 +25,19 @@ export interface LedgerRow {
   created_at: Date;
 }
 
+interface PendingEntry {
+  scope: LedgerScope;
+  fingerprint: string;
+  satisfied: boolean;
+  looping: boolean;
+  progressing: boolean;
+  stalls: number;
+  next: string;
+  facts: string[];
+}
+
+export type LedgerBuffer = PendingEntry[];
+
 export interface LedgerScope {
   tenantId: string;
   goalId: string;
@@ -48,21 +61,35 @@ export class ProgressLedger {
     private readonly events: GoalEventLog,
   ) {}
 
-  /** A per-attempt watcher for the model turns of one task (or swarm unit). */
-  watch(scope: LedgerScope): (turn: { action?: unknown; output?: string }) => Promise<void> {
+  /**
+   * A per-attempt watcher for the model turns of one task (or swarm unit). With a
+   * `buffer`, rows of progressing turns are kept in memory for `flush` (parallel swarm
+   * workers then do not queue on the database between model calls); a stop is written
+   * at once.
+   */
+  watch(
+    scope: LedgerScope,
+    buffer?: LedgerBuffer,
+  ): (turn: { action?: unknown; output?: string }) => Promise<void> {
     const detector = new LoopDetector(this.config.LEDGER_MAX_STALLS);
     return async (turn) => {
       const assessment = detector.observe(turn);
+      const entry: PendingEntry = {
+        scope,
+        fingerprint: assessment.fingerprint,
+        satisfied: false,
+        looping: assessment.looping,
+        progressing: assessment.progressing,
+        stalls: assessment.stalls,
+        next: assessment.nextInstruction,
+        facts: assessment.facts,
+      };
+      if (buffer && !assessment.mustStop) {
+        buffer.push(entry);
+        return;
+      }
       await inTransaction(this.dataSource, async (uow) => {
-        await this.insert(uow, scope, 'turn', {
-          fingerprint: assessment.fingerprint,
-          satisfied: false,
-          looping: assessment.looping,
-          progressing: assessment.progressing,
-          stalls: assessment.stalls,
-          next: assessment.nextInstruction,
-          facts: assessment.facts,
-        });
+        await this.insert(uow, scope, 'turn', entry);
         if (assessment.mustStop)
           await this.events.append(
             uow,
@@ -82,6 +109,11 @@ export class ProgressLedger {
     };
   }
 
+  /** Writes buffered turn rows, in the caller's transaction. */
+  async flush(uow: UnitOfWork, buffer: LedgerBuffer): Promise<void> {
+    for (const entry of buffer.splice(0)) await this.insert(uow, entry.scope, 'turn', entry);
+  }
+
   /** The step after a task finished or failed, in the transaction that stores its result. */
   async recordTask(
     uow: UnitOfWork,
@@ -89,13 +121,18 @@ export class ProgressLedger {
     result: { ok: boolean; text?: string; error?: string; final: boolean },
   ): Promise<void> {
     const fp = fingerprint({ output: result.ok ? result.text : `error: ${result.error}` });
-    const previous: Array<{ fingerprint: string; is_progressing: boolean; stall_count: number }> =
-      await uow.manager.query(
-        `SELECT fingerprint, is_progressing, stall_count FROM progress_ledger
+    const previous: Array<{
+      task_id: string;
+      fingerprint: string;
+      is_progressing: boolean;
+      stall_count: number;
+    }> = await uow.manager.query(
+      `SELECT task_id, fingerprint, is_progressing, stall_count FROM progress_ledger
          WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3 AND kind = 'task' ORDER BY id DESC`,
-        [scope.tenantId, scope.goalId, scope.planVersion],
-      );
-    const looping = previous.some((p) => p.fingerprint === fp);
+      [scope.tenantId, scope.goalId, scope.planVersion],
+    );
+    // looping: this task repeated a result (or error) it already produced in this plan
+    const looping = previous.some((p) => p.task_id === scope.taskId && p.fingerprint === fp);
     const progressing = result.ok && !looping;
     const stalls = progressing ? 0 : (previous[0]?.stall_count ?? 0) + 1;
     const [{ open }]: Array<{ open: string }> = await uow.manager.query(

@@ -37,6 +37,8 @@ export interface ScoredCandidate {
   candidate: Candidate;
   score: number;
   breakdown: ScoreBreakdown;
+  /** False when the agent has none of the required capabilities while another has some. */
+  eligible: boolean;
 }
 
 export interface SelectionOptions {
@@ -132,24 +134,45 @@ export function scoreCandidate(
     WEIGHTS.task_type_match * breakdown.task_type_match +
     WEIGHTS.capability_match * breakdown.capability_match +
     WEIGHTS.recency_bonus * breakdown.recency_bonus;
-  return { candidate, score: round(score), breakdown };
+  return { candidate, score: round(score), breakdown, eligible: true };
 }
 
-/** Highest score first; ties by lower average tokens, then by name for stability. */
+/**
+ * How well an agent fits a task's requirements alone (no track record, no recency):
+ * 0.5 + 0.3·task_type_match + 0.2·capability_match, in [0.5, 1]. Spawning compares the
+ * best fit with the threshold, so a capability gap spawns even when a generalist has a
+ * good overall record.
+ */
+export function requirementFit(breakdown: ScoreBreakdown): number {
+  return round(
+    breakdown.base +
+      WEIGHTS.task_type_match * breakdown.task_type_match +
+      WEIGHTS.capability_match * breakdown.capability_match,
+  );
+}
+
+/**
+ * Highest score first; ties by lower average tokens, then by name for stability. An agent
+ * with none of the required capabilities is ranked after every agent with some of them
+ * (it stays eligible only when nobody has any), so a strong record never outweighs
+ * being unable to do the work.
+ */
 export function rankCandidates(
   candidates: readonly Candidate[],
   task: Pick<TaskRequirements, 'capabilities'>,
   now = new Date(),
 ): ScoredCandidate[] {
-  return candidates
-    .map((c) => scoreCandidate(c, task, now))
-    .sort(
-      (a, b) =>
-        b.score - a.score ||
-        a.candidate.stats.avgTokens - b.candidate.stats.avgTokens ||
-        a.candidate.name.localeCompare(b.candidate.name) ||
-        a.candidate.id.localeCompare(b.candidate.id),
-    );
+  const scored = candidates.map((c) => scoreCandidate(c, task, now));
+  const anyCapable = scored.some((s) => s.breakdown.capability_match > 0);
+  for (const s of scored) s.eligible = !anyCapable || s.breakdown.capability_match > 0;
+  return scored.sort(
+    (a, b) =>
+      Number(b.eligible) - Number(a.eligible) ||
+      b.score - a.score ||
+      a.candidate.stats.avgTokens - b.candidate.stats.avgTokens ||
+      a.candidate.name.localeCompare(b.candidate.name) ||
+      a.candidate.id.localeCompare(b.candidate.id),
+  );
 }
 
 /**
@@ -164,6 +187,7 @@ export function selectAgent(
 ): Selection | undefined {
   const ranked = rankCandidates(candidates, task, options.now ?? new Date());
   if (!ranked.length) return undefined;
+  const eligible = ranked.filter((r) => r.eligible);
   const best = ranked[0];
   const rate = options.explorationRate ?? 0;
   const margin = options.explorationMargin ?? 0.1;
@@ -172,7 +196,7 @@ export function selectAgent(
   let chosen = best;
   let explored = false;
   if (rate > 0 && random() < rate) {
-    const pool = ranked.filter(
+    const pool = eligible.filter(
       (r) => r !== best && r.candidate.stats.tasks < trials && best.score - r.score <= margin,
     );
     if (pool.length) {
@@ -186,7 +210,7 @@ export function selectAgent(
 function explain(chosen: ScoredCandidate, ranked: ScoredCandidate[], explored: boolean): string {
   const b = chosen.breakdown;
   const parts = `success ${b.success_rate}, type match ${b.task_type_match}, capabilities ${b.capability_match}, recency ${b.recency_bonus}`;
-  const runnerUp = ranked.find((r) => r !== chosen);
+  const runnerUp = ranked.find((r) => r !== chosen && r.eligible);
   const versus = runnerUp
     ? `; next best ${runnerUp.candidate.name} ${runnerUp.score}${runnerUp.score === chosen.score ? ' (tie broken by lower average tokens)' : ''}`
     : '; the only candidate';

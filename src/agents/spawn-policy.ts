@@ -10,6 +10,7 @@ export type SpawnDecision =
   | { spawn: true; reason: string }
   | { spawn: false; blocked: true; check: 'agents_spawned' | 'concurrency'; reason: string };
 
+/** `bestFit` is the best requirement fit (see `requirementFit`); undefined when nobody can bid. */
 export function decideSpawn(
   bestScore: number | undefined,
   spawnedForGoal: number,
@@ -19,12 +20,12 @@ export function decideSpawn(
   if (bestScore !== undefined && bestScore >= limits.threshold)
     return {
       spawn: false,
-      reason: `best score ${bestScore} reaches the threshold ${limits.threshold}`,
+      reason: `best fit ${bestScore} reaches the threshold ${limits.threshold}`,
     };
   const why =
     bestScore === undefined
       ? 'no agent can take the task'
-      : `best score ${bestScore} is below the threshold ${limits.threshold}`;
+      : `best fit ${bestScore} is below the threshold ${limits.threshold}`;
   if (spawnedForGoal >= limits.perGoal)
     return {
       spawn: false,

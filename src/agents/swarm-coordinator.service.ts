@@ -10,7 +10,7 @@ import { KIND_SPECS, taskTypeOf } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
 import { AgentRuntime, GoalScope, TaskInput, TaskOutput } from './agent-runtime.service';
 import { AgentSpawner } from './agent-spawner.service';
-import { ProgressLedger } from './progress-ledger.service';
+import { LedgerBuffer, ProgressLedger } from './progress-ledger.service';
 import { errorKindOf } from './selection';
 import { aggregate, divideOffline, runUnits, SwarmPlan, SwarmPlanSchema, SwarmUnit } from './swarm';
 
@@ -90,6 +90,7 @@ export class SwarmCoordinator {
     const pool = workers.length ? [...workers] : [owner];
     const outcomes = new Map<string, Array<{ ok: boolean; ms: number; error?: string }>>();
     const toolCalls: TaskOutput['tool_calls'] = [];
+    const ledgerRows: LedgerBuffer = [];
     let provider = this.llm.provider;
     const { results, wallMs } = await runUnits(plan.units, pool.length, async (unit: SwarmUnit) => {
       const worker = pool.shift()!;
@@ -113,14 +114,17 @@ export class SwarmCoordinator {
               kind: worker.kind,
               systemPrompt: worker.system_prompt,
             },
-            onTurn: this.ledger.watch({
-              tenantId: task.tenant_id,
-              goalId: task.goal_id,
-              planVersion: task.plan_version,
-              taskId: task.id,
-              taskKey: `${task.key}.${unit.key}`,
-              agentId: worker.id,
-            }),
+            onTurn: this.ledger.watch(
+              {
+                tenantId: task.tenant_id,
+                goalId: task.goal_id,
+                planVersion: task.plan_version,
+                taskId: task.id,
+                taskKey: `${task.key}.${unit.key}`,
+                agentId: worker.id,
+              },
+              ledgerRows,
+            ),
           },
         );
         provider = output.provider;
@@ -140,6 +144,7 @@ export class SwarmCoordinator {
     });
     const combined = aggregate(results, plan.aggregation);
     await inTransaction(this.dataSource, async (uow) => {
+      await this.ledger.flush(uow, ledgerRows);
       for (const worker of workers) {
         for (const o of outcomes.get(worker.id) ?? [])
           await this.profiles.recordOutcome(uow, task.tenant_id, worker.id, {

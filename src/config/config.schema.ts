@@ -83,7 +83,7 @@ export const configSchema = z.object({
   SWEEPER_INTERVAL_MS: int(100, 3_600_000).default(15000),
   RETENTION_DAYS: int(1, 3650).default(30),
 
-  AGENT_SPAWN_THRESHOLD: z.coerce.number().min(0).max(1.5).default(0.95),
+  AGENT_SPAWN_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.75),
   AGENT_SPAWN_LIMIT_PER_GOAL: int(0, 10000).default(50),
   AGENT_MAX_RUNNING: int(1, 10000).default(20),
   AGENT_EXPLORATION_RATE: z.coerce.number().min(0).max(0.5).default(0.05),

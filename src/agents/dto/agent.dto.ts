@@ -221,6 +221,10 @@ export class RankedAgentDto {
       '0.5 + 0.4·success_rate + 0.3·task_type_match + 0.2·capability_match + 0.1·recency_bonus',
   })
   score!: number;
+  @ApiProperty({
+    description: '0.5 + 0.3·task_type_match + 0.2·capability_match (drives spawning)',
+  })
+  requirement_fit!: number;
   @ApiProperty({ type: ScoreBreakdownDto }) breakdown!: ScoreBreakdownDto;
   @ApiProperty() avg_tokens!: number;
 }
@@ -228,7 +232,7 @@ export class RankedAgentDto {
 export class RecommendationDto {
   @ApiProperty() task_type!: string;
   @ApiProperty({ type: [String] }) capabilities!: string[];
-  @ApiProperty({ description: 'Below this best score a specialist would be spawned' })
+  @ApiProperty({ description: 'Below this best requirement fit a specialist would be spawned' })
   threshold!: number;
   @ApiProperty() would_spawn!: boolean;
   @ApiProperty({ type: [RankedAgentDto] }) candidates!: RankedAgentDto[];
