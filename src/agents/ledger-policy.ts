@@ -17,9 +17,9 @@ export interface LedgerAssessment {
   facts: string[];
 }
 
-/** Normalizes text so trivially different repeats (case, spacing, digits) fingerprint alike. */
+/** Normalizes text so trivially different repeats (case, spacing) fingerprint alike. */
 export function normalizeForFingerprint(text: string): string {
-  return text.toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 export function fingerprint(observation: StepObservation): string {
