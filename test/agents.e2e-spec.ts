@@ -13,6 +13,9 @@ import {
  * scripted intent analyzer, planner and swarm coordinator read, so each test shapes its
  * own goal on one shared server.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- event payloads are asserted field by field
+type Payload = Record<string, any>;
+
 function text(request: ChatRequestBody): string {
   return (request.messages ?? [])
     .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')))
@@ -140,8 +143,7 @@ describe('agents: kinds, selection, spawning, patterns, ledger (scripted LLM)', 
   }
   async function events(
     id: string,
-  ): Promise<Array<{ type: string; data: Record<string, any>; created_at: string }>> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- event payloads are asserted field by field
+  ): Promise<Array<{ type: string; data: Payload; created_at: string }>> {
     return (await api.get(`/api/v1/goals/${id}/events?limit=1000`)).body.items;
   }
   async function createAgent(name: string, capabilities: string[], specializations: string[] = []) {
@@ -224,7 +226,7 @@ describe('agents: kinds, selection, spawning, patterns, ledger (scripted LLM)', 
     const done = (await events(id)).find((e) => e.type === 'swarm.completed')!;
     expect(done.data).toMatchObject({ units: 10, succeeded: 10, failed: 0 });
     expect(done.data.wall_ms).toBeGreaterThanOrEqual(200);
-    expect(done.data.wall_ms).toBeLessThan(600); // sequential would be 2000 ms
+    expect(done.data.wall_ms).toBeLessThan(1000); // sequential would be 2000 ms (the bench measures the ratio)
     const workerCalls = server.requests.filter(
       (r) =>
         text(r.body).includes(`Swarm timing ${run}`) &&
@@ -234,7 +236,7 @@ describe('agents: kinds, selection, spawning, patterns, ledger (scripted LLM)', 
     const spread =
       Math.max(...workerCalls.map((r) => r.receivedAt)) -
       Math.min(...workerCalls.map((r) => r.receivedAt));
-    expect(spread).toBeLessThan(150); // all ten were in flight together
+    expect(spread).toBeLessThan(400); // all ten were in flight together (one after another: >= 1800)
     const tasks = (await api.get(`/api/v1/goals/${id}/tasks`)).body.items;
     expect(tasks[0].output.text.split('\n')).toHaveLength(10);
   });
@@ -502,8 +504,8 @@ describe('agents: the spawn limit', () => {
     expect(goal.status).toBe('completed');
     const log = (await api.get(`/api/v1/goals/${id}/events`)).body.items as Array<{
       type: string;
-      data: Record<string, any>;
-    }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- event payloads
+      data: Payload;
+    }>;
     expect(log.filter((e) => e.type === 'agent.spawned').map((e) => e.data.capabilities)).toEqual([
       ['cobol'],
       ['fortran'],

@@ -201,6 +201,8 @@ describe('critic checks', () => {
 describe('swarm merge keeps results that differ only in numbers', () => {
   it('does not treat "unit 1" and "unit 2" as duplicates', () => {
     const r = (key: string, text: string) => ({ key, ok: true, text, durationMs: 1 });
-    expect(aggregate([r('u1', 'result 1'), r('u2', 'result 2')], 'merge').duplicatesRemoved).toBe(0);
+    expect(aggregate([r('u1', 'result 1'), r('u2', 'result 2')], 'merge').duplicatesRemoved).toBe(
+      0,
+    );
   });
 });
