@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { DataSource, EntityManager } from 'typeorm';
 import { Conflict, isUuid, NotFound, uuidv7 } from '../../libs/common/src';
 import type { UnitOfWork } from '../database/transaction';
 import { AgentKind, AgentStatus, DEFAULT_PROFILES, ProfileSeed } from './agent-kinds';
-import { AgentStats, applyOutcome, Candidate, Outcome } from './selection';
+import { AgentStats, Candidate, Outcome } from './selection';
 
 export interface AgentProfileRow {
   id: string;
@@ -62,10 +63,15 @@ export interface ProfilePatch {
  * scoped by tenant. Learned statistics change only through `recordOutcome`.
  */
 @Injectable()
-export class AgentProfileStore {
+export class AgentProfileStore implements OnApplicationBootstrap {
   private readonly seeded = new Set<string>();
 
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Seeds the default tenant at start, so the first goal does not pay for it. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureDefaults(DEFAULT_TENANT_ID).catch(() => undefined);
+  }
 
   async ensureDefaults(tenantId: string): Promise<void> {
     if (this.seeded.has(tenantId)) return;
@@ -234,12 +240,14 @@ export class AgentProfileStore {
     return affected === 1;
   }
 
-  async startWork(tenantId: string, id: string): Promise<void> {
-    await this.dataSource.query(
+  /** Marks one more attempt running on the agent; returns the profile (undefined when unknown). */
+  async startWork(tenantId: string, id: string): Promise<AgentProfileRow | undefined> {
+    const [rows]: [AgentProfileRow[]] = await this.dataSource.query(
       `UPDATE agent_profiles SET running = running + 1, status = CASE WHEN status = 'retired' THEN status ELSE 'busy' END, updated_at = now()
-       WHERE id = $1 AND tenant_id = $2`,
+       WHERE id = $1 AND tenant_id = $2 RETURNING *`,
       [id, tenantId],
     );
+    return rows[0];
   }
 
   async finishWork(tenantId: string, id: string): Promise<void> {
@@ -260,35 +268,38 @@ export class AgentProfileStore {
     tenantId: string,
     id: string,
     outcome: Outcome,
-  ): Promise<AgentProfileRow | undefined> {
-    const rows: AgentProfileRow[] = await uow.manager.query(
-      `SELECT * FROM agent_profiles WHERE id = $1 AND tenant_id = $2 FOR UPDATE`,
-      [id, tenantId],
-    );
-    if (!rows.length) return undefined;
-    const next = applyOutcome(statsOf(rows[0]), outcome);
-    const [updated]: [AgentProfileRow[]] = await uow.manager.query(
-      `UPDATE agent_profiles SET tasks = $3, successes = $4, failures = $5, success_rate = $6, avg_tokens = $7,
-         avg_duration_ms = $8, task_type_scores = $9, error_kinds = $10, last_active = $11,
+  ): Promise<boolean> {
+    // one statement, the same fold as applyOutcome() (selection.ts); right-hand sides see the old row
+    const [rows]: [Array<{ id: string }>] = await uow.manager.query(
+      `UPDATE agent_profiles SET
+         tasks = tasks + 1,
+         successes = successes + $3::int,
+         failures = failures + (1 - $3::int),
+         success_rate = (successes + $3::int)::real / (tasks + 1),
+         avg_tokens = avg_tokens + ($4::real - avg_tokens) / (tasks + 1),
+         avg_duration_ms = avg_duration_ms + ($5::real - avg_duration_ms) / (tasks + 1),
+         task_type_scores = task_type_scores || jsonb_build_object($6::text, jsonb_build_object(
+           'tasks', coalesce((task_type_scores -> $6::text ->> 'tasks')::int, 0) + 1,
+           'successes', coalesce((task_type_scores -> $6::text ->> 'successes')::int, 0) + $3::int)),
+         error_kinds = CASE WHEN $7::text IS NULL THEN error_kinds
+           ELSE error_kinds || jsonb_build_object($7::text, coalesce((error_kinds ->> $7::text)::int, 0) + 1) END,
+         last_active = $8,
          running = greatest(running - 1, 0),
          status = CASE WHEN status = 'retired' THEN status WHEN running - 1 > 0 THEN 'busy' ELSE 'idle' END,
          updated_at = now()
-       WHERE id = $1 AND tenant_id = $2 RETURNING *`,
+       WHERE id = $1 AND tenant_id = $2 RETURNING id`,
       [
         id,
         tenantId,
-        next.tasks,
-        next.successes,
-        next.failures,
-        next.tasks ? next.successes / next.tasks : 0,
-        next.avgTokens,
-        next.avgDurationMs,
-        JSON.stringify(next.taskTypeScores),
-        JSON.stringify(next.errorKinds),
-        next.lastActive,
+        outcome.success ? 1 : 0,
+        outcome.tokens,
+        outcome.durationMs,
+        outcome.taskType,
+        outcome.success ? null : (outcome.errorKind ?? 'other'),
+        outcome.at,
       ],
     );
-    return updated[0];
+    return rows.length === 1;
   }
 
   async markReused(manager: EntityManager, tenantId: string, id: string): Promise<void> {

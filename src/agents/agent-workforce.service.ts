@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { isUuid } from '../../libs/common/src';
+import { hasParallelism } from '../governor/planning/schemas';
 import type { UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { specialistFor, taskTypeOf } from './agent-kinds';
@@ -9,7 +11,7 @@ import { AgentSelector } from './agent-selector.service';
 import { AgentSpawner } from './agent-spawner.service';
 import { StallDetected } from './ledger-policy';
 import { MarketAuction } from './market-auction.service';
-import { ProgressLedger } from './progress-ledger.service';
+import { LedgerBuffer, ProgressLedger } from './progress-ledger.service';
 import { errorKindOf, rankCandidates, requirementFit } from './selection';
 import { candidateOf } from './agent-profile.store';
 import { SwarmCoordinator } from './swarm-coordinator.service';
@@ -54,8 +56,12 @@ export class AgentTerminated extends Error {
 export class AgentWorkforce {
   private readonly running = new Map<string, Set<AbortController>>();
   private readonly startedAt = new Map<string, number>();
+  private readonly division = new Map<string, boolean>();
+  /** Ledger rows of the running attempt, written with its result (one transaction). */
+  private readonly turns = new Map<string, LedgerBuffer>();
 
   constructor(
+    private readonly dataSource: DataSource,
     private readonly profiles: AgentProfileStore,
     private readonly selector: AgentSelector,
     private readonly spawner: AgentSpawner,
@@ -140,10 +146,11 @@ export class AgentWorkforce {
       ? AbortSignal.any([scope.signal, controller.signal])
       : controller.signal;
     const taskScope = { ...scope, signal };
-    await this.profiles.startWork(task.tenant_id, agent.id);
     this.startedAt.set(task.id, performance.now());
+    const turns: LedgerBuffer = [];
+    this.turns.set(task.id, turns);
     try {
-      if (goal.pattern === 'swarm')
+      if (goal.pattern === 'swarm' && (await this.isSwarmDivided(goal)))
         return await this.swarm.run(task, agent, dependencies, goal.goal, taskScope);
       return await this.runtime.executeTask(task, dependencies, goal.goal, taskScope, {
         agent: {
@@ -152,24 +159,50 @@ export class AgentWorkforce {
           kind: agent.kind,
           systemPrompt: agent.system_prompt,
         },
-        onTurn: this.ledger.watch({
-          tenantId: task.tenant_id,
-          goalId: task.goal_id,
-          planVersion: task.plan_version,
-          taskId: task.id,
-          taskKey: task.key,
-          agentId: agent.id,
-        }),
+        onTurn: this.ledger.watch(
+          {
+            tenantId: task.tenant_id,
+            goalId: task.goal_id,
+            planVersion: task.plan_version,
+            taskId: task.id,
+            taskKey: task.key,
+            agentId: agent.id,
+          },
+          turns,
+        ),
       });
     } catch (error) {
       if (controller.signal.aborted && !scope.signal?.aborted) throw new AgentTerminated(agent.id);
       // a cancelled goal records no outcome: free the agent's slot here
-      if (scope.signal?.aborted)
+      if (scope.signal?.aborted) {
+        this.turns.delete(task.id);
+        this.startedAt.delete(task.id);
         await this.profiles.finishWork(task.tenant_id, agent.id).catch(() => undefined);
+      }
       throw error;
     } finally {
       set.delete(controller);
     }
+  }
+
+  /**
+   * In the swarm pattern the planner's independent tasks already are parallel units and
+   * run side by side; a plan without parallelism (one task, or a chain) has each task
+   * divided by the swarm coordinator among ephemeral workers.
+   */
+  private async isSwarmDivided(goal: WorkGoal): Promise<boolean> {
+    const key = `${goal.id}:${goal.plan_version}`;
+    let divided = this.division.get(key);
+    if (divided === undefined) {
+      const tasks: Array<{ key: string; depends_on: string[] }> = await this.dataSource.query(
+        `SELECT key, depends_on FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3`,
+        [goal.tenant_id, goal.id, goal.plan_version],
+      );
+      divided = !hasParallelism(tasks);
+      if (this.division.size > 1000) this.division.clear();
+      this.division.set(key, divided);
+    }
+    return divided;
   }
 
   /** True when the failure must not be retried: the ledger stopped a loop. */
@@ -188,6 +221,8 @@ export class AgentWorkforce {
     task: WorkTask,
     result: { ok: boolean; tokens: number; text?: string; error?: string; final: boolean },
   ): Promise<void> {
+    const turns = this.turns.get(task.id) ?? [];
+    this.turns.delete(task.id);
     const started = this.startedAt.get(task.id);
     this.startedAt.delete(task.id);
     const durationMs = started === undefined ? 0 : performance.now() - started;
@@ -246,6 +281,7 @@ export class AgentWorkforce {
         agentId,
       },
       result,
+      turns,
     );
     if (!result.ok && !result.final) {
       const pool = await this.selector.candidates(uow.manager, goal.tenant_id);
@@ -274,18 +310,17 @@ export class AgentWorkforce {
     return n;
   }
 
+  /** The task's agent, marked busy (one statement). */
   private async agentOf(task: WorkTask): Promise<AgentProfileRow> {
-    if (task.agent_id) {
-      try {
-        return await this.profiles.get(task.tenant_id, task.agent_id);
-      } catch {
-        // a task assigned before profiles existed (legacy id): fall through to the generalist
-      }
+    if (task.agent_id && isUuid(task.agent_id)) {
+      const row = await this.profiles.startWork(task.tenant_id, task.agent_id);
+      if (row) return row;
     }
+    // a task assigned before profiles existed (legacy id): the generalist takes it
     const generalist = await this.profiles.findByName(task.tenant_id, 'generalist');
     if (!generalist) throw new Error(`task ${task.key} has no usable agent`);
     task.agent_id = generalist.id;
-    return generalist;
+    return (await this.profiles.startWork(task.tenant_id, generalist.id)) ?? generalist;
   }
 
   private async setAgent(

@@ -89,6 +89,7 @@ export class ProgressLedger {
         return;
       }
       await inTransaction(this.dataSource, async (uow) => {
+        if (buffer) await this.flush(uow, buffer);
         await this.insert(uow, scope, 'turn', entry);
         if (assessment.mustStop)
           await this.events.append(
@@ -119,27 +120,30 @@ export class ProgressLedger {
     uow: UnitOfWork,
     scope: LedgerScope,
     result: { ok: boolean; text?: string; error?: string; final: boolean },
+    turns: LedgerBuffer = [],
   ): Promise<void> {
     const fp = fingerprint({ output: result.ok ? result.text : `error: ${result.error}` });
-    const previous: Array<{
-      task_id: string;
-      fingerprint: string;
-      is_progressing: boolean;
-      stall_count: number;
+    const [facts0]: Array<{
+      open: string;
+      looping: boolean;
+      last_stalls: number | null;
+      last_step: number;
     }> = await uow.manager.query(
-      `SELECT task_id, fingerprint, is_progressing, stall_count FROM progress_ledger
-         WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3 AND kind = 'task' ORDER BY id DESC`,
-      [scope.tenantId, scope.goalId, scope.planVersion],
+      `SELECT
+         (SELECT count(*) FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3 AND status <> 'completed') AS open,
+         EXISTS (SELECT 1 FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
+                 AND kind = 'task' AND task_id = $4 AND fingerprint = $5) AS looping,
+         (SELECT stall_count FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
+                 AND kind = 'task' ORDER BY id DESC LIMIT 1) AS last_stalls,
+         (SELECT coalesce(max(step), 0) FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2) AS last_step`,
+      [scope.tenantId, scope.goalId, scope.planVersion, scope.taskId, fp],
     );
+    const open = Number(facts0.open);
     // looping: this task repeated a result (or error) it already produced in this plan
-    const looping = previous.some((p) => p.task_id === scope.taskId && p.fingerprint === fp);
+    const looping = facts0.looping;
     const progressing = result.ok && !looping;
-    const stalls = progressing ? 0 : (previous[0]?.stall_count ?? 0) + 1;
-    const [{ open }]: Array<{ open: string }> = await uow.manager.query(
-      `SELECT count(*) AS open FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3 AND status <> 'completed'`,
-      [scope.tenantId, scope.goalId, scope.planVersion],
-    );
-    const satisfied = Number(open) === 0;
+    const stalls = progressing ? 0 : (facts0.last_stalls ?? 0) + 1;
+    const satisfied = open === 0;
     const facts: string[] = [];
     if (!result.ok) facts.push(`task ${scope.taskKey} failed: ${result.error}`);
     if (looping) facts.push(`task ${scope.taskKey} repeated an earlier result (fingerprint ${fp})`);
@@ -150,15 +154,50 @@ export class ProgressLedger {
         : result.final
           ? `replan: task ${scope.taskKey} cannot be completed as planned`
           : `retry task ${scope.taskKey}, with another agent if one scores better`;
-    await this.insert(uow, scope, 'task', {
-      fingerprint: fp,
-      satisfied,
-      looping,
-      progressing,
-      stalls,
-      next,
-      facts,
+    const rows = [
+      ...turns.splice(0).map((t) => ({ ...t, kind: 'turn' as const })),
+      {
+        scope,
+        kind: 'task' as const,
+        fingerprint: fp,
+        satisfied,
+        looping,
+        progressing,
+        stalls,
+        next,
+        facts,
+      },
+    ];
+    const params: unknown[] = [];
+    const values = rows.map((r, i) => {
+      const cells = [
+        scope.tenantId,
+        scope.goalId,
+        r.scope.taskId,
+        r.scope.planVersion,
+        Number(facts0.last_step) + i + 1,
+        r.kind,
+        r.scope.agentId,
+        r.fingerprint,
+        r.satisfied,
+        r.looping,
+        r.progressing,
+        r.stalls,
+        r.next,
+        JSON.stringify(r.facts),
+      ];
+      const refs = cells.map((c) => {
+        params.push(c);
+        return `$${params.length}`;
+      });
+      return `(${refs.join(', ')})`;
     });
+    await uow.manager.query(
+      `INSERT INTO progress_ledger (tenant_id, goal_id, task_id, plan_version, step, kind, agent_id, fingerprint,
+         is_satisfied, is_looping, is_progressing, stall_count, next_instruction, facts)
+       VALUES ${values.join(', ')}`,
+      params,
+    );
   }
 
   async list(tenantId: string, goalId: string, afterId = 0, limit = 500): Promise<LedgerRow[]> {
