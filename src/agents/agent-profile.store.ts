@@ -263,15 +263,15 @@ export class AgentProfileStore implements OnApplicationBootstrap {
    * The learning step, inside the caller's transaction (the one that stores the task's
    * result): folds the outcome into the stats and frees one running slot.
    */
-  async recordOutcome(
-    uow: UnitOfWork,
+  /** The learning step as a data-modifying statement (for a single-statement change + event). */
+  outcomeChange(
     tenantId: string,
     id: string,
     outcome: Outcome,
-  ): Promise<boolean> {
-    // one statement, the same fold as applyOutcome() (selection.ts); right-hand sides see the old row
-    const [rows]: [Array<{ id: string }>] = await uow.manager.query(
-      `UPDATE agent_profiles SET
+  ): { sql: string; params: unknown[] } {
+    // the same fold as applyOutcome() (selection.ts); right-hand sides see the old row
+    return {
+      sql: `UPDATE agent_profiles SET
          tasks = tasks + 1,
          successes = successes + $3::int,
          failures = failures + (1 - $3::int),
@@ -288,7 +288,7 @@ export class AgentProfileStore implements OnApplicationBootstrap {
          status = CASE WHEN status = 'retired' THEN status WHEN running - 1 > 0 THEN 'busy' ELSE 'idle' END,
          updated_at = now()
        WHERE id = $1 AND tenant_id = $2 RETURNING id`,
-      [
+      params: [
         id,
         tenantId,
         outcome.success ? 1 : 0,
@@ -298,7 +298,17 @@ export class AgentProfileStore implements OnApplicationBootstrap {
         outcome.success ? null : (outcome.errorKind ?? 'other'),
         outcome.at,
       ],
-    );
+    };
+  }
+
+  async recordOutcome(
+    uow: UnitOfWork,
+    tenantId: string,
+    id: string,
+    outcome: Outcome,
+  ): Promise<boolean> {
+    const change = this.outcomeChange(tenantId, id, outcome);
+    const [rows]: [Array<{ id: string }>] = await uow.manager.query(change.sql, change.params);
     return rows.length === 1;
   }
 

@@ -228,20 +228,20 @@ export class AgentWorkforce {
     const durationMs = started === undefined ? 0 : performance.now() - started;
     const taskType = taskTypeOf(task);
     const agentId = task.agent_id ?? '';
-    const updated = isUuid(agentId)
-      ? await this.profiles.recordOutcome(uow, task.tenant_id, agentId, {
-          taskType,
-          success: result.ok,
-          tokens: result.tokens,
-          durationMs,
-          errorKind: result.ok ? undefined : errorKindOf(result.error ?? ''),
-          at: new Date(),
-        })
-      : undefined;
-    if (updated) {
+    // the profile's learning step and its agent.completed / agent.failed event: one statement
+    if (isUuid(agentId)) {
+      const change = this.profiles.outcomeChange(task.tenant_id, agentId, {
+        taskType,
+        success: result.ok,
+        tokens: result.tokens,
+        durationMs,
+        errorKind: result.ok ? undefined : errorKindOf(result.error ?? ''),
+        at: new Date(),
+      });
       if (result.ok)
-        await this.events.append(
-          uow,
+        await this.events.appendWithChange(
+          uow.manager,
+          change,
           task.tenant_id,
           task.goal_id,
           'agent.completed',
@@ -255,8 +255,9 @@ export class AgentWorkforce {
           task.id,
         );
       else
-        await this.events.append(
-          uow,
+        await this.events.appendWithChange(
+          uow.manager,
+          change,
           task.tenant_id,
           task.goal_id,
           'agent.failed',
