@@ -13,7 +13,13 @@
  */
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
-import { ApiClient, ScriptedLlmServer, startApp, waitFor } from '../libs/testing/src';
+import {
+  ApiClient,
+  ScriptedLlmServer,
+  startApp,
+  TEST_ADMIN_API_KEY,
+  waitFor,
+} from '../libs/testing/src';
 import { applyOutcome, Candidate, emptyStats, selectAgent } from '../src/agents/selection';
 import { aggregate, runUnits } from '../src/agents/swarm';
 
@@ -72,7 +78,7 @@ async function productRows(server: ScriptedLlmServer): Promise<string[][]> {
       AGENT_SPAWN_LIMIT_PER_GOAL: '500',
     },
   });
-  const api = new ApiClient(app.baseUrl);
+  const api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
   const rows: string[][] = [];
   try {
     for (const n of SIZES) {

@@ -19,6 +19,7 @@ import {
   TEST_REDIS_URL,
   uniqueQueuePrefix,
   waitFor,
+  TEST_ADMIN_API_KEY,
 } from '../libs/testing/src';
 
 const SIZES = (process.env.BENCH_N ?? '10,50,100').split(',').map(Number);
@@ -27,6 +28,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 interface Row {
   mode: string;
+  llm: string;
   n: number;
   l: number;
   wallMs: number;
@@ -69,8 +71,15 @@ function script(llm: ScriptedLlmServer, latency: number): void {
   });
 }
 
-async function runGoal(api: ApiClient, n: number): Promise<number> {
-  const { body } = await api.post('/api/v1/goals', { goal: `BENCH-N=${n} fan out the work` });
+/** Offline: N independent sentences plan into N parallel tasks plus a join, with no LLM client at all. */
+function offlineGoal(n: number): string {
+  return Array.from({ length: n - 1 }, (_, i) => `Research item ${i + 1}.`).join(' ');
+}
+
+async function runGoal(api: ApiClient, n: number, offline = false): Promise<number> {
+  const { body } = await api.post('/api/v1/goals', {
+    goal: offline ? offlineGoal(n) : `BENCH-N=${n} fan out the work`,
+  });
   const goal = await waitFor(
     async () => {
       const res = await api.get(`/api/v1/goals/${body.goal_id}`);
@@ -85,6 +94,44 @@ async function runGoal(api: ApiClient, n: number): Promise<number> {
   );
 }
 
+/** Median wall time and CPU (summed over the product's processes) of RUNS goals. */
+async function sample(
+  processes: AppProcess[],
+  run: () => Promise<number>,
+): Promise<{ wall: number; cpu: number }> {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const before = processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0);
+    walls.push(await run());
+    cpus.push(processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0) - before);
+  }
+  return { wall: median(walls), cpu: median(cpus) };
+}
+
+async function measureOffline(
+  mode: string,
+  processes: AppProcess[],
+  api: ApiClient,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  await runGoal(api, 5, true); // warm-up
+  for (const n of SIZES) {
+    const { wall, cpu } = await sample(processes, () => runGoal(api, n, true));
+    rows.push({
+      mode,
+      llm: 'none (offline)',
+      n,
+      l: 0,
+      wallMs: wall,
+      ratio: NaN,
+      overheadMs: wall / n,
+      cpuMsPerTask: cpu / n,
+    });
+  }
+  return rows;
+}
+
 async function measure(
   mode: string,
   processes: AppProcess[],
@@ -96,23 +143,17 @@ async function measure(
     script(llm, l);
     await runGoal(api, 5); // warm-up
     for (const n of SIZES) {
-      const walls: number[] = [];
-      const cpus: number[] = [];
-      for (let r = 0; r < RUNS; r++) {
-        const before = processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0);
-        walls.push(await runGoal(api, n));
-        cpus.push(processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0) - before);
-      }
-      const wall = median(walls);
+      const { wall, cpu } = await sample(processes, () => runGoal(api, n));
       const critical = 4 * l;
       rows.push({
         mode,
+        llm: 'scripted, HTTP',
         n,
         l,
         wallMs: wall,
         ratio: critical ? wall / critical : NaN,
         overheadMs: (wall - critical) / n,
-        cpuMsPerTask: median(cpus) / n,
+        cpuMsPerTask: cpu / n,
       });
     }
   }
@@ -136,30 +177,54 @@ async function main(): Promise<void> {
     TASK_CONCURRENCY: String(Math.max(...SIZES)),
   };
   const rows: Row[] = [];
+  const offlineEnv = { LOG_LEVEL: 'warn', TASK_CONCURRENCY: String(Math.max(...SIZES)) };
 
-  const embedded = await startApp({ env: llmEnv });
-  try {
-    rows.push(...(await measure('embedded', [embedded], new ApiClient(embedded.baseUrl), llm)));
-  } finally {
-    await embedded.stop();
+  for (const [env, run] of [
+    [offlineEnv, measureOffline],
+    [llmEnv, (mode: string, ps: AppProcess[], api: ApiClient) => measure(mode, ps, api, llm)],
+  ] as const) {
+    const app = await startApp({ env });
+    try {
+      rows.push(
+        ...(await run(
+          'embedded',
+          [app],
+          new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY),
+        )),
+      );
+    } finally {
+      await app.stop();
+    }
   }
 
   const db = await createPostgresDatabase();
-  const prodEnv = {
-    ...llmEnv,
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: uniqueQueuePrefix(),
-  };
-  const api = await startApp({ env: { ...prodEnv, PROCESS_JOBS: 'false' } });
-  const worker = await startApp({ entry: 'worker', env: { ...prodEnv, LOG_LEVEL: 'info' } });
   try {
-    rows.push(
-      ...(await measure('postgres+bullmq', [api, worker], new ApiClient(api.baseUrl), llm)),
-    );
+    for (const [env, run] of [
+      [offlineEnv, measureOffline],
+      [llmEnv, (mode: string, ps: AppProcess[], api: ApiClient) => measure(mode, ps, api, llm)],
+    ] as const) {
+      const prodEnv = {
+        ...env,
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: uniqueQueuePrefix(),
+      };
+      const api = await startApp({ env: { ...prodEnv, PROCESS_JOBS: 'false' } });
+      const worker = await startApp({ entry: 'worker', env: { ...prodEnv, LOG_LEVEL: 'info' } });
+      try {
+        rows.push(
+          ...(await run(
+            'postgres+bullmq',
+            [api, worker],
+            new ApiClient(api.baseUrl).withApiKey(TEST_ADMIN_API_KEY),
+          )),
+        );
+      } finally {
+        await worker.stop();
+        await api.stop();
+      }
+    }
   } finally {
-    await worker.stop();
-    await api.stop();
     await db.drop();
     await llm.stop();
   }
@@ -169,14 +234,17 @@ async function main(): Promise<void> {
     RUNS,
   );
   console.log(
-    '| mode | N | L ms | wall ms | wall / critical path | overhead ms/task | CPU ms/task |',
+    '| mode | LLM | N | L ms | wall ms | wall / critical path | overhead ms/task | CPU ms/task |',
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.mode} | ${r.n} | ${r.l} | ${r.wallMs.toFixed(0)} | ${Number.isNaN(r.ratio) ? 'n/a' : r.ratio.toFixed(3)} | ${r.overheadMs.toFixed(2)} | ${r.cpuMsPerTask.toFixed(2)} |`,
+      `| ${r.mode} | ${r.llm} | ${r.n} | ${r.l} | ${r.wallMs.toFixed(0)} | ${Number.isNaN(r.ratio) ? 'n/a' : r.ratio.toFixed(3)} | ${r.overheadMs.toFixed(2)} | ${r.cpuMsPerTask.toFixed(2)} |`,
     );
   }
+  console.log(
+    '\nAt L=0, LLM "none (offline)" is pure orchestration (offline agents, no LLM client); "scripted, HTTP" adds the LangChain/OpenAI client and an HTTP round trip per call.',
+  );
   console.log(
     '\nTargets: ratio ≤ 1.10 at N=10, L=200 (both modes); overhead ≤ 2 ms/task embedded and ≤ 8 ms/task postgres+bullmq at L=0.',
   );

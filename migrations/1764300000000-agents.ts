@@ -1,4 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { TENANT_DB_ROLE } from './1764100000000-identity';
+
+const AGENT_TABLES = ['agent_profiles', 'progress_ledger', 'agent_bids'];
 
 /** Agent profiles with learned stats, the progress ledger, and auction bids (issue 5). */
 export class Agents1764300000000 implements MigrationInterface {
@@ -83,9 +86,22 @@ export class Agents1764300000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX agent_bids_tenant_goal_idx ON agent_bids (tenant_id, goal_id)`);
+
+    // tenant isolation, as for the identity tables (see 1764100000000-identity.ts)
+    for (const table of AGENT_TABLES) {
+      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
+      await q.query(`
+        CREATE POLICY tenant_isolation ON ${table}
+          USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+          WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)`);
+      await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${TENANT_DB_ROLE}`);
+    }
+    await q.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${TENANT_DB_ROLE}`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    for (const table of AGENT_TABLES)
+      await q.query(`DROP POLICY IF EXISTS tenant_isolation ON ${table}`);
     for (const table of ['agent_bids', 'progress_ledger', 'agent_profiles'])
       await q.query(`DROP TABLE IF EXISTS ${table}`);
   }

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { accessLogMiddleware } from './http/access-log.middleware';
 import { ProblemFilter } from './http/problem.filter';
 import { jsonOnlyMiddleware, requestContextMiddleware } from './http/request-context.middleware';
 import { createValidationPipe } from './http/validation';
@@ -17,6 +18,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestContextMiddleware);
+  app.use(accessLogMiddleware);
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
   app.useGlobalPipes(createValidationPipe());
@@ -30,8 +32,13 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
         'Turn natural-language goals into finished work by coordinating specialized LLM agents.',
       )
       .setVersion('1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key or session token' })
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .addSecurityRequirements('bearer')
+      .addSecurityRequirements('api-key')
       .build(),
   );
+  // /docs and /docs-json are served by Swagger itself, outside the guarded routes: public.
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Agent Village API',

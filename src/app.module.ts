@@ -1,12 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ApiKeysModule } from './apikeys/api-keys.module';
+import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { GovernorModule } from './governor/governor.module';
 import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
 import { LlmModule } from './llm/llm.module';
 import { QueueModule } from './queue/queue.module';
+import { RbacModule } from './rbac/rbac.module';
+import { TenancyModule } from './tenancy/tenancy.module';
 import { ToolsModule } from './tools/tools.module';
 
 /** The whole product; the API and the worker process share it (the worker serves no HTTP). */
@@ -24,6 +29,11 @@ export class AppModule {
         ToolsModule,
         GovernorModule,
         HealthModule,
+        TenancyModule,
+        IdentityModule,
+        RbacModule,
+        ApiKeysModule,
+        AuthModule,
       ],
     };
   }

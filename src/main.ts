@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   const log = rootLogger(config.LOG_LEVEL);
   const { createApiApp } = await import('./app.factory');
   const app = await createApiApp(config);
+  const { BootstrapService } = await import('./auth/bootstrap.service');
+  await app.get(BootstrapService).run();
   exitGracefullyOnSignals(app, logFor('Api'));
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address();

@@ -4,6 +4,7 @@ import {
   ChatRequestBody,
   ScriptedLlmServer,
   startApp,
+  TEST_ADMIN_API_KEY,
   waitFor,
 } from '../libs/testing/src';
 
@@ -117,7 +118,7 @@ describe('agents: kinds, selection, spawning, patterns, ledger (scripted LLM)', 
         AGENT_EXPLORATION_RATE: '0',
       },
     });
-    api = new ApiClient(app.baseUrl);
+    api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
   });
 
   afterAll(async () => {
@@ -488,7 +489,7 @@ describe('agents: the spawn limit', () => {
         AGENT_SPAWN_LIMIT_PER_GOAL: '2',
       },
     });
-    api = new ApiClient(app.baseUrl);
+    api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
   });
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { ApiClient, AppProcess, startApp, waitFor } from '../libs/testing/src';
+import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY, waitFor } from '../libs/testing/src';
 
 /** The embedded default: PGlite, in-process queue, offline LLM — what `npm start` runs. */
 describe('goals on the embedded default (PGlite + in-process queue + offline LLM)', () => {
@@ -7,7 +7,7 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
 
   beforeAll(async () => {
     app = await startApp();
-    api = new ApiClient(app.baseUrl);
+    api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
   });
 
   afterAll(async () => {
@@ -25,6 +25,27 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
       { what: `goal ${id} to finish` },
     );
   }
+
+  it('refuses every goal route without credentials (401 problem+json)', async () => {
+    const anonymous = new ApiClient(app.baseUrl);
+    for (const [method, path] of [
+      ['POST', '/api/v1/goals'],
+      ['GET', '/api/v1/goals'],
+      ['GET', '/api/v1/goals/0190f0c4-0000-7000-8000-000000000000'],
+      ['POST', '/api/v1/goals/0190f0c4-0000-7000-8000-000000000000/cancel'],
+      ['GET', '/api/v1/tools'],
+    ]) {
+      const res = await anonymous.request<{ type: string }>(
+        method,
+        path,
+        method === 'POST' ? { goal: 'x' } : undefined,
+      );
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body.type).toMatch(/unauthenticated$/);
+    }
+    expect((await anonymous.get('/health')).status).toBe(200);
+  });
 
   it('takes a goal from submission to a verified result', async () => {
     const submitted = await api.post('/api/v1/goals', {

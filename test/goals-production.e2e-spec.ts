@@ -11,6 +11,7 @@ import {
   TEST_REDIS_URL,
   uniqueQueuePrefix,
   waitFor,
+  TEST_ADMIN_API_KEY,
 } from '../libs/testing/src';
 
 /** Production mode: PostgreSQL + BullMQ on Redis, the API and separate worker processes. */
@@ -43,7 +44,7 @@ describe('goals on PostgreSQL + BullMQ with separate worker processes', () => {
       QUEUE_PREFIX: uniqueQueuePrefix(),
     };
     const api = await start('main', { ...base, PROCESS_JOBS: 'false' });
-    const client = new ApiClient(api.baseUrl);
+    const client = new ApiClient(api.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
     expect((await client.get('/health/ready')).body).toMatchObject({
       status: 'ready',
       checks: { database: { status: 'up' }, redis: { status: 'up' } },
@@ -136,7 +137,7 @@ describe('goals on PostgreSQL + BullMQ with separate worker processes', () => {
       LLM_TIMEOUT_MS: '20000',
     };
     const api = await start('main', { ...env, PROCESS_JOBS: 'false' });
-    const client = new ApiClient(api.baseUrl);
+    const client = new ApiClient(api.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
     const first = await start('worker', env);
     const { body } = await client.post('/api/v1/goals', {
       goal: `${M}: save the quarterly report`,
@@ -171,5 +172,38 @@ describe('goals on PostgreSQL + BullMQ with separate worker processes', () => {
     expect(calls).toEqual([false, true]);
     const [task] = (await client.get(`/api/v1/goals/${body.goal_id}/tasks`)).body.items;
     expect(task.attempts).toBe(2);
+  });
+
+  it('applies retention to the event logs of goals finished longer ago than RETENTION_DAYS', async () => {
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: uniqueQueuePrefix(),
+      SWEEPER_INTERVAL_MS: '200',
+      RETENTION_DAYS: '7',
+    };
+    const api = await start('main', env);
+    const client = new ApiClient(api.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
+    const old = (await client.post('/api/v1/goals', { goal: 'Say hello' })).body.goal_id;
+    const recent = (await client.post('/api/v1/goals', { goal: 'Say goodbye' })).body.goal_id;
+    for (const id of [old, recent]) {
+      await waitFor(
+        async () => (await client.get(`/api/v1/goals/${id}`)).body.status === 'completed',
+        { what: 'goal to complete' },
+      );
+    }
+    await queryPostgres(
+      db.url,
+      `UPDATE goals SET completed_at = now() - interval '8 days' WHERE id = $1`,
+      [old],
+    );
+    await waitFor(
+      async () => (await client.get(`/api/v1/goals/${old}/events`)).body.items.length === 0,
+      { what: 'retention to remove the old event log' },
+    );
+    expect((await client.get(`/api/v1/goals/${old}`)).body.status).toBe('completed');
+    expect((await client.get(`/api/v1/goals/${recent}/events`)).body.items.length).toBeGreaterThan(
+      5,
+    );
   });
 });

@@ -19,6 +19,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { RequirePermission } from '../auth/decorators';
 import { currentTenantId } from '../common/request-context';
 import { AgentsService } from './agents.service';
 import {
@@ -42,6 +43,7 @@ export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
 
   @Get()
+  @RequirePermission('agent:read', 'agent')
   @ApiOperation({ summary: 'List agent profiles with their learned stats' })
   @ApiOkResponse({ type: AgentPageDto })
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid filter' })
@@ -50,6 +52,7 @@ export class AgentsController {
   }
 
   @Get('recommend')
+  @RequirePermission('agent:read', 'agent')
   @ApiOperation({
     summary: 'Rank the agents for a task, with each score’s breakdown',
     description:
@@ -62,6 +65,7 @@ export class AgentsController {
   }
 
   @Get(':id')
+  @RequirePermission('agent:read', 'agent', 'id')
   @ApiOperation({ summary: 'One agent profile with its stats' })
   @ApiOkResponse({ type: AgentDto })
   @ApiNotFoundResponse({ description: 'No such agent' })
@@ -70,6 +74,7 @@ export class AgentsController {
   }
 
   @Post()
+  @RequirePermission('agent:create', 'agent')
   @ApiOperation({ summary: 'Create a custom agent profile' })
   @ApiCreatedResponse({ type: AgentDto })
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid fields' })
@@ -79,6 +84,7 @@ export class AgentsController {
   }
 
   @Patch(':id')
+  @RequirePermission('agent:update', 'agent', 'id')
   @ApiOperation({
     summary: 'Change an agent’s name, capabilities, specializations, prompt or model',
   })
@@ -90,6 +96,7 @@ export class AgentsController {
   }
 
   @Delete(':id')
+  @RequirePermission('agent:delete', 'agent', 'id')
   @ApiOperation({ summary: 'Retire an agent: it is no longer selected; its stats are kept' })
   @ApiOkResponse({ type: AgentDto })
   @ApiNotFoundResponse({ description: 'No such agent' })
@@ -99,6 +106,7 @@ export class AgentsController {
   }
 
   @Post(':id/terminate')
+  @RequirePermission('agent:execute', 'agent', 'id')
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -118,6 +126,7 @@ export class GoalLedgerController {
   constructor(private readonly agents: AgentsService) {}
 
   @Get(':id/ledger')
+  @RequirePermission('goal:read', 'goal', 'id')
   @ApiOperation({
     summary:
       "The goal's progress ledger: per step, satisfied / looping / progressing, stalls and the next instruction",

@@ -3,19 +3,28 @@ import { DEFAULT_TENANT_ID } from '../../migrations/1764000000000-foundation';
 
 export interface Principal {
   kind: 'anonymous' | 'user' | 'api_key' | 'system';
+  /** The user id for users and keys (a key acts for its owner), 'system' or 'anonymous'. */
   id: string;
+  /** The API key's resource id when kind is 'api_key'. */
+  apiKeyId?: string;
+  /** The login session's id when authenticated by a session token. */
+  sessionId?: string;
 }
 
 export interface RequestContext {
   requestId: string;
-  tenantId: string;
+  /** Set by the access guard once the tenant is resolved; absent on public routes. */
+  tenantId?: string;
   principal: Principal;
   goalId?: string;
+  /** The resource a route acts on, as its access policy names it (for audit). */
+  resource?: { type: string; id?: string };
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
 export const SYSTEM_PRINCIPAL: Principal = { kind: 'system', id: 'system' };
+export const ANONYMOUS_PRINCIPAL: Principal = { kind: 'anonymous', id: 'anonymous' };
 
 export function runWithContext<T>(context: RequestContext, work: () => T): T {
   return storage.run(context, work);
@@ -25,9 +34,24 @@ export function currentContext(): RequestContext | undefined {
   return storage.getStore();
 }
 
-/** The resolved tenant of the current request or job; the default tenant until identity lands. */
+export class TenantNotResolved extends Error {
+  constructor() {
+    super('No tenant is resolved for this request (is the route public, or outside a request?)');
+  }
+}
+
+/**
+ * The tenant the access guard resolved for the current request. Throws when there is
+ * none: jobs pass their goal's tenant explicitly, and public routes have no tenant.
+ */
 export function currentTenantId(): string {
-  return storage.getStore()?.tenantId ?? DEFAULT_TENANT_ID;
+  const tenantId = storage.getStore()?.tenantId;
+  if (!tenantId) throw new TenantNotResolved();
+  return tenantId;
+}
+
+export function currentPrincipal(): Principal {
+  return storage.getStore()?.principal ?? ANONYMOUS_PRINCIPAL;
 }
 
 export { DEFAULT_TENANT_ID };

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { API_KEY_PATTERN } from '../apikeys/api-key-format';
+import { isValidCidr, isValidIp } from '../apikeys/ip-rules';
+
+const isIpOrCidr = (v: string) => (v.includes('/') ? isValidCidr(v) : isValidIp(v));
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -82,6 +86,48 @@ export const configSchema = z.object({
   LEASE_TTL_MS: int(500, 3_600_000).default(30000),
   SWEEPER_INTERVAL_MS: int(100, 3_600_000).default(15000),
   RETENTION_DAYS: int(1, 3650).default(30),
+
+  SESSION_TTL_MINUTES: int(1, 525_600).default(720),
+  SESSION_COOKIE_SECURE: bool.default(true),
+  LOGIN_MAX_FAILURES: int(1, 100).default(5),
+  LOGIN_LOCKOUT_BASE_MS: int(1, 86_400_000).default(60_000),
+  LOGIN_LOCKOUT_MAX_MS: int(1, 604_800_000).default(3_600_000),
+  PERMISSION_CACHE_TTL_MS: int(0, 3_600_000).default(60_000),
+  AUTH_CACHE_TTL_MS: int(0, 600_000).default(5_000),
+  API_KEY_RATE_PER_MINUTE: int(1, 10_000_000).default(600),
+  API_KEY_RATE_PER_HOUR: int(1, 100_000_000).default(20_000),
+  API_KEY_RATE_PER_DAY: int(1, 1_000_000_000).default(200_000),
+  API_KEY_RATE_BURST: int(1, 1_000_000).default(100),
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .refine((list) => list.every((e) => isIpOrCidr(e)), {
+      message: 'must be a comma-separated list of IP addresses or CIDRs',
+    }),
+  TENANT_BASE_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain name like example.com')
+    .optional(),
+  BOOTSTRAP_ADMIN_EMAIL: z
+    .string()
+    .email({ message: 'must be an email address' })
+    .default('admin@agent-village.local'),
+  BOOTSTRAP_ADMIN_PASSWORD: z
+    .string()
+    .min(12, { message: 'must be at least 12 characters' })
+    .optional(),
+  BOOTSTRAP_ADMIN_API_KEY: z
+    .string()
+    .regex(API_KEY_PATTERN, 'must be an API key like ak_{12 hex}_{43 base64url}')
+    .optional(),
 
   AGENT_SPAWN_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.75),
   AGENT_SPAWN_LIMIT_PER_GOAL: int(0, 10000).default(50),

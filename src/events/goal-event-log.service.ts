@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { UnitOfWork } from '../database/transaction';
 import type { GoalEventPayloads, GoalEventRecord, GoalEventType } from './domain-events';
+import { isEmbedded } from '../database/migration-runner';
 import { EventBus } from './event-bus';
 
 interface EventRow {
@@ -18,10 +19,22 @@ interface EventRow {
 /** The append-only goal event log: ordered ids per goal, appended inside the caller's transaction. */
 @Injectable()
 export class GoalEventLog {
+  /**
+   * PGlite runs one statement at a time, so the next per-goal position can be read from
+   * the log itself. PostgreSQL serializes appends for a goal through its row instead.
+   */
+  private readonly nextSeq: (goalParam: string, tenantParam: string) => string;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly bus: EventBus,
-  ) {}
+  ) {
+    this.nextSeq = isEmbedded(dataSource)
+      ? (g) =>
+          `(SELECT coalesce(max(seq), 0) + 1 AS event_seq FROM goal_events WHERE goal_id = ${g})`
+      : (g, t) =>
+          `(UPDATE goals SET event_seq = event_seq + 1 WHERE id = ${g} AND tenant_id = ${t} RETURNING event_seq)`;
+  }
 
   /**
    * Appends one event. The per-goal sequence is taken from the goal row, which also
@@ -36,7 +49,7 @@ export class GoalEventLog {
     taskId: string | null = null,
   ): Promise<GoalEventRecord<T>> {
     const rows: EventRow[] = await uow.manager.query(
-      `WITH s AS (UPDATE goals SET event_seq = event_seq + 1 WHERE id = $1 AND tenant_id = $2 RETURNING event_seq)
+      `WITH s AS ${this.nextSeq('$1::uuid', '$2')}
        INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data)
        SELECT $2, $1, s.event_seq, $3, $4, $5 FROM s
        RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`,
@@ -65,10 +78,11 @@ export class GoalEventLog {
     const k = change.params.length;
     const rows: Array<EventRow & { change: Record<string, unknown> }> = await executor.query(
       `WITH change AS (${change.sql}),
-       s AS (UPDATE goals SET event_seq = event_seq + 1 WHERE id = $${k + 1} AND tenant_id = $${k + 2} AND EXISTS (SELECT 1 FROM change) RETURNING event_seq)
+       s AS ${this.nextSeq(`$${k + 1}::uuid`, `$${k + 2}`)}
        INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data)
        SELECT $${k + 2}, $${k + 1}, s.event_seq, $${k + 3}, $${k + 4},
          $${k + 5}::jsonb ${change.mergeIntoData ? '|| (SELECT to_jsonb(change) FROM change LIMIT 1)' : ''} FROM s
+       WHERE EXISTS (SELECT 1 FROM change)
        RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at, (SELECT row_to_json(change) FROM change LIMIT 1) AS change`,
       [...change.params, goalId, tenantId, type, taskId, JSON.stringify(data)],
     );

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { runWithContext, SYSTEM_PRINCIPAL } from '../common/request-context';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { logFor } from '../observability/logger';
@@ -28,8 +29,16 @@ export class GoalSweeper implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.PROCESS_JOBS) return;
-    this.queue.process<RunGoalJob>(RUN_GOAL_JOB, (job) =>
-      this.runner.run(job.tenantId, job.goalId),
+    this.queue.process<RunGoalJob>(RUN_GOAL_JOB, (job, meta) =>
+      runWithContext(
+        {
+          requestId: `job-${meta.id}`,
+          tenantId: job.tenantId,
+          principal: SYSTEM_PRINCIPAL,
+          goalId: job.goalId,
+        },
+        () => this.runner.run(job.tenantId, job.goalId),
+      ),
     );
     if (this.config.mode === 'embedded') {
       // PGlite belongs to this process alone: any lease on record is from a previous run.

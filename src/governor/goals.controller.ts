@@ -10,6 +10,7 @@ import {
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
+import { RequirePermission } from '../auth/decorators';
 import { currentContext, currentTenantId } from '../common/request-context';
 import { CreateGoalDto, GoalAcceptedDto } from './dto/create-goal.dto';
 import { GoalDto, GoalEventPageDto, GoalPageDto, TaskGraphDto } from './dto/goal-views.dto';
@@ -25,6 +26,7 @@ export class GoalsController {
 
   @Post()
   @HttpCode(202)
+  @RequirePermission('goal:create', 'goal')
   @ApiOperation({
     summary: 'Submit a goal',
     description:
@@ -39,6 +41,7 @@ export class GoalsController {
   }
 
   @Get()
+  @RequirePermission('goal:read', 'goal')
   @ApiOperation({ summary: 'List goals, newest first' })
   @ApiOkResponse({ type: GoalPageDto })
   list(@Query() query: ListGoalsQuery): Promise<GoalPageDto> {
@@ -46,6 +49,7 @@ export class GoalsController {
   }
 
   @Get(':id')
+  @RequirePermission('goal:read', 'goal', 'id')
   @ApiOperation({ summary: 'A goal: status, FSM state, result, token usage and timings' })
   @ApiOkResponse({ type: GoalDto })
   @ApiNotFoundResponse({ description: 'No such goal' })
@@ -54,6 +58,7 @@ export class GoalsController {
   }
 
   @Get(':id/tasks')
+  @RequirePermission('goal:read', 'goal', 'id')
   @ApiOperation({
     summary: "The goal's task graph: dependencies, agent, attempts, outputs, errors",
   })
@@ -64,6 +69,7 @@ export class GoalsController {
   }
 
   @Get(':id/events')
+  @RequirePermission('goal:read', 'goal', 'id')
   @ApiOperation({
     summary: "The goal's event log after an event id (resume from the last one you saw)",
   })
@@ -78,6 +84,7 @@ export class GoalsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @RequirePermission('goal:cancel', 'goal', 'id')
   @ApiOperation({ summary: 'Cancel a goal that has not finished' })
   @ApiOkResponse({ type: GoalDto })
   @ApiNotFoundResponse({ description: 'No such goal' })

@@ -104,7 +104,26 @@ export class GoalsService {
   }
 
   async get(tenantId: string, goalId: string) {
-    return goalView(await this.store.get(tenantId, goalId));
+    const view = goalView(await this.store.get(tenantId, goalId));
+    const byAgent: Array<{
+      agent: string | null;
+      calls: string;
+      prompt_tokens: string;
+      completion_tokens: string;
+      cost_usd: string;
+    }> = await this.dataSource.query(
+      `SELECT agent, count(*) AS calls, sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens, sum(cost_usd) AS cost_usd
+       FROM llm_calls WHERE tenant_id = $1 AND goal_id = $2 GROUP BY agent ORDER BY agent`,
+      [tenantId, goalId],
+    );
+    view.usage.by_agent = byAgent.map((r) => ({
+      agent: r.agent ?? 'unknown',
+      llm_calls: Number(r.calls),
+      prompt_tokens: Number(r.prompt_tokens),
+      completion_tokens: Number(r.completion_tokens),
+      cost_usd: Number(r.cost_usd),
+    }));
+    return view;
   }
 
   async tasks(tenantId: string, goalId: string) {

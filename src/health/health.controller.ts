@@ -8,6 +8,7 @@ import {
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
+import { Public } from '../auth/decorators';
 import type { AppConfig } from '../config/app-config';
 import { JOB_QUEUE, JobQueue } from '../queue/job-queue';
 
@@ -27,6 +28,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'Liveness: the process answers' })
   @ApiOkResponse({ description: '{"status":"ok"}' })
   live() {
@@ -34,12 +36,14 @@ export class HealthController {
   }
 
   @Get('live')
+  @Public()
   @ApiOperation({ summary: 'Liveness (alias)' })
   liveAlias() {
     return this.live();
   }
 
   @Get('ready')
+  @Public()
   @ApiOperation({ summary: 'Readiness: the database and (when configured) Redis answer' })
   @ApiOkResponse({ description: 'All dependencies up' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down' })

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { UnsupportedMediaType } from '../../libs/common/src';
-import { DEFAULT_TENANT_ID, runWithContext } from '../common/request-context';
+import { ANONYMOUS_PRINCIPAL, runWithContext } from '../common/request-context';
 import { toProblem } from './problem.filter';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -11,10 +11,8 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
   const given = req.header('x-request-id');
   const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
   res.setHeader('x-request-id', requestId);
-  runWithContext(
-    { requestId, tenantId: DEFAULT_TENANT_ID, principal: { kind: 'anonymous', id: 'anonymous' } },
-    next,
-  );
+  // The access guard fills in the principal and the resolved tenant.
+  runWithContext({ requestId, principal: ANONYMOUS_PRINCIPAL }, next);
 }
 
 /** Mutating API requests with a body must be JSON (415 otherwise). */

@@ -19,6 +19,14 @@ export const REDACTED_PATHS = [
   'headers.authorization',
   'headers.cookie',
   'headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'headers["set-cookie"]',
+  'plaintext',
+  '*.plaintext',
+  'secretHash',
+  '*.secretHash',
+  'passwordHash',
+  '*.passwordHash',
 ];
 
 let root: PinoLogger | undefined;

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../auth/decorators';
 import { ToolRegistry } from './tool-registry.service';
 
 @ApiTags('tools')
@@ -8,6 +9,7 @@ export class ToolsController {
   constructor(private readonly registry: ToolRegistry) {}
 
   @Get()
+  @RequirePermission('tool:read', 'tool')
   @ApiOperation({
     summary: 'List the tools agents may call, with their parameters, permission level and risk',
   })

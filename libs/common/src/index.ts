@@ -5,3 +5,4 @@ export * from './crypto';
 export * from './pagination';
 export * from './backoff';
 export * from './concurrency';
+export * from './ttl-cache';

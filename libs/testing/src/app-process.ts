@@ -5,6 +5,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../../..');
+
+/**
+ * The admin API key every test app starts with (passed as BOOTSTRAP_ADMIN_API_KEY unless a
+ * test overrides it). Test-only: never use it anywhere else.
+ */
+export const TEST_ADMIN_API_KEY = 'ak_7e57ad000000_TestOnlyAdminKeyDoNotUseOutsideTests0000000';
 /** Tests run the built product (npm run build) exactly as users do: `node dist/src/main.js`. */
 const DIST = ROOT.endsWith('dist') ? ROOT : join(ROOT, 'dist');
 
@@ -58,6 +64,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: tempDir(),
+    BOOTSTRAP_ADMIN_API_KEY: TEST_ADMIN_API_KEY,
   };
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
@@ -93,7 +100,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
       await exited;
     },
   };
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60000);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 120000);
   const readyLog = options.readyLog ?? (entry === 'worker' ? 'worker started' : undefined);
   for (;;) {
     if (child.exitCode !== null)
@@ -112,7 +119,8 @@ function seedEmbeddedDatabase(env: Record<string, string>): void {
   const template = process.env.AV_PGLITE_TEMPLATE;
   if (!template || env.DATABASE_URL || !env.DATA_DIR) return;
   const target = join(env.DATA_DIR, 'pglite');
-  if (!existsSync(target) && existsSync(join(template, 'pglite'))) cpSync(join(template, 'pglite'), target, { recursive: true });
+  if (!existsSync(target) && existsSync(join(template, 'pglite')))
+    cpSync(join(template, 'pglite'), target, { recursive: true });
 }
 
 async function isUp(baseUrl: string): Promise<boolean> {

@@ -19,6 +19,21 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, { ...this.headers, ...headers });
   }
 
+  /** Authenticates every request with an API key (X-API-Key), e.g. TEST_ADMIN_API_KEY. */
+  withApiKey(key: string): ApiClient {
+    return this.withHeaders({ 'x-api-key': key });
+  }
+
+  /** Authenticates every request with a bearer token (session token or API key). */
+  withBearer(token: string): ApiClient {
+    return this.withHeaders({ authorization: `Bearer ${token}` });
+  }
+
+  /** Acts in another tenant (X-Tenant-ID). */
+  inTenant(tenantId: string): ApiClient {
+    return this.withHeaders({ 'x-tenant-id': tenantId });
+  }
+
   get<T = Json>(path: string): Promise<JsonResponse<T>> {
     return this.request('GET', path);
   }

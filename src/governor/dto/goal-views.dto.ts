@@ -1,12 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { GOAL_STATES, GOAL_STATUSES } from '../goal-fsm';
 
+export class AgentUsageDto {
+  @ApiProperty() agent!: string;
+  @ApiProperty() llm_calls!: number;
+  @ApiProperty() prompt_tokens!: number;
+  @ApiProperty() completion_tokens!: number;
+  @ApiProperty() cost_usd!: number;
+}
+
 export class TokenUsageDto {
   @ApiProperty() prompt_tokens!: number;
   @ApiProperty() completion_tokens!: number;
   @ApiProperty() total_tokens!: number;
   @ApiProperty({ description: 'USD, from per-model prices' }) cost_usd!: number;
   @ApiProperty() llm_calls!: number;
+  @ApiPropertyOptional({
+    type: [AgentUsageDto],
+    description: 'Roll-up per agent (single-goal view only)',
+  })
+  by_agent?: AgentUsageDto[];
 }
 
 export class GoalTimingsDto {
@@ -76,7 +89,7 @@ export class TaskDto {
   @ApiPropertyOptional({ nullable: true }) error!: string | null;
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
   errors!: unknown[];
-  @ApiProperty({ type: TokenUsageDto }) usage!: Omit<TokenUsageDto, 'llm_calls'>;
+  @ApiProperty({ type: TokenUsageDto }) usage!: Omit<TokenUsageDto, 'llm_calls' | 'by_agent'>;
   @ApiPropertyOptional({ nullable: true }) started_at!: string | null;
   @ApiPropertyOptional({ nullable: true }) completed_at!: string | null;
 }

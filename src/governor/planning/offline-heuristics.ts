@@ -73,7 +73,7 @@ export function planOffline(
   feedback?: string,
 ): Plan {
   const { steps, sequential } = splitSteps(goal);
-  const tasks: PlannedTask[] = steps.slice(0, 20).map((step, i) => ({
+  const tasks: PlannedTask[] = steps.slice(0, 99).map((step, i) => ({
     key: `t${i + 1}`,
     title: step.length > 80 ? `${step.slice(0, 77)}...` : step,
     description: feedback ? `${step}\n\nAddress the reviewer's feedback: ${feedback}` : step,

@@ -1,0 +1,135 @@
+/**
+ * `npm run bench:auth`: what the security pipeline (API key authentication, tenant
+ * resolution, rate limiting, RBAC with a warm cache) adds to a request.
+ *
+ * 1. In-process: the guard's work alone (Authenticator.authenticate + evaluateAccess).
+ * 2. Over HTTP (keep-alive, one client): an open route (/health/live) vs a small protected
+ *    route (/api/v1/tools). The difference is an upper bound: it also holds the tools
+ *    handler's own (small) serialization work.
+ * Prints a table; asserts nothing.
+ */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config/app-config';
+import { rootLogger } from '../src/observability/logger';
+
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5000);
+const BENCH_KEY = 'ak_be0c4000000a_BenchmarkOnlyKeyxxxxxxxxxxxxxxxxxxxxxxxxxxx';
+
+function stats(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: at(0.5), p99: at(0.99) };
+}
+
+const ms = (v: number) => `${v.toFixed(3)} ms`;
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'av-bench-auth-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BOOTSTRAP_ADMIN_API_KEY: BENCH_KEY,
+    API_KEY_RATE_PER_MINUTE: '10000000',
+    API_KEY_RATE_PER_HOUR: '100000000',
+    API_KEY_RATE_PER_DAY: '1000000000',
+    API_KEY_RATE_BURST: '1000000',
+    PROCESS_JOBS: 'false',
+  });
+  rootLogger('error');
+  const { createApiApp } = await import('../src/app.factory');
+  const { BootstrapService } = await import('../src/auth/bootstrap.service');
+  const { Authenticator } = await import('../src/auth/authenticator.service');
+  const { evaluateAccess } = await import('../src/auth/access-policy');
+  const app = await createApiApp(config);
+  await app.get(BootstrapService).run();
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  try {
+    // 1. The pipeline in-process, warm caches.
+    const authenticator = app.get(Authenticator);
+    const raw = {
+      headers: { 'x-api-key': BENCH_KEY, host: 'localhost' },
+      remoteAddress: '127.0.0.1',
+    };
+    const policy = { permission: 'tool:read' };
+    for (let i = 0; i < 500; i++) evaluateAccess(policy, await authenticator.authenticate(raw));
+    const pipeline: number[] = [];
+    for (let i = 0; i < ITERATIONS; i++) {
+      const t = performance.now();
+      const access = await authenticator.authenticate(raw);
+      if (!evaluateAccess(policy, access).allowed) throw new Error('bench key was refused');
+      pipeline.push(performance.now() - t);
+    }
+
+    // 2. Over HTTP: open vs a small protected route.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve, reject) => {
+        const t = performance.now();
+        const req = request({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve(performance.now() - t)
+              : reject(new Error(`${path}: ${res.statusCode}`)),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const open: number[] = [];
+    const guarded: number[] = [];
+    const httpIterations = Math.max(200, Math.floor(ITERATIONS / 5));
+    for (let i = 0; i < 200; i++) {
+      await get('/health/live');
+      await get('/api/v1/tools', { 'x-api-key': BENCH_KEY });
+    }
+    for (let i = 0; i < httpIterations; i++) {
+      open.push(await get('/health/live'));
+      guarded.push(await get('/api/v1/tools', { 'x-api-key': BENCH_KEY }));
+    }
+    agent.destroy();
+
+    const p = stats(pipeline);
+    const o = stats(open);
+    const g = stats(guarded);
+    console.log(
+      `\nAuth pipeline overhead (${ITERATIONS} in-process, ${httpIterations} HTTP requests)\n`,
+    );
+    console.table([
+      {
+        measure: 'pipeline alone (key auth + tenant + rate limit + RBAC, warm)',
+        median: ms(p.median),
+        p99: ms(p.p99),
+      },
+      { measure: 'HTTP GET /health/live (open route)', median: ms(o.median), p99: ms(o.p99) },
+      {
+        measure: 'HTTP GET /api/v1/tools (X-API-Key, tool:read)',
+        median: ms(g.median),
+        p99: ms(g.p99),
+      },
+      {
+        measure: 'HTTP difference (protected - open)',
+        median: ms(g.median - o.median),
+        p99: ms(g.p99 - o.p99),
+      },
+    ]);
+    console.log(`target: pipeline median under 0.5 ms → ${p.median < 0.5 ? 'met' : 'NOT met'}`);
+  } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`bench failed: ${error.message}`);
+  process.exit(1);
+});

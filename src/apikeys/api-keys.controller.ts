@@ -1,0 +1,125 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ValidationFailed } from '../../libs/common/src';
+import type { AccessContext } from '../auth/access-context';
+import { Caller, RequirePermission } from '../auth/decorators';
+import { ApiKeysService } from './api-keys.service';
+import { ApiKeyDto, ApiKeyListDto, ApiKeyWithSecretDto, CreateApiKeyDto } from './dto/api-key.dto';
+
+const uuid = new ParseUUIDPipe({ version: undefined });
+
+/** Callers without api-key:manage see and act on their own keys only (others answer 404). */
+const ownerFilter = (caller: AccessContext) =>
+  caller.permissions.has('api-key:manage') ? undefined : caller.userId;
+
+@ApiTags('api-keys')
+@Controller('api/v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @RequirePermission('api-key:create', 'api-key')
+  @ApiOperation({ summary: 'Create an API key for yourself; the plaintext key is returned once' })
+  @ApiCreatedResponse({ type: ApiKeyWithSecretDto })
+  async create(
+    @Caller() caller: AccessContext,
+    @Body() body: CreateApiKeyDto,
+  ): Promise<ApiKeyWithSecretDto> {
+    const type = body.type ?? 'personal';
+    if (
+      (type === 'admin' || body.scopes.includes('admin:full')) &&
+      !caller.permissions.has('admin:access')
+    )
+      throw new ValidationFailed([
+        { field: type === 'admin' ? 'type' : 'scopes', message: 'requires administrator rights' },
+      ]);
+    const { key, plaintext } = await this.keys.create(caller.tenantId, caller.userId, {
+      name: body.name,
+      type,
+      scopes: body.scopes,
+      expiresAt: body.expires_at ? new Date(body.expires_at) : undefined,
+      rateLimits: {
+        ...(body.rate_limits?.per_minute ? { perMinute: body.rate_limits.per_minute } : {}),
+        ...(body.rate_limits?.per_hour ? { perHour: body.rate_limits.per_hour } : {}),
+        ...(body.rate_limits?.per_day ? { perDay: body.rate_limits.per_day } : {}),
+        ...(body.rate_limits?.burst ? { burst: body.rate_limits.burst } : {}),
+      },
+      allowedIps: body.allowed_ips,
+      allowedCidrs: body.allowed_cidrs,
+      blockedIps: body.blocked_ips,
+    });
+    return { ...ApiKeyDto.from(key), key: plaintext };
+  }
+
+  @Get()
+  @RequirePermission('api-key:read', 'api-key')
+  @ApiOperation({ summary: 'API keys of the tenant (yours only without api-key:manage)' })
+  @ApiOkResponse({ type: ApiKeyListDto })
+  async list(@Caller() caller: AccessContext): Promise<ApiKeyListDto> {
+    return {
+      items: (await this.keys.list(caller.tenantId, ownerFilter(caller))).map(ApiKeyDto.from),
+    };
+  }
+
+  @Get(':id')
+  @RequirePermission('api-key:read', 'api-key', 'id')
+  @ApiOperation({ summary: 'An API key (never its secret)' })
+  @ApiOkResponse({ type: ApiKeyDto })
+  @ApiNotFoundResponse({ description: 'No such key' })
+  async get(@Caller() caller: AccessContext, @Param('id', uuid) id: string): Promise<ApiKeyDto> {
+    return ApiKeyDto.from(await this.keys.get(caller.tenantId, id, ownerFilter(caller)));
+  }
+
+  @Post(':id/rotate')
+  @HttpCode(200)
+  @RequirePermission('api-key:rotate', 'api-key', 'id')
+  @ApiOperation({
+    summary:
+      'Replace the secret; the new plaintext key is returned once, the old one stops working',
+  })
+  @ApiOkResponse({ type: ApiKeyWithSecretDto })
+  @ApiNotFoundResponse({ description: 'No such key' })
+  async rotate(
+    @Caller() caller: AccessContext,
+    @Param('id', uuid) id: string,
+  ): Promise<ApiKeyWithSecretDto> {
+    const { key, plaintext } = await this.keys.rotate(caller.tenantId, id, ownerFilter(caller));
+    return { ...ApiKeyDto.from(key), key: plaintext };
+  }
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  @RequirePermission('api-key:revoke', 'api-key', 'id')
+  @ApiOperation({ summary: 'Revoke a key (kept for the record)' })
+  @ApiOkResponse({ type: ApiKeyDto })
+  @ApiNotFoundResponse({ description: 'No such key' })
+  async revoke(@Caller() caller: AccessContext, @Param('id', uuid) id: string): Promise<ApiKeyDto> {
+    return ApiKeyDto.from(await this.keys.revoke(caller.tenantId, id, ownerFilter(caller)));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermission('api-key:delete', 'api-key', 'id')
+  @ApiOperation({ summary: 'Delete a key' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'No such key' })
+  async delete(@Caller() caller: AccessContext, @Param('id', uuid) id: string): Promise<void> {
+    await this.keys.delete(caller.tenantId, id, ownerFilter(caller));
+  }
+}

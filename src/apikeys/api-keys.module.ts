@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
+import { InMemoryRateLimitStore } from './rate-limiter';
+
+/** Where per-key counters live; a Redis store can replace the in-memory one here. */
+export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
+
+@Module({
+  controllers: [ApiKeysController],
+  providers: [
+    ApiKeysService,
+    { provide: RATE_LIMIT_STORE, useValue: new InMemoryRateLimitStore() },
+  ],
+  exports: [ApiKeysService, RATE_LIMIT_STORE],
+})
+export class ApiKeysModule {}

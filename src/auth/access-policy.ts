@@ -1,0 +1,87 @@
+import { ADMIN_SCOPE, hasScope, scopeForPermission } from '../rbac/permissions';
+
+/**
+ * What a route demands, as its decorators declare it. The guard enforces it, and the
+ * OpenAPI document carries it (`x-access`) so the permission matrix is derived from the
+ * real routes.
+ */
+export interface AccessPolicy {
+  public?: true;
+  /** Any authenticated caller (e.g. /auth/me, /auth/logout). */
+  authenticated?: true;
+  permission?: string;
+  resourceType?: string;
+  idParam?: string;
+  /** Any one of these roles. */
+  roles?: string[];
+  admin?: 'tenant' | 'system';
+  /** API keys must carry every one of these scopes. */
+  scopes?: string[];
+}
+
+/** The authenticated caller, as far as authorization needs to know. */
+export interface AccessSubject {
+  roles: ReadonlySet<string>;
+  permissions: ReadonlySet<string>;
+  /** Present for API keys only: what the key may do on top of its owner's permissions. */
+  scopes?: readonly string[];
+}
+
+export type AccessDecision =
+  | { allowed: true }
+  | {
+      allowed: false;
+      reason: 'no-policy' | 'permission' | 'role' | 'admin' | 'scope';
+      detail: string;
+    };
+
+export const ADMIN_PERMISSION = { tenant: 'admin:access', system: 'admin:system' } as const;
+
+export function hasAccessRule(policy: AccessPolicy | undefined): policy is AccessPolicy {
+  return (
+    !!policy &&
+    (policy.public === true ||
+      policy.authenticated === true ||
+      !!policy.permission ||
+      !!policy.roles?.length ||
+      !!policy.admin ||
+      !!policy.scopes?.length)
+  );
+}
+
+/** Deny by default: a route without a rule is refused to everyone. */
+export function evaluateAccess(
+  policy: AccessPolicy | undefined,
+  subject: AccessSubject,
+): AccessDecision {
+  if (!hasAccessRule(policy))
+    return { allowed: false, reason: 'no-policy', detail: 'This route has no access policy.' };
+  if (policy.public) return { allowed: true };
+  const isKey = subject.scopes !== undefined;
+  const needScope = (scope: string) => isKey && !hasScope(subject.scopes!, scope);
+
+  if (policy.permission) {
+    if (!subject.permissions.has(policy.permission))
+      return deny('permission', `Requires the permission ${policy.permission}.`);
+    const scope = scopeForPermission(policy.permission);
+    if (needScope(scope)) return deny('scope', `The API key lacks the scope ${scope}.`);
+  }
+  if (policy.roles?.length && !policy.roles.some((r) => subject.roles.has(r)))
+    return deny('role', `Requires one of the roles ${policy.roles.join(', ')}.`);
+  if (policy.admin) {
+    const permission = ADMIN_PERMISSION[policy.admin];
+    if (!subject.permissions.has(permission))
+      return deny('admin', `Requires ${policy.admin} administrator rights.`);
+    if (needScope(ADMIN_SCOPE)) return deny('scope', `The API key lacks the scope ${ADMIN_SCOPE}.`);
+  }
+  for (const scope of policy.scopes ?? [])
+    if (needScope(scope)) return deny('scope', `The API key lacks the scope ${scope}.`);
+  return { allowed: true };
+}
+
+function deny(
+  reason: Exclude<AccessDecision, { allowed: true }>['reason'],
+  detail: string,
+): AccessDecision {
+  return { allowed: false, reason, detail };
+}

@@ -1,0 +1,58 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { currentContext } from '../common/request-context';
+import type { AccessContext } from './access-context';
+import { AccessPolicy, evaluateAccess } from './access-policy';
+import { AccessDenied, TooManyRequests } from './auth-errors';
+import { Authenticator } from './authenticator.service';
+import { ACCESS_POLICY } from './decorators';
+
+/**
+ * The global guard: every route is closed unless its decorators open it. Public routes
+ * pass untouched; everything else is authenticated, put in a tenant, rate limited and
+ * authorized against its policy.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: Authenticator,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (policy?.public) return true;
+    const req = context.switchToHttp().getRequest<Request & { access?: AccessContext }>();
+    const res = context.switchToHttp().getResponse<Response>();
+    let access: AccessContext;
+    try {
+      access = await this.authenticator.authenticate({
+        headers: req.headers,
+        remoteAddress: req.socket.remoteAddress,
+      });
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="agent-village"');
+      if (error instanceof TooManyRequests) res.setHeader('Retry-After', String(error.retryAfterS));
+      throw error;
+    }
+    const ctx = currentContext();
+    if (ctx) {
+      ctx.tenantId = access.tenantId;
+      ctx.principal = access.principal;
+      if (policy?.resourceType)
+        ctx.resource = {
+          type: policy.resourceType,
+          id: policy.idParam ? String(req.params?.[policy.idParam] ?? '') : undefined,
+        };
+    }
+    const decision = evaluateAccess(policy, access);
+    if (!decision.allowed) throw new AccessDenied(decision.detail, `forbidden-${decision.reason}`);
+    req.access = access;
+    return true;
+  }
+}

@@ -1,0 +1,59 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
+import type { AccessPolicy } from './access-policy';
+import type { AccessContext } from './access-context';
+
+export const ACCESS_POLICY = 'agent-village:access-policy';
+
+/** Merges a rule into the route's policy (decorators stack) and documents it as `x-access`. */
+function access(rule: AccessPolicy): MethodDecorator & ClassDecorator {
+  return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    const holder = descriptor ? descriptor.value : target;
+    const merged: AccessPolicy = {
+      ...((Reflect.getMetadata(ACCESS_POLICY, holder) as AccessPolicy | undefined) ?? {}),
+      ...rule,
+    };
+    Reflect.defineMetadata(ACCESS_POLICY, merged, holder);
+    const wire = {
+      ...(merged.public ? { public: true } : {}),
+      ...(merged.authenticated ? { authenticated: true } : {}),
+      ...(merged.permission ? { permission: merged.permission } : {}),
+      ...(merged.resourceType ? { resource_type: merged.resourceType } : {}),
+      ...(merged.idParam ? { id_param: merged.idParam } : {}),
+      ...(merged.roles ? { roles: merged.roles } : {}),
+      ...(merged.admin ? { admin: merged.admin } : {}),
+      ...(merged.scopes ? { scopes: merged.scopes } : {}),
+    };
+    if (descriptor) {
+      ApiExtension('x-access', wire)(target, key!, descriptor);
+      return descriptor;
+    }
+    return target;
+  }) as MethodDecorator & ClassDecorator;
+}
+
+/** Open to anyone, no credentials (health, login, docs). */
+export const Public = () => access({ public: true });
+
+/** Any authenticated caller, whatever their roles. */
+export const Authenticated = () => access({ authenticated: true });
+
+/** The caller needs this permission in the resolved tenant (and keys the matching scope). */
+export const RequirePermission = (permission: string, resourceType?: string, idParam?: string) =>
+  access({ permission, resourceType, idParam });
+
+/** The caller holds at least one of these roles in the resolved tenant. */
+export const RequireRole = (...roles: string[]) => access({ roles });
+
+/** Tenant administrators (admin:access) or platform administrators (admin:system). */
+export const RequireAdmin = (level: 'tenant' | 'system' = 'tenant') => access({ admin: level });
+
+/** API keys must carry these scopes (users are not scoped). */
+export const RequireScope = (...scopes: string[]) => access({ scopes });
+
+/** The authenticated caller of this request (set by the access guard). */
+export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): AccessContext => {
+  const req = ctx.switchToHttp().getRequest<{ access?: AccessContext }>();
+  if (!req.access) throw new Error('No access context: is this route public?');
+  return req.access;
+});

@@ -1,0 +1,93 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { currentTenantId } from '../common/request-context';
+import { RequirePermission } from '../auth/decorators';
+import { CreateUserDto, ListUsersQuery, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto';
+import { UsersService } from './users.service';
+
+const uuid = new ParseUUIDPipe({ version: undefined });
+
+@ApiTags('users')
+@Controller('api/v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @RequirePermission('user:create', 'user')
+  @ApiOperation({ summary: 'Create a user in the current tenant' })
+  @ApiCreatedResponse({ type: UserDto })
+  async create(@Body() body: CreateUserDto): Promise<UserDto> {
+    return UserDto.from(
+      await this.users.create(currentTenantId(), {
+        email: body.email,
+        displayName: body.display_name,
+        password: body.password,
+      }),
+    );
+  }
+
+  @Get()
+  @RequirePermission('user:read', 'user')
+  @ApiOperation({ summary: "List the tenant's users" })
+  @ApiOkResponse({ type: UserPageDto })
+  async list(@Query() query: ListUsersQuery): Promise<UserPageDto> {
+    const limit = query.limit ?? 20;
+    const offset = query.offset ?? 0;
+    const page = await this.users.list(currentTenantId(), limit, offset);
+    return { items: page.items.map(UserDto.from), total: page.total, limit, offset };
+  }
+
+  @Get(':id')
+  @RequirePermission('user:read', 'user', 'id')
+  @ApiOperation({ summary: 'A user' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ description: 'No such user in this tenant' })
+  async get(@Param('id', uuid) id: string): Promise<UserDto> {
+    return UserDto.from(await this.users.get(currentTenantId(), id));
+  }
+
+  @Patch(':id')
+  @RequirePermission('user:update', 'user', 'id')
+  @ApiOperation({
+    summary: 'Change display name, status or password (a new password clears a lock)',
+  })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ description: 'No such user in this tenant' })
+  async update(@Param('id', uuid) id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
+    return UserDto.from(
+      await this.users.update(currentTenantId(), id, {
+        displayName: body.display_name,
+        status: body.status,
+        password: body.password,
+      }),
+    );
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermission('user:delete', 'user', 'id')
+  @ApiOperation({ summary: 'Delete a user with their sessions, keys and role assignments' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'No such user in this tenant' })
+  async delete(@Param('id', uuid) id: string): Promise<void> {
+    await this.users.delete(currentTenantId(), id);
+  }
+}

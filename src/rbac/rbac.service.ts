@@ -1,0 +1,341 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Conflict, NotFound, TtlCache, uuidv7, ValidationFailed } from '../../libs/common/src';
+import { accessInvalidation } from '../common/access-invalidation';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { UsersService } from '../identity/users.service';
+import {
+  BUILT_IN_ROLES,
+  BUILT_IN_ROLE_NAMES,
+  effectivePermissions,
+  inheritanceClosure,
+  isBuiltInRole,
+  isPermission,
+  RoleDefinition,
+} from './permissions';
+
+export interface RoleAssignment {
+  id: string;
+  tenantId: string;
+  userId: string;
+  role: string;
+  validFrom: Date | null;
+  validUntil: Date | null;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+interface AssignmentRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  role: string;
+  valid_from: Date | null;
+  valid_until: Date | null;
+  created_by: string | null;
+  created_at: Date;
+}
+
+interface RoleRow {
+  name: string;
+  description: string;
+  permissions: string[];
+  inherits: string[];
+}
+
+const toAssignment = (r: AssignmentRow): RoleAssignment => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  userId: r.user_id,
+  role: r.role,
+  validFrom: r.valid_from ? new Date(r.valid_from) : null,
+  validUntil: r.valid_until ? new Date(r.valid_until) : null,
+  createdBy: r.created_by,
+  createdAt: new Date(r.created_at),
+});
+
+export interface Subject {
+  roles: ReadonlySet<string>;
+  permissions: ReadonlySet<string>;
+}
+
+/**
+ * Roles (built-in and custom per tenant), tenant-scoped assignments with validity windows,
+ * and the effective permissions of a user in a tenant, cached with a TTL and dropped on
+ * every change.
+ */
+@Injectable()
+export class RbacService {
+  private readonly subjects: TtlCache<string, Subject>;
+  private readonly customRoles: TtlCache<string, Map<string, RoleDefinition>>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.subjects = new TtlCache(config.PERMISSION_CACHE_TTL_MS, 50_000);
+    this.customRoles = new TtlCache(config.PERMISSION_CACHE_TTL_MS, 10_000);
+    accessInvalidation.on('user', (tenantId: string, userId: string) =>
+      this.subjects.deleteWhere((k) => k.endsWith(`:${userId}`) && tenantId.length > 0),
+    );
+    accessInvalidation.on('tenant', (tenantId: string) => {
+      this.subjects.deleteWhere((k) => k.startsWith(`${tenantId}:`));
+      this.customRoles.delete(tenantId);
+    });
+  }
+
+  /** The roles and permissions a user holds in a tenant right now (cached). */
+  async subject(tenantId: string, userId: string, now = new Date()): Promise<Subject> {
+    const key = `${tenantId}:${userId}`;
+    const cached = this.subjects.get(key);
+    if (cached) return cached;
+    const rows: Array<{ role: string; valid_until: Date | null; valid_from: Date | null }> =
+      await this.dataSource.query(
+        `SELECT role, valid_from, valid_until FROM role_assignments WHERE tenant_id = $1 AND user_id = $2`,
+        [tenantId, userId],
+      );
+    const active = rows.filter(
+      (r) =>
+        (!r.valid_from || new Date(r.valid_from) <= now) &&
+        (!r.valid_until || new Date(r.valid_until) > now),
+    );
+    const custom = await this.customRoleMap(tenantId);
+    const roles = new Set(active.map((r) => r.role));
+    const subject: Subject = {
+      roles,
+      permissions: effectivePermissions(roles, (n) => custom.get(n)),
+    };
+    // A validity window that opens or closes before the TTL ends must not be cached past it.
+    const nextEdge = rows
+      .flatMap((r) => [r.valid_from, r.valid_until])
+      .filter((d): d is Date => !!d)
+      .map((d) => new Date(d).getTime())
+      .filter((t) => t > now.getTime())
+      .sort((a, b) => a - b)[0];
+    if (nextEdge === undefined) this.subjects.set(key, subject);
+    return subject;
+  }
+
+  /** Whether a user is a platform administrator (system_admin in their home tenant). */
+  async isSystemAdmin(homeTenantId: string, userId: string): Promise<boolean> {
+    return (await this.subject(homeTenantId, userId)).roles.has('system_admin');
+  }
+
+  // --- roles -----------------------------------------------------------------------------
+
+  async listRoles(tenantId: string): Promise<RoleDefinition[]> {
+    const custom = await this.customRoleMap(tenantId);
+    return [...BUILT_IN_ROLE_NAMES.map((n) => BUILT_IN_ROLES[n]), ...custom.values()];
+  }
+
+  async getRole(tenantId: string, name: string): Promise<RoleDefinition> {
+    if (isBuiltInRole(name)) return BUILT_IN_ROLES[name];
+    const role = (await this.customRoleMap(tenantId)).get(name);
+    if (!role) throw new NotFound('role', name);
+    return role;
+  }
+
+  async createRole(
+    tenantId: string,
+    input: { name: string; description?: string; permissions: string[]; inherits: string[] },
+    granter: ReadonlySet<string>,
+  ): Promise<RoleDefinition> {
+    if (isBuiltInRole(input.name))
+      throw new Conflict('role-exists', 'Role exists', `${input.name} is a built-in role.`);
+    await this.validateRole(tenantId, input.name, input.permissions, input.inherits, granter);
+    const rows = await this.dataSource.query(
+      `INSERT INTO roles (id, tenant_id, name, description, permissions, inherits)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, name) DO NOTHING RETURNING name`,
+      [uuidv7(), tenantId, input.name, input.description ?? '', input.permissions, input.inherits],
+    );
+    if (!rows.length)
+      throw new Conflict('role-exists', 'Role exists', `A role ${input.name} exists.`);
+    accessInvalidation.tenantChanged(tenantId);
+    return this.getRole(tenantId, input.name);
+  }
+
+  async updateRole(
+    tenantId: string,
+    name: string,
+    changes: { description?: string; permissions?: string[]; inherits?: string[] },
+    granter: ReadonlySet<string>,
+  ): Promise<RoleDefinition> {
+    if (isBuiltInRole(name))
+      throw new Conflict(
+        'built-in-role',
+        'Built-in role',
+        `The built-in role ${name} cannot change.`,
+      );
+    const current = await this.getRole(tenantId, name);
+    const permissions = changes.permissions ?? [...current.permissions];
+    const inherits = changes.inherits ?? [...current.inherits];
+    await this.validateRole(tenantId, name, permissions, inherits, granter);
+    await this.dataSource.query(
+      `UPDATE roles SET description = $3, permissions = $4, inherits = $5, updated_at = now()
+       WHERE tenant_id = $1 AND name = $2`,
+      [tenantId, name, changes.description ?? current.description, permissions, inherits],
+    );
+    accessInvalidation.tenantChanged(tenantId);
+    return this.getRole(tenantId, name);
+  }
+
+  async deleteRole(tenantId: string, name: string): Promise<void> {
+    if (isBuiltInRole(name))
+      throw new Conflict(
+        'built-in-role',
+        'Built-in role',
+        `The built-in role ${name} cannot be deleted.`,
+      );
+    await this.getRole(tenantId, name);
+    const custom = await this.customRoleMap(tenantId);
+    const dependants = [...custom.values()].filter((r) => r.inherits.includes(name));
+    if (dependants.length)
+      throw new Conflict(
+        'role-in-use',
+        'Role in use',
+        `Roles ${dependants.map((r) => r.name).join(', ')} inherit ${name}.`,
+      );
+    await this.dataSource.query(`DELETE FROM role_assignments WHERE tenant_id = $1 AND role = $2`, [
+      tenantId,
+      name,
+    ]);
+    await this.dataSource.query(`DELETE FROM roles WHERE tenant_id = $1 AND name = $2`, [
+      tenantId,
+      name,
+    ]);
+    accessInvalidation.tenantChanged(tenantId);
+  }
+
+  // --- assignments ---------------------------------------------------------------------
+
+  async assign(
+    tenantId: string,
+    input: { userId: string; role: string; validFrom?: Date; validUntil?: Date },
+    granter: ReadonlySet<string>,
+    createdBy: string,
+  ): Promise<RoleAssignment> {
+    await this.users.get(tenantId, input.userId); // another tenant's user: 404
+    const role = await this.getRole(tenantId, input.role).catch(() => {
+      throw new ValidationFailed([
+        { field: 'role', message: `no role ${input.role} in this tenant` },
+      ]);
+    });
+    const custom = await this.customRoleMap(tenantId);
+    this.requireGrantable(
+      effectivePermissions([role.name], (n) => custom.get(n)),
+      granter,
+      'role',
+    );
+    if (input.validFrom && input.validUntil && input.validUntil <= input.validFrom)
+      throw new ValidationFailed([{ field: 'valid_until', message: 'must be after valid_from' }]);
+    const rows: AssignmentRow[] = await this.dataSource.query(
+      `INSERT INTO role_assignments (id, tenant_id, user_id, role, valid_from, valid_until, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (tenant_id, user_id, role)
+         DO UPDATE SET valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until
+       RETURNING *`,
+      [
+        uuidv7(),
+        tenantId,
+        input.userId,
+        role.name,
+        input.validFrom ?? null,
+        input.validUntil ?? null,
+        createdBy,
+      ],
+    );
+    accessInvalidation.userChanged(tenantId, input.userId);
+    return toAssignment(rows[0]);
+  }
+
+  async listAssignments(tenantId: string, userId?: string): Promise<RoleAssignment[]> {
+    const rows: AssignmentRow[] = await this.dataSource.query(
+      `SELECT * FROM role_assignments WHERE tenant_id = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid)
+       ORDER BY created_at, id`,
+      [tenantId, userId ?? null],
+    );
+    return rows.map(toAssignment);
+  }
+
+  async revokeAssignment(
+    tenantId: string,
+    id: string,
+    granter: ReadonlySet<string>,
+  ): Promise<void> {
+    const rows: AssignmentRow[] = await this.dataSource.query(
+      `SELECT * FROM role_assignments WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
+    if (!rows.length) throw new NotFound('role-assignment', id);
+    const custom = await this.customRoleMap(tenantId);
+    this.requireGrantable(
+      effectivePermissions([rows[0].role], (n) => custom.get(n)),
+      granter,
+      'role',
+    );
+    await this.dataSource.query(`DELETE FROM role_assignments WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      id,
+    ]);
+    accessInvalidation.userChanged(tenantId, rows[0].user_id);
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  private async customRoleMap(tenantId: string): Promise<Map<string, RoleDefinition>> {
+    const cached = this.customRoles.get(tenantId);
+    if (cached) return cached;
+    const rows: RoleRow[] = await this.dataSource.query(
+      `SELECT name, description, permissions, inherits FROM roles WHERE tenant_id = $1 ORDER BY name`,
+      [tenantId],
+    );
+    const map = new Map(
+      rows.map((r) => [
+        r.name,
+        {
+          name: r.name,
+          description: r.description,
+          permissions: r.permissions,
+          inherits: r.inherits,
+          builtIn: false,
+        },
+      ]),
+    );
+    this.customRoles.set(tenantId, map);
+    return map;
+  }
+
+  private async validateRole(
+    tenantId: string,
+    name: string,
+    permissions: string[],
+    inherits: string[],
+    granter: ReadonlySet<string>,
+  ): Promise<void> {
+    const errors = [];
+    const unknown = permissions.filter((p) => !isPermission(p));
+    if (unknown.length)
+      errors.push({ field: 'permissions', message: `unknown permissions: ${unknown.join(', ')}` });
+    const custom = await this.customRoleMap(tenantId);
+    const missing = inherits.filter((r) => !isBuiltInRole(r) && !custom.has(r));
+    if (missing.length)
+      errors.push({ field: 'inherits', message: `unknown roles: ${missing.join(', ')}` });
+    const lookup = (n: string) =>
+      n === name ? { name, description: '', permissions, inherits, builtIn: false } : custom.get(n);
+    if (inherits.some((parent) => inheritanceClosure(parent, lookup).has(name)))
+      errors.push({ field: 'inherits', message: 'inheritance must not form a cycle' });
+    if (errors.length) throw new ValidationFailed(errors);
+    this.requireGrantable(effectivePermissions([name], lookup), granter, 'permissions');
+  }
+
+  /** Nobody grants what they do not hold (no escalation through roles). */
+  private requireGrantable(wanted: Set<string>, granter: ReadonlySet<string>, field: string): void {
+    const excess = [...wanted].filter((p) => !granter.has(p));
+    if (excess.length)
+      throw new ValidationFailed([
+        { field, message: `grants permissions you do not hold: ${excess.sort().join(', ')}` },
+      ]);
+  }
+}

@@ -1,0 +1,162 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { AccessContext } from '../auth/access-context';
+import { Caller, RequirePermission } from '../auth/decorators';
+import {
+  AssignmentDto,
+  AssignmentListDto,
+  CreateAssignmentDto,
+  CreateRoleDto,
+  ListAssignmentsQuery,
+  PermissionListDto,
+  RoleDto,
+  RoleListDto,
+  UpdateRoleDto,
+} from './dto/role.dto';
+import { PERMISSIONS, SCOPES } from './permissions';
+import { RbacService } from './rbac.service';
+
+@ApiTags('roles')
+@Controller('api/v1')
+export class RolesController {
+  constructor(private readonly rbac: RbacService) {}
+
+  @Get('permissions')
+  @RequirePermission('role:read', 'role')
+  @ApiOperation({ summary: 'Every permission and API key scope' })
+  @ApiOkResponse({ type: PermissionListDto })
+  permissions(): PermissionListDto {
+    return { permissions: [...PERMISSIONS], scopes: [...SCOPES] };
+  }
+
+  @Get('roles')
+  @RequirePermission('role:read', 'role')
+  @ApiOperation({ summary: "Built-in and the tenant's custom roles" })
+  @ApiOkResponse({ type: RoleListDto })
+  async list(@Caller() caller: AccessContext): Promise<RoleListDto> {
+    return { items: (await this.rbac.listRoles(caller.tenantId)).map(RoleDto.from) };
+  }
+
+  @Get('roles/:name')
+  @RequirePermission('role:read', 'role', 'name')
+  @ApiOperation({ summary: 'A role' })
+  @ApiOkResponse({ type: RoleDto })
+  @ApiNotFoundResponse({ description: 'No such role in this tenant' })
+  async get(@Caller() caller: AccessContext, @Param('name') name: string): Promise<RoleDto> {
+    return RoleDto.from(await this.rbac.getRole(caller.tenantId, name));
+  }
+
+  @Post('roles')
+  @RequirePermission('role:create', 'role')
+  @ApiOperation({ summary: 'Create a custom role (only with permissions you hold)' })
+  @ApiCreatedResponse({ type: RoleDto })
+  async create(@Caller() caller: AccessContext, @Body() body: CreateRoleDto): Promise<RoleDto> {
+    return RoleDto.from(
+      await this.rbac.createRole(
+        caller.tenantId,
+        {
+          name: body.name,
+          description: body.description,
+          permissions: body.permissions,
+          inherits: body.inherits ?? [],
+        },
+        caller.permissions,
+      ),
+    );
+  }
+
+  @Patch('roles/:name')
+  @RequirePermission('role:update', 'role', 'name')
+  @ApiOperation({ summary: 'Change a custom role' })
+  @ApiOkResponse({ type: RoleDto })
+  @ApiNotFoundResponse({ description: 'No such role in this tenant' })
+  async update(
+    @Caller() caller: AccessContext,
+    @Param('name') name: string,
+    @Body() body: UpdateRoleDto,
+  ): Promise<RoleDto> {
+    return RoleDto.from(
+      await this.rbac.updateRole(caller.tenantId, name, body, caller.permissions),
+    );
+  }
+
+  @Delete('roles/:name')
+  @HttpCode(204)
+  @RequirePermission('role:delete', 'role', 'name')
+  @ApiOperation({ summary: 'Delete a custom role and its assignments' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'No such role in this tenant' })
+  async delete(@Caller() caller: AccessContext, @Param('name') name: string): Promise<void> {
+    await this.rbac.deleteRole(caller.tenantId, name);
+  }
+
+  @Get('role-assignments')
+  @RequirePermission('role:read', 'role-assignment')
+  @ApiOperation({ summary: "The tenant's role assignments, optionally for one user" })
+  @ApiOkResponse({ type: AssignmentListDto })
+  async assignments(
+    @Caller() caller: AccessContext,
+    @Query() query: ListAssignmentsQuery,
+  ): Promise<AssignmentListDto> {
+    return {
+      items: (await this.rbac.listAssignments(caller.tenantId, query.user_id)).map(
+        AssignmentDto.from,
+      ),
+    };
+  }
+
+  @Post('role-assignments')
+  @RequirePermission('role:assign', 'role-assignment')
+  @ApiOperation({ summary: 'Assign a role to a user of this tenant, optionally for a time window' })
+  @ApiCreatedResponse({ type: AssignmentDto })
+  @ApiNotFoundResponse({ description: 'No such user in this tenant' })
+  async assign(
+    @Caller() caller: AccessContext,
+    @Body() body: CreateAssignmentDto,
+  ): Promise<AssignmentDto> {
+    return AssignmentDto.from(
+      await this.rbac.assign(
+        caller.tenantId,
+        {
+          userId: body.user_id,
+          role: body.role,
+          validFrom: body.valid_from ? new Date(body.valid_from) : undefined,
+          validUntil: body.valid_until ? new Date(body.valid_until) : undefined,
+        },
+        caller.permissions,
+        caller.userId,
+      ),
+    );
+  }
+
+  @Delete('role-assignments/:id')
+  @HttpCode(204)
+  @RequirePermission('role:assign', 'role-assignment', 'id')
+  @ApiOperation({ summary: 'Revoke a role assignment' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'No such assignment in this tenant' })
+  async revoke(
+    @Caller() caller: AccessContext,
+    @Param('id', new ParseUUIDPipe({ version: undefined })) id: string,
+  ): Promise<void> {
+    await this.rbac.revokeAssignment(caller.tenantId, id, caller.permissions);
+  }
+}
