@@ -1,6 +1,7 @@
 import { Foundation1764000000000 } from './1764000000000-foundation';
 import { Identity1764100000000 } from './1764100000000-identity';
 import { Safety1764200000000 } from './1764200000000-safety';
+import { Agents1764300000000 } from './1764300000000-agents';
 import { Memory1764400000000 } from './1764400000000-memory';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
@@ -8,5 +9,6 @@ export const MIGRATIONS = [
   Foundation1764000000000,
   Identity1764100000000,
   Safety1764200000000,
+  Agents1764300000000,
   Memory1764400000000,
 ];

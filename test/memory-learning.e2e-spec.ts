@@ -199,7 +199,7 @@ describe('memory that learns (PGlite + pgvector, scripted LLM)', () => {
         goal_id: done.id,
         verified_by: 'critic',
         critic_score: 0.9,
-        agents: ['tool-agent'],
+        agents: [expect.stringMatching(/^[0-9a-f-]{36}$/)],
       },
       metadata: {
         tasks: [{ key: 't1' }, { key: 't2', description: expect.stringContaining('cite sources') }],

@@ -26,6 +26,7 @@ import {
   PLANNER_PROMPT,
   TOOL_AGENT_PROMPT,
 } from './prompts';
+import { agentMarker } from './agent-kinds';
 
 export interface GoalScope {
   tenantId: string;
@@ -61,6 +62,13 @@ export interface PlanningMemory {
   guidance: string[];
   /** A plan that achieved a very similar goal, reused instead of planning anew. */
   procedure?: { memory_id: string; tasks: PlannedTask[] };
+}
+
+/** Who executes a task, and the hook the progress ledger watches each turn through. */
+export interface ExecutionOptions {
+  agent?: { id: string; name: string; kind: string; systemPrompt: string };
+  /** Called after every model turn with the proposed tool calls or the final text; may throw to stop. */
+  onTurn?: (turn: { action?: unknown; output?: string; turn: number }) => Promise<void>;
 }
 
 export interface ReviewedTask {
@@ -167,6 +175,7 @@ export class AgentRuntime {
     dependencies: Array<{ key: string; title: string; output: unknown }>,
     goal: string,
     scope: GoalScope,
+    options: ExecutionOptions = {},
   ): Promise<TaskOutput> {
     const depTexts = dependencies.map((d) => outputText(d.output));
     if (this.llm.isOffline)
@@ -174,8 +183,11 @@ export class AgentRuntime {
     const context = dependencies.length
       ? `\n\nResults of the tasks this one builds on:\n${dependencies.map((d) => `- ${d.key} (${d.title}): ${outputText(d.output)}`).join('\n')}`
       : '';
+    const systemPrompt = options.agent
+      ? `${options.agent.systemPrompt}\n${agentMarker(options.agent.name)}`
+      : TOOL_AGENT_PROMPT;
     const messages: BaseMessage[] = [
-      new SystemMessage(TOOL_AGENT_PROMPT),
+      new SystemMessage(systemPrompt),
       new HumanMessage(
         `Overall goal: ${goal}\n\nYour task (${task.key}): ${task.title}\n${task.description}${task.acceptance_criteria ? `\n\nAcceptance criteria: ${task.acceptance_criteria}` : ''}${context}`,
       ),
@@ -186,13 +198,26 @@ export class AgentRuntime {
     for (let turn = 0; turn < this.config.TASK_TOOL_ITERATIONS; turn++) {
       const { message } = await this.llm.chat(
         messages,
-        { ...scope, taskId: task.id, agent: 'tool_agent', purpose: 'task_execution' },
+        {
+          ...scope,
+          taskId: task.id,
+          agent: options.agent?.kind ?? 'tool_agent',
+          purpose: 'task_execution',
+        },
         { tools: definitions },
       );
       messages.push(message);
       const calls = message.tool_calls ?? [];
-      if (!calls.length)
-        return { text: messageText(message), provider: this.llm.provider, tool_calls: toolCalls };
+      if (!calls.length) {
+        const text = messageText(message);
+        await options.onTurn?.({ output: text, turn });
+        return { text, provider: this.llm.provider, tool_calls: toolCalls };
+      }
+      await options.onTurn?.({
+        action: calls.map((c) => ({ tool: c.name, args: c.args })),
+        output: messageText(message) || undefined,
+        turn,
+      });
       for (const call of calls) {
         const outcome = await this.executor.execute(
           {

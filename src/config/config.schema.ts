@@ -193,6 +193,14 @@ export const configSchema = z.object({
   MEMORY_KEEPER_INTERVAL_MS: int(0, 86_400_000).default(3_600_000),
   EVOLUTION_MIN_TRIALS: int(1, 1000).default(5),
   EVOLUTION_MIN_UPLIFT: z.coerce.number().min(0).max(1).default(0.15),
+
+  AGENT_SPAWN_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.75),
+  AGENT_SPAWN_LIMIT_PER_GOAL: int(0, 10000).default(50),
+  AGENT_MAX_RUNNING: int(1, 10000).default(20),
+  AGENT_EXPLORATION_RATE: z.coerce.number().min(0).max(0.5).default(0.05),
+  SWARM_CONCURRENCY: int(1, 1000).default(20),
+  SWARM_MAX_UNITS: int(1, 200).default(100),
+  LEDGER_MAX_STALLS: int(1, 100).default(3),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

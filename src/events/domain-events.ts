@@ -29,6 +29,9 @@ export interface GoalEventPayloads {
     agent_id: string;
     agent_kind: string;
     reason: string;
+    agent_name?: string;
+    score?: number;
+    breakdown?: Record<string, number>;
   };
   'task.started': { task_key: string; attempt: number; agent_id: string | null };
   'task.progress': { task_key: string; message: string; tool?: string };
@@ -84,6 +87,55 @@ export interface GoalEventPayloads {
   };
   'safety.violation': { check: string; detail: string; task_id?: string };
   'safety.blocked': { check: string; detail: string; task_id?: string };
+  'agent.spawned': {
+    agent_id: string;
+    agent_kind: string;
+    name: string;
+    capabilities: string[];
+    reason: string;
+    ephemeral: boolean;
+    task_id?: string;
+  };
+  'agent.completed': {
+    agent_id: string;
+    task_key: string;
+    task_type: string;
+    duration_ms: number;
+    tokens: number;
+  };
+  'agent.failed': {
+    agent_id: string;
+    task_key: string;
+    task_type: string;
+    error_kind: string;
+    error: string;
+  };
+  'agent.retired': { agent_id: string; name: string; reason: string };
+  'auction.awarded': {
+    task_id: string;
+    task_key: string;
+    agent_id: string;
+    reason: string;
+    bids: Array<{
+      agent_id: string;
+      agent_name: string;
+      expected_quality: number;
+      cost_tokens: number;
+      time_ms: number;
+      value: number;
+    }>;
+  };
+  'swarm.started': { task_key: string; units: number; aggregation: string; concurrency: number };
+  'swarm.completed': {
+    task_key: string;
+    units: number;
+    succeeded: number;
+    failed: number;
+    duplicates_removed: number;
+    wall_ms: number;
+    aggregation: string;
+  };
+  'ledger.stalled': { task_key: string; stalls: number; facts: string[]; next_instruction: string };
 }
 
 export type GoalEventType = keyof GoalEventPayloads;

@@ -7,6 +7,8 @@ import {
   outputText,
   PlanningMemory,
 } from '../agents/agent-runtime.service';
+import { AgentWorkforce } from '../agents/agent-workforce.service';
+import { applyChecks } from '../agents/critic-checks';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
@@ -21,8 +23,6 @@ import { GoalStore, StateConflict } from './goal-store.service';
 import type { GoalRow, TaskRow } from './goal.types';
 import { isSequential, Pattern, patternFor, usesMemory } from './pattern';
 import { Complexity, hasParallelism, Intent } from './planning/schemas';
-
-const GENERIC_AGENT = { id: 'tool-agent', kind: 'tool_agent' };
 
 /**
  * Drives one goal through the FSM, persisting every step before announcing it. Any
@@ -43,6 +43,7 @@ export class GoalRunner {
     private readonly holds: ApprovalHolds,
     private readonly learning: MemoryLearning,
     private readonly evolver: Evolver,
+    private readonly workforce: AgentWorkforce,
   ) {}
 
   get activeGoals(): number {
@@ -202,27 +203,10 @@ export class GoalRunner {
   private async assign(goal: GoalRow): Promise<void> {
     const tasks = await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version);
     const parallel = !isSequential((goal.pattern ?? 'single') as Pattern) && hasParallelism(tasks);
+    // agents (issue 5): selection, spawning and auctions live in AgentWorkforce
+    await this.workforce.prepare(goal.tenant_id);
     await inTransaction(this.dataSource, async (uow) => {
-      for (const task of tasks.filter((t) => !t.agent_id)) {
-        await uow.manager.query(
-          `UPDATE tasks SET agent_id = $3, agent_kind = $4, updated_at = now() WHERE id = $1 AND tenant_id = $2`,
-          [task.id, goal.tenant_id, GENERIC_AGENT.id, GENERIC_AGENT.kind],
-        );
-        await this.events.append(
-          uow,
-          goal.tenant_id,
-          goal.id,
-          'agent.assigned',
-          {
-            task_id: task.id,
-            task_key: task.key,
-            agent_id: GENERIC_AGENT.id,
-            agent_kind: GENERIC_AGENT.kind,
-            reason: 'the generic tool agent handles every task',
-          },
-          task.id,
-        );
-      }
+      await this.workforce.assign(uow, goal, tasks);
       await this.store.transition(
         uow,
         goal,
@@ -317,22 +301,33 @@ export class GoalRunner {
       task.attempts = attempt;
       task.status = 'running';
       try {
-        const output = await this.agents.executeTask(task, dependencies, goal.goal, scope);
-        await this.events.appendWithChange(
-          db,
-          {
-            sql: `UPDATE tasks SET status = 'completed', output = $3, error = NULL, completed_at = now(), updated_at = now()
+        const output = await this.workforce.execute(goal, task, dependencies, scope);
+        // agents (issue 5): the result, its event, the learning step and the ledger in one transaction
+        await inTransaction(this.dataSource, async (uow) => {
+          const done = await this.events.appendWithChange(
+            uow.manager,
+            {
+              sql: `UPDATE tasks SET status = 'completed', output = $3, error = NULL, completed_at = now(), updated_at = now()
                 WHERE id = $1 AND tenant_id = $2 AND status = 'running'
                 RETURNING prompt_tokens::int AS prompt_tokens, completion_tokens::int AS completion_tokens`,
-            params: [task.id, task.tenant_id, JSON.stringify(output)],
-            mergeIntoData: true,
-          },
-          task.tenant_id,
-          task.goal_id,
-          'task.completed',
-          { task_key: task.key, attempt, prompt_tokens: 0, completion_tokens: 0 },
-          task.id,
-        );
+              params: [task.id, task.tenant_id, JSON.stringify(output)],
+              mergeIntoData: true,
+            },
+            task.tenant_id,
+            task.goal_id,
+            'task.completed',
+            { task_key: task.key, attempt, prompt_tokens: 0, completion_tokens: 0 },
+            task.id,
+          );
+          await this.workforce.recordOutcome(uow, goal, task, {
+            ok: true,
+            final: true,
+            text: output.text,
+            tokens:
+              Number(done?.changed.prompt_tokens ?? 0) +
+              Number(done?.changed.completion_tokens ?? 0),
+          });
+        });
         task.status = 'completed';
         task.output = output as unknown as Record<string, unknown>;
         return { ok: true };
@@ -345,7 +340,8 @@ export class GoalRunner {
           return interrupted;
         }
         const message = (error as Error).message;
-        const final = attempt >= task.max_attempts;
+        // a loop stopped by the progress ledger replans at once instead of retrying
+        const final = attempt >= task.max_attempts || this.workforce.isStall(error);
         const delay = final
           ? 0
           : backoffDelay(
@@ -364,26 +360,34 @@ export class GoalRunner {
             JSON.stringify([{ attempt, error: message, at: new Date().toISOString() }]),
           ],
         };
-        if (final)
-          await this.events.appendWithChange(
-            db,
-            change,
-            task.tenant_id,
-            task.goal_id,
-            'task.failed',
-            { task_key: task.key, attempt, error: message, final },
-            task.id,
-          );
-        else
-          await this.events.appendWithChange(
-            db,
-            change,
-            task.tenant_id,
-            task.goal_id,
-            'task.retrying',
-            { task_key: task.key, attempt, error: message, delay_ms: delay },
-            task.id,
-          );
+        await inTransaction(this.dataSource, async (uow) => {
+          if (final)
+            await this.events.appendWithChange(
+              uow.manager,
+              change,
+              task.tenant_id,
+              task.goal_id,
+              'task.failed',
+              { task_key: task.key, attempt, error: message, final },
+              task.id,
+            );
+          else
+            await this.events.appendWithChange(
+              uow.manager,
+              change,
+              task.tenant_id,
+              task.goal_id,
+              'task.retrying',
+              { task_key: task.key, attempt, error: message, delay_ms: delay },
+              task.id,
+            );
+          await this.workforce.recordOutcome(uow, goal, task, {
+            ok: false,
+            final,
+            error: message,
+            tokens: 0,
+          });
+        });
         task.status = final ? 'failed' : 'pending';
         task.error = message;
         if (final) return { ok: false, error: message };
@@ -394,7 +398,7 @@ export class GoalRunner {
 
   private async verify(goal: GoalRow, scope: GoalScope): Promise<void> {
     const tasks = await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version);
-    const verdict = await this.agents.verify(
+    const modelVerdict = await this.agents.verify(
       goal.goal,
       tasks.map((t) => ({
         key: t.key,
@@ -405,6 +409,8 @@ export class GoalRunner {
       })),
       scope,
     );
+    // agents (issue 5): deterministic critic checks (output schema, criteria, tool evidence)
+    const verdict = { ...modelVerdict, ...applyChecks(modelVerdict, tasks) };
     await inTransaction(this.dataSource, async (uow) => {
       await this.events.append(uow, goal.tenant_id, goal.id, 'critic.verdict', {
         passed: verdict.passed,

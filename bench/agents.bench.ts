@@ -1,0 +1,246 @@
+/**
+ * Agents benchmark (issue 5). Prints tables; asserts nothing.
+ *
+ * 1. Swarm wall time / one-call time for 10, 50 and 100 workers at concurrency 50, with
+ *    200 ms scripted model calls:
+ *    - engine: the swarm engine (runUnits + aggregate) driving the product's LLM client
+ *      (@langchain/openai ChatOpenAI) against the scripted OpenAI-compatible server;
+ *    - product: a goal with pattern `swarm` run by the built product (node dist/src/main.js,
+ *      PGlite), reading wall_ms from its swarm.completed event (workers are spawned and
+ *      retired in the database around that phase).
+ * 2. Selection hit rate on a synthetic history: how often the seed's score picks the truly
+ *    best agent for a task type after 20 outcomes per agent.
+ */
+import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { ChatOpenAI } from '@langchain/openai';
+import {
+  ApiClient,
+  ScriptedLlmServer,
+  startApp,
+  TEST_ADMIN_API_KEY,
+  waitFor,
+} from '../libs/testing/src';
+import { applyOutcome, Candidate, emptyStats, selectAgent } from '../src/agents/selection';
+import { aggregate, runUnits } from '../src/agents/swarm';
+
+const LATENCY_MS = 200;
+const CONCURRENCY = 50;
+const SIZES = [10, 50, 100];
+
+async function engineRows(server: ScriptedLlmServer): Promise<string[][]> {
+  const model = new ChatOpenAI({
+    model: 'scripted-model',
+    apiKey: 'bench',
+    configuration: { baseURL: server.baseUrl },
+    maxRetries: 0,
+  });
+  const call = async (i: number) => {
+    const reply = await model.invoke([
+      new SystemMessage('[agent-village:swarm_worker] bench'),
+      new HumanMessage(`unit ${i}`),
+    ]);
+    return String(reply.content);
+  };
+  await call(-1); // warm up the connection pool
+  const t0 = performance.now();
+  await call(0);
+  const one = performance.now() - t0;
+  const rows: string[][] = [];
+  for (const n of SIZES) {
+    const units = Array.from({ length: n }, (_, i) => ({ key: `u${i}`, instruction: `unit ${i}` }));
+    const { results, wallMs } = await runUnits(units, CONCURRENCY, (u) =>
+      call(Number(u.key.slice(1))),
+    );
+    const merged = aggregate(results, 'merge');
+    rows.push([
+      'engine',
+      String(n),
+      String(CONCURRENCY),
+      one.toFixed(0),
+      wallMs.toFixed(0),
+      (wallMs / one).toFixed(3),
+      String(merged.succeeded),
+    ]);
+  }
+  return rows;
+}
+
+async function productRows(server: ScriptedLlmServer): Promise<string[][]> {
+  const app = await startApp({
+    env: {
+      LLM_PROVIDER: 'openai',
+      LLM_BASE_URL: server.baseUrl,
+      LLM_MODEL: 'scripted-model',
+      LLM_API_KEY: 'bench',
+      LOG_LEVEL: 'warn',
+      SWARM_CONCURRENCY: String(CONCURRENCY),
+      AGENT_MAX_RUNNING: '200',
+      AGENT_SPAWN_LIMIT_PER_GOAL: '500',
+    },
+  });
+  const api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
+  const rows: string[][] = [];
+  try {
+    for (const n of SIZES) {
+      const res = await api.post('/api/v1/goals', {
+        goal: `bench swarm {units:${n}}`,
+        pattern: 'swarm',
+      });
+      const id = res.body.goal_id as string;
+      await waitFor(
+        async () => {
+          const g = (await api.get(`/api/v1/goals/${id}`)).body;
+          return ['completed', 'failed'].includes(g.status) ? g : undefined;
+        },
+        { timeoutMs: 120000, what: 'bench goal' },
+      );
+      const events = (await api.get(`/api/v1/goals/${id}/events?limit=1000`)).body.items as Array<{
+        type: string;
+        data: { wall_ms: number; succeeded: number };
+      }>;
+      const done = events.find((e) => e.type === 'swarm.completed');
+      rows.push([
+        'product',
+        String(n),
+        String(CONCURRENCY),
+        String(LATENCY_MS),
+        done ? String(done.data.wall_ms) : 'n/a',
+        done ? (done.data.wall_ms / LATENCY_MS).toFixed(3) : 'n/a',
+        done ? String(done.data.succeeded) : '0',
+      ]);
+    }
+  } finally {
+    await app.stop();
+  }
+  return rows;
+}
+
+/** Deterministic PRNG (mulberry32) so the synthetic history is the same every run. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function selectionHitRate(agents: number, outcomes: number, trials: number, gap: number) {
+  const random = rng(42 + agents * 1000 + outcomes);
+  const type = 'analysis';
+  let hits = 0;
+  for (let trial = 0; trial < trials; trial++) {
+    // true success probabilities: the best is `gap` above every other agent
+    const probs = Array.from({ length: agents }, () => 0.2 + random() * (0.75 - gap));
+    const bestIndex = Math.floor(random() * agents);
+    probs[bestIndex] = Math.max(...probs) + gap;
+    const candidates: Candidate[] = probs.map((p, i) => {
+      let stats = emptyStats();
+      for (let k = 0; k < outcomes; k++)
+        stats = applyOutcome(stats, {
+          taskType: type,
+          success: random() < p,
+          tokens: 500 + Math.floor(random() * 500),
+          durationMs: 1000,
+          at: new Date(),
+        });
+      return { id: `a${i}`, name: `a${i}`, capabilities: [type], specializations: [], stats };
+    });
+    const chosen = selectAgent(candidates, { capabilities: [type] }, { explorationRate: 0 })!;
+    if (chosen.chosen.candidate.id === `a${bestIndex}`) hits++;
+  }
+  return hits / trials;
+}
+
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+  console.log('');
+}
+
+async function main(): Promise<void> {
+  const server = new ScriptedLlmServer();
+  await server.start();
+  server.defaultLatencyMs = LATENCY_MS;
+  server.when('[agent-village:intent_analyzer]', {
+    json: { objective: 'bench', capabilities: ['analysis'], complexity: 'COMPLEX', risk: 'LOW' },
+    latencyMs: 0,
+  });
+  server.when('[agent-village:planner]', {
+    json: {
+      tasks: [
+        {
+          key: 't1',
+          title: 'bench',
+          description: 'bench',
+          depends_on: [],
+          capabilities: ['analysis'],
+        },
+      ],
+    },
+    latencyMs: 0,
+  });
+  server.when('[agent-village:swarm_coordinator]', (r) => {
+    const text = (r.messages ?? []).map((m) => String(m.content)).join('\n');
+    const n = Number(/\{units:(\d+)\}/.exec(text)?.[1] ?? 10);
+    return {
+      json: {
+        units: Array.from({ length: n }, (_, i) => ({
+          key: `u${i + 1}`,
+          instruction: `unit ${i + 1}`,
+        })),
+        aggregation: 'merge',
+      },
+      latencyMs: 0,
+    };
+  });
+  server.when('[agent-village:critic]', {
+    json: { passed: true, score: 1, feedback: 'ok', failed_tasks: [] },
+    latencyMs: 0,
+  });
+  server.otherwise((r) => ({
+    content: `done ${(r.messages ?? []).map((m) => String(m.content)).join(' ').length}`,
+    latencyMs: LATENCY_MS,
+  }));
+  try {
+    console.log(
+      `Swarm: ${LATENCY_MS} ms per model call, concurrency ${CONCURRENCY} (target: ratio <= 1.15 for 10 and 50)\n`,
+    );
+    const rows = await engineRows(server);
+    const skipProduct = process.argv.includes('--engine-only');
+    if (!skipProduct) rows.push(...(await productRows(server)));
+    table(
+      ['layer', 'workers', 'concurrency', 'one call ms', 'wall ms', 'wall/one', 'succeeded'],
+      rows,
+    );
+  } finally {
+    await server.stop();
+  }
+  console.log(
+    'Selection hit rate: picks of the truly best agent (exploration off; target >= 90% at 20 outcomes)\n',
+  );
+  const rows: string[][] = [];
+  for (const [agents, gap] of [
+    [3, 0.2],
+    [5, 0.2],
+    [10, 0.2],
+    [5, 0.1],
+  ])
+    for (const outcomes of [5, 20, 50])
+      rows.push([
+        String(agents),
+        gap.toFixed(2),
+        String(outcomes),
+        `${(selectionHitRate(agents, outcomes, 1000, gap) * 100).toFixed(1)}%`,
+      ]);
+  table(['agents', 'best by', 'outcomes/agent', 'hit rate'], rows);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import type { UnitOfWork } from '../database/transaction';
+import { GoalEventLog } from '../events/goal-event-log.service';
+import { KIND_SPECS, ProfileSeed } from './agent-kinds';
+import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
+import { decideSpawn, SpawnLimits } from './spawn-policy';
+
+export interface SpawnRequest {
+  tenantId: string;
+  goalId: string;
+  seed: ProfileSeed;
+  ephemeral: boolean;
+  /** Best existing score for the task; undefined when the spawn is not about fit (swarm workers). */
+  bestScore?: number;
+  reason: string;
+  taskId?: string;
+}
+
+/**
+ * Spawns agents within the safety limits (per goal, running at once). A spawn the limits
+ * stop is recorded on the goal as a `safety.violation`.
+ */
+@Injectable()
+export class AgentSpawner {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly profiles: AgentProfileStore,
+    private readonly events: GoalEventLog,
+  ) {}
+
+  get limits(): SpawnLimits {
+    return {
+      threshold: this.config.AGENT_SPAWN_THRESHOLD,
+      perGoal: this.config.AGENT_SPAWN_LIMIT_PER_GOAL,
+      running: this.config.AGENT_MAX_RUNNING,
+    };
+  }
+
+  /** Whether a task whose best agent scores `bestScore` needs a new one. */
+  needsSpawn(bestScore: number | undefined): boolean {
+    return bestScore === undefined || bestScore < this.config.AGENT_SPAWN_THRESHOLD;
+  }
+
+  async spawn(uow: UnitOfWork, request: SpawnRequest): Promise<AgentProfileRow | undefined> {
+    const { tenantId, goalId } = request;
+    const spawned = await this.profiles.countSpawnedForGoal(uow.manager, tenantId, goalId);
+    const running = await this.profiles.countRunning(uow.manager, tenantId);
+    const decision = decideSpawn(request.bestScore, spawned, running, this.limits);
+    if ('blocked' in decision) {
+      await this.events.append(
+        uow,
+        tenantId,
+        goalId,
+        'safety.violation',
+        {
+          check: decision.check,
+          detail: `spawn of ${request.seed.name} stopped: ${decision.reason}`,
+          ...(request.taskId ? { task_id: request.taskId } : {}),
+        },
+        request.taskId ?? null,
+      );
+      return undefined;
+    }
+    if (!decision.spawn) return undefined;
+    const name = request.ephemeral
+      ? `${request.seed.name}-${goalId.slice(-12)}-${spawned + 1}`
+      : await this.freeName(request.tenantId, request.seed.name, uow);
+    const row = await this.profiles.insert(uow.manager, tenantId, {
+      ...request.seed,
+      name,
+      ephemeral: request.ephemeral,
+      spawnedByGoalId: goalId,
+    });
+    await this.events.append(
+      uow,
+      tenantId,
+      goalId,
+      'agent.spawned',
+      {
+        agent_id: row.id,
+        agent_kind: row.kind,
+        name: row.name,
+        capabilities: row.capabilities,
+        reason: `${request.reason} (${decision.reason})`,
+        ephemeral: request.ephemeral,
+        ...(request.taskId ? { task_id: request.taskId } : {}),
+      },
+      request.taskId ?? null,
+    );
+    return row;
+  }
+
+  /** Ephemeral swarm workers for one task; as many as the limits allow, up to `count`. */
+  async spawnWorkers(
+    uow: UnitOfWork,
+    tenantId: string,
+    goalId: string,
+    taskId: string,
+    count: number,
+  ): Promise<AgentProfileRow[]> {
+    const spec = KIND_SPECS.swarm_worker;
+    const workers: AgentProfileRow[] = [];
+    for (let i = 0; i < count; i++) {
+      const worker = await this.spawn(uow, {
+        tenantId,
+        goalId,
+        taskId,
+        ephemeral: true,
+        reason: 'swarm worker for a unit of parallel work',
+        seed: {
+          kind: 'swarm_worker',
+          name: 'swarm-worker',
+          capabilities: spec.capabilities,
+          specializations: [],
+          systemPrompt: spec.systemPrompt,
+        },
+      });
+      if (!worker) break;
+      workers.push(worker);
+    }
+    return workers;
+  }
+
+  private async freeName(tenantId: string, base: string, uow: UnitOfWork): Promise<string> {
+    const rows: Array<{ name: string }> = await uow.manager.query(
+      `SELECT name FROM agent_profiles WHERE tenant_id = $1 AND (name = $2 OR name LIKE $3) AND status <> 'retired'`,
+      [tenantId, base, `${base}-%`],
+    );
+    const taken = new Set(rows.map((r) => r.name));
+    if (!taken.has(base)) return base;
+    for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+  }
+}

@@ -1,0 +1,360 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isUuid } from '../../libs/common/src';
+import { hasParallelism } from '../governor/planning/schemas';
+import type { UnitOfWork } from '../database/transaction';
+import { GoalEventLog } from '../events/goal-event-log.service';
+import { specialistFor, taskTypeOf } from './agent-kinds';
+import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
+import { AgentRuntime, GoalScope, TaskOutput } from './agent-runtime.service';
+import { AgentSelector } from './agent-selector.service';
+import { AgentSpawner } from './agent-spawner.service';
+import { StallDetected } from './ledger-policy';
+import { MarketAuction } from './market-auction.service';
+import { LedgerBuffer, ProgressLedger } from './progress-ledger.service';
+import { errorKindOf, rankCandidates, requirementFit } from './selection';
+import { candidateOf } from './agent-profile.store';
+import { SwarmCoordinator } from './swarm-coordinator.service';
+
+/** The slice of a goal the workforce needs. */
+export interface WorkGoal {
+  id: string;
+  tenant_id: string;
+  goal: string;
+  pattern: string | null;
+  plan_version: number;
+}
+
+/** The slice of a task row the workforce reads and updates (agent_id after reselection). */
+export interface WorkTask {
+  id: string;
+  tenant_id: string;
+  goal_id: string;
+  plan_version: number;
+  key: string;
+  title: string;
+  description: string;
+  capabilities: string[];
+  acceptance_criteria: string | null;
+  agent_id: string | null;
+  agent_kind: string | null;
+}
+
+export class AgentTerminated extends Error {
+  constructor(agentId: string) {
+    super(`agent ${agentId} was terminated by an operator`);
+    this.name = 'AgentTerminated';
+  }
+}
+
+/**
+ * The governor's entry points into the agents: who does each task (selection, spawning,
+ * auction), how it is executed (single agent or swarm, watched by the progress ledger),
+ * and learning from each outcome in the task result's own transaction.
+ */
+@Injectable()
+export class AgentWorkforce {
+  private readonly running = new Map<string, Set<AbortController>>();
+  private readonly startedAt = new Map<string, number>();
+  private readonly division = new Map<string, boolean>();
+  /** Ledger rows of the running attempt, written with its result (one transaction). */
+  private readonly turns = new Map<string, LedgerBuffer>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly profiles: AgentProfileStore,
+    private readonly selector: AgentSelector,
+    private readonly spawner: AgentSpawner,
+    private readonly auction: MarketAuction,
+    private readonly swarm: SwarmCoordinator,
+    private readonly ledger: ProgressLedger,
+    private readonly runtime: AgentRuntime,
+    private readonly events: GoalEventLog,
+  ) {}
+
+  /** Seeds the tenant's default profiles; call before a transaction that assigns. */
+  prepare(tenantId: string): Promise<void> {
+    return this.profiles.ensureDefaults(tenantId);
+  }
+
+  /** Assigns every unassigned task (AGENT_ASSIGNMENT), inside the runner's transaction. */
+  async assign(uow: UnitOfWork, goal: WorkGoal, tasks: WorkTask[]): Promise<void> {
+    const pool = await this.selector.candidates(uow.manager, goal.tenant_id);
+    const reused = new Set<string>();
+    for (const task of tasks.filter((t) => !t.agent_id)) {
+      const ranked = rankCandidates(pool.map(candidateOf), task);
+      const bestFit = ranked.length
+        ? Math.max(...ranked.map((r) => requirementFit(r.breakdown)))
+        : undefined;
+      let agent: AgentProfileRow | undefined;
+      let reason = '';
+      let score: number | undefined;
+      let breakdown: Record<string, number> | undefined;
+      if (this.spawner.needsSpawn(bestFit)) {
+        agent = await this.spawner.spawn(uow, {
+          tenantId: goal.tenant_id,
+          goalId: goal.id,
+          taskId: task.id,
+          seed: specialistFor(task),
+          ephemeral: false,
+          bestScore: bestFit,
+          reason: `no agent fits task ${task.key} (needs ${task.capabilities.join(', ') || 'general'})`,
+        });
+        if (agent) {
+          pool.push(agent);
+          reused.add(agent.id);
+          reason = `spawned specialist ${agent.name}: best existing requirement fit ${bestFit ?? 'none'} is below ${this.spawner.limits.threshold}`;
+        }
+      }
+      if (!agent && goal.pattern === 'market') {
+        const result = await this.auction.auction(uow, goal.tenant_id, goal.id, task, pool);
+        if (result) {
+          agent = pool.find((p) => p.id === result.winner.agentId)!;
+          reason = `auction: ${result.reason}`;
+        }
+      }
+      if (!agent) {
+        const selection = this.selector.select(pool, task);
+        if (!selection)
+          throw new Error(`no agent can take task ${task.key} and none may be spawned`);
+        agent = pool.find((p) => p.id === selection.chosen.candidate.id)!;
+        reason = selection.reason;
+        score = selection.chosen.score;
+        breakdown = { ...selection.chosen.breakdown };
+      }
+      if (!reused.has(agent.id) && !agent.builtin) {
+        reused.add(agent.id);
+        await this.profiles.markReused(uow.manager, goal.tenant_id, agent.id);
+      }
+      await this.setAgent(uow, goal, task, agent, reason, score, breakdown);
+    }
+  }
+
+  /** Runs one attempt of a task with its assigned agent, as single agent or swarm. */
+  async execute(
+    goal: WorkGoal,
+    task: WorkTask,
+    dependencies: Array<{ key: string; title: string; output: unknown }>,
+    scope: GoalScope,
+  ): Promise<TaskOutput> {
+    const agent = await this.agentOf(task);
+    const controller = new AbortController();
+    const set = this.running.get(agent.id) ?? new Set();
+    set.add(controller);
+    this.running.set(agent.id, set);
+    const signal = scope.signal
+      ? AbortSignal.any([scope.signal, controller.signal])
+      : controller.signal;
+    const taskScope = { ...scope, signal };
+    this.startedAt.set(task.id, performance.now());
+    const turns: LedgerBuffer = [];
+    this.turns.set(task.id, turns);
+    try {
+      if (goal.pattern === 'swarm' && (await this.isSwarmDivided(goal)))
+        return await this.swarm.run(task, agent, dependencies, goal.goal, taskScope);
+      return await this.runtime.executeTask(task, dependencies, goal.goal, taskScope, {
+        agent: {
+          id: agent.id,
+          name: agent.name,
+          kind: agent.kind,
+          systemPrompt: agent.system_prompt,
+        },
+        onTurn: this.ledger.watch(
+          {
+            tenantId: task.tenant_id,
+            goalId: task.goal_id,
+            planVersion: task.plan_version,
+            taskId: task.id,
+            taskKey: task.key,
+            agentId: agent.id,
+          },
+          turns,
+        ),
+      });
+    } catch (error) {
+      if (controller.signal.aborted && !scope.signal?.aborted) throw new AgentTerminated(agent.id);
+      // a cancelled goal records no outcome: free the agent's slot here
+      if (scope.signal?.aborted) {
+        this.turns.delete(task.id);
+        this.startedAt.delete(task.id);
+        await this.profiles.finishWork(task.tenant_id, agent.id).catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      set.delete(controller);
+    }
+  }
+
+  /**
+   * In the swarm pattern the planner's independent tasks already are parallel units and
+   * run side by side; a plan without parallelism (one task, or a chain) has each task
+   * divided by the swarm coordinator among ephemeral workers.
+   */
+  private async isSwarmDivided(goal: WorkGoal): Promise<boolean> {
+    const key = `${goal.id}:${goal.plan_version}`;
+    let divided = this.division.get(key);
+    if (divided === undefined) {
+      const tasks: Array<{ key: string; depends_on: string[] }> = await this.dataSource.query(
+        `SELECT key, depends_on FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3`,
+        [goal.tenant_id, goal.id, goal.plan_version],
+      );
+      divided = !hasParallelism(tasks);
+      if (this.division.size > 1000) this.division.clear();
+      this.division.set(key, divided);
+    }
+    return divided;
+  }
+
+  /** True when the failure must not be retried: the ledger stopped a loop. */
+  isStall(error: unknown): boolean {
+    return error instanceof StallDetected;
+  }
+
+  /**
+   * The learning step and the ledger step, in the transaction that stores the task's
+   * result. After a failed attempt that will be retried, the task is reassigned when
+   * another agent now scores better.
+   */
+  async recordOutcome(
+    uow: UnitOfWork,
+    goal: WorkGoal,
+    task: WorkTask,
+    result: { ok: boolean; tokens: number; text?: string; error?: string; final: boolean },
+  ): Promise<void> {
+    const turns = this.turns.get(task.id) ?? [];
+    this.turns.delete(task.id);
+    const started = this.startedAt.get(task.id);
+    this.startedAt.delete(task.id);
+    const durationMs = started === undefined ? 0 : performance.now() - started;
+    const taskType = taskTypeOf(task);
+    const agentId = task.agent_id ?? '';
+    // the profile's learning step and its agent.completed / agent.failed event: one statement
+    if (isUuid(agentId)) {
+      const change = this.profiles.outcomeChange(task.tenant_id, agentId, {
+        taskType,
+        success: result.ok,
+        tokens: result.tokens,
+        durationMs,
+        errorKind: result.ok ? undefined : errorKindOf(result.error ?? ''),
+        at: new Date(),
+      });
+      if (result.ok)
+        await this.events.appendWithChange(
+          uow.manager,
+          change,
+          task.tenant_id,
+          task.goal_id,
+          'agent.completed',
+          {
+            agent_id: agentId,
+            task_key: task.key,
+            task_type: taskType,
+            duration_ms: Math.round(durationMs),
+            tokens: result.tokens,
+          },
+          task.id,
+        );
+      else
+        await this.events.appendWithChange(
+          uow.manager,
+          change,
+          task.tenant_id,
+          task.goal_id,
+          'agent.failed',
+          {
+            agent_id: agentId,
+            task_key: task.key,
+            task_type: taskType,
+            error_kind: errorKindOf(result.error ?? ''),
+            error: (result.error ?? '').slice(0, 500),
+          },
+          task.id,
+        );
+    }
+    await this.ledger.recordTask(
+      uow,
+      {
+        tenantId: task.tenant_id,
+        goalId: task.goal_id,
+        planVersion: task.plan_version,
+        taskId: task.id,
+        taskKey: task.key,
+        agentId,
+      },
+      result,
+      turns,
+    );
+    if (!result.ok && !result.final) {
+      const pool = await this.selector.candidates(uow.manager, goal.tenant_id);
+      const selection = this.selector.select(pool, task);
+      if (selection && selection.chosen.candidate.id !== agentId) {
+        const agent = pool.find((p) => p.id === selection.chosen.candidate.id)!;
+        await this.setAgent(
+          uow,
+          goal,
+          task,
+          agent,
+          `reassigned after a failed attempt: ${selection.reason}`,
+          selection.chosen.score,
+          { ...selection.chosen.breakdown },
+        );
+      }
+    }
+  }
+
+  /** Stops the running work of an agent in this process; returns how many attempts were stopped. */
+  terminate(agentId: string): number {
+    const set = this.running.get(agentId);
+    if (!set?.size) return 0;
+    const n = set.size;
+    for (const controller of set) controller.abort(new AgentTerminated(agentId));
+    return n;
+  }
+
+  /** The task's agent, marked busy (one statement). */
+  private async agentOf(task: WorkTask): Promise<AgentProfileRow> {
+    if (task.agent_id && isUuid(task.agent_id)) {
+      const row = await this.profiles.startWork(task.tenant_id, task.agent_id);
+      if (row) return row;
+    }
+    // a task assigned before profiles existed (legacy id): the generalist takes it
+    const generalist = await this.profiles.findByName(task.tenant_id, 'generalist');
+    if (!generalist) throw new Error(`task ${task.key} has no usable agent`);
+    task.agent_id = generalist.id;
+    return (await this.profiles.startWork(task.tenant_id, generalist.id)) ?? generalist;
+  }
+
+  private async setAgent(
+    uow: UnitOfWork,
+    goal: WorkGoal,
+    task: WorkTask,
+    agent: AgentProfileRow,
+    reason: string,
+    score?: number,
+    breakdown?: Record<string, number>,
+  ): Promise<void> {
+    await uow.manager.query(
+      `UPDATE tasks SET agent_id = $3, agent_kind = $4, updated_at = now() WHERE id = $1 AND tenant_id = $2`,
+      [task.id, goal.tenant_id, agent.id, agent.kind],
+    );
+    task.agent_id = agent.id;
+    task.agent_kind = agent.kind;
+    await this.events.append(
+      uow,
+      goal.tenant_id,
+      goal.id,
+      'agent.assigned',
+      {
+        task_id: task.id,
+        task_key: task.key,
+        agent_id: agent.id,
+        agent_kind: agent.kind,
+        agent_name: agent.name,
+        reason,
+        ...(score !== undefined ? { score } : {}),
+        ...(breakdown ? { breakdown } : {}),
+      },
+      task.id,
+    );
+  }
+}
