@@ -61,6 +61,15 @@ export class GoalEventLog {
     return rows.map(toRecord);
   }
 
+  /** The per-goal sequence number of the last event of the goal at or before `eventId` (0 if none). */
+  async seqAt(tenantId: string, goalId: string, eventId: number): Promise<number> {
+    const rows: Array<{ seq: number | null }> = await this.dataSource.query(
+      `SELECT max(seq) AS seq FROM goal_events WHERE tenant_id = $1 AND goal_id = $2 AND id <= $3`,
+      [tenantId, goalId, eventId],
+    );
+    return Number(rows[0]?.seq ?? 0);
+  }
+
   async listForTenant(tenantId: string, afterId: number, limit = 1000): Promise<GoalEventRecord[]> {
     const rows: EventRow[] = await this.dataSource.query(
       `SELECT id, seq, goal_id, tenant_id, task_id, type, data, created_at FROM goal_events
