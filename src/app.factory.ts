@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module';
+import { dashboardAssetsDir } from './dashboard/dashboard.module';
 import type { AppConfig } from './config/app-config';
 import { ProblemFilter } from './http/problem.filter';
 import { jsonOnlyMiddleware, requestContextMiddleware } from './http/request-context.middleware';
@@ -22,6 +24,15 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  app.useWebSocketAdapter(new WsAdapter(app));
+  if (config.DASHBOARD_ENABLED) {
+    // The web dashboard: static, offline (no CDN), index.html at `/`.
+    app.useStaticAssets(dashboardAssetsDir(), {
+      index: 'index.html',
+      maxAge: '5m',
+      redirect: false,
+    });
+  }
 
   const document = SwaggerModule.createDocument(
     app,

@@ -1,18 +1,25 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { GovernorModule } from './governor/governor.module';
 import { HealthModule } from './health/health.module';
 import { LlmModule } from './llm/llm.module';
+import { MetricsModule } from './observability/metrics.module';
 import { QueueModule } from './queue/queue.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { ToolsModule } from './tools/tools.module';
 
 /** The whole product; the API and the worker process share it (the worker serves no HTTP). */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, role: 'api' | 'worker' = 'api'): DynamicModule {
+    const apiOnly =
+      role === 'api'
+        ? [RealtimeModule, ...(config.DASHBOARD_ENABLED ? [DashboardModule] : [])]
+        : [];
     return {
       module: AppModule,
       imports: [
@@ -24,6 +31,8 @@ export class AppModule {
         ToolsModule,
         GovernorModule,
         HealthModule,
+        MetricsModule.forRoot(config),
+        ...apiOnly,
       ],
     };
   }

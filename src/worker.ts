@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfigFromProcess } from './config/app-config';
 import { rootLogger } from './observability/logger';
+import { startMetricsServer } from './observability/metrics-server';
 import { NestPinoLogger } from './observability/nest-logger';
 
 /** `npm run worker`: processes goal jobs, serves no HTTP, drains on SIGTERM. */
@@ -22,11 +23,17 @@ async function main(): Promise<void> {
     log.warn(
       'REDIS_URL is not set: this worker only runs goals it finds itself (in-process queue)',
     );
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'worker'), {
     logger: new NestPinoLogger(),
   });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.init();
+  if (config.WORKER_METRICS_PORT > 0 && config.METRICS_ENABLED) {
+    const server = await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST);
+    process.once('SIGTERM', () => server.close());
+    process.once('SIGINT', () => server.close());
+    log.info({ port: config.WORKER_METRICS_PORT }, 'worker metrics at /metrics');
+  }
   log.info(
     { mode: config.mode, queue: config.REDIS_URL ? 'bullmq' : 'in-process' },
     'Agent Village worker started',

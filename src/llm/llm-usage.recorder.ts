@@ -27,7 +27,14 @@ export interface LlmCallRecord {
 /** Records each LLM call and rolls its tokens and cost up to the task and the goal in one transaction. */
 @Injectable()
 export class LlmUsageRecorder {
+  private readonly listeners: Array<(call: LlmCallRecord, scope: LlmCallScope) => void> = [];
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Observers (metrics) of every recorded call, told after it is stored. */
+  onRecorded(listener: (call: LlmCallRecord, scope: LlmCallScope) => void): void {
+    this.listeners.push(listener);
+  }
 
   async record(scope: LlmCallScope, call: LlmCallRecord): Promise<void> {
     await inTransaction(this.dataSource, async ({ manager }) => {
@@ -68,5 +75,6 @@ export class LlmUsageRecorder {
         );
       }
     });
+    for (const listener of this.listeners) listener(call, scope);
   }
 }
