@@ -292,26 +292,25 @@ export class MetricsService implements OnModuleDestroy {
   }
 
   private bindCollectors(): void {
-    const self = this;
     const bind = (metric: Gauge<string>, collect: () => Promise<void> | void) => {
       (metric as unknown as { collect: () => Promise<void> | void }).collect = collect;
     };
     bind(this.goalActive, async () => {
-      const rows: Array<{ status: string; n: string }> = await self.safeQuery(
+      const rows: Array<{ status: string; n: string }> = await this.safeQuery(
         `SELECT status, count(*) AS n FROM goals WHERE status NOT IN ('completed','failed','cancelled') GROUP BY status`,
       );
-      self.goalActive.reset();
+      this.goalActive.reset();
       for (const status of ['pending', 'running', 'awaiting_approval'])
-        self.goalActive.set({ status }, 0);
-      for (const row of rows) self.goalActive.set({ status: row.status }, Number(row.n));
+        this.goalActive.set({ status }, 0);
+      for (const row of rows) this.goalActive.set({ status: row.status }, Number(row.n));
     });
     bind(this.agentActive, async () => {
-      const rows: Array<{ kind: string; n: string }> = await self.safeQuery(
+      const rows: Array<{ kind: string; n: string }> = await this.safeQuery(
         `SELECT coalesce(agent_kind, 'unknown') AS kind, count(DISTINCT agent_id) AS n FROM tasks
          WHERE status = 'running' AND agent_id IS NOT NULL GROUP BY 1`,
       );
-      self.agentActive.reset();
-      for (const row of rows) self.agentActive.set({ agent_kind: row.kind }, Number(row.n));
+      this.agentActive.reset();
+      for (const row of rows) this.agentActive.set({ agent_kind: row.kind }, Number(row.n));
     });
     bind(this.systemCpu, () => {
       const now = process.hrtime.bigint();
@@ -320,20 +319,20 @@ export class MetricsService implements OnModuleDestroy {
       this.lastCpu = process.cpuUsage();
       this.lastCpuAt = now;
       const cores = Math.max(1, cpus().length);
-      self.systemCpu.set(
+      this.systemCpu.set(
         elapsedMicros > 0 ? Math.min(1, (used.user + used.system) / elapsedMicros / cores) : 0,
       );
     });
     bind(this.systemMemory, () => {
-      self.systemMemory.set(1 - freemem() / totalmem());
+      this.systemMemory.set(1 - freemem() / totalmem());
     });
     bind(this.systemDisk, async () => {
       try {
-        const stats = await statfs(self.config.DATA_DIR);
-        self.systemDisk.set(stats.blocks > 0 ? 1 - stats.bavail / stats.blocks : 0);
+        const stats = await statfs(this.config.DATA_DIR);
+        this.systemDisk.set(stats.blocks > 0 ? 1 - stats.bavail / stats.blocks : 0);
       } catch {
         const stats = await statfs('.');
-        self.systemDisk.set(stats.blocks > 0 ? 1 - stats.bavail / stats.blocks : 0);
+        this.systemDisk.set(stats.blocks > 0 ? 1 - stats.bavail / stats.blocks : 0);
       }
     });
   }
