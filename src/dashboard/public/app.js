@@ -560,6 +560,10 @@
           : 'done in ' + data.duration_ms + ' ms';
       case 'goal.failed':
         return (data.reasons || []).join('; ');
+      case 'goal.intent':
+        return data.complexity + ' · risk ' + data.risk + ' · ' + data.provider;
+      case 'critic.verdict':
+        return (data.passed ? 'passed' : 'rejected') + ' · score ' + data.score;
       case 'goal.created':
         return data.title;
       case 'plan.created':
@@ -722,6 +726,13 @@
   window.addEventListener('resize', function () {
     if (state.lastMetrics) renderMetrics(state.lastMetrics[0], state.lastMetrics[1]);
   });
+
+  /** For operators in the browser console (and tests): the live socket. */
+  window.avDashboard = {
+    socket: function () {
+      return state.ws;
+    },
+  };
 
   api('/dashboard/config')
     .then(function (config) {
