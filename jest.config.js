@@ -25,6 +25,7 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       roots: ['<rootDir>/test'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
       testMatch: ['**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': swc },
     },

@@ -23,7 +23,6 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   app.useWebSocketAdapter(new WsAdapter(app));
   if (config.DASHBOARD_ENABLED) {
     // The web dashboard: static, offline (no CDN), index.html at `/`.

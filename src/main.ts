@@ -1,5 +1,6 @@
 import { ConfigError, loadConfigFromProcess } from './config/app-config';
-import { rootLogger } from './observability/logger';
+import { logFor, rootLogger } from './observability/logger';
+import { exitGracefullyOnSignals } from './shutdown';
 
 async function main(): Promise<void> {
   let config;
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const log = rootLogger(config.LOG_LEVEL);
   const { createApiApp } = await import('./app.factory');
   const app = await createApiApp(config);
+  exitGracefullyOnSignals(app, logFor('Api'));
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfigFromProcess } from './config/app-config';
-import { rootLogger } from './observability/logger';
+import { logFor, rootLogger } from './observability/logger';
 import { startMetricsServer } from './observability/metrics-server';
+import { exitGracefullyOnSignals } from './shutdown';
 import { NestPinoLogger } from './observability/nest-logger';
 
 /** `npm run worker`: processes goal jobs, serves no HTTP, drains on SIGTERM. */
@@ -26,12 +27,11 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'worker'), {
     logger: new NestPinoLogger(),
   });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  exitGracefullyOnSignals(app, logFor('Worker'));
   await app.init();
   if (config.WORKER_METRICS_PORT > 0 && config.METRICS_ENABLED) {
-    const server = await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST);
-    process.once('SIGTERM', () => server.close());
-    process.once('SIGINT', () => server.close());
+    // Closed with the process (exitGracefullyOnSignals exits once the app has drained).
+    (await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST)).unref();
     log.info({ port: config.WORKER_METRICS_PORT }, 'worker metrics at /metrics');
   }
   log.info(

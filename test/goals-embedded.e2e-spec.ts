@@ -15,19 +15,32 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
   });
 
   async function finished(id: string) {
-    return waitFor(async () => {
-      const res = await api.get(`/api/v1/goals/${id}`);
-      return ['completed', 'failed', 'cancelled'].includes(res.body.status) ? res.body : undefined;
-    }, { what: `goal ${id} to finish` });
+    return waitFor(
+      async () => {
+        const res = await api.get(`/api/v1/goals/${id}`);
+        return ['completed', 'failed', 'cancelled'].includes(res.body.status)
+          ? res.body
+          : undefined;
+      },
+      { what: `goal ${id} to finish` },
+    );
   }
 
   it('takes a goal from submission to a verified result', async () => {
-    const submitted = await api.post('/api/v1/goals', { goal: 'Research cats. Research dogs. Research birds.', metadata: { ticket: 'OPS-1' } });
+    const submitted = await api.post('/api/v1/goals', {
+      goal: 'Research cats. Research dogs. Research birds.',
+      metadata: { ticket: 'OPS-1' },
+    });
     expect(submitted.status).toBe(202);
     expect(submitted.body).toEqual({ goal_id: expect.any(String), status: 'pending' });
 
     const goal = await finished(submitted.body.goal_id);
-    expect(goal).toMatchObject({ status: 'completed', state: 'COMPLETED', complexity: 'MODERATE', metadata: { ticket: 'OPS-1' } });
+    expect(goal).toMatchObject({
+      status: 'completed',
+      state: 'COMPLETED',
+      complexity: 'MODERATE',
+      metadata: { ticket: 'OPS-1' },
+    });
     expect(goal.result.provider).toBe('offline');
     expect(goal.result.verdict.score).toBe(1);
     expect(goal.timings.duration_ms).toBeGreaterThanOrEqual(0);
@@ -35,11 +48,26 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     const tasks = await api.get(`/api/v1/goals/${goal.id}/tasks`);
     expect(tasks.body.items).toHaveLength(4);
     expect(tasks.body.items[3].depends_on).toEqual(['t1', 't2', 't3']);
-    expect(tasks.body.items.every((t: { status: string; agent_id: string }) => t.status === 'completed' && t.agent_id)).toBe(true);
+    expect(
+      tasks.body.items.every(
+        (t: { status: string; agent_id: string }) => t.status === 'completed' && t.agent_id,
+      ),
+    ).toBe(true);
 
     const events = await api.get(`/api/v1/goals/${goal.id}/events`);
-    const states = events.body.items.filter((e: { type: string }) => e.type === 'goal.status').map((e: { data: { to: string } }) => e.data.to);
-    expect(states).toEqual(['INTENT_ANALYSIS', 'TASK_DECOMPOSITION', 'AGENT_ASSIGNMENT', 'EXECUTING', 'VERIFYING', 'WRITING_MEMORY', 'REFLECTING', 'COMPLETED']);
+    const states = events.body.items
+      .filter((e: { type: string }) => e.type === 'goal.status')
+      .map((e: { data: { to: string } }) => e.data.to);
+    expect(states).toEqual([
+      'INTENT_ANALYSIS',
+      'TASK_DECOMPOSITION',
+      'AGENT_ASSIGNMENT',
+      'EXECUTING',
+      'VERIFYING',
+      'WRITING_MEMORY',
+      'REFLECTING',
+      'COMPLETED',
+    ]);
     const ids = events.body.items.map((e: { id: number }) => e.id);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
 
@@ -67,16 +95,23 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
 
     const unknown = await api.post('/api/v1/goals', { goal: 'x', priority: 99, pattern: 'chaos' });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['pattern', 'priority']);
+    expect(unknown.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'pattern',
+      'priority',
+    ]);
 
     const tooLong = await api.post('/api/v1/goals', { goal: 'x'.repeat(20001) });
     expect(tooLong.status).toBe(413);
     expect(tooLong.body.detail).toMatch(/goal exceeds/);
 
-    const notJson = await api.post('/api/v1/goals', 'goal=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    const notJson = await api.post('/api/v1/goals', 'goal=x', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(notJson.status).toBe(415);
 
-    const malformed = await api.post('/api/v1/goals', '{"goal": ', { 'content-type': 'application/json' });
+    const malformed = await api.post('/api/v1/goals', '{"goal": ', {
+      'content-type': 'application/json',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.type).toMatch(/malformed-json/);
 
@@ -101,6 +136,9 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     expect(doc.status).toBe(200);
     expect(doc.body.paths['/api/v1/goals'].post).toBeDefined();
     expect(doc.body.components.schemas.CreateGoalDto.properties.goal).toBeDefined();
-    expect((await api.get('/health/ready')).body).toMatchObject({ status: 'ready', checks: { database: { status: 'up' } } });
+    expect((await api.get('/health/ready')).body).toMatchObject({
+      status: 'ready',
+      checks: { database: { status: 'up' } },
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { UnitOfWork } from '../database/transaction';
 import type { GoalEventPayloads, GoalEventRecord, GoalEventType } from './domain-events';
 import { EventBus } from './event-bus';
@@ -45,6 +45,37 @@ export class GoalEventLog {
     const event = toRecord(rows[0]) as GoalEventRecord<T>;
     uow.afterCommit(() => this.bus.publish(event));
     return event;
+  }
+
+  /**
+   * One statement, atomic without a transaction: a row change (`change.sql`, a data-modifying
+   * statement with RETURNING) plus its event, appended only if the change touched a row.
+   * Used on hot paths (task start and finish) to save round trips. With `mergeIntoData`
+   * the change's RETURNING columns are merged into the event data.
+   */
+  async appendWithChange<T extends GoalEventType>(
+    executor: EntityManager,
+    change: { sql: string; params: unknown[]; mergeIntoData?: boolean },
+    tenantId: string,
+    goalId: string,
+    type: T,
+    data: GoalEventPayloads[T],
+    taskId: string | null = null,
+  ): Promise<{ event: GoalEventRecord<T>; changed: Record<string, unknown> } | undefined> {
+    const k = change.params.length;
+    const rows: Array<EventRow & { change: Record<string, unknown> }> = await executor.query(
+      `WITH change AS (${change.sql}),
+       s AS (UPDATE goals SET event_seq = event_seq + 1 WHERE id = $${k + 1} AND tenant_id = $${k + 2} AND EXISTS (SELECT 1 FROM change) RETURNING event_seq)
+       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data)
+       SELECT $${k + 2}, $${k + 1}, s.event_seq, $${k + 3}, $${k + 4},
+         $${k + 5}::jsonb ${change.mergeIntoData ? '|| (SELECT to_jsonb(change) FROM change LIMIT 1)' : ''} FROM s
+       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at, (SELECT row_to_json(change) FROM change LIMIT 1) AS change`,
+      [...change.params, goalId, tenantId, type, taskId, JSON.stringify(data)],
+    );
+    if (!rows.length) return undefined;
+    const event = toRecord(rows[0]) as GoalEventRecord<T>;
+    this.bus.publish(event);
+    return { event, changed: rows[0].change };
   }
 
   async list(

@@ -261,51 +261,42 @@ export class GoalRunner {
     const dependencies = task.depends_on
       .map((k) => byKey.get(k)!)
       .map((d) => ({ key: d.key, title: d.title, output: d.output }));
+    const db = this.dataSource.manager;
     for (;;) {
       const attempt = task.attempts + 1;
-      await inTransaction(this.dataSource, async (uow) => {
-        await uow.manager.query(
-          `UPDATE tasks SET status = 'running', attempts = $3, started_at = coalesce(started_at, now()), updated_at = now() WHERE id = $1 AND tenant_id = $2`,
-          [task.id, task.tenant_id, attempt],
-        );
-        await this.events.append(
-          uow,
-          task.tenant_id,
-          task.goal_id,
-          'task.started',
-          { task_key: task.key, attempt, agent_id: task.agent_id },
-          task.id,
-        );
-      });
+      const started = await this.events.appendWithChange(
+        db,
+        {
+          sql: `UPDATE tasks SET status = 'running', attempts = $3, started_at = coalesce(started_at, now()), updated_at = now()
+              WHERE id = $1 AND tenant_id = $2 AND status IN ('pending', 'running') RETURNING id`,
+          params: [task.id, task.tenant_id, attempt],
+        },
+        task.tenant_id,
+        task.goal_id,
+        'task.started',
+        { task_key: task.key, attempt, agent_id: task.agent_id },
+        task.id,
+      );
+      if (!started) throw new StateConflict(goal.id, goal.state);
       task.attempts = attempt;
       task.status = 'running';
       try {
         const output = await this.agents.executeTask(task, dependencies, goal.goal, scope);
-        await inTransaction(this.dataSource, async (uow) => {
-          const [row]: Array<{ prompt_tokens: string; completion_tokens: string }> =
-            await uow.manager
-              .query(
-                `UPDATE tasks SET status = 'completed', output = $3, error = NULL, completed_at = now(), updated_at = now()
-             WHERE id = $1 AND tenant_id = $2 RETURNING prompt_tokens, completion_tokens`,
-                [task.id, task.tenant_id, JSON.stringify(output)],
-              )
-              .then(
-                ([rows]: [Array<{ prompt_tokens: string; completion_tokens: string }>]) => rows,
-              );
-          await this.events.append(
-            uow,
-            task.tenant_id,
-            task.goal_id,
-            'task.completed',
-            {
-              task_key: task.key,
-              attempt,
-              prompt_tokens: Number(row?.prompt_tokens ?? 0),
-              completion_tokens: Number(row?.completion_tokens ?? 0),
-            },
-            task.id,
-          );
-        });
+        await this.events.appendWithChange(
+          db,
+          {
+            sql: `UPDATE tasks SET status = 'completed', output = $3, error = NULL, completed_at = now(), updated_at = now()
+                WHERE id = $1 AND tenant_id = $2 AND status = 'running'
+                RETURNING prompt_tokens::int AS prompt_tokens, completion_tokens::int AS completion_tokens`,
+            params: [task.id, task.tenant_id, JSON.stringify(output)],
+            mergeIntoData: true,
+          },
+          task.tenant_id,
+          task.goal_id,
+          'task.completed',
+          { task_key: task.key, attempt, prompt_tokens: 0, completion_tokens: 0 },
+          task.id,
+        );
         task.status = 'completed';
         task.output = output as unknown as Record<string, unknown>;
         return { ok: true };
@@ -320,36 +311,37 @@ export class GoalRunner {
               this.config.TASK_RETRY_BASE_MS,
               this.config.TASK_RETRY_BASE_MS * 16,
             );
-        await inTransaction(this.dataSource, async (uow) => {
-          await uow.manager.query(
-            `UPDATE tasks SET status = $3, error = $4, errors = errors || $5::jsonb, updated_at = now() WHERE id = $1 AND tenant_id = $2`,
-            [
-              task.id,
-              task.tenant_id,
-              final ? 'failed' : 'pending',
-              message,
-              JSON.stringify([{ attempt, error: message, at: new Date().toISOString() }]),
-            ],
+        const change = {
+          sql: `UPDATE tasks SET status = $3, error = $4, errors = errors || $5::jsonb, updated_at = now()
+                WHERE id = $1 AND tenant_id = $2 AND status = 'running' RETURNING id`,
+          params: [
+            task.id,
+            task.tenant_id,
+            final ? 'failed' : 'pending',
+            message,
+            JSON.stringify([{ attempt, error: message, at: new Date().toISOString() }]),
+          ],
+        };
+        if (final)
+          await this.events.appendWithChange(
+            db,
+            change,
+            task.tenant_id,
+            task.goal_id,
+            'task.failed',
+            { task_key: task.key, attempt, error: message, final },
+            task.id,
           );
-          if (final)
-            await this.events.append(
-              uow,
-              task.tenant_id,
-              task.goal_id,
-              'task.failed',
-              { task_key: task.key, attempt, error: message, final },
-              task.id,
-            );
-          else
-            await this.events.append(
-              uow,
-              task.tenant_id,
-              task.goal_id,
-              'task.retrying',
-              { task_key: task.key, attempt, error: message, delay_ms: delay },
-              task.id,
-            );
-        });
+        else
+          await this.events.appendWithChange(
+            db,
+            change,
+            task.tenant_id,
+            task.goal_id,
+            'task.retrying',
+            { task_key: task.key, attempt, error: message, delay_ms: delay },
+            task.id,
+          );
         task.status = final ? 'failed' : 'pending';
         task.error = message;
         if (final) return { ok: false, error: message };

@@ -39,8 +39,21 @@ export function toProblem(error: unknown, instance?: string): ProblemDocument {
   }
   if (error instanceof HttpException) {
     const cause = error.cause as { type?: string } | undefined;
-    if (cause?.type === 'entity.parse.failed') return { ...problem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.'), instance };
-    if (cause?.type === 'entity.too.large') return { ...problem(413, 'payload-too-large', 'Payload too large', 'The request body is larger than allowed.'), instance };
+    if (cause?.type === 'entity.parse.failed')
+      return {
+        ...problem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.'),
+        instance,
+      };
+    if (cause?.type === 'entity.too.large')
+      return {
+        ...problem(
+          413,
+          'payload-too-large',
+          'Payload too large',
+          'The request body is larger than allowed.',
+        ),
+        instance,
+      };
     const status = error.getStatus();
     const response = error.getResponse();
     const detail =

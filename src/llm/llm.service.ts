@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { Runnable } from '@langchain/core/runnables';
 import { AIMessage, BaseMessage, HumanMessage } from '@langchain/core/messages';
 import { z } from 'zod';
 import { backoffDelay, sleep } from '../../libs/common/src';
@@ -37,6 +38,8 @@ export interface ChatResult {
 @Injectable()
 export class LlmService {
   private readonly logger = new Logger('LLM');
+  /** Models bound to a tool set, per (cached) tool-definition array. */
+  private readonly bound = new WeakMap<ToolDefinition[], Runnable<BaseMessage[], AIMessage>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -66,10 +69,7 @@ export class LlmService {
         retryable: false,
         reason: 'offline',
       });
-    const runnable =
-      options.tools?.length && this.model.bindTools
-        ? this.model.bindTools(options.tools)
-        : this.model;
+    const runnable = options.tools?.length ? this.withTools(options.tools) : this.model;
     const started = performance.now();
     const maxAttempts = this.config.LLM_MAX_RETRIES + 1;
     for (let attempt = 1; ; attempt++) {
@@ -132,6 +132,20 @@ export class LlmService {
         await sleep(delay, scope.signal);
       }
     }
+  }
+
+  private withTools(tools: ToolDefinition[]): Runnable<BaseMessage[], AIMessage> {
+    let runnable = this.bound.get(tools);
+    if (!runnable) {
+      if (!this.model?.bindTools)
+        throw new LlmCallFailed(`the ${this.provider} model cannot call tools`, {
+          retryable: false,
+          reason: 'no tool calling',
+        });
+      runnable = this.model.bindTools(tools) as Runnable<BaseMessage[], AIMessage>;
+      this.bound.set(tools, runnable);
+    }
+    return runnable;
   }
 
   /**

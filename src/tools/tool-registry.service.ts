@@ -17,6 +17,7 @@ export interface ToolDescription {
 @Injectable()
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
+  private cachedDefinitions: ToolDefinition[] | undefined;
 
   constructor() {
     for (const tool of BUILTIN_TOOLS) this.register(tool);
@@ -25,6 +26,7 @@ export class ToolRegistry {
   register(tool: Tool): void {
     if (this.tools.has(tool.name)) throw new Error(`tool ${tool.name} is already registered`);
     this.tools.set(tool.name, tool);
+    this.cachedDefinitions = undefined;
   }
 
   get(name: string): Tool | undefined {
@@ -49,10 +51,10 @@ export class ToolRegistry {
 
   /** Function-calling definitions offered to the model. */
   definitions(): ToolDefinition[] {
-    return this.list().map((t) => ({
+    return (this.cachedDefinitions ??= this.list().map((t) => ({
       type: 'function',
       function: { name: t.name, description: t.description, parameters: jsonSchemaOf(t) },
-    }));
+    })));
   }
 }
 

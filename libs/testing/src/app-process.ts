@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +25,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** For workers: the log text that says it is ready. */
   readyLog?: string;
+  /** Extra node flags, e.g. ['--cpu-prof'] for profiling. */
+  nodeArgs?: string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -61,7 +63,16 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const child = spawn(process.execPath, [join(DIST, 'src', `${entry}.js`)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  seedEmbeddedDatabase(env);
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), join(DIST, 'src', `${entry}.js`)],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -85,7 +96,8 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60000);
   const readyLog = options.readyLog ?? (entry === 'worker' ? 'worker started' : undefined);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode} before it was ready:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`${entry} exited with ${child.exitCode} before it was ready:\n${output}`);
     if (Date.now() > deadline) {
       await app.kill();
       throw new Error(`${entry} was not ready in time:\n${output}`);
@@ -93,6 +105,14 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     if (readyLog ? output.includes(readyLog) : await isUp(app.baseUrl)) return app;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Copies the migrated PGlite template (made once per test run) into a fresh DATA_DIR. */
+function seedEmbeddedDatabase(env: Record<string, string>): void {
+  const template = process.env.AV_PGLITE_TEMPLATE;
+  if (!template || env.DATABASE_URL || !env.DATA_DIR) return;
+  const target = join(env.DATA_DIR, 'pglite');
+  if (!existsSync(target) && existsSync(join(template, 'pglite'))) cpSync(join(template, 'pglite'), target, { recursive: true });
 }
 
 async function isUp(baseUrl: string): Promise<boolean> {

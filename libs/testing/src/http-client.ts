@@ -1,4 +1,8 @@
-export interface JsonResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
+/** Test bodies are asserted field by field, so responses are loosely typed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface JsonResponse<T = Json> {
   status: number;
   headers: Headers;
   body: T;
@@ -15,24 +19,37 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, { ...this.headers, ...headers });
   }
 
-  get<T = any>(path: string): Promise<JsonResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  get<T = Json>(path: string): Promise<JsonResponse<T>> {
     return this.request('GET', path);
   }
 
-  post<T = any>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  post<T = Json>(
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonResponse<T>> {
     return this.request('POST', path, body, headers);
   }
 
-  patch<T = any>(path: string, body?: unknown): Promise<JsonResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  patch<T = Json>(path: string, body?: unknown): Promise<JsonResponse<T>> {
     return this.request('PATCH', path, body);
   }
 
-  delete<T = any>(path: string): Promise<JsonResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  delete<T = Json>(path: string): Promise<JsonResponse<T>> {
     return this.request('DELETE', path);
   }
 
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
-    const init: RequestInit = { method, headers: { ...this.headers, ...headers }, signal: AbortSignal.timeout(30000) };
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonResponse<T>> {
+    const init: RequestInit = {
+      method,
+      headers: { ...this.headers, ...headers },
+      signal: AbortSignal.timeout(30000),
+    };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

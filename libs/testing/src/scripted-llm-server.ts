@@ -173,7 +173,7 @@ export class ScriptedLlmServer {
     const reply = this.nextReply(body);
     if ('hang' in reply) return; // never answers: exercises client timeouts
     const latency = reply.latencyMs ?? this.defaultLatencyMs;
-    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency).unref());
     if ('status' in reply) {
       const headers: Record<string, string> = {};
       if (reply.retryAfterSeconds !== undefined)

@@ -1,0 +1,175 @@
+import {
+  ApiClient,
+  AppProcess,
+  ChatRequestBody,
+  conversationText,
+  createPostgresDatabase,
+  queryPostgres,
+  ScriptedLlmServer,
+  startApp,
+  TestDatabase,
+  TEST_REDIS_URL,
+  uniqueQueuePrefix,
+  waitFor,
+} from '../libs/testing/src';
+
+/** Production mode: PostgreSQL + BullMQ on Redis, the API and separate worker processes. */
+describe('goals on PostgreSQL + BullMQ with separate worker processes', () => {
+  let db: TestDatabase;
+  const processes: AppProcess[] = [];
+  const llm = new ScriptedLlmServer();
+
+  const start = async (entry: 'main' | 'worker', env: Record<string, string>) => {
+    const p = await startApp({ entry, env });
+    processes.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    db = await createPostgresDatabase();
+    await llm.start();
+  });
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.kill()));
+    await llm.stop();
+    await db?.drop();
+  });
+
+  it('runs a goal end to end: the API queues it, a worker executes it', async () => {
+    const base = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: uniqueQueuePrefix(),
+    };
+    const api = await start('main', { ...base, PROCESS_JOBS: 'false' });
+    const client = new ApiClient(api.baseUrl);
+    expect((await client.get('/health/ready')).body).toMatchObject({
+      status: 'ready',
+      checks: { database: { status: 'up' }, redis: { status: 'up' } },
+    });
+
+    const { body } = await client.post('/api/v1/goals', { goal: 'Research cats. Research dogs.' });
+    // nobody executes jobs yet: the goal waits in the queue
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await client.get(`/api/v1/goals/${body.goal_id}`)).body.status).toBe('pending');
+
+    const worker = await start('worker', base);
+    const goal = await waitFor(
+      async () => {
+        const res = await client.get(`/api/v1/goals/${body.goal_id}`);
+        return res.body.status === 'completed' ? res.body : undefined;
+      },
+      { what: 'the worker to complete the goal' },
+    );
+    expect(goal.result.provider).toBe('offline');
+    const caps = await queryPostgres<{ available: boolean }>(
+      db.url,
+      `SELECT available FROM platform_capabilities WHERE name = 'pgvector'`,
+    );
+    expect(caps).toHaveLength(1);
+    const graceful = await worker.stop();
+    expect(graceful).toBe(0);
+  });
+
+  it('survives kill -9 of the worker mid-goal: a new worker completes it and the side effect happens once', async () => {
+    const M = 'GOAL-DURABLE';
+    const isAgent = (r: ChatRequestBody) =>
+      conversationText(r).includes('[agent-village:tool_agent]') && conversationText(r).includes(M);
+    const hasToolResult = (r: ChatRequestBody) => (r.messages ?? []).some((m) => m.role === 'tool');
+    llm.when(
+      (r) =>
+        conversationText(r).includes('[agent-village:intent_analyzer]') &&
+        conversationText(r).includes(M),
+      {
+        json: {
+          objective: 'save a report',
+          capabilities: ['files'],
+          complexity: 'SIMPLE',
+          risk: 'LOW',
+        },
+      },
+    );
+    llm.when(
+      (r) =>
+        conversationText(r).includes('[agent-village:planner]') && conversationText(r).includes(M),
+      {
+        json: {
+          tasks: [
+            {
+              key: 'save',
+              title: 'save the report',
+              description: 'save report.txt',
+              depends_on: [],
+              capabilities: ['files'],
+            },
+          ],
+        },
+      },
+    );
+    llm.when((r) => isAgent(r) && !hasToolResult(r), {
+      toolCalls: [
+        { name: 'save_artifact', arguments: { name: 'report.txt', content: 'quarterly numbers' } },
+      ],
+    });
+    llm.when((r) => isAgent(r) && hasToolResult(r), { content: 'saved', latencyMs: 8000 }, 1);
+    llm.when((r) => isAgent(r) && hasToolResult(r), { content: 'saved' });
+    llm.when(
+      (r) =>
+        conversationText(r).includes('[agent-village:critic]') && conversationText(r).includes(M),
+      {
+        json: { passed: true, score: 1, feedback: 'saved', failed_tasks: [] },
+      },
+    );
+
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: uniqueQueuePrefix(),
+      LLM_PROVIDER: 'openai',
+      LLM_BASE_URL: llm.baseUrl,
+      LLM_API_KEY: 'k',
+      LLM_MODEL: 'gpt-4o-mini',
+      LEASE_TTL_MS: '1500',
+      SWEEPER_INTERVAL_MS: '300',
+      QUEUE_STALLED_INTERVAL_MS: '1500',
+      LLM_TIMEOUT_MS: '20000',
+    };
+    const api = await start('main', { ...env, PROCESS_JOBS: 'false' });
+    const client = new ApiClient(api.baseUrl);
+    const first = await start('worker', env);
+    const { body } = await client.post('/api/v1/goals', {
+      goal: `${M}: save the quarterly report`,
+    });
+
+    await waitFor(() => llm.chatRequests().some((r) => isAgent(r.body) && hasToolResult(r.body)), {
+      what: 'the slow step after the side effect',
+    });
+    await first.kill();
+    expect((await client.get(`/api/v1/goals/${body.goal_id}`)).body.status).toBe('running');
+
+    await start('worker', env);
+    const goal = await waitFor(
+      async () => {
+        const res = await client.get(`/api/v1/goals/${body.goal_id}`);
+        return ['completed', 'failed'].includes(res.body.status) ? res.body : undefined;
+      },
+      { what: 'the second worker to finish the goal', timeoutMs: 60000 },
+    );
+    expect(goal.status).toBe('completed');
+
+    const artifacts = await queryPostgres(
+      db.url,
+      `SELECT name FROM goal_artifacts WHERE goal_id = $1`,
+      [body.goal_id],
+    );
+    expect(artifacts).toEqual([{ name: 'report.txt' }]);
+    const events = (await client.get(`/api/v1/goals/${body.goal_id}/events`)).body.items;
+    const calls = events
+      .filter((e: { type: string }) => e.type === 'tool.called')
+      .map((e: { data: { replayed: boolean } }) => e.data.replayed);
+    expect(calls).toEqual([false, true]);
+    const [task] = (await client.get(`/api/v1/goals/${body.goal_id}/tasks`)).body.items;
+    expect(task.attempts).toBe(2);
+  });
+});
