@@ -97,6 +97,16 @@ export class EventStream {
   offer(event: GoalEventRecord): void {
     if (this.closed || event.tenant_id !== this.options.tenantId) return;
     if (!this.tenantWide && !this.goals.has(event.goal_id)) return;
+    // Fast path: nothing queued and the event is the next of its goal (or a goal's first).
+    if (this.backlog === 0) {
+      const cursor = this.cursors.get(event.goal_id);
+      if (!cursor || event.seq === cursor.seq + 1) {
+        if (!cursor) this.cursors.set(event.goal_id, { seq: event.seq - 1, id: 0 });
+        this.sendInOrder(event);
+        return;
+      }
+      if (event.seq <= cursor.seq) return;
+    }
     void this.enqueue(async () => {
       await this.deliver(event);
       return 0;

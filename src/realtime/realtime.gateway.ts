@@ -12,6 +12,7 @@ import { DomainError, problem, ProblemDocument, ValidationFailed } from '../../l
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { runWithContext } from '../common/request-context';
+import type { GoalEventRecord } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { CreateGoalDto } from '../governor/dto/create-goal.dto';
@@ -20,6 +21,7 @@ import { toProblem } from '../http/problem.filter';
 import { createValidationPipe } from '../http/validation';
 import { logFor } from '../observability/logger';
 import { MetricsService } from '../observability/metrics.service';
+import { EventSequencer } from './event-sequencer';
 import { EventStream } from './event-stream';
 import {
   CLIENT_EVENTS,
@@ -40,6 +42,9 @@ interface Connection {
   alive: boolean;
 }
 
+/** How long an out-of-order event waits for the events before it before the log is read. */
+const GAP_WAIT_MS = 100;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -57,6 +62,8 @@ export class RealtimeGateway
   private readonly unsubscribe: () => void;
   private heartbeat?: NodeJS.Timeout;
   private readonly validation = createValidationPipe();
+  private readonly encoded = new WeakMap<GoalEventRecord, string>();
+  private readonly sequencer: EventSequencer;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -66,8 +73,15 @@ export class RealtimeGateway
     private readonly authenticator: WsAuthenticator,
     private readonly metrics: MetricsService,
   ) {
+    this.sequencer = new EventSequencer({
+      gapWaitMs: GAP_WAIT_MS,
+      fetch: (sample, afterId) => this.eventLog.list(sample.tenant_id, sample.goal_id, afterId),
+      emit: (event) => {
+        for (const connection of this.connections.values()) connection.stream?.offer(event);
+      },
+    });
     this.unsubscribe = this.bus.subscribe((event) => {
-      for (const connection of this.connections.values()) connection.stream?.offer(event);
+      if (this.connections.size > 0) this.sequencer.push(event);
     });
     if (config.WS_HEARTBEAT_MS > 0) {
       this.heartbeat = setInterval(() => this.ping(), config.WS_HEARTBEAT_MS);
@@ -105,6 +119,7 @@ export class RealtimeGateway
 
   onApplicationShutdown(): void {
     this.unsubscribe();
+    this.sequencer.close();
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const { socket } of this.connections.values())
       socket.close(CLOSE_CODES.GOING_AWAY, 'server shutting down; resume with your last event id');
@@ -128,7 +143,7 @@ export class RealtimeGateway
             this.eventLog.listForTenant(identity.tenantId, after, limit),
           seqAt: (goalId, eventId) => this.eventLog.seqAt(identity.tenantId, goalId, eventId),
         },
-        send: (event) => this.sendEvent(conn, eventEnvelope(event), event.created_at),
+        send: (event) => this.sendEvent(conn, this.serialized(event), event.created_at),
         overflow: () => this.cutOff(conn, 'backlog'),
       });
       this.send(socket, {
@@ -297,6 +312,16 @@ export class RealtimeGateway
       CLOSE_CODES.SLOW_CONSUMER,
       `slow consumer: ${what} limit exceeded; reconnect with your last event id`,
     );
+  }
+
+  /** One JSON encoding per event, shared by every client it fans out to. */
+  private serialized(event: GoalEventRecord): string {
+    let payload = this.encoded.get(event);
+    if (payload === undefined) {
+      payload = eventEnvelope(event);
+      this.encoded.set(event, payload);
+    }
+    return payload;
   }
 
   private ping(): void {
