@@ -3,6 +3,7 @@ import { Identity1764100000000 } from './1764100000000-identity';
 import { Safety1764200000000 } from './1764200000000-safety';
 import { Agents1764300000000 } from './1764300000000-agents';
 import { Memory1764400000000 } from './1764400000000-memory';
+import { DashboardSettings1764500000000 } from './1764500000000-dashboard-settings';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Safety1764200000000,
   Agents1764300000000,
   Memory1764400000000,
+  DashboardSettings1764500000000,
 ];

@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module';
+import { dashboardAssetsDir } from './dashboard/dashboard.module';
 import type { AppConfig } from './config/app-config';
 import { accessLogMiddleware } from './http/access-log.middleware';
 import { ProblemFilter } from './http/problem.filter';
@@ -23,6 +25,15 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
+  app.useWebSocketAdapter(new WsAdapter(app));
+  if (config.DASHBOARD_ENABLED) {
+    // The web dashboard: static, offline (no CDN), index.html at `/`.
+    app.useStaticAssets(dashboardAssetsDir(), {
+      index: 'index.html',
+      maxAge: '5m',
+      redirect: false,
+    });
+  }
 
   const document = SwaggerModule.createDocument(
     app,

@@ -3,23 +3,30 @@ import { ApiKeysModule } from './apikeys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { GovernorModule } from './governor/governor.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { LlmModule } from './llm/llm.module';
+import { MetricsModule } from './observability/metrics.module';
 import { QueueModule } from './queue/queue.module';
 import { RbacModule } from './rbac/rbac.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { ApprovalsModule } from './safety/approvals.module';
 import { SafetyModule } from './safety/safety.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { ToolsModule } from './tools/tools.module';
 
 /** The whole product; the API and the worker process share it (the worker serves no HTTP). */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, role: 'api' | 'worker' = 'api'): DynamicModule {
+    const apiOnly =
+      role === 'api'
+        ? [RealtimeModule, ...(config.DASHBOARD_ENABLED ? [DashboardModule] : [])]
+        : [];
     return {
       module: AppModule,
       imports: [
@@ -38,6 +45,8 @@ export class AppModule {
         RbacModule,
         ApiKeysModule,
         AuthModule,
+        MetricsModule.forRoot(config),
+        ...apiOnly,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfigFromProcess } from './config/app-config';
 import { logFor, rootLogger } from './observability/logger';
+import { startMetricsServer } from './observability/metrics-server';
 import { exitGracefullyOnSignals } from './shutdown';
 import { NestPinoLogger } from './observability/nest-logger';
 
@@ -23,11 +24,16 @@ async function main(): Promise<void> {
     log.warn(
       'REDIS_URL is not set: this worker only runs goals it finds itself (in-process queue)',
     );
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'worker'), {
     logger: new NestPinoLogger(),
   });
   exitGracefullyOnSignals(app, logFor('Worker'));
   await app.init();
+  if (config.WORKER_METRICS_PORT > 0 && config.METRICS_ENABLED) {
+    // Closed with the process (exitGracefullyOnSignals exits once the app has drained).
+    (await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST)).unref();
+    log.info({ port: config.WORKER_METRICS_PORT }, 'worker metrics at /metrics');
+  }
   log.info(
     { mode: config.mode, queue: config.REDIS_URL ? 'bullmq' : 'in-process' },
     'Agent Village worker started',

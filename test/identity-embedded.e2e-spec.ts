@@ -125,6 +125,7 @@ describe('identity and access (embedded)', () => {
       'GET /health',
       'GET /health/live',
       'GET /health/ready',
+      'GET /metrics',
       'POST /api/v1/auth/login',
     ]);
     expect((await anonymous.get('/docs-json')).status).toBe(200);

@@ -21,6 +21,9 @@ const url = (protocols: string[]) =>
       message: `must use ${protocols.join(' or ')}`,
     });
 
+export const DASHBOARD_PANELS = ['stats', 'goals', 'agents', 'metrics', 'logs'] as const;
+export type DashboardPanel = (typeof DASHBOARD_PANELS)[number];
+
 /**
  * Every setting the product reads, with its default. `.env.example` documents each one;
  * a test keeps the two in step.
@@ -201,6 +204,38 @@ export const configSchema = z.object({
   SWARM_CONCURRENCY: int(1, 1000).default(20),
   SWARM_MAX_UNITS: int(1, 200).default(100),
   LEDGER_MAX_STALLS: int(1, 100).default(3),
+  WS_MAX_BUFFER_BYTES: int(1024, 1_073_741_824).default(4_194_304),
+  WS_MAX_BACKLOG: int(10, 1_000_000).default(10000),
+  WS_MAX_MESSAGE_BYTES: int(256, 16_777_216).default(65536),
+  WS_HEARTBEAT_MS: int(0, 3_600_000).default(30000),
+
+  DASHBOARD_ENABLED: bool.default(true),
+  DASHBOARD_TITLE: z.string().min(1).max(120).default('Agent Village'),
+  DASHBOARD_REFRESH_MS: int(500, 3_600_000).default(5000),
+  DASHBOARD_THEME: z.enum(['dark', 'light']).default('dark'),
+  DASHBOARD_API_URL: url(['http', 'https']).optional(),
+  DASHBOARD_WS_URL: url(['ws', 'wss']).optional(),
+  DASHBOARD_PANELS: z
+    .string()
+    .default('stats,goals,agents,metrics,logs')
+    .transform((v, ctx) => {
+      const panels = v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      const unknown = panels.filter((p) => !DASHBOARD_PANELS.includes(p as DashboardPanel));
+      if (unknown.length) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown panel(s) ${unknown.join(', ')}; use ${DASHBOARD_PANELS.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return panels as DashboardPanel[];
+    }),
+
+  METRICS_ENABLED: bool.default(true),
+  WORKER_METRICS_PORT: int(0, 65535).default(0),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

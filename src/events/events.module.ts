@@ -1,7 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { EventBus } from './event-bus';
 import { GoalEventLog } from './goal-event-log.service';
+import { RedisEventBridge } from './redis-event-bridge';
 
 @Global()
-@Module({ providers: [EventBus, GoalEventLog], exports: [EventBus, GoalEventLog] })
+@Module({
+  providers: [EventBus, GoalEventLog, RedisEventBridge],
+  exports: [EventBus, GoalEventLog, RedisEventBridge],
+})
 export class EventsModule {}

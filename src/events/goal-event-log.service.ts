@@ -37,7 +37,8 @@ export class GoalEventLog {
   }
 
   /**
-   * Appends one event. The per-goal sequence is taken from the goal row, which also
+   * Appends one event, stamped with the time it is written (clock_timestamp, not the
+   * transaction's start), so `created_at` → client is the real delivery latency. The per-goal sequence is taken from the goal row, which also
    * serializes concurrent appends for one goal, so ids rise in commit order per goal.
    */
   async append<T extends GoalEventType>(
@@ -50,8 +51,8 @@ export class GoalEventLog {
   ): Promise<GoalEventRecord<T>> {
     const rows: EventRow[] = await uow.manager.query(
       `WITH s AS ${this.nextSeq('$1::uuid', '$2')}
-       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data)
-       SELECT $2, $1, s.event_seq, $3, $4, $5 FROM s
+       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
+       SELECT $2, $1, s.event_seq, $3, $4, $5, clock_timestamp() FROM s
        RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`,
       [goalId, tenantId, type, taskId, JSON.stringify(data)],
     );
@@ -79,9 +80,9 @@ export class GoalEventLog {
     const rows: Array<EventRow & { change: Record<string, unknown> }> = await executor.query(
       `WITH change AS (${change.sql}),
        s AS ${this.nextSeq(`$${k + 1}::uuid`, `$${k + 2}`)}
-       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data)
+       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
        SELECT $${k + 2}, $${k + 1}, s.event_seq, $${k + 3}, $${k + 4},
-         $${k + 5}::jsonb ${change.mergeIntoData ? '|| (SELECT to_jsonb(change) FROM change LIMIT 1)' : ''} FROM s
+         $${k + 5}::jsonb ${change.mergeIntoData ? '|| (SELECT to_jsonb(change) FROM change LIMIT 1)' : ''}, clock_timestamp() FROM s
        WHERE EXISTS (SELECT 1 FROM change)
        RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at, (SELECT row_to_json(change) FROM change LIMIT 1) AS change`,
       [...change.params, goalId, tenantId, type, taskId, JSON.stringify(data)],
@@ -104,6 +105,15 @@ export class GoalEventLog {
       [tenantId, goalId, afterId, limit],
     );
     return rows.map(toRecord);
+  }
+
+  /** The per-goal sequence number of the last event of the goal at or before `eventId` (0 if none). */
+  async seqAt(tenantId: string, goalId: string, eventId: number): Promise<number> {
+    const rows: Array<{ seq: number | null }> = await this.dataSource.query(
+      `SELECT max(seq) AS seq FROM goal_events WHERE tenant_id = $1 AND goal_id = $2 AND id <= $3`,
+      [tenantId, goalId, eventId],
+    );
+    return Number(rows[0]?.seq ?? 0);
   }
 
   async listForTenant(tenantId: string, afterId: number, limit = 1000): Promise<GoalEventRecord[]> {

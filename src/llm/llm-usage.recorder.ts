@@ -26,7 +26,14 @@ export interface LlmCallRecord {
 /** Records each LLM call and rolls its tokens and cost up to the task and the goal in one transaction. */
 @Injectable()
 export class LlmUsageRecorder {
+  private readonly listeners: Array<(call: LlmCallRecord, scope: LlmCallScope) => void> = [];
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Observers (metrics) of every recorded call, told after it is stored. */
+  onRecorded(listener: (call: LlmCallRecord, scope: LlmCallScope) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** One statement: the call row plus the task and goal roll-ups (atomic without a transaction). */
   async record(scope: LlmCallScope, call: LlmCallRecord): Promise<void> {
@@ -59,5 +66,6 @@ export class LlmUsageRecorder {
         Math.round(call.durationMs),
       ],
     );
+    for (const listener of this.listeners) listener(call, scope);
   }
 }

@@ -16,6 +16,6 @@ import { CHAT_MODEL, LlmService } from './llm.service';
     LlmUsageRecorder,
     LlmService,
   ],
-  exports: [LlmService],
+  exports: [LlmService, LlmUsageRecorder],
 })
 export class LlmModule {}

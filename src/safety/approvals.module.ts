@@ -8,5 +8,6 @@ import { ApprovalsService } from './approvals.service';
   imports: [GovernorModule],
   controllers: [ApprovalsController],
   providers: [ApprovalsService],
+  exports: [ApprovalsService],
 })
 export class ApprovalsModule {}

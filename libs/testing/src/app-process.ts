@@ -11,6 +11,9 @@ const ROOT = resolve(__dirname, '../../..');
  * test overrides it). Test-only: never use it anywhere else.
  */
 export const TEST_ADMIN_API_KEY = 'ak_7e57ad000000_TestOnlyAdminKeyDoNotUseOutsideTests0000000';
+/** The bootstrap admin's sign-in in test apps (BOOTSTRAP_ADMIN_PASSWORD). */
+export const TEST_ADMIN_EMAIL = 'admin@agent-village.local';
+export const TEST_ADMIN_PASSWORD = 'test-only-admin-password';
 /** Tests run the built product (npm run build) exactly as users do: `node dist/src/main.js`. */
 const DIST = ROOT.endsWith('dist') ? ROOT : join(ROOT, 'dist');
 
@@ -65,6 +68,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     HOST: '127.0.0.1',
     DATA_DIR: tempDir(),
     BOOTSTRAP_ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+    BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
   };
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { join } from 'node:path';
+import { DashboardController } from './dashboard.controller';
+import { DashboardService } from './dashboard.service';
+
+/** The dashboard's API; its static page is mounted at `/` by the API factory. */
+@Module({ controllers: [DashboardController], providers: [DashboardService] })
+export class DashboardModule {}
+
+/** Where the dashboard's static files are: copied next to the build by `npm run build`. */
+export function dashboardAssetsDir(): string {
+  return join(__dirname, 'public');
+}

@@ -1,0 +1,794 @@
+/* Agent Village dashboard: plain browser JavaScript, no dependencies, no CDN. */
+(function () {
+  'use strict';
+
+  var PANELS = ['stats', 'goals', 'agents', 'metrics', 'logs'];
+  var LEVELS = { debug: 0, info: 1, warn: 2, error: 3 };
+  var MAX_LOG = 500;
+  var state = {
+    config: null,
+    selectedGoal: null,
+    goals: { active: [], recent: [] },
+    lastEventId: null,
+    ws: null,
+    wsAttempt: 0,
+    pending: {},
+    nextId: 1,
+    refreshTimer: null,
+    refreshSoon: null,
+  };
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    if (attrs)
+      Object.keys(attrs).forEach(function (k) {
+        node.setAttribute(k, attrs[k]);
+      });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+  function apiBase() {
+    return (state.config && state.config.api_url ? state.config.api_url : '').replace(/\/$/, '');
+  }
+  function wsUrl() {
+    if (state.config && state.config.ws_url) return state.config.ws_url;
+    var base = apiBase();
+    if (base) return base.replace(/^http/, 'ws') + '/ws';
+    return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
+  }
+  function fmtNum(n) {
+    if (n === null || n === undefined) return '–';
+    if (n >= 1e6) return (n / 1e6).toFixed(1) + 'M';
+    if (n >= 1e4) return (n / 1e3).toFixed(1) + 'k';
+    return String(n);
+  }
+  function fmtDuration(s) {
+    if (s < 60) return s + 's';
+    if (s < 3600) return Math.floor(s / 60) + 'm ' + (s % 60) + 's';
+    return Math.floor(s / 3600) + 'h ' + Math.floor((s % 3600) / 60) + 'm';
+  }
+
+  function api(path, options) {
+    options = options || {};
+    var init = { method: options.method || 'GET', headers: { accept: 'application/json' } };
+    if (options.body !== undefined) {
+      init.headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
+    }
+    init.credentials = 'include';
+    return fetch(apiBase() + path, init).then(function (res) {
+      if (res.status === 401) {
+        showLogin();
+        throw new Error('sign-in required');
+      }
+      return res.text().then(function (text) {
+        var body = text ? JSON.parse(text) : null;
+        if (!res.ok) {
+          var detail = body && (body.detail || body.title);
+          var fields =
+            body && body.errors
+              ? ' (' +
+                body.errors
+                  .map(function (e) {
+                    return e.field + ' ' + e.message;
+                  })
+                  .join('; ') +
+                ')'
+              : '';
+          throw new Error((detail || 'HTTP ' + res.status) + fields);
+        }
+        return body;
+      });
+    });
+  }
+
+  /* ---------- theme ---------- */
+  function applyTheme(theme) {
+    document.documentElement.setAttribute('data-theme', theme === 'light' ? 'light' : 'dark');
+    $('theme-toggle').textContent = theme === 'light' ? 'Dark theme' : 'Light theme';
+  }
+  $('theme-toggle').addEventListener('click', function () {
+    var next = document.documentElement.getAttribute('data-theme') === 'dark' ? 'light' : 'dark';
+    try {
+      localStorage.setItem('av-theme', next);
+    } catch (e) {
+      /* private mode */
+    }
+    applyTheme(next);
+  });
+
+  /* ---------- config & settings ---------- */
+  function applyConfig(config) {
+    state.config = config;
+    document.title = config.title;
+    $('title').textContent = config.title;
+    var saved = null;
+    try {
+      saved = localStorage.getItem('av-theme');
+    } catch (e) {
+      saved = null;
+    }
+    applyTheme(saved || config.theme);
+    PANELS.forEach(function (p) {
+      var panel = document.querySelector('[data-panel="' + p + '"]');
+      if (panel) panel.hidden = config.panels.indexOf(p) < 0;
+    });
+    scheduleRefresh();
+  }
+
+  function openSettings() {
+    var c = state.config;
+    $('set-refresh').value = c.refresh_ms;
+    $('set-api').value = c.api_url;
+    $('set-ws').value = c.ws_url;
+    $('set-theme').value = document.documentElement.getAttribute('data-theme');
+    var box = $('set-panels');
+    Array.prototype.slice.call(box.querySelectorAll('label')).forEach(function (n) {
+      box.removeChild(n);
+    });
+    PANELS.forEach(function (p) {
+      var label = el('label');
+      var input = el('input', { type: 'checkbox', value: p });
+      input.checked = c.panels.indexOf(p) >= 0;
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(' ' + p));
+      box.appendChild(label);
+    });
+    $('settings-msg').textContent = '';
+    $('settings').showModal();
+  }
+  $('settings-open').addEventListener('click', openSettings);
+  $('settings-cancel').addEventListener('click', function () {
+    $('settings').close();
+  });
+  $('settings-save').addEventListener('click', function () {
+    var body = {
+      refresh_ms: Number($('set-refresh').value),
+      theme: $('set-theme').value,
+      panels: Array.prototype.slice
+        .call($('set-panels').querySelectorAll('input:checked'))
+        .map(function (i) {
+          return i.value;
+        }),
+    };
+    if ($('set-api').value) body.api_url = $('set-api').value;
+    if ($('set-ws').value) body.ws_url = $('set-ws').value;
+    api('/dashboard/settings', { method: 'POST', body: body })
+      .then(function (config) {
+        try {
+          localStorage.setItem('av-theme', config.theme);
+        } catch (e) {
+          /* ignore */
+        }
+        var wsChanged = wsUrl() !== (config.ws_url || wsUrl());
+        applyConfig(config);
+        $('settings-msg').textContent = 'Saved.';
+        if (wsChanged && state.ws) state.ws.close(1000, 'ws url changed');
+        refreshAll();
+      })
+      .catch(function (err) {
+        $('settings-msg').textContent = 'Not saved: ' + err.message;
+      });
+  });
+
+  /* ---------- stats ---------- */
+  function renderStats(s) {
+    $('stat-goals').textContent = fmtNum(s.goals.total);
+    $('stat-goals-sub').textContent = s.goals.completed + ' done · ' + s.goals.failed + ' failed';
+    $('stat-active').textContent = fmtNum(s.goals.active);
+    $('stat-agents').textContent = fmtNum(s.agents.total);
+    $('stat-agents-sub').textContent = s.agents.active + ' busy';
+    $('stat-workers').textContent = fmtNum(s.workers.active);
+    $('stat-success').textContent =
+      s.success_rate === null ? '–' : Math.round(s.success_rate * 100) + '%';
+    $('stat-tokens').textContent = fmtNum(s.total_tokens);
+    $('stat-uptime').textContent = fmtDuration(s.uptime_s);
+  }
+
+  /* ---------- goals ---------- */
+  function goalItem(g) {
+    var li = el('li', {
+      'data-goal-id': g.id,
+      'data-status': g.status,
+      'data-testid': 'goal-item',
+    });
+    if (g.id === state.selectedGoal) li.className = 'selected';
+    li.appendChild(
+      el('span', { class: 'badge s-' + g.status, 'data-testid': 'goal-status' }, g.status),
+    );
+    li.appendChild(el('span', { class: 't', title: g.title }, g.title));
+    li.appendChild(el('span', { class: 'muted small' }, g.tasks.length + ' tasks'));
+    li.addEventListener('click', function () {
+      selectGoal(g.id);
+    });
+    return li;
+  }
+  function renderGoalList(node, goals) {
+    clear(node);
+    if (!goals.length) node.appendChild(el('li', { class: 'empty' }, 'none'));
+    goals.forEach(function (g) {
+      node.appendChild(goalItem(g));
+    });
+  }
+  function renderGoals(data) {
+    state.goals = data;
+    renderGoalList($('goals-active'), data.active);
+    renderGoalList($('goals-recent'), data.recent);
+    renderDetail();
+  }
+  function findGoal(id) {
+    return state.goals.active.concat(state.goals.recent).filter(function (g) {
+      return g.id === id;
+    })[0];
+  }
+  function selectGoal(id) {
+    state.selectedGoal = id;
+    renderGoals(state.goals);
+  }
+  function summarize(output) {
+    if (!output) return '';
+    var text = output.summary || output.result || output.text || output.answer;
+    if (typeof text !== 'string') text = JSON.stringify(output);
+    return text.length > 200 ? text.slice(0, 197) + '...' : text;
+  }
+  function renderDetail() {
+    var g = state.selectedGoal ? findGoal(state.selectedGoal) : null;
+    var box = $('goal-detail');
+    if (!g) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    box.setAttribute('data-goal-id', g.id);
+    box.setAttribute('data-status', g.status);
+    $('goal-detail-title').textContent = g.title;
+    var meta =
+      g.status +
+      ' · ' +
+      g.state +
+      (g.complexity ? ' · ' + g.complexity : '') +
+      (g.pattern ? ' · ' + g.pattern : '') +
+      ' · ' +
+      fmtNum(g.total_tokens) +
+      ' tokens' +
+      (g.duration_ms !== null ? ' · ' + g.duration_ms + ' ms' : '');
+    $('goal-detail-meta').textContent = meta;
+    var body = $('goal-tasks');
+    clear(body);
+    g.tasks.forEach(function (t) {
+      var tr = el('tr', { 'data-task-key': t.key, 'data-testid': 'task-row' });
+      tr.appendChild(el('td', null, t.key + ' · ' + t.title));
+      var st = el('td');
+      st.appendChild(el('span', { class: 'badge s-' + t.status }, t.status));
+      tr.appendChild(st);
+      tr.appendChild(
+        el(
+          'td',
+          { 'data-testid': 'task-agent' },
+          t.agent_id ? t.agent_kind + ' · ' + t.agent_id : '–',
+        ),
+      );
+      tr.appendChild(el('td', null, t.attempts));
+      tr.appendChild(
+        el(
+          'td',
+          { class: 'out', title: summarize(t.output) || t.error || '' },
+          summarize(t.output) || t.error || '',
+        ),
+      );
+      body.appendChild(tr);
+    });
+    var result = g.result
+      ? g.result.summary || JSON.stringify(g.result, null, 2)
+      : g.failure_reasons.length
+        ? g.failure_reasons.join('\n')
+        : '';
+    $('goal-result').textContent =
+      typeof result === 'string' ? result : JSON.stringify(result, null, 2);
+    drawGraph(g.tasks);
+  }
+
+  var SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs) {
+    var n = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      n.setAttribute(k, attrs[k]);
+    });
+    return n;
+  }
+  /** Layered layout: a task's column is one more than its deepest dependency. */
+  function drawGraph(tasks) {
+    var root = $('task-graph');
+    clear(root);
+    if (!tasks.length) return;
+    var byKey = {};
+    tasks.forEach(function (t) {
+      byKey[t.key] = t;
+    });
+    var depth = {};
+    function d(key, seen) {
+      if (depth[key] !== undefined) return depth[key];
+      if (seen[key]) return 0;
+      seen[key] = true;
+      var t = byKey[key];
+      var deps = t
+        ? t.depends_on.filter(function (k) {
+            return byKey[k];
+          })
+        : [];
+      depth[key] = deps.length
+        ? 1 +
+          Math.max.apply(
+            null,
+            deps.map(function (k) {
+              return d(k, seen);
+            }),
+          )
+        : 0;
+      return depth[key];
+    }
+    tasks.forEach(function (t) {
+      d(t.key, {});
+    });
+    var cols = {};
+    tasks.forEach(function (t) {
+      (cols[depth[t.key]] = cols[depth[t.key]] || []).push(t);
+    });
+    var ncol = Math.max.apply(null, Object.keys(cols).map(Number)) + 1;
+    var nrow = Math.max.apply(
+      null,
+      Object.keys(cols).map(function (c) {
+        return cols[c].length;
+      }),
+    );
+    var W = 150,
+      H = 34,
+      GX = 50,
+      GY = 10;
+    var width = ncol * (W + GX),
+      height = Math.max(60, nrow * (H + GY) + GY);
+    root.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
+    root.style.height = Math.min(320, height) + 'px';
+    var pos = {};
+    Object.keys(cols).forEach(function (c) {
+      cols[c].forEach(function (t, i) {
+        var offset = (height - cols[c].length * (H + GY) + GY) / 2;
+        pos[t.key] = { x: Number(c) * (W + GX) + 4, y: offset + i * (H + GY) };
+      });
+    });
+    tasks.forEach(function (t) {
+      t.depends_on.forEach(function (k) {
+        if (!pos[k]) return;
+        var a = pos[k],
+          b = pos[t.key];
+        root.appendChild(
+          svg('path', {
+            class: 'edge',
+            d:
+              'M' +
+              (a.x + W) +
+              ',' +
+              (a.y + H / 2) +
+              ' C' +
+              (a.x + W + GX / 2) +
+              ',' +
+              (a.y + H / 2) +
+              ' ' +
+              (b.x - GX / 2) +
+              ',' +
+              (b.y + H / 2) +
+              ' ' +
+              b.x +
+              ',' +
+              (b.y + H / 2),
+          }),
+        );
+      });
+    });
+    var colors = getComputedStyle(document.documentElement);
+    tasks.forEach(function (t) {
+      var p = pos[t.key];
+      var g = svg('g', { 'data-task-key': t.key });
+      var color =
+        { completed: '--ok', failed: '--err', running: '--run', pending: '--warn' }[t.status] ||
+        '--muted';
+      g.appendChild(
+        svg('rect', {
+          x: p.x,
+          y: p.y,
+          width: W,
+          height: H,
+          rx: 6,
+          stroke: colors.getPropertyValue(color).trim(),
+        }),
+      );
+      var label = svg('text', { x: p.x + 8, y: p.y + 14 });
+      label.textContent = (t.key + ' ' + t.title).slice(0, 24);
+      var sub = svg('text', { x: p.x + 8, y: p.y + 28 });
+      sub.textContent = t.status + (t.agent_kind ? ' · ' + t.agent_kind : '');
+      g.appendChild(label);
+      g.appendChild(sub);
+      root.appendChild(g);
+    });
+  }
+
+  $('goal-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var text = $('goal-input').value.trim();
+    if (!text) return;
+    var payload = { goal: text };
+    if ($('goal-pattern').value) payload.pattern = $('goal-pattern').value;
+    $('goal-form-msg').textContent = 'submitting…';
+    var done = function (res) {
+      $('goal-form-msg').textContent = 'accepted ' + res.goal_id.slice(0, 8);
+      $('goal-input').value = '';
+      state.selectedGoal = res.goal_id;
+      refreshGoals();
+    };
+    var fail = function (err) {
+      $('goal-form-msg').textContent = 'rejected: ' + err.message;
+    };
+    if (state.ws && state.ws.readyState === WebSocket.OPEN)
+      request('goal.submit', payload).then(done, fail);
+    else api('/api/v1/goals', { method: 'POST', body: payload }).then(done, fail);
+  });
+
+  /* ---------- agents ---------- */
+  function renderAgents(data) {
+    var body = $('agents');
+    clear(body);
+    if (!data.items.length) {
+      var tr = el('tr');
+      var td = el('td', { colspan: '7', class: 'muted' }, 'no agents have run yet');
+      tr.appendChild(td);
+      body.appendChild(tr);
+    }
+    data.items.forEach(function (a) {
+      var tr = el('tr', { 'data-agent-id': a.agent_id, 'data-testid': 'agent-row' });
+      tr.appendChild(el('td', null, a.agent_id));
+      tr.appendChild(el('td', null, a.agent_kind));
+      var st = el('td');
+      st.appendChild(el('span', { class: 'badge s-' + a.status }, a.status));
+      tr.appendChild(st);
+      tr.appendChild(el('td', null, a.tasks_total));
+      tr.appendChild(el('td', null, a.tasks_completed));
+      tr.appendChild(el('td', null, a.tasks_failed));
+      tr.appendChild(el('td', null, a.score === null ? '–' : a.score.toFixed(2)));
+      body.appendChild(tr);
+    });
+    $('agents-note').textContent =
+      data.source === 'tasks' ? 'Derived from the tasks each agent ran.' : '';
+  }
+
+  /* ---------- charts ---------- */
+  function drawChart(canvas, points, options) {
+    var ctx = canvas.getContext('2d');
+    var ratio = window.devicePixelRatio || 1;
+    var w = canvas.clientWidth || canvas.width,
+      h = canvas.clientHeight || canvas.height;
+    canvas.width = w * ratio;
+    canvas.height = h * ratio;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    var css = getComputedStyle(document.documentElement);
+    var fg = css.getPropertyValue('--muted').trim(),
+      accent = css.getPropertyValue(options.color || '--accent').trim();
+    var values = points.map(function (p) {
+      return p.value;
+    });
+    var max = options.max !== undefined ? options.max : Math.max.apply(null, values.concat([1]));
+    var pad = 24,
+      left = 36;
+    ctx.strokeStyle = fg;
+    ctx.globalAlpha = 0.3;
+    ctx.beginPath();
+    ctx.moveTo(left, pad / 2);
+    ctx.lineTo(left, h - pad);
+    ctx.lineTo(w - 6, h - pad);
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = fg;
+    ctx.font = '10px system-ui';
+    ctx.fillText(options.format ? options.format(max) : fmtNum(Math.round(max)), 2, pad / 2 + 8);
+    ctx.fillText('0', 2, h - pad);
+    if (points.length) {
+      ctx.fillText(points[0].t.slice(11, 16), left, h - 8);
+      ctx.fillText(points[points.length - 1].t.slice(11, 16), w - 36, h - 8);
+    }
+    if (!points.length) return;
+    var step = (w - left - 8) / Math.max(1, points.length - 1);
+    ctx.strokeStyle = accent;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    points.forEach(function (p, i) {
+      var x = left + i * step,
+        y = h - pad - (max ? (p.value / max) * (h - pad * 1.5) : 0);
+      if (i === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    });
+    ctx.stroke();
+  }
+  function renderMetrics(m, goalsWidget) {
+    state.lastMetrics = [m, goalsWidget];
+    drawChart($('chart-success'), m.series.success_rate, {
+      max: 1,
+      color: '--ok',
+      format: function () {
+        return '100%';
+      },
+    });
+    drawChart($('chart-duration'), m.series.duration_ms, { color: '--run' });
+    drawChart($('chart-tokens'), m.series.tokens, { color: '--accent' });
+    drawChart($('chart-completed'), goalsWidget.series.completed, { color: '--ok' });
+    var v = m.values;
+    $('metrics-summary').textContent =
+      'success rate ' +
+      (v.success_rate === null ? '–' : Math.round(v.success_rate * 100) + '%') +
+      ' · average duration ' +
+      (v.avg_duration_ms === null ? '–' : v.avg_duration_ms + ' ms') +
+      ' · tokens ' +
+      fmtNum(v.total_tokens) +
+      ' · uptime ' +
+      fmtDuration(v.uptime_s);
+  }
+
+  /* ---------- log stream ---------- */
+  function levelOf(type) {
+    if (/failed$|^safety\./.test(type)) return 'error';
+    if (/retrying|replanning|cancelled|approval\.required/.test(type)) return 'warn';
+    if (/^tool\.|progress$/.test(type)) return 'debug';
+    return 'info';
+  }
+  function describe(event, data) {
+    switch (event) {
+      case 'goal.status':
+        return (data.from || '∅') + ' → ' + data.to;
+      case 'agent.assigned':
+        return data.task_key + ' → ' + data.agent_kind + ' ' + data.agent_id;
+      case 'task.started':
+      case 'task.completed':
+        return data.task_key + ' attempt ' + data.attempt;
+      case 'task.failed':
+      case 'task.retrying':
+        return data.task_key + ': ' + data.error;
+      case 'task.progress':
+        return data.task_key + ': ' + data.message;
+      case 'goal.completed':
+        return data.summary
+          ? String(data.summary).slice(0, 160)
+          : 'done in ' + data.duration_ms + ' ms';
+      case 'goal.failed':
+        return (data.reasons || []).join('; ');
+      case 'goal.intent':
+        return data.complexity + ' · risk ' + data.risk + ' · ' + data.provider;
+      case 'critic.verdict':
+        return (data.passed ? 'passed' : 'rejected') + ' · score ' + data.score;
+      case 'goal.created':
+        return data.title;
+      case 'plan.created':
+        return 'plan v' + data.plan_version + ': ' + data.tasks.length + ' tasks';
+      default:
+        return JSON.stringify(data).slice(0, 160);
+    }
+  }
+  function log(level, text, attrs) {
+    var list = $('log');
+    var li = el('li', Object.assign({ class: 'l-' + level, 'data-level': level }, attrs || {}));
+    li.appendChild(el('span', { class: 'lv' }, level.toUpperCase()));
+    li.appendChild(
+      document.createTextNode(' ' + new Date().toISOString().slice(11, 19) + ' ' + text),
+    );
+    li.hidden = LEVELS[level] < LEVELS[$('log-level').value];
+    list.appendChild(li);
+    while (list.children.length > MAX_LOG) list.removeChild(list.firstChild);
+    if ($('log-autoscroll').checked) list.scrollTop = list.scrollHeight;
+  }
+  $('log-level').addEventListener('change', function () {
+    var min = LEVELS[$('log-level').value];
+    Array.prototype.slice.call($('log').children).forEach(function (li) {
+      li.hidden = LEVELS[li.getAttribute('data-level')] < min;
+    });
+  });
+  $('log-clear').addEventListener('click', function () {
+    clear($('log'));
+  });
+
+  /* ---------- WebSocket ---------- */
+  function setConn(cls, text) {
+    var c = $('conn');
+    c.className = 'conn ' + cls;
+    c.textContent = text;
+  }
+  function request(event, data) {
+    return new Promise(function (resolve, reject) {
+      var id = 'r' + state.nextId++;
+      state.pending[id] = { resolve: resolve, reject: reject };
+      state.ws.send(JSON.stringify({ event: event, data: data, id: id }));
+      setTimeout(function () {
+        if (state.pending[id]) {
+          delete state.pending[id];
+          reject(new Error('no answer from the server'));
+        }
+      }, 15000);
+    });
+  }
+  function connect() {
+    setConn('conn-wait', 'connecting');
+    var ws;
+    try {
+      ws = new WebSocket(wsUrl());
+    } catch (e) {
+      return reconnectLater();
+    }
+    state.ws = ws;
+    ws.onopen = function () {
+      state.wsAttempt = 0;
+      setConn('conn-up', 'live');
+      var sub = { scope: 'tenant' };
+      if (state.lastEventId !== null) sub.last_event_id = state.lastEventId;
+      ws.send(JSON.stringify({ event: 'subscribe', data: sub, id: 'sub' }));
+      refreshAll();
+    };
+    ws.onmessage = function (msg) {
+      var env;
+      try {
+        env = JSON.parse(msg.data);
+      } catch (e) {
+        return;
+      }
+      if (env.event === 'ack' || env.event === 'error') {
+        var p = state.pending[env.id];
+        if (p) {
+          delete state.pending[env.id];
+          if (env.event === 'ack') p.resolve(env.data);
+          else p.reject(new Error(env.data.detail || env.data.title));
+        } else if (env.event === 'error')
+          log('error', 'server: ' + (env.data.detail || env.data.title));
+        return;
+      }
+      if (env.event === 'connected') {
+        log(
+          'debug',
+          'connected as ' +
+            env.data.principal.kind +
+            ' (tenant ' +
+            env.data.tenant_id.slice(0, 8) +
+            ')',
+        );
+        return;
+      }
+      if (typeof env.id === 'number') state.lastEventId = Math.max(state.lastEventId || 0, env.id);
+      var data = env.data || {};
+      log(
+        levelOf(env.event),
+        '[' +
+          String(data.goal_id || '').slice(0, 8) +
+          '] ' +
+          env.event +
+          ' ' +
+          describe(env.event, data),
+        { 'data-event': env.event, 'data-goal-id': data.goal_id || '' },
+      );
+      refreshSoon();
+    };
+    ws.onclose = function (ev) {
+      state.ws = null;
+      if (ev.code === 4401) {
+        showLogin();
+        return;
+      }
+      Object.keys(state.pending).forEach(function (id) {
+        state.pending[id].reject(new Error('connection closed'));
+        delete state.pending[id];
+      });
+      setConn('conn-down', 'offline');
+      if (ev.code !== 1000 || ev.reason === 'ws url changed')
+        log(
+          ev.code === 1000 ? 'info' : 'warn',
+          'websocket closed (' + ev.code + (ev.reason ? ': ' + ev.reason : '') + '); reconnecting',
+        );
+      reconnectLater();
+    };
+  }
+  function reconnectLater() {
+    var delay = Math.min(10000, 500 * Math.pow(2, state.wsAttempt++)) * (0.8 + Math.random() * 0.4);
+    setTimeout(connect, delay);
+  }
+
+  /* ---------- refresh ---------- */
+  function refreshGoals() {
+    return api('/dashboard/goals?limit=20').then(renderGoals);
+  }
+  function refreshAll() {
+    var tasks = [
+      api('/dashboard/stats').then(renderStats),
+      refreshGoals(),
+      api('/dashboard/agents?limit=50').then(renderAgents),
+      Promise.all([api('/dashboard/widgets/metrics'), api('/dashboard/widgets/goals')]).then(
+        function (r) {
+          renderMetrics(r[0], r[1]);
+        },
+      ),
+    ];
+    return Promise.all(tasks).catch(function (err) {
+      log('error', 'refresh failed: ' + err.message);
+    });
+  }
+  /** Live events trigger a refresh, at most every 250 ms. */
+  function refreshSoon() {
+    if (state.refreshSoon) return;
+    state.refreshSoon = setTimeout(function () {
+      state.refreshSoon = null;
+      refreshAll();
+    }, 250);
+  }
+  function scheduleRefresh() {
+    if (state.refreshTimer) clearInterval(state.refreshTimer);
+    state.refreshTimer = setInterval(refreshAll, state.config.refresh_ms);
+  }
+  window.addEventListener('resize', function () {
+    if (state.lastMetrics) renderMetrics(state.lastMetrics[0], state.lastMetrics[1]);
+  });
+
+  /** For operators in the browser console (and tests): the live socket. */
+  window.avDashboard = {
+    socket: function () {
+      return state.ws;
+    },
+  };
+
+  /** Sign-in: the session cookie (HttpOnly) then authenticates REST calls and the WebSocket. */
+  function showLogin() {
+    document.getElementById('login').hidden = false;
+    setConn('conn-down', 'signed out');
+  }
+  document.getElementById('login-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var error = document.getElementById('login-error');
+    error.textContent = '';
+    fetch(apiBase() + '/api/v1/auth/login', {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({
+        email: document.getElementById('login-email').value,
+        password: document.getElementById('login-password').value,
+      }),
+    })
+      .then(function (res) {
+        return res.text().then(function (text) {
+          if (!res.ok) {
+            var body = text ? JSON.parse(text) : {};
+            throw new Error(body.detail || body.title || 'sign-in failed');
+          }
+          document.getElementById('login').hidden = true;
+          document.getElementById('login-password').value = '';
+          start();
+        });
+      })
+      .catch(function (err) {
+        error.textContent = err.message;
+      });
+  });
+
+  function start() {
+    return api('/dashboard/config')
+      .then(function (config) {
+        applyConfig(config);
+        refreshAll();
+        if (!state.ws || state.ws.readyState > 1) connect();
+      })
+      .catch(function (err) {
+        if (err.message === 'sign-in required') return;
+        setConn('conn-down', 'error');
+        log('error', 'could not load the dashboard configuration: ' + err.message);
+      });
+  }
+  start();
+})();

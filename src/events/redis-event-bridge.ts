@@ -1,0 +1,76 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { logFor } from '../observability/logger';
+import { decodeBridgeMessage, encodeBridgeMessage, RecentIds } from './bridge-codec';
+import { EventBus } from './event-bus';
+
+/**
+ * With REDIS_URL: every event committed in this process is published on one Redis
+ * channel, and events committed in other processes (workers, other API instances) are
+ * fed into the local bus as `remote`. A process ignores its own messages (instance id),
+ * and a short memory of recent event ids drops any repeat, so nothing is delivered twice.
+ */
+@Injectable()
+export class RedisEventBridge implements OnModuleInit, OnApplicationShutdown {
+  readonly instanceId = randomUUID();
+  private readonly log = logFor('RedisEventBridge');
+  private readonly seen = new RecentIds(10_000);
+  private publisher?: Redis;
+  private subscriber?: Redis;
+  private unsubscribe?: () => void;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly bus: EventBus,
+  ) {}
+
+  get channel(): string {
+    return `${this.config.QUEUE_PREFIX}:goal-events`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config.REDIS_URL) return;
+    const options = { maxRetriesPerRequest: null, lazyConnect: true } as const;
+    this.publisher = new Redis(this.config.REDIS_URL, options);
+    this.subscriber = new Redis(this.config.REDIS_URL, options);
+    for (const client of [this.publisher, this.subscriber]) {
+      client.on('error', (error: Error) =>
+        this.log.warn('redis event bridge connection error', { error: error.message }),
+      );
+    }
+    await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+    this.subscriber.on('message', (_channel: string, raw: string) => this.receive(raw));
+    await this.subscriber.subscribe(this.channel);
+    this.unsubscribe = this.bus.subscribe((event, origin) => {
+      if (origin !== 'local') return;
+      this.seen.add(event.id);
+      this.publisher
+        ?.publish(this.channel, encodeBridgeMessage(this.instanceId, event))
+        .catch((error: Error) =>
+          this.log.warn('could not publish a goal event to redis', {
+            error: error.message,
+            event_id: event.id,
+          }),
+        );
+    });
+    this.log.info('goal events bridged through redis pub/sub', { channel: this.channel });
+  }
+
+  private receive(raw: string): void {
+    const message = decodeBridgeMessage(raw);
+    if (!message) {
+      this.log.warn('ignored a malformed message on the goal event channel');
+      return;
+    }
+    if (message.origin === this.instanceId || !this.seen.add(message.event.id)) return;
+    this.bus.publish(message.event, 'remote');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    await Promise.allSettled([this.subscriber?.quit(), this.publisher?.quit()]);
+  }
+}

@@ -1,0 +1,379 @@
+import { Inject, OnApplicationShutdown } from '@nestjs/common';
+import {
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { WebSocket, WebSocketServer as WsServer } from 'ws';
+import { DomainError, problem, ProblemDocument, ValidationFailed } from '../../libs/common/src';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { runWithContext } from '../common/request-context';
+import type { GoalEventRecord } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
+import { GoalEventLog } from '../events/goal-event-log.service';
+import { CreateGoalDto } from '../governor/dto/create-goal.dto';
+import { GoalsService } from '../governor/goals.service';
+import { toProblem } from '../http/problem.filter';
+import { ApprovalsService } from '../safety/approvals.service';
+import { ApprovalDecisionDto } from '../safety/dto/approval.dto';
+import { createValidationPipe } from '../http/validation';
+import { logFor } from '../observability/logger';
+import { MetricsService } from '../observability/metrics.service';
+import { EventSequencer } from './event-sequencer';
+import { EventStream } from './event-stream';
+import {
+  CLIENT_EVENTS,
+  CLOSE_CODES,
+  ClientEvent,
+  Envelope,
+  eventEnvelope,
+  parseEnvelope,
+  parseSubscribe,
+} from './protocol';
+import { authorize, WsAuthenticationFailed, WsAuthenticator, WsIdentity } from './ws-authenticator';
+
+interface Connection {
+  id: string;
+  socket: WebSocket;
+  identity: Promise<WsIdentity | null>;
+  stream?: EventStream;
+  alive: boolean;
+}
+
+/** How long an out-of-order event waits for the events before it before the log is read. */
+const GAP_WAIT_MS = 100;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The WebSocket gateway at /ws: JSON envelopes `{event, data, id}`. Every connection passes
+ * the WsAuthenticator hook first; each then gets its own EventStream over the goal event
+ * log and the (Redis-bridged) event bus.
+ */
+@WebSocketGateway({ path: '/ws', maxPayload: 16 * 1024 * 1024 })
+export class RealtimeGateway
+  implements OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown
+{
+  @WebSocketServer() private readonly server?: WsServer;
+  private readonly log = logFor('RealtimeGateway');
+  private readonly connections = new Map<WebSocket, Connection>();
+  private readonly unsubscribe: () => void;
+  private heartbeat?: NodeJS.Timeout;
+  private readonly validation = createValidationPipe();
+  private readonly encoded = new WeakMap<GoalEventRecord, string>();
+  private readonly sequencer: EventSequencer;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly bus: EventBus,
+    private readonly eventLog: GoalEventLog,
+    private readonly goals: GoalsService,
+    private readonly authenticator: WsAuthenticator,
+    private readonly metrics: MetricsService,
+    private readonly approvals: ApprovalsService,
+  ) {
+    this.sequencer = new EventSequencer({
+      gapWaitMs: GAP_WAIT_MS,
+      fetch: (sample, afterId) => this.eventLog.list(sample.tenant_id, sample.goal_id, afterId),
+      emit: (event) => {
+        for (const connection of this.connections.values()) connection.stream?.offer(event);
+      },
+    });
+    this.unsubscribe = this.bus.subscribe((event) => {
+      if (this.connections.size > 0) this.sequencer.push(event);
+    });
+    if (config.WS_HEARTBEAT_MS > 0) {
+      this.heartbeat = setInterval(() => this.ping(), config.WS_HEARTBEAT_MS);
+      this.heartbeat.unref();
+    }
+  }
+
+  get clientCount(): number {
+    return this.connections.size;
+  }
+
+  handleConnection(socket: WebSocket, request: IncomingMessage): void {
+    const connection: Connection = {
+      id: randomUUID(),
+      socket,
+      alive: true,
+      identity: this.authenticate(socket, request),
+    };
+    this.connections.set(socket, connection);
+    this.metrics.wsClients.set(this.connections.size);
+    socket.on('pong', () => (connection.alive = true));
+    // Messages wait for the authentication hook; they are handled in arrival order.
+    let inbox: Promise<void> = Promise.resolve();
+    socket.on('message', (raw: Buffer, isBinary: boolean) => {
+      inbox = inbox.then(() => this.receive(connection, raw, isBinary));
+    });
+  }
+
+  handleDisconnect(socket: WebSocket): void {
+    const connection = this.connections.get(socket);
+    connection?.stream?.close();
+    this.connections.delete(socket);
+    this.metrics.wsClients.set(this.connections.size);
+  }
+
+  onApplicationShutdown(): void {
+    this.unsubscribe();
+    this.sequencer.close();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const { socket } of this.connections.values())
+      socket.close(CLOSE_CODES.GOING_AWAY, 'server shutting down; resume with your last event id');
+  }
+
+  private async authenticate(
+    socket: WebSocket,
+    request: IncomingMessage,
+  ): Promise<WsIdentity | null> {
+    const connection = () => this.connections.get(socket)!;
+    try {
+      const identity = await this.authenticator.authenticate(request);
+      const conn = connection();
+      conn.stream = new EventStream({
+        tenantId: identity.tenantId,
+        maxBacklog: this.config.WS_MAX_BACKLOG,
+        source: {
+          goalEvents: (goalId, after, limit) =>
+            this.eventLog.list(identity.tenantId, goalId, after, limit),
+          tenantEvents: (after, limit) =>
+            this.eventLog.listForTenant(identity.tenantId, after, limit),
+          seqAt: (goalId, eventId) => this.eventLog.seqAt(identity.tenantId, goalId, eventId),
+        },
+        send: (event) => this.sendEvent(conn, this.serialized(event), event.created_at),
+        overflow: () => this.cutOff(conn, 'backlog'),
+      });
+      this.send(socket, {
+        event: 'connected',
+        data: {
+          connection_id: conn.id,
+          tenant_id: identity.tenantId,
+          principal: identity.principal,
+          client_events: CLIENT_EVENTS,
+        },
+      });
+      return identity;
+    } catch (error) {
+      const reason =
+        error instanceof WsAuthenticationFailed ? error.message : 'authentication failed';
+      if (!(error instanceof WsAuthenticationFailed))
+        this.log.warn('websocket authentication hook failed', { error: (error as Error).message });
+      socket.close(CLOSE_CODES.UNAUTHORIZED, reason.slice(0, 120));
+      return null;
+    }
+  }
+
+  private async receive(connection: Connection, raw: Buffer, isBinary: boolean): Promise<void> {
+    const identity = await connection.identity;
+    if (!identity || connection.socket.readyState !== connection.socket.OPEN) return;
+    if (isBinary)
+      return this.reply(
+        connection,
+        undefined,
+        'error',
+        badRequest('binary messages are not accepted; send JSON text'),
+      );
+    if (raw.length > this.config.WS_MAX_MESSAGE_BYTES) {
+      connection.socket.close(
+        1009,
+        `message larger than ${this.config.WS_MAX_MESSAGE_BYTES} bytes`,
+      );
+      return;
+    }
+    const envelope = parseEnvelope(raw.toString('utf8'));
+    if (typeof envelope === 'string')
+      return this.reply(connection, undefined, 'error', badRequest(envelope));
+    if (!(CLIENT_EVENTS as readonly string[]).includes(envelope.event)) {
+      return this.reply(connection, envelope, 'error', {
+        ...problem(
+          400,
+          'unknown-event',
+          'Unknown event',
+          `Unknown event "${envelope.event}"; use one of ${CLIENT_EVENTS.join(', ')}.`,
+        ),
+        errors: [{ field: 'event', message: `must be one of ${CLIENT_EVENTS.join(', ')}` }],
+      });
+    }
+    const context = {
+      requestId: connection.id,
+      tenantId: identity.tenantId,
+      principal: identity.principal,
+    };
+    try {
+      const result = await runWithContext(context, () =>
+        this.handle(connection, identity, envelope.event as ClientEvent, envelope.data),
+      );
+      this.reply(connection, envelope, 'ack', result);
+    } catch (error) {
+      const body = toProblem(error, '/ws');
+      if (body.status >= 500)
+        this.log.error(`websocket ${envelope.event} failed`, { error: (error as Error).message });
+      this.reply(connection, envelope, 'error', body);
+    }
+  }
+
+  private async handle(
+    connection: Connection,
+    identity: WsIdentity,
+    event: ClientEvent,
+    data: unknown,
+  ): Promise<Record<string, unknown>> {
+    const stream = connection.stream!;
+    const required = MESSAGE_PERMISSIONS[event];
+    const denied = required ? authorize(identity, required) : undefined;
+    if (denied) throw new MessageForbidden(denied);
+    switch (event) {
+      case 'ping':
+        return { pong: true, server_time: new Date().toISOString() };
+      case 'subscribe': {
+        const request = parseSubscribe(data);
+        if ('field' in request) throw fieldError(request.field, request.message);
+        if (request.tenant) {
+          const replayed = await stream.subscribeTenant(request.lastEventId);
+          return { scope: 'tenant', replayed };
+        }
+        await this.goals.get(identity.tenantId, request.goalId!); // 404 for unknown or foreign goals
+        const replayed = await stream.subscribeGoal(request.goalId!, request.lastEventId);
+        return { scope: 'goal', goal_id: request.goalId, replayed };
+      }
+      case 'unsubscribe': {
+        const request = parseSubscribe(data);
+        if ('field' in request) throw fieldError(request.field, request.message);
+        if (request.tenant) stream.unsubscribeTenant();
+        else stream.unsubscribeGoal(request.goalId!);
+        return { subscriptions: stream.subscriptions };
+      }
+      case 'goal.submit': {
+        const body = (data ?? {}) as Record<string, unknown>;
+        const follow = body.subscribe !== false;
+        const { subscribe: _ignored, ...fields } = body;
+        const dto = (await this.validation.transform(fields, {
+          type: 'body',
+          metatype: CreateGoalDto,
+        })) as CreateGoalDto;
+        const accepted = await this.goals.submit(identity.tenantId, dto, identity.principal.id);
+        if (follow) await stream.subscribeGoal(accepted.goal_id);
+        return { ...accepted, subscribed: follow };
+      }
+      case 'goal.cancel': {
+        const { goal_id, reason } = (data ?? {}) as Record<string, unknown>;
+        if (typeof goal_id !== 'string' || !UUID.test(goal_id))
+          throw fieldError('goal_id', 'must be a UUID');
+        if (reason !== undefined && (typeof reason !== 'string' || reason.length > 500))
+          throw fieldError('reason', 'must be a string of at most 500 characters');
+        const goal = await this.goals.cancel(
+          identity.tenantId,
+          goal_id.toLowerCase(),
+          reason as string | undefined,
+        );
+        return { goal_id: goal.id, status: goal.status };
+      }
+      case 'task.approve': {
+        const { goal_id, ...decision } = (data ?? {}) as Record<string, unknown>;
+        if (typeof goal_id !== 'string' || !UUID.test(goal_id))
+          throw fieldError('goal_id', 'must be a UUID');
+        const dto = (await this.validation.transform(decision, {
+          type: 'body',
+          metatype: ApprovalDecisionDto,
+        })) as ApprovalDecisionDto;
+        const result = await this.approvals.decide(
+          identity.tenantId,
+          goal_id.toLowerCase(),
+          dto,
+          identity.principal,
+        );
+        return { goal_id, ...result };
+      }
+    }
+  }
+
+  private reply(
+    connection: Connection,
+    request: Envelope | undefined,
+    event: 'ack' | 'error',
+    data: Record<string, unknown> | ProblemDocument,
+  ): void {
+    this.send(connection.socket, {
+      event,
+      data: request ? { for: request.event, ...data } : data,
+      ...(request?.id !== undefined ? { id: request.id } : {}),
+    });
+  }
+
+  private send(socket: WebSocket, envelope: Envelope): void {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(envelope));
+  }
+
+  /** Sends one goal event unless the client's send buffer is over its limit (then cuts it off). */
+  private sendEvent(connection: Connection, payload: string, createdAt: string): boolean {
+    const { socket } = connection;
+    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.bufferedAmount > this.config.WS_MAX_BUFFER_BYTES) {
+      this.cutOff(connection, 'send buffer');
+      return false;
+    }
+    socket.send(payload);
+    this.metrics.wsEventsSent.inc();
+    this.metrics.wsDeliveryLag.observe(Math.max(0, Date.now() - Date.parse(createdAt)) / 1000);
+    return true;
+  }
+
+  private cutOff(connection: Connection, what: 'send buffer' | 'backlog'): void {
+    connection.stream?.close();
+    this.metrics.wsSlowConsumers.inc();
+    this.log.warn('closing a slow websocket client', { connection_id: connection.id, limit: what });
+    connection.socket.close(
+      CLOSE_CODES.SLOW_CONSUMER,
+      `slow consumer: ${what} limit exceeded; reconnect with your last event id`,
+    );
+  }
+
+  /** One JSON encoding per event, shared by every client it fans out to. */
+  private serialized(event: GoalEventRecord): string {
+    let payload = this.encoded.get(event);
+    if (payload === undefined) {
+      payload = eventEnvelope(event);
+      this.encoded.set(event, payload);
+    }
+    return payload;
+  }
+
+  private ping(): void {
+    for (const connection of this.connections.values()) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+}
+
+/** The permission each client message needs (the same ones as the REST routes). */
+const MESSAGE_PERMISSIONS: Partial<Record<ClientEvent, string>> = {
+  subscribe: 'goal:read',
+  'goal.submit': 'goal:create',
+  'goal.cancel': 'goal:cancel',
+  'task.approve': 'goal:approve',
+};
+
+class MessageForbidden extends DomainError {
+  constructor(detail: string) {
+    super(403, 'forbidden', 'Forbidden', detail);
+  }
+}
+
+function badRequest(detail: string): ProblemDocument {
+  return problem(400, 'bad-message', 'Bad message', detail);
+}
+
+function fieldError(field: string, message: string): ValidationFailed {
+  return new ValidationFailed([{ field, message }]);
+}

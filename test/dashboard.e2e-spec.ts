@@ -1,0 +1,270 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BrowserContext, chromium, Page } from 'playwright-core';
+import {
+  ApiClient,
+  AppProcess,
+  startApp,
+  tempDir,
+  waitFor,
+  TEST_ADMIN_API_KEY,
+  TEST_ADMIN_EMAIL,
+  TEST_ADMIN_PASSWORD,
+} from '../libs/testing/src';
+
+const OUTPUT = join(__dirname, '..', 'test-output');
+
+describe('the web dashboard', () => {
+  let app: AppProcess;
+  let api: ApiClient;
+  let browser: BrowserContext;
+
+  beforeAll(async () => {
+    app = await startApp({
+      env: { DASHBOARD_TITLE: 'Village Control', DASHBOARD_REFRESH_MS: '60000' },
+    });
+    api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
+    // A fresh profile per run (Playwright's way of passing --user-data-dir).
+    browser = await chromium.launchPersistentContext(tempDir('av-chromium-'), {
+      viewport: { width: 1400, height: 1100 },
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  describe('API', () => {
+    it('serves its configuration from the config module and saves settings per tenant', async () => {
+      const config = await api.get('/dashboard/config');
+      expect(config.body).toMatchObject({
+        title: 'Village Control',
+        refresh_ms: 60000,
+        theme: 'dark',
+        panels: ['stats', 'goals', 'agents', 'metrics', 'logs'],
+        api_url: '',
+        ws_url: '',
+      });
+      const saved = await api.post('/dashboard/settings', {
+        refresh_ms: 2000,
+        panels: ['goals', 'logs'],
+      });
+      expect(saved.status).toBe(200);
+      expect(saved.body).toMatchObject({
+        refresh_ms: 2000,
+        panels: ['goals', 'logs'],
+        theme: 'dark',
+      });
+      const merged = await api.post('/dashboard/settings', { theme: 'light' });
+      expect(merged.body).toMatchObject({
+        refresh_ms: 2000,
+        panels: ['goals', 'logs'],
+        theme: 'light',
+      });
+
+      const bad = await api.post('/dashboard/settings', {
+        refresh_ms: 10,
+        theme: 'neon',
+        panels: ['x'],
+        ws_url: 'http://x',
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get('content-type')).toContain('application/problem+json');
+      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'panels',
+        'refresh_ms',
+        'theme',
+        'ws_url',
+      ]);
+      expect((await api.post('/dashboard/settings', {})).status).toBe(400);
+      expect((await api.get('/dashboard/config')).body.theme).toBe('light');
+      // Back to the defaults the browser test expects.
+      await api.post('/dashboard/settings', {
+        refresh_ms: 60000,
+        theme: 'dark',
+        panels: ['stats', 'goals', 'agents', 'metrics', 'logs'],
+      });
+    });
+
+    it('answers stats, goals, agents and widgets', async () => {
+      const goalId = (await api.post('/api/v1/goals', { goal: 'Research cats. Research dogs.' }))
+        .body.goal_id;
+      await waitFor(
+        async () => (await api.get(`/api/v1/goals/${goalId}`)).body.status === 'completed',
+      );
+      const stats = (await api.get('/dashboard/stats')).body;
+      expect(stats.goals.total).toBeGreaterThanOrEqual(1);
+      expect(stats.goals.completed).toBeGreaterThanOrEqual(1);
+      expect(stats.success_rate).toBe(1);
+      expect(stats.agents.total).toBeGreaterThanOrEqual(1);
+      expect(stats.workers).toMatchObject({ api_processes_jobs: true });
+
+      const goals = (await api.get('/dashboard/goals?limit=5')).body;
+      const goal = goals.recent.find((g: { id: string }) => g.id === goalId);
+      expect(goal).toMatchObject({ status: 'completed', state: 'COMPLETED' });
+      expect(goal.tasks).toHaveLength(3);
+      expect(
+        goal.tasks.every(
+          (t: { agent_id: string | null; status: string }) =>
+            t.agent_id && t.status === 'completed',
+        ),
+      ).toBe(true);
+
+      const agents = (await api.get('/dashboard/agents')).body;
+      expect(agents.source).toBe('tasks');
+      expect(agents.items[0]).toMatchObject({ status: 'idle', score: 1 });
+      expect(agents.items[0].tasks_completed).toBeGreaterThanOrEqual(3);
+
+      for (const w of ['goals', 'agents', 'metrics']) {
+        const widget = await api.get(`/dashboard/widgets/${w}`);
+        expect(widget.status).toBe(200);
+        expect(widget.body.widget).toBe(w);
+        for (const series of Object.values(widget.body.series) as Array<Array<{ value: number }>>)
+          expect(series).toHaveLength(24);
+      }
+      const metrics = (await api.get('/dashboard/widgets/metrics')).body;
+      expect(metrics.values.success_rate).toBe(1);
+      expect(metrics.series.success_rate.at(-1).value).toBe(1);
+      const bad = await api.get('/dashboard/widgets/weather');
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors[0].field).toBe('widget');
+      expect((await api.get('/dashboard/goals?limit=1000')).status).toBe(400);
+    });
+  });
+
+  describe('in Chromium', () => {
+    let page: Page;
+
+    beforeAll(async () => {
+      page = await browser.newPage();
+      const external: string[] = [];
+      page.on('request', (r) => {
+        if (
+          !r.url().startsWith(app.baseUrl) &&
+          !r.url().startsWith(app.baseUrl.replace('http', 'ws')) &&
+          !r.url().startsWith('data:')
+        )
+          external.push(r.url());
+      });
+      (page as unknown as { external: string[] }).external = external;
+    });
+
+    it('signs in, submits a goal and watches it reach completed live, with its tasks and agent', async () => {
+      await page.goto(app.baseUrl + '/');
+      // nothing is shown without an identity: the login screen comes first
+      await page.waitForSelector('[data-testid="login"]:visible');
+      await page.fill('[data-testid="login-email"]', TEST_ADMIN_EMAIL);
+      await page.fill('[data-testid="login-password"]', 'not the password');
+      await page.click('[data-testid="login-submit"]');
+      await page.waitForSelector('[data-testid="login-error"]:not(:empty)');
+      await page.fill('[data-testid="login-password"]', TEST_ADMIN_PASSWORD);
+      await page.click('[data-testid="login-submit"]');
+      await page.waitForSelector('[data-testid="login"]', { state: 'hidden' });
+      await page.waitForSelector('[data-testid="connection"]:text("live")');
+      expect(await page.textContent('[data-testid="title"]')).toBe('Village Control');
+      expect(await page.title()).toBe('Village Control');
+
+      await page.fill('[data-testid="goal-input"]', 'Research owls. Research bats. Compare them.');
+      await page.click('[data-testid="goal-submit"]');
+      // No reload: the WebSocket stream drives the page to the finished goal.
+      const detail = page.locator('[data-testid="goal-detail"][data-status="completed"]');
+      await detail.waitFor({ timeout: 60000 });
+      const goalId = await detail.getAttribute('data-goal-id');
+      expect(goalId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(
+        await page
+          .locator(`#goals-recent [data-goal-id="${goalId}"] [data-testid="goal-status"]`)
+          .textContent(),
+      ).toBe('completed');
+
+      const tasks = (await api.get(`/api/v1/goals/${goalId}/tasks`)).body.items as Array<{
+        key: string;
+      }>;
+      expect(tasks.length).toBeGreaterThanOrEqual(3);
+      expect(await page.locator('[data-testid="task-row"]').count()).toBe(tasks.length);
+      const agents = await page.locator('[data-testid="task-agent"]').allTextContents();
+      expect(agents.every((a) => /tool_agent · \S+/.test(a))).toBe(true);
+      expect(await page.locator('[data-testid="task-graph"] g[data-task-key]').count()).toBe(
+        tasks.length,
+      );
+      expect((await page.textContent('[data-testid="goal-result"]'))?.length).toBeGreaterThan(0);
+
+      await page.locator('[data-testid="agent-row"]').first().waitFor();
+      expect(await page.locator('#stat-goals').textContent()).toMatch(/^\d+$/);
+      // The live log shows this goal's events as they happened.
+      await page
+        .locator(`[data-testid="log"] li[data-event="goal.completed"][data-goal-id="${goalId}"]`)
+        .waitFor();
+      expect(
+        await page
+          .locator(`[data-testid="log"] li[data-event="goal.created"][data-goal-id="${goalId}"]`)
+          .count(),
+      ).toBe(1);
+
+      // The log level filter hides info lines when only errors are wanted.
+      await page.selectOption('[data-testid="log-level"]', 'error');
+      expect(await page.locator('[data-testid="log"] li[data-level="info"]:visible').count()).toBe(
+        0,
+      );
+      await page.selectOption('[data-testid="log-level"]', 'info');
+      expect(
+        await page.locator('[data-testid="log"] li[data-level="info"]:visible').count(),
+      ).toBeGreaterThan(0);
+    });
+
+    it('toggles the theme and saves a screenshot', async () => {
+      const html = page.locator('html');
+      expect(await html.getAttribute('data-theme')).toBe('dark');
+      const darkBg = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+      await page.click('[data-testid="theme-toggle"]');
+      expect(await html.getAttribute('data-theme')).toBe('light');
+      const lightBg = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+      expect(lightBg).not.toBe(darkBg);
+      mkdirSync(OUTPUT, { recursive: true });
+      await page.screenshot({ path: join(OUTPUT, 'dashboard-light.png'), fullPage: true });
+      await page.click('[data-testid="theme-toggle"]');
+      expect(await html.getAttribute('data-theme')).toBe('dark');
+      await page.screenshot({ path: join(OUTPUT, 'dashboard-dark.png'), fullPage: true });
+    });
+
+    it('reconnects after the socket drops and receives what it missed', async () => {
+      const drop = () =>
+        page.evaluate(
+          "window.avDashboard.socket() && window.avDashboard.socket().close(4000, 'network lost (test)')",
+        );
+      await drop();
+      await page.waitForSelector('[data-testid="connection"]:not(:text("live"))');
+      // Submitted while the page is offline: it must arrive through the resume.
+      const goalId = (await api.post('/api/v1/goals', { goal: 'Say hello' })).body.goal_id;
+      await waitFor(
+        async () => (await api.get(`/api/v1/goals/${goalId}`)).body.status === 'completed',
+      );
+      await page.waitForSelector('[data-testid="connection"]:text("live")', { timeout: 30000 });
+      await page
+        .locator(`[data-testid="log"] li[data-event="goal.completed"][data-goal-id="${goalId}"]`)
+        .waitFor();
+      expect(
+        await page
+          .locator(`[data-testid="log"] li[data-event="goal.created"][data-goal-id="${goalId}"]`)
+          .count(),
+      ).toBe(1);
+      await page.locator(`#goals-recent [data-goal-id="${goalId}"]`).waitFor();
+    });
+
+    it('loads nothing from outside the API (works offline)', () => {
+      expect((page as unknown as { external: string[] }).external).toEqual([]);
+    });
+  });
+});
