@@ -4,6 +4,7 @@ import { Safety1764200000000 } from './1764200000000-safety';
 import { Agents1764300000000 } from './1764300000000-agents';
 import { Memory1764400000000 } from './1764400000000-memory';
 import { DashboardSettings1764500000000 } from './1764500000000-dashboard-settings';
+import { TenantIsolationForNewTables1764600000000 } from './1764600000000-tenant-isolation-for-new-tables';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Agents1764300000000,
   Memory1764400000000,
   DashboardSettings1764500000000,
+  TenantIsolationForNewTables1764600000000,
 ];

@@ -9,6 +9,7 @@ import {
   startApp,
   TEST_ADMIN_API_KEY,
   TestDatabase,
+  queryPostgres,
 } from '../libs/testing/src';
 
 const DEFAULT_TENANT = '00000000-0000-0000-0000-000000000001';
@@ -107,6 +108,18 @@ describe('tenant isolation on PostgreSQL, with row-level security', () => {
     expect(mine.total).toBe(1);
     expect(theirs.total).toBe(1);
     expect((await admin.get(`/api/v1/goals/${theirs.items[0].id}`)).status).toBe(404);
+  });
+
+  it('puts every table with a tenant_id under row-level security', async () => {
+    const unprotected = await queryPostgres<{ table_name: string }>(
+      db.url,
+      `SELECT c.table_name FROM information_schema.columns c
+       JOIN pg_class t ON t.relname = c.table_name AND t.relkind = 'r'
+       JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
+       WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' AND NOT t.relrowsecurity
+       ORDER BY 1`,
+    );
+    expect(unprotected).toEqual([]);
   });
 
   it('shows a raw query without the tenant set no rows at all', async () => {
