@@ -1,28 +1,14 @@
+import { PaginationQuery } from '../../http/pagination.query';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { GOAL_STATUSES } from '../goal-fsm';
 
-export class ListGoalsQuery {
+export class ListGoalsQuery extends PaginationQuery {
   @ApiPropertyOptional({ enum: GOAL_STATUSES })
   @IsOptional()
   @IsIn(GOAL_STATUSES)
   status?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class ListEventsQuery {

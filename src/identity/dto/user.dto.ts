@@ -1,6 +1,6 @@
+import { PaginationQuery } from '../../http/pagination.query';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { User } from '../users.service';
 
 export class CreateUserDto {
@@ -40,22 +40,7 @@ export class UpdateUserDto {
   password?: string;
 }
 
-export class ListUsersQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
-}
+export class ListUsersQuery extends PaginationQuery {}
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
