@@ -1,3 +1,5 @@
+import WebSocket from 'ws';
+import { WsTestClient } from './support/ws-client';
 import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY, waitFor } from '../libs/testing/src';
 import { AccessPolicy, evaluateAccess } from '../src/auth/access-policy';
 import { BUILT_IN_ROLE_NAMES, effectivePermissions } from '../src/rbac/permissions';
@@ -420,6 +422,26 @@ describe('identity and access (embedded)', () => {
       expect.stringMatching(/tenant-access-denied$/),
     ]);
     expect((await admin.get(`/api/v1/goals/${goal.body.goal_id}`)).status).toBe(200);
+
+    // the WebSocket gateway goes through the same pipeline
+    const outsiderToken = await login('outsider@example.com', 'other');
+    const ws = await WsTestClient.connect(app.baseUrl, {
+      authorization: `Bearer ${outsiderToken}`,
+    });
+    try {
+      const subscribe = await ws.request('subscribe', { goal_id: goal.body.goal_id });
+      expect([subscribe.event, subscribe.data.status]).toEqual(['error', 404]);
+      const cancel = await ws.request('goal.cancel', { goal_id: goal.body.goal_id });
+      expect([cancel.event, cancel.data.status]).toEqual(['error', 404]);
+      const tenantWide = await ws.request('subscribe', { scope: 'tenant', last_event_id: 0 });
+      expect(tenantWide.event).toBe('ack');
+      expect(ws.events(goal.body.goal_id)).toEqual([]);
+    } finally {
+      ws.socket.close();
+    }
+    const anonymousSocket = new WebSocket(`${app.baseUrl.replace(/^http/, 'ws')}/ws`);
+    const closed = await new Promise<number>((resolve) => anonymousSocket.once('close', resolve));
+    expect(closed).toBe(4401);
   });
 
   it('manages custom roles and time-boxed assignments, invalidating cached permissions at once', async () => {
