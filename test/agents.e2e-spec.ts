@@ -530,3 +530,55 @@ describe('agents: the spawn limit', () => {
     expect(t3.data.agent_name).toBe('generalist');
   });
 });
+
+describe('agents: spawns pass the safety gate', () => {
+  const server = new ScriptedLlmServer();
+  let app: AppProcess;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    await server.start();
+    script(server);
+    app = await startApp({
+      env: {
+        LLM_PROVIDER: 'openai',
+        LLM_BASE_URL: server.baseUrl,
+        LLM_MODEL: 'scripted-model',
+        LLM_API_KEY: 'test',
+        AGENT_EXPLORATION_RATE: '0',
+        SAFETY_MAX_AGENTS: '1',
+      },
+    });
+    api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await server.stop();
+  });
+
+  it("refuses spawns over the gate's agent limit, records them on the goal, and still finishes", async () => {
+    const res = await api.post('/api/v1/goals', {
+      goal: 'Gate {complexity:SIMPLE} {tasks:3} {taskcaps:cobol|fortran|ada}',
+    });
+    const id = res.body.goal_id;
+    const goal = await waitFor(
+      async () => {
+        const g = (await api.get(`/api/v1/goals/${id}`)).body;
+        return ['completed', 'failed'].includes(g.status) ? g : undefined;
+      },
+      { what: 'goal to finish' },
+    );
+    expect(goal.status).toBe('completed');
+    const log = (await api.get(`/api/v1/goals/${id}/events`)).body.items as Array<{
+      type: string;
+      data: Payload;
+    }>;
+    expect(log.filter((e) => e.type === 'agent.spawned').map((e) => e.data.capabilities)).toEqual([
+      ['cobol'],
+    ]);
+    const violations = log.filter((e) => e.type === 'safety.violation');
+    expect(violations.map((e) => e.data.check)).toEqual(['agents_spawned', 'agents_spawned']);
+    expect(violations.every((e) => typeof e.data.task_id === 'string')).toBe(true);
+  });
+});

@@ -1,3 +1,5 @@
+import { SafetyViolation } from '../safety/safety-errors';
+import { SafetyGate } from '../safety/safety-gate.service';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -28,6 +30,7 @@ export class AgentSpawner {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly profiles: AgentProfileStore,
     private readonly events: GoalEventLog,
+    private readonly gate: SafetyGate,
   ) {}
 
   get limits(): SpawnLimits {
@@ -64,6 +67,18 @@ export class AgentSpawner {
       return undefined;
     }
     if (!decision.spawn) return undefined;
+    // the safety gate sees every spawn (agents spawned per goal, depth, budgets); a refusal is
+    // recorded on the goal and task with its event, and the task falls back to an existing agent
+    try {
+      await this.gate.checkAgentSpawn(
+        { tenantId, goalId, taskId: request.taskId },
+        { name: request.seed.name, depth: 1 },
+        uow,
+      );
+    } catch (error) {
+      if (error instanceof SafetyViolation) return undefined;
+      throw error;
+    }
     const name = request.ephemeral
       ? `${request.seed.name}-${goalId.slice(-12)}-${spawned + 1}`
       : await this.freeName(request.tenantId, request.seed.name, uow);

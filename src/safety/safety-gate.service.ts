@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { fingerprint } from '../../libs/common/src';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { inTransaction } from '../database/transaction';
+import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { logFor } from '../observability/logger';
 import { ApprovalPending, SafetyViolation } from './safety-errors';
@@ -125,18 +125,23 @@ export class SafetyGate {
   }
 
   /** Checks an agent spawn (recursion depth, agents per goal and the budgets). */
+  /**
+   * Before an agent is spawned. Pass the caller's unit of work when the spawn happens inside
+   * a transaction: the counter and any refusal are then written in it.
+   */
   async checkAgentSpawn(
     scope: GateScope,
     agent: { name: string; depth: number; risk?: RiskLevel },
+    uow?: UnitOfWork,
   ): Promise<void> {
-    const usage = await this.count(scope, 'agents_spawned');
+    const usage = await this.count(scope, 'agents_spawned', uow?.manager);
     const decision = evaluateSafety(
       { kind: 'agent_spawn', name: agent.name, risk: agent.risk ?? 'LOW', depth: agent.depth },
       usage,
       this.limits,
     );
     if (decision.outcome === 'violation' || decision.outcome === 'blocked')
-      await this.refuse(scope, decision);
+      await this.refuse(scope, decision, uow);
   }
 
   private enter(goalId: string): () => void {
@@ -154,8 +159,9 @@ export class SafetyGate {
   private async count(
     scope: GateScope,
     counter: 'tool_calls' | 'agents_spawned',
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<GoalUsage> {
-    const [rows]: [UsageRow[], number] = await this.dataSource.query(
+    const [rows]: [UsageRow[], number] = await manager.query(
       `UPDATE goals SET ${counter} = ${counter} + 1 WHERE id = $1 AND tenant_id = $2
        RETURNING prompt_tokens, completion_tokens, cost_usd, agents_spawned, tool_calls, started_at, created_at, approval_wait_ms`,
       [scope.goalId, scope.tenantId],
@@ -197,6 +203,7 @@ export class SafetyGate {
   private async refuse(
     scope: GateScope,
     decision: Extract<SafetyDecision, { outcome: 'violation' | 'blocked' }>,
+    within?: UnitOfWork,
   ): Promise<never> {
     const violation = new SafetyViolation(
       decision.check,
@@ -213,7 +220,7 @@ export class SafetyGate {
         at: new Date().toISOString(),
       },
     ]);
-    await inTransaction(this.dataSource, async (uow) => {
+    const record = async (uow: UnitOfWork) => {
       await uow.manager.query(
         `UPDATE goals SET safety_violations = safety_violations || $3::jsonb WHERE id = $1 AND tenant_id = $2`,
         [scope.goalId, scope.tenantId, entry],
@@ -235,7 +242,9 @@ export class SafetyGate {
         },
         scope.taskId ?? null,
       );
-    });
+    };
+    if (within) await record(within);
+    else await inTransaction(this.dataSource, record);
     this.log.warn(`goal ${scope.goalId}: ${violation.message}`);
     throw violation;
   }
