@@ -473,11 +473,11 @@ describe('agents: kinds, selection, spawning, patterns, ledger (scripted LLM)', 
   });
 });
 
-describe('agents: the spawn limit', () => {
+/** An app on the scripted model with extra settings, started and stopped around a describe block. */
+function scriptedApp(env: Record<string, string>): { api: () => ApiClient } {
   const server = new ScriptedLlmServer();
   let app: AppProcess;
   let api: ApiClient;
-
   beforeAll(async () => {
     await server.start();
     script(server);
@@ -488,34 +488,44 @@ describe('agents: the spawn limit', () => {
         LLM_MODEL: 'scripted-model',
         LLM_API_KEY: 'test',
         AGENT_EXPLORATION_RATE: '0',
-        AGENT_SPAWN_LIMIT_PER_GOAL: '2',
+        ...env,
       },
     });
     api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
   });
-
   afterAll(async () => {
     await app?.stop();
     await server.stop();
   });
+  return { api: () => api };
+}
+
+/** Submits a goal, waits for it to finish, and returns it with its event log. */
+async function finishedWithLog(api: ApiClient, text: string) {
+  const id = (await api.post('/api/v1/goals', { goal: text })).body.goal_id;
+  const goal = await waitFor(
+    async () => {
+      const g = (await api.get(`/api/v1/goals/${id}`)).body;
+      return ['completed', 'failed'].includes(g.status) ? g : undefined;
+    },
+    { what: 'goal to finish' },
+  );
+  const log = (await api.get(`/api/v1/goals/${id}/events`)).body.items as Array<{
+    type: string;
+    data: Payload;
+  }>;
+  return { goal, log };
+}
+
+describe('agents: the spawn limit', () => {
+  const ctx = scriptedApp({ AGENT_SPAWN_LIMIT_PER_GOAL: '2' });
 
   it('stops spawning at the limit with a recorded safety violation, and still finishes', async () => {
-    const res = await api.post('/api/v1/goals', {
-      goal: 'Limits {complexity:SIMPLE} {tasks:3} {taskcaps:cobol|fortran|ada}',
-    });
-    const id = res.body.goal_id;
-    const goal = await waitFor(
-      async () => {
-        const g = (await api.get(`/api/v1/goals/${id}`)).body;
-        return ['completed', 'failed'].includes(g.status) ? g : undefined;
-      },
-      { what: 'goal to finish' },
+    const { goal, log } = await finishedWithLog(
+      ctx.api(),
+      'Limits {complexity:SIMPLE} {tasks:3} {taskcaps:cobol|fortran|ada}',
     );
     expect(goal.status).toBe('completed');
-    const log = (await api.get(`/api/v1/goals/${id}/events`)).body.items as Array<{
-      type: string;
-      data: Payload;
-    }>;
     expect(log.filter((e) => e.type === 'agent.spawned').map((e) => e.data.capabilities)).toEqual([
       ['cobol'],
       ['fortran'],
@@ -532,48 +542,14 @@ describe('agents: the spawn limit', () => {
 });
 
 describe('agents: spawns pass the safety gate', () => {
-  const server = new ScriptedLlmServer();
-  let app: AppProcess;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    await server.start();
-    script(server);
-    app = await startApp({
-      env: {
-        LLM_PROVIDER: 'openai',
-        LLM_BASE_URL: server.baseUrl,
-        LLM_MODEL: 'scripted-model',
-        LLM_API_KEY: 'test',
-        AGENT_EXPLORATION_RATE: '0',
-        SAFETY_MAX_AGENTS: '1',
-      },
-    });
-    api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await server.stop();
-  });
+  const ctx = scriptedApp({ SAFETY_MAX_AGENTS: '1' });
 
   it("refuses spawns over the gate's agent limit, records them on the goal, and still finishes", async () => {
-    const res = await api.post('/api/v1/goals', {
-      goal: 'Gate {complexity:SIMPLE} {tasks:3} {taskcaps:cobol|fortran|ada}',
-    });
-    const id = res.body.goal_id;
-    const goal = await waitFor(
-      async () => {
-        const g = (await api.get(`/api/v1/goals/${id}`)).body;
-        return ['completed', 'failed'].includes(g.status) ? g : undefined;
-      },
-      { what: 'goal to finish' },
+    const { goal, log } = await finishedWithLog(
+      ctx.api(),
+      'Gate {complexity:SIMPLE} {tasks:3} {taskcaps:cobol|fortran|ada}',
     );
     expect(goal.status).toBe('completed');
-    const log = (await api.get(`/api/v1/goals/${id}/events`)).body.items as Array<{
-      type: string;
-      data: Payload;
-    }>;
     expect(log.filter((e) => e.type === 'agent.spawned').map((e) => e.data.capabilities)).toEqual([
       ['cobol'],
     ]);

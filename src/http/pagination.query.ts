@@ -19,3 +19,25 @@ export class PaginationQuery {
   @Min(0)
   offset?: number;
 }
+
+/** `?after=&limit=` of logs read from a position (events, ledger): resume from the last id seen. */
+export class AfterIdQuery {
+  @ApiPropertyOptional({
+    description: 'Return entries with an id greater than this (the last one you saw)',
+    minimum: 0,
+    default: 0,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}

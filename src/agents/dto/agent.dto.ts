@@ -1,3 +1,4 @@
+import { AfterIdQuery } from '../../http/pagination.query';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -261,19 +262,4 @@ export class LedgerDto {
   @ApiProperty({ type: [LedgerEntryDto] }) items!: LedgerEntryDto[];
 }
 
-export class LedgerQuery {
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Entries with an id above this' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  after?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-}
+export class LedgerQuery extends AfterIdQuery {}

@@ -1,7 +1,6 @@
-import { PaginationQuery } from '../../http/pagination.query';
+import { AfterIdQuery, PaginationQuery } from '../../http/pagination.query';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { GOAL_STATUSES } from '../goal-fsm';
 
 export class ListGoalsQuery extends PaginationQuery {
@@ -11,23 +10,4 @@ export class ListGoalsQuery extends PaginationQuery {
   status?: string;
 }
 
-export class ListEventsQuery {
-  @ApiPropertyOptional({
-    description: 'Return events with an id greater than this',
-    minimum: 0,
-    default: 0,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  after?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-}
+export class ListEventsQuery extends AfterIdQuery {}
