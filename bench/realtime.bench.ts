@@ -17,6 +17,7 @@ import {
   AppProcess,
   createPostgresDatabase,
   startApp,
+  TEST_ADMIN_API_KEY,
   TEST_REDIS_URL,
   uniqueQueuePrefix,
   waitFor,
@@ -25,6 +26,15 @@ import {
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,100,1000').split(',').map(Number);
 const GOALS = Number(process.env.BENCH_GOALS ?? 3);
 const MODES = (process.env.BENCH_MODES ?? 'embedded,production').split(',');
+
+/** 1000 sockets authenticate with the admin key: lift its request limits for the bench. */
+const COMMON_ENV = {
+  LOG_LEVEL: 'warn',
+  WS_HEARTBEAT_MS: '0',
+  API_KEY_RATE_PER_MINUTE: '10000000',
+  API_KEY_RATE_PER_HOUR: '100000000',
+  API_KEY_RATE_BURST: '1000000',
+};
 
 interface Row {
   mode: string;
@@ -58,21 +68,27 @@ class BenchClient {
 }
 
 async function connect(baseUrl: string): Promise<BenchClient> {
-  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`);
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, {
+    headers: { 'x-api-key': TEST_ADMIN_API_KEY },
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
   const client = new BenchClient(socket);
-  const subscribed = new Promise<void>((resolve) => {
+  const subscribed = new Promise<void>((resolve, reject) => {
+    const onClose = (code: number, reason: Buffer) =>
+      reject(new Error(`socket closed before subscribing: ${code} ${reason.toString()}`));
     const onMessage = (raw: WebSocket.RawData) => {
-      const m = JSON.parse(raw.toString()) as { event: string; id?: unknown };
-      if (m.id === 'sub') {
-        socket.off('message', onMessage);
-        resolve();
-      }
+      const m = JSON.parse(raw.toString()) as { event: string; id?: unknown; data: unknown };
+      if (m.id !== 'sub') return;
+      socket.off('message', onMessage);
+      socket.off('close', onClose);
+      if (m.event === 'ack') resolve();
+      else reject(new Error(`subscribe refused: ${JSON.stringify(m.data)}`));
     };
     socket.on('message', onMessage);
+    socket.once('close', onClose);
   });
   socket.send(JSON.stringify({ event: 'subscribe', data: { scope: 'tenant' }, id: 'sub' }));
   await subscribed;
@@ -162,9 +178,9 @@ async function round(mode: string, app: AppProcess, api: ApiClient, count: numbe
 }
 
 async function embedded(rows: Row[]): Promise<void> {
-  const app = await startApp({ env: { LOG_LEVEL: 'warn', WS_HEARTBEAT_MS: '0' } });
+  const app = await startApp({ env: { ...COMMON_ENV } });
   try {
-    const api = new ApiClient(app.baseUrl);
+    const api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
     for (const count of CLIENTS) rows.push(await round('embedded', app, api, count));
   } finally {
     await app.stop();
@@ -175,8 +191,7 @@ async function embedded(rows: Row[]): Promise<void> {
 async function production(rows: Row[]): Promise<void> {
   const db = await createPostgresDatabase();
   const env = {
-    LOG_LEVEL: 'warn',
-    WS_HEARTBEAT_MS: '0',
+    ...COMMON_ENV,
     DATABASE_URL: db.url,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueQueuePrefix(),
@@ -192,7 +207,7 @@ async function production(rows: Row[]): Promise<void> {
         readyLog: 'worker started',
       }),
     );
-    const api = new ApiClient(app.baseUrl);
+    const api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
     for (const count of CLIENTS) rows.push(await round('production', app, api, count));
   } finally {
     await Promise.all(processes.map((p) => p.stop()));

@@ -6,6 +6,7 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket, WebSocketServer as WsServer } from 'ws';
 import { DomainError, problem, ProblemDocument, ValidationFailed } from '../../libs/common/src';
@@ -23,6 +24,7 @@ import { ApprovalDecisionDto } from '../safety/dto/approval.dto';
 import { createValidationPipe } from '../http/validation';
 import { logFor } from '../observability/logger';
 import { MetricsService } from '../observability/metrics.service';
+import { CoalescingSender } from './coalescing-sender';
 import { EventSequencer } from './event-sequencer';
 import { EventStream } from './event-stream';
 import {
@@ -64,8 +66,9 @@ export class RealtimeGateway
   private readonly unsubscribe: () => void;
   private heartbeat?: NodeJS.Timeout;
   private readonly validation = createValidationPipe();
-  private readonly encoded = new WeakMap<GoalEventRecord, string>();
+  private readonly encoded = new WeakMap<GoalEventRecord, EncodedEvent>();
   private readonly sequencer: EventSequencer;
+  private readonly sender: CoalescingSender<WebSocket>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -76,6 +79,19 @@ export class RealtimeGateway
     private readonly metrics: MetricsService,
     private readonly approvals: ApprovalsService,
   ) {
+    this.sender = new CoalescingSender<WebSocket>({
+      maxBufferBytes: config.WS_MAX_BUFFER_BYTES,
+      overflow: (socket) => {
+        const connection = this.connections.get(socket);
+        if (connection) this.cutOff(connection, 'send buffer');
+      },
+      cork: (socket) => transportOf(socket)?.cork(),
+      uncork: (socket) => transportOf(socket)?.uncork(),
+      delivered: (lagsMs) => {
+        this.metrics.wsEventsSent.inc(lagsMs.length);
+        for (const lag of lagsMs) this.metrics.wsDeliveryLag.observe(lag / 1000);
+      },
+    });
     this.sequencer = new EventSequencer({
       gapWaitMs: GAP_WAIT_MS,
       fetch: (sample, afterId) => this.eventLog.list(sample.tenant_id, sample.goal_id, afterId),
@@ -116,6 +132,7 @@ export class RealtimeGateway
   handleDisconnect(socket: WebSocket): void {
     const connection = this.connections.get(socket);
     connection?.stream?.close();
+    this.sender.forget(socket);
     this.connections.delete(socket);
     this.metrics.wsClients.set(this.connections.size);
   }
@@ -124,6 +141,7 @@ export class RealtimeGateway
     this.unsubscribe();
     this.sequencer.close();
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.sender.flush();
     for (const { socket } of this.connections.values())
       socket.close(CLOSE_CODES.GOING_AWAY, 'server shutting down; resume with your last event id');
   }
@@ -146,7 +164,10 @@ export class RealtimeGateway
             this.eventLog.listForTenant(identity.tenantId, after, limit),
           seqAt: (goalId, eventId) => this.eventLog.seqAt(identity.tenantId, goalId, eventId),
         },
-        send: (event) => this.sendEvent(conn, this.serialized(event), event.created_at),
+        send: (event) => {
+          const encoded = this.serialized(event);
+          return this.sender.send(socket, encoded.frame, encoded.createdAtMs);
+        },
         overflow: () => this.cutOff(conn, 'backlog'),
       });
       this.send(socket, {
@@ -307,25 +328,12 @@ export class RealtimeGateway
   }
 
   private send(socket: WebSocket, envelope: Envelope): void {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(envelope));
-  }
-
-  /** Sends one goal event unless the client's send buffer is over its limit (then cuts it off). */
-  private sendEvent(connection: Connection, payload: string, createdAt: string): boolean {
-    const { socket } = connection;
-    if (socket.readyState !== socket.OPEN) return false;
-    if (socket.bufferedAmount > this.config.WS_MAX_BUFFER_BYTES) {
-      this.cutOff(connection, 'send buffer');
-      return false;
-    }
-    socket.send(payload);
-    this.metrics.wsEventsSent.inc();
-    this.metrics.wsDeliveryLag.observe(Math.max(0, Date.now() - Date.parse(createdAt)) / 1000);
-    return true;
+    this.sender.send(socket, Buffer.from(JSON.stringify(envelope)));
   }
 
   private cutOff(connection: Connection, what: 'send buffer' | 'backlog'): void {
     connection.stream?.close();
+    this.sender.forget(connection.socket);
     this.metrics.wsSlowConsumers.inc();
     this.log.warn('closing a slow websocket client', { connection_id: connection.id, limit: what });
     connection.socket.close(
@@ -335,13 +343,16 @@ export class RealtimeGateway
   }
 
   /** One JSON encoding per event, shared by every client it fans out to. */
-  private serialized(event: GoalEventRecord): string {
-    let payload = this.encoded.get(event);
-    if (payload === undefined) {
-      payload = eventEnvelope(event);
-      this.encoded.set(event, payload);
+  private serialized(event: GoalEventRecord): EncodedEvent {
+    let encoded = this.encoded.get(event);
+    if (encoded === undefined) {
+      encoded = {
+        frame: Buffer.from(eventEnvelope(event)),
+        createdAtMs: Date.parse(event.created_at),
+      };
+      this.encoded.set(event, encoded);
     }
-    return payload;
+    return encoded;
   }
 
   private ping(): void {
@@ -354,6 +365,19 @@ export class RealtimeGateway
       connection.socket.ping();
     }
   }
+}
+
+interface EncodedEvent {
+  frame: Buffer;
+  createdAtMs: number;
+}
+
+/**
+ * The TCP socket under a ws WebSocket. ws does not expose it in its types; corking it lets
+ * several frames for one client leave in a single write.
+ */
+function transportOf(socket: WebSocket): Socket | undefined {
+  return (socket as unknown as { _socket?: Socket })._socket;
 }
 
 /** The permission each client message needs (the same ones as the REST routes). */

@@ -1,0 +1,96 @@
+import { CoalescingSender, OutboundSocket } from './coalescing-sender';
+
+class FakeSocket implements OutboundSocket {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  /** Each entry is what left in one write (the frames sent between cork and uncork). */
+  readonly writes: string[][] = [];
+  private corked: string[] | undefined;
+
+  send(data: Buffer): void {
+    if (this.corked) this.corked.push(data.toString());
+    else this.writes.push([data.toString()]);
+  }
+  cork(): void {
+    this.corked = [];
+  }
+  uncork(): void {
+    if (this.corked?.length) this.writes.push(this.corked);
+    this.corked = undefined;
+  }
+}
+
+function setup(maxBufferBytes = 1000) {
+  const flushes: (() => void)[] = [];
+  const overflowed: FakeSocket[] = [];
+  const lags: number[][] = [];
+  const sender = new CoalescingSender<FakeSocket>({
+    maxBufferBytes,
+    overflow: (socket) => overflowed.push(socket),
+    cork: (socket) => socket.cork(),
+    uncork: (socket) => socket.uncork(),
+    delivered: (l) => lags.push(l),
+    schedule: (flush) => flushes.push(flush),
+  });
+  const runFlushes = () => flushes.splice(0).forEach((f) => f());
+  return { sender, overflowed, lags, runFlushes, flushes };
+}
+
+describe('CoalescingSender', () => {
+  it('sends the frames queued for a socket in one burst as one write, in order', () => {
+    const { sender, runFlushes, flushes } = setup();
+    const a = new FakeSocket();
+    const b = new FakeSocket();
+    expect(sender.send(a, Buffer.from('1'))).toBe(true);
+    sender.send(b, Buffer.from('x'));
+    sender.send(a, Buffer.from('2'));
+    sender.send(a, Buffer.from('3'));
+    expect(flushes).toHaveLength(1);
+    expect(a.writes).toEqual([]);
+    runFlushes();
+    expect(a.writes).toEqual([['1', '2', '3']]);
+    expect(b.writes).toEqual([['x']]);
+    sender.send(a, Buffer.from('4'));
+    runFlushes();
+    expect(a.writes).toEqual([['1', '2', '3'], ['4']]);
+  });
+
+  it('reports delivery lag only for frames that carry a timestamp', () => {
+    const { sender, runFlushes, lags } = setup();
+    const a = new FakeSocket();
+    sender.send(a, Buffer.from('reply'));
+    sender.send(a, Buffer.from('event'), Date.now() - 40);
+    runFlushes();
+    expect(lags).toHaveLength(1);
+    expect(lags[0]).toHaveLength(1);
+    expect(lags[0][0]).toBeGreaterThanOrEqual(40);
+  });
+
+  it('cuts off a socket whose unsent bytes would pass the limit, counting what is queued', () => {
+    const { sender, runFlushes, overflowed } = setup(10);
+    const slow = new FakeSocket();
+    slow.bufferedAmount = 4;
+    expect(sender.send(slow, Buffer.from('abcd'))).toBe(true);
+    expect(sender.send(slow, Buffer.from('efgh'))).toBe(false);
+    expect(overflowed).toEqual([slow]);
+    runFlushes();
+    expect(slow.writes).toEqual([]);
+  });
+
+  it('refuses closed sockets and drops what was queued for a socket that went away', () => {
+    const { sender, runFlushes } = setup();
+    const closed = new FakeSocket();
+    closed.readyState = 3;
+    expect(sender.send(closed, Buffer.from('x'))).toBe(false);
+    const leaving = new FakeSocket();
+    sender.send(leaving, Buffer.from('y'));
+    sender.forget(leaving);
+    const closing = new FakeSocket();
+    sender.send(closing, Buffer.from('z'));
+    closing.readyState = 2;
+    runFlushes();
+    expect(leaving.writes).toEqual([]);
+    expect(closing.writes).toEqual([]);
+  });
+});
