@@ -260,15 +260,21 @@ export class AgentProfileStore implements OnApplicationBootstrap {
   }
 
   /**
-   * The learning step, inside the caller's transaction (the one that stores the task's
-   * result): folds the outcome into the stats and frees one running slot.
+   * The learning step as a data-modifying statement (for a single-statement change + event):
+   * folds the outcome into the stats and frees one running slot. As a CTE of a larger
+   * statement, `sibling` names the CTE it depends on: the row changes only if that CTE
+   * returned a row, and the tokens are read from its `tokens` column.
    */
-  /** The learning step as a data-modifying statement (for a single-statement change + event). */
   outcomeChange(
     tenantId: string,
     id: string,
     outcome: Outcome,
+    sibling?: string,
   ): { sql: string; params: unknown[] } {
+    const tokens = sibling
+      ? `coalesce((SELECT tokens FROM ${sibling} LIMIT 1)::real, $4::real)`
+      : '$4::real';
+    const requires = sibling ? `EXISTS (SELECT 1 FROM ${sibling}) AND ` : '';
     // the same fold as applyOutcome() (selection.ts); right-hand sides see the old row
     return {
       sql: `UPDATE agent_profiles SET
@@ -276,7 +282,7 @@ export class AgentProfileStore implements OnApplicationBootstrap {
          successes = successes + $3::int,
          failures = failures + (1 - $3::int),
          success_rate = (successes + $3::int)::real / (tasks + 1),
-         avg_tokens = avg_tokens + ($4::real - avg_tokens) / (tasks + 1),
+         avg_tokens = avg_tokens + (${tokens} - avg_tokens) / (tasks + 1),
          avg_duration_ms = avg_duration_ms + ($5::real - avg_duration_ms) / (tasks + 1),
          task_type_scores = task_type_scores || jsonb_build_object($6::text, jsonb_build_object(
            'tasks', coalesce((task_type_scores -> $6::text ->> 'tasks')::int, 0) + 1,
@@ -287,7 +293,7 @@ export class AgentProfileStore implements OnApplicationBootstrap {
          running = greatest(running - 1, 0),
          status = CASE WHEN status = 'retired' THEN status WHEN running - 1 > 0 THEN 'busy' ELSE 'idle' END,
          updated_at = now()
-       WHERE id = $1 AND tenant_id = $2 RETURNING id`,
+       WHERE ${requires}id = $1 AND tenant_id = $2 RETURNING id`,
       params: [
         id,
         tenantId,

@@ -3,14 +3,15 @@ import { DataSource } from 'typeorm';
 import { isUuid } from '../../libs/common/src';
 import { hasParallelism } from '../governor/planning/schemas';
 import type { UnitOfWork } from '../database/transaction';
-import { GoalEventLog } from '../events/goal-event-log.service';
+import { ChangeEvent, GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
+import type { NamedSqlPart } from '../database/sql-parts';
 import { specialistFor, taskTypeOf } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
 import { AgentRuntime, GoalScope, TaskOutput } from './agent-runtime.service';
 import { AgentSelector } from './agent-selector.service';
 import { AgentSpawner } from './agent-spawner.service';
 import { StallDetected } from './ledger-policy';
-import { MarketAuction } from './market-auction.service';
+import { Award, MarketAuction } from './market-auction.service';
 import { LedgerBuffer, ProgressLedger } from './progress-ledger.service';
 import { errorKindOf, rankCandidates, requirementFit } from './selection';
 import { candidateOf } from './agent-profile.store';
@@ -77,10 +78,17 @@ export class AgentWorkforce {
     return this.profiles.ensureDefaults(tenantId);
   }
 
-  /** Assigns every unassigned task (AGENT_ASSIGNMENT), inside the runner's transaction. */
+  /**
+   * Assigns every unassigned task (AGENT_ASSIGNMENT), inside the runner's transaction.
+   * Decisions are made task by task (a spawned specialist joins the pool at once); the
+   * round's assignments, bids and events are then written together.
+   */
   async assign(uow: UnitOfWork, goal: WorkGoal, tasks: WorkTask[]): Promise<void> {
     const pool = await this.selector.candidates(uow.manager, goal.tenant_id);
     const reused = new Set<string>();
+    const assignments: Assignment[] = [];
+    const awards: Award[] = [];
+    const events: NewGoalEvent[] = [];
     for (const task of tasks.filter((t) => !t.agent_id)) {
       const ranked = rankCandidates(pool.map(candidateOf), task);
       const bestFit = ranked.length
@@ -107,10 +115,12 @@ export class AgentWorkforce {
         }
       }
       if (!agent && goal.pattern === 'market') {
-        const result = await this.auction.auction(uow, goal.tenant_id, goal.id, task, pool);
-        if (result) {
-          agent = pool.find((p) => p.id === result.winner.agentId)!;
-          reason = `auction: ${result.reason}`;
+        const award = this.auction.auction(task, pool);
+        if (award) {
+          agent = pool.find((p) => p.id === award.result.winner.agentId)!;
+          reason = `auction: ${award.result.reason}`;
+          awards.push(award);
+          events.push(this.auction.awardEvent(award));
         }
       }
       if (!agent) {
@@ -126,8 +136,13 @@ export class AgentWorkforce {
         reused.add(agent.id);
         await this.profiles.markReused(uow.manager, goal.tenant_id, agent.id);
       }
-      await this.setAgent(uow, goal, task, agent, reason, score, breakdown);
+      const assignment = { task, agent, reason, score, breakdown };
+      assignments.push(assignment);
+      events.push(assignedEvent(assignment));
     }
+    await this.auction.record(uow, goal.tenant_id, goal.id, awards);
+    await this.writeAssignments(uow, goal.tenant_id, assignments);
+    await this.events.appendMany(uow, goal.tenant_id, goal.id, events);
   }
 
   /** Runs one attempt of a task with its assigned agent, as single agent or swarm. */
@@ -211,6 +226,69 @@ export class AgentWorkforce {
   }
 
   /**
+   * The learning step and the ledger step of a successful attempt, as parts of the one
+   * statement that stores the task's result (GoalEventLog.appendWithChanges, whose `change`
+   * CTE returns the task's `tokens`): the profile update, its agent.completed event and the
+   * ledger rows. Nothing of it is written if the task was no longer running; call `release`.
+   */
+  completion(
+    task: WorkTask,
+    text: string | undefined,
+  ): { parts: NamedSqlPart[]; events: ChangeEvent[] } {
+    const turns = this.turns.get(task.id) ?? [];
+    this.turns.delete(task.id);
+    const started = this.startedAt.get(task.id);
+    this.startedAt.delete(task.id);
+    const durationMs = started === undefined ? 0 : performance.now() - started;
+    const taskType = taskTypeOf(task);
+    const agentId = task.agent_id ?? '';
+    const parts: NamedSqlPart[] = [];
+    const events: ChangeEvent[] = [];
+    if (isUuid(agentId)) {
+      const outcome = { taskType, success: true, tokens: 0, durationMs, at: new Date() };
+      parts.push({
+        name: 'profile',
+        ...this.profiles.outcomeChange(task.tenant_id, agentId, outcome, 'change'),
+      });
+      events.push({
+        type: 'agent.completed',
+        taskId: task.id,
+        data: {
+          agent_id: agentId,
+          task_key: task.key,
+          task_type: taskType,
+          duration_ms: Math.round(durationMs),
+          tokens: 0,
+        },
+        mergeChange: true,
+      });
+    }
+    parts.push(
+      ...this.ledger.taskDoneParts(
+        {
+          tenantId: task.tenant_id,
+          goalId: task.goal_id,
+          planVersion: task.plan_version,
+          taskId: task.id,
+          taskKey: task.key,
+          agentId,
+        },
+        text,
+        turns,
+      ),
+    );
+    return { parts, events };
+  }
+
+  /** Frees the agent's running slot when an attempt's result could not be stored. */
+  async release(task: WorkTask): Promise<void> {
+    this.turns.delete(task.id);
+    this.startedAt.delete(task.id);
+    if (task.agent_id && isUuid(task.agent_id))
+      await this.profiles.finishWork(task.tenant_id, task.agent_id);
+  }
+
+  /**
    * The learning step and the ledger step, in the transaction that stores the task's
    * result. After a failed attempt that will be retried, the task is reassigned when
    * another agent now scores better.
@@ -289,15 +367,13 @@ export class AgentWorkforce {
       const selection = this.selector.select(pool, task);
       if (selection && selection.chosen.candidate.id !== agentId) {
         const agent = pool.find((p) => p.id === selection.chosen.candidate.id)!;
-        await this.setAgent(
-          uow,
-          goal,
+        await this.setAgent(uow, goal, {
           task,
           agent,
-          `reassigned after a failed attempt: ${selection.reason}`,
-          selection.chosen.score,
-          { ...selection.chosen.breakdown },
-        );
+          reason: `reassigned after a failed attempt: ${selection.reason}`,
+          score: selection.chosen.score,
+          breakdown: { ...selection.chosen.breakdown },
+        });
       }
     }
   }
@@ -324,37 +400,59 @@ export class AgentWorkforce {
     return (await this.profiles.startWork(task.tenant_id, generalist.id)) ?? generalist;
   }
 
-  private async setAgent(
-    uow: UnitOfWork,
-    goal: WorkGoal,
-    task: WorkTask,
-    agent: AgentProfileRow,
-    reason: string,
-    score?: number,
-    breakdown?: Record<string, number>,
-  ): Promise<void> {
-    await uow.manager.query(
-      `UPDATE tasks SET agent_id = $3, agent_kind = $4, updated_at = now() WHERE id = $1 AND tenant_id = $2`,
-      [task.id, goal.tenant_id, agent.id, agent.kind],
-    );
-    task.agent_id = agent.id;
-    task.agent_kind = agent.kind;
-    await this.events.append(
-      uow,
-      goal.tenant_id,
-      goal.id,
-      'agent.assigned',
-      {
-        task_id: task.id,
-        task_key: task.key,
-        agent_id: agent.id,
-        agent_kind: agent.kind,
-        agent_name: agent.name,
-        reason,
-        ...(score !== undefined ? { score } : {}),
-        ...(breakdown ? { breakdown } : {}),
-      },
-      task.id,
-    );
+  /** Reassigns one task (after a failed attempt), with its agent.assigned event. */
+  private async setAgent(uow: UnitOfWork, goal: WorkGoal, assignment: Assignment): Promise<void> {
+    await this.writeAssignments(uow, goal.tenant_id, [assignment]);
+    await this.events.appendMany(uow, goal.tenant_id, goal.id, [assignedEvent(assignment)]);
   }
+
+  /** Stores the agents of several tasks in one statement and mirrors them on the rows. */
+  private async writeAssignments(
+    uow: UnitOfWork,
+    tenantId: string,
+    assignments: readonly Assignment[],
+  ): Promise<void> {
+    if (!assignments.length) return;
+    await uow.manager.query(
+      `UPDATE tasks t SET agent_id = a.agent_id, agent_kind = a.agent_kind, updated_at = now()
+       FROM unnest($2::uuid[], $3::text[], $4::text[]) AS a(task_id, agent_id, agent_kind)
+       WHERE t.id = a.task_id AND t.tenant_id = $1`,
+      [
+        tenantId,
+        assignments.map((a) => a.task.id),
+        assignments.map((a) => a.agent.id),
+        assignments.map((a) => a.agent.kind),
+      ],
+    );
+    for (const { task, agent } of assignments) {
+      task.agent_id = agent.id;
+      task.agent_kind = agent.kind;
+    }
+  }
+}
+
+/** Who takes a task, and why. */
+interface Assignment {
+  task: WorkTask;
+  agent: AgentProfileRow;
+  reason: string;
+  score?: number;
+  breakdown?: Record<string, number>;
+}
+
+function assignedEvent({ task, agent, reason, score, breakdown }: Assignment): NewGoalEvent {
+  return {
+    type: 'agent.assigned',
+    taskId: task.id,
+    data: {
+      task_id: task.id,
+      task_key: task.key,
+      agent_id: agent.id,
+      agent_kind: agent.kind,
+      agent_name: agent.name,
+      reason,
+      ...(score !== undefined ? { score } : {}),
+      ...(breakdown ? { breakdown } : {}),
+    },
+  };
 }

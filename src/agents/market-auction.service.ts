@@ -1,47 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import type { UnitOfWork } from '../database/transaction';
-import { GoalEventLog } from '../events/goal-event-log.service';
+import type { NewGoalEvent } from '../events/goal-event-log.service';
 import type { TaskRequirements } from './agent-kinds';
 import { AgentProfileRow, candidateOf } from './agent-profile.store';
 import { AuctionResult, runAuction } from './auction';
 
-/** The market pattern: a task is auctioned; bids and the award are recorded on the goal. */
+export type AuctionedTask = TaskRequirements & { id: string; key: string };
+
+/** One finished auction: the task, its bids and the award. */
+export interface Award {
+  task: AuctionedTask;
+  result: AuctionResult;
+}
+
+/**
+ * The market pattern: a task is auctioned; bids and the award are recorded on the goal.
+ * Auctions of one assignment round are decided first and recorded together (`record`).
+ */
 @Injectable()
 export class MarketAuction {
-  constructor(private readonly events: GoalEventLog) {}
-
-  async auction(
-    uow: UnitOfWork,
-    tenantId: string,
-    goalId: string,
-    task: TaskRequirements & { id: string; key: string },
-    bidders: readonly AgentProfileRow[],
-  ): Promise<AuctionResult | undefined> {
+  auction(task: AuctionedTask, bidders: readonly AgentProfileRow[]): Award | undefined {
     const result = runAuction(bidders.map(candidateOf), task);
-    if (!result) return undefined;
-    for (const bid of result.bids) {
-      await uow.manager.query(
-        `INSERT INTO agent_bids (tenant_id, goal_id, task_id, agent_id, expected_quality, cost_tokens, time_ms, value, awarded)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-        [
-          tenantId,
-          goalId,
-          task.id,
-          bid.agentId,
-          bid.expectedQuality,
-          bid.costTokens,
-          bid.timeMs,
-          bid.value,
-          bid === result.winner,
-        ],
-      );
-    }
-    await this.events.append(
-      uow,
-      tenantId,
-      goalId,
-      'auction.awarded',
-      {
+    return result ? { task, result } : undefined;
+  }
+
+  /** The auction.awarded event of an award (appended by the caller with its other events). */
+  awardEvent({ task, result }: Award): NewGoalEvent {
+    return {
+      type: 'auction.awarded',
+      taskId: task.id,
+      data: {
         task_id: task.id,
         task_key: task.key,
         agent_id: result.winner.agentId,
@@ -55,8 +43,34 @@ export class MarketAuction {
           value: b.value,
         })),
       },
-      task.id,
+    };
+  }
+
+  /** Stores every bid of the awards in one statement, inside the caller's transaction. */
+  async record(
+    uow: UnitOfWork,
+    tenantId: string,
+    goalId: string,
+    awards: readonly Award[],
+  ): Promise<void> {
+    const bids = awards.flatMap(({ task, result }) =>
+      result.bids.map((bid) => ({
+        task_id: task.id,
+        agent_id: bid.agentId,
+        expected_quality: bid.expectedQuality,
+        cost_tokens: bid.costTokens,
+        time_ms: bid.timeMs,
+        value: bid.value,
+        awarded: bid === result.winner,
+      })),
     );
-    return result;
+    if (!bids.length) return;
+    await uow.manager.query(
+      `INSERT INTO agent_bids (tenant_id, goal_id, task_id, agent_id, expected_quality, cost_tokens, time_ms, value, awarded)
+       SELECT $1, $2, b.task_id, b.agent_id, b.expected_quality, b.cost_tokens, b.time_ms, b.value, b.awarded
+       FROM jsonb_to_recordset($3::jsonb) AS b(task_id uuid, agent_id uuid, expected_quality real,
+         cost_tokens integer, time_ms integer, value real, awarded boolean)`,
+      [tenantId, goalId, JSON.stringify(bids)],
+    );
   }
 }

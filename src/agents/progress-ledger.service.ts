@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
+import type { NamedSqlPart } from '../database/sql-parts';
 import { fingerprint, LoopDetector, StallDetected } from './ledger-policy';
 
 export interface LedgerRow {
@@ -198,6 +199,73 @@ export class ProgressLedger {
        VALUES ${values.join(', ')}`,
       params,
     );
+  }
+
+  /**
+   * The ledger step of a task that succeeded, as parts of the statement that stores its
+   * result (see GoalEventLog.appendWithChanges): the same facts and rows as `recordTask`,
+   * computed in SQL. The task itself is not counted as open (its completion is that statement).
+   */
+  taskDoneParts(scope: LedgerScope, text: string | undefined, turns: LedgerBuffer): NamedSqlPart[] {
+    const fp = fingerprint({ output: text });
+    const turnRows = turns.splice(0).map((t, i) => ({
+      offset: i + 1,
+      task_id: t.scope.taskId,
+      plan_version: t.scope.planVersion,
+      agent_id: t.scope.agentId,
+      fingerprint: t.fingerprint,
+      satisfied: t.satisfied,
+      looping: t.looping,
+      progressing: t.progressing,
+      stalls: t.stalls,
+      next: t.next,
+      facts: t.facts,
+    }));
+    return [
+      {
+        name: 'ledger_facts',
+        sql: `SELECT
+           (SELECT count(*) FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
+                   AND status <> 'completed' AND id <> $4) AS open,
+           EXISTS (SELECT 1 FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
+                   AND kind = 'task' AND task_id = $4 AND fingerprint = $5) AS looping,
+           (SELECT stall_count FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
+                   AND kind = 'task' ORDER BY id DESC LIMIT 1) AS last_stalls,
+           (SELECT coalesce(max(step), 0) FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2) AS last_step`,
+        params: [scope.tenantId, scope.goalId, scope.planVersion, scope.taskId, fp],
+      },
+      {
+        name: 'ledger',
+        sql: `INSERT INTO progress_ledger (tenant_id, goal_id, task_id, plan_version, step, kind, agent_id, fingerprint,
+           is_satisfied, is_looping, is_progressing, stall_count, next_instruction, facts)
+         SELECT $1::uuid, $2::uuid, t.task_id, t.plan_version, f.last_step + t."offset", 'turn', t.agent_id, t.fingerprint,
+           t.satisfied, t.looping, t.progressing, t.stalls, t.next, t.facts
+         FROM ledger_facts f, jsonb_to_recordset($8::jsonb) AS t("offset" int, task_id uuid, plan_version int,
+           agent_id text, fingerprint text, satisfied boolean, looping boolean, progressing boolean, stalls int,
+           next text, facts jsonb)
+         WHERE EXISTS (SELECT 1 FROM change)
+         UNION ALL
+         SELECT $1::uuid, $2::uuid, $3::uuid, $4::int, f.last_step + $9::int, 'task', $5::text, $6::text,
+           f.open = 0, f.looping, NOT f.looping,
+           CASE WHEN f.looping THEN coalesce(f.last_stalls, 0) + 1 ELSE 0 END,
+           CASE WHEN f.open = 0 THEN 'all tasks are done: verify the result with the critic'
+             ELSE f.open || ' task(s) left: run the next ready tasks' END,
+           CASE WHEN f.looping THEN jsonb_build_array($7::text) ELSE '[]'::jsonb END
+         FROM ledger_facts f WHERE EXISTS (SELECT 1 FROM change)
+         RETURNING id`,
+        params: [
+          scope.tenantId,
+          scope.goalId,
+          scope.taskId,
+          scope.planVersion,
+          scope.agentId,
+          fp,
+          `task ${scope.taskKey} repeated an earlier result (fingerprint ${fp})`,
+          JSON.stringify(turnRows),
+          turnRows.length + 1,
+        ],
+      },
+    ];
   }
 
   async list(tenantId: string, goalId: string, afterId = 0, limit = 500): Promise<LedgerRow[]> {

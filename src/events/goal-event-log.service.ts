@@ -4,6 +4,15 @@ import type { UnitOfWork } from '../database/transaction';
 import type { GoalEventPayloads, GoalEventRecord, GoalEventType } from './domain-events';
 import { isEmbedded } from '../database/migration-runner';
 import { EventBus } from './event-bus';
+import { NamedSqlPart, SqlPart, withList } from '../database/sql-parts';
+
+/** An event appended with a change; `mergeChange` merges the change's RETURNING row into its data. */
+export type ChangeEvent = NewGoalEvent & { mergeChange?: boolean };
+
+/** An event to append with `appendMany`. */
+export type NewGoalEvent = {
+  [T in GoalEventType]: { type: T; data: GoalEventPayloads[T]; taskId?: string | null };
+}[GoalEventType];
 
 interface EventRow {
   id: string;
@@ -22,18 +31,19 @@ export class GoalEventLog {
   /**
    * PGlite runs one statement at a time, so the next per-goal position can be read from
    * the log itself. PostgreSQL serializes appends for a goal through its row instead.
+   * `count` reserves that many positions; `event_seq` is the last of them.
    */
-  private readonly nextSeq: (goalParam: string, tenantParam: string) => string;
+  private readonly nextSeq: (goalParam: string, tenantParam: string, count?: string) => string;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly bus: EventBus,
   ) {
     this.nextSeq = isEmbedded(dataSource)
-      ? (g) =>
-          `(SELECT coalesce(max(seq), 0) + 1 AS event_seq FROM goal_events WHERE goal_id = ${g})`
-      : (g, t) =>
-          `(UPDATE goals SET event_seq = event_seq + 1 WHERE id = ${g} AND tenant_id = ${t} RETURNING event_seq)`;
+      ? (g, _t, n = '1') =>
+          `(SELECT coalesce(max(seq), 0) + ${n} AS event_seq FROM goal_events WHERE goal_id = ${g})`
+      : (g, t, n = '1') =>
+          `(UPDATE goals SET event_seq = event_seq + ${n} WHERE id = ${g} AND tenant_id = ${t} RETURNING event_seq)`;
   }
 
   /**
@@ -62,6 +72,39 @@ export class GoalEventLog {
   }
 
   /**
+   * Appends several events of one goal in one statement, in the given order (consecutive
+   * positions), inside the caller's transaction; announced after commit like `append`.
+   */
+  async appendMany(
+    uow: UnitOfWork,
+    tenantId: string,
+    goalId: string,
+    events: readonly NewGoalEvent[],
+  ): Promise<GoalEventRecord[]> {
+    if (!events.length) return [];
+    const rows: EventRow[] = await uow.manager.query(
+      `WITH s AS ${this.nextSeq('$1::uuid', '$2', '$3::int')}
+       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
+       SELECT $2, $1, s.event_seq - $3::int + e.ord, e.item->>'type', (e.item->>'task_id')::uuid,
+              e.item->'data', clock_timestamp()
+       FROM s, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(item, ord)
+       ORDER BY e.ord
+       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`,
+      [
+        goalId,
+        tenantId,
+        events.length,
+        JSON.stringify(
+          events.map((e) => ({ type: e.type, task_id: e.taskId ?? null, data: e.data })),
+        ),
+      ],
+    );
+    const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
+    uow.afterCommit(() => records.forEach((event) => this.bus.publish(event)));
+    return records;
+  }
+
+  /**
    * One statement, atomic without a transaction: a row change (`change.sql`, a data-modifying
    * statement with RETURNING) plus its event, appended only if the change touched a row.
    * Used on hot paths (task start and finish) to save round trips. With `mergeIntoData`
@@ -69,28 +112,66 @@ export class GoalEventLog {
    */
   async appendWithChange<T extends GoalEventType>(
     executor: EntityManager,
-    change: { sql: string; params: unknown[]; mergeIntoData?: boolean },
+    change: SqlPart & { mergeIntoData?: boolean },
     tenantId: string,
     goalId: string,
     type: T,
     data: GoalEventPayloads[T],
     taskId: string | null = null,
   ): Promise<{ event: GoalEventRecord<T>; changed: Record<string, unknown> } | undefined> {
-    const k = change.params.length;
+    const done = await this.appendWithChanges(executor, change, [], tenantId, goalId, [
+      { type, data, taskId, mergeChange: change.mergeIntoData } as ChangeEvent,
+    ]);
+    return done && { event: done.events[0] as GoalEventRecord<T>, changed: done.changed };
+  }
+
+  /**
+   * Like `appendWithChange`, with more statements riding along: `extra` parts (named CTEs
+   * that may read the `change` CTE) run in the same statement, and several events are
+   * appended in order. Nothing is written unless `change` touched a row.
+   */
+  async appendWithChanges(
+    executor: EntityManager,
+    change: SqlPart,
+    extra: readonly NamedSqlPart[],
+    tenantId: string,
+    goalId: string,
+    events: readonly ChangeEvent[],
+  ): Promise<{ events: GoalEventRecord[]; changed: Record<string, unknown> } | undefined> {
+    const list = withList([{ name: 'change', ...change }, ...extra]);
+    const k = list.params.length;
     const rows: Array<EventRow & { change: Record<string, unknown> }> = await executor.query(
-      `WITH change AS (${change.sql}),
-       s AS ${this.nextSeq(`$${k + 1}::uuid`, `$${k + 2}`)}
+      `WITH ${list.sql},
+       s AS ${this.nextSeq(`$${k + 1}::uuid`, `$${k + 2}`, `$${k + 3}::int`)}
        INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-       SELECT $${k + 2}, $${k + 1}, s.event_seq, $${k + 3}, $${k + 4},
-         $${k + 5}::jsonb ${change.mergeIntoData ? '|| (SELECT to_jsonb(change) FROM change LIMIT 1)' : ''}, clock_timestamp() FROM s
+       SELECT $${k + 2}, $${k + 1}, s.event_seq - $${k + 3}::int + e.ord, e.item->>'type',
+         (e.item->>'task_id')::uuid,
+         e.item->'data' || CASE WHEN (e.item->>'merge')::boolean
+           THEN coalesce((SELECT to_jsonb(change) FROM change LIMIT 1), '{}'::jsonb) ELSE '{}'::jsonb END,
+         clock_timestamp()
+       FROM s, jsonb_array_elements($${k + 4}::jsonb) WITH ORDINALITY AS e(item, ord)
        WHERE EXISTS (SELECT 1 FROM change)
+       ORDER BY e.ord
        RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at, (SELECT row_to_json(change) FROM change LIMIT 1) AS change`,
-      [...change.params, goalId, tenantId, type, taskId, JSON.stringify(data)],
+      [
+        ...list.params,
+        goalId,
+        tenantId,
+        events.length,
+        JSON.stringify(
+          events.map((e) => ({
+            type: e.type,
+            task_id: e.taskId ?? null,
+            data: e.data,
+            merge: e.mergeChange === true,
+          })),
+        ),
+      ],
     );
     if (!rows.length) return undefined;
-    const event = toRecord(rows[0]) as GoalEventRecord<T>;
-    this.bus.publish(event);
-    return { event, changed: rows[0].change };
+    const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
+    for (const event of records) this.bus.publish(event);
+    return { events: records, changed: rows[0].change };
   }
 
   async list(

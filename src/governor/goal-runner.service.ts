@@ -167,25 +167,29 @@ export class GoalRunner {
     const version = goal.plan_version + 1;
     await inTransaction(this.dataSource, async (uow) => {
       if (recall) await this.learning.announce(uow, goal.tenant_id, goal.id, recall);
-      for (const t of plan.tasks) {
-        await uow.manager.query(
-          `INSERT INTO tasks (id, tenant_id, goal_id, plan_version, key, title, description, depends_on, capabilities, acceptance_criteria, status, max_attempts)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'pending',$11)`,
-          [
-            uuidv7(),
-            goal.tenant_id,
-            goal.id,
-            version,
-            t.key,
-            t.title,
-            t.description,
-            t.depends_on,
-            t.capabilities,
-            t.acceptance_criteria ?? null,
-            this.config.TASK_MAX_ATTEMPTS,
-          ],
-        );
-      }
+      await uow.manager.query(
+        `INSERT INTO tasks (id, tenant_id, goal_id, plan_version, key, title, description, depends_on, capabilities, acceptance_criteria, status, max_attempts)
+         SELECT t.id, $1, $2, $3, t.key, t.title, t.description, t.depends_on, t.capabilities, t.acceptance_criteria, 'pending', $4
+         FROM jsonb_to_recordset($5::jsonb) AS t(id uuid, key text, title text, description text,
+           depends_on text[], capabilities text[], acceptance_criteria text)`,
+        [
+          goal.tenant_id,
+          goal.id,
+          version,
+          this.config.TASK_MAX_ATTEMPTS,
+          JSON.stringify(
+            plan.tasks.map((t) => ({
+              id: uuidv7(),
+              key: t.key,
+              title: t.title,
+              description: t.description,
+              depends_on: t.depends_on,
+              capabilities: t.capabilities,
+              acceptance_criteria: t.acceptance_criteria ?? null,
+            })),
+          ),
+        ],
+      );
       await this.events.append(uow, goal.tenant_id, goal.id, 'plan.created', {
         plan_version: version,
         provider: plan.provider,
@@ -302,32 +306,32 @@ export class GoalRunner {
       task.status = 'running';
       try {
         const output = await this.workforce.execute(goal, task, dependencies, scope);
-        // agents (issue 5): the result, its event, the learning step and the ledger in one transaction
-        await inTransaction(this.dataSource, async (uow) => {
-          const done = await this.events.appendWithChange(
-            uow.manager,
+        // agents (issue 5): the result, its event, the learning step and the ledger: one statement
+        const completion = this.workforce.completion(task, output.text);
+        const done = await this.events.appendWithChanges(
+          db,
+          {
+            sql: `UPDATE tasks SET status = 'completed', output = $3, error = NULL, completed_at = now(), updated_at = now()
+              WHERE id = $1 AND tenant_id = $2 AND status = 'running'
+              RETURNING prompt_tokens::int AS prompt_tokens, completion_tokens::int AS completion_tokens,
+                (prompt_tokens + completion_tokens)::int AS tokens`,
+            params: [task.id, task.tenant_id, JSON.stringify(output)],
+          },
+          completion.parts,
+          task.tenant_id,
+          task.goal_id,
+          [
             {
-              sql: `UPDATE tasks SET status = 'completed', output = $3, error = NULL, completed_at = now(), updated_at = now()
-                WHERE id = $1 AND tenant_id = $2 AND status = 'running'
-                RETURNING prompt_tokens::int AS prompt_tokens, completion_tokens::int AS completion_tokens`,
-              params: [task.id, task.tenant_id, JSON.stringify(output)],
-              mergeIntoData: true,
+              type: 'task.completed',
+              taskId: task.id,
+              data: { task_key: task.key, attempt, prompt_tokens: 0, completion_tokens: 0 },
+              mergeChange: true,
             },
-            task.tenant_id,
-            task.goal_id,
-            'task.completed',
-            { task_key: task.key, attempt, prompt_tokens: 0, completion_tokens: 0 },
-            task.id,
-          );
-          await this.workforce.recordOutcome(uow, goal, task, {
-            ok: true,
-            final: true,
-            text: output.text,
-            tokens:
-              Number(done?.changed.prompt_tokens ?? 0) +
-              Number(done?.changed.completion_tokens ?? 0),
-          });
-        });
+            ...completion.events,
+          ],
+        );
+        // the task was no longer running (cancelled, or taken over): only free the agent
+        if (!done) await this.workforce.release(task);
         task.status = 'completed';
         task.output = output as unknown as Record<string, unknown>;
         return { ok: true };
