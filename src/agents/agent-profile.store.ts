@@ -3,6 +3,7 @@ import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { DataSource, EntityManager } from 'typeorm';
 import { Conflict, isUuid, NotFound, uuidv7 } from '../../libs/common/src';
 import type { UnitOfWork } from '../database/transaction';
+import type { SqlPart } from '../database/sql-parts';
 import { AgentKind, AgentStatus, DEFAULT_PROFILES, ProfileSeed } from './agent-kinds';
 import { AgentStats, Candidate, Outcome } from './selection';
 
@@ -242,12 +243,19 @@ export class AgentProfileStore implements OnApplicationBootstrap {
 
   /** Marks one more attempt running on the agent; returns the profile (undefined when unknown). */
   async startWork(tenantId: string, id: string): Promise<AgentProfileRow | undefined> {
-    const [rows]: [AgentProfileRow[]] = await this.dataSource.query(
-      `UPDATE agent_profiles SET running = running + 1, status = CASE WHEN status = 'retired' THEN status ELSE 'busy' END, updated_at = now()
-       WHERE id = $1 AND tenant_id = $2 RETURNING *`,
-      [id, tenantId],
-    );
+    const change = this.startWorkChange(tenantId, id);
+    const [rows]: [AgentProfileRow[]] = await this.dataSource.query(change.sql, change.params);
     return rows[0];
+  }
+
+  /** `startWork` as a statement; as a CTE, `sibling` names the CTE whose row it requires. */
+  startWorkChange(tenantId: string, id: string, sibling?: string): SqlPart {
+    const requires = sibling ? `EXISTS (SELECT 1 FROM ${sibling}) AND ` : '';
+    return {
+      sql: `UPDATE agent_profiles SET running = running + 1, status = CASE WHEN status = 'retired' THEN status ELSE 'busy' END, updated_at = now()
+       WHERE ${requires}id = $1 AND tenant_id = $2 RETURNING *`,
+      params: [id, tenantId],
+    };
   }
 
   async finishWork(tenantId: string, id: string): Promise<void> {
@@ -265,12 +273,7 @@ export class AgentProfileStore implements OnApplicationBootstrap {
    * statement, `sibling` names the CTE it depends on: the row changes only if that CTE
    * returned a row, and the tokens are read from its `tokens` column.
    */
-  outcomeChange(
-    tenantId: string,
-    id: string,
-    outcome: Outcome,
-    sibling?: string,
-  ): { sql: string; params: unknown[] } {
+  outcomeChange(tenantId: string, id: string, outcome: Outcome, sibling?: string): SqlPart {
     const tokens = sibling
       ? `coalesce((SELECT tokens FROM ${sibling} LIMIT 1)::real, $4::real)`
       : '$4::real';

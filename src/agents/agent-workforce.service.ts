@@ -57,7 +57,7 @@ export class AgentTerminated extends Error {
 export class AgentWorkforce {
   private readonly running = new Map<string, Set<AbortController>>();
   private readonly startedAt = new Map<string, number>();
-  private readonly division = new Map<string, boolean>();
+  private readonly division = new Map<string, Promise<boolean>>();
   /** Ledger rows of the running attempt, written with its result (one transaction). */
   private readonly turns = new Map<string, LedgerBuffer>();
 
@@ -151,8 +151,9 @@ export class AgentWorkforce {
     task: WorkTask,
     dependencies: Array<{ key: string; title: string; output: unknown }>,
     scope: GoalScope,
+    started?: AgentProfileRow,
   ): Promise<TaskOutput> {
-    const agent = await this.agentOf(task);
+    const agent = started ?? (await this.agentOf(task));
     const controller = new AbortController();
     const set = this.running.get(agent.id) ?? new Set();
     set.add(controller);
@@ -205,15 +206,18 @@ export class AgentWorkforce {
    * run side by side; a plan without parallelism (one task, or a chain) has each task
    * divided by the swarm coordinator among ephemeral workers.
    */
-  private async isSwarmDivided(goal: WorkGoal): Promise<boolean> {
+  private isSwarmDivided(goal: WorkGoal): Promise<boolean> {
     const key = `${goal.id}:${goal.plan_version}`;
+    // the promise is kept, so the parallel tasks of one plan share a single query
     let divided = this.division.get(key);
     if (divided === undefined) {
-      const tasks: Array<{ key: string; depends_on: string[] }> = await this.dataSource.query(
-        `SELECT key, depends_on FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3`,
-        [goal.tenant_id, goal.id, goal.plan_version],
-      );
-      divided = !hasParallelism(tasks);
+      divided = this.dataSource
+        .query(
+          `SELECT key, depends_on FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3`,
+          [goal.tenant_id, goal.id, goal.plan_version],
+        )
+        .then((tasks: Array<{ key: string; depends_on: string[] }>) => !hasParallelism(tasks));
+      divided.catch(() => this.division.delete(key));
       if (this.division.size > 1000) this.division.clear();
       this.division.set(key, divided);
     }
@@ -278,6 +282,18 @@ export class AgentWorkforce {
       ),
     );
     return { parts, events };
+  }
+
+  /**
+   * The agent's side of starting an attempt, as a part of the statement that marks the task
+   * running: one more running slot on its profile, whose row comes back as `agent`.
+   */
+  startPart(task: WorkTask): NamedSqlPart | undefined {
+    if (!task.agent_id || !isUuid(task.agent_id)) return undefined;
+    return {
+      name: 'agent',
+      ...this.profiles.startWorkChange(task.tenant_id, task.agent_id, 'change'),
+    };
   }
 
   /** Frees the agent's running slot when an attempt's result could not be stored. */

@@ -128,7 +128,8 @@ export class GoalEventLog {
   /**
    * Like `appendWithChange`, with more statements riding along: `extra` parts (named CTEs
    * that may read the `change` CTE) run in the same statement, and several events are
-   * appended in order. Nothing is written unless `change` touched a row.
+   * appended in order. Nothing is written unless `change` touched a row. The first row of
+   * each extra part listed in `returning` comes back in `rows` under the part's name.
    */
   async appendWithChanges(
     executor: EntityManager,
@@ -137,8 +138,19 @@ export class GoalEventLog {
     tenantId: string,
     goalId: string,
     events: readonly ChangeEvent[],
-  ): Promise<{ events: GoalEventRecord[]; changed: Record<string, unknown> } | undefined> {
+    returning: readonly string[] = [],
+  ): Promise<
+    | {
+        events: GoalEventRecord[];
+        changed: Record<string, unknown>;
+        rows: Record<string, Record<string, unknown> | null>;
+      }
+    | undefined
+  > {
     const list = withList([{ name: 'change', ...change }, ...extra]);
+    const extraRows = returning
+      .map((name) => `, (SELECT row_to_json(${name}) FROM ${name} LIMIT 1) AS part_${name}`)
+      .join('');
     const k = list.params.length;
     const rows: Array<EventRow & { change: Record<string, unknown> }> = await executor.query(
       `WITH ${list.sql},
@@ -152,7 +164,7 @@ export class GoalEventLog {
        FROM s, jsonb_array_elements($${k + 4}::jsonb) WITH ORDINALITY AS e(item, ord)
        WHERE EXISTS (SELECT 1 FROM change)
        ORDER BY e.ord
-       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at, (SELECT row_to_json(change) FROM change LIMIT 1) AS change`,
+       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at, (SELECT row_to_json(change) FROM change LIMIT 1) AS change${extraRows}`,
       [
         ...list.params,
         goalId,
@@ -171,7 +183,12 @@ export class GoalEventLog {
     if (!rows.length) return undefined;
     const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
     for (const event of records) this.bus.publish(event);
-    return { events: records, changed: rows[0].change };
+    const first = rows[0] as unknown as Record<string, Record<string, unknown> | null>;
+    return {
+      events: records,
+      changed: rows[0].change,
+      rows: Object.fromEntries(returning.map((name) => [name, first[`part_${name}`] ?? null])),
+    };
   }
 
   async list(

@@ -8,6 +8,7 @@ import {
   PlanningMemory,
 } from '../agents/agent-runtime.service';
 import { AgentWorkforce } from '../agents/agent-workforce.service';
+import type { AgentProfileRow } from '../agents/agent-profile.store';
 import { applyChecks } from '../agents/critic-checks';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -288,24 +289,38 @@ export class GoalRunner {
     const db = this.dataSource.manager;
     for (;;) {
       const attempt = task.attempts + 1;
-      const started = await this.events.appendWithChange(
+      // the task goes running and its agent takes a slot: one statement
+      const agentPart = this.workforce.startPart(task);
+      const started = await this.events.appendWithChanges(
         db,
         {
           sql: `UPDATE tasks SET status = 'running', attempts = $3, started_at = coalesce(started_at, now()), updated_at = now()
               WHERE id = $1 AND tenant_id = $2 AND status IN ('pending', 'running') RETURNING id`,
           params: [task.id, task.tenant_id, attempt],
         },
+        agentPart ? [agentPart] : [],
         task.tenant_id,
         task.goal_id,
-        'task.started',
-        { task_key: task.key, attempt, agent_id: task.agent_id },
-        task.id,
+        [
+          {
+            type: 'task.started',
+            taskId: task.id,
+            data: { task_key: task.key, attempt, agent_id: task.agent_id },
+          },
+        ],
+        agentPart ? ['agent'] : [],
       );
       if (!started) throw new StateConflict(goal.id, goal.state);
       task.attempts = attempt;
       task.status = 'running';
       try {
-        const output = await this.workforce.execute(goal, task, dependencies, scope);
+        const output = await this.workforce.execute(
+          goal,
+          task,
+          dependencies,
+          scope,
+          (started.rows.agent ?? undefined) as AgentProfileRow | undefined,
+        );
         // agents (issue 5): the result, its event, the learning step and the ledger: one statement
         const completion = this.workforce.completion(task, output.text);
         const done = await this.events.appendWithChanges(
