@@ -5,6 +5,11 @@ import type { GoalEventPayloads, GoalEventRecord, GoalEventType } from './domain
 import { isEmbedded } from '../database/migration-runner';
 import { EventBus } from './event-bus';
 
+/** One event of a batch appended with `appendMany`. */
+export type NewGoalEvent = {
+  [T in GoalEventType]: { type: T; data: GoalEventPayloads[T]; taskId?: string | null };
+}[GoalEventType];
+
 interface EventRow {
   id: string;
   seq: number;
@@ -23,7 +28,7 @@ export class GoalEventLog {
    * PGlite runs one statement at a time, so the next per-goal position can be read from
    * the log itself. PostgreSQL serializes appends for a goal through its row instead.
    */
-  private readonly nextSeq: (goalParam: string, tenantParam: string) => string;
+  private readonly nextSeq: (goalParam: string, tenantParam: string, count?: string) => string;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,8 +37,8 @@ export class GoalEventLog {
     this.nextSeq = isEmbedded(dataSource)
       ? (g) =>
           `(SELECT coalesce(max(seq), 0) + 1 AS event_seq FROM goal_events WHERE goal_id = ${g})`
-      : (g, t) =>
-          `(UPDATE goals SET event_seq = event_seq + 1 WHERE id = ${g} AND tenant_id = ${t} RETURNING event_seq)`;
+      : (g, t, count = '1') =>
+          `(UPDATE goals SET event_seq = event_seq + ${count} WHERE id = ${g} AND tenant_id = ${t} RETURNING event_seq - ${count} + 1 AS event_seq)`;
   }
 
   /**
@@ -59,6 +64,44 @@ export class GoalEventLog {
     const event = toRecord(rows[0]) as GoalEventRecord<T>;
     uow.afterCommit(() => this.bus.publish(event));
     return event;
+  }
+
+  /**
+   * Appends several events of one goal in one statement, in the given order (consecutive
+   * positions), inside the caller's transaction; announced in that order after commit.
+   */
+  async appendMany(
+    uow: UnitOfWork,
+    tenantId: string,
+    goalId: string,
+    events: readonly NewGoalEvent[],
+  ): Promise<GoalEventRecord[]> {
+    if (!events.length) return [];
+    const rows: EventRow[] = await uow.manager.query(
+      `WITH s AS ${this.nextSeq('$1::uuid', '$2', String(events.length))}
+       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
+       SELECT $2, $1, s.event_seq + e.n - 1, e.type, e.task_id, e.data, clock_timestamp()
+       FROM s, jsonb_to_recordset($3::jsonb) AS e(n integer, type text, task_id uuid, data jsonb)
+       ORDER BY e.n
+       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`,
+      [
+        goalId,
+        tenantId,
+        JSON.stringify(
+          events.map((e, i) => ({
+            n: i + 1,
+            type: e.type,
+            task_id: e.taskId ?? null,
+            data: e.data,
+          })),
+        ),
+      ],
+    );
+    const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
+    uow.afterCommit(() => {
+      for (const event of records) this.bus.publish(event);
+    });
+    return records;
   }
 
   /**
