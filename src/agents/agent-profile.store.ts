@@ -2,7 +2,6 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { DataSource, EntityManager } from 'typeorm';
 import { Conflict, isUuid, NotFound, uuidv7 } from '../../libs/common/src';
-import type { UnitOfWork } from '../database/transaction';
 import { AgentKind, AgentStatus, DEFAULT_PROFILES, ProfileSeed } from './agent-kinds';
 import { AgentStats, Candidate, Outcome } from './selection';
 
@@ -60,7 +59,7 @@ export interface ProfilePatch {
 
 /**
  * Agent profiles per tenant: the defaults are seeded lazily on first use; every query is
- * scoped by tenant. Learned statistics change only through `recordOutcome`.
+ * scoped by tenant. Learned statistics change only through the outcome fold (`outcomesChange`).
  */
 @Injectable()
 export class AgentProfileStore implements OnApplicationBootstrap {
@@ -325,17 +324,6 @@ export class AgentProfileStore implements OnApplicationBootstrap {
        WHERE p.id = o.id AND p.tenant_id = $1 RETURNING p.id`,
       params: [tenantId, JSON.stringify(folds.map((f) => foldOf(f.id, f.outcomes)))],
     };
-  }
-
-  async recordOutcome(
-    uow: UnitOfWork,
-    tenantId: string,
-    id: string,
-    outcome: Outcome,
-  ): Promise<boolean> {
-    const change = this.outcomeChange(tenantId, id, outcome);
-    const [rows]: [Array<{ id: string }>] = await uow.manager.query(change.sql, change.params);
-    return rows.length === 1;
   }
 
   /** Folds each worker's outcomes into its stats and retires it, in one statement. */

@@ -11,7 +11,7 @@ import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
 import { AgentRuntime, GoalScope, TaskInput, TaskOutput } from './agent-runtime.service';
 import { AgentSpawner } from './agent-spawner.service';
 import { LedgerBuffer, ProgressLedger } from './progress-ledger.service';
-import { errorKindOf } from './selection';
+import { errorKindOf, Outcome } from './selection';
 import { aggregate, divideOffline, runUnits, SwarmPlan, SwarmPlanSchema, SwarmUnit } from './swarm';
 
 export interface SwarmTask extends TaskInput {
@@ -88,10 +88,8 @@ export class SwarmCoordinator {
     });
     // when the limits allow no worker at all, the task's own agent works the units one by one
     const pool = workers.length ? [...workers] : [owner];
-    const outcomes = new Map<
-      string,
-      Array<{ ok: boolean; ms: number; at: Date; error?: string }>
-    >();
+    const outcomes = new Map<string, Outcome[]>();
+    const taskType = taskTypeOf(task);
     const toolCalls: TaskOutput['tool_calls'] = [];
     const ledgerRows: LedgerBuffer = [];
     let provider = this.llm.provider;
@@ -132,14 +130,22 @@ export class SwarmCoordinator {
         );
         provider = output.provider;
         toolCalls.push(...output.tool_calls);
-        record(outcomes, worker.id, { ok: true, ms: performance.now() - started, at: new Date() });
+        record(outcomes, worker.id, {
+          taskType,
+          success: true,
+          tokens: 0,
+          durationMs: performance.now() - started,
+          at: new Date(),
+        });
         return output.text;
       } catch (error) {
         record(outcomes, worker.id, {
-          ok: false,
-          ms: performance.now() - started,
+          taskType,
+          success: false,
+          tokens: 0,
+          durationMs: performance.now() - started,
+          errorKind: errorKindOf((error as Error).message),
           at: new Date(),
-          error: (error as Error).message,
         });
         throw error;
       } finally {
@@ -150,21 +156,10 @@ export class SwarmCoordinator {
     // the workers' learning steps, their retirement and the events: a few statements, not a few per worker
     await inTransaction(this.dataSource, async (uow) => {
       await this.ledger.flush(uow, ledgerRows);
-      const taskType = taskTypeOf(task);
       await this.profiles.retireWithOutcomes(
         uow.manager,
         task.tenant_id,
-        workers.map((worker) => ({
-          id: worker.id,
-          outcomes: (outcomes.get(worker.id) ?? []).map((o) => ({
-            taskType,
-            success: o.ok,
-            tokens: 0,
-            durationMs: o.ms,
-            errorKind: o.error ? errorKindOf(o.error) : undefined,
-            at: o.at,
-          })),
-        })),
+        workers.map((worker) => ({ id: worker.id, outcomes: outcomes.get(worker.id) ?? [] })),
       );
       await this.events.appendMany(uow, task.tenant_id, task.goal_id, [
         ...workers.map((worker) => ({
