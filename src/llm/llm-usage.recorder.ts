@@ -82,6 +82,7 @@ export class LlmUsageRecorder {
 
   /** One statement: the call rows plus the task and goal roll-ups (atomic without a transaction). */
   private async store(rows: CallRow[]): Promise<void> {
+    if (rows.length === 1) return this.storeOne(rows[0]);
     await this.dataSource.query(
       `WITH v AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, tenant_id uuid, goal_id uuid, task_id uuid,
@@ -109,6 +110,39 @@ export class LlmUsageRecorder {
          WHERE goals.id = s.goal_id AND goals.tenant_id = s.tenant_id RETURNING 1)
        SELECT (SELECT count(*) FROM c) AS calls`,
       [JSON.stringify(rows)],
+    );
+  }
+
+  /** The same for one call (most calls are alone), with plain parameters: a cheaper plan. */
+  private async storeOne(row: CallRow): Promise<void> {
+    await this.dataSource.query(
+      `WITH c AS (
+         INSERT INTO llm_calls (id, tenant_id, goal_id, task_id, agent, purpose, provider, model, status, error, attempts,
+           prompt_tokens, completion_tokens, cost_usd, duration_ms)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING 1),
+       t AS (UPDATE tasks SET prompt_tokens = prompt_tokens + $12, completion_tokens = completion_tokens + $13, cost_usd = cost_usd + $14
+             WHERE $4::uuid IS NOT NULL AND id = $4 AND tenant_id = $2 RETURNING 1),
+       g AS (UPDATE goals SET prompt_tokens = prompt_tokens + $12, completion_tokens = completion_tokens + $13, cost_usd = cost_usd + $14,
+               llm_calls = llm_calls + 1
+             WHERE $3::uuid IS NOT NULL AND id = $3 AND tenant_id = $2 RETURNING 1)
+       SELECT (SELECT count(*) FROM c) AS calls`,
+      [
+        row.id,
+        row.tenant_id,
+        row.goal_id,
+        row.task_id,
+        row.agent,
+        row.purpose,
+        row.provider,
+        row.model,
+        row.status,
+        row.error,
+        row.attempts,
+        row.prompt_tokens,
+        row.completion_tokens,
+        row.cost_usd,
+        row.duration_ms,
+      ],
     );
   }
 }
