@@ -233,6 +233,10 @@ describe('agents: kinds, selection, spawning, patterns, ledger (scripted LLM)', 
     expect(spread).toBeLessThan(400); // all ten were in flight together (one after another: >= 1800)
     const tasks = (await api.get(`/api/v1/goals/${id}/tasks`)).body.items;
     expect(tasks[0].output.text.split('\n')).toHaveLength(10);
+    // every call is accounted, the workers' (stored together) included: 16 completion tokens each
+    const goalCalls = server.requests.filter((r) => text(r.body).includes(`Swarm timing ${run}`));
+    expect(goal.usage.llm_calls).toBe(goalCalls.length);
+    expect(tasks[0].usage.completion_tokens).toBe(16 * 11); // the coordinator and ten workers
     // a plan without parallel tasks is divided by the coordinator among ephemeral workers, retired after
     const log = await events(id);
     const spawned = log.filter((e) => e.type === 'agent.spawned' && e.data.ephemeral);
@@ -501,8 +505,9 @@ function scriptedApp(env: Record<string, string>): { api: () => ApiClient } {
 }
 
 /** Submits a goal, waits for it to finish, and returns it with its event log. */
-async function finishedWithLog(api: ApiClient, text: string) {
-  const id = (await api.post('/api/v1/goals', { goal: text })).body.goal_id;
+async function finishedWithLog(api: ApiClient, text: string, pattern?: string) {
+  const id = (await api.post('/api/v1/goals', { goal: text, ...(pattern ? { pattern } : {}) })).body
+    .goal_id;
   const goal = await waitFor(
     async () => {
       const g = (await api.get(`/api/v1/goals/${id}`)).body;
@@ -539,6 +544,36 @@ describe('agents: the spawn limit', () => {
       .find((e) => e.data.task_key === 't3')!;
     expect(t3.data.agent_name).toBe('generalist');
   });
+
+  it('spawns swarm workers up to the limit, records the stop, and runs the units on fewer workers', async () => {
+    const { goal, log } = await finishedWithLog(
+      ctx.api(),
+      'Swarm limits {complexity:COMPLEX} {tasks:1} {units:4}',
+      'swarm',
+    );
+    expect(goal.status).toBe('completed');
+    const spawned = log.filter((e) => e.type === 'agent.spawned');
+    expect(spawned.map((e) => [e.data.agent_kind, e.data.ephemeral])).toEqual([
+      ['swarm_worker', true],
+      ['swarm_worker', true],
+    ]);
+    const violations = log.filter((e) => e.type === 'safety.violation');
+    expect(violations.map((e) => e.data.check)).toEqual(['agents_spawned']);
+    expect(violations[0].data.detail).toMatch(/swarm-worker stopped: .*limit 2/);
+    expect(log.find((e) => e.type === 'swarm.started')!.data.concurrency).toBe(2);
+    expect(log.find((e) => e.type === 'swarm.completed')!.data).toMatchObject({
+      units: 4,
+      succeeded: 4,
+    });
+    expect(log.filter((e) => e.type === 'agent.retired').map((e) => e.data.agent_id)).toEqual(
+      spawned.map((e) => e.data.agent_id),
+    );
+    const workers = await Promise.all(
+      spawned.map(async (e) => (await ctx.api().get(`/api/v1/agents/${e.data.agent_id}`)).body),
+    );
+    expect(workers.map((w) => w.status)).toEqual(['retired', 'retired']);
+    expect(workers.reduce((n, w) => n + w.stats.successes, 0)).toBe(4); // each unit learned once
+  });
 });
 
 describe('agents: spawns pass the safety gate', () => {
@@ -556,5 +591,23 @@ describe('agents: spawns pass the safety gate', () => {
     const violations = log.filter((e) => e.type === 'safety.violation');
     expect(violations.map((e) => e.data.check)).toEqual(['agents_spawned', 'agents_spawned']);
     expect(violations.every((e) => typeof e.data.task_id === 'string')).toBe(true);
+  });
+
+  it('lets the gate stop swarm workers too; the allowed worker does all the units', async () => {
+    const { goal, log } = await finishedWithLog(
+      ctx.api(),
+      'Gate swarm {complexity:COMPLEX} {tasks:1} {units:3}',
+      'swarm',
+    );
+    expect(goal.status).toBe('completed');
+    expect(log.filter((e) => e.type === 'agent.spawned')).toHaveLength(1);
+    const violations = log.filter((e) => e.type === 'safety.violation');
+    expect(violations.map((e) => e.data.detail)).toEqual([
+      'spawning agent 2 exceeds the limit of 1',
+    ]);
+    expect(log.find((e) => e.type === 'swarm.completed')!.data).toMatchObject({
+      units: 3,
+      succeeded: 3,
+    });
   });
 });

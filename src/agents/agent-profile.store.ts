@@ -61,7 +61,7 @@ export interface ProfilePatch {
 
 /**
  * Agent profiles per tenant: the defaults are seeded lazily on first use; every query is
- * scoped by tenant. Learned statistics change only through `recordOutcome`.
+ * scoped by tenant. Learned statistics change only through the outcome fold (`outcomesChange`).
  */
 @Injectable()
 export class AgentProfileStore implements OnApplicationBootstrap {
@@ -161,37 +161,55 @@ export class AgentProfileStore implements OnApplicationBootstrap {
   }
 
   async insert(manager: EntityManager, tenantId: string, p: NewProfile): Promise<AgentProfileRow> {
-    const taken: unknown[] = await manager.query(
-      `SELECT 1 FROM agent_profiles WHERE tenant_id = $1 AND name = $2 AND status <> 'retired'`,
-      [tenantId, p.name],
+    const [row] = await this.insertMany(manager, tenantId, [p]);
+    return row;
+  }
+
+  /** Inserts profiles in one statement (a swarm's workers); refuses a live name. */
+  async insertMany(
+    manager: EntityManager,
+    tenantId: string,
+    profiles: readonly NewProfile[],
+  ): Promise<AgentProfileRow[]> {
+    if (!profiles.length) return [];
+    const taken: Array<{ name: string }> = await manager.query(
+      `SELECT name FROM agent_profiles WHERE tenant_id = $1 AND name = ANY($2::text[]) AND status <> 'retired' LIMIT 1`,
+      [tenantId, profiles.map((p) => p.name)],
     );
     if (taken.length)
       throw new Conflict(
         'agent-name-taken',
         'Agent name taken',
-        `An active agent named ${p.name} already exists.`,
+        `An active agent named ${taken[0].name} already exists.`,
         { errors: [{ field: 'name', message: 'is already used by an active agent' }] },
       );
-    const rows: AgentProfileRow[] = await manager.query(
-      `INSERT INTO agent_profiles (id, tenant_id, kind, name, capabilities, specializations, system_prompt, model, ephemeral, builtin, spawned_by_goal_id, status, running)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING *`,
-      [
-        uuidv7(),
-        tenantId,
-        p.kind,
-        p.name,
-        p.capabilities,
-        p.specializations,
-        p.systemPrompt,
-        p.model ?? null,
-        p.ephemeral ?? false,
-        p.builtin ?? false,
-        p.spawnedByGoalId ?? null,
-        p.ephemeral ? 'busy' : 'idle',
-        p.ephemeral ? 1 : 0,
-      ],
+    const rows = profiles.map((p) => ({
+      id: uuidv7(),
+      kind: p.kind,
+      name: p.name,
+      capabilities: p.capabilities,
+      specializations: p.specializations,
+      system_prompt: p.systemPrompt,
+      model: p.model ?? null,
+      ephemeral: p.ephemeral ?? false,
+      builtin: p.builtin ?? false,
+      spawned_by_goal_id: p.spawnedByGoalId ?? null,
+      status: p.ephemeral ? 'busy' : 'idle',
+      running: p.ephemeral ? 1 : 0,
+    }));
+    const inserted: AgentProfileRow[] = await manager.query(
+      `INSERT INTO agent_profiles (id, tenant_id, kind, name, capabilities, specializations, system_prompt, model, ephemeral,
+         builtin, spawned_by_goal_id, status, running)
+       SELECT id, $1, kind, name, capabilities, specializations, system_prompt, model, ephemeral,
+         builtin, spawned_by_goal_id, status, running
+       FROM jsonb_to_recordset($2::jsonb) AS p(id uuid, kind text, name text, capabilities text[],
+         specializations text[], system_prompt text, model text, ephemeral boolean, builtin boolean,
+         spawned_by_goal_id uuid, status text, running integer)
+       RETURNING *`,
+      [tenantId, JSON.stringify(rows)],
     );
-    return rows[0];
+    const byId = new Map(inserted.map((r) => [r.id, r]));
+    return rows.map((r) => byId.get(r.id)!);
   }
 
   async update(tenantId: string, id: string, patch: ProfilePatch): Promise<AgentProfileRow> {
@@ -268,57 +286,69 @@ export class AgentProfileStore implements OnApplicationBootstrap {
   }
 
   /**
-   * The learning step as a data-modifying statement (for a single-statement change + event):
-   * folds the outcome into the stats and frees one running slot. As a CTE of a larger
-   * statement, `sibling` names the CTE it depends on: the row changes only if that CTE
-   * returned a row, and the tokens are read from its `tokens` column.
+   * The learning step as a data-modifying statement (for a single-statement change + event).
+   * As a CTE of a larger statement, `sibling` names the CTE it depends on: the row changes
+   * only if that CTE returned a row, and the tokens are read from its `tokens` column.
    */
   outcomeChange(tenantId: string, id: string, outcome: Outcome, sibling?: string): SqlPart {
+    return this.outcomesChange(tenantId, [{ id, outcomes: [outcome] }], { sibling });
+  }
+
+  /**
+   * The learning step for several agents at once, as one data-modifying statement: the
+   * same fold as applyOutcome() (selection.ts) outcome by outcome, freeing one running slot
+   * per outcome. With `retire` the agents are retired by the same statement (a swarm's
+   * finished workers).
+   */
+  outcomesChange(
+    tenantId: string,
+    folds: ReadonlyArray<{ id: string; outcomes: readonly Outcome[] }>,
+    options: { retire?: boolean; sibling?: string } = {},
+  ): SqlPart {
+    const { sibling } = options;
     const tokens = sibling
-      ? `coalesce((SELECT tokens FROM ${sibling} LIMIT 1)::real, $4::real)`
-      : '$4::real';
+      ? `coalesce((SELECT tokens FROM ${sibling} LIMIT 1)::real, o.tokens)`
+      : 'o.tokens';
     const requires = sibling ? `EXISTS (SELECT 1 FROM ${sibling}) AND ` : '';
-    // the same fold as applyOutcome() (selection.ts); right-hand sides see the old row
+    const running = options.retire ? '0' : 'greatest(p.running - o.tasks, 0)';
+    const status = options.retire
+      ? `'retired', retired_at = coalesce(p.retired_at, now())`
+      : `CASE WHEN p.status = 'retired' THEN p.status WHEN p.running - o.tasks > 0 THEN 'busy' ELSE 'idle' END`;
+    // right-hand sides see the old row; averages fold a sum of n outcomes: avg + (sum - n·avg) / total
     return {
-      sql: `UPDATE agent_profiles SET
-         tasks = tasks + 1,
-         successes = successes + $3::int,
-         failures = failures + (1 - $3::int),
-         success_rate = (successes + $3::int)::real / (tasks + 1),
-         avg_tokens = avg_tokens + (${tokens} - avg_tokens) / (tasks + 1),
-         avg_duration_ms = avg_duration_ms + ($5::real - avg_duration_ms) / (tasks + 1),
-         task_type_scores = task_type_scores || jsonb_build_object($6::text, jsonb_build_object(
-           'tasks', coalesce((task_type_scores -> $6::text ->> 'tasks')::int, 0) + 1,
-           'successes', coalesce((task_type_scores -> $6::text ->> 'successes')::int, 0) + $3::int)),
-         error_kinds = CASE WHEN $7::text IS NULL THEN error_kinds
-           ELSE error_kinds || jsonb_build_object($7::text, coalesce((error_kinds ->> $7::text)::int, 0) + 1) END,
-         last_active = $8,
-         running = greatest(running - 1, 0),
-         status = CASE WHEN status = 'retired' THEN status WHEN running - 1 > 0 THEN 'busy' ELSE 'idle' END,
+      sql: `UPDATE agent_profiles p SET
+         tasks = p.tasks + o.tasks,
+         successes = p.successes + o.successes,
+         failures = p.failures + o.tasks - o.successes,
+         success_rate = (p.successes + o.successes)::real / greatest(p.tasks + o.tasks, 1),
+         avg_tokens = p.avg_tokens + (${tokens} - p.avg_tokens * o.tasks) / greatest(p.tasks + o.tasks, 1),
+         avg_duration_ms = p.avg_duration_ms + (o.duration_ms - p.avg_duration_ms * o.tasks) / greatest(p.tasks + o.tasks, 1),
+         task_type_scores = p.task_type_scores || coalesce((SELECT jsonb_object_agg(t.key, jsonb_build_object(
+           'tasks', coalesce((p.task_type_scores -> t.key ->> 'tasks')::int, 0) + (t.value ->> 'tasks')::int,
+           'successes', coalesce((p.task_type_scores -> t.key ->> 'successes')::int, 0) + (t.value ->> 'successes')::int))
+           FROM jsonb_each(o.types) AS t), '{}'::jsonb),
+         error_kinds = p.error_kinds || coalesce((SELECT jsonb_object_agg(e.key, coalesce((p.error_kinds ->> e.key)::int, 0) + e.value::int)
+           FROM jsonb_each_text(o.errors) AS e), '{}'::jsonb),
+         last_active = coalesce(o.last_active, p.last_active),
+         running = ${running},
+         status = ${status},
          updated_at = now()
-       WHERE ${requires}id = $1 AND tenant_id = $2 RETURNING id`,
-      params: [
-        id,
-        tenantId,
-        outcome.success ? 1 : 0,
-        outcome.tokens,
-        outcome.durationMs,
-        outcome.taskType,
-        outcome.success ? null : (outcome.errorKind ?? 'other'),
-        outcome.at,
-      ],
+       FROM jsonb_to_recordset($2::jsonb) AS o(id uuid, tasks integer, successes integer, tokens real,
+         duration_ms real, types jsonb, errors jsonb, last_active timestamptz)
+       WHERE ${requires}p.id = o.id AND p.tenant_id = $1 RETURNING p.id`,
+      params: [tenantId, JSON.stringify(folds.map((f) => foldOf(f.id, f.outcomes)))],
     };
   }
 
-  async recordOutcome(
-    uow: UnitOfWork,
+  /** Folds each worker's outcomes into its stats and retires it, in one statement. */
+  async retireWithOutcomes(
+    manager: EntityManager,
     tenantId: string,
-    id: string,
-    outcome: Outcome,
-  ): Promise<boolean> {
-    const change = this.outcomeChange(tenantId, id, outcome);
-    const [rows]: [Array<{ id: string }>] = await uow.manager.query(change.sql, change.params);
-    return rows.length === 1;
+    workers: ReadonlyArray<{ id: string; outcomes: readonly Outcome[] }>,
+  ): Promise<void> {
+    if (!workers.length) return;
+    const change = this.outcomesChange(tenantId, workers, { retire: true });
+    await manager.query(change.sql, change.params);
   }
 
   async markReused(manager: EntityManager, tenantId: string, id: string): Promise<void> {
@@ -347,6 +377,40 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     );
     return Number(n);
   }
+}
+
+/** Outcomes of one agent summed for one fold (failures without a kind count as `other`). */
+function foldOf(id: string, outcomes: readonly Outcome[]) {
+  const types: Record<string, { tasks: number; successes: number }> = {};
+  const errors: Record<string, number> = {};
+  let successes = 0;
+  let tokens = 0;
+  let durationMs = 0;
+  let lastActive: Date | null = null;
+  for (const o of outcomes) {
+    const type = (types[o.taskType] ??= { tasks: 0, successes: 0 });
+    type.tasks++;
+    if (o.success) {
+      successes++;
+      type.successes++;
+    } else {
+      const kind = o.errorKind ?? 'other';
+      errors[kind] = (errors[kind] ?? 0) + 1;
+    }
+    tokens += o.tokens;
+    durationMs += o.durationMs;
+    if (!lastActive || o.at > lastActive) lastActive = o.at;
+  }
+  return {
+    id,
+    tasks: outcomes.length,
+    successes,
+    tokens,
+    duration_ms: durationMs,
+    types,
+    errors,
+    last_active: lastActive,
+  };
 }
 
 export function statsOf(row: AgentProfileRow): AgentStats {

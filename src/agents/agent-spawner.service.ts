@@ -4,10 +4,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { UnitOfWork } from '../database/transaction';
-import { GoalEventLog } from '../events/goal-event-log.service';
+import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
 import { KIND_SPECS, ProfileSeed } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
-import { decideSpawn, SpawnLimits } from './spawn-policy';
+import { decideSpawn, decideWorkerSpawns, SpawnLimits } from './spawn-policy';
 
 export interface SpawnRequest {
   tenantId: string;
@@ -107,7 +107,11 @@ export class AgentSpawner {
     return row;
   }
 
-  /** Ephemeral swarm workers for one task; as many as the limits allow, up to `count`. */
+  /**
+   * Ephemeral swarm workers for one task, as many as the limits allow up to `count`, spawned
+   * together: one limit check, one gate check, one insert and one event statement, with
+   * the same checks, counts and events as spawning them one by one.
+   */
   async spawnWorkers(
     uow: UnitOfWork,
     tenantId: string,
@@ -116,26 +120,54 @@ export class AgentSpawner {
     count: number,
   ): Promise<AgentProfileRow[]> {
     const spec = KIND_SPECS.swarm_worker;
-    const workers: AgentProfileRow[] = [];
-    for (let i = 0; i < count; i++) {
-      const worker = await this.spawn(uow, {
-        tenantId,
-        goalId,
-        taskId,
+    const spawned = await this.profiles.countSpawnedForGoal(uow.manager, tenantId, goalId);
+    const running = await this.profiles.countRunning(uow.manager, tenantId);
+    const limited = decideWorkerSpawns(count, spawned, running, this.limits);
+    const gated = await this.gate.checkAgentSpawns(
+      { tenantId, goalId, taskId },
+      { name: 'swarm-worker', depth: 1 },
+      limited.allowed,
+      uow,
+    );
+    const rows = await this.profiles.insertMany(
+      uow.manager,
+      tenantId,
+      Array.from({ length: gated.allowed }, (_, i) => ({
+        kind: 'swarm_worker' as const,
+        name: `swarm-worker-${goalId.slice(-12)}-${spawned + i + 1}`,
+        capabilities: spec.capabilities,
+        specializations: [],
+        systemPrompt: spec.systemPrompt,
         ephemeral: true,
-        reason: 'swarm worker for a unit of parallel work',
-        seed: {
-          kind: 'swarm_worker',
-          name: 'swarm-worker',
-          capabilities: spec.capabilities,
-          specializations: [],
-          systemPrompt: spec.systemPrompt,
+        spawnedByGoalId: goalId,
+      })),
+    );
+    const events: NewGoalEvent[] = rows.map((row) => ({
+      type: 'agent.spawned',
+      data: {
+        agent_id: row.id,
+        agent_kind: row.kind,
+        name: row.name,
+        capabilities: row.capabilities,
+        reason: `swarm worker for a unit of parallel work (${limited.spawnReason})`,
+        ephemeral: true,
+        task_id: taskId,
+      },
+      taskId,
+    }));
+    // the limits stopped the rest (a refusal by the gate is recorded by the gate)
+    if (limited.blocked && !gated.refusal)
+      events.push({
+        type: 'safety.violation',
+        data: {
+          check: limited.blocked.check,
+          detail: `spawn of swarm-worker stopped: ${limited.blocked.reason}`,
+          task_id: taskId,
         },
+        taskId,
       });
-      if (!worker) break;
-      workers.push(worker);
-    }
-    return workers;
+    await this.events.appendMany(uow, tenantId, goalId, events);
+    return rows;
   }
 
   private async freeName(tenantId: string, base: string, uow: UnitOfWork): Promise<string> {

@@ -3,7 +3,7 @@ import { runAuction } from './auction';
 import { applyChecks, checkTask, requiredTerms } from './critic-checks';
 import { fingerprint, LoopDetector } from './ledger-policy';
 import { applyOutcome, Candidate, emptyStats } from './selection';
-import { decideSpawn } from './spawn-policy';
+import { decideSpawn, decideWorkerSpawns } from './spawn-policy';
 import { aggregate, divideOffline, runUnits } from './swarm';
 
 const now = new Date();
@@ -52,6 +52,22 @@ describe('spawning', () => {
       check: 'agents_spawned',
     });
     expect(decideSpawn(0.65, 0, 3, limits)).toMatchObject({ blocked: true, check: 'concurrency' });
+  });
+
+  it('spawns workers together up to the first limit, each counting against both', () => {
+    expect(decideWorkerSpawns(2, 0, 0, limits)).toEqual({
+      allowed: 2,
+      spawnReason: 'no agent can take the task',
+    });
+    expect(decideWorkerSpawns(5, 1, 0, limits)).toMatchObject({
+      allowed: 1,
+      blocked: { check: 'agents_spawned', reason: expect.stringMatching(/already spawned 2/) },
+    });
+    expect(decideWorkerSpawns(5, 0, 2, { ...limits, perGoal: 9 })).toMatchObject({
+      allowed: 1,
+      blocked: { check: 'concurrency', reason: expect.stringMatching(/3 agents are running/) },
+    });
+    expect(decideWorkerSpawns(0, 0, 0, limits)).toMatchObject({ allowed: 0 });
   });
 });
 

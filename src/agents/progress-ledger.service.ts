@@ -111,9 +111,40 @@ export class ProgressLedger {
     };
   }
 
-  /** Writes buffered turn rows, in the caller's transaction. */
+  /** Writes buffered turn rows (of one goal) in one statement, in the caller's transaction. */
   async flush(uow: UnitOfWork, buffer: LedgerBuffer): Promise<void> {
-    for (const entry of buffer.splice(0)) await this.insert(uow, entry.scope, 'turn', entry);
+    const entries = buffer.splice(0);
+    if (!entries.length) return;
+    const { tenantId, goalId } = entries[0].scope;
+    await uow.manager.query(
+      `INSERT INTO progress_ledger (tenant_id, goal_id, task_id, plan_version, step, kind, agent_id, fingerprint,
+         is_satisfied, is_looping, is_progressing, stall_count, next_instruction, facts)
+       SELECT $1, $2, e.task_id, e.plan_version, last.step + e.n, 'turn', e.agent_id, e.fingerprint,
+         e.satisfied, e.looping, e.progressing, e.stalls, e.next, e.facts
+       FROM (SELECT coalesce(max(step), 0) AS step FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2) last,
+         jsonb_to_recordset($3::jsonb) AS e(n integer, task_id uuid, plan_version integer, agent_id text,
+           fingerprint text, satisfied boolean, looping boolean, progressing boolean, stalls integer, next text, facts jsonb)
+       ORDER BY e.n`,
+      [
+        tenantId,
+        goalId,
+        JSON.stringify(
+          entries.map((e, i) => ({
+            n: i + 1,
+            task_id: e.scope.taskId,
+            plan_version: e.scope.planVersion,
+            agent_id: e.scope.agentId,
+            fingerprint: e.fingerprint,
+            satisfied: e.satisfied,
+            looping: e.looping,
+            progressing: e.progressing,
+            stalls: e.stalls,
+            next: e.next,
+            facts: e.facts,
+          })),
+        ),
+      ],
+    );
   }
 
   /** The step after a task finished or failed, in the transaction that stores its result. */

@@ -42,3 +42,29 @@ export function decideSpawn(
     };
   return { spawn: true, reason: why };
 }
+
+export type BlockedSpawn = Extract<SpawnDecision, { blocked: true }>;
+
+/**
+ * Ephemeral workers (a swarm's), spawned together: how many of `wanted` the limits allow,
+ * each one counting against both limits, and the decision that stopped the rest.
+ */
+export function decideWorkerSpawns(
+  wanted: number,
+  spawnedForGoal: number,
+  runningAgents: number,
+  limits: SpawnLimits,
+): { allowed: number; spawnReason: string; blocked?: BlockedSpawn } {
+  let spawnReason = '';
+  for (let allowed = 0; allowed < wanted; allowed++) {
+    const decision = decideSpawn(
+      undefined,
+      spawnedForGoal + allowed,
+      runningAgents + allowed,
+      limits,
+    );
+    if ('blocked' in decision) return { allowed, spawnReason, blocked: decision };
+    spawnReason = decision.reason;
+  }
+  return { allowed: wanted, spawnReason };
+}

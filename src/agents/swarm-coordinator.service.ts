@@ -11,7 +11,7 @@ import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
 import { AgentRuntime, GoalScope, TaskInput, TaskOutput } from './agent-runtime.service';
 import { AgentSpawner } from './agent-spawner.service';
 import { LedgerBuffer, ProgressLedger } from './progress-ledger.service';
-import { errorKindOf } from './selection';
+import { errorKindOf, Outcome } from './selection';
 import { aggregate, divideOffline, runUnits, SwarmPlan, SwarmPlanSchema, SwarmUnit } from './swarm';
 
 export interface SwarmTask extends TaskInput {
@@ -88,7 +88,8 @@ export class SwarmCoordinator {
     });
     // when the limits allow no worker at all, the task's own agent works the units one by one
     const pool = workers.length ? [...workers] : [owner];
-    const outcomes = new Map<string, Array<{ ok: boolean; ms: number; error?: string }>>();
+    const outcomes = new Map<string, Outcome[]>();
+    const taskType = taskTypeOf(task);
     const toolCalls: TaskOutput['tool_calls'] = [];
     const ledgerRows: LedgerBuffer = [];
     let provider = this.llm.provider;
@@ -129,13 +130,22 @@ export class SwarmCoordinator {
         );
         provider = output.provider;
         toolCalls.push(...output.tool_calls);
-        record(outcomes, worker.id, { ok: true, ms: performance.now() - started });
+        record(outcomes, worker.id, {
+          taskType,
+          success: true,
+          tokens: 0,
+          durationMs: performance.now() - started,
+          at: new Date(),
+        });
         return output.text;
       } catch (error) {
         record(outcomes, worker.id, {
-          ok: false,
-          ms: performance.now() - started,
-          error: (error as Error).message,
+          taskType,
+          success: false,
+          tokens: 0,
+          durationMs: performance.now() - started,
+          errorKind: errorKindOf((error as Error).message),
+          at: new Date(),
         });
         throw error;
       } finally {
@@ -143,44 +153,38 @@ export class SwarmCoordinator {
       }
     });
     const combined = aggregate(results, plan.aggregation);
+    // the workers' learning steps, their retirement and the events: a few statements, not a few per worker
     await inTransaction(this.dataSource, async (uow) => {
       await this.ledger.flush(uow, ledgerRows);
-      for (const worker of workers) {
-        for (const o of outcomes.get(worker.id) ?? [])
-          await this.profiles.recordOutcome(uow, task.tenant_id, worker.id, {
-            taskType: taskTypeOf(task),
-            success: o.ok,
-            tokens: 0,
-            durationMs: o.ms,
-            errorKind: o.error ? errorKindOf(o.error) : undefined,
-            at: new Date(),
-          });
-        await this.profiles.retire(uow.manager, task.tenant_id, worker.id);
-        await this.events.append(
-          uow,
-          task.tenant_id,
-          task.goal_id,
-          'agent.retired',
-          { agent_id: worker.id, name: worker.name, reason: 'ephemeral swarm worker finished' },
-          task.id,
-        );
-      }
-      await this.events.append(
-        uow,
+      await this.profiles.retireWithOutcomes(
+        uow.manager,
         task.tenant_id,
-        task.goal_id,
-        'swarm.completed',
-        {
-          task_key: task.key,
-          units: plan.units.length,
-          succeeded: combined.succeeded,
-          failed: combined.failed,
-          duplicates_removed: combined.duplicatesRemoved,
-          wall_ms: Math.round(wallMs),
-          aggregation: plan.aggregation,
-        },
-        task.id,
+        workers.map((worker) => ({ id: worker.id, outcomes: outcomes.get(worker.id) ?? [] })),
       );
+      await this.events.appendMany(uow, task.tenant_id, task.goal_id, [
+        ...workers.map((worker) => ({
+          type: 'agent.retired' as const,
+          data: {
+            agent_id: worker.id,
+            name: worker.name,
+            reason: 'ephemeral swarm worker finished',
+          },
+          taskId: task.id,
+        })),
+        {
+          type: 'swarm.completed',
+          data: {
+            task_key: task.key,
+            units: plan.units.length,
+            succeeded: combined.succeeded,
+            failed: combined.failed,
+            duplicates_removed: combined.duplicatesRemoved,
+            wall_ms: Math.round(wallMs),
+            aggregation: plan.aggregation,
+          },
+          taskId: task.id,
+        },
+      ]);
     });
     if (!combined.succeeded) {
       const first = results.find((r) => !r.ok)?.error ?? 'no result';

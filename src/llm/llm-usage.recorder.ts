@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { uuidv7 } from '../../libs/common/src';
+import { uuidv7, WriteBatcher } from '../../libs/common/src';
 
 export interface LlmCallScope {
   tenantId: string;
@@ -23,10 +23,34 @@ export interface LlmCallRecord {
   durationMs: number;
 }
 
-/** Records each LLM call and rolls its tokens and cost up to the task and the goal in one transaction. */
+/** One stored call: the record plus where it belongs. */
+interface CallRow {
+  id: string;
+  tenant_id: string;
+  goal_id: string | null;
+  task_id: string | null;
+  agent: string | null;
+  purpose: string;
+  provider: string;
+  model: string;
+  status: string;
+  error: string | null;
+  attempts: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  duration_ms: number;
+}
+
+/**
+ * Records each LLM call and rolls its tokens and cost up to the task and the goal. Calls
+ * that finish together (a swarm's workers) are stored together: one statement per batch
+ * instead of one database round trip per call, each caller still waiting for its row.
+ */
 @Injectable()
 export class LlmUsageRecorder {
   private readonly listeners: Array<(call: LlmCallRecord, scope: LlmCallScope) => void> = [];
+  private readonly batcher = new WriteBatcher<CallRow>((rows) => this.store(rows));
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -35,8 +59,62 @@ export class LlmUsageRecorder {
     this.listeners.push(listener);
   }
 
-  /** One statement: the call row plus the task and goal roll-ups (atomic without a transaction). */
   async record(scope: LlmCallScope, call: LlmCallRecord): Promise<void> {
+    await this.batcher.add({
+      id: uuidv7(),
+      tenant_id: scope.tenantId,
+      goal_id: scope.goalId ?? null,
+      task_id: scope.taskId ?? null,
+      agent: scope.agent ?? null,
+      purpose: scope.purpose,
+      provider: call.provider,
+      model: call.model,
+      status: call.status,
+      error: call.error ?? null,
+      attempts: call.attempts,
+      prompt_tokens: call.promptTokens,
+      completion_tokens: call.completionTokens,
+      cost_usd: call.costUsd,
+      duration_ms: Math.round(call.durationMs),
+    });
+    for (const listener of this.listeners) listener(call, scope);
+  }
+
+  /** One statement: the call rows plus the task and goal roll-ups (atomic without a transaction). */
+  private async store(rows: CallRow[]): Promise<void> {
+    if (rows.length === 1) return this.storeOne(rows[0]);
+    await this.dataSource.query(
+      `WITH v AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, tenant_id uuid, goal_id uuid, task_id uuid,
+           agent text, purpose text, provider text, model text, status text, error text, attempts integer,
+           prompt_tokens integer, completion_tokens integer, cost_usd numeric, duration_ms integer)),
+       c AS (
+         INSERT INTO llm_calls (id, tenant_id, goal_id, task_id, agent, purpose, provider, model, status, error, attempts,
+           prompt_tokens, completion_tokens, cost_usd, duration_ms)
+         SELECT id, tenant_id, goal_id, task_id, agent, purpose, provider, model, status, error, attempts,
+           prompt_tokens, completion_tokens, cost_usd, duration_ms FROM v RETURNING 1),
+       t AS (
+         UPDATE tasks SET prompt_tokens = tasks.prompt_tokens + s.prompt_tokens,
+           completion_tokens = tasks.completion_tokens + s.completion_tokens, cost_usd = tasks.cost_usd + s.cost_usd
+         FROM (SELECT task_id, tenant_id, sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,
+                 sum(cost_usd) AS cost_usd
+               FROM v WHERE task_id IS NOT NULL GROUP BY task_id, tenant_id) s
+         WHERE tasks.id = s.task_id AND tasks.tenant_id = s.tenant_id RETURNING 1),
+       g AS (
+         UPDATE goals SET prompt_tokens = goals.prompt_tokens + s.prompt_tokens,
+           completion_tokens = goals.completion_tokens + s.completion_tokens, cost_usd = goals.cost_usd + s.cost_usd,
+           llm_calls = goals.llm_calls + s.calls
+         FROM (SELECT goal_id, tenant_id, sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,
+                 sum(cost_usd) AS cost_usd, count(*) AS calls
+               FROM v WHERE goal_id IS NOT NULL GROUP BY goal_id, tenant_id) s
+         WHERE goals.id = s.goal_id AND goals.tenant_id = s.tenant_id RETURNING 1)
+       SELECT (SELECT count(*) FROM c) AS calls`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** The same for one call (most calls are alone), with plain parameters: a cheaper plan. */
+  private async storeOne(row: CallRow): Promise<void> {
     await this.dataSource.query(
       `WITH c AS (
          INSERT INTO llm_calls (id, tenant_id, goal_id, task_id, agent, purpose, provider, model, status, error, attempts,
@@ -49,23 +127,22 @@ export class LlmUsageRecorder {
              WHERE $3::uuid IS NOT NULL AND id = $3 AND tenant_id = $2 RETURNING 1)
        SELECT (SELECT count(*) FROM c) AS calls`,
       [
-        uuidv7(),
-        scope.tenantId,
-        scope.goalId ?? null,
-        scope.taskId ?? null,
-        scope.agent ?? null,
-        scope.purpose,
-        call.provider,
-        call.model,
-        call.status,
-        call.error ?? null,
-        call.attempts,
-        call.promptTokens,
-        call.completionTokens,
-        call.costUsd,
-        Math.round(call.durationMs),
+        row.id,
+        row.tenant_id,
+        row.goal_id,
+        row.task_id,
+        row.agent,
+        row.purpose,
+        row.provider,
+        row.model,
+        row.status,
+        row.error,
+        row.attempts,
+        row.prompt_tokens,
+        row.completion_tokens,
+        row.cost_usd,
+        row.duration_ms,
       ],
     );
-    for (const listener of this.listeners) listener(call, scope);
   }
 }

@@ -124,24 +124,46 @@ export class SafetyGate {
     return this.enter(scope.goalId);
   }
 
-  /** Checks an agent spawn (recursion depth, agents per goal and the budgets). */
   /**
-   * Before an agent is spawned. Pass the caller's unit of work when the spawn happens inside
-   * a transaction: the counter and any refusal are then written in it.
+   * Checks an agent spawn (recursion depth, agents per goal and the budgets) before it
+   * happens. Pass the caller's unit of work when the spawn happens inside a transaction:
+   * the counter and any refusal are then written in it.
    */
   async checkAgentSpawn(
     scope: GateScope,
     agent: { name: string; depth: number; risk?: RiskLevel },
     uow?: UnitOfWork,
   ): Promise<void> {
-    const usage = await this.count(scope, 'agents_spawned', uow?.manager);
-    const decision = evaluateSafety(
-      { kind: 'agent_spawn', name: agent.name, risk: agent.risk ?? 'LOW', depth: agent.depth },
-      usage,
-      this.limits,
-    );
-    if (decision.outcome === 'violation' || decision.outcome === 'blocked')
-      await this.refuse(scope, decision, uow);
+    const { refusal } = await this.checkAgentSpawns(scope, agent, 1, uow);
+    if (refusal) throw refusal;
+  }
+
+  /**
+   * Checks `count` spawns of one agent kind at once (a swarm's workers) in one statement,
+   * each counted and judged as a single check would: how many may go ahead, and the
+   * refusal (recorded like a single one) of the first that may not; later ones are not
+   * attempted and not counted.
+   */
+  async checkAgentSpawns(
+    scope: GateScope,
+    agent: { name: string; depth: number; risk?: RiskLevel },
+    count: number,
+    uow?: UnitOfWork,
+  ): Promise<{ allowed: number; refusal?: SafetyViolation }> {
+    if (count < 1) return { allowed: 0 };
+    const usage = await this.count(scope, 'agents_spawned', uow?.manager, count);
+    const before = usage.agentsSpawned - count;
+    for (let k = 1; k <= count; k++) {
+      const decision = evaluateSafety(
+        { kind: 'agent_spawn', name: agent.name, risk: agent.risk ?? 'LOW', depth: agent.depth },
+        { ...usage, agentsSpawned: before + k },
+        this.limits,
+      );
+      if (decision.outcome !== 'violation' && decision.outcome !== 'blocked') continue;
+      if (k < count) await this.count(scope, 'agents_spawned', uow?.manager, k - count);
+      return { allowed: k - 1, refusal: await this.recordRefusal(scope, decision, uow) };
+    }
+    return { allowed: count };
   }
 
   private enter(goalId: string): () => void {
@@ -160,11 +182,12 @@ export class SafetyGate {
     scope: GateScope,
     counter: 'tool_calls' | 'agents_spawned',
     manager: EntityManager = this.dataSource.manager,
+    by = 1,
   ): Promise<GoalUsage> {
     const [rows]: [UsageRow[], number] = await manager.query(
-      `UPDATE goals SET ${counter} = ${counter} + 1 WHERE id = $1 AND tenant_id = $2
+      `UPDATE goals SET ${counter} = ${counter} + $3::int WHERE id = $1 AND tenant_id = $2
        RETURNING prompt_tokens, completion_tokens, cost_usd, agents_spawned, tool_calls, started_at, created_at, approval_wait_ms`,
-      [scope.goalId, scope.tenantId],
+      [scope.goalId, scope.tenantId, by],
     );
     const row = rows[0];
     if (!row)
@@ -205,6 +228,15 @@ export class SafetyGate {
     decision: Extract<SafetyDecision, { outcome: 'violation' | 'blocked' }>,
     within?: UnitOfWork,
   ): Promise<never> {
+    throw await this.recordRefusal(scope, decision, within);
+  }
+
+  /** Records the refusal on the task and the goal, with its event; returns it as an error. */
+  private async recordRefusal(
+    scope: GateScope,
+    decision: Extract<SafetyDecision, { outcome: 'violation' | 'blocked' }>,
+    within?: UnitOfWork,
+  ): Promise<SafetyViolation> {
     const violation = new SafetyViolation(
       decision.check,
       decision.detail,
@@ -246,6 +278,6 @@ export class SafetyGate {
     if (within) await record(within);
     else await inTransaction(this.dataSource, record);
     this.log.warn(`goal ${scope.goalId}: ${violation.message}`);
-    throw violation;
+    return violation;
   }
 }

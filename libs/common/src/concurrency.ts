@@ -34,3 +34,52 @@ export class Semaphore {
     else this.active--;
   }
 }
+
+interface PendingWrite<T> {
+  item: T;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: items added during one turn of the event loop (say, the replies of a
+ * swarm's model calls that arrived together) are written together on the next turn, and
+ * items that arrive while a write is in flight go into the next write. `add` resolves once
+ * its own item is stored; when a batch fails, its items are retried one by one, so each
+ * caller gets its own outcome.
+ */
+export class WriteBatcher<T> {
+  private pending: Array<PendingWrite<T>> = [];
+  private draining = false;
+
+  constructor(
+    private readonly write: (items: T[]) => Promise<void>,
+    private readonly maxBatch = 200,
+  ) {
+    if (maxBatch < 1) throw new RangeError('maxBatch must be at least 1');
+  }
+
+  add(item: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      try {
+        await this.write(batch.map((p) => p.item));
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        if (batch.length === 1) batch[0].reject(error);
+        else for (const p of batch) await this.write([p.item]).then(p.resolve, p.reject);
+      }
+    }
+    this.draining = false;
+  }
+}
