@@ -53,6 +53,18 @@ function filters(query: VectorQuery, firstParam: number): { sql: string; params:
   return { sql: clauses.join(' AND '), params };
 }
 
+/**
+ * `column · vector` as plain SQL arithmetic over the vector's non-zero components: no
+ * function call or array unnest per row (the local lexical embedding has ~20% non-zero).
+ * The numbers are formatted here, never taken from user text.
+ */
+export function dotProductSql(column: string, vector: number[]): string {
+  const terms = vector.flatMap((x, i) =>
+    Number.isFinite(x) && x !== 0 ? [`${column}[${i + 1}] * ${Math.fround(x)}`] : [],
+  );
+  return terms.length ? terms.join(' + ') : '0';
+}
+
 export class PgvectorStore implements VectorStore {
   readonly backend = 'pgvector-hnsw' as const;
 
@@ -107,14 +119,14 @@ export class ExactCosineStore implements VectorStore {
   }
 
   async search(db: Queryable, query: VectorQuery): Promise<VectorHit[]> {
-    const extra = filters(query, 5);
+    const extra = filters(query, 4);
     const rows: Array<{ id: string; similarity: number }> = await db.query(
-      `SELECT id, av_dot(embedding, $2::real[]) AS similarity
+      `SELECT id, ${dotProductSql('embedding', query.vector)} AS similarity
        FROM memories
-       WHERE tenant_id = $1 AND embedding_dim = $3 AND ${extra.sql}
-       ORDER BY similarity DESC
-       LIMIT $4`,
-      [query.tenantId, vectorLiteral(query.vector), this.dimensions, query.k, ...extra.params],
+       WHERE tenant_id = $1 AND embedding_dim = $2 AND ${extra.sql}
+       ORDER BY similarity DESC NULLS LAST
+       LIMIT $3`,
+      [query.tenantId, this.dimensions, query.k, ...extra.params],
     );
     return rows
       .map((r) => ({ id: r.id, similarity: Number(r.similarity) }))
