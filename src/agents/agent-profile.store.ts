@@ -2,7 +2,6 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { DataSource, EntityManager } from 'typeorm';
 import { Conflict, isUuid, NotFound, uuidv7 } from '../../libs/common/src';
-import type { UnitOfWork } from '../database/transaction';
 import type { SqlPart } from '../database/sql-parts';
 import { AgentKind, AgentStatus, DEFAULT_PROFILES, ProfileSeed } from './agent-kinds';
 import { AgentStats, Candidate, Outcome } from './selection';
