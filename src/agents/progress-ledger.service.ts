@@ -160,16 +160,13 @@ export class ProgressLedger {
       looping: boolean;
       last_stalls: number | null;
       last_step: number;
-    }> = await uow.manager.query(
-      `SELECT
-         (SELECT count(*) FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3 AND status <> 'completed') AS open,
-         EXISTS (SELECT 1 FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
-                 AND kind = 'task' AND task_id = $4 AND fingerprint = $5) AS looping,
-         (SELECT stall_count FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
-                 AND kind = 'task' ORDER BY id DESC LIMIT 1) AS last_stalls,
-         (SELECT coalesce(max(step), 0) FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2) AS last_step`,
-      [scope.tenantId, scope.goalId, scope.planVersion, scope.taskId, fp],
-    );
+    }> = await uow.manager.query(factsSql(false), [
+      scope.tenantId,
+      scope.goalId,
+      scope.planVersion,
+      scope.taskId,
+      fp,
+    ]);
     const open = Number(facts0.open);
     // looping: this task repeated a result (or error) it already produced in this plan
     const looping = facts0.looping;
@@ -255,14 +252,7 @@ export class ProgressLedger {
     return [
       {
         name: 'ledger_facts',
-        sql: `SELECT
-           (SELECT count(*) FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
-                   AND status <> 'completed' AND id <> $4) AS open,
-           EXISTS (SELECT 1 FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
-                   AND kind = 'task' AND task_id = $4 AND fingerprint = $5) AS looping,
-           (SELECT stall_count FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
-                   AND kind = 'task' ORDER BY id DESC LIMIT 1) AS last_stalls,
-           (SELECT coalesce(max(step), 0) FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2) AS last_step`,
+        sql: factsSql(true),
         params: [scope.tenantId, scope.goalId, scope.planVersion, scope.taskId, fp],
       },
       {
@@ -349,4 +339,20 @@ export class ProgressLedger {
       ],
     );
   }
+}
+
+/**
+ * The facts a task's ledger step is decided from ($1 tenant, $2 goal, $3 plan version,
+ * $4 task, $5 fingerprint): open tasks, whether this result repeats one, the last stall
+ * count and step. `excludeTask`: the task is being completed by the same statement.
+ */
+function factsSql(excludeTask: boolean): string {
+  return `SELECT
+     (SELECT count(*) FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
+             AND status <> 'completed'${excludeTask ? ' AND id <> $4' : ''}) AS open,
+     EXISTS (SELECT 1 FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
+             AND kind = 'task' AND task_id = $4 AND fingerprint = $5) AS looping,
+     (SELECT stall_count FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
+             AND kind = 'task' ORDER BY id DESC LIMIT 1) AS last_stalls,
+     (SELECT coalesce(max(step), 0) FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2) AS last_step`;
 }

@@ -83,21 +83,8 @@ export class GoalEventLog {
   ): Promise<GoalEventRecord[]> {
     if (!events.length) return [];
     const rows: EventRow[] = await uow.manager.query(
-      `WITH s AS ${this.nextSeq('$1::uuid', '$2', '$3::int')}
-       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-       SELECT $2, $1, s.event_seq - $3::int + e.ord, e.item->>'type', (e.item->>'task_id')::uuid,
-              e.item->'data', clock_timestamp()
-       FROM s, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(item, ord)
-       ORDER BY e.ord
-       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`,
-      [
-        goalId,
-        tenantId,
-        events.length,
-        JSON.stringify(
-          events.map((e) => ({ type: e.type, task_id: e.taskId ?? null, data: e.data })),
-        ),
-      ],
+      `WITH ${this.batchInsert(0, false)}`,
+      this.batchParams(goalId, tenantId, events),
     );
     const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
     uow.afterCommit(() => records.forEach((event) => this.bus.publish(event)));
@@ -154,31 +141,8 @@ export class GoalEventLog {
     const k = list.params.length;
     const rows: Array<EventRow & { change: Record<string, unknown> }> = await executor.query(
       `WITH ${list.sql},
-       s AS ${this.nextSeq(`$${k + 1}::uuid`, `$${k + 2}`, `$${k + 3}::int`)}
-       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-       SELECT $${k + 2}, $${k + 1}, s.event_seq - $${k + 3}::int + e.ord, e.item->>'type',
-         (e.item->>'task_id')::uuid,
-         e.item->'data' || CASE WHEN (e.item->>'merge')::boolean
-           THEN coalesce((SELECT to_jsonb(change) FROM change LIMIT 1), '{}'::jsonb) ELSE '{}'::jsonb END,
-         clock_timestamp()
-       FROM s, jsonb_array_elements($${k + 4}::jsonb) WITH ORDINALITY AS e(item, ord)
-       WHERE EXISTS (SELECT 1 FROM change)
-       ORDER BY e.ord
-       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at, (SELECT row_to_json(change) FROM change LIMIT 1) AS change${extraRows}`,
-      [
-        ...list.params,
-        goalId,
-        tenantId,
-        events.length,
-        JSON.stringify(
-          events.map((e) => ({
-            type: e.type,
-            task_id: e.taskId ?? null,
-            data: e.data,
-            merge: e.mergeChange === true,
-          })),
-        ),
-      ],
+       ${this.batchInsert(k, true)}, (SELECT row_to_json(change) FROM change LIMIT 1) AS change${extraRows}`,
+      [...list.params, ...this.batchParams(goalId, tenantId, events)],
     );
     if (!rows.length) return undefined;
     const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
@@ -189,6 +153,36 @@ export class GoalEventLog {
       changed: rows[0].change,
       rows: Object.fromEntries(returning.map((name) => [name, first[`part_${name}`] ?? null])),
     };
+  }
+
+  /**
+   * `s AS (...) INSERT ... RETURNING <event columns>` appending a batch of events at
+   * consecutive positions; its parameters ($k+1..$k+4) are `batchParams`. `guarded`: only
+   * if the `change` CTE returned a row, merging that row into events marked `merge`.
+   */
+  private batchInsert(k: number, guarded: boolean): string {
+    const merge = guarded
+      ? ` || CASE WHEN (e.item->>'merge')::boolean
+           THEN coalesce((SELECT to_jsonb(change) FROM change LIMIT 1), '{}'::jsonb) ELSE '{}'::jsonb END`
+      : '';
+    return `s AS ${this.nextSeq(`$${k + 1}::uuid`, `$${k + 2}`, `$${k + 3}::int`)}
+       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
+       SELECT $${k + 2}, $${k + 1}, s.event_seq - $${k + 3}::int + e.ord, e.item->>'type',
+         (e.item->>'task_id')::uuid, e.item->'data'${merge}, clock_timestamp()
+       FROM s, jsonb_array_elements($${k + 4}::jsonb) WITH ORDINALITY AS e(item, ord)
+       ${guarded ? 'WHERE EXISTS (SELECT 1 FROM change)' : ''}
+       ORDER BY e.ord
+       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`;
+  }
+
+  private batchParams(goalId: string, tenantId: string, events: readonly ChangeEvent[]): unknown[] {
+    const items = events.map((e) => ({
+      type: e.type,
+      task_id: e.taskId ?? null,
+      data: e.data,
+      merge: e.mergeChange === true,
+    }));
+    return [goalId, tenantId, events.length, JSON.stringify(items)];
   }
 
   async list(
