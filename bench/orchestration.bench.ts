@@ -6,6 +6,8 @@
  * ideal wall time is 4·L. Prints wall / critical path and the per-task overhead
  * ((wall − 4·L) / N, and the product's CPU time / N), for the embedded mode (PGlite +
  * in-process queue) and production mode (PostgreSQL + BullMQ + one worker process).
+ * BENCH_MODES (embedded,production), BENCH_LLM (offline,scripted), BENCH_N, BENCH_L and
+ * BENCH_RUNS narrow a run.
  * Targets: ratio ≤ 1.10 at N=10, L=200; overhead ≤ 2 ms (embedded), ≤ 8 ms (production) at L=0.
  */
 import { readFileSync } from 'node:fs';
@@ -25,6 +27,8 @@ import {
 const SIZES = (process.env.BENCH_N ?? '10,50,100').split(',').map(Number);
 const LATENCIES = (process.env.BENCH_L ?? '0,200').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const MODES = (process.env.BENCH_MODES ?? 'embedded,production').split(',');
+const LLMS = (process.env.BENCH_LLM ?? 'offline,scripted').split(',');
 
 interface Row {
   mode: string;
@@ -189,6 +193,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     TASK_CONCURRENCY: String(Math.max(...SIZES)),
     MEMORY_PROCEDURE_MIN_SIMILARITY: '1',
+    ...(process.env.BENCH_EXTRA_ENV ? JSON.parse(process.env.BENCH_EXTRA_ENV) : {}),
   };
   const llmEnv = {
     ...common,
@@ -200,10 +205,16 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const offlineEnv = common;
 
-  for (const [env, run] of [
-    [offlineEnv, measureOffline],
-    [llmEnv, (mode: string, ps: AppProcess[], api: ApiClient) => measure(mode, ps, api, llm)],
-  ] as const) {
+  const variants = [
+    ['offline', offlineEnv, measureOffline],
+    [
+      'scripted',
+      llmEnv,
+      (mode: string, ps: AppProcess[], api: ApiClient) => measure(mode, ps, api, llm),
+    ],
+  ] as const;
+  for (const [name, env, run] of variants) {
+    if (!MODES.includes('embedded') || !LLMS.includes(name)) continue;
     const app = await startApp({ env });
     try {
       rows.push(
@@ -220,10 +231,8 @@ async function main(): Promise<void> {
 
   const db = await createPostgresDatabase();
   try {
-    for (const [env, run] of [
-      [offlineEnv, measureOffline],
-      [llmEnv, (mode: string, ps: AppProcess[], api: ApiClient) => measure(mode, ps, api, llm)],
-    ] as const) {
+    for (const [name, env, run] of variants) {
+      if (!MODES.includes('production') || !LLMS.includes(name)) continue;
       const prodEnv = {
         ...env,
         DATABASE_URL: db.url,

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { PGlite } from '@electric-sql/pglite';
+import { PgliteStatements } from './pglite-statements';
 
 type Callback = (err: Error | null, result?: unknown) => void;
 type Release = () => void;
@@ -14,9 +15,16 @@ type Release = () => void;
  */
 export class PGlitePool extends EventEmitter {
   private queue: Promise<void> = Promise.resolve();
+  private readonly session: Promise<Session>;
 
-  constructor(private readonly db: Promise<PGlite>) {
+  constructor(db: Promise<PGlite>) {
     super();
+    this.session = db.then(async (pglite) => ({
+      db: pglite,
+      statements: new PgliteStatements(pglite, await import('@electric-sql/pglite')),
+    }));
+    // a failed open surfaces on the first checkout, not as an unhandled rejection
+    this.session.catch(() => undefined);
   }
 
   connect(
@@ -25,8 +33,7 @@ export class PGlitePool extends EventEmitter {
     this.acquire().then(
       async (release) => {
         try {
-          const db = await this.db;
-          callback(null, new PGliteClient(db), release);
+          callback(null, new PGliteClient(await this.session), release);
         } catch (error) {
           release();
           callback(error as Error, null, () => undefined);
@@ -39,15 +46,14 @@ export class PGlitePool extends EventEmitter {
   async query(sql: string, params?: unknown[] | Callback, cb?: Callback): Promise<unknown> {
     const release = await this.acquire();
     try {
-      const db = await this.db;
-      return await new PGliteClient(db).query(sql, params, cb);
+      return await new PGliteClient(await this.session).query(sql, params, cb);
     } finally {
       release();
     }
   }
 
   end(cb?: (err: Error | null) => void): Promise<void> {
-    const done = this.db.then((db) => db.close());
+    const done = this.session.then(({ db }) => db.close());
     done.then(
       () => cb?.(null),
       (error: Error) => cb?.(error),
@@ -71,8 +77,13 @@ export class PGlitePool extends EventEmitter {
   }
 }
 
+interface Session {
+  db: PGlite;
+  statements: PgliteStatements;
+}
+
 export class PGliteClient extends EventEmitter {
-  constructor(private readonly db: PGlite) {
+  constructor(private readonly session: Session) {
     super();
   }
 
@@ -80,10 +91,11 @@ export class PGliteClient extends EventEmitter {
     const callback = typeof params === 'function' ? params : cb;
     const values = Array.isArray(params) ? params : undefined;
     try {
+      const { db, statements } = this.session;
       const result =
         values && values.length > 0
-          ? await this.db.query(sql, values)
-          : ((await this.db.exec(sql)).at(-1) ?? { rows: [], rowCount: 0, command: '' });
+          ? ((await statements.query(sql, values)) ?? (await db.query(sql, values)))
+          : ((await db.exec(sql)).at(-1) ?? { rows: [], rowCount: 0, command: '' });
       callback?.(null, result);
       return result;
     } catch (error) {
