@@ -8,7 +8,7 @@ class FakeSocket implements OutboundSocket {
   readonly writes: string[][] = [];
   private corked: string[] | undefined;
 
-  send(data: Buffer): void {
+  write(data: Buffer): void {
     if (this.corked) this.corked.push(data.toString());
     else this.writes.push([data.toString()]);
   }
@@ -28,6 +28,7 @@ function setup(maxBufferBytes = 1000) {
   const sender = new CoalescingSender<FakeSocket>({
     maxBufferBytes,
     overflow: (socket) => overflowed.push(socket),
+    write: (socket, frame) => socket.write(frame),
     cork: (socket) => socket.cork(),
     uncork: (socket) => socket.uncork(),
     delivered: (l) => lags.push(l),

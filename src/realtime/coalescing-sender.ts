@@ -3,7 +3,6 @@ export interface OutboundSocket {
   readonly readyState: number;
   readonly OPEN: number;
   readonly bufferedAmount: number;
-  send(data: Buffer, options: { binary: false }): void;
 }
 
 export interface CoalescingSenderOptions<S extends OutboundSocket> {
@@ -11,6 +10,8 @@ export interface CoalescingSenderOptions<S extends OutboundSocket> {
   maxBufferBytes: number;
   /** Called once for a socket over its limit; it is expected to close it. */
   overflow(socket: S): void;
+  /** Writes one complete WebSocket frame (see ws-frame.ts) to the socket's transport. */
+  write(socket: S, frame: Buffer): void;
   /** Holds a socket's writes back so the frames of one flush leave in one system call. */
   cork(socket: S): void;
   uncork(socket: S): void;
@@ -27,7 +28,7 @@ interface Pending {
 }
 
 /**
- * Sends frames to many sockets, coalescing the frames queued for one socket during one turn
+ * Sends WebSocket frames, framed once by the caller, to many sockets, coalescing the frames queued for one socket during one turn
  * of the event loop into a single write. A fan-out of E events to C clients then costs C
  * system calls per burst rather than C·E, which is what bounds fan-out latency at high C.
  * Per-socket order is kept: every frame of a socket, event or reply, goes through here.
@@ -78,7 +79,7 @@ export class CoalescingSender<S extends OutboundSocket> {
       if (socket.readyState !== socket.OPEN) continue;
       this.options.cork(socket);
       try {
-        for (const frame of queued.frames) socket.send(frame, { binary: false });
+        for (const frame of queued.frames) this.options.write(socket, frame);
       } finally {
         this.options.uncork(socket);
       }

@@ -25,6 +25,7 @@ import { createValidationPipe } from '../http/validation';
 import { logFor } from '../observability/logger';
 import { MetricsService } from '../observability/metrics.service';
 import { CoalescingSender } from './coalescing-sender';
+import { textFrame } from './ws-frame';
 import { EventSequencer } from './event-sequencer';
 import { EventStream } from './event-stream';
 import {
@@ -85,6 +86,8 @@ export class RealtimeGateway
         const connection = this.connections.get(socket);
         if (connection) this.cutOff(connection, 'send buffer');
       },
+      // pre-framed bytes go straight to the TCP socket: one write per client, no framing per client
+      write: (socket, frame) => transportOf(socket)?.write(frame),
       cork: (socket) => transportOf(socket)?.cork(),
       uncork: (socket) => transportOf(socket)?.uncork(),
       delivered: (lagsMs) => {
@@ -328,7 +331,7 @@ export class RealtimeGateway
   }
 
   private send(socket: WebSocket, envelope: Envelope): void {
-    this.sender.send(socket, Buffer.from(JSON.stringify(envelope)));
+    this.sender.send(socket, textFrame(Buffer.from(JSON.stringify(envelope))));
   }
 
   private cutOff(connection: Connection, what: 'send buffer' | 'backlog'): void {
@@ -347,7 +350,7 @@ export class RealtimeGateway
     let encoded = this.encoded.get(event);
     if (encoded === undefined) {
       encoded = {
-        frame: Buffer.from(eventEnvelope(event)),
+        frame: textFrame(Buffer.from(eventEnvelope(event))),
         createdAtMs: Date.parse(event.created_at),
       };
       this.encoded.set(event, encoded);
