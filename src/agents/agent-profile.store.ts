@@ -265,13 +265,26 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     return rows[0];
   }
 
-  /** `startWork` as a statement; as a CTE, `sibling` names the CTE whose row it requires. */
-  startWorkChange(tenantId: string, id: string, sibling?: string): SqlPart {
-    const requires = sibling ? `EXISTS (SELECT 1 FROM ${sibling}) AND ` : '';
+  /** `startWork` as a statement. */
+  startWorkChange(tenantId: string, id: string): SqlPart {
     return {
       sql: `UPDATE agent_profiles SET running = running + 1, status = CASE WHEN status = 'retired' THEN status ELSE 'busy' END, updated_at = now()
-       WHERE ${requires}id = $1 AND tenant_id = $2 RETURNING *`,
+       WHERE id = $1 AND tenant_id = $2 RETURNING *`,
       params: [id, tenantId],
+    };
+  }
+
+  /**
+   * `startWork` for many attempts as a CTE: one running slot per row of the `sibling` CTE
+   * (rows with an `agent_id` uuid column, null for none), grouped per agent.
+   */
+  startWorkForRows(tenantId: string, sibling: string): SqlPart {
+    return {
+      sql: `UPDATE agent_profiles p SET running = p.running + s.n,
+         status = CASE WHEN p.status = 'retired' THEN p.status ELSE 'busy' END, updated_at = now()
+       FROM (SELECT agent_id, count(*)::int AS n FROM ${sibling} WHERE agent_id IS NOT NULL GROUP BY agent_id) s
+       WHERE p.id = s.agent_id AND p.tenant_id = $1 RETURNING p.*`,
+      params: [tenantId],
     };
   }
 

@@ -285,15 +285,11 @@ export class AgentWorkforce {
   }
 
   /**
-   * The agent's side of starting an attempt, as a part of the statement that marks the task
-   * running: one more running slot on its profile, whose row comes back as `agent`.
+   * The agents' side of starting attempts, as a part (`agent`) of the statement that marks
+   * the tasks running (its `change` CTE returns their `agent_id`): one running slot each.
    */
-  startPart(task: WorkTask): NamedSqlPart | undefined {
-    if (!task.agent_id || !isUuid(task.agent_id)) return undefined;
-    return {
-      name: 'agent',
-      ...this.profiles.startWorkChange(task.tenant_id, task.agent_id, 'change'),
-    };
+  startSlotsPart(tenantId: string): NamedSqlPart {
+    return { name: 'agent', ...this.profiles.startWorkForRows(tenantId, 'change') };
   }
 
   /** Frees the agent's running slot when an attempt's result could not be stored. */

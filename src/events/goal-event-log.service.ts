@@ -156,6 +156,42 @@ export class GoalEventLog {
   }
 
   /**
+   * One statement appending one event of `type` per row of `change` (a data-modifying
+   * statement returning `ord`, `task_id` and `event_data`), in `ord` order at consecutive
+   * positions, with `extra` parts riding along. Each event comes back with the `select`
+   * columns of its row (an SQL list that may read `change` and the extra parts).
+   */
+  async appendPerRow(
+    executor: EntityManager,
+    change: SqlPart,
+    extra: readonly NamedSqlPart[],
+    tenantId: string,
+    goalId: string,
+    type: GoalEventType,
+    select = '',
+  ): Promise<Array<{ event: GoalEventRecord; row: Record<string, unknown> }>> {
+    const list = withList([{ name: 'change', ...change }, ...extra]);
+    const k = list.params.length;
+    const count = '(SELECT count(*)::int FROM change)';
+    const rows: Array<EventRow & Record<string, unknown>> = await executor.query(
+      `WITH ${list.sql},
+       s AS ${this.nextSeq(`$${k + 1}::uuid`, `$${k + 2}`, count)},
+       ev AS (
+         INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
+         SELECT $${k + 2}, $${k + 1}, s.event_seq - ${count} + row_number() OVER (ORDER BY c.ord),
+           $${k + 3}, c.task_id, c.event_data, clock_timestamp()
+         FROM s, change c ORDER BY c.ord
+         RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at)
+       SELECT ev.*${select ? `, ${select}` : ''} FROM ev JOIN change ON change.task_id = ev.task_id
+       ORDER BY ev.seq`,
+      [...list.params, goalId, tenantId, type],
+    );
+    const results = rows.map((row) => ({ event: toRecord(row), row }));
+    for (const { event } of results) this.bus.publish(event);
+    return results;
+  }
+
+  /**
    * `s AS (...) INSERT ... RETURNING <event columns>` appending a batch of events at
    * consecutive positions; its parameters ($k+1..$k+4) are `batchParams`. `guarded`: only
    * if the `change` CTE returned a row, merging that row into events marked `merge`.

@@ -1,6 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { backoffDelay, Semaphore, sleep, uuidv7 } from '../../libs/common/src';
+import {
+  backoffDelay,
+  isUuid,
+  Semaphore,
+  sleep,
+  uuidv7,
+  WriteBatcher,
+} from '../../libs/common/src';
 import {
   AgentRuntime,
   GoalScope,
@@ -229,6 +236,7 @@ export class GoalRunner {
     const inFlight = new Map<string, Promise<void>>();
     let failure: { task: TaskRow; error: string; fatal?: boolean } | undefined;
     const held: ApprovalPending[] = []; // safety gate: actions waiting for a human
+    const starts: TaskStarts = new WriteBatcher((items) => this.startTasks(items));
 
     const ready = () =>
       tasks.filter(
@@ -241,7 +249,7 @@ export class GoalRunner {
       if (!failure && !held.length && !scope.signal?.aborted) {
         for (const task of ready()) {
           const work = semaphore
-            .run(() => this.runTask(goal, task, byKey, scope))
+            .run(() => this.runTask(goal, task, byKey, scope, starts))
             .then((result) => {
               if (!result.ok && 'hold' in result) held.push(result.hold);
               else if (!result.ok && !failure)
@@ -276,12 +284,51 @@ export class GoalRunner {
     await this.move(goal, 'VERIFYING');
   }
 
+  /**
+   * Marks tasks of one goal running (attempt number, start time), takes their agents' running
+   * slots and appends their task.started events, in one statement. Answers per task: its
+   * agent's profile row (null without a profile), or undefined when the task could not start.
+   */
+  private async startTasks(
+    items: ReadonlyArray<{ task: TaskRow; attempt: number }>,
+  ): Promise<Array<AgentProfileRow | null | undefined>> {
+    const { tenant_id: tenantId, goal_id: goalId } = items[0].task;
+    const input = items.map(({ task, attempt }, ord) => ({
+      ord,
+      id: task.id,
+      attempt,
+      agent_id: task.agent_id && isUuid(task.agent_id) ? task.agent_id : null,
+    }));
+    const rows = await this.events.appendPerRow(
+      this.dataSource.manager,
+      {
+        sql: `UPDATE tasks t SET status = 'running', attempts = i.attempt,
+                started_at = coalesce(t.started_at, now()), updated_at = now()
+              FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, attempt int, agent_id uuid)
+              WHERE t.id = i.id AND t.tenant_id = $2 AND t.goal_id = $3 AND t.status IN ('pending', 'running')
+              RETURNING i.ord, t.id AS task_id, i.agent_id,
+                jsonb_build_object('task_key', t.key, 'attempt', i.attempt, 'agent_id', t.agent_id) AS event_data`,
+        params: [JSON.stringify(input), tenantId, goalId],
+      },
+      [this.workforce.startSlotsPart(tenantId)],
+      tenantId,
+      goalId,
+      'task.started',
+      '(SELECT row_to_json(agent) FROM agent WHERE agent.id = change.agent_id) AS agent',
+    );
+    const agents = new Map(
+      rows.map(({ event, row }) => [event.task_id, (row.agent ?? null) as AgentProfileRow | null]),
+    );
+    return items.map(({ task }) => agents.get(task.id));
+  }
+
   /** Runs one task with retries; updates the in-memory row so dependents see its status. */
   private async runTask(
     goal: GoalRow,
     task: TaskRow,
     byKey: Map<string, TaskRow>,
     scope: GoalScope,
+    starts: TaskStarts,
   ): Promise<{ ok: true } | { ok: false; error: string } | TaskInterruption> {
     const dependencies = task.depends_on
       .map((k) => byKey.get(k)!)
@@ -289,28 +336,9 @@ export class GoalRunner {
     const db = this.dataSource.manager;
     for (;;) {
       const attempt = task.attempts + 1;
-      // the task goes running and its agent takes a slot: one statement
-      const agentPart = this.workforce.startPart(task);
-      const started = await this.events.appendWithChanges(
-        db,
-        {
-          sql: `UPDATE tasks SET status = 'running', attempts = $3, started_at = coalesce(started_at, now()), updated_at = now()
-              WHERE id = $1 AND tenant_id = $2 AND status IN ('pending', 'running') RETURNING id`,
-          params: [task.id, task.tenant_id, attempt],
-        },
-        agentPart ? [agentPart] : [],
-        task.tenant_id,
-        task.goal_id,
-        [
-          {
-            type: 'task.started',
-            taskId: task.id,
-            data: { task_key: task.key, attempt, agent_id: task.agent_id },
-          },
-        ],
-        agentPart ? ['agent'] : [],
-      );
-      if (!started) throw new StateConflict(goal.id, goal.state);
+      // the task goes running and its agent takes a slot: one statement for all tasks starting together
+      const started = await starts.add({ task, attempt });
+      if (started === undefined) throw new StateConflict(goal.id, goal.state);
       task.attempts = attempt;
       task.status = 'running';
       try {
@@ -319,7 +347,7 @@ export class GoalRunner {
           task,
           dependencies,
           scope,
-          (started.rows.agent ?? undefined) as AgentProfileRow | undefined,
+          started ?? undefined,
         );
         // agents (issue 5): the result, its event, the learning step and the ledger: one statement
         const completion = this.workforce.completion(task, output.text);
@@ -578,3 +606,9 @@ export class GoalRunner {
     });
   }
 }
+
+/** Task starts of one goal run, gathered per turn of the event loop into one statement. */
+type TaskStarts = WriteBatcher<
+  { task: TaskRow; attempt: number },
+  AgentProfileRow | null | undefined
+>;

@@ -35,4 +35,20 @@ describe('WriteBatcher', () => {
     ]);
     expect(writes).toEqual([['a', 'b'], ['bad', 'c'], ['bad'], ['c']]);
   });
+
+  it('answers each item with its own result, also when a failed batch is retried item by item', async () => {
+    const batcher = new WriteBatcher<number, string>(async (items) => {
+      if (items.length > 1 && items.includes(0)) throw new Error('batch refused');
+      if (items[0] === 0) throw new Error('zero refused');
+      return items.map((n) => `row ${n}`);
+    });
+    const together = await Promise.all([batcher.add(1), batcher.add(2)]);
+    expect(together).toEqual(['row 1', 'row 2']);
+    const mixed = await Promise.allSettled([batcher.add(3), batcher.add(0), batcher.add(4)]);
+    expect(mixed).toEqual([
+      { status: 'fulfilled', value: 'row 3' },
+      { status: 'rejected', reason: new Error('zero refused') },
+      { status: 'fulfilled', value: 'row 4' },
+    ]);
+  });
 });

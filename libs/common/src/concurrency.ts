@@ -35,9 +35,9 @@ export class Semaphore {
   }
 }
 
-interface PendingWrite<T> {
+interface PendingWrite<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
@@ -46,21 +46,22 @@ interface PendingWrite<T> {
  * swarm's model calls that arrived together) are written together on the next turn, and
  * items that arrive while a write is in flight go into the next write. `add` resolves once
  * its own item is stored; when a batch fails, its items are retried one by one, so each
- * caller gets its own outcome.
+ * caller gets its own outcome. `write` may answer each item (in order): `add` resolves to
+ * its item's answer.
  */
-export class WriteBatcher<T> {
-  private pending: Array<PendingWrite<T>> = [];
+export class WriteBatcher<T, R = void> {
+  private pending: Array<PendingWrite<T, R>> = [];
   private draining = false;
 
   constructor(
-    private readonly write: (items: T[]) => Promise<void>,
+    private readonly write: (items: T[]) => Promise<R[] | void>,
     private readonly maxBatch = 200,
   ) {
     if (maxBatch < 1) throw new RangeError('maxBatch must be at least 1');
   }
 
-  add(item: T): Promise<void> {
-    return new Promise((resolve, reject) => {
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (!this.draining) {
         this.draining = true;
@@ -73,11 +74,13 @@ export class WriteBatcher<T> {
     while (this.pending.length) {
       const batch = this.pending.splice(0, this.maxBatch);
       try {
-        await this.write(batch.map((p) => p.item));
-        for (const p of batch) p.resolve();
+        const results = await this.write(batch.map((p) => p.item));
+        batch.forEach((p, i) => p.resolve((results ?? [])[i] as R));
       } catch (error) {
         if (batch.length === 1) batch[0].reject(error);
-        else for (const p of batch) await this.write([p.item]).then(p.resolve, p.reject);
+        else
+          for (const p of batch)
+            await this.write([p.item]).then((r) => p.resolve((r ?? [])[0] as R), p.reject);
       }
     }
     this.draining = false;
