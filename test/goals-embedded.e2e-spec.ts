@@ -96,6 +96,47 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     expect(after.body.items.map((e: { id: number }) => e.id)).toEqual(ids.slice(6));
   });
 
+  it('records parallel tasks that finish together in order: events, ledger and agent stats', async () => {
+    const goal = Array.from({ length: 9 }, (_, i) => `Research topic ${i + 1} of the fleet.`).join(
+      ' ',
+    );
+    const { body } = await api.post('/api/v1/goals', { goal });
+    expect((await finished(body.goal_id)).status).toBe('completed');
+    const tasks = (await api.get(`/api/v1/goals/${body.goal_id}/tasks`)).body.items as Array<{
+      id: string;
+      agent_id: string;
+      depends_on: string[];
+    }>;
+    expect(tasks.filter((t) => t.depends_on.length === 0).length).toBeGreaterThan(1);
+    const events = (await api.get(`/api/v1/goals/${body.goal_id}/events?limit=1000`)).body
+      .items as Array<{ seq: number; type: string; task_id: string }>;
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    for (const type of ['task.started', 'task.completed', 'agent.completed'])
+      expect(new Set(events.filter((e) => e.type === type).map((e) => e.task_id)).size).toBe(
+        tasks.length,
+      );
+    const ledger = (await api.get(`/api/v1/goals/${body.goal_id}/ledger`)).body.items as Array<{
+      step: number;
+      kind: string;
+      is_satisfied: boolean;
+      next_instruction: string;
+    }>;
+    const taskRows = ledger.filter((r) => r.kind === 'task');
+    expect(taskRows).toHaveLength(tasks.length);
+    expect(ledger.map((r) => r.step)).toEqual(ledger.map((_, i) => i + 1));
+    expect(taskRows.map((r) => r.next_instruction)).toEqual([
+      ...taskRows
+        .slice(1)
+        .map((_, i) => `${tasks.length - 1 - i} task(s) left: run the next ready tasks`),
+      'all tasks are done: verify the result with the critic',
+    ]);
+    expect(taskRows.map((r) => r.is_satisfied)).toEqual(
+      taskRows.map((_, i) => i === tasks.length - 1),
+    );
+    const agent = (await api.get(`/api/v1/agents/${tasks[0].agent_id}`)).body;
+    expect(agent.status).toBe('idle');
+  });
+
   it('lists goals with pagination and a status filter', async () => {
     await api.post('/api/v1/goals', { goal: 'Say hello' });
     const page = await api.get('/api/v1/goals?limit=1');

@@ -297,13 +297,9 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     );
   }
 
-  /**
-   * The learning step as a data-modifying statement (for a single-statement change + event).
-   * As a CTE of a larger statement, `sibling` names the CTE it depends on: the row changes
-   * only if that CTE returned a row, and the tokens are read from its `tokens` column.
-   */
-  outcomeChange(tenantId: string, id: string, outcome: Outcome, sibling?: string): SqlPart {
-    return this.outcomesChange(tenantId, [{ id, outcomes: [outcome] }], { sibling });
+  /** The learning step as a data-modifying statement (for a single-statement change + event). */
+  outcomeChange(tenantId: string, id: string, outcome: Outcome): SqlPart {
+    return this.outcomesChange(tenantId, [{ id, outcomes: [outcome] }]);
   }
 
   /**
@@ -315,40 +311,26 @@ export class AgentProfileStore implements OnApplicationBootstrap {
   outcomesChange(
     tenantId: string,
     folds: ReadonlyArray<{ id: string; outcomes: readonly Outcome[] }>,
-    options: { retire?: boolean; sibling?: string } = {},
+    options: { retire?: boolean } = {},
   ): SqlPart {
-    const { sibling } = options;
-    const tokens = sibling
-      ? `coalesce((SELECT tokens FROM ${sibling} LIMIT 1)::real, o.tokens)`
-      : 'o.tokens';
-    const requires = sibling ? `EXISTS (SELECT 1 FROM ${sibling}) AND ` : '';
-    const running = options.retire ? '0' : 'greatest(p.running - o.tasks, 0)';
-    const status = options.retire
-      ? `'retired', retired_at = coalesce(p.retired_at, now())`
-      : `CASE WHEN p.status = 'retired' THEN p.status WHEN p.running - o.tasks > 0 THEN 'busy' ELSE 'idle' END`;
-    // right-hand sides see the old row; averages fold a sum of n outcomes: avg + (sum - n·avg) / total
     return {
-      sql: `UPDATE agent_profiles p SET
-         tasks = p.tasks + o.tasks,
-         successes = p.successes + o.successes,
-         failures = p.failures + o.tasks - o.successes,
-         success_rate = (p.successes + o.successes)::real / greatest(p.tasks + o.tasks, 1),
-         avg_tokens = p.avg_tokens + (${tokens} - p.avg_tokens * o.tasks) / greatest(p.tasks + o.tasks, 1),
-         avg_duration_ms = p.avg_duration_ms + (o.duration_ms - p.avg_duration_ms * o.tasks) / greatest(p.tasks + o.tasks, 1),
-         task_type_scores = p.task_type_scores || coalesce((SELECT jsonb_object_agg(t.key, jsonb_build_object(
-           'tasks', coalesce((p.task_type_scores -> t.key ->> 'tasks')::int, 0) + (t.value ->> 'tasks')::int,
-           'successes', coalesce((p.task_type_scores -> t.key ->> 'successes')::int, 0) + (t.value ->> 'successes')::int))
-           FROM jsonb_each(o.types) AS t), '{}'::jsonb),
-         error_kinds = p.error_kinds || coalesce((SELECT jsonb_object_agg(e.key, coalesce((p.error_kinds ->> e.key)::int, 0) + e.value::int)
-           FROM jsonb_each_text(o.errors) AS e), '{}'::jsonb),
-         last_active = coalesce(o.last_active, p.last_active),
-         running = ${running},
-         status = ${status},
-         updated_at = now()
-       FROM jsonb_to_recordset($2::jsonb) AS o(id uuid, tasks integer, successes integer, tokens real,
-         duration_ms real, types jsonb, errors jsonb, last_active timestamptz)
-       WHERE ${requires}p.id = o.id AND p.tenant_id = $1 RETURNING p.id`,
+      sql: `UPDATE agent_profiles p SET ${foldSet('o.tokens', options.retire ?? false)}
+       FROM jsonb_to_recordset($2::jsonb) AS o(${FOLD_COLUMNS})
+       WHERE p.id = o.id AND p.tenant_id = $1 RETURNING p.id`,
       params: [tenantId, JSON.stringify(folds.map((f) => foldOf(f.id, f.outcomes)))],
+    };
+  }
+
+  /**
+   * The learning step as a CTE folding the rows of the `folds` CTE, which has the columns of
+   * a fold (`id, tasks, successes, tokens, duration_ms, types, errors, last_active`), one row
+   * per agent: used when the outcomes themselves are computed in the same statement.
+   */
+  outcomesFromRows(tenantId: string, folds: string): SqlPart {
+    return {
+      sql: `UPDATE agent_profiles p SET ${foldSet('o.tokens', false)}
+       FROM ${folds} o WHERE p.id = o.id AND p.tenant_id = $1 RETURNING p.id`,
+      params: [tenantId],
     };
   }
 
@@ -389,6 +371,36 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     );
     return Number(n);
   }
+}
+
+const FOLD_COLUMNS = `id uuid, tasks integer, successes integer, tokens real, duration_ms real,
+  types jsonb, errors jsonb, last_active timestamptz`;
+
+/**
+ * The SET list folding a row `o` (the sum of o.tasks outcomes) into profile `p`; right-hand
+ * sides see the old row, and averages fold a sum of n outcomes: avg + (sum - n·avg) / total.
+ */
+function foldSet(tokens: string, retire: boolean): string {
+  const running = retire ? '0' : 'greatest(p.running - o.tasks, 0)';
+  const status = retire
+    ? `'retired', retired_at = coalesce(p.retired_at, now())`
+    : `CASE WHEN p.status = 'retired' THEN p.status WHEN p.running - o.tasks > 0 THEN 'busy' ELSE 'idle' END`;
+  return `tasks = p.tasks + o.tasks,
+         successes = p.successes + o.successes,
+         failures = p.failures + o.tasks - o.successes,
+         success_rate = (p.successes + o.successes)::real / greatest(p.tasks + o.tasks, 1),
+         avg_tokens = p.avg_tokens + (${tokens} - p.avg_tokens * o.tasks) / greatest(p.tasks + o.tasks, 1),
+         avg_duration_ms = p.avg_duration_ms + (o.duration_ms - p.avg_duration_ms * o.tasks) / greatest(p.tasks + o.tasks, 1),
+         task_type_scores = p.task_type_scores || coalesce((SELECT jsonb_object_agg(t.key, jsonb_build_object(
+           'tasks', coalesce((p.task_type_scores -> t.key ->> 'tasks')::int, 0) + (t.value ->> 'tasks')::int,
+           'successes', coalesce((p.task_type_scores -> t.key ->> 'successes')::int, 0) + (t.value ->> 'successes')::int))
+           FROM jsonb_each(o.types) AS t), '{}'::jsonb),
+         error_kinds = p.error_kinds || coalesce((SELECT jsonb_object_agg(e.key, coalesce((p.error_kinds ->> e.key)::int, 0) + e.value::int)
+           FROM jsonb_each_text(o.errors) AS e), '{}'::jsonb),
+         last_active = coalesce(o.last_active, p.last_active),
+         running = ${running},
+         status = ${status},
+         updated_at = now()`;
 }
 
 /** Outcomes of one agent summed for one fold (failures without a kind count as `other`). */

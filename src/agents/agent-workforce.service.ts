@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { isUuid } from '../../libs/common/src';
 import { hasParallelism } from '../governor/planning/schemas';
 import type { UnitOfWork } from '../database/transaction';
-import { ChangeEvent, GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
+import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
 import type { NamedSqlPart } from '../database/sql-parts';
 import { specialistFor, taskTypeOf } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
@@ -230,45 +230,26 @@ export class AgentWorkforce {
   }
 
   /**
-   * The learning step and the ledger step of a successful attempt, as parts of the one
-   * statement that stores the task's result (GoalEventLog.appendWithChanges, whose `change`
-   * CTE returns the task's `tokens`): the profile update, its agent.completed event and the
-   * ledger rows. Nothing of it is written if the task was no longer running; call `release`.
+   * The learning and ledger steps of successful attempts of one plan, for the statement
+   * that stores their results (GoalRunner.completeTasks): per task the fields of its `input`
+   * row, and the parts that read `input` and `change` (the tasks still running, with their
+   * `tokens`): the agents' folds and profile update, and the ledger rows. Call `release`
+   * for a task that was no longer running.
    */
-  completion(
-    task: WorkTask,
-    text: string | undefined,
-  ): { parts: NamedSqlPart[]; events: ChangeEvent[] } {
-    const turns = this.turns.get(task.id) ?? [];
-    this.turns.delete(task.id);
-    const started = this.startedAt.get(task.id);
-    this.startedAt.delete(task.id);
-    const durationMs = started === undefined ? 0 : performance.now() - started;
-    const taskType = taskTypeOf(task);
-    const agentId = task.agent_id ?? '';
-    const parts: NamedSqlPart[] = [];
-    const events: ChangeEvent[] = [];
-    if (isUuid(agentId)) {
-      const outcome = { taskType, success: true, tokens: 0, durationMs, at: new Date() };
-      parts.push({
-        name: 'profile',
-        ...this.profiles.outcomeChange(task.tenant_id, agentId, outcome, 'change'),
-      });
-      events.push({
-        type: 'agent.completed',
-        taskId: task.id,
-        data: {
-          agent_id: agentId,
-          task_key: task.key,
-          task_type: taskType,
-          duration_ms: Math.round(durationMs),
-          tokens: 0,
-        },
-        mergeChange: true,
-      });
-    }
-    parts.push(
-      ...this.ledger.taskDoneParts(
+  completions(done: ReadonlyArray<{ task: WorkTask; text: string | undefined }>): {
+    inputs: CompletionInput[];
+    parts: NamedSqlPart[];
+  } {
+    let stepOffset = 0;
+    const inputs = done.map(({ task, text }) => {
+      const turns = this.turns.get(task.id) ?? [];
+      this.turns.delete(task.id);
+      const started = this.startedAt.get(task.id);
+      this.startedAt.delete(task.id);
+      const durationMs = started === undefined ? 0 : performance.now() - started;
+      const taskType = taskTypeOf(task);
+      const agentId = task.agent_id ?? '';
+      const ledger = this.ledger.taskDoneInput(
         {
           tenantId: task.tenant_id,
           goalId: task.goal_id,
@@ -279,9 +260,48 @@ export class AgentWorkforce {
         },
         text,
         turns,
-      ),
-    );
-    return { parts, events };
+      );
+      const input: CompletionInput = {
+        agent_id: isUuid(agentId) ? agentId : null,
+        agent_text: agentId,
+        task_type: taskType,
+        duration_ms: durationMs,
+        at: new Date().toISOString(),
+        step_offset: stepOffset,
+        ...ledger,
+        agent_event: isUuid(agentId)
+          ? {
+              agent_id: agentId,
+              task_key: task.key,
+              task_type: taskType,
+              duration_ms: Math.round(durationMs),
+              tokens: 0,
+            }
+          : null,
+      };
+      stepOffset += ledger.turn_count + 1;
+      return input;
+    });
+    const { tenant_id: tenantId, goal_id: goalId, plan_version: planVersion } = done[0].task;
+    return {
+      inputs,
+      parts: [
+        {
+          // one successful outcome per task, summed per agent (see AgentProfileStore.outcomesFromRows)
+          name: 'folds',
+          sql: `SELECT i.agent_id AS id, count(*)::int AS tasks, count(*)::int AS successes,
+             sum(c.tokens)::real AS tokens, sum(i.duration_ms)::real AS duration_ms,
+             (SELECT jsonb_object_agg(x.task_type, jsonb_build_object('tasks', x.n, 'successes', x.n))
+              FROM (SELECT i2.task_type, count(*)::int AS n FROM input i2 JOIN change c2 ON c2.task_id = i2.id
+                    WHERE i2.agent_id = i.agent_id GROUP BY i2.task_type) x) AS types,
+             '{}'::jsonb AS errors, max(i.at) AS last_active
+           FROM input i JOIN change c ON c.task_id = i.id WHERE i.agent_id IS NOT NULL GROUP BY i.agent_id`,
+          params: [],
+        },
+        { name: 'profile', ...this.profiles.outcomesFromRows(tenantId, 'folds') },
+        ...this.ledger.tasksDoneParts({ tenantId, goalId, planVersion }),
+      ],
+    };
   }
 
   /**
@@ -467,4 +487,19 @@ function assignedEvent({ task, agent, reason, score, breakdown }: Assignment): N
       ...(breakdown ? { breakdown } : {}),
     },
   };
+}
+
+/** A finished task's row of the `input` CTE, besides the task's own columns (see `completions`). */
+export interface CompletionInput {
+  agent_id: string | null;
+  agent_text: string;
+  task_type: string;
+  duration_ms: number;
+  at: string;
+  step_offset: number;
+  fingerprint: string;
+  turns: object[];
+  turn_count: number;
+  loop_fact: string;
+  agent_event: Record<string, unknown> | null;
 }

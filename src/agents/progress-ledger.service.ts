@@ -160,7 +160,7 @@ export class ProgressLedger {
       looping: boolean;
       last_stalls: number | null;
       last_step: number;
-    }> = await uow.manager.query(factsSql(false), [
+    }> = await uow.manager.query(factsSql(), [
       scope.tenantId,
       scope.goalId,
       scope.planVersion,
@@ -230,13 +230,16 @@ export class ProgressLedger {
   }
 
   /**
-   * The ledger step of a task that succeeded, as parts of the statement that stores its
-   * result (see GoalEventLog.appendWithChanges): the same facts and rows as `recordTask`,
-   * computed in SQL. The task itself is not counted as open (its completion is that statement).
+   * The ledger fields of one successful task for `tasksDoneParts`: its output fingerprint,
+   * its buffered turn rows and the fact recorded if the output repeats an earlier one.
    */
-  taskDoneParts(scope: LedgerScope, text: string | undefined, turns: LedgerBuffer): NamedSqlPart[] {
+  taskDoneInput(
+    scope: LedgerScope,
+    text: string | undefined,
+    turns: LedgerBuffer,
+  ): { fingerprint: string; turns: object[]; turn_count: number; loop_fact: string } {
     const fp = fingerprint({ output: text });
-    const turnRows = turns.splice(0).map((t, i) => ({
+    const rows = turns.splice(0).map((t, i) => ({
       offset: i + 1,
       task_id: t.scope.taskId,
       plan_version: t.scope.planVersion,
@@ -249,42 +252,73 @@ export class ProgressLedger {
       next: t.next,
       facts: t.facts,
     }));
+    return {
+      fingerprint: fp,
+      turns: rows,
+      turn_count: rows.length,
+      loop_fact: `task ${scope.taskKey} repeated an earlier result (fingerprint ${fp})`,
+    };
+  }
+
+  /**
+   * The ledger step of several successful tasks of one plan, as parts of the statement that
+   * stores their results: the same rows as `recordTask` writes, one task after the other in
+   * `ord` order. The `input` CTE has, per task, `id`, `ord`, `agent_text`, `step_offset`
+   * (ledger rows of the tasks before it) and the `taskDoneInput` fields; the `change` CTE
+   * returns `task_id` of the tasks that were still running (only those are recorded).
+   */
+  tasksDoneParts(scope: { tenantId: string; goalId: string; planVersion: number }): NamedSqlPart[] {
+    const params = [scope.tenantId, scope.goalId, scope.planVersion];
     return [
       {
-        name: 'ledger_facts',
-        sql: factsSql(true),
-        params: [scope.tenantId, scope.goalId, scope.planVersion, scope.taskId, fp],
+        name: 'ledger_base',
+        sql: `SELECT
+           (SELECT count(*)::int FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
+                   AND status <> 'completed') AS open,
+           (SELECT stall_count FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
+                   AND kind = 'task' ORDER BY id DESC LIMIT 1) AS last_stalls,
+           (SELECT coalesce(max(step), 0) FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2) AS last_step`,
+        params,
+      },
+      {
+        // a task loops when it repeats a result it gave before; stalls count consecutive loops
+        name: 'ledger_tasks',
+        sql: `SELECT i.*, row_number() OVER (ORDER BY i.ord) AS rank,
+           EXISTS (SELECT 1 FROM progress_ledger l WHERE l.tenant_id = $1 AND l.goal_id = $2 AND l.plan_version = $3
+                   AND l.kind = 'task' AND l.task_id = i.id AND l.fingerprint = i.fingerprint) AS looping
+         FROM input i JOIN change c ON c.task_id = i.id`,
+        params,
+      },
+      {
+        name: 'ledger_rows',
+        sql: `SELECT r.*, b.open - r.rank AS open_after, b.last_step,
+           CASE WHEN NOT r.looping THEN 0
+                WHEN r.grp = 0 THEN coalesce(b.last_stalls, 0) + row_number() OVER (PARTITION BY r.grp ORDER BY r.rank)
+                ELSE row_number() OVER (PARTITION BY r.grp ORDER BY r.rank) - 1 END AS stalls
+         FROM (SELECT t.*, sum(CASE WHEN t.looping THEN 0 ELSE 1 END) OVER (ORDER BY t.rank) AS grp
+               FROM ledger_tasks t) r, ledger_base b`,
+        params: [],
       },
       {
         name: 'ledger',
         sql: `INSERT INTO progress_ledger (tenant_id, goal_id, task_id, plan_version, step, kind, agent_id, fingerprint,
            is_satisfied, is_looping, is_progressing, stall_count, next_instruction, facts)
-         SELECT $1::uuid, $2::uuid, t.task_id, t.plan_version, f.last_step + t."offset", 'turn', t.agent_id, t.fingerprint,
-           t.satisfied, t.looping, t.progressing, t.stalls, t.next, t.facts
-         FROM ledger_facts f, jsonb_to_recordset($8::jsonb) AS t("offset" int, task_id uuid, plan_version int,
-           agent_id text, fingerprint text, satisfied boolean, looping boolean, progressing boolean, stalls int,
-           next text, facts jsonb)
-         WHERE EXISTS (SELECT 1 FROM change)
-         UNION ALL
-         SELECT $1::uuid, $2::uuid, $3::uuid, $4::int, f.last_step + $9::int, 'task', $5::text, $6::text,
-           f.open = 0, f.looping, NOT f.looping,
-           CASE WHEN f.looping THEN coalesce(f.last_stalls, 0) + 1 ELSE 0 END,
-           CASE WHEN f.open = 0 THEN 'all tasks are done: verify the result with the critic'
-             ELSE f.open || ' task(s) left: run the next ready tasks' END,
-           CASE WHEN f.looping THEN jsonb_build_array($7::text) ELSE '[]'::jsonb END
-         FROM ledger_facts f WHERE EXISTS (SELECT 1 FROM change)
+         SELECT $1::uuid, $2::uuid, x.* FROM (
+           SELECT t.task_id, t.plan_version, r.last_step + r.step_offset + t."offset" AS step, 'turn' AS kind,
+             t.agent_id, t.fingerprint, t.satisfied, t.looping, t.progressing, t.stalls, t.next, t.facts
+           FROM ledger_rows r, jsonb_to_recordset(r.turns) AS t("offset" int, task_id uuid, plan_version int,
+             agent_id text, fingerprint text, satisfied boolean, looping boolean, progressing boolean, stalls int,
+             next text, facts jsonb)
+           UNION ALL
+           SELECT r.id, $3::int, r.last_step + r.step_offset + r.turn_count + 1, 'task', r.agent_text,
+             r.fingerprint, r.open_after = 0, r.looping, NOT r.looping, r.stalls::int,
+             CASE WHEN r.open_after = 0 THEN 'all tasks are done: verify the result with the critic'
+               ELSE r.open_after || ' task(s) left: run the next ready tasks' END,
+             CASE WHEN r.looping THEN jsonb_build_array(r.loop_fact) ELSE '[]'::jsonb END
+           FROM ledger_rows r) x
+         ORDER BY x.step
          RETURNING id`,
-        params: [
-          scope.tenantId,
-          scope.goalId,
-          scope.taskId,
-          scope.planVersion,
-          scope.agentId,
-          fp,
-          `task ${scope.taskKey} repeated an earlier result (fingerprint ${fp})`,
-          JSON.stringify(turnRows),
-          turnRows.length + 1,
-        ],
+        params,
       },
     ];
   }
@@ -346,10 +380,10 @@ export class ProgressLedger {
  * $4 task, $5 fingerprint): open tasks, whether this result repeats one, the last stall
  * count and step. `excludeTask`: the task is being completed by the same statement.
  */
-function factsSql(excludeTask: boolean): string {
+function factsSql(): string {
   return `SELECT
      (SELECT count(*) FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
-             AND status <> 'completed'${excludeTask ? ' AND id <> $4' : ''}) AS open,
+             AND status <> 'completed') AS open,
      EXISTS (SELECT 1 FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
              AND kind = 'task' AND task_id = $4 AND fingerprint = $5) AS looping,
      (SELECT stall_count FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3

@@ -156,35 +156,35 @@ export class GoalEventLog {
   }
 
   /**
-   * One statement appending one event of `type` per row of `change` (a data-modifying
-   * statement returning `ord`, `task_id` and `event_data`), in `ord` order at consecutive
-   * positions, with `extra` parts riding along. Each event comes back with the `select`
-   * columns of its row (an SQL list that may read `change` and the extra parts).
+   * One statement of data-modifying `parts` that appends
+   * one event per row of the part named `source`, which returns `ord, type, task_id, data`:
+   * in `ord` order at consecutive positions. Each event comes back as a row; `result` adds
+   * columns to it (`columns`, reading the tables of `join`, such as the change row of the
+   * event's task).
    */
-  async appendPerRow(
+  async appendFromRows(
     executor: EntityManager,
-    change: SqlPart,
-    extra: readonly NamedSqlPart[],
+    parts: readonly NamedSqlPart[],
+    source: string,
     tenantId: string,
     goalId: string,
-    type: GoalEventType,
-    select = '',
+    result: { columns: string; join: string } = { columns: '', join: '' },
   ): Promise<Array<{ event: GoalEventRecord; row: Record<string, unknown> }>> {
-    const list = withList([{ name: 'change', ...change }, ...extra]);
+    const list = withList(parts);
     const k = list.params.length;
-    const count = '(SELECT count(*)::int FROM change)';
+    const count = `(SELECT count(*)::int FROM ${source})`;
     const rows: Array<EventRow & Record<string, unknown>> = await executor.query(
       `WITH ${list.sql},
        s AS ${this.nextSeq(`$${k + 1}::uuid`, `$${k + 2}`, count)},
        ev AS (
          INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-         SELECT $${k + 2}, $${k + 1}, s.event_seq - ${count} + row_number() OVER (ORDER BY c.ord),
-           $${k + 3}, c.task_id, c.event_data, clock_timestamp()
-         FROM s, change c ORDER BY c.ord
+         SELECT $${k + 2}, $${k + 1}, s.event_seq - ${count} + row_number() OVER (ORDER BY e.ord),
+           e.type, e.task_id, e.data, clock_timestamp()
+         FROM s, ${source} e ORDER BY e.ord
          RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at)
-       SELECT ev.*${select ? `, ${select}` : ''} FROM ev JOIN change ON change.task_id = ev.task_id
+       SELECT ev.*${result.columns ? `, ${result.columns}` : ''} FROM ev ${result.join}
        ORDER BY ev.seq`,
-      [...list.params, goalId, tenantId, type],
+      [...list.params, goalId, tenantId],
     );
     const results = rows.map((row) => ({ event: toRecord(row), row }));
     for (const { event } of results) this.bus.publish(event);

@@ -16,6 +16,7 @@ import {
 } from '../agents/agent-runtime.service';
 import { AgentWorkforce } from '../agents/agent-workforce.service';
 import type { AgentProfileRow } from '../agents/agent-profile.store';
+import type { TaskOutput } from '../agents/agent-runtime.service';
 import { applyChecks } from '../agents/critic-checks';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -237,6 +238,7 @@ export class GoalRunner {
     let failure: { task: TaskRow; error: string; fatal?: boolean } | undefined;
     const held: ApprovalPending[] = []; // safety gate: actions waiting for a human
     const starts: TaskStarts = new WriteBatcher((items) => this.startTasks(items));
+    const finishes: TaskFinishes = new WriteBatcher((items) => this.finishTasks(items));
 
     const ready = () =>
       tasks.filter(
@@ -249,7 +251,7 @@ export class GoalRunner {
       if (!failure && !held.length && !scope.signal?.aborted) {
         for (const task of ready()) {
           const work = semaphore
-            .run(() => this.runTask(goal, task, byKey, scope, starts))
+            .run(() => this.runTask(goal, task, byKey, scope, starts, finishes))
             .then((result) => {
               if (!result.ok && 'hold' in result) held.push(result.hold);
               else if (!result.ok && !failure)
@@ -299,27 +301,91 @@ export class GoalRunner {
       attempt,
       agent_id: task.agent_id && isUuid(task.agent_id) ? task.agent_id : null,
     }));
-    const rows = await this.events.appendPerRow(
+    const rows = await this.events.appendFromRows(
       this.dataSource.manager,
-      {
-        sql: `UPDATE tasks t SET status = 'running', attempts = i.attempt,
-                started_at = coalesce(t.started_at, now()), updated_at = now()
-              FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, attempt int, agent_id uuid)
-              WHERE t.id = i.id AND t.tenant_id = $2 AND t.goal_id = $3 AND t.status IN ('pending', 'running')
-              RETURNING i.ord, t.id AS task_id, i.agent_id,
-                jsonb_build_object('task_key', t.key, 'attempt', i.attempt, 'agent_id', t.agent_id) AS event_data`,
-        params: [JSON.stringify(input), tenantId, goalId],
-      },
-      [this.workforce.startSlotsPart(tenantId)],
+      [
+        {
+          name: 'change',
+          sql: `UPDATE tasks t SET status = 'running', attempts = i.attempt,
+                  started_at = coalesce(t.started_at, now()), updated_at = now()
+                FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, attempt int, agent_id uuid)
+                WHERE t.id = i.id AND t.tenant_id = $2 AND t.goal_id = $3 AND t.status IN ('pending', 'running')
+                RETURNING i.ord, t.id AS task_id, i.agent_id, 'task.started' AS type,
+                  jsonb_build_object('task_key', t.key, 'attempt', i.attempt, 'agent_id', t.agent_id) AS data`,
+          params: [JSON.stringify(input), tenantId, goalId],
+        },
+        this.workforce.startSlotsPart(tenantId),
+      ],
+      'change',
       tenantId,
       goalId,
-      'task.started',
-      '(SELECT row_to_json(agent) FROM agent WHERE agent.id = change.agent_id) AS agent',
+      {
+        columns: '(SELECT row_to_json(agent) FROM agent WHERE agent.id = change.agent_id) AS agent',
+        join: 'JOIN change ON change.task_id = ev.task_id',
+      },
     );
     const agents = new Map(
       rows.map(({ event, row }) => [event.task_id, (row.agent ?? null) as AgentProfileRow | null]),
     );
     return items.map(({ task }) => agents.get(task.id));
+  }
+
+  /**
+   * Stores the results of successful attempts of one goal in one statement: each task
+   * completed with its output, its task.completed and agent.completed events (with the
+   * task's token totals), its agent's learning step and its progress-ledger rows. Answers
+   * per task whether it was stored (false when it was no longer running).
+   */
+  private async finishTasks(
+    items: ReadonlyArray<{ task: TaskRow; attempt: number; output: TaskOutput }>,
+  ): Promise<boolean[]> {
+    const { tenant_id: tenantId, goal_id: goalId } = items[0].task;
+    const { inputs, parts } = this.workforce.completions(
+      items.map(({ task, output }) => ({ task, text: output.text })),
+    );
+    const input = items.map(({ task, attempt, output }, ord) => ({
+      ...inputs[ord],
+      ord,
+      id: task.id,
+      output,
+      task_event: { task_key: task.key, attempt, prompt_tokens: 0, completion_tokens: 0 },
+    }));
+    const tokens = `jsonb_build_object('prompt_tokens', c.prompt_tokens, 'completion_tokens', c.completion_tokens, 'tokens', c.tokens)`;
+    const rows = await this.events.appendFromRows(
+      this.dataSource.manager,
+      [
+        {
+          name: 'input',
+          sql: `SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, output jsonb, agent_id uuid,
+                  agent_text text, task_type text, duration_ms real, at timestamptz, step_offset int,
+                  fingerprint text, turns jsonb, turn_count int, loop_fact text, task_event jsonb, agent_event jsonb)`,
+          params: [JSON.stringify(input)],
+        },
+        {
+          name: 'change',
+          sql: `UPDATE tasks t SET status = 'completed', output = i.output, error = NULL, completed_at = now(), updated_at = now()
+                FROM input i WHERE t.id = i.id AND t.tenant_id = $1 AND t.goal_id = $2 AND t.status = 'running'
+                RETURNING t.id AS task_id, t.prompt_tokens::int AS prompt_tokens,
+                  t.completion_tokens::int AS completion_tokens, (t.prompt_tokens + t.completion_tokens)::int AS tokens`,
+          params: [tenantId, goalId],
+        },
+        ...parts,
+        {
+          name: 'finished',
+          sql: `SELECT i.ord * 2 AS ord, 'task.completed' AS type, c.task_id, i.task_event || ${tokens} AS data
+                FROM input i JOIN change c ON c.task_id = i.id
+                UNION ALL
+                SELECT i.ord * 2 + 1, 'agent.completed', c.task_id, i.agent_event || ${tokens}
+                FROM input i JOIN change c ON c.task_id = i.id WHERE i.agent_event IS NOT NULL`,
+          params: [],
+        },
+      ],
+      'finished',
+      tenantId,
+      goalId,
+    );
+    const stored = new Set(rows.map(({ event }) => event.task_id));
+    return items.map(({ task }) => stored.has(task.id));
   }
 
   /** Runs one task with retries; updates the in-memory row so dependents see its status. */
@@ -329,11 +395,11 @@ export class GoalRunner {
     byKey: Map<string, TaskRow>,
     scope: GoalScope,
     starts: TaskStarts,
+    finishes: TaskFinishes,
   ): Promise<{ ok: true } | { ok: false; error: string } | TaskInterruption> {
     const dependencies = task.depends_on
       .map((k) => byKey.get(k)!)
       .map((d) => ({ key: d.key, title: d.title, output: d.output }));
-    const db = this.dataSource.manager;
     for (;;) {
       const attempt = task.attempts + 1;
       // the task goes running and its agent takes a slot: one statement for all tasks starting together
@@ -349,32 +415,11 @@ export class GoalRunner {
           scope,
           started ?? undefined,
         );
-        // agents (issue 5): the result, its event, the learning step and the ledger: one statement
-        const completion = this.workforce.completion(task, output.text);
-        const done = await this.events.appendWithChanges(
-          db,
-          {
-            sql: `UPDATE tasks SET status = 'completed', output = $3, error = NULL, completed_at = now(), updated_at = now()
-              WHERE id = $1 AND tenant_id = $2 AND status = 'running'
-              RETURNING prompt_tokens::int AS prompt_tokens, completion_tokens::int AS completion_tokens,
-                (prompt_tokens + completion_tokens)::int AS tokens`,
-            params: [task.id, task.tenant_id, JSON.stringify(output)],
-          },
-          completion.parts,
-          task.tenant_id,
-          task.goal_id,
-          [
-            {
-              type: 'task.completed',
-              taskId: task.id,
-              data: { task_key: task.key, attempt, prompt_tokens: 0, completion_tokens: 0 },
-              mergeChange: true,
-            },
-            ...completion.events,
-          ],
-        );
+        // the result, its events, the learning step and the ledger: one statement for the
+        // tasks that finish together (agents, issue 5)
+        const stored = await finishes.add({ task, attempt, output });
         // the task was no longer running (cancelled, or taken over): only free the agent
-        if (!done) await this.workforce.release(task);
+        if (!stored) await this.workforce.release(task);
         task.status = 'completed';
         task.output = output as unknown as Record<string, unknown>;
         return { ok: true };
@@ -612,3 +657,6 @@ type TaskStarts = WriteBatcher<
   { task: TaskRow; attempt: number },
   AgentProfileRow | null | undefined
 >;
+
+/** Successful attempts of one goal run, stored per turn of the event loop in one statement. */
+type TaskFinishes = WriteBatcher<{ task: TaskRow; attempt: number; output: TaskOutput }, boolean>;
