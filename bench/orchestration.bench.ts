@@ -77,17 +77,33 @@ function script(llm: ScriptedLlmServer, latency: number): void {
 
 /** Offline: N independent sentences plan into N parallel tasks plus a join, with no LLM client at all. */
 function offlineGoal(n: number, batch: number): string {
-  return Array.from({ length: n - 1 }, (_, i) => `Research item ${i + 1} of batch ${batch}.`).join(
-    ' ',
-  );
+  return Array.from(
+    { length: n - 1 },
+    (_, i) => `Research item ${i + 1} of batch ${uniqueWord(batch)}.`,
+  ).join(' ');
 }
 
-/** Every goal text is unique, so memory never replaces the planner with a reused procedure. */
+/**
+ * Every goal text is unique in its words (embeddings ignore digits), so memory never
+ * replaces the planner with a reused procedure; runGoal checks that it did not.
+ */
 let batches = 0;
+
+/** A word of letters only, different for every n: "qa", "qb", ..., "qba", ... */
+function uniqueWord(n: number): string {
+  let word = '';
+  do {
+    word = String.fromCharCode(97 + (n % 26)) + word;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return `q${word}`;
+}
 
 async function runGoal(api: ApiClient, n: number, offline = false): Promise<number> {
   const { body } = await api.post('/api/v1/goals', {
-    goal: offline ? offlineGoal(n, ++batches) : `BENCH-N=${n} fan out the work, batch ${++batches}`,
+    goal: offline
+      ? offlineGoal(n, ++batches)
+      : `BENCH-N=${n} fan out the work, batch ${uniqueWord(++batches)}`,
   });
   const goal = await waitFor(
     async () => {
@@ -104,6 +120,13 @@ async function runGoal(api: ApiClient, n: number, offline = false): Promise<numb
     throw new Error(`${error.message}; last events:\n${tail.join('\n')}`);
   });
   if (goal.status !== 'completed') throw new Error(`bench goal failed: ${goal.failure_reasons}`);
+  const events = (await api.get(`/api/v1/goals/${body.goal_id}/events?limit=1000`)).body
+    .items as Array<{
+    type: string;
+    data: { reused?: boolean };
+  }>;
+  if (events.some((e) => e.type === 'plan.created' && e.data.reused))
+    throw new Error('a bench goal reused a stored procedure instead of planning');
   return (
     new Date(goal.timings.completed_at).getTime() - new Date(goal.timings.created_at).getTime()
   );

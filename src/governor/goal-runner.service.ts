@@ -41,6 +41,8 @@ import { Complexity, hasParallelism, Intent } from './planning/schemas';
 export class GoalRunner {
   private readonly logger = new Logger('GoalRunner');
   private readonly active = new Map<string, AbortController>();
+  /** Memory searches started while a goal's intent is analyzed, for its first plan. */
+  private readonly searchesAhead = new Map<string, Promise<RecallSearch | undefined>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -89,6 +91,7 @@ export class GoalRunner {
     } finally {
       clearInterval(heartbeat);
       this.active.delete(goalId);
+      this.searchesAhead.delete(goalId);
       await this.leases.release(tenantId, goalId).catch(() => undefined);
     }
   }
@@ -144,6 +147,12 @@ export class GoalRunner {
   }
 
   private async analyze(goal: GoalRow, scope: GoalScope): Promise<void> {
+    // the first plan's memory search needs only the goal text: it runs while the intent is analyzed
+    if (goal.plan_version === 0 && !goal.feedback)
+      this.searchesAhead.set(
+        goal.id,
+        this.learning.search(goal, true).catch(() => undefined),
+      );
     const intent = await this.agents.analyzeIntent(goal.goal, scope);
     const pattern = (goal.requested_pattern as Pattern | null) ?? patternFor(intent.complexity);
     await inTransaction(this.dataSource, async (uow) => {
@@ -609,11 +618,15 @@ export class GoalRunner {
     goal: GoalRow,
   ): Promise<{ recall?: Recall; planning: PlanningMemory; variant?: string }> {
     const planning: PlanningMemory = { lessons: [], guidance: [] };
+    const searchedAhead = this.searchesAhead.get(goal.id);
+    this.searchesAhead.delete(goal.id);
     if (!usesMemory((goal.complexity ?? 'SIMPLE') as Complexity)) return { planning };
     let recall: Recall | undefined;
     let variant: string | undefined;
     try {
-      recall = await this.learning.recall(goal, !goal.feedback && goal.plan_version === 0);
+      const firstPlan = !goal.feedback && goal.plan_version === 0;
+      const searched = firstPlan ? await searchedAhead : undefined;
+      recall = await this.learning.recall(goal, firstPlan, searched);
       planning.lessons = recall.lessons.map((l) => l.text);
       if (recall.procedure)
         planning.procedure = {
@@ -660,3 +673,5 @@ type TaskStarts = WriteBatcher<
 
 /** Successful attempts of one goal run, stored per turn of the event loop in one statement. */
 type TaskFinishes = WriteBatcher<{ task: TaskRow; attempt: number; output: TaskOutput }, boolean>;
+
+type RecallSearch = Awaited<ReturnType<MemoryLearning['search']>>;

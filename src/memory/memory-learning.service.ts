@@ -92,25 +92,29 @@ export class MemoryLearning implements OnModuleInit, OnModuleDestroy {
     return `${this.config.llmProvider}:${this.config.llmModel}`;
   }
 
-  /** Embed the task, search, retrieve similar experiences and procedures, extract lessons. */
-  async recall(goal: GoalLike, allowProcedure: boolean): Promise<Recall> {
+  /**
+   * The searches of a recall: embed the goal, retrieve similar memories and (for a first
+   * plan) a procedure, extract lessons and experiences. Reads only, so it can run ahead,
+   * while the goal's intent is being analyzed; `recall` completes it.
+   */
+  async search(
+    goal: Pick<GoalLike, 'tenant_id' | 'goal'>,
+    allowProcedure: boolean,
+  ): Promise<Omit<Recall, 'preferred_agents'>> {
     const vector = await this.memory.embed(goal.goal);
     const min = this.config.MEMORY_RECALL_MIN_SIMILARITY;
     const hits = await this.memory.searchVector(goal.tenant_id, vector, {
       k: this.config.MEMORY_RECALL_K,
       minSimilarity: min,
+      touch: false,
     });
-    const recall: Recall = {
-      memories: [],
-      lessons: [],
-      experiences: [],
-      preferred_agents: [],
-    };
+    const recall: Omit<Recall, 'preferred_agents'> = { memories: [], lessons: [], experiences: [] };
     const procedures = allowProcedure
       ? await this.memory.searchVector(goal.tenant_id, vector, {
           types: ['procedural'],
           k: 1,
           minSimilarity: this.config.MEMORY_PROCEDURE_MIN_SIMILARITY,
+          touch: false,
         })
       : [];
     const best = procedures[0];
@@ -137,6 +141,29 @@ export class MemoryLearning implements OnModuleInit, OnModuleDestroy {
           text: hit.memory.content.slice(0, 500),
         });
     }
+    return recall;
+  }
+
+  /**
+   * Memory query before planning: the searches (or their result, when they ran ahead),
+   * one access counted for every memory recalled, and the agents that succeeded before
+   * with the capabilities the intent names.
+   */
+  async recall(
+    goal: GoalLike,
+    allowProcedure: boolean,
+    searched?: Omit<Recall, 'preferred_agents'>,
+  ): Promise<Recall> {
+    const recall: Recall = {
+      ...(searched ?? (await this.search(goal, allowProcedure))),
+      preferred_agents: [],
+    };
+    if (recall.memories.length)
+      await this.dataSource.query(
+        `UPDATE memories SET access_count = access_count + 1, last_accessed_at = now()
+         WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+        [goal.tenant_id, recall.memories.map((m) => m.id)],
+      );
     const capabilities = Array.isArray(goal.intent?.capabilities)
       ? (goal.intent.capabilities as string[])
       : [];
