@@ -199,6 +199,16 @@ async function measure(
   return rows;
 }
 
+/** Rows of one mode, LLM and latency, in order of N. */
+function groupRows(rows: Row[]): Row[][] {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = `${r.mode}|${r.llm}|${r.l}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((g) => [...g].sort((a, b) => a.n - b.n));
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -293,6 +303,17 @@ async function main(): Promise<void> {
   for (const r of rows) {
     console.log(
       `| ${r.mode} | ${r.llm} | ${r.n} | ${r.l} | ${r.wallMs.toFixed(0)} | ${Number.isNaN(r.ratio) ? 'n/a' : r.ratio.toFixed(3)} | ${r.overheadMs.toFixed(2)} | ${r.cpuMsPerTask.toFixed(2)} |`,
+    );
+  }
+  console.log('\nMarginal cost of one more task (fixed per-goal costs taken out)\n');
+  console.log('| mode | LLM | L ms | (wall at largest N − wall at smallest N) / ΔN, ms/task |');
+  console.log('|---|---|---|---|');
+  for (const group of groupRows(rows)) {
+    const first = group[0];
+    const last = group[group.length - 1];
+    if (group.length < 2 || last.n === first.n) continue;
+    console.log(
+      `| ${first.mode} | ${first.llm} | ${first.l} | ${((last.wallMs - first.wallMs) / (last.n - first.n)).toFixed(2)} |`,
     );
   }
   console.log(
