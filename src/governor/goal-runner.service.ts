@@ -20,7 +20,7 @@ import type { TaskOutput } from '../agents/agent-runtime.service';
 import { applyChecks } from '../agents/critic-checks';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { inTransaction } from '../database/transaction';
+import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { ApprovalHolds, TaskInterruption } from '../safety/approval-holds.service';
 import type { ApprovalPending } from '../safety/safety-errors';
@@ -28,7 +28,7 @@ import { Evolver } from '../evolution/evolver.service';
 import { MemoryLearning, Recall } from '../memory/memory-learning.service';
 import { GoalState, isTerminal } from './goal-fsm';
 import { GoalLeases } from './goal-lease.service';
-import { GoalStore, StateConflict } from './goal-store.service';
+import { GoalPatch, GoalStore, StateConflict } from './goal-store.service';
 import type { GoalRow, TaskRow } from './goal.types';
 import { isSequential, Pattern, patternFor, usesMemory } from './pattern';
 import { Complexity, hasParallelism, Intent } from './planning/schemas';
@@ -41,6 +41,8 @@ import { Complexity, hasParallelism, Intent } from './planning/schemas';
 export class GoalRunner {
   private readonly logger = new Logger('GoalRunner');
   private readonly active = new Map<string, AbortController>();
+  /** The goal row as the last committed transition of a run left it (saves a reload). */
+  private readonly latest = new Map<string, GoalRow>();
   /** Memory searches started while a goal's intent is analyzed, for its first plan. */
   private readonly searchesAhead = new Map<string, Promise<RecallSearch | undefined>>();
 
@@ -92,6 +94,7 @@ export class GoalRunner {
       clearInterval(heartbeat);
       this.active.delete(goalId);
       this.searchesAhead.delete(goalId);
+      this.latest.delete(goalId);
       await this.leases.release(tenantId, goalId).catch(() => undefined);
     }
   }
@@ -100,7 +103,8 @@ export class GoalRunner {
     const scope: GoalScope = { tenantId, goalId, signal };
     for (;;) {
       if (signal.aborted) return;
-      const goal = await this.store.get(tenantId, goalId);
+      const goal = this.latest.get(goalId) ?? (await this.store.get(tenantId, goalId));
+      this.latest.delete(goalId);
       if (isTerminal(goal.state) || goal.state === 'AWAITING_APPROVAL') return;
       try {
         await this.step(goal, scope);
@@ -140,10 +144,21 @@ export class GoalRunner {
     }
   }
 
+  /** A transition of this run: once committed, its row is where the next step starts. */
+  private async advance(
+    uow: UnitOfWork,
+    goal: Pick<GoalRow, 'id' | 'tenant_id'>,
+    from: GoalState,
+    to: GoalState,
+    patch: GoalPatch = {},
+    reason?: string,
+  ): Promise<void> {
+    const row = await this.store.transition(uow, goal, from, to, patch, reason);
+    if (this.active.has(goal.id)) uow.afterCommit(() => this.latest.set(goal.id, row));
+  }
+
   private move(goal: GoalRow, to: GoalState): Promise<void> {
-    return inTransaction(this.dataSource, (uow) =>
-      this.store.transition(uow, goal, goal.state, to),
-    );
+    return inTransaction(this.dataSource, (uow) => this.advance(uow, goal, goal.state, to));
   }
 
   private async analyze(goal: GoalRow, scope: GoalScope): Promise<void> {
@@ -163,7 +178,7 @@ export class GoalRunner {
         capabilities: intent.capabilities,
         provider: intent.provider,
       });
-      await this.store.transition(uow, goal, 'INTENT_ANALYSIS', 'TASK_DECOMPOSITION', {
+      await this.advance(uow, goal, 'INTENT_ANALYSIS', 'TASK_DECOMPOSITION', {
         intent,
         complexity: intent.complexity,
         risk: intent.risk,
@@ -216,7 +231,7 @@ export class GoalRunner {
         ...(planning.lessons.length ? { lessons: planning.lessons } : {}),
         ...(variant ? { variant } : {}),
       });
-      await this.store.transition(uow, goal, 'TASK_DECOMPOSITION', 'AGENT_ASSIGNMENT', {
+      await this.advance(uow, goal, 'TASK_DECOMPOSITION', 'AGENT_ASSIGNMENT', {
         plan_version: version,
       });
     });
@@ -229,7 +244,7 @@ export class GoalRunner {
     await this.workforce.prepare(goal.tenant_id);
     await inTransaction(this.dataSource, async (uow) => {
       await this.workforce.assign(uow, goal, tasks);
-      await this.store.transition(
+      await this.advance(
         uow,
         goal,
         'AGENT_ASSIGNMENT',
@@ -281,7 +296,7 @@ export class GoalRunner {
       ]);
     if (!failure && held.length)
       return this.holds.suspend(goal, held, (uow, reason) =>
-        this.store.transition(uow, goal, goal.state, 'AWAITING_APPROVAL', {}, reason),
+        this.advance(uow, goal, goal.state, 'AWAITING_APPROVAL', {}, reason),
       );
     // --- end safety gate ---
     if (failure)
@@ -527,7 +542,7 @@ export class GoalRunner {
           verdict: { score: verdict.score, feedback: verdict.feedback },
           provider: verdict.provider,
         };
-        await this.store.transition(uow, goal, 'VERIFYING', 'WRITING_MEMORY', { result });
+        await this.advance(uow, goal, 'VERIFYING', 'WRITING_MEMORY', { result });
       }
     });
     if (!verdict.passed)
@@ -554,7 +569,7 @@ export class GoalRunner {
         replan: goal.replan_count + 1,
         reason,
       });
-      await this.store.transition(
+      await this.advance(
         uow,
         goal,
         goal.state,
@@ -585,7 +600,7 @@ export class GoalRunner {
         memory_ids: written.ids,
         kinds: written.kinds,
       });
-      await this.store.transition(uow, goal, 'WRITING_MEMORY', 'REFLECTING');
+      await this.advance(uow, goal, 'WRITING_MEMORY', 'REFLECTING');
     });
   }
 
@@ -599,7 +614,7 @@ export class GoalRunner {
         lessons,
         memory_ids: memories.map((m) => m.id),
       });
-      await this.store.transition(uow, goal, 'REFLECTING', 'COMPLETED');
+      await this.advance(uow, goal, 'REFLECTING', 'COMPLETED');
       await this.events.append(uow, goal.tenant_id, goal.id, 'goal.completed', {
         summary: summary.slice(0, 500),
         duration_ms: duration,
@@ -652,7 +667,7 @@ export class GoalRunner {
         `UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND status IN ('pending', 'running')`,
         [tenantId, goalId],
       );
-      await this.store.transition(
+      await this.advance(
         uow,
         goal,
         goal.state,

@@ -52,7 +52,10 @@ export class GoalStore {
     return rows[0];
   }
 
-  /** Moves the goal from `from` to `to` (checked against the FSM), with its goal.status event. */
+  /**
+   * Moves the goal from `from` to `to` (checked against the FSM), with its goal.status event;
+   * returns the goal row as the transition left it.
+   */
   async transition(
     uow: UnitOfWork,
     goal: Pick<GoalRow, 'id' | 'tenant_id'>,
@@ -60,7 +63,7 @@ export class GoalStore {
     to: GoalState,
     patch: GoalPatch = {},
     reason?: string,
-  ): Promise<void> {
+  ): Promise<GoalRow> {
     assertTransition(from, to);
     const status = statusOf(to);
     const sets = ['state = $3', 'status = $4', 'updated_at = now()'];
@@ -73,8 +76,8 @@ export class GoalStore {
       params.push(JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
       sets.push(`${column} = $${params.length}`);
     }
-    const [, affected]: [unknown, number] = await uow.manager.query(
-      `UPDATE goals SET ${sets.join(', ')} WHERE id = $1 AND tenant_id = $2 AND state = $5`,
+    const [rows, affected]: [GoalRow[], number] = await uow.manager.query(
+      `UPDATE goals SET ${sets.join(', ')} WHERE id = $1 AND tenant_id = $2 AND state = $5 RETURNING *`,
       params,
     );
     if (affected !== 1) throw new StateConflict(goal.id, from);
@@ -84,6 +87,7 @@ export class GoalStore {
       status,
       ...(reason ? { reason } : {}),
     });
+    return rows[0];
   }
 
   async tasks(
