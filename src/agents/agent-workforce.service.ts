@@ -242,13 +242,7 @@ export class AgentWorkforce {
   } {
     let stepOffset = 0;
     const inputs = done.map(({ task, text }) => {
-      const turns = this.turns.get(task.id) ?? [];
-      this.turns.delete(task.id);
-      const started = this.startedAt.get(task.id);
-      this.startedAt.delete(task.id);
-      const durationMs = started === undefined ? 0 : performance.now() - started;
-      const taskType = taskTypeOf(task);
-      const agentId = task.agent_id ?? '';
+      const { turns, durationMs, taskType, agentId } = this.endAttempt(task);
       const ledger = this.ledger.taskDoneInput(
         {
           tenantId: task.tenant_id,
@@ -304,6 +298,20 @@ export class AgentWorkforce {
     };
   }
 
+  /** What an attempt leaves behind once it ends: its buffered ledger turns and its duration. */
+  private endAttempt(task: WorkTask) {
+    const turns = this.turns.get(task.id) ?? [];
+    this.turns.delete(task.id);
+    const started = this.startedAt.get(task.id);
+    this.startedAt.delete(task.id);
+    return {
+      turns,
+      durationMs: started === undefined ? 0 : performance.now() - started,
+      taskType: taskTypeOf(task),
+      agentId: task.agent_id ?? '',
+    };
+  }
+
   /**
    * The agents' side of starting attempts, as a part (`agent`) of the statement that marks
    * the tasks running (its `change` CTE returns their `agent_id`): one running slot each.
@@ -331,13 +339,7 @@ export class AgentWorkforce {
     task: WorkTask,
     result: { ok: boolean; tokens: number; text?: string; error?: string; final: boolean },
   ): Promise<void> {
-    const turns = this.turns.get(task.id) ?? [];
-    this.turns.delete(task.id);
-    const started = this.startedAt.get(task.id);
-    this.startedAt.delete(task.id);
-    const durationMs = started === undefined ? 0 : performance.now() - started;
-    const taskType = taskTypeOf(task);
-    const agentId = task.agent_id ?? '';
+    const { turns, durationMs, taskType, agentId } = this.endAttempt(task);
     // the profile's learning step and its agent.completed / agent.failed event: one statement
     if (isUuid(agentId)) {
       const change = this.profiles.outcomeChange(task.tenant_id, agentId, {

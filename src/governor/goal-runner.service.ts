@@ -20,7 +20,7 @@ import type { TaskOutput } from '../agents/agent-runtime.service';
 import { applyChecks } from '../agents/critic-checks';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { inTransaction, UnitOfWork } from '../database/transaction';
+import { inTransaction } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { ApprovalHolds, TaskInterruption } from '../safety/approval-holds.service';
 import type { ApprovalPending } from '../safety/safety-errors';
@@ -28,7 +28,7 @@ import { Evolver } from '../evolution/evolver.service';
 import { MemoryLearning, Recall } from '../memory/memory-learning.service';
 import { GoalState, isTerminal } from './goal-fsm';
 import { GoalLeases } from './goal-lease.service';
-import { GoalPatch, GoalStore, StateConflict } from './goal-store.service';
+import { GoalStore, StateConflict } from './goal-store.service';
 import type { GoalRow, TaskRow } from './goal.types';
 import { isSequential, Pattern, patternFor, usesMemory } from './pattern';
 import { Complexity, hasParallelism, Intent } from './planning/schemas';
@@ -145,15 +145,9 @@ export class GoalRunner {
   }
 
   /** A transition of this run: once committed, its row is where the next step starts. */
-  private async advance(
-    uow: UnitOfWork,
-    goal: Pick<GoalRow, 'id' | 'tenant_id'>,
-    from: GoalState,
-    to: GoalState,
-    patch: GoalPatch = {},
-    reason?: string,
-  ): Promise<void> {
-    const row = await this.store.transition(uow, goal, from, to, patch, reason);
+  private async advance(...transition: Parameters<GoalStore['transition']>): Promise<void> {
+    const [uow, goal] = transition;
+    const row = await this.store.transition(...transition);
     if (this.active.has(goal.id)) uow.afterCommit(() => this.latest.set(goal.id, row));
   }
 
