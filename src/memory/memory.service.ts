@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { NotFound, uuidv7, ValidationFailed } from '../../libs/common/src';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -115,28 +115,52 @@ export class MemoryService implements OnApplicationBootstrap {
     return inputs.map((input, i) => ({ ...input, embedding: vectors[i] }));
   }
 
-  /** Writes drafts inside the caller's transaction; a known dedupe key updates in place. */
+  /**
+   * Writes drafts inside the caller's transaction, in one statement; a known dedupe key
+   * updates in place. Rows come back in the order of the drafts.
+   */
   async persist(uow: UnitOfWork, tenantId: string, drafts: MemoryDraft[]): Promise<MemoryRow[]> {
-    const rows: MemoryRow[] = [];
-    for (const d of drafts) rows.push(await this.insert(uow.manager, tenantId, d));
-    return rows;
-  }
-
-  private async insert(
-    manager: EntityManager,
-    tenantId: string,
-    d: MemoryDraft,
-  ): Promise<MemoryRow> {
+    if (!drafts.length) return [];
+    const keys = drafts.map((d) => d.dedupe_key).filter((k): k is string => !!k);
+    // one statement cannot update the same row twice: repeated keys are written one by one
+    if (new Set(keys).size !== keys.length) {
+      const rows: MemoryRow[] = [];
+      for (const d of drafts) rows.push(...(await this.persist(uow, tenantId, [d])));
+      return rows;
+    }
     const ttl = this.config.MEMORY_TTL_DAYS;
-    const expires =
-      d.expires_at !== undefined
-        ? d.expires_at
-        : ttl > 0
-          ? new Date(Date.now() + ttl * 86_400_000)
-          : null;
-    const [row]: MemoryRow[] = await manager.query(
+    const items = drafts.map((d, ord) => ({
+      ord,
+      id: uuidv7(),
+      kind: d.type,
+      title: d.title ?? null,
+      key: d.key ?? null,
+      content: d.content,
+      metadata: d.metadata ?? {},
+      importance: clamp01(d.importance ?? 0.5),
+      source_goal_id: d.source?.goal_id ?? null,
+      source_task_id: d.source?.task_id ?? null,
+      source_agent: d.source?.agent ?? null,
+      source_model: d.source?.model ?? null,
+      provenance: d.provenance ?? {},
+      verified: d.verified ?? false,
+      dedupe_key: d.dedupe_key ?? null,
+      expires_at:
+        d.expires_at !== undefined
+          ? d.expires_at
+          : ttl > 0
+            ? new Date(Date.now() + ttl * 86_400_000)
+            : null,
+      embedding: vectorLiteral(d.embedding),
+    }));
+    const rows: Array<MemoryRow & { dedupe_key: string | null }> = await uow.manager.query(
       `INSERT INTO memories (id, tenant_id, kind, title, key, content, metadata, importance, source_goal_id, source_task_id, source_agent, source_model, provenance, verified, dedupe_key, expires_at, embedding, embedding_model, embedding_dim)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::real[],$18,$19)
+       SELECT d.id, $1, d.kind, d.title, d.key, d.content, d.metadata, d.importance, d.source_goal_id, d.source_task_id,
+         d.source_agent, d.source_model, d.provenance, d.verified, d.dedupe_key, d.expires_at, d.embedding::real[], $3, $4
+       FROM jsonb_to_recordset($2::jsonb) AS d(ord int, id uuid, kind text, title text, key text, content text,
+         metadata jsonb, importance real, source_goal_id uuid, source_task_id uuid, source_agent text, source_model text,
+         provenance jsonb, verified boolean, dedupe_key text, expires_at timestamptz, embedding text)
+       ORDER BY d.ord
        ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO UPDATE SET
          title = EXCLUDED.title, content = EXCLUDED.content, key = EXCLUDED.key,
          metadata = memories.metadata || EXCLUDED.metadata || jsonb_build_object('occurrences', coalesce((memories.metadata->>'occurrences')::int, 1) + 1),
@@ -145,30 +169,15 @@ export class MemoryService implements OnApplicationBootstrap {
          verified = memories.verified OR EXCLUDED.verified,
          embedding = EXCLUDED.embedding, embedding_model = EXCLUDED.embedding_model, embedding_dim = EXCLUDED.embedding_dim,
          updated_at = now()
-       RETURNING ${MEMORY_COLUMNS}`,
-      [
-        uuidv7(),
-        tenantId,
-        d.type,
-        d.title ?? null,
-        d.key ?? null,
-        d.content,
-        JSON.stringify(d.metadata ?? {}),
-        clamp01(d.importance ?? 0.5),
-        d.source?.goal_id ?? null,
-        d.source?.task_id ?? null,
-        d.source?.agent ?? null,
-        d.source?.model ?? null,
-        JSON.stringify(d.provenance ?? {}),
-        d.verified ?? false,
-        d.dedupe_key ?? null,
-        expires,
-        vectorLiteral(d.embedding),
-        this.embedder.model,
-        this.embedder.dimensions,
-      ],
+       RETURNING ${MEMORY_COLUMNS}, dedupe_key`,
+      [tenantId, JSON.stringify(items), this.embedder.model, this.embedder.dimensions],
     );
-    return row;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byKey = new Map(rows.filter((r) => r.dedupe_key).map((r) => [r.dedupe_key, r]));
+    return items.map(({ id, dedupe_key }) => {
+      const { dedupe_key: _key, ...row } = (byId.get(id) ?? byKey.get(dedupe_key))!;
+      return row;
+    });
   }
 
   async create(tenantId: string, input: MemoryInput): Promise<MemoryView> {
@@ -346,30 +355,68 @@ export class MemoryService implements OnApplicationBootstrap {
   }
 
   /** Upserts entities and typed relations of the knowledge graph. */
+  /**
+   * Adds graph facts in one statement: entities are upserted once each (mentions counted),
+   * relations once per (source, relation, target) with their weight counted.
+   */
   async link(
     uow: UnitOfWork,
     tenantId: string,
     facts: GraphFact[],
     memoryId: string | null,
   ): Promise<void> {
-    const entity = async (e: { name: string; type: string }): Promise<string> => {
-      const [row]: Array<{ id: string }> = await uow.manager.query(
-        `INSERT INTO memory_entities (id, tenant_id, name, type) VALUES ($1,$2,$3,$4)
-         ON CONFLICT (tenant_id, type, name) DO UPDATE SET mentions = memory_entities.mentions + 1, updated_at = now()
-         RETURNING id`,
-        [uuidv7(), tenantId, e.name.slice(0, 200).toLowerCase(), e.type],
-      );
-      return row.id;
+    if (!facts.length) return;
+    const entities = new Map<
+      string,
+      { id: string; name: string; type: string; mentions: number }
+    >();
+    const entityKey = (e: { name: string; type: string }) => {
+      const name = e.name.slice(0, 200).toLowerCase();
+      const key = `${e.type}\u0000${name}`;
+      const known = entities.get(key);
+      if (known) known.mentions++;
+      else entities.set(key, { id: uuidv7(), name, type: e.type, mentions: 1 });
+      return entities.get(key)!;
     };
+    const relations = new Map<string, Record<string, unknown> & { weight: number }>();
     for (const f of facts) {
-      const source = await entity(f.source);
-      const target = await entity(f.target);
-      await uow.manager.query(
-        `INSERT INTO memory_relations (id, tenant_id, source_id, relation, target_id, memory_id) VALUES ($1,$2,$3,$4,$5,$6)
-         ON CONFLICT (tenant_id, source_id, relation, target_id) DO UPDATE SET weight = memory_relations.weight + 1, memory_id = coalesce(EXCLUDED.memory_id, memory_relations.memory_id), updated_at = now()`,
-        [uuidv7(), tenantId, source, f.relation, target, memoryId],
-      );
+      const source = entityKey(f.source);
+      const target = entityKey(f.target);
+      const key = `${source.type}\u0000${source.name}\u0000${f.relation}\u0000${target.type}\u0000${target.name}`;
+      const known = relations.get(key);
+      if (known) known.weight++;
+      else
+        relations.set(key, {
+          id: uuidv7(),
+          s_name: source.name,
+          s_type: source.type,
+          relation: f.relation,
+          t_name: target.name,
+          t_type: target.type,
+          weight: 1,
+        });
     }
+    await uow.manager.query(
+      `WITH entity AS (
+         INSERT INTO memory_entities (id, tenant_id, name, type, mentions)
+         SELECT e.id, $1, e.name, e.type, e.mentions
+         FROM jsonb_to_recordset($2::jsonb) AS e(id uuid, name text, type text, mentions int)
+         ON CONFLICT (tenant_id, type, name) DO UPDATE SET mentions = memory_entities.mentions + EXCLUDED.mentions, updated_at = now()
+         RETURNING id, name, type)
+       INSERT INTO memory_relations (id, tenant_id, source_id, relation, target_id, memory_id, weight)
+       SELECT r.id, $1, s.id, r.relation, t.id, $4, r.weight
+       FROM jsonb_to_recordset($3::jsonb) AS r(id uuid, s_name text, s_type text, relation text, t_name text, t_type text, weight real)
+       JOIN entity s ON s.name = r.s_name AND s.type = r.s_type
+       JOIN entity t ON t.name = r.t_name AND t.type = r.t_type
+       ON CONFLICT (tenant_id, source_id, relation, target_id) DO UPDATE SET weight = memory_relations.weight + EXCLUDED.weight,
+         memory_id = coalesce(EXCLUDED.memory_id, memory_relations.memory_id), updated_at = now()`,
+      [
+        tenantId,
+        JSON.stringify([...entities.values()]),
+        JSON.stringify([...relations.values()]),
+        memoryId,
+      ],
+    );
   }
 
   /** Relations touching an entity, for the graph view. */
