@@ -352,7 +352,7 @@ export class AgentWorkforce {
       });
       if (result.ok)
         await this.events.appendWithChange(
-          uow.manager,
+          uow,
           change,
           task.tenant_id,
           task.goal_id,
@@ -368,7 +368,7 @@ export class AgentWorkforce {
         );
       else
         await this.events.appendWithChange(
-          uow.manager,
+          uow,
           change,
           task.tenant_id,
           task.goal_id,

@@ -92,13 +92,13 @@ export class GoalEventLog {
   }
 
   /**
-   * One statement, atomic without a transaction: a row change (`change.sql`, a data-modifying
-   * statement with RETURNING) plus its event, appended only if the change touched a row.
-   * Used on hot paths (task start and finish) to save round trips. With `mergeIntoData`
+   * A row change (`change.sql`, a data-modifying statement with RETURNING) and its event in
+   * one statement, inside the caller's transaction: the event is appended only if the change
+   * touched a row, and announced once the transaction has committed. With `mergeIntoData`
    * the change's RETURNING columns are merged into the event data.
    */
   async appendWithChange<T extends GoalEventType>(
-    executor: EntityManager,
+    uow: UnitOfWork,
     change: SqlPart & { mergeIntoData?: boolean },
     tenantId: string,
     goalId: string,
@@ -106,53 +106,22 @@ export class GoalEventLog {
     data: GoalEventPayloads[T],
     taskId: string | null = null,
   ): Promise<{ event: GoalEventRecord<T>; changed: Record<string, unknown> } | undefined> {
-    const done = await this.appendWithChanges(executor, change, [], tenantId, goalId, [
-      { type, data, taskId, mergeChange: change.mergeIntoData } as ChangeEvent,
-    ]);
-    return done && { event: done.events[0] as GoalEventRecord<T>, changed: done.changed };
-  }
-
-  /**
-   * Like `appendWithChange`, with more statements riding along: `extra` parts (named CTEs
-   * that may read the `change` CTE) run in the same statement, and several events are
-   * appended in order. Nothing is written unless `change` touched a row. The first row of
-   * each extra part listed in `returning` comes back in `rows` under the part's name.
-   */
-  async appendWithChanges(
-    executor: EntityManager,
-    change: SqlPart,
-    extra: readonly NamedSqlPart[],
-    tenantId: string,
-    goalId: string,
-    events: readonly ChangeEvent[],
-    returning: readonly string[] = [],
-  ): Promise<
-    | {
-        events: GoalEventRecord[];
-        changed: Record<string, unknown>;
-        rows: Record<string, Record<string, unknown> | null>;
-      }
-    | undefined
-  > {
-    const list = withList([{ name: 'change', ...change }, ...extra]);
-    const extraRows = returning
-      .map((name) => `, (SELECT row_to_json(${name}) FROM ${name} LIMIT 1) AS part_${name}`)
-      .join('');
-    const k = list.params.length;
-    const rows: Array<EventRow & { change: Record<string, unknown> }> = await executor.query(
-      `WITH ${list.sql},
-       ${this.batchInsert(k, true)}, (SELECT row_to_json(change) FROM change LIMIT 1) AS change${extraRows}`,
-      [...list.params, ...this.batchParams(goalId, tenantId, events)],
+    const k = change.params.length;
+    const event: ChangeEvent = {
+      type,
+      data,
+      taskId,
+      mergeChange: change.mergeIntoData,
+    } as ChangeEvent;
+    const rows: Array<EventRow & { change: Record<string, unknown> }> = await uow.manager.query(
+      `WITH change AS (${change.sql}),
+       ${this.batchInsert(k, true)}, (SELECT row_to_json(change) FROM change LIMIT 1) AS change`,
+      [...change.params, ...this.batchParams(goalId, tenantId, [event])],
     );
     if (!rows.length) return undefined;
-    const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
-    for (const event of records) this.bus.publish(event);
-    const first = rows[0] as unknown as Record<string, Record<string, unknown> | null>;
-    return {
-      events: records,
-      changed: rows[0].change,
-      rows: Object.fromEntries(returning.map((name) => [name, first[`part_${name}`] ?? null])),
-    };
+    const record = toRecord(rows[0]) as GoalEventRecord<T>;
+    uow.afterCommit(() => this.bus.publish(record));
+    return { event: record, changed: rows[0].change };
   }
 
   /**

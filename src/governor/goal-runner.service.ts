@@ -473,7 +473,7 @@ export class GoalRunner {
         await inTransaction(this.dataSource, async (uow) => {
           if (final)
             await this.events.appendWithChange(
-              uow.manager,
+              uow,
               change,
               task.tenant_id,
               task.goal_id,
@@ -483,7 +483,7 @@ export class GoalRunner {
             );
           else
             await this.events.appendWithChange(
-              uow.manager,
+              uow,
               change,
               task.tenant_id,
               task.goal_id,
