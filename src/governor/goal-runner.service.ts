@@ -13,10 +13,10 @@ import {
   GoalScope,
   outputText,
   PlanningMemory,
+  type TaskOutput,
 } from '../agents/agent-runtime.service';
 import { AgentWorkforce } from '../agents/agent-workforce.service';
 import type { AgentProfileRow } from '../agents/agent-profile.store';
-import type { TaskOutput } from '../agents/agent-runtime.service';
 import { applyChecks } from '../agents/critic-checks';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
