@@ -21,6 +21,7 @@ import { applyChecks } from '../agents/critic-checks';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
+import { LlmUsageRecorder } from '../llm/llm-usage.recorder';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { ApprovalHolds, TaskInterruption } from '../safety/approval-holds.service';
 import type { ApprovalPending } from '../safety/safety-errors';
@@ -57,6 +58,7 @@ export class GoalRunner {
     private readonly learning: MemoryLearning,
     private readonly evolver: Evolver,
     private readonly workforce: AgentWorkforce,
+    private readonly usage: LlmUsageRecorder,
   ) {}
 
   get activeGoals(): number {
@@ -600,6 +602,7 @@ export class GoalRunner {
 
   private async reflect(goal: GoalRow): Promise<void> {
     const { lessons, drafts } = await this.learning.reflection(goal);
+    await this.usage.settled(goal.id); // the goal's token totals are final when it completes
     const duration = Date.now() - new Date(goal.started_at ?? goal.created_at).getTime();
     const summary = String((goal.result as { summary?: string } | null)?.summary ?? '');
     await inTransaction(this.dataSource, async (uow) => {
@@ -654,6 +657,7 @@ export class GoalRunner {
   }
 
   async fail(tenantId: string, goalId: string, reasons: string[]): Promise<void> {
+    await this.usage.settled(goalId);
     await inTransaction(this.dataSource, async (uow) => {
       const goal = await this.store.get(tenantId, goalId, uow.manager);
       if (isTerminal(goal.state)) return;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { uuidv7, WriteBatcher } from '../../libs/common/src';
 
@@ -51,6 +51,9 @@ interface CallRow {
 export class LlmUsageRecorder {
   private readonly listeners: Array<(call: LlmCallRecord, scope: LlmCallScope) => void> = [];
   private readonly batcher = new WriteBatcher<CallRow>((rows) => this.store(rows));
+  private readonly logger = new Logger('LlmUsageRecorder');
+  /** Background records not yet stored, per goal ('' for calls outside a goal). */
+  private readonly inFlight = new Map<string, Set<Promise<void>>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -78,6 +81,33 @@ export class LlmUsageRecorder {
       duration_ms: Math.round(call.durationMs),
     });
     for (const listener of this.listeners) listener(call, scope);
+  }
+
+  /**
+   * Records a call without holding its caller up, for calls whose tokens nothing reads at
+   * once (a goal's intent, plan and verification): `settled(goalId)` waits for them before
+   * the goal's totals are final. A write that fails is logged with the call's scope.
+   */
+  recordInBackground(scope: LlmCallScope, call: LlmCallRecord): void {
+    const key = scope.goalId ?? '';
+    const write = this.record(scope, call).catch((error: Error) =>
+      this.logger.warn(
+        `could not record an LLM call (${scope.purpose}, goal ${scope.goalId ?? '-'}): ${error.message}`,
+      ),
+    );
+    const writes = this.inFlight.get(key) ?? new Set<Promise<void>>();
+    writes.add(write);
+    this.inFlight.set(key, writes);
+    void write.then(() => {
+      writes.delete(write);
+      if (!writes.size && this.inFlight.get(key) === writes) this.inFlight.delete(key);
+    });
+  }
+
+  /** Resolves once the goal's background records are stored (or have failed and been logged). */
+  async settled(goalId: string): Promise<void> {
+    const writes = this.inFlight.get(goalId);
+    if (writes) await Promise.all([...writes]);
   }
 
   /** One statement: the call rows plus the task and goal roll-ups (atomic without a transaction). */

@@ -85,16 +85,19 @@ export class LlmService {
           completionTokens,
         );
         const usage = { promptTokens, completionTokens, costUsd: cost };
-        await this.usage.record(scope, {
+        const call = {
           provider: this.provider,
           model: this.modelName,
-          status: 'succeeded',
+          status: 'succeeded' as const,
           attempts: attempt,
           promptTokens,
           completionTokens,
           costUsd: cost,
           durationMs: performance.now() - started,
-        });
+        };
+        // a task's totals are read when its result is stored; other calls need not wait
+        if (scope.taskId) await this.usage.record(scope, call);
+        else this.usage.recordInBackground(scope, call);
         return { message, usage };
       } catch (error) {
         if (scope.signal?.aborted) throw scope.signal.reason ?? error;
