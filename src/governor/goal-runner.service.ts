@@ -257,8 +257,15 @@ export class GoalRunner {
     const inFlight = new Map<string, Promise<void>>();
     let failure: { task: TaskRow; error: string; fatal?: boolean } | undefined;
     const held: ApprovalPending[] = []; // safety gate: actions waiting for a human
-    const starts: TaskStarts = new WriteBatcher((items) => this.startTasks(items));
-    const finishes: TaskFinishes = new WriteBatcher((items) => this.finishTasks(items));
+    const wave: TaskWave = {
+      executing: 0,
+      starts: new WriteBatcher((items) => this.startTasks(items)),
+      finishes: new WriteBatcher((items) => this.finishTasks(items), 200, {
+        // tasks still executing finish soon after one another: store their results together
+        hold: () => wave.executing > 0,
+        maxHoldMs: FINISH_HOLD_MS,
+      }),
+    };
 
     const ready = () =>
       tasks.filter(
@@ -271,7 +278,7 @@ export class GoalRunner {
       if (!failure && !held.length && !scope.signal?.aborted) {
         for (const task of ready()) {
           const work = semaphore
-            .run(() => this.runTask(goal, task, byKey, scope, starts, finishes))
+            .run(() => this.runTask(goal, task, byKey, scope, wave))
             .then((result) => {
               if (!result.ok && 'hold' in result) held.push(result.hold);
               else if (!result.ok && !failure)
@@ -414,8 +421,7 @@ export class GoalRunner {
     task: TaskRow,
     byKey: Map<string, TaskRow>,
     scope: GoalScope,
-    starts: TaskStarts,
-    finishes: TaskFinishes,
+    wave: TaskWave,
   ): Promise<{ ok: true } | { ok: false; error: string } | TaskInterruption> {
     const dependencies = task.depends_on
       .map((k) => byKey.get(k)!)
@@ -423,21 +429,28 @@ export class GoalRunner {
     for (;;) {
       const attempt = task.attempts + 1;
       // the task goes running and its agent takes a slot: one statement for all tasks starting together
-      const started = await starts.add({ task, attempt });
+      const started = await wave.starts.add({ task, attempt });
       if (started === undefined) throw new StateConflict(goal.id, goal.state);
       task.attempts = attempt;
       task.status = 'running';
       try {
-        const output = await this.workforce.execute(
-          goal,
-          task,
-          dependencies,
-          scope,
-          started ?? undefined,
-        );
+        wave.executing++;
+        let output: TaskOutput;
+        try {
+          output = await this.workforce.execute(
+            goal,
+            task,
+            dependencies,
+            scope,
+            started ?? undefined,
+          );
+        } finally {
+          wave.executing--;
+          wave.finishes.recheck();
+        }
         // the result, its events, the learning step and the ledger: one statement for the
         // tasks that finish together (agents, issue 5)
-        const stored = await finishes.add({ task, attempt, output });
+        const stored = await wave.finishes.add({ task, attempt, output });
         // the task was no longer running (cancelled, or taken over): only free the agent
         if (!stored) await this.workforce.release(task);
         task.status = 'completed';
@@ -678,13 +691,17 @@ export class GoalRunner {
   }
 }
 
-/** Task starts of one goal run, gathered per turn of the event loop into one statement. */
-type TaskStarts = WriteBatcher<
-  { task: TaskRow; attempt: number },
-  AgentProfileRow | null | undefined
->;
+/**
+ * The tasks of one execution phase: starts gathered per turn of the event loop into one
+ * statement, results likewise (held briefly while other tasks are still executing).
+ */
+interface TaskWave {
+  executing: number;
+  starts: WriteBatcher<{ task: TaskRow; attempt: number }, AgentProfileRow | null | undefined>;
+  finishes: WriteBatcher<{ task: TaskRow; attempt: number; output: TaskOutput }, boolean>;
+}
 
-/** Successful attempts of one goal run, stored per turn of the event loop in one statement. */
-type TaskFinishes = WriteBatcher<{ task: TaskRow; attempt: number; output: TaskOutput }, boolean>;
+/** How long a finished task's result waits for the results of tasks still executing. */
+const FINISH_HOLD_MS = 25;
 
 type RecallSearch = Awaited<ReturnType<MemoryLearning['search']>>;

@@ -51,4 +51,41 @@ describe('WriteBatcher', () => {
       { status: 'fulfilled', value: 'row 4' },
     ]);
   });
+
+  it('holds a batch while more items are on their way, up to the limit', async () => {
+    const writes: number[][] = [];
+    let coming = 2;
+    const batcher = new WriteBatcher<number>(
+      async (items) => {
+        writes.push(items);
+      },
+      200,
+      { hold: () => coming > 0, maxHoldMs: 1000 },
+    );
+    const first = batcher.add(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(writes).toEqual([]);
+    coming = 1;
+    const second = batcher.add(2);
+    batcher.recheck();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(writes).toEqual([]);
+    coming = 0;
+    const third = batcher.add(3);
+    batcher.recheck();
+    await Promise.all([first, second, third]);
+    expect(writes).toEqual([[1, 2, 3]]);
+
+    const limited = new WriteBatcher<number>(
+      async (items) => {
+        writes.push(items);
+      },
+      200,
+      { hold: () => true, maxHoldMs: 30 },
+    );
+    const started = Date.now();
+    await limited.add(4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(writes.at(-1)).toEqual([4]);
+  });
 });

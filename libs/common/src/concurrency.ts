@@ -52,12 +52,23 @@ interface PendingWrite<T, R> {
 export class WriteBatcher<T, R = void> {
   private pending: Array<PendingWrite<T, R>> = [];
   private draining = false;
+  private wakeHeld?: () => void;
 
+  /**
+   * `hold`: while it answers true, a batch waits for more items (more are known to be on
+   * their way), up to `maxHoldMs`; call `recheck()` when its answer may have changed.
+   */
   constructor(
     private readonly write: (items: T[]) => Promise<R[] | void>,
     private readonly maxBatch = 200,
+    private readonly holding: { hold: () => boolean; maxHoldMs: number } | undefined = undefined,
   ) {
     if (maxBatch < 1) throw new RangeError('maxBatch must be at least 1');
+  }
+
+  /** Lets a held batch go as soon as `hold` no longer answers true. */
+  recheck(): void {
+    this.wakeHeld?.();
   }
 
   add(item: T): Promise<R> {
@@ -72,6 +83,7 @@ export class WriteBatcher<T, R = void> {
 
   private async drain(): Promise<void> {
     while (this.pending.length) {
+      await this.whileHeld();
       const batch = this.pending.splice(0, this.maxBatch);
       try {
         const results = await this.write(batch.map((p) => p.item));
@@ -84,5 +96,20 @@ export class WriteBatcher<T, R = void> {
       }
     }
     this.draining = false;
+  }
+
+  private async whileHeld(): Promise<void> {
+    if (!this.holding) return;
+    const deadline = Date.now() + this.holding.maxHoldMs;
+    while (this.holding.hold() && this.pending.length < this.maxBatch && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
+        this.wakeHeld = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeHeld = undefined;
+    }
   }
 }
