@@ -20,7 +20,7 @@ import type { AgentProfileRow } from '../agents/agent-profile.store';
 import { applyChecks } from '../agents/critic-checks';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { inTransaction } from '../database/transaction';
+import { inTransaction, UnitOfWork } from '../database/transaction';
 import { LlmUsageRecorder } from '../llm/llm-usage.recorder';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { ApprovalHolds, TaskInterruption } from '../safety/approval-holds.service';
@@ -194,13 +194,15 @@ export class GoalRunner {
       planning,
     );
     const version = goal.plan_version + 1;
+    await this.workforce.prepare(goal.tenant_id);
     await inTransaction(this.dataSource, async (uow) => {
       if (recall) await this.learning.announce(uow, goal.tenant_id, goal.id, recall);
-      await uow.manager.query(
+      const tasks: TaskRow[] = await uow.manager.query(
         `INSERT INTO tasks (id, tenant_id, goal_id, plan_version, key, title, description, depends_on, capabilities, acceptance_criteria, status, max_attempts)
          SELECT t.id, $1, $2, $3, t.key, t.title, t.description, t.depends_on, t.capabilities, t.acceptance_criteria, 'pending', $4
          FROM jsonb_to_recordset($5::jsonb) AS t(id uuid, key text, title text, description text,
-           depends_on text[], capabilities text[], acceptance_criteria text)`,
+           depends_on text[], capabilities text[], acceptance_criteria text)
+         RETURNING *`,
         [
           goal.tenant_id,
           goal.id,
@@ -230,23 +232,29 @@ export class GoalRunner {
       await this.advance(uow, goal, 'TASK_DECOMPOSITION', 'AGENT_ASSIGNMENT', {
         plan_version: version,
       });
+      // the assignment follows in the same transaction (AGENT_ASSIGNMENT below resumes it)
+      tasks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      await this.assignWithin(uow, { ...goal, plan_version: version }, tasks);
     });
   }
 
+  /** AGENT_ASSIGNMENT, for a goal that stopped between its plan and the assignment. */
   private async assign(goal: GoalRow): Promise<void> {
     const tasks = await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version);
+    await this.workforce.prepare(goal.tenant_id);
+    await inTransaction(this.dataSource, (uow) => this.assignWithin(uow, goal, tasks));
+  }
+
+  private async assignWithin(uow: UnitOfWork, goal: GoalRow, tasks: TaskRow[]): Promise<void> {
     const parallel = !isSequential((goal.pattern ?? 'single') as Pattern) && hasParallelism(tasks);
     // agents (issue 5): selection, spawning and auctions live in AgentWorkforce
-    await this.workforce.prepare(goal.tenant_id);
-    await inTransaction(this.dataSource, async (uow) => {
-      await this.workforce.assign(uow, goal, tasks);
-      await this.advance(
-        uow,
-        goal,
-        'AGENT_ASSIGNMENT',
-        parallel ? 'PARALLEL_EXECUTING' : 'EXECUTING',
-      );
-    });
+    await this.workforce.assign(uow, goal, tasks);
+    await this.advance(
+      uow,
+      goal,
+      'AGENT_ASSIGNMENT',
+      parallel ? 'PARALLEL_EXECUTING' : 'EXECUTING',
+    );
   }
 
   private async execute(goal: GoalRow, scope: GoalScope): Promise<void> {
@@ -593,6 +601,7 @@ export class GoalRunner {
     });
   }
 
+  /** WRITING_MEMORY, then REFLECTING and COMPLETED in the same transaction. */
   private async writeMemory(goal: GoalRow): Promise<void> {
     const complexity = (goal.complexity ?? 'SIMPLE') as Complexity;
     const prepared = usesMemory(complexity)
@@ -601,6 +610,8 @@ export class GoalRunner {
           await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version),
         )
       : undefined;
+    const reflection = await this.learning.reflection(goal);
+    await this.usage.settled(goal.id); // the goal's token totals are final when it completes
     await inTransaction(this.dataSource, async (uow) => {
       const written = prepared
         ? await this.learning.persistGoalMemories(uow, goal.tenant_id, prepared)
@@ -610,25 +621,33 @@ export class GoalRunner {
         kinds: written.kinds,
       });
       await this.advance(uow, goal, 'WRITING_MEMORY', 'REFLECTING');
+      await this.completeWithin(uow, goal, reflection);
     });
   }
 
+  /** REFLECTING, for a goal that stopped between writing its memories and completing. */
   private async reflect(goal: GoalRow): Promise<void> {
-    const { lessons, drafts } = await this.learning.reflection(goal);
-    await this.usage.settled(goal.id); // the goal's token totals are final when it completes
+    const reflection = await this.learning.reflection(goal);
+    await this.usage.settled(goal.id);
+    await inTransaction(this.dataSource, (uow) => this.completeWithin(uow, goal, reflection));
+  }
+
+  private async completeWithin(
+    uow: UnitOfWork,
+    goal: GoalRow,
+    { lessons, drafts }: Awaited<ReturnType<MemoryLearning['reflection']>>,
+  ): Promise<void> {
     const duration = Date.now() - new Date(goal.started_at ?? goal.created_at).getTime();
     const summary = String((goal.result as { summary?: string } | null)?.summary ?? '');
-    await inTransaction(this.dataSource, async (uow) => {
-      const memories = await this.learning.persist(uow, goal.tenant_id, drafts);
-      await this.events.append(uow, goal.tenant_id, goal.id, 'reflection.recorded', {
-        lessons,
-        memory_ids: memories.map((m) => m.id),
-      });
-      await this.advance(uow, goal, 'REFLECTING', 'COMPLETED');
-      await this.events.append(uow, goal.tenant_id, goal.id, 'goal.completed', {
-        summary: summary.slice(0, 500),
-        duration_ms: duration,
-      });
+    const memories = await this.learning.persist(uow, goal.tenant_id, drafts);
+    await this.events.append(uow, goal.tenant_id, goal.id, 'reflection.recorded', {
+      lessons,
+      memory_ids: memories.map((m) => m.id),
+    });
+    await this.advance(uow, goal, 'REFLECTING', 'COMPLETED');
+    await this.events.append(uow, goal.tenant_id, goal.id, 'goal.completed', {
+      summary: summary.slice(0, 500),
+      duration_ms: duration,
     });
   }
 
