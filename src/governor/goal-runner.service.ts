@@ -20,7 +20,7 @@ import type { AgentProfileRow } from '../agents/agent-profile.store';
 import { applyChecks } from '../agents/critic-checks';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { inTransaction, UnitOfWork } from '../database/transaction';
+import { inOneStatement, inTransaction, UnitOfWork } from '../database/transaction';
 import { LlmUsageRecorder } from '../llm/llm-usage.recorder';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { ApprovalHolds, TaskInterruption } from '../safety/approval-holds.service';
@@ -154,7 +154,8 @@ export class GoalRunner {
   }
 
   private move(goal: GoalRow, to: GoalState): Promise<void> {
-    return inTransaction(this.dataSource, (uow) => this.advance(uow, goal, goal.state, to));
+    // a transition is one statement (the goal row and its goal.status event)
+    return inOneStatement(this.dataSource, (uow) => this.advance(uow, goal, goal.state, to));
   }
 
   private async analyze(goal: GoalRow, scope: GoalScope): Promise<void> {

@@ -67,27 +67,25 @@ export class GoalStore {
     assertTransition(from, to);
     const status = statusOf(to);
     const sets = ['state = $3', 'status = $4', 'updated_at = now()'];
-    const params: unknown[] = [goal.id, goal.tenant_id, to, status, from];
+    const params: unknown[] = [to, status, from];
     if (from === 'RECEIVED') sets.push('started_at = coalesce(started_at, now())');
     if (status === 'completed' || status === 'failed' || status === 'cancelled')
       sets.push('completed_at = now()', 'lease_owner = NULL', 'lease_expires_at = NULL');
     for (const [column, value] of Object.entries(patch)) {
       if (value === undefined) continue;
       params.push(JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
-      sets.push(`${column} = $${params.length}`);
+      sets.push(`${column} = $${params.length + 2}`);
     }
-    const [rows, affected]: [GoalRow[], number] = await uow.manager.query(
-      `UPDATE goals SET ${sets.join(', ')} WHERE id = $1 AND tenant_id = $2 AND state = $5 RETURNING *`,
-      params,
+    const row = await this.events.appendWithGoalUpdate(
+      uow,
+      goal.tenant_id,
+      goal.id,
+      { set: sets.join(', '), where: 'state = $5', params },
+      'goal.status',
+      { from, to, status, ...(reason ? { reason } : {}) },
     );
-    if (affected !== 1) throw new StateConflict(goal.id, from);
-    await this.events.append(uow, goal.tenant_id, goal.id, 'goal.status', {
-      from,
-      to,
-      status,
-      ...(reason ? { reason } : {}),
-    });
-    return rows[0];
+    if (!row) throw new StateConflict(goal.id, from);
+    return row as unknown as GoalRow;
   }
 
   async tasks(
