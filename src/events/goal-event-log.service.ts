@@ -74,48 +74,44 @@ export class GoalEventLog {
   }
 
   /**
-   * An update of the goal row and one event of the goal, in one statement inside the
-   * caller's unit of work (the event is announced after commit). `update.set` and
-   * `update.where` may use $1 (goal id), $2 (tenant id) and `update.params` from $3 on.
-   * Returns the updated row, or undefined when no row matched (then nothing is written).
+   * An update of the goal row and events of the goal (in order, at consecutive positions),
+   * in one statement inside the caller's unit of work; the events are announced after
+   * commit. `update.set` and `update.where` may use $1 (goal id), $2 (tenant id) and
+   * `update.params` from $3 on. Returns the updated row, or undefined when no row matched
+   * (then nothing is written).
    */
-  async appendWithGoalUpdate<T extends GoalEventType>(
+  async appendWithGoalUpdate(
     uow: UnitOfWork,
     tenantId: string,
     goalId: string,
     update: { set: string; where: string; params: unknown[] },
-    type: T,
-    data: GoalEventPayloads[T],
+    events: readonly NewGoalEvent[],
   ): Promise<Record<string, unknown> | undefined> {
     const k = 2 + update.params.length;
-    // PostgreSQL takes the goal's next position from its row: the same UPDATE advances it
-    const seq = this.embedded
-      ? '(SELECT coalesce(max(seq), 0) + 1 FROM goal_events WHERE goal_id = $1)'
-      : 'g.event_seq';
+    const n = events.length;
+    // PostgreSQL takes the goal's next positions from its row: the same UPDATE advances them
+    const before = this.embedded
+      ? '(SELECT coalesce(max(seq), 0) FROM goal_events WHERE goal_id = $1)'
+      : `g.event_seq - ${n}`;
     const rows: Array<Record<string, unknown>> = await uow.manager.query(
       `WITH g AS (
-         UPDATE goals SET ${update.set}${this.embedded ? '' : ', event_seq = event_seq + 1'}
+         UPDATE goals SET ${update.set}${this.embedded ? '' : `, event_seq = event_seq + ${n}`}
          WHERE id = $1 AND tenant_id = $2${update.where ? ` AND ${update.where}` : ''} RETURNING *),
        ev AS (
          INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-         SELECT $2, $1, ${seq}, $${k + 1}, NULL, $${k + 2}, clock_timestamp() FROM g
-         RETURNING id AS ev_id, seq AS ev_seq, type AS ev_type, data AS ev_data, created_at AS ev_created_at)
-       SELECT g.*, ev.* FROM g, ev`,
-      [goalId, tenantId, ...update.params, type, JSON.stringify(data)],
+         SELECT $2, $1, ${before} + e.ord, e.item->>'type', NULL, e.item->'data', clock_timestamp()
+         FROM g, jsonb_array_elements($${k + 1}::jsonb) WITH ORDINALITY AS e(item, ord)
+         ORDER BY e.ord
+         RETURNING id, seq, type, data, created_at)
+       SELECT g.*, (SELECT json_agg(ev ORDER BY ev.seq) FROM ev) AS appended_events FROM g`,
+      [goalId, tenantId, ...update.params, JSON.stringify(events)],
     );
     if (!rows.length) return undefined;
-    const { ev_id, ev_seq, ev_type, ev_data, ev_created_at, ...goal } = rows[0];
-    const event = toRecord({
-      id: String(ev_id),
-      seq: Number(ev_seq),
-      goal_id: goalId,
-      tenant_id: tenantId,
-      task_id: null,
-      type: ev_type as GoalEventType,
-      data: ev_data as EventRow['data'],
-      created_at: ev_created_at as Date,
-    });
-    uow.afterCommit(() => this.bus.publish(event));
+    const { appended_events: appended, ...goal } = rows[0];
+    const records = (appended as Array<Omit<EventRow, 'goal_id' | 'tenant_id' | 'task_id'>>).map(
+      (e) => toRecord({ ...e, goal_id: goalId, tenant_id: tenantId, task_id: null }),
+    );
+    uow.afterCommit(() => records.forEach((event) => this.bus.publish(event)));
     return goal;
   }
 

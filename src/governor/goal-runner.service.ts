@@ -22,7 +22,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inOneStatement, inTransaction, UnitOfWork } from '../database/transaction';
 import { LlmUsageRecorder } from '../llm/llm-usage.recorder';
-import { GoalEventLog } from '../events/goal-event-log.service';
+import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
 import { ApprovalHolds, TaskInterruption } from '../safety/approval-holds.service';
 import type { ApprovalPending } from '../safety/safety-errors';
 import { Evolver } from '../evolution/evolver.service';
@@ -167,21 +167,28 @@ export class GoalRunner {
       );
     const intent = await this.agents.analyzeIntent(goal.goal, scope);
     const pattern = (goal.requested_pattern as Pattern | null) ?? patternFor(intent.complexity);
-    await inTransaction(this.dataSource, async (uow) => {
-      await this.events.append(uow, goal.tenant_id, goal.id, 'goal.intent', {
-        objective: intent.objective,
-        complexity: intent.complexity,
-        risk: intent.risk,
-        capabilities: intent.capabilities,
-        provider: intent.provider,
-      });
-      await this.advance(uow, goal, 'INTENT_ANALYSIS', 'TASK_DECOMPOSITION', {
-        intent,
-        complexity: intent.complexity,
-        risk: intent.risk,
-        pattern,
-      });
-    });
+    await inOneStatement(this.dataSource, (uow) =>
+      this.advance(
+        uow,
+        goal,
+        'INTENT_ANALYSIS',
+        'TASK_DECOMPOSITION',
+        { intent, complexity: intent.complexity, risk: intent.risk, pattern },
+        undefined,
+        [
+          {
+            type: 'goal.intent',
+            data: {
+              objective: intent.objective,
+              complexity: intent.complexity,
+              risk: intent.risk,
+              capabilities: intent.capabilities,
+              provider: intent.provider,
+            },
+          },
+        ],
+      ),
+    );
   }
 
   private async decompose(goal: GoalRow, scope: GoalScope): Promise<void> {
@@ -545,24 +552,32 @@ export class GoalRunner {
     );
     // agents (issue 5): deterministic critic checks (output schema, criteria, tool evidence)
     const verdict = { ...modelVerdict, ...applyChecks(modelVerdict, tasks) };
-    await inTransaction(this.dataSource, async (uow) => {
-      await this.events.append(uow, goal.tenant_id, goal.id, 'critic.verdict', {
+    const verdictEvent: NewGoalEvent = {
+      type: 'critic.verdict',
+      data: {
         passed: verdict.passed,
         score: verdict.score,
         feedback: verdict.feedback,
         provider: verdict.provider,
-      });
-      if (verdict.passed) {
-        const sinks = tasks.filter((t) => !tasks.some((o) => o.depends_on.includes(t.key)));
-        const result = {
-          summary: sinks.map((t) => outputText(t.output)).join('\n\n'),
-          outputs: Object.fromEntries(tasks.map((t) => [t.key, outputText(t.output)])),
-          verdict: { score: verdict.score, feedback: verdict.feedback },
-          provider: verdict.provider,
-        };
-        await this.advance(uow, goal, 'VERIFYING', 'WRITING_MEMORY', { result });
-      }
-    });
+      },
+    };
+    if (verdict.passed) {
+      const sinks = tasks.filter((t) => !tasks.some((o) => o.depends_on.includes(t.key)));
+      const result = {
+        summary: sinks.map((t) => outputText(t.output)).join('\n\n'),
+        outputs: Object.fromEntries(tasks.map((t) => [t.key, outputText(t.output)])),
+        verdict: { score: verdict.score, feedback: verdict.feedback },
+        provider: verdict.provider,
+      };
+      await inOneStatement(this.dataSource, (uow) =>
+        this.advance(uow, goal, 'VERIFYING', 'WRITING_MEMORY', { result }, undefined, [
+          verdictEvent,
+        ]),
+      );
+    } else
+      await inTransaction(this.dataSource, (uow) =>
+        this.events.append(uow, goal.tenant_id, goal.id, 'critic.verdict', verdictEvent.data),
+      );
     if (!verdict.passed)
       await this.replanOrFail(
         goal,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotFound } from '../../libs/common/src';
 import type { UnitOfWork } from '../database/transaction';
-import { GoalEventLog } from '../events/goal-event-log.service';
+import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
 import { assertTransition, GoalState, statusOf } from './goal-fsm';
 import type { GoalRow, TaskRow } from './goal.types';
 
@@ -53,8 +53,8 @@ export class GoalStore {
   }
 
   /**
-   * Moves the goal from `from` to `to` (checked against the FSM), with its goal.status event;
-   * returns the goal row as the transition left it.
+   * Moves the goal from `from` to `to` (checked against the FSM), with its goal.status event
+   * (after the `precededBy` events), in one statement; returns the row as it left it.
    */
   async transition(
     uow: UnitOfWork,
@@ -63,6 +63,7 @@ export class GoalStore {
     to: GoalState,
     patch: GoalPatch = {},
     reason?: string,
+    precededBy: readonly NewGoalEvent[] = [],
   ): Promise<GoalRow> {
     assertTransition(from, to);
     const status = statusOf(to);
@@ -81,8 +82,10 @@ export class GoalStore {
       goal.tenant_id,
       goal.id,
       { set: sets.join(', '), where: 'state = $5', params },
-      'goal.status',
-      { from, to, status, ...(reason ? { reason } : {}) },
+      [
+        ...precededBy,
+        { type: 'goal.status', data: { from, to, status, ...(reason ? { reason } : {}) } },
+      ],
     );
     if (!row) throw new StateConflict(goal.id, from);
     return row as unknown as GoalRow;
