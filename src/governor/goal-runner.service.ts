@@ -71,9 +71,11 @@ export class GoalRunner {
   }
 
   async run(tenantId: string, goalId: string): Promise<void> {
-    if (!(await this.leases.acquire(tenantId, goalId))) return;
+    const leased = await this.leases.acquire(tenantId, goalId);
+    if (!leased) return;
     const controller = new AbortController();
     this.active.set(goalId, controller);
+    this.latest.set(goalId, leased); // the first step starts from the row the lease returned
     const heartbeat = setInterval(
       () => {
         this.leases.renew(tenantId, goalId).then(
@@ -686,16 +688,17 @@ export class GoalRunner {
     try {
       const firstPlan = !goal.feedback && goal.plan_version === 0;
       const searched = firstPlan ? await searchedAhead : undefined;
-      recall = await this.learning.recall(goal, firstPlan, searched);
+      let assignment: Awaited<ReturnType<Evolver['assign']>>;
+      [recall, assignment] = await Promise.all([
+        this.learning.recall(goal, firstPlan, searched),
+        inTransaction(this.dataSource, (uow) => this.evolver.assign(uow, goal.tenant_id, goal.id)),
+      ]);
       planning.lessons = recall.lessons.map((l) => l.text);
       if (recall.procedure)
         planning.procedure = {
           memory_id: recall.procedure.memory_id,
           tasks: recall.procedure.tasks,
         };
-      const assignment = await inTransaction(this.dataSource, (uow) =>
-        this.evolver.assign(uow, goal.tenant_id, goal.id),
-      );
       planning.guidance = assignment.guidance;
       variant = assignment.variants.map((v) => `${v.target}:${v.name}`).join(', ') || undefined;
     } catch (error) {

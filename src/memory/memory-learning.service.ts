@@ -158,30 +158,33 @@ export class MemoryLearning implements OnModuleInit, OnModuleDestroy {
       ...(searched ?? (await this.search(goal, allowProcedure))),
       preferred_agents: [],
     };
-    if (recall.memories.length)
-      await this.dataSource.query(
-        `UPDATE memories SET access_count = access_count + 1, last_accessed_at = now()
-         WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
-        [goal.tenant_id, recall.memories.map((m) => m.id)],
-      );
     const capabilities = Array.isArray(goal.intent?.capabilities)
       ? (goal.intent.capabilities as string[])
       : [];
-    if (capabilities.length) {
-      const rows: Array<{ capability: string; agent: string; weight: number }> =
-        await this.dataSource.query(
-          `SELECT s.name AS capability, t.name AS agent, r.weight FROM memory_relations r
-           JOIN memory_entities s ON s.id = r.source_id JOIN memory_entities t ON t.id = r.target_id
-           WHERE r.tenant_id = $1 AND r.relation = 'succeeded_with' AND s.type = 'capability' AND s.name = ANY($2::text[])
-           ORDER BY r.weight DESC LIMIT 10`,
-          [goal.tenant_id, capabilities.map((c) => c.toLowerCase())],
-        );
-      recall.preferred_agents = rows.map((r) => ({
-        capability: r.capability,
-        agent: r.agent,
-        successes: Number(r.weight),
-      }));
-    }
+    // independent reads and writes: on PostgreSQL they run side by side
+    const [, preferred] = await Promise.all([
+      recall.memories.length
+        ? this.dataSource.query(
+            `UPDATE memories SET access_count = access_count + 1, last_accessed_at = now()
+             WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+            [goal.tenant_id, recall.memories.map((m) => m.id)],
+          )
+        : undefined,
+      capabilities.length
+        ? (this.dataSource.query(
+            `SELECT s.name AS capability, t.name AS agent, r.weight FROM memory_relations r
+             JOIN memory_entities s ON s.id = r.source_id JOIN memory_entities t ON t.id = r.target_id
+             WHERE r.tenant_id = $1 AND r.relation = 'succeeded_with' AND s.type = 'capability' AND s.name = ANY($2::text[])
+             ORDER BY r.weight DESC LIMIT 10`,
+            [goal.tenant_id, capabilities.map((c) => c.toLowerCase())],
+          ) as Promise<Array<{ capability: string; agent: string; weight: number }>>)
+        : [],
+    ]);
+    recall.preferred_agents = preferred.map((r) => ({
+      capability: r.capability,
+      agent: r.agent,
+      successes: Number(r.weight),
+    }));
     return recall;
   }
 
