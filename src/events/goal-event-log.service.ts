@@ -74,6 +74,35 @@ export class GoalEventLog {
   }
 
   /**
+   * A new goal row (`insert`: an INSERT INTO goals ... statement whose columns do not
+   * include `event_seq`, parameters from $3 on, $1 the goal id, $2 the tenant id) with its
+   * first events at positions 1..n, in one statement inside the caller's unit of work; the
+   * events are announced after commit.
+   */
+  async appendWithGoalInsert(
+    uow: UnitOfWork,
+    tenantId: string,
+    goalId: string,
+    insert: { columns: string; values: string; params: unknown[] },
+    events: readonly NewGoalEvent[],
+  ): Promise<void> {
+    const k = 2 + insert.params.length;
+    const rows: EventRow[] = await uow.manager.query(
+      `WITH g AS (
+         INSERT INTO goals (${insert.columns}, event_seq) VALUES (${insert.values}, ${this.embedded ? 0 : events.length})
+         RETURNING id)
+       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
+       SELECT $2, g.id, e.ord, e.item->>'type', NULL, e.item->'data', clock_timestamp()
+       FROM g, jsonb_array_elements($${k + 1}::jsonb) WITH ORDINALITY AS e(item, ord)
+       ORDER BY e.ord
+       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`,
+      [goalId, tenantId, ...insert.params, JSON.stringify(events)],
+    );
+    const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
+    uow.afterCommit(() => records.forEach((event) => this.bus.publish(event)));
+  }
+
+  /**
    * An update of the goal row and events of the goal (in order, at consecutive positions),
    * in one statement inside the caller's unit of work; the events are announced after
    * commit. `update.set` and `update.where` may use $1 (goal id), $2 (tenant id) and

@@ -44,6 +44,8 @@ export class GoalRunner {
   private readonly active = new Map<string, AbortController>();
   /** The goal row as the last committed transition of a run left it (saves a reload). */
   private readonly latest = new Map<string, GoalRow>();
+  /** Intent analyses started while a goal moves to INTENT_ANALYSIS. */
+  private readonly analysesAhead = new Map<string, Promise<Intent>>();
   /** Memory searches started while a goal's intent is analyzed, for its first plan. */
   private readonly searchesAhead = new Map<string, Promise<RecallSearch | undefined>>();
 
@@ -98,6 +100,7 @@ export class GoalRunner {
       clearInterval(heartbeat);
       this.active.delete(goalId);
       this.searchesAhead.delete(goalId);
+      this.analysesAhead.delete(goalId);
       this.latest.delete(goalId);
       await this.leases.release(tenantId, goalId).catch(() => undefined);
     }
@@ -125,6 +128,8 @@ export class GoalRunner {
   private async step(goal: GoalRow, scope: GoalScope): Promise<void> {
     switch (goal.state) {
       case 'RECEIVED':
+        // the analysis needs nothing from the transition: it starts while that is written
+        this.startAnalysis(goal, scope);
         return this.move(goal, 'INTENT_ANALYSIS');
       case 'INTENT_ANALYSIS':
         return this.analyze(goal, scope);
@@ -160,14 +165,27 @@ export class GoalRunner {
     return inOneStatement(this.dataSource, (uow) => this.advance(uow, goal, goal.state, to));
   }
 
-  private async analyze(goal: GoalRow, scope: GoalScope): Promise<void> {
-    // the first plan's memory search needs only the goal text: it runs while the intent is analyzed
+  /**
+   * Starts the intent analysis and, for a first plan, the memory search (it needs only the
+   * goal text) ahead of the step that awaits them.
+   */
+  private startAnalysis(goal: GoalRow, scope: GoalScope): void {
+    if (this.analysesAhead.has(goal.id)) return;
+    const analysis = this.agents.analyzeIntent(goal.goal, scope);
+    analysis.catch(() => undefined); // awaited (and reported) by analyze()
+    this.analysesAhead.set(goal.id, analysis);
     if (goal.plan_version === 0 && !goal.feedback)
       this.searchesAhead.set(
         goal.id,
         this.learning.search(goal, true).catch(() => undefined),
       );
-    const intent = await this.agents.analyzeIntent(goal.goal, scope);
+  }
+
+  private async analyze(goal: GoalRow, scope: GoalScope): Promise<void> {
+    this.startAnalysis(goal, scope);
+    const analysis = this.analysesAhead.get(goal.id)!;
+    this.analysesAhead.delete(goal.id);
+    const intent = await analysis;
     const pattern = (goal.requested_pattern as Pattern | null) ?? patternFor(intent.complexity);
     await inOneStatement(this.dataSource, (uow) =>
       this.advance(

@@ -9,7 +9,7 @@ import {
 } from '../../libs/common/src';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { inTransaction } from '../database/transaction';
+import { inOneStatement, inTransaction } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { logFor } from '../observability/logger';
 import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queue';
@@ -45,27 +45,37 @@ export class GoalsService {
       throw new PayloadTooLarge('goal', this.config.GOAL_MAX_CHARS);
     const id = uuidv7();
     const title = input.title?.trim() || deriveTitle(text);
-    await inTransaction(this.dataSource, async (uow) => {
-      await uow.manager.query(
-        `INSERT INTO goals (id, tenant_id, title, goal, status, state, requested_pattern, priority, metadata, created_by)
-         VALUES ($1,$2,$3,$4,'pending','RECEIVED',$5,$6,$7,$8)`,
+    // the goal and its goal.created event: one statement
+    await inOneStatement(this.dataSource, (uow) =>
+      this.eventLog.appendWithGoalInsert(
+        uow,
+        tenantId,
+        id,
+        {
+          columns:
+            'id, tenant_id, title, goal, status, state, requested_pattern, priority, metadata, created_by',
+          values: `$1, $2, $3, $4, 'pending', 'RECEIVED', $5, $6, $7, $8`,
+          params: [
+            title,
+            text,
+            input.pattern ?? null,
+            input.priority ?? 5,
+            JSON.stringify(input.metadata ?? {}),
+            createdBy,
+          ],
+        },
         [
-          id,
-          tenantId,
-          title,
-          text,
-          input.pattern ?? null,
-          input.priority ?? 5,
-          JSON.stringify(input.metadata ?? {}),
-          createdBy,
+          {
+            type: 'goal.created',
+            data: {
+              title,
+              priority: input.priority ?? 5,
+              requested_pattern: input.pattern ?? null,
+            },
+          },
         ],
-      );
-      await this.eventLog.append(uow, tenantId, id, 'goal.created', {
-        title,
-        priority: input.priority ?? 5,
-        requested_pattern: input.pattern ?? null,
-      });
-    });
+      ),
+    );
     await this.enqueue(tenantId, id, 0);
     return { goal_id: id, status: 'pending' };
   }
