@@ -44,6 +44,8 @@ export class GoalRunner {
   private readonly active = new Map<string, AbortController>();
   /** The goal row as the last committed transition of a run left it (saves a reload). */
   private readonly latest = new Map<string, GoalRow>();
+  /** The plan's task rows of a running goal, as the run keeps them (see planTasksOf). */
+  private readonly keptTasks = new Map<string, { version: number; tasks: TaskRow[] }>();
   /** Intent analyses started while a goal moves to INTENT_ANALYSIS. */
   private readonly analysesAhead = new Map<string, Promise<Intent>>();
   /** Memory searches started while a goal's intent is analyzed, for its first plan. */
@@ -101,6 +103,7 @@ export class GoalRunner {
       this.active.delete(goalId);
       this.searchesAhead.delete(goalId);
       this.analysesAhead.delete(goalId);
+      this.keptTasks.delete(goalId);
       this.latest.delete(goalId);
       await this.leases.release(tenantId, goalId).catch(() => undefined);
     }
@@ -283,10 +286,26 @@ export class GoalRunner {
       'AGENT_ASSIGNMENT',
       parallel ? 'PARALLEL_EXECUTING' : 'EXECUTING',
     );
+    uow.afterCommit(() => this.keepTasks(goal, tasks));
+  }
+
+  /**
+   * The plan's task rows as this run last left them (assigned, then run: the runner keeps
+   * its in-memory rows in step with what it writes); read from the database otherwise.
+   */
+  private async planTasksOf(goal: GoalRow): Promise<TaskRow[]> {
+    const kept = this.keptTasks.get(goal.id);
+    if (kept && kept.version === goal.plan_version) return kept.tasks;
+    return this.store.tasks(goal.tenant_id, goal.id, goal.plan_version);
+  }
+
+  private keepTasks(goal: Pick<GoalRow, 'id' | 'plan_version'>, tasks: TaskRow[]): void {
+    if (this.active.has(goal.id))
+      this.keptTasks.set(goal.id, { version: goal.plan_version, tasks });
   }
 
   private async execute(goal: GoalRow, scope: GoalScope): Promise<void> {
-    const tasks = await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version);
+    const tasks = await this.planTasksOf(goal);
     const byKey = new Map(tasks.map((t) => [t.key, t]));
     const limit = goal.state === 'EXECUTING' ? 1 : this.config.TASK_CONCURRENCY;
     const semaphore = new Semaphore(limit);
@@ -558,7 +577,7 @@ export class GoalRunner {
   }
 
   private async verify(goal: GoalRow, scope: GoalScope): Promise<void> {
-    const tasks = await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version);
+    const tasks = await this.planTasksOf(goal);
     const modelVerdict = await this.agents.verify(
       goal.goal,
       tasks.map((t) => ({
@@ -641,10 +660,7 @@ export class GoalRunner {
   private async writeMemory(goal: GoalRow): Promise<void> {
     const complexity = (goal.complexity ?? 'SIMPLE') as Complexity;
     const prepared = usesMemory(complexity)
-      ? await this.learning.goalMemories(
-          goal,
-          await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version),
-        )
+      ? await this.learning.goalMemories(goal, await this.planTasksOf(goal))
       : undefined;
     const reflection = await this.learning.reflection(goal);
     await this.usage.settled(goal.id); // the goal's token totals are final when it completes
