@@ -7,7 +7,7 @@ import { EventBus } from './event-bus';
 import { NamedSqlPart, SqlPart, withList } from '../database/sql-parts';
 
 /** An event appended with a change; `mergeChange` merges the change's RETURNING row into its data. */
-export type ChangeEvent = NewGoalEvent & { mergeChange?: boolean };
+type ChangeEvent = NewGoalEvent & { mergeChange?: boolean };
 
 /** An event to append with `appendMany`. */
 export type NewGoalEvent = {

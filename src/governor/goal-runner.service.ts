@@ -41,15 +41,8 @@ import { Complexity, hasParallelism, Intent } from './planning/schemas';
 @Injectable()
 export class GoalRunner {
   private readonly logger = new Logger('GoalRunner');
-  private readonly active = new Map<string, AbortController>();
-  /** The goal row as the last committed transition of a run left it (saves a reload). */
-  private readonly latest = new Map<string, GoalRow>();
-  /** The plan's task rows of a running goal, as the run keeps them (see planTasksOf). */
-  private readonly keptTasks = new Map<string, { version: number; tasks: TaskRow[] }>();
-  /** Intent analyses started while a goal moves to INTENT_ANALYSIS. */
-  private readonly analysesAhead = new Map<string, Promise<Intent>>();
-  /** Memory searches started while a goal's intent is analyzed, for its first plan. */
-  private readonly searchesAhead = new Map<string, Promise<RecallSearch | undefined>>();
+  /** The goals this process is driving, with what each run carries from step to step. */
+  private readonly runs = new Map<string, GoalRun>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -66,20 +59,20 @@ export class GoalRunner {
   ) {}
 
   get activeGoals(): number {
-    return this.active.size;
+    return this.runs.size;
   }
 
   /** Stops local work on a goal (after it was cancelled). */
   abort(goalId: string): void {
-    this.active.get(goalId)?.abort(new Error('goal cancelled'));
+    this.runs.get(goalId)?.controller.abort(new Error('goal cancelled'));
   }
 
   async run(tenantId: string, goalId: string): Promise<void> {
     const leased = await this.leases.acquire(tenantId, goalId);
     if (!leased) return;
     const controller = new AbortController();
-    this.active.set(goalId, controller);
-    this.latest.set(goalId, leased); // the first step starts from the row the lease returned
+    // the first step starts from the row the lease returned
+    this.runs.set(goalId, { controller, latest: leased });
     const heartbeat = setInterval(
       () => {
         this.leases.renew(tenantId, goalId).then(
@@ -100,11 +93,7 @@ export class GoalRunner {
       throw error;
     } finally {
       clearInterval(heartbeat);
-      this.active.delete(goalId);
-      this.searchesAhead.delete(goalId);
-      this.analysesAhead.delete(goalId);
-      this.keptTasks.delete(goalId);
-      this.latest.delete(goalId);
+      this.runs.delete(goalId);
       await this.leases.release(tenantId, goalId).catch(() => undefined);
     }
   }
@@ -113,8 +102,9 @@ export class GoalRunner {
     const scope: GoalScope = { tenantId, goalId, signal };
     for (;;) {
       if (signal.aborted) return;
-      const goal = this.latest.get(goalId) ?? (await this.store.get(tenantId, goalId));
-      this.latest.delete(goalId);
+      const run = this.runs.get(goalId);
+      const goal = run?.latest ?? (await this.store.get(tenantId, goalId));
+      if (run) run.latest = undefined;
       if (isTerminal(goal.state) || goal.state === 'AWAITING_APPROVAL') return;
       try {
         await this.step(goal, scope);
@@ -132,7 +122,7 @@ export class GoalRunner {
     switch (goal.state) {
       case 'RECEIVED':
         // the analysis needs nothing from the transition: it starts while that is written
-        this.startAnalysis(goal, scope);
+        void this.startAnalysis(goal, scope);
         return this.move(goal, 'INTENT_ANALYSIS');
       case 'INTENT_ANALYSIS':
         return this.analyze(goal, scope);
@@ -160,7 +150,8 @@ export class GoalRunner {
   private async advance(...transition: Parameters<GoalStore['transition']>): Promise<void> {
     const [uow, goal] = transition;
     const row = await this.store.transition(...transition);
-    if (this.active.has(goal.id)) uow.afterCommit(() => this.latest.set(goal.id, row));
+    const run = this.runs.get(goal.id);
+    if (run) uow.afterCommit(() => (run.latest = row));
   }
 
   private move(goal: GoalRow, to: GoalState): Promise<void> {
@@ -172,23 +163,20 @@ export class GoalRunner {
    * Starts the intent analysis and, for a first plan, the memory search (it needs only the
    * goal text) ahead of the step that awaits them.
    */
-  private startAnalysis(goal: GoalRow, scope: GoalScope): void {
-    if (this.analysesAhead.has(goal.id)) return;
-    const analysis = this.agents.analyzeIntent(goal.goal, scope);
-    analysis.catch(() => undefined); // awaited (and reported) by analyze()
-    this.analysesAhead.set(goal.id, analysis);
+  private startAnalysis(goal: GoalRow, scope: GoalScope): Promise<Intent> {
+    const run = this.runs.get(goal.id) ?? { controller: new AbortController() };
+    if (run.analysis) return run.analysis;
+    run.analysis = this.agents.analyzeIntent(goal.goal, scope);
+    run.analysis.catch(() => undefined); // awaited (and reported) by analyze()
     if (goal.plan_version === 0 && !goal.feedback)
-      this.searchesAhead.set(
-        goal.id,
-        this.learning.search(goal, true).catch(() => undefined),
-      );
+      run.search = this.learning.search(goal, true).catch(() => undefined);
+    return run.analysis;
   }
 
   private async analyze(goal: GoalRow, scope: GoalScope): Promise<void> {
-    this.startAnalysis(goal, scope);
-    const analysis = this.analysesAhead.get(goal.id)!;
-    this.analysesAhead.delete(goal.id);
-    const intent = await analysis;
+    const intent = await this.startAnalysis(goal, scope);
+    const run = this.runs.get(goal.id);
+    if (run) run.analysis = undefined;
     const pattern = (goal.requested_pattern as Pattern | null) ?? patternFor(intent.complexity);
     await inOneStatement(this.dataSource, (uow) =>
       this.advance(
@@ -294,14 +282,14 @@ export class GoalRunner {
    * its in-memory rows in step with what it writes); read from the database otherwise.
    */
   private async planTasksOf(goal: GoalRow): Promise<TaskRow[]> {
-    const kept = this.keptTasks.get(goal.id);
-    if (kept && kept.version === goal.plan_version) return kept.tasks;
+    const kept = this.runs.get(goal.id)?.tasks;
+    if (kept && kept.version === goal.plan_version) return kept.rows;
     return this.store.tasks(goal.tenant_id, goal.id, goal.plan_version);
   }
 
   private keepTasks(goal: Pick<GoalRow, 'id' | 'plan_version'>, tasks: TaskRow[]): void {
-    if (this.active.has(goal.id))
-      this.keptTasks.set(goal.id, { version: goal.plan_version, tasks });
+    const run = this.runs.get(goal.id);
+    if (run) run.tasks = { version: goal.plan_version, rows: tasks };
   }
 
   private async execute(goal: GoalRow, scope: GoalScope): Promise<void> {
@@ -714,8 +702,9 @@ export class GoalRunner {
     goal: GoalRow,
   ): Promise<{ recall?: Recall; planning: PlanningMemory; variant?: string }> {
     const planning: PlanningMemory = { lessons: [], guidance: [] };
-    const searchedAhead = this.searchesAhead.get(goal.id);
-    this.searchesAhead.delete(goal.id);
+    const run = this.runs.get(goal.id);
+    const searchedAhead = run?.search;
+    if (run) run.search = undefined;
     if (!usesMemory((goal.complexity ?? 'SIMPLE') as Complexity)) return { planning };
     let recall: Recall | undefined;
     let variant: string | undefined;
@@ -777,3 +766,16 @@ interface TaskWave {
 const FINISH_HOLD_MS = 25;
 
 type RecallSearch = Awaited<ReturnType<MemoryLearning['search']>>;
+
+/** What one run of a goal carries from step to step. */
+interface GoalRun {
+  controller: AbortController;
+  /** The goal row as the last committed transition (or the lease) left it: saves a reload. */
+  latest?: GoalRow;
+  /** The plan's task rows as the run keeps them (see planTasksOf). */
+  tasks?: { version: number; rows: TaskRow[] };
+  /** The intent analysis, started while the goal moves to INTENT_ANALYSIS. */
+  analysis?: Promise<Intent>;
+  /** The first plan's memory search, started with the intent analysis. */
+  search?: Promise<RecallSearch | undefined>;
+}
