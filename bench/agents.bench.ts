@@ -4,7 +4,7 @@
  * 1. Swarm wall time / one-call time for 10, 50 and 100 workers at concurrency 50, with
  *    200 ms scripted model calls (each figure the median of RUNS runs):
  *    - engine: the swarm engine (runUnits + aggregate) driving the product's LLM client
- *      (@langchain/openai ChatOpenAI) against the scripted OpenAI-compatible server; one
+ *      (@langchain/openai ChatOpenAI on the product's node:http fetch) against the scripted OpenAI-compatible server; one
  *      call is a single call through that client;
  *    - product: a goal with pattern `swarm` run by the built product (node dist/src/main.js,
  *      PGlite), reading wall_ms from its swarm.completed event; one call is the wall_ms of
@@ -28,12 +28,17 @@ import {
 } from '../libs/testing/src';
 import { applyOutcome, Candidate, emptyStats, selectAgent } from '../src/agents/selection';
 import { aggregate, runUnits } from '../src/agents/swarm';
+import { createNodeHttpFetch } from '../src/llm/node-http-fetch';
 
 const LATENCY_MS = 200;
 const CONCURRENCY = 50;
 const SIZES = [10, 50, 100];
 const RUNS = 3;
 const TRIALS = 10000;
+/** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the product process there. */
+const NODE_ARGS = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -72,7 +77,7 @@ async function engineRows(server: ScriptedLlmServer): Promise<string[][]> {
   const model = new ChatOpenAI({
     model: 'scripted-model',
     apiKey: 'bench',
-    configuration: { baseURL: server.baseUrl },
+    configuration: { baseURL: server.baseUrl, fetch: createNodeHttpFetch() },
     maxRetries: 0,
   });
   const call = async (i: number) => {
@@ -122,7 +127,8 @@ async function swarmGoal(
       const g = (await api.get(`/api/v1/goals/${id}`)).body;
       return ['completed', 'failed'].includes(g.status) ? g : undefined;
     },
-    { timeoutMs: 120000, what: 'bench goal' },
+    // polled slowly: each poll is a request the product serves on the loop the swarm runs on
+    { timeoutMs: 120000, intervalMs: 400, what: 'bench goal' },
   );
   const events = (await api.get(`/api/v1/goals/${id}/events?limit=1000`)).body.items as Event[];
   const at = (type: string) =>
@@ -147,6 +153,7 @@ async function productRows(server: ScriptedLlmServer): Promise<string[][]> {
       AGENT_MAX_RUNNING: '200',
       AGENT_SPAWN_LIMIT_PER_GOAL: '500',
     },
+    nodeArgs: NODE_ARGS,
   });
   const api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
   const rows: string[][] = [];

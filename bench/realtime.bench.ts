@@ -26,6 +26,10 @@ import {
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,100,1000').split(',').map(Number);
 const GOALS = Number(process.env.BENCH_GOALS ?? 3);
 const MODES = (process.env.BENCH_MODES ?? 'embedded,production').split(',');
+/** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every product process there. */
+const NODE_ARGS = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
 
 /** 1000 sockets authenticate with the admin key: lift its request limits for the bench. */
 const COMMON_ENV = {
@@ -178,7 +182,7 @@ async function round(mode: string, app: AppProcess, api: ApiClient, count: numbe
 }
 
 async function embedded(rows: Row[]): Promise<void> {
-  const app = await startApp({ env: { ...COMMON_ENV } });
+  const app = await startApp({ env: { ...COMMON_ENV }, nodeArgs: NODE_ARGS });
   try {
     const api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
     for (const count of CLIENTS) rows.push(await round('embedded', app, api, count));
@@ -198,13 +202,14 @@ async function production(rows: Row[]): Promise<void> {
   };
   const processes: AppProcess[] = [];
   try {
-    const app = await startApp({ env: { ...env, PROCESS_JOBS: 'false' } });
+    const app = await startApp({ env: { ...env, PROCESS_JOBS: 'false' }, nodeArgs: NODE_ARGS });
     processes.push(app);
     processes.push(
       await startApp({
         env: { ...env, LOG_LEVEL: 'info' },
         entry: 'worker',
         readyLog: 'worker started',
+        nodeArgs: NODE_ARGS,
       }),
     );
     const api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BaseMessage, HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import type { DeferredUsage } from '../llm/llm-usage.recorder';
 import { LlmService, messageText } from '../llm/llm.service';
 import {
   analyzeIntentOffline,
@@ -32,6 +33,8 @@ export interface GoalScope {
   tenantId: string;
   goalId: string;
   signal?: AbortSignal;
+  /** Set by a swarm: its workers' calls are stored together when the units are done. */
+  deferredUsage?: DeferredUsage;
 }
 
 export interface TaskInput {

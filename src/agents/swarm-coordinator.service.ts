@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
+import { DeferredUsage, LlmUsageRecorder } from '../llm/llm-usage.recorder';
 import { LlmService } from '../llm/llm.service';
 import { KIND_SPECS, taskTypeOf } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
@@ -32,6 +33,7 @@ export class SwarmCoordinator {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly llm: LlmService,
+    private readonly usage: LlmUsageRecorder,
     private readonly runtime: AgentRuntime,
     private readonly profiles: AgentProfileStore,
     private readonly spawner: AgentSpawner,
@@ -93,6 +95,10 @@ export class SwarmCoordinator {
     const toolCalls: TaskOutput['tool_calls'] = [];
     const ledgerRows: LedgerBuffer = [];
     let provider = this.llm.provider;
+    // the workers' calls are stored in one statement once every unit is done, not one by one
+    // while the others are still waiting for their answers
+    const deferredUsage: DeferredUsage = [];
+    const unitScope = { ...scope, deferredUsage };
     const { results, wallMs } = await runUnits(plan.units, pool.length, async (unit: SwarmUnit) => {
       const worker = pool.shift()!;
       const started = performance.now();
@@ -107,7 +113,7 @@ export class SwarmCoordinator {
           },
           dependencies,
           goal,
-          scope,
+          unitScope,
           {
             agent: {
               id: worker.id,
@@ -152,6 +158,7 @@ export class SwarmCoordinator {
         pool.push(worker);
       }
     });
+    await this.usage.recordAll(deferredUsage);
     const combined = aggregate(results, plan.aggregation);
     // the workers' learning steps, their retirement and the events: a few statements, not a few per worker
     await inTransaction(this.dataSource, async (uow) => {

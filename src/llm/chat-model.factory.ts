@@ -3,6 +3,7 @@ import { ChatOpenAI } from '@langchain/openai';
 import { ChatOllama } from '@langchain/ollama';
 import { ChatAnthropic } from '@langchain/anthropic';
 import type { AppConfig } from '../config/app-config';
+import { createNodeHttpFetch } from './node-http-fetch';
 
 /**
  * One factory for every provider. Retries are ours (LlmService), so the clients make one
@@ -19,7 +20,10 @@ export function createChatModel(config: AppConfig): BaseChatModel | null {
         apiKey: config.LLM_API_KEY ?? 'not-required',
         timeout: config.LLM_TIMEOUT_MS,
         maxRetries: 0,
-        configuration: config.LLM_BASE_URL ? { baseURL: config.LLM_BASE_URL } : undefined,
+        configuration: {
+          ...(config.LLM_BASE_URL ? { baseURL: config.LLM_BASE_URL } : {}),
+          fetch: createNodeHttpFetch(),
+        },
       });
     case 'ollama':
       return new ChatOllama({

@@ -9,7 +9,16 @@ export interface LlmCallScope {
   agent?: string;
   purpose: string;
   signal?: AbortSignal;
+  /**
+   * Calls of many parallel units (a swarm's workers) are kept here instead of being stored
+   * one by one while the others are still answering; the owner stores them together with
+   * `recordAll` before it reads the task's totals.
+   */
+  deferredUsage?: DeferredUsage;
 }
+
+/** Calls made but not yet stored, each with the scope it was made in. */
+export type DeferredUsage = Array<{ scope: LlmCallScope; call: LlmCallRecord }>;
 
 export interface LlmCallRecord {
   provider: string;
@@ -63,7 +72,24 @@ export class LlmUsageRecorder {
   }
 
   async record(scope: LlmCallScope, call: LlmCallRecord): Promise<void> {
-    await this.batcher.add({
+    if (scope.deferredUsage) {
+      scope.deferredUsage.push({ scope, call });
+      return;
+    }
+    await this.batcher.add(this.rowOf(scope, call));
+    for (const listener of this.listeners) listener(call, scope);
+  }
+
+  /** Stores deferred calls in one statement (see `LlmCallScope.deferredUsage`). */
+  async recordAll(deferred: DeferredUsage): Promise<void> {
+    if (!deferred.length) return;
+    await this.store(deferred.map(({ scope, call }) => this.rowOf(scope, call)));
+    for (const { scope, call } of deferred)
+      for (const listener of this.listeners) listener(call, scope);
+  }
+
+  private rowOf(scope: LlmCallScope, call: LlmCallRecord): CallRow {
+    return {
       id: uuidv7(),
       tenant_id: scope.tenantId,
       goal_id: scope.goalId ?? null,
@@ -79,8 +105,7 @@ export class LlmUsageRecorder {
       completion_tokens: call.completionTokens,
       cost_usd: call.costUsd,
       duration_ms: Math.round(call.durationMs),
-    });
-    for (const listener of this.listeners) listener(call, scope);
+    };
   }
 
   /**

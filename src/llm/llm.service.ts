@@ -96,7 +96,10 @@ export class LlmService {
           durationMs: performance.now() - started,
         };
         // a task's totals are read when its result is stored; other calls need not wait
-        if (scope.taskId) await this.usage.record(scope, call);
+        if (scope.deferredUsage && message.tool_calls?.length)
+          // a tool call meets the safety gate, which must see every token spent so far
+          await this.usage.recordAll([...scope.deferredUsage.splice(0), { scope, call }]);
+        else if (scope.taskId) await this.usage.record(scope, call);
         else this.usage.recordInBackground(scope, call);
         return { message, usage };
       } catch (error) {
