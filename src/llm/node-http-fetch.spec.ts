@@ -105,9 +105,9 @@ describe('node:http fetch for API clients', () => {
       else if (req.url === '/see') res.writeHead(303, { location: '/new' }).end();
       else res.end(`${req.method} ${body}`);
     };
-    expect(await (await fetchImpl(`${base}/old`, { method: 'POST', body: 'x' })).text()).toBe(
-      'POST x',
-    );
+    const moved = await fetchImpl(`${base}/old`, { method: 'POST', body: 'x' });
+    expect(await moved.text()).toBe('POST x');
+    expect(moved.url).toBe(`${base}/new`);
     expect(await (await fetchImpl(`${base}/see`, { method: 'POST', body: 'x' })).text()).toBe(
       'GET ',
     );

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { BufferedResponse } from './buffered-response';
 
 /** The fetch signature the OpenAI client accepts (`ClientOptions.fetch`). */
 export type FetchFunction = (
@@ -143,7 +144,8 @@ export function createNodeHttpFetch(): FetchFunction {
         });
         body.on('end', () => {
           done();
-          resolve(new Response(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), init));
+          const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+          resolve(new BufferedResponse(bytes, init, out.url.href));
         });
       });
       req.end(out.body);
