@@ -177,7 +177,11 @@ export class EventStream {
   private sendInOrder(event: GoalEventRecord): number {
     const cursor = this.cursors.get(event.goal_id);
     if (this.closed || (cursor && event.seq <= cursor.seq)) return 0;
-    this.cursors.set(event.goal_id, { seq: event.seq, id: event.id });
+    // moved in place: this runs once per event per client, the fan-out's inner loop
+    if (cursor) {
+      cursor.seq = event.seq;
+      cursor.id = event.id;
+    } else this.cursors.set(event.goal_id, { seq: event.seq, id: event.id });
     if (!this.options.send(event)) {
       this.close();
       return 0;

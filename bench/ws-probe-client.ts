@@ -1,0 +1,175 @@
+/**
+ * A WebSocket client for measuring fan-out latency (RFC 6455, text frames, no extensions).
+ *
+ * A thousand of these share the bench's one event loop, where a thousand real clients would
+ * each have a machine of their own. A full client library spends about 25 µs per message
+ * on that loop (its stream plumbing, validation and events, then the JSON), so at 1000
+ * clients the bench's own work, not the server's, would set the late deliveries' times.
+ * This one stamps each frame with the time its bytes were read and keeps the payload as
+ * it came; decoding waits until the round is over.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { connect, Socket } from 'node:net';
+
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const COMPLETED = [Buffer.from('{"event":"goal.completed"'), Buffer.from('{"event":"goal.failed"')];
+
+export interface ReceivedFrame {
+  /** Date.now() when the frame's last bytes were read. */
+  at: number;
+  payload: Buffer;
+}
+
+interface Pending {
+  resolve(message: { event: string; data: unknown; id?: unknown }): void;
+  reject(error: Error): void;
+}
+
+export class WsProbeClient {
+  /** Text frames received since subscribing, undecoded. */
+  readonly frames: ReceivedFrame[] = [];
+  /** goal.completed and goal.failed frames seen (recognised by their first bytes). */
+  completed = 0;
+  private rest: Buffer | undefined;
+  private reply: Pending | undefined;
+  private readonly closed: Promise<void>;
+
+  private constructor(private readonly socket: Socket) {
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+  }
+
+  /** Opens /ws on `baseUrl` with the given headers; resolves once the upgrade is accepted. */
+  static async open(baseUrl: string, headers: Record<string, string>): Promise<WsProbeClient> {
+    const url = new URL('/ws', baseUrl);
+    const socket = connect(Number(url.port), url.hostname);
+    socket.setNoDelay(true);
+    const key = randomBytes(16).toString('base64');
+    const accept = createHash('sha1')
+      .update(key + WS_GUID)
+      .digest('base64');
+    const request = [
+      `GET ${url.pathname} HTTP/1.1`,
+      `Host: ${url.host}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${key}`,
+      'Sec-WebSocket-Version: 13',
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+      '',
+      '',
+    ].join('\r\n');
+    const leftover = await new Promise<Buffer>((resolve, reject) => {
+      let head = Buffer.alloc(0);
+      const onData = (chunk: Buffer) => {
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        socket.off('data', onData);
+        socket.off('error', reject);
+        const lines = head.subarray(0, end).toString('latin1').split('\r\n');
+        const accepted = lines.some(
+          (l) => /^sec-websocket-accept:/i.test(l) && l.slice(l.indexOf(':') + 1).trim() === accept,
+        );
+        if (!lines[0].startsWith('HTTP/1.1 101') || !accepted) {
+          socket.destroy();
+          return reject(new Error(`upgrade refused: ${lines[0]}`));
+        }
+        resolve(head.subarray(end + 4));
+      };
+      socket.on('data', onData);
+      socket.once('error', reject);
+      socket.write(request);
+    });
+    const client = new WsProbeClient(socket);
+    socket.on('data', (chunk: Buffer) => client.read(chunk));
+    if (leftover.length) client.read(leftover);
+    return client;
+  }
+
+  /**
+   * Sends a message and waits for the answer carrying its id (decoded, unlike the frames
+   * that arrive once the client is measuring).
+   */
+  request(event: string, data: unknown, id: string): Promise<{ event: string; data: unknown }> {
+    const answered = new Promise<{ event: string; data: unknown; id?: unknown }>(
+      (resolve, reject) => {
+        this.reply = { resolve, reject };
+        this.socket.once('close', () => reject(new Error(`closed before answering ${event}`)));
+      },
+    );
+    this.send(0x1, Buffer.from(JSON.stringify({ event, data, id })));
+    return answered;
+  }
+
+  /** Sends a close frame (1000) and resolves when the connection is gone. */
+  async close(): Promise<void> {
+    const code = Buffer.alloc(2);
+    code.writeUInt16BE(1000);
+    this.send(0x8, code);
+    this.socket.end();
+    await this.closed;
+  }
+
+  private read(chunk: Buffer): void {
+    const at = Date.now();
+    const buffer = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    let offset = 0;
+    for (;;) {
+      const available = buffer.length - offset;
+      if (available < 2) break;
+      const first = buffer[offset];
+      let length = buffer[offset + 1] & 0x7f;
+      let header = 2;
+      if (length === 126) {
+        if (available < 4) break;
+        length = buffer.readUInt16BE(offset + 2);
+        header = 4;
+      } else if (length === 127) {
+        if (available < 10) break;
+        length = Number(buffer.readBigUInt64BE(offset + 2));
+        header = 10;
+      }
+      if (available < header + length) break;
+      const payload = buffer.subarray(offset + header, offset + header + length);
+      offset += header + length;
+      const opcode = first & 0x0f;
+      if (opcode === 0x1) this.text(at, payload);
+      else if (opcode === 0x9) this.send(0xa, payload); // ping → pong
+    }
+    this.rest = offset < buffer.length ? buffer.subarray(offset) : undefined;
+  }
+
+  private text(at: number, payload: Buffer): void {
+    if (this.reply) {
+      const message = JSON.parse(payload.toString('utf8')) as {
+        event: string;
+        data: unknown;
+        id?: unknown;
+      };
+      if (message.id === undefined) return; // the greeting
+      const reply = this.reply;
+      this.reply = undefined;
+      return reply.resolve(message);
+    }
+    this.frames.push({ at, payload });
+    if (COMPLETED.some((prefix) => payload.subarray(0, prefix.length).equals(prefix)))
+      this.completed++;
+  }
+
+  /** One masked frame, as a client must send them. */
+  private send(opcode: number, payload: Buffer): void {
+    if (payload.length > 65535) throw new RangeError('probe frames are small');
+    const header = payload.length < 126 ? 2 : 4;
+    const frame = Buffer.alloc(header + 4 + payload.length);
+    frame[0] = 0x80 | opcode;
+    if (header === 2) frame[1] = 0x80 | payload.length;
+    else {
+      frame[1] = 0x80 | 126;
+      frame.writeUInt16BE(payload.length, 2);
+    }
+    const mask = randomBytes(4);
+    mask.copy(frame, header);
+    for (let i = 0; i < payload.length; i++) frame[header + 4 + i] = payload[i] ^ mask[i & 3];
+    this.socket.write(frame);
+  }
+}
