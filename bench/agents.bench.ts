@@ -33,7 +33,7 @@ import { createNodeHttpFetch } from '../src/llm/node-http-fetch';
 const LATENCY_MS = 200;
 const CONCURRENCY = 50;
 const SIZES = [10, 50, 100];
-const RUNS = 3;
+const RUNS = 5;
 const TRIALS = 10000;
 /** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the product process there. */
 const NODE_ARGS = process.env.BENCH_CPU_PROF
