@@ -11,8 +11,13 @@
  * clients all live in this one process, which stands for C machines: each is a lean RFC 6455
  * client (ws-probe-client.ts) that stamps a frame when its bytes are read and decodes it after
  * the round, so the bench's own per-message work stays small next to the server's. Target:
- * p99 under 50 ms at 1000 clients. Prints a table; asserts nothing.
+ * p99 under 50 ms at 1000 clients. A third row set, `baseline`, runs the same clients against
+ * a bare fan-out server (fanout-baseline-server.ts: no database, no bus, frames of the same
+ * size in the bursts of an offline goal), which shows what the machine itself allows.
+ * Prints a table; asserts nothing.
  */
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import {
   ApiClient,
   AppProcess,
@@ -27,7 +32,7 @@ import { WsProbeClient } from './ws-probe-client';
 
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,100,1000').split(',').map(Number);
 const GOALS = Number(process.env.BENCH_GOALS ?? 3);
-const MODES = (process.env.BENCH_MODES ?? 'embedded,production').split(',');
+const MODES = (process.env.BENCH_MODES ?? 'embedded,production,baseline').split(',');
 /** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every product process there. */
 const NODE_ARGS = process.env.BENCH_CPU_PROF
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
@@ -105,39 +110,59 @@ function bucketQuantile(
   return '?';
 }
 
-async function round(mode: string, app: AppProcess, api: ApiClient, count: number): Promise<Row> {
+/** What a round measures: the product, or the bare fan-out baseline. */
+interface Target {
+  mode: string;
+  baseUrl: string;
+  /**
+   * Runs one goal (or its stand-in) and resolves with the number of its events once every
+   * client has seen it end (`ended` goals so far, this one included).
+   */
+  goal(label: string, clients: WsProbeClient[], ended: number): Promise<number>;
+  /** The server's delivery-lag histogram, where there is one. */
+  lag?(): Promise<Map<number, number>>;
+}
+
+function everyClientEnded(clients: WsProbeClient[], ended: number, what: string): Promise<true> {
+  return waitFor(() => clients.every((c) => c.completed >= ended), { timeoutMs: 120000, what });
+}
+
+function productTarget(mode: string, app: AppProcess, api: ApiClient): Target {
+  return {
+    mode,
+    baseUrl: app.baseUrl,
+    async goal(label, clients, ended) {
+      const id = (
+        await api.post('/api/v1/goals', { goal: `Research cats ${label}. Research dogs ${label}.` })
+      ).body.goal_id as string;
+      await everyClientEnded(clients, ended, `goal ${id} on every client`);
+      return (await api.get(`/api/v1/goals/${id}/events?limit=1000`)).body.items.length;
+    },
+    lag: () => serverLag(app),
+  };
+}
+
+async function round(target: Target, count: number): Promise<Row> {
   const clients: WsProbeClient[] = [];
   for (let i = 0; i < count; i += 100) {
     const batch = Math.min(100, count - i);
-    clients.push(...(await Promise.all(Array.from({ length: batch }, () => connect(app.baseUrl)))));
+    clients.push(
+      ...(await Promise.all(Array.from({ length: batch }, () => connect(target.baseUrl)))),
+    );
   }
-  // Warm-up goal, not measured.
-  const warm = (await api.post('/api/v1/goals', { goal: 'Say hello' })).body.goal_id as string;
-  await waitFor(() => clients.every((c) => c.completed >= 1), {
-    timeoutMs: 120000,
-    what: `warm-up ${warm}`,
-  });
+  await target.goal('warm-up', clients, 1); // not measured
   for (const c of clients) {
     c.frames.length = 0;
     c.completed = 0;
   }
   let events = 0;
-  const lagBefore = await serverLag(app);
-  for (let g = 0; g < GOALS; g++) {
-    const id = (
-      await api.post('/api/v1/goals', { goal: `Research cats ${g}. Research dogs ${g}.` })
-    ).body.goal_id as string;
-    await waitFor(() => clients.every((c) => c.completed >= g + 1), {
-      timeoutMs: 120000,
-      what: `goal ${id} on every client`,
-    });
-    events += (await api.get(`/api/v1/goals/${id}/events?limit=1000`)).body.items.length;
-  }
+  const lagBefore = await target.lag?.();
+  for (let g = 0; g < GOALS; g++) events += await target.goal(String(g), clients, g + 1);
   const all = clients.flatMap(latencies).sort((a, b) => a - b);
-  const lagAfter = await serverLag(app);
+  const lagAfter = await target.lag?.();
   await Promise.all(clients.map((c) => c.close()));
   return {
-    mode,
+    mode: target.mode,
     clients: count,
     events,
     samples: all.length,
@@ -145,16 +170,51 @@ async function round(mode: string, app: AppProcess, api: ApiClient, count: numbe
     p90: percentile(all, 90),
     p99: percentile(all, 99),
     max: all[all.length - 1],
-    serverP50: bucketQuantile(lagBefore, lagAfter, 50),
-    serverP99: bucketQuantile(lagBefore, lagAfter, 99),
+    serverP50: lagBefore && lagAfter ? bucketQuantile(lagBefore, lagAfter, 50) : '-',
+    serverP99: lagBefore && lagAfter ? bucketQuantile(lagBefore, lagAfter, 99) : '-',
   };
+}
+
+/**
+ * A goal's events as the offline product commits them: 28 events in bursts (one commit
+ * each), a commit every 15 ms, the last one goal.completed.
+ */
+const BASELINE_BURSTS = [1, 1, 2, 7, 2, 4, 2, 2, 2, 4, 1];
+const BASELINE_SPACING_MS = 15;
+
+/** The same clients and rounds against a bare fan-out server (fanout-baseline-server.ts). */
+async function baseline(rows: Row[]): Promise<void> {
+  const server = fork(join(__dirname, 'fanout-baseline-server.js'), [], { stdio: 'inherit' });
+  try {
+    const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+      server.once('message', (m) => resolve(m as { port: number }));
+      server.once('exit', (code) => reject(new Error(`baseline server exited with ${code}`)));
+    });
+    const target: Target = {
+      mode: 'baseline',
+      baseUrl: `http://127.0.0.1:${port}`,
+      async goal(label, clients, ended) {
+        for (const [i, events] of BASELINE_BURSTS.entries()) {
+          const last = i === BASELINE_BURSTS.length - 1;
+          server.send({ burst: events, type: last ? 'goal.completed' : 'baseline.event' });
+          await new Promise((resolve) => setTimeout(resolve, BASELINE_SPACING_MS));
+        }
+        await everyClientEnded(clients, ended, `baseline goal ${label} on every client`);
+        return BASELINE_BURSTS.reduce((sum, n) => sum + n, 0);
+      },
+    };
+    for (const count of CLIENTS) rows.push(await round(target, count));
+  } finally {
+    server.send({ stop: true });
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
 }
 
 async function embedded(rows: Row[]): Promise<void> {
   const app = await startApp({ env: { ...COMMON_ENV }, nodeArgs: NODE_ARGS });
   try {
     const api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
-    for (const count of CLIENTS) rows.push(await round('embedded', app, api, count));
+    for (const count of CLIENTS) rows.push(await round(productTarget('embedded', app, api), count));
   } finally {
     await app.stop();
   }
@@ -182,7 +242,8 @@ async function production(rows: Row[]): Promise<void> {
       }),
     );
     const api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
-    for (const count of CLIENTS) rows.push(await round('production', app, api, count));
+    for (const count of CLIENTS)
+      rows.push(await round(productTarget('production', app, api), count));
   } finally {
     await Promise.all(processes.map((p) => p.stop()));
     await db.drop();
@@ -193,6 +254,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   if (MODES.includes('embedded')) await embedded(rows);
   if (MODES.includes('production')) await production(rows);
+  if (MODES.includes('baseline')) await baseline(rows);
   console.log(
     `\nWebSocket fan-out latency, event written → client received (${GOALS} goals per row)\n`,
   );
@@ -213,6 +275,9 @@ async function main(): Promise<void> {
   );
   console.log(
     "embedded: PGlite runs on the API's event loop, so fan-out waits for its queries; production: the API only fans out.",
+  );
+  console.log(
+    'baseline: no product, a bare server writing the same-sized frames in the bursts of an offline goal to the same clients: what this machine allows.',
   );
 }
 
