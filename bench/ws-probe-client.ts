@@ -3,22 +3,19 @@
  *
  * A thousand of these share the bench's one event loop, where a thousand real clients would
  * each have a machine of their own. A full client library spends about 25 µs per message
- * on that loop (its stream plumbing, validation and events, then the JSON), so at 1000
- * clients the bench's own work, not the server's, would set the late deliveries' times.
- * This one stamps each frame with the time its bytes were read and keeps the payload as
- * it came; decoding waits until the round is over.
+ * on that loop (its stream plumbing, validation and events, then the JSON), and a bench
+ * that keeps every message makes its own collector pause for tens of milliseconds; either
+ * way the bench's own work, not the server's, would set the late deliveries' times. This
+ * one reads the two numbers it needs from each event's bytes (created_at and id) when the
+ * frame arrives, and keeps only those.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, Socket } from 'node:net';
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const CREATED_AT = Buffer.from('"created_at":"');
+const QUOTE = 0x22;
 const COMPLETED = [Buffer.from('{"event":"goal.completed"'), Buffer.from('{"event":"goal.failed"')];
-
-export interface ReceivedFrame {
-  /** Date.now() when the frame's last bytes were read. */
-  at: number;
-  payload: Buffer;
-}
 
 interface Pending {
   resolve(message: { event: string; data: unknown; id?: unknown }): void;
@@ -26,8 +23,10 @@ interface Pending {
 }
 
 export class WsProbeClient {
-  /** Text frames received since subscribing, undecoded. */
-  readonly frames: ReceivedFrame[] = [];
+  /** Per goal event received since subscribing: read time − created_at, in ms. */
+  readonly latencies: number[] = [];
+  /** The ids of those events, in the order received. */
+  readonly ids: number[] = [];
   /** goal.completed and goal.failed frames seen (recognised by their first bytes). */
   completed = 0;
   private rest: Buffer | undefined;
@@ -87,8 +86,8 @@ export class WsProbeClient {
   }
 
   /**
-   * Sends a message and waits for the answer carrying its id (decoded, unlike the frames
-   * that arrive once the client is measuring).
+   * Sends a message and waits for the answer carrying its id (decoded whole, unlike the
+   * events that arrive once the client is measuring).
    */
   request(event: string, data: unknown, id: string): Promise<{ event: string; data: unknown }> {
     const answered = new Promise<{ event: string; data: unknown; id?: unknown }>(
@@ -151,7 +150,12 @@ export class WsProbeClient {
       this.reply = undefined;
       return reply.resolve(message);
     }
-    this.frames.push({ at, payload });
+    const start = payload.indexOf(CREATED_AT);
+    if (start < 0) return; // not a goal event
+    const from = start + CREATED_AT.length;
+    const createdAt = Date.parse(payload.toString('latin1', from, payload.indexOf(QUOTE, from)));
+    this.latencies.push(at - createdAt);
+    this.ids.push(trailingId(payload));
     if (COMPLETED.some((prefix) => payload.subarray(0, prefix.length).equals(prefix)))
       this.completed++;
   }
@@ -172,4 +176,15 @@ export class WsProbeClient {
     for (let i = 0; i < payload.length; i++) frame[header + 4 + i] = payload[i] ^ mask[i & 3];
     this.socket.write(frame);
   }
+}
+
+/** The number in an envelope's closing `"id":<n>}`, read from its last bytes. */
+function trailingId(payload: Buffer): number {
+  let id = 0;
+  let scale = 1;
+  for (let i = payload.length - 2; i >= 0 && payload[i] >= 0x30 && payload[i] <= 0x39; i--) {
+    id += (payload[i] - 0x30) * scale;
+    scale *= 10;
+  }
+  return id;
 }
