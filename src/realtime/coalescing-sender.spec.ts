@@ -4,20 +4,13 @@ class FakeSocket implements OutboundSocket {
   readonly OPEN = 1;
   readyState = 1;
   bufferedAmount = 0;
-  /** Each entry is what left in one write (the frames sent between cork and uncork). */
-  readonly writes: string[][] = [];
-  private corked: string[] | undefined;
+  /** What left in each write. */
+  readonly writes: string[] = [];
+  readonly buffers: Buffer[] = [];
 
   write(data: Buffer): void {
-    if (this.corked) this.corked.push(data.toString());
-    else this.writes.push([data.toString()]);
-  }
-  cork(): void {
-    this.corked = [];
-  }
-  uncork(): void {
-    if (this.corked?.length) this.writes.push(this.corked);
-    this.corked = undefined;
+    this.writes.push(data.toString());
+    this.buffers.push(data);
   }
 }
 
@@ -28,9 +21,7 @@ function setup(maxBufferBytes = 1000) {
   const sender = new CoalescingSender<FakeSocket>({
     maxBufferBytes,
     overflow: (socket) => overflowed.push(socket),
-    write: (socket, frame) => socket.write(frame),
-    cork: (socket) => socket.cork(),
-    uncork: (socket) => socket.uncork(),
+    write: (socket, frames) => socket.write(frames),
     delivered: (l) => lags.push(l),
     schedule: (flush) => flushes.push(flush),
   });
@@ -50,11 +41,30 @@ describe('CoalescingSender', () => {
     expect(flushes).toHaveLength(1);
     expect(a.writes).toEqual([]);
     runFlushes();
-    expect(a.writes).toEqual([['1', '2', '3']]);
-    expect(b.writes).toEqual([['x']]);
+    expect(a.writes).toEqual(['123']);
+    expect(b.writes).toEqual(['x']);
     sender.send(a, Buffer.from('4'));
     runFlushes();
-    expect(a.writes).toEqual([['1', '2', '3'], ['4']]);
+    expect(a.writes).toEqual(['123', '4']);
+  });
+
+  it('joins the same frames once for every socket that is sent them', () => {
+    const { sender, runFlushes } = setup();
+    const one = Buffer.from('1');
+    const two = Buffer.from('2');
+    const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+    for (const socket of sockets) {
+      sender.send(socket, one);
+      sender.send(socket, two);
+    }
+    const other = new FakeSocket();
+    sender.send(other, two);
+    sender.send(other, one);
+    runFlushes();
+    expect(sockets.map((s) => s.writes)).toEqual([['12'], ['12'], ['12']]);
+    expect(sockets[1].buffers[0]).toBe(sockets[0].buffers[0]);
+    expect(sockets[2].buffers[0]).toBe(sockets[0].buffers[0]);
+    expect(other.writes).toEqual(['21']);
   });
 
   it('reports delivery lag only for frames that carry a timestamp', () => {

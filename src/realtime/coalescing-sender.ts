@@ -10,11 +10,8 @@ export interface CoalescingSenderOptions<S extends OutboundSocket> {
   maxBufferBytes: number;
   /** Called once for a socket over its limit; it is expected to close it. */
   overflow(socket: S): void;
-  /** Writes one complete WebSocket frame (see ws-frame.ts) to the socket's transport. */
-  write(socket: S, frame: Buffer): void;
-  /** Holds a socket's writes back so the frames of one flush leave in one system call. */
-  cork(socket: S): void;
-  uncork(socket: S): void;
+  /** Writes complete WebSocket frames (see ws-frame.ts), one or more, to the socket's transport. */
+  write(socket: S, frames: Buffer): void;
   /** Called after each flush with the delivery lags (ms) of the frames that carried a timestamp. */
   delivered?(lagsMs: number[]): void;
   /** Runs the flush after the current burst of work; setImmediate by default. */
@@ -28,8 +25,8 @@ interface Pending {
 }
 
 /**
- * Sends WebSocket frames, framed once by the caller, to many sockets, coalescing the frames queued for one socket during one turn
- * of the event loop into a single write. A fan-out of E events to C clients then costs C
+ * Sends WebSocket frames, framed once by the caller, to many sockets, coalescing the frames
+ * queued for one socket during one turn of the event loop into a single write. A fan-out of E events to C clients then costs C
  * system calls per burst rather than C·E, which is what bounds fan-out latency at high C.
  * Per-socket order is kept: every frame of a socket, event or reply, goes through here.
  */
@@ -75,13 +72,20 @@ export class CoalescingSender<S extends OutboundSocket> {
     const batch = this.pending;
     this.pending = new Map();
     const lags: number[] = [];
+    // Sockets subscribed to the same events are queued the same frames, so their bytes are
+    // joined once and the same buffer is written to each.
+    let joinedFrames: Buffer[] | undefined;
+    let joined: Buffer | undefined;
     for (const [socket, queued] of batch) {
       if (socket.readyState !== socket.OPEN) continue;
-      this.options.cork(socket);
-      try {
-        for (const frame of queued.frames) this.options.write(socket, frame);
-      } finally {
-        this.options.uncork(socket);
+      const { frames } = queued;
+      if (frames.length === 1) this.options.write(socket, frames[0]);
+      else {
+        if (!joinedFrames || !sameFrames(joinedFrames, frames)) {
+          joinedFrames = frames;
+          joined = Buffer.concat(frames, queued.bytes);
+        }
+        this.options.write(socket, joined!);
       }
       const now = Date.now();
       for (const at of queued.createdAtMs) if (at !== undefined) lags.push(Math.max(0, now - at));
@@ -93,4 +97,10 @@ export class CoalescingSender<S extends OutboundSocket> {
   forget(socket: S): void {
     this.pending.delete(socket);
   }
+}
+
+function sameFrames(a: Buffer[], b: Buffer[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

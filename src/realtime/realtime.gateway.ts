@@ -87,9 +87,7 @@ export class RealtimeGateway
         if (connection) this.cutOff(connection, 'send buffer');
       },
       // pre-framed bytes go straight to the TCP socket: one write per client, no framing per client
-      write: (socket, frame) => transportOf(socket)?.write(frame),
-      cork: (socket) => transportOf(socket)?.cork(),
-      uncork: (socket) => transportOf(socket)?.uncork(),
+      write: (socket, frames) => transportOf(socket)?.write(frames),
       delivered: (lagsMs) => {
         this.metrics.wsEventsSent.inc(lagsMs.length);
         for (const lag of lagsMs) this.metrics.wsDeliveryLag.observe(lag / 1000);
@@ -376,8 +374,8 @@ interface EncodedEvent {
 }
 
 /**
- * The TCP socket under a ws WebSocket. ws does not expose it in its types; corking it lets
- * several frames for one client leave in a single write.
+ * The TCP socket under a ws WebSocket. ws does not expose it in its types; writing to it
+ * directly sends bytes framed once for every client.
  */
 function transportOf(socket: WebSocket): Socket | undefined {
   return (socket as unknown as { _socket?: Socket })._socket;
