@@ -52,6 +52,29 @@ describe('node:http fetch for API clients', () => {
     expect(connections).toBe(before);
   });
 
+  it("closes an idle connection before the server's announced keep-alive timeout", async () => {
+    const idle = createServer((_req, res) => res.end('ok'));
+    idle.keepAliveTimeout = 2000; // announced as Keep-Alive: timeout=2
+    let closedAfter = -1;
+    idle.on('connection', (socket) => {
+      const opened = Date.now();
+      socket.on('close', () => (closedAfter = Date.now() - opened));
+    });
+    await new Promise<void>((resolve) => idle.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (idle.address() as AddressInfo).port;
+      const res = await createNodeHttpFetch()(`http://127.0.0.1:${port}/`);
+      expect(res.headers.get('keep-alive')).toBe('timeout=2');
+      await res.text();
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      expect(closedAfter).toBeGreaterThanOrEqual(900); // kept for reuse first
+      expect(closedAfter).toBeLessThan(1600); // then closed by the client, before the server's 2 s
+    } finally {
+      idle.closeAllConnections();
+      await new Promise((resolve) => idle.close(resolve));
+    }
+  });
+
   it('decodes a gzip body and drops the encoding headers', async () => {
     handler = (_req, _body, res) => {
       res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' });

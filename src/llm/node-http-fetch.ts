@@ -12,7 +12,16 @@ export type FetchFunction = (
 
 const MAX_REDIRECTS = 5;
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-const KEEP_ALIVE = { keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' } as const;
+/**
+ * Idle connections are closed after a minute, or a second before the server's announced
+ * `Keep-Alive: timeout`, so a request is not sent on a connection the server is closing.
+ */
+const KEEP_ALIVE = {
+  keepAlive: true,
+  maxSockets: Infinity,
+  scheduling: 'lifo',
+  timeout: 60_000,
+} as const;
 
 function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
