@@ -1,7 +1,7 @@
 /**
  * npm run bench:realtime — WebSocket fan-out latency, from commit to client.
  *
- * Two setups: embedded (PGlite, in-process queue, offline agents, all in the API process)
+ * Two product setups: embedded (PGlite, in-process queue, offline agents, all in the API process)
  * and production (PostgreSQL + Redis; a worker runs the goals, the API fans out events it
  * receives through the Redis bridge). C
  * WebSocket clients subscribe to the whole tenant; G goals are submitted and every client
@@ -196,8 +196,12 @@ async function baseline(rows: Row[]): Promise<void> {
     };
     for (const count of CLIENTS) rows.push(await round(target, count));
   } finally {
-    server.send({ stop: true });
-    await new Promise((resolve) => server.once('exit', resolve));
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      if (server.connected) server.send({ stop: true });
+      else server.kill();
+      await exited;
+    }
   }
 }
 
