@@ -81,6 +81,7 @@ export class WsProbeClient {
     });
     const client = new WsProbeClient(socket);
     socket.on('data', (chunk: Buffer) => client.read(chunk));
+    socket.on('error', () => socket.destroy()); // a reset ends the client like a close does
     if (leftover.length) client.read(leftover);
     return client;
   }
