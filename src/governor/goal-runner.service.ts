@@ -215,7 +215,6 @@ export class GoalRunner {
     const version = goal.plan_version + 1;
     await this.workforce.prepare(goal.tenant_id);
     await inTransaction(this.dataSource, async (uow) => {
-      if (recall) await this.learning.announce(uow, goal.tenant_id, goal.id, recall);
       const tasks: TaskRow[] = await uow.manager.query(
         `INSERT INTO tasks (id, tenant_id, goal_id, plan_version, key, title, description, depends_on, capabilities, acceptance_criteria, status, max_attempts)
          SELECT t.id, $1, $2, $3, t.key, t.title, t.description, t.depends_on, t.capabilities, t.acceptance_criteria, 'pending', $4
@@ -240,17 +239,27 @@ export class GoalRunner {
           ),
         ],
       );
-      await this.events.append(uow, goal.tenant_id, goal.id, 'plan.created', {
-        plan_version: version,
-        provider: plan.provider,
-        tasks: plan.tasks.map((t) => ({ key: t.key, title: t.title, depends_on: t.depends_on })),
-        ...(plan.reused ? { reused: true, procedure_id: planning.procedure?.memory_id } : {}),
-        ...(planning.lessons.length ? { lessons: planning.lessons } : {}),
-        ...(variant ? { variant } : {}),
-      });
-      await this.advance(uow, goal, 'TASK_DECOMPOSITION', 'AGENT_ASSIGNMENT', {
-        plan_version: version,
-      });
+      // what was recalled, the plan and the transition: one statement
+      const planned: NewGoalEvent = {
+        type: 'plan.created',
+        data: {
+          plan_version: version,
+          provider: plan.provider,
+          tasks: plan.tasks.map((t) => ({ key: t.key, title: t.title, depends_on: t.depends_on })),
+          ...(plan.reused ? { reused: true, procedure_id: planning.procedure?.memory_id } : {}),
+          ...(planning.lessons.length ? { lessons: planning.lessons } : {}),
+          ...(variant ? { variant } : {}),
+        },
+      };
+      await this.advance(
+        uow,
+        goal,
+        'TASK_DECOMPOSITION',
+        'AGENT_ASSIGNMENT',
+        { plan_version: version },
+        undefined,
+        [...(recall ? [this.learning.retrievedEvent(recall)] : []), planned],
+      );
       // the assignment follows in the same transaction (AGENT_ASSIGNMENT below resumes it)
       tasks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       await this.assignWithin(uow, { ...goal, plan_version: version }, tasks);
@@ -656,11 +665,9 @@ export class GoalRunner {
       const written = prepared
         ? await this.learning.persistGoalMemories(uow, goal.tenant_id, prepared)
         : { ids: [], kinds: [] };
-      await this.events.append(uow, goal.tenant_id, goal.id, 'memory.written', {
-        memory_ids: written.ids,
-        kinds: written.kinds,
-      });
-      await this.advance(uow, goal, 'WRITING_MEMORY', 'REFLECTING');
+      await this.advance(uow, goal, 'WRITING_MEMORY', 'REFLECTING', {}, undefined, [
+        { type: 'memory.written', data: { memory_ids: written.ids, kinds: written.kinds } },
+      ]);
       await this.completeWithin(uow, goal, reflection);
     });
   }
@@ -680,15 +687,17 @@ export class GoalRunner {
     const duration = Date.now() - new Date(goal.started_at ?? goal.created_at).getTime();
     const summary = String((goal.result as { summary?: string } | null)?.summary ?? '');
     const memories = await this.learning.persist(uow, goal.tenant_id, drafts);
-    await this.events.append(uow, goal.tenant_id, goal.id, 'reflection.recorded', {
-      lessons,
-      memory_ids: memories.map((m) => m.id),
-    });
-    await this.advance(uow, goal, 'REFLECTING', 'COMPLETED');
-    await this.events.append(uow, goal.tenant_id, goal.id, 'goal.completed', {
-      summary: summary.slice(0, 500),
-      duration_ms: duration,
-    });
+    // the reflection, the transition and goal.completed: one statement
+    await this.advance(
+      uow,
+      goal,
+      'REFLECTING',
+      'COMPLETED',
+      {},
+      undefined,
+      [{ type: 'reflection.recorded', data: { lessons, memory_ids: memories.map((m) => m.id) } }],
+      [{ type: 'goal.completed', data: { summary: summary.slice(0, 500), duration_ms: duration } }],
+    );
   }
 
   // --- memory and evolver (issue 6): what the planner is given ---

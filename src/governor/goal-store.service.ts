@@ -64,6 +64,7 @@ export class GoalStore {
     patch: GoalPatch = {},
     reason?: string,
     precededBy: readonly NewGoalEvent[] = [],
+    followedBy: readonly NewGoalEvent[] = [],
   ): Promise<GoalRow> {
     assertTransition(from, to);
     const status = statusOf(to);
@@ -85,6 +86,7 @@ export class GoalStore {
       [
         ...precededBy,
         { type: 'goal.status', data: { from, to, status, ...(reason ? { reason } : {}) } },
+        ...followedBy,
       ],
     );
     if (!row) throw new StateConflict(goal.id, from);

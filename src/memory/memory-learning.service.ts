@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { inTransaction, UnitOfWork } from '../database/transaction';
 import type { GoalEventRecord } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
-import { GoalEventLog } from '../events/goal-event-log.service';
+import type { NewGoalEvent } from '../events/goal-event-log.service';
 import { GraphFact, MemoryService } from './memory.service';
 import type { MemoryDraft, MemoryInput } from './memory.types';
 import { procedureKey } from './procedure-key';
@@ -70,7 +70,6 @@ export class MemoryLearning implements OnModuleInit, OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly memory: MemoryService,
     private readonly bus: EventBus,
-    private readonly events: GoalEventLog,
   ) {}
 
   onModuleInit(): void {
@@ -436,14 +435,17 @@ export class MemoryLearning implements OnModuleInit, OnModuleDestroy {
     return rows[0];
   }
 
-  /** Records the memory.retrieved event inside the caller's transaction. */
-  async announce(uow: UnitOfWork, tenantId: string, goalId: string, recall: Recall): Promise<void> {
-    await this.events.append(uow, tenantId, goalId, 'memory.retrieved', {
-      memory_ids: recall.memories.map((m) => m.id),
-      memories: recall.memories,
-      lessons: recall.lessons.map((l) => l.text),
-      procedure_id: recall.procedure?.memory_id ?? null,
-      preferred_agents: recall.preferred_agents,
-    });
+  /** The memory.retrieved event of a recall, for the caller to store with its plan. */
+  retrievedEvent(recall: Recall): NewGoalEvent {
+    return {
+      type: 'memory.retrieved',
+      data: {
+        memory_ids: recall.memories.map((m) => m.id),
+        memories: recall.memories,
+        lessons: recall.lessons.map((l) => l.text),
+        procedure_id: recall.procedure?.memory_id ?? null,
+        preferred_agents: recall.preferred_agents,
+      },
+    };
   }
 }
