@@ -5,11 +5,11 @@
  * client, each the same pre-framed bytes, as the product's gateway does. Run as a child
  * process of the bench, so clients and server have separate event loops.
  */
-import { createHash } from 'node:crypto';
 import { createServer, Socket } from 'node:net';
 import { textFrame } from '../src/realtime/ws-frame';
+import { acceptToken, readHttpHead } from './ws-handshake';
 
-const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const CLOSE_1000 = Buffer.from([0x88, 0x02, 0x03, 0xe8]); // a close frame, code 1000
 const PADDING = 'x'.repeat(240); // about the size of a goal event's data
 const clients = new Set<Socket>();
 let nextId = 1;
@@ -29,42 +29,29 @@ function clientText(data: Buffer): string | undefined {
   return payload.toString('utf8');
 }
 
-function accept(socket: Socket): void {
+async function accept(socket: Socket): Promise<void> {
   socket.setNoDelay(true);
-  let head = Buffer.alloc(0);
-  const onHandshake = (chunk: Buffer) => {
-    head = Buffer.concat([head, chunk]);
-    const end = head.indexOf('\r\n\r\n');
-    if (end < 0) return;
-    socket.off('data', onHandshake);
-    const key = /^sec-websocket-key:\s*(.+)$/im.exec(head.subarray(0, end).toString('latin1'));
-    if (!key) return void socket.destroy();
-    const token = createHash('sha1')
-      .update(key[1].trim() + WS_GUID)
-      .digest('base64');
-    socket.write(
-      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${token}\r\n\r\n`,
-    );
-    socket.on('data', (data: Buffer) => {
-      const opcode = data[0] & 0x0f;
-      if (opcode === 0x8) return void socket.end(textFrameClose());
-      const text = clientText(data);
-      if (!text) return;
-      const message = JSON.parse(text) as { event: string; id?: string };
-      if (message.event !== 'subscribe') return;
-      clients.add(socket);
-      socket.write(
-        textFrame(Buffer.from(JSON.stringify({ event: 'ack', data: {}, id: message.id }))),
-      );
-    });
-  };
-  socket.on('data', onHandshake);
   socket.on('close', () => clients.delete(socket));
   socket.on('error', () => clients.delete(socket));
-}
-
-function textFrameClose(): Buffer {
-  return Buffer.from([0x88, 0x02, 0x03, 0xe8]); // close 1000
+  const { lines } = await readHttpHead(socket);
+  const key = lines.find((l) => /^sec-websocket-key:/i.test(l));
+  if (!key) return void socket.destroy();
+  const token = acceptToken(key.slice(key.indexOf(':') + 1).trim());
+  socket.write(
+    `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${token}\r\n\r\n`,
+  );
+  socket.on('data', (data: Buffer) => {
+    const opcode = data[0] & 0x0f;
+    if (opcode === 0x8) return void socket.end(CLOSE_1000);
+    const text = clientText(data);
+    if (!text) return;
+    const message = JSON.parse(text) as { event: string; id?: string };
+    if (message.event !== 'subscribe') return;
+    clients.add(socket);
+    socket.write(
+      textFrame(Buffer.from(JSON.stringify({ event: 'ack', data: {}, id: message.id }))),
+    );
+  });
 }
 
 function burst(events: number, type: string): void {
@@ -84,7 +71,7 @@ function burst(events: number, type: string): void {
   for (const socket of clients) socket.write(bytes);
 }
 
-const server = createServer(accept);
+const server = createServer((socket) => void accept(socket).catch(() => socket.destroy()));
 server.listen(0, '127.0.0.1', () => {
   const address = server.address() as { port: number };
   process.send?.({ port: address.port });

@@ -9,10 +9,10 @@
  * one reads the two numbers it needs from each event's bytes (created_at and id) when the
  * frame arrives, and keeps only those.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { connect, Socket } from 'node:net';
+import { acceptToken, readHttpHead } from './ws-handshake';
 
-const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const CREATED_AT = Buffer.from('"created_at":"');
 const QUOTE = 0x22;
 const COMPLETED = [Buffer.from('{"event":"goal.completed"'), Buffer.from('{"event":"goal.failed"')];
@@ -43,9 +43,7 @@ export class WsProbeClient {
     const socket = connect(Number(url.port), url.hostname);
     socket.setNoDelay(true);
     const key = randomBytes(16).toString('base64');
-    const accept = createHash('sha1')
-      .update(key + WS_GUID)
-      .digest('base64');
+    const accept = acceptToken(key);
     const request = [
       `GET ${url.pathname} HTTP/1.1`,
       `Host: ${url.host}`,
@@ -57,28 +55,16 @@ export class WsProbeClient {
       '',
       '',
     ].join('\r\n');
-    const leftover = await new Promise<Buffer>((resolve, reject) => {
-      let head = Buffer.alloc(0);
-      const onData = (chunk: Buffer) => {
-        head = Buffer.concat([head, chunk]);
-        const end = head.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        socket.off('data', onData);
-        socket.off('error', reject);
-        const lines = head.subarray(0, end).toString('latin1').split('\r\n');
-        const accepted = lines.some(
-          (l) => /^sec-websocket-accept:/i.test(l) && l.slice(l.indexOf(':') + 1).trim() === accept,
-        );
-        if (!lines[0].startsWith('HTTP/1.1 101') || !accepted) {
-          socket.destroy();
-          return reject(new Error(`upgrade refused: ${lines[0]}`));
-        }
-        resolve(head.subarray(end + 4));
-      };
-      socket.on('data', onData);
-      socket.once('error', reject);
-      socket.write(request);
-    });
+    const answered = readHttpHead(socket);
+    socket.write(request);
+    const { lines, rest: leftover } = await answered;
+    const accepted = lines.some(
+      (l) => /^sec-websocket-accept:/i.test(l) && l.slice(l.indexOf(':') + 1).trim() === accept,
+    );
+    if (!lines[0].startsWith('HTTP/1.1 101') || !accepted) {
+      socket.destroy();
+      throw new Error(`upgrade refused: ${lines[0]}`);
+    }
     const client = new WsProbeClient(socket);
     socket.on('data', (chunk: Buffer) => client.read(chunk));
     socket.on('error', () => socket.destroy()); // a reset ends the client like a close does

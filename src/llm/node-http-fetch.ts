@@ -87,18 +87,17 @@ interface Outgoing {
  * global fetch unchanged.
  */
 export function createNodeHttpFetch(): FetchFunction {
-  const agents = { 'http:': new http.Agent(KEEP_ALIVE), 'https:': new https.Agent(KEEP_ALIVE) };
+  const agents = { http: new http.Agent(KEEP_ALIVE), https: new https.Agent(KEEP_ALIVE) };
 
   const send = (out: Outgoing, redirects: number): Promise<Response> =>
     new Promise<Response>((resolve, reject) => {
       const { signal } = out;
       if (signal?.aborted) return reject(abortError(signal));
-      const transport = out.url.protocol === 'https:' ? https : http;
-      const agent = out.url.protocol === 'https:' ? agents['https:'] : agents['http:'];
-      const req = transport.request(out.url, {
+      const secure = out.url.protocol === 'https:';
+      const req = (secure ? https : http).request(out.url, {
         method: out.method,
         headers: out.headers,
-        agent,
+        agent: secure ? agents.https : agents.http,
       });
       const onAbort = () => {
         const error = abortError(signal!);
