@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { backoffDelay, sleep } from '../../libs/common/src';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { callDeadline } from './call-deadline';
 import { classifyLlmError, LlmCallFailed, StructuredOutputInvalid } from './llm-errors';
 import { LlmCallScope, LlmUsageRecorder } from './llm-usage.recorder';
 import { costUsd, priceFor } from './pricing';
@@ -73,10 +74,10 @@ export class LlmService {
     const started = performance.now();
     const maxAttempts = this.config.LLM_MAX_RETRIES + 1;
     for (let attempt = 1; ; attempt++) {
-      const timeout = AbortSignal.timeout(this.config.LLM_TIMEOUT_MS);
-      const signal = scope.signal ? AbortSignal.any([scope.signal, timeout]) : timeout;
+      const deadline = callDeadline(scope.signal, this.config.LLM_TIMEOUT_MS);
       try {
-        const message = (await runnable.invoke(messages, { signal })) as AIMessage;
+        const message = (await runnable.invoke(messages, { signal: deadline.signal })) as AIMessage;
+        deadline.dispose();
         const promptTokens = message.usage_metadata?.input_tokens ?? 0;
         const completionTokens = message.usage_metadata?.output_tokens ?? 0;
         const cost = costUsd(
@@ -103,8 +104,9 @@ export class LlmService {
         else this.usage.recordInBackground(scope, call);
         return { message, usage };
       } catch (error) {
+        deadline.dispose();
         if (scope.signal?.aborted) throw scope.signal.reason ?? error;
-        const failure = timeout.aborted
+        const failure = deadline.timedOut
           ? { retryable: true, reason: `timed out after ${this.config.LLM_TIMEOUT_MS} ms` }
           : classifyLlmError(error);
         if (!failure.retryable || attempt >= maxAttempts) {
