@@ -189,7 +189,7 @@ export class MetricsService implements OnModuleDestroy {
   );
   readonly wsDeliveryLag = histogram(
     'ws_event_delivery_lag',
-    'Seconds from an event being written to it being sent to a client',
+    'Seconds from an event being written until a fan-out pass has handed it to every client it was queued for',
     [],
     LAG_BUCKETS,
   );

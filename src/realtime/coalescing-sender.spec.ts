@@ -17,12 +17,12 @@ class FakeSocket implements OutboundSocket {
 function setup(maxBufferBytes = 1000) {
   const flushes: (() => void)[] = [];
   const overflowed: FakeSocket[] = [];
-  const lags: number[][] = [];
+  const lags: Array<{ deliveries: number; lagsMs: number[] }> = [];
   const sender = new CoalescingSender<FakeSocket>({
     maxBufferBytes,
     overflow: (socket) => overflowed.push(socket),
     write: (socket, frames) => socket.write(frames),
-    delivered: (l) => lags.push(l),
+    delivered: (deliveries, lagsMs) => lags.push({ deliveries, lagsMs }),
     schedule: (flush) => flushes.push(flush),
   });
   const runFlushes = () => flushes.splice(0).forEach((f) => f());
@@ -67,15 +67,22 @@ describe('CoalescingSender', () => {
     expect(other.writes).toEqual(['21']);
   });
 
-  it('reports delivery lag only for frames that carry a timestamp', () => {
+  it('reports delivery lag only for frames that carry a timestamp, once per distinct frame', () => {
     const { sender, runFlushes, lags } = setup();
-    const a = new FakeSocket();
-    sender.send(a, Buffer.from('reply'));
-    sender.send(a, Buffer.from('event'), Date.now() - 40);
+    const event = Buffer.from('event');
+    const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+    for (const socket of sockets) {
+      sender.send(socket, Buffer.from('reply'));
+      sender.send(socket, event, Date.now() - 40);
+    }
     runFlushes();
     expect(lags).toHaveLength(1);
-    expect(lags[0]).toHaveLength(1);
-    expect(lags[0][0]).toBeGreaterThanOrEqual(40);
+    expect(lags[0].deliveries).toBe(3);
+    expect(lags[0].lagsMs).toHaveLength(1);
+    expect(lags[0].lagsMs[0]).toBeGreaterThanOrEqual(40);
+    sender.send(sockets[0], Buffer.from('reply'));
+    runFlushes();
+    expect(lags).toHaveLength(1);
   });
 
   it('cuts off a socket whose unsent bytes would pass the limit, counting what is queued', () => {

@@ -12,8 +12,12 @@ export interface CoalescingSenderOptions<S extends OutboundSocket> {
   overflow(socket: S): void;
   /** Writes complete WebSocket frames (see ws-frame.ts), one or more, to the socket's transport. */
   write(socket: S, frames: Buffer): void;
-  /** Called after each flush with the delivery lags (ms) of the frames that carried a timestamp. */
-  delivered?(lagsMs: number[]): void;
+  /**
+   * Called after each flush that sent timestamped frames: how many such frames were
+   * delivered, and for each distinct one its lag (ms) when the flush had handed it to
+   * every socket it was queued for.
+   */
+  delivered?(deliveries: number, lagsMs: number[]): void;
   /** Runs the flush after the current burst of work; setImmediate by default. */
   schedule?(flush: () => void): void;
 }
@@ -71,26 +75,34 @@ export class CoalescingSender<S extends OutboundSocket> {
     this.scheduled = false;
     const batch = this.pending;
     this.pending = new Map();
-    const lags: number[] = [];
     // Sockets subscribed to the same events are queued the same frames, so their bytes are
-    // joined once and the same buffer is written to each.
-    let joinedFrames: Buffer[] | undefined;
-    let joined: Buffer | undefined;
+    // joined once, the same buffer is written to each, and their timestamps are read once.
+    let frames: Buffer[] | undefined;
+    let bytes: Buffer | undefined;
+    let stamped = 0;
+    let deliveries = 0;
+    const createdAt = new Map<Buffer, number>();
     for (const [socket, queued] of batch) {
       if (socket.readyState !== socket.OPEN) continue;
-      const { frames } = queued;
-      if (frames.length === 1) this.options.write(socket, frames[0]);
-      else {
-        if (!joinedFrames || !sameFrames(joinedFrames, frames)) {
-          joinedFrames = frames;
-          joined = Buffer.concat(frames, queued.bytes);
-        }
-        this.options.write(socket, joined!);
+      if (!frames || !sameFrames(frames, queued.frames)) {
+        frames = queued.frames;
+        bytes = frames.length === 1 ? frames[0] : Buffer.concat(frames, queued.bytes);
+        stamped = 0;
+        queued.createdAtMs.forEach((at, i) => {
+          if (at === undefined) return;
+          stamped++;
+          createdAt.set(queued.frames[i], at);
+        });
       }
-      const now = Date.now();
-      for (const at of queued.createdAtMs) if (at !== undefined) lags.push(Math.max(0, now - at));
+      this.options.write(socket, bytes!);
+      deliveries += stamped;
     }
-    if (lags.length) this.options.delivered?.(lags);
+    if (!deliveries) return;
+    const now = Date.now();
+    this.options.delivered?.(
+      deliveries,
+      [...createdAt.values()].map((at) => Math.max(0, now - at)),
+    );
   }
 
   /** Drops what is queued for a socket that is going away. */

@@ -88,8 +88,8 @@ export class RealtimeGateway
       },
       // pre-framed bytes go straight to the TCP socket: one write per client, no framing per client
       write: (socket, frames) => transportOf(socket)?.write(frames),
-      delivered: (lagsMs) => {
-        this.metrics.wsEventsSent.inc(lagsMs.length);
+      delivered: (deliveries, lagsMs) => {
+        this.metrics.wsEventsSent.inc(deliveries);
         for (const lag of lagsMs) this.metrics.wsDeliveryLag.observe(lag / 1000);
       },
     });
