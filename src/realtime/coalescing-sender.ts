@@ -18,7 +18,7 @@ export interface CoalescingSenderOptions<S extends OutboundSocket> {
    * every socket it was queued for.
    */
   delivered?(deliveries: number, lagsMs: number[]): void;
-  /** Runs the flush after the current burst of work; setImmediate by default. */
+  /** Runs the flush after the current burst of work; queueMicrotask by default. */
   schedule?(flush: () => void): void;
 }
 
