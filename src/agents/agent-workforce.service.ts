@@ -81,9 +81,16 @@ export class AgentWorkforce {
   /**
    * Assigns every unassigned task (AGENT_ASSIGNMENT), inside the runner's transaction.
    * Decisions are made task by task (a spawned specialist joins the pool at once); the
-   * round's assignments, bids and events are then written together.
+   * round's assignments and bids are then written together. Its events are returned, after
+   * `lead` (events of the transaction not written yet), for the caller to write with its
+   * last statement; a spawn writes `lead` first, so its events keep their place.
    */
-  async assign(uow: UnitOfWork, goal: WorkGoal, tasks: WorkTask[]): Promise<void> {
+  async assign(
+    uow: UnitOfWork,
+    goal: WorkGoal,
+    tasks: WorkTask[],
+    lead: NewGoalEvent[] = [],
+  ): Promise<NewGoalEvent[]> {
     const pool = await this.selector.candidates(uow.manager, goal.tenant_id);
     const reused = new Set<string>();
     const assignments: Assignment[] = [];
@@ -99,6 +106,7 @@ export class AgentWorkforce {
       let score: number | undefined;
       let breakdown: Record<string, number> | undefined;
       if (this.spawner.needsSpawn(bestFit)) {
+        if (lead.length) await this.events.appendMany(uow, goal.tenant_id, goal.id, lead.splice(0));
         agent = await this.spawner.spawn(uow, {
           tenantId: goal.tenant_id,
           goalId: goal.id,
@@ -142,7 +150,7 @@ export class AgentWorkforce {
     }
     await this.auction.record(uow, goal.tenant_id, goal.id, awards);
     await this.writeAssignments(uow, goal.tenant_id, assignments);
-    await this.events.appendMany(uow, goal.tenant_id, goal.id, events);
+    return [...lead, ...events];
   }
 
   /** Runs one attempt of a task with its assigned agent, as single agent or swarm. */

@@ -137,9 +137,10 @@ export class GoalEventLog {
     );
     if (!rows.length) return undefined;
     const { appended_events: appended, ...goal } = rows[0];
-    const records = (appended as Array<Omit<EventRow, 'goal_id' | 'tenant_id' | 'task_id'>>).map(
-      (e) => toRecord({ ...e, goal_id: goalId, tenant_id: tenantId, task_id: null }),
-    );
+    // json_agg of no rows is null: a goal update that writes no events
+    const records = (
+      (appended ?? []) as Array<Omit<EventRow, 'goal_id' | 'tenant_id' | 'task_id'>>
+    ).map((e) => toRecord({ ...e, goal_id: goalId, tenant_id: tenantId, task_id: null }));
     uow.afterCommit(() => records.forEach((event) => this.bus.publish(event)));
     return goal;
   }

@@ -251,18 +251,19 @@ export class GoalRunner {
           ...(variant ? { variant } : {}),
         },
       };
-      await this.advance(
+      // The assignment follows in the same transaction (AGENT_ASSIGNMENT below resumes it).
+      // These events are written with its last statement: written here, they would wait for
+      // the assignment's statements before their commit, and reach subscribers that much later.
+      const held = await this.store.transitionHeld(
         uow,
         goal,
         'TASK_DECOMPOSITION',
         'AGENT_ASSIGNMENT',
         { plan_version: version },
-        undefined,
         [...(recall ? [this.learning.retrievedEvent(recall)] : []), planned],
       );
-      // the assignment follows in the same transaction (AGENT_ASSIGNMENT below resumes it)
       tasks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      await this.assignWithin(uow, { ...goal, plan_version: version }, tasks);
+      await this.assignWithin(uow, { ...goal, plan_version: version }, tasks, held);
     });
   }
 
@@ -273,15 +274,23 @@ export class GoalRunner {
     await inTransaction(this.dataSource, (uow) => this.assignWithin(uow, goal, tasks));
   }
 
-  private async assignWithin(uow: UnitOfWork, goal: GoalRow, tasks: TaskRow[]): Promise<void> {
+  private async assignWithin(
+    uow: UnitOfWork,
+    goal: GoalRow,
+    tasks: TaskRow[],
+    held: NewGoalEvent[] = [],
+  ): Promise<void> {
     const parallel = !isSequential((goal.pattern ?? 'single') as Pattern) && hasParallelism(tasks);
     // agents (issue 5): selection, spawning and auctions live in AgentWorkforce
-    await this.workforce.assign(uow, goal, tasks);
+    const events = await this.workforce.assign(uow, goal, tasks, held);
     await this.advance(
       uow,
       goal,
       'AGENT_ASSIGNMENT',
       parallel ? 'PARALLEL_EXECUTING' : 'EXECUTING',
+      {},
+      undefined,
+      events,
     );
     uow.afterCommit(() => this.keepTasks(goal, tasks));
   }

@@ -65,6 +65,7 @@ export class GoalStore {
     reason?: string,
     precededBy: readonly NewGoalEvent[] = [],
     followedBy: readonly NewGoalEvent[] = [],
+    withStatusEvent = true,
   ): Promise<GoalRow> {
     assertTransition(from, to);
     const status = statusOf(to);
@@ -83,14 +84,26 @@ export class GoalStore {
       goal.tenant_id,
       goal.id,
       { set: sets.join(', '), where: 'state = $5', params },
-      [
-        ...precededBy,
-        { type: 'goal.status', data: { from, to, status, ...(reason ? { reason } : {}) } },
-        ...followedBy,
-      ],
+      withStatusEvent ? [...precededBy, statusEvent(from, to, reason), ...followedBy] : [],
     );
     if (!row) throw new StateConflict(goal.id, from);
     return row as unknown as GoalRow;
+  }
+
+  /**
+   * Moves the goal like `transition`, but writes none of its events: they are returned,
+   * `precededBy` then the goal.status event, for a later statement of the same unit of work.
+   */
+  async transitionHeld(
+    uow: UnitOfWork,
+    goal: Pick<GoalRow, 'id' | 'tenant_id'>,
+    from: GoalState,
+    to: GoalState,
+    patch: GoalPatch = {},
+    precededBy: readonly NewGoalEvent[] = [],
+  ): Promise<NewGoalEvent[]> {
+    await this.transition(uow, goal, from, to, patch, undefined, [], [], false);
+    return [...precededBy, statusEvent(from, to)];
   }
 
   async tasks(
@@ -110,4 +123,11 @@ export class GoalStore {
       params,
     );
   }
+}
+
+function statusEvent(from: GoalState, to: GoalState, reason?: string): NewGoalEvent {
+  return {
+    type: 'goal.status',
+    data: { from, to, status: statusOf(to), ...(reason ? { reason } : {}) },
+  };
 }
