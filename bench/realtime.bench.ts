@@ -28,7 +28,7 @@ import {
   uniqueQueuePrefix,
   waitFor,
 } from '../libs/testing/src';
-import { WsProbeClient } from './ws-probe-client';
+import { EventTimes, WsProbeClient } from './ws-probe-client';
 
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,100,1000').split(',').map(Number);
 const GOALS = Number(process.env.BENCH_GOALS ?? 3);
@@ -62,8 +62,12 @@ interface Row {
   serverP99: string;
 }
 
-async function connect(baseUrl: string): Promise<WsProbeClient> {
-  const client = await WsProbeClient.open(baseUrl, { 'x-api-key': TEST_ADMIN_API_KEY });
+async function connect(baseUrl: string, createdAtById: EventTimes): Promise<WsProbeClient> {
+  const client = await WsProbeClient.open(
+    baseUrl,
+    { 'x-api-key': TEST_ADMIN_API_KEY },
+    createdAtById,
+  );
   const answer = await client.request('subscribe', { scope: 'tenant' }, 'sub');
   if (answer.event !== 'ack') throw new Error(`subscribe refused: ${JSON.stringify(answer.data)}`);
   return client;
@@ -132,10 +136,13 @@ function productTarget(mode: string, app: AppProcess, api: ApiClient): Target {
 
 async function round(target: Target, count: number): Promise<Row> {
   const clients: WsProbeClient[] = [];
+  const createdAtById: EventTimes = new Map();
   for (let i = 0; i < count; i += 100) {
     const batch = Math.min(100, count - i);
     clients.push(
-      ...(await Promise.all(Array.from({ length: batch }, () => connect(target.baseUrl)))),
+      ...(await Promise.all(
+        Array.from({ length: batch }, () => connect(target.baseUrl, createdAtById)),
+      )),
     );
   }
   await target.goal('warm-up', clients, 1); // not measured

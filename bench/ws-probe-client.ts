@@ -16,6 +16,12 @@ import { acceptToken, readHttpHead } from './ws-handshake';
 const CREATED_AT = Buffer.from('"created_at":"');
 const QUOTE = 0x22;
 const COMPLETED = [Buffer.from('{"event":"goal.completed"'), Buffer.from('{"event":"goal.failed"')];
+/**
+ * created_at of the events some client of a group has already read, by event id: each of a
+ * thousand clients receives every event, and only the first needs to find and parse it.
+ * One map per server: event ids are only unique within one database.
+ */
+export type EventTimes = Map<number, number>;
 
 interface Pending {
   resolve(message: { event: string; data: unknown; id?: unknown }): void;
@@ -33,12 +39,22 @@ export class WsProbeClient {
   private reply: Pending | undefined;
   private readonly closed: Promise<void>;
 
-  private constructor(private readonly socket: Socket) {
+  private constructor(
+    private readonly socket: Socket,
+    private readonly createdAtById: EventTimes,
+  ) {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
-  /** Opens /ws on `baseUrl` with the given headers; resolves once the upgrade is accepted. */
-  static async open(baseUrl: string, headers: Record<string, string>): Promise<WsProbeClient> {
+  /**
+   * Opens /ws on `baseUrl` with the given headers; resolves once the upgrade is accepted.
+   * Clients of the same server may share `createdAtById`.
+   */
+  static async open(
+    baseUrl: string,
+    headers: Record<string, string>,
+    createdAtById: EventTimes = new Map(),
+  ): Promise<WsProbeClient> {
     const url = new URL('/ws', baseUrl);
     const socket = connect(Number(url.port), url.hostname);
     socket.setNoDelay(true);
@@ -65,7 +81,7 @@ export class WsProbeClient {
       socket.destroy();
       throw new Error(`upgrade refused: ${lines[0]}`);
     }
-    const client = new WsProbeClient(socket);
+    const client = new WsProbeClient(socket, createdAtById);
     socket.on('data', (chunk: Buffer) => client.read(chunk));
     socket.on('error', () => socket.destroy()); // a reset ends the client like a close does
     if (leftover.length) client.read(leftover);
@@ -137,14 +153,21 @@ export class WsProbeClient {
       this.reply = undefined;
       return reply.resolve(message);
     }
-    const start = payload.indexOf(CREATED_AT);
-    if (start < 0) return; // not a goal event
-    const from = start + CREATED_AT.length;
-    const createdAt = Date.parse(payload.toString('latin1', from, payload.indexOf(QUOTE, from)));
+    const id = trailingId(payload);
+    let createdAt = id ? this.createdAtById.get(id) : undefined;
+    if (createdAt === undefined) {
+      const start = payload.indexOf(CREATED_AT);
+      if (start < 0) return; // not a goal event
+      const from = start + CREATED_AT.length;
+      createdAt = Date.parse(payload.toString('latin1', from, payload.indexOf(QUOTE, from)));
+      if (id) {
+        if (this.createdAtById.size >= 100_000) this.createdAtById.clear();
+        this.createdAtById.set(id, createdAt);
+      }
+    }
     this.latencies.push(at - createdAt);
-    this.ids.push(trailingId(payload));
-    if (COMPLETED.some((prefix) => payload.subarray(0, prefix.length).equals(prefix)))
-      this.completed++;
+    this.ids.push(id);
+    if (COMPLETED.some((prefix) => startsWith(payload, prefix))) this.completed++;
   }
 
   /** One masked frame, as a client must send them. */
@@ -174,4 +197,10 @@ function trailingId(payload: Buffer): number {
     scale *= 10;
   }
   return id;
+}
+
+function startsWith(payload: Buffer, prefix: Buffer): boolean {
+  if (payload.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (payload[i] !== prefix[i]) return false;
+  return true;
 }
