@@ -111,4 +111,15 @@ describe('CoalescingSender', () => {
     expect(leaving.writes).toEqual([]);
     expect(closing.writes).toEqual([]);
   });
+
+  it('counts every event of a frame that carries several', () => {
+    const { sender, runFlushes, lags } = setup();
+    const run = Buffer.from('run');
+    const sockets = [new FakeSocket(), new FakeSocket()];
+    for (const socket of sockets) sender.send(socket, run, Date.now() - 10, 3);
+    runFlushes();
+    expect(lags).toHaveLength(1);
+    expect(lags[0].deliveries).toBe(6);
+    expect(lags[0].lagsMs).toHaveLength(1);
+  });
 });

@@ -13,9 +13,9 @@ export interface CoalescingSenderOptions<S extends OutboundSocket> {
   /** Writes complete WebSocket frames (see ws-frame.ts), one or more, to the socket's transport. */
   write(socket: S, frames: Buffer): void;
   /**
-   * Called after each flush that sent timestamped frames: how many such frames were
-   * delivered, and for each distinct one its lag (ms) when the flush had handed it to
-   * every socket it was queued for.
+   * Called after each flush that sent timestamped frames: how many events they delivered,
+   * and for each distinct frame its lag (ms; a frame of several events: its oldest's) when
+   * the flush had handed it to every socket it was queued for.
    */
   delivered?(deliveries: number, lagsMs: number[]): void;
   /** Runs the flush after the current burst of work; queueMicrotask by default. */
@@ -26,6 +26,8 @@ interface Pending {
   frames: Buffer[];
   bytes: number;
   createdAtMs: (number | undefined)[];
+  /** How many events each frame carries. */
+  events: number[];
 }
 
 /**
@@ -45,9 +47,10 @@ export class CoalescingSender<S extends OutboundSocket> {
 
   /**
    * Queues one frame. False when the socket is closed or over its buffer limit (then it
-   * has been handed to `overflow` and nothing more is queued for it).
+   * has been handed to `overflow` and nothing more is queued for it). A frame may carry
+   * several events (`events`); `createdAtMs` is then its oldest event's.
    */
-  send(socket: S, frame: Buffer, createdAtMs?: number): boolean {
+  send(socket: S, frame: Buffer, createdAtMs?: number, events = 1): boolean {
     if (socket.readyState !== socket.OPEN) return false;
     let queued = this.pending.get(socket);
     const unsent = socket.bufferedAmount + (queued?.bytes ?? 0) + frame.length;
@@ -57,12 +60,13 @@ export class CoalescingSender<S extends OutboundSocket> {
       return false;
     }
     if (!queued) {
-      queued = { frames: [], bytes: 0, createdAtMs: [] };
+      queued = { frames: [], bytes: 0, createdAtMs: [], events: [] };
       this.pending.set(socket, queued);
     }
     queued.frames.push(frame);
     queued.bytes += frame.length;
     queued.createdAtMs.push(createdAtMs);
+    queued.events.push(events);
     if (!this.scheduled) {
       this.scheduled = true;
       this.schedule(() => this.flush());
@@ -90,7 +94,7 @@ export class CoalescingSender<S extends OutboundSocket> {
         stamped = 0;
         queued.createdAtMs.forEach((at, i) => {
           if (at === undefined) return;
-          stamped++;
+          stamped += queued.events[i];
           createdAt.set(queued.frames[i], at);
         });
       }

@@ -1,5 +1,5 @@
 import type { GoalEventRecord } from '../events/domain-events';
-import { EventStream, EventStreamSource } from './event-stream';
+import { consecutiveRuns, EventStream, EventStreamSource } from './event-stream';
 
 const TENANT = 't1';
 
@@ -35,6 +35,7 @@ class FakeLog implements EventStreamSource {
 
 function stream(log: FakeLog, maxBacklog = 1000) {
   const sent: GoalEventRecord[] = [];
+  const runs: number[][] = [];
   let overflowed = false;
   const s = new EventStream({
     tenantId: TENANT,
@@ -43,11 +44,16 @@ function stream(log: FakeLog, maxBacklog = 1000) {
       sent.push(e);
       return true;
     },
+    sendRun: (run) => {
+      runs.push(run.map((e) => e.id));
+      sent.push(...run);
+      return true;
+    },
     overflow: () => (overflowed = true),
     maxBacklog,
     pageSize: 2,
   });
-  return { s, sent, overflowed: () => overflowed };
+  return { s, sent, runs, overflowed: () => overflowed };
 }
 
 describe('EventStream', () => {
@@ -116,5 +122,50 @@ describe('EventStream', () => {
     await s.idle();
     expect(overflowed()).toBe(true);
     expect(sent.length).toBeLessThan(10);
+  });
+
+  it('takes a run that follows its cursor in one send, and splits one that does not', async () => {
+    const log = new FakeLog();
+    log.events = [ev(1, 'a', 1)];
+    const { s, sent, runs } = stream(log);
+    await s.subscribeTenant();
+    s.offer(ev(1, 'a', 1));
+    s.offerRun([ev(2, 'a', 2), ev(3, 'a', 3)]);
+    expect(runs).toEqual([[2, 3]]);
+    // overlaps what was sent: the duplicate is dropped, the rest goes event by event
+    s.offerRun([ev(3, 'a', 3), ev(4, 'a', 4)]);
+    // a goal first seen in a run starts there
+    s.offerRun([ev(5, 'b', 7), ev(6, 'b', 8)]);
+    await s.idle();
+    expect(runs).toEqual([
+      [2, 3],
+      [5, 6],
+    ]);
+    expect(sent.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('ignores a run of a goal it does not follow, or of another tenant', async () => {
+    const log = new FakeLog();
+    const { s, sent } = stream(log);
+    await s.subscribeGoal('a');
+    s.offerRun([ev(1, 'b', 1), ev(2, 'b', 2)]);
+    s.offerRun([ev(3, 'a', 1, 'other-tenant'), ev(4, 'a', 2, 'other-tenant')]);
+    s.offerRun([ev(5, 'a', 1), ev(6, 'a', 2)]);
+    await s.idle();
+    expect(sent.map((e) => e.id)).toEqual([5, 6]);
+  });
+});
+
+describe('consecutiveRuns', () => {
+  it('splits per goal and wherever the sequence jumps', () => {
+    const runs = consecutiveRuns([
+      ev(1, 'a', 1),
+      ev(2, 'a', 2),
+      ev(3, 'b', 1),
+      ev(4, 'a', 3),
+      ev(6, 'a', 5),
+      ev(7, 'a', 6),
+    ]);
+    expect(runs.map((r) => r.map((e) => e.id))).toEqual([[1, 2], [3], [4], [6, 7]]);
   });
 });

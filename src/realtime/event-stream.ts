@@ -15,6 +15,11 @@ export interface EventStreamOptions {
   source: EventStreamSource;
   /** Sends one event to the client; false means the client is gone or was cut off. */
   send(event: GoalEventRecord): boolean;
+  /**
+   * Sends a run of consecutive events of one goal at once (see `offerRun`); false as for
+   * `send`. Without it a run goes event by event.
+   */
+  sendRun?(run: readonly GoalEventRecord[]): boolean;
   /** Called once when the backlog of undelivered work exceeds `maxBacklog`. */
   overflow(): void;
   maxBacklog: number;
@@ -113,6 +118,32 @@ export class EventStream {
     });
   }
 
+  /**
+   * Offers a run of committed events of one goal with consecutive sequence numbers, as the
+   * sequencer releases them. When this client takes the whole run (subscribed, nothing
+   * queued, the run follows its cursor) it leaves in one `sendRun`, which costs one check
+   * per run instead of one per event: the fan-out's inner loop runs once per client per
+   * run. Otherwise each event is offered on its own.
+   */
+  offerRun(run: readonly GoalEventRecord[]): void {
+    const first = run[0];
+    if (!first) return;
+    if (run.length > 1 && this.options.sendRun && this.backlog === 0 && !this.closed) {
+      if (first.tenant_id !== this.options.tenantId || !this.wants(first)) return;
+      const cursor = this.cursors.get(first.goal_id);
+      if (!cursor || first.seq === cursor.seq + 1) {
+        const last = run[run.length - 1];
+        if (cursor) {
+          cursor.seq = last.seq;
+          cursor.id = last.id;
+        } else this.cursors.set(first.goal_id, { seq: last.seq, id: last.id });
+        if (!this.options.sendRun(run)) this.close();
+        return;
+      }
+    }
+    for (const event of run) this.offer(event);
+  }
+
   close(): void {
     this.closed = true;
     this.goals.clear();
@@ -188,4 +219,20 @@ export class EventStream {
     }
     return 1;
   }
+}
+
+/**
+ * Splits events, as released in per-goal order, into runs of one goal with consecutive
+ * sequence numbers (the unit `EventStream.offerRun` takes).
+ */
+export function consecutiveRuns(events: readonly GoalEventRecord[]): GoalEventRecord[][] {
+  const runs: GoalEventRecord[][] = [];
+  let run: GoalEventRecord[] | undefined;
+  for (const event of events) {
+    const last = run?.[run.length - 1];
+    if (run && last && last.goal_id === event.goal_id && event.seq === last.seq + 1)
+      run.push(event);
+    else runs.push((run = [event]));
+  }
+  return runs;
 }

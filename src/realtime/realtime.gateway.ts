@@ -27,7 +27,7 @@ import { MetricsService } from '../observability/metrics.service';
 import { CoalescingSender } from './coalescing-sender';
 import { textFrame } from './ws-frame';
 import { EventSequencer } from './event-sequencer';
-import { EventStream } from './event-stream';
+import { consecutiveRuns, EventStream } from './event-stream';
 import {
   CLIENT_EVENTS,
   CLOSE_CODES,
@@ -68,6 +68,9 @@ export class RealtimeGateway
   private heartbeat?: NodeJS.Timeout;
   private readonly validation = createValidationPipe();
   private readonly encoded = new WeakMap<GoalEventRecord, EncodedEvent>();
+  private readonly encodedRuns = new WeakMap<readonly GoalEventRecord[], EncodedEvent>();
+  /** Events the sequencer has released since the last fan-out. */
+  private released: GoalEventRecord[] = [];
   private readonly sequencer: EventSequencer;
   private readonly sender: CoalescingSender<WebSocket>;
 
@@ -97,7 +100,8 @@ export class RealtimeGateway
       gapWaitMs: GAP_WAIT_MS,
       fetch: (sample, afterId) => this.eventLog.list(sample.tenant_id, sample.goal_id, afterId),
       emit: (event) => {
-        for (const connection of this.connections.values()) connection.stream?.offer(event);
+        // the events released in one burst of work fan out together, run by run
+        if (this.released.push(event) === 1) queueMicrotask(() => this.fanOut());
       },
     });
     this.unsubscribe = this.bus.subscribe((event) => {
@@ -142,6 +146,7 @@ export class RealtimeGateway
     this.unsubscribe();
     this.sequencer.close();
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.fanOut();
     this.sender.flush();
     for (const { socket } of this.connections.values())
       socket.close(CLOSE_CODES.GOING_AWAY, 'server shutting down; resume with your last event id');
@@ -168,6 +173,10 @@ export class RealtimeGateway
         send: (event) => {
           const encoded = this.serialized(event);
           return this.sender.send(socket, encoded.frame, encoded.createdAtMs);
+        },
+        sendRun: (run) => {
+          const encoded = this.serializedRun(run);
+          return this.sender.send(socket, encoded.frame, encoded.createdAtMs, run.length);
         },
         overflow: () => this.cutOff(conn, 'backlog'),
       });
@@ -341,6 +350,31 @@ export class RealtimeGateway
       CLOSE_CODES.SLOW_CONSUMER,
       `slow consumer: ${what} limit exceeded; reconnect with your last event id`,
     );
+  }
+
+  /** Offers the released events to every client, a run of one goal at a time. */
+  private fanOut(): void {
+    if (!this.released.length) return;
+    const runs = consecutiveRuns(this.released);
+    this.released = [];
+    for (const connection of this.connections.values()) {
+      const stream = connection.stream;
+      if (stream) for (const run of runs) stream.offerRun(run);
+    }
+  }
+
+  /** A run's frames joined once, shared by every client that takes the whole run. */
+  private serializedRun(run: readonly GoalEventRecord[]): EncodedEvent {
+    let encoded = this.encodedRuns.get(run);
+    if (encoded === undefined) {
+      const frames = run.map((event) => this.serialized(event));
+      encoded = {
+        frame: Buffer.concat(frames.map((f) => f.frame)),
+        createdAtMs: frames[0].createdAtMs,
+      };
+      this.encodedRuns.set(run, encoded);
+    }
+    return encoded;
   }
 
   /** One JSON encoding per event, shared by every client it fans out to. */
