@@ -56,7 +56,7 @@ export class GoalStore {
    * Moves the goal from `from` to `to` (checked against the FSM), with its goal.status event
    * (after the `precededBy` events), in one statement; returns the row as it left it.
    */
-  async transition(
+  transition(
     uow: UnitOfWork,
     goal: Pick<GoalRow, 'id' | 'tenant_id'>,
     from: GoalState,
@@ -65,7 +65,38 @@ export class GoalStore {
     reason?: string,
     precededBy: readonly NewGoalEvent[] = [],
     followedBy: readonly NewGoalEvent[] = [],
-    withStatusEvent = true,
+  ): Promise<GoalRow> {
+    return this.move(uow, goal, from, to, patch, [
+      ...precededBy,
+      statusEvent(from, to, reason),
+      ...followedBy,
+    ]);
+  }
+
+  /**
+   * Moves the goal like `transition`, but writes none of its events: they are returned,
+   * `precededBy` then the goal.status event, for a later statement of the same unit of work.
+   */
+  async transitionHeld(
+    uow: UnitOfWork,
+    goal: Pick<GoalRow, 'id' | 'tenant_id'>,
+    from: GoalState,
+    to: GoalState,
+    patch: GoalPatch = {},
+    precededBy: readonly NewGoalEvent[] = [],
+  ): Promise<NewGoalEvent[]> {
+    await this.move(uow, goal, from, to, patch, []);
+    return [...precededBy, statusEvent(from, to)];
+  }
+
+  /** The goal row's move and the given events, in one statement. */
+  private async move(
+    uow: UnitOfWork,
+    goal: Pick<GoalRow, 'id' | 'tenant_id'>,
+    from: GoalState,
+    to: GoalState,
+    patch: GoalPatch,
+    events: readonly NewGoalEvent[],
   ): Promise<GoalRow> {
     assertTransition(from, to);
     const status = statusOf(to);
@@ -84,26 +115,10 @@ export class GoalStore {
       goal.tenant_id,
       goal.id,
       { set: sets.join(', '), where: 'state = $5', params },
-      withStatusEvent ? [...precededBy, statusEvent(from, to, reason), ...followedBy] : [],
+      events,
     );
     if (!row) throw new StateConflict(goal.id, from);
     return row as unknown as GoalRow;
-  }
-
-  /**
-   * Moves the goal like `transition`, but writes none of its events: they are returned,
-   * `precededBy` then the goal.status event, for a later statement of the same unit of work.
-   */
-  async transitionHeld(
-    uow: UnitOfWork,
-    goal: Pick<GoalRow, 'id' | 'tenant_id'>,
-    from: GoalState,
-    to: GoalState,
-    patch: GoalPatch = {},
-    precededBy: readonly NewGoalEvent[] = [],
-  ): Promise<NewGoalEvent[]> {
-    await this.transition(uow, goal, from, to, patch, undefined, [], [], false);
-    return [...precededBy, statusEvent(from, to)];
   }
 
   async tasks(
