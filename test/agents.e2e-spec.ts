@@ -320,7 +320,28 @@ describe('agents: kinds, selection, spawning, patterns, ledger (scripted LLM)', 
 
     const first = await submit(`Gap ${run} one {complexity:TRIVIAL} {caps:${cap}}`);
     expect((await finished(first)).status).toBe('completed');
-    const spawned = (await events(first)).filter((e) => e.type === 'agent.spawned');
+    const firstLog = await events(first);
+    // the plan's events are written before the spawn, which happens in the same transaction
+    expect(
+      firstLog
+        .map((e) => (e.type === 'goal.status' ? `status:${e.data.to}` : e.type))
+        .filter((t) =>
+          [
+            'plan.created',
+            'status:AGENT_ASSIGNMENT',
+            'agent.spawned',
+            'agent.assigned',
+            'status:EXECUTING',
+          ].includes(t),
+        ),
+    ).toEqual([
+      'plan.created',
+      'status:AGENT_ASSIGNMENT',
+      'agent.spawned',
+      'agent.assigned',
+      'status:EXECUTING',
+    ]);
+    const spawned = firstLog.filter((e) => e.type === 'agent.spawned');
     expect(spawned).toHaveLength(1);
     expect(spawned[0].data).toMatchObject({
       agent_kind: 'tool_agent',
