@@ -6,8 +6,9 @@
  * on that loop (its stream plumbing, validation and events, then the JSON), and a bench
  * that keeps every message makes its own collector pause for tens of milliseconds; either
  * way the bench's own work, not the server's, would set the late deliveries' times. This
- * one reads the two numbers it needs from each event's bytes (created_at and id) when the
- * frame arrives, and keeps only those.
+ * one reads the two numbers it needs from each event's bytes (its id, and created_at,
+ * parsed by the first client of a server to see the event) when the frame arrives, and
+ * keeps only those.
  */
 import { randomBytes } from 'node:crypto';
 import { connect, Socket } from 'node:net';
