@@ -32,8 +32,9 @@ interface Pending {
 
 /**
  * Sends WebSocket frames, framed once by the caller, to many sockets, coalescing the frames
- * queued for one socket during one turn of the event loop into a single write. A fan-out of E events to C clients then costs C
- * system calls per burst rather than C·E, which is what bounds fan-out latency at high C.
+ * queued for one socket during one turn of the event loop into a single write. A fan-out of
+ * E events to C clients then costs C system calls per burst rather than C·E, which is what
+ * bounds fan-out latency at high C.
  * Per-socket order is kept: every frame of a socket, event or reply, goes through here.
  */
 export class CoalescingSender<S extends OutboundSocket> {
