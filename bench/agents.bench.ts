@@ -33,7 +33,8 @@ import { createNodeHttpFetch } from '../src/llm/node-http-fetch';
 const LATENCY_MS = 200;
 const CONCURRENCY = 50;
 const SIZES = [10, 50, 100];
-const RUNS = 5;
+/** Runs per figure: single swarms on a shared 2-core machine move by ±15 ms, so a figure is a median of several. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const TRIALS = 10000;
 /** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the product process there. */
 const NODE_ARGS = process.env.BENCH_CPU_PROF
