@@ -1,5 +1,5 @@
 /**
- * Agents benchmark (issue 5). Prints tables; asserts nothing.
+ * Agents benchmark. Prints tables; asserts nothing.
  *
  * 1. Swarm wall time / one-call time for 10, 50 and 100 workers at concurrency 50, with
  *    200 ms scripted model calls (each figure the median of RUNS runs):

@@ -9,7 +9,7 @@ import {
 } from '../libs/testing/src';
 
 /**
- * Agents (issue 5) through the scripted OpenAI-compatible server: the goal text carries
+ * Agents through the scripted OpenAI-compatible server: the goal text carries
  * tags (`{complexity:X}`, `{caps:a,b}`, `{tasks:N}`, `{units:N}`, `{loop}`) that the
  * scripted intent analyzer, planner and swarm coordinator read, so each test shapes its
  * own goal on one shared server.

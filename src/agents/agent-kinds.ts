@@ -1,6 +1,6 @@
 import { ROLE_MARKER } from './prompts';
 
-/** ARCHITECTURE §5: the kinds of agent the village knows. */
+/** The kinds of agent the village knows. */
 export const AGENT_KINDS = [
   'governor',
   'planner',

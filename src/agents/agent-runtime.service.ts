@@ -57,7 +57,7 @@ export interface TaskOutput {
   }>;
 }
 
-/** What memory and the evolver give the planner (issue 6). */
+/** What memory and the evolver give the planner. */
 export interface PlanningMemory {
   /** Verified lessons from similar earlier goals. */
   lessons: string[];

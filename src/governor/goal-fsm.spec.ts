@@ -7,7 +7,7 @@ import {
 } from './goal-fsm';
 
 describe('goal FSM', () => {
-  it('walks the happy path of ARCHITECTURE §4', () => {
+  it('walks the happy path from RECEIVED to COMPLETED', () => {
     const path = [
       'RECEIVED',
       'INTENT_ANALYSIS',

@@ -1,4 +1,4 @@
-/** The governor's goal state machine (ARCHITECTURE §4): states and allowed moves as data. */
+/** The governor's goal state machine (docs/architecture.md): states and allowed moves as data. */
 export const GOAL_STATES = [
   'RECEIVED',
   'INTENT_ANALYSIS',

@@ -3,7 +3,7 @@ import type { Complexity } from './planning/schemas';
 export const PATTERNS = ['single', 'council', 'swarm', 'market'] as const;
 export type Pattern = (typeof PATTERNS)[number];
 
-/** ARCHITECTURE §4: the way of working follows the goal's complexity unless the goal overrides it. */
+/** The way of working follows the goal's complexity unless the goal overrides it. */
 export function patternFor(complexity: Complexity): Pattern {
   switch (complexity) {
     case 'TRIVIAL':
