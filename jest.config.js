@@ -11,6 +11,28 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
+/** Packages published as ES modules only that the product loads (Jest on Node 20 cannot require them). */
+const ESM_ONLY_PACKAGES = [
+  '@nestjs',
+  '@borewit',
+  '@tokenizer',
+  'boolbase',
+  'css-select',
+  'css-what',
+  'cssomnom',
+  'dom-serializer',
+  'domelementtype',
+  'domhandler',
+  'domutils',
+  'entities',
+  'file-type',
+  'flatted',
+  'nth-check',
+  'strtok3',
+  'token-types',
+  'uhyphen',
+  'uint8array-extras',
+];
 module.exports = {
   testTimeout: 120000,
   projects: [
@@ -19,7 +41,10 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/src', '<rootDir>/libs'],
       testMatch: ['**/*.spec.ts'],
-      transform: { '^.+\\.ts$': swc },
+      // Nest 12 ships ES modules only, which Jest on Node 20 cannot require: in-process
+      // tests have them compiled to CommonJS like our own sources.
+      transform: { '^.+\\.ts$': swc, '^.+/node_modules/.+\\.js$': swc },
+      transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
     },
     {
       displayName: 'e2e',
