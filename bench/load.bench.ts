@@ -1,0 +1,234 @@
+/**
+ * npm run bench:load — many goals at once.
+ *
+ * C goals are submitted at the same moment; each is planned (by the scripted model
+ * server) into N independent tasks and every model call takes L ms, so a goal's critical
+ * path is 4·L (intent, plan, one task, critic). For each C the bench prints, over the C
+ * goals, wall / critical path at p50 and p95 (wall = the goal's completed_at − created_at,
+ * queueing included), the failed goals, the product's CPU ms per task and its peak RSS,
+ * for the embedded mode and for PostgreSQL + BullMQ with one worker process, both on
+ * their default settings. BENCH_C (50,200,500), BENCH_N (10), BENCH_L (1000),
+ * BENCH_MODES (embedded,production) and BENCH_EXTRA_ENV (JSON of settings) narrow or
+ * change a run. Targets: at C=200, p95 ≤ 1.15 (production) and ≤ 1.25 (embedded); at
+ * C=500, no failed goal in either mode.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  ApiClient,
+  AppProcess,
+  conversationText,
+  createPostgresDatabase,
+  ScriptedLlmServer,
+  startApp,
+  TEST_ADMIN_API_KEY,
+  TEST_REDIS_URL,
+  uniqueQueuePrefix,
+  waitFor,
+} from '../libs/testing/src';
+
+const CONCURRENCIES = (process.env.BENCH_C ?? '50,200,500').split(',').map(Number);
+const TASKS = Number(process.env.BENCH_N ?? 10);
+const LATENCY_MS = Number(process.env.BENCH_L ?? 1000);
+const MODES = (process.env.BENCH_MODES ?? 'embedded,production').split(',');
+const CRITICAL_PATH_MS = 4 * LATENCY_MS;
+
+interface Row {
+  mode: string;
+  c: number;
+  p50: number;
+  p95: number;
+  failed: number;
+  cpuMsPerTask: number;
+  peakRssMb: number;
+  elapsedS: number;
+}
+
+interface GoalSummary {
+  status: string;
+  timings: { created_at: string; completed_at: string | null };
+}
+
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+function peakRssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'));
+  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function script(llm: ScriptedLlmServer): void {
+  llm.reset();
+  llm.defaultLatencyMs = LATENCY_MS;
+  llm.when('[agent-village:intent_analyzer]', {
+    json: { objective: 'fan out', capabilities: ['analysis'], complexity: 'COMPLEX', risk: 'LOW' },
+  });
+  llm.when('[agent-village:planner]', (request) => {
+    const n = Number(/LOAD-N=(\d+)/.exec(conversationText(request))?.[1] ?? 1);
+    return {
+      json: {
+        tasks: Array.from({ length: n }, (_, i) => ({
+          key: `t${i}`,
+          title: `task ${i}`,
+          description: `do part ${i}`,
+          depends_on: [],
+        })),
+      },
+    };
+  });
+  llm.when('[agent-village:tool_agent]', {
+    content: 'part done',
+    usage: { prompt_tokens: 20, completion_tokens: 5 },
+  });
+  llm.when('[agent-village:critic]', {
+    json: { passed: true, score: 1, feedback: 'ok', failed_tasks: [] },
+  });
+}
+
+/** A word of letters only, different for every n, so no two goals share a stored procedure. */
+function uniqueWord(n: number): string {
+  let word = '';
+  do {
+    word = String.fromCharCode(97 + (n % 26)) + word;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return `q${word}`;
+}
+
+async function countByStatus(api: ApiClient, status: string): Promise<number> {
+  const { body } = await api.get(`/api/v1/goals?status=${status}&limit=1`);
+  return Number(body.total ?? 0);
+}
+
+async function finishedGoals(api: ApiClient): Promise<GoalSummary[]> {
+  const goals: GoalSummary[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const { body } = await api.get(`/api/v1/goals?limit=100&offset=${offset}`);
+    goals.push(...(body.items as GoalSummary[]));
+    if (body.items.length < 100) return goals;
+  }
+}
+
+async function runLoad(mode: string, processes: AppProcess[], api: ApiClient, c: number) {
+  const cpuBefore = processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0);
+  const started = Date.now();
+  const submitted = await Promise.all(
+    Array.from({ length: c }, (_, i) =>
+      api.post('/api/v1/goals', {
+        goal: `LOAD-N=${TASKS} fan out the work, batch ${uniqueWord(c * 1000 + i)}`,
+      }),
+    ),
+  );
+  const refused = submitted.filter((res) => res.status !== 202).length;
+  process.stderr.write(`${mode} C=${c}: ${c - refused} goals accepted\n`);
+  await waitFor(
+    async () => {
+      const done = (await countByStatus(api, 'completed')) + (await countByStatus(api, 'failed'));
+      return done >= c - refused ? true : undefined;
+    },
+    { timeoutMs: 30 * 60_000, intervalMs: 1000, what: `${c} goals to finish` },
+  );
+  const elapsedS = (Date.now() - started) / 1000;
+  const goals = await finishedGoals(api);
+  const ratios = goals
+    .filter((g) => g.status === 'completed' && g.timings.completed_at)
+    .map(
+      (g) =>
+        (new Date(g.timings.completed_at!).getTime() - new Date(g.timings.created_at).getTime()) /
+        CRITICAL_PATH_MS,
+    );
+  const cpu = processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0) - cpuBefore;
+  return {
+    mode,
+    c,
+    p50: percentile(ratios, 50),
+    p95: percentile(ratios, 95),
+    failed: goals.filter((g) => g.status === 'failed').length + refused,
+    cpuMsPerTask: cpu / (c * TASKS),
+    peakRssMb: processes.reduce((s, p) => s + peakRssMb(p.process.pid!), 0),
+    elapsedS,
+  };
+}
+
+async function main(): Promise<void> {
+  const llm = new ScriptedLlmServer();
+  await llm.start();
+  script(llm);
+  const env = {
+    // the bench submits and polls from one key: lift its request limits, nothing else
+    API_KEY_RATE_PER_MINUTE: '10000000',
+    API_KEY_RATE_PER_HOUR: '100000000',
+    API_KEY_RATE_BURST: '1000000',
+    LOG_LEVEL: 'warn',
+    MEMORY_PROCEDURE_MIN_SIMILARITY: '1',
+    LLM_PROVIDER: 'openai',
+    LLM_BASE_URL: llm.baseUrl,
+    LLM_API_KEY: 'bench',
+    LLM_MODEL: 'gpt-4o-mini',
+    ...(process.env.BENCH_EXTRA_ENV ? JSON.parse(process.env.BENCH_EXTRA_ENV) : {}),
+  };
+  const rows: Row[] = [];
+  try {
+    for (const c of CONCURRENCIES) {
+      if (MODES.includes('embedded')) {
+        const app = await startApp({ env });
+        try {
+          const api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
+          rows.push(await runLoad('embedded', [app], api, c));
+        } finally {
+          await app.stop();
+        }
+      }
+      if (MODES.includes('production')) {
+        const db = await createPostgresDatabase();
+        const prodEnv = {
+          ...env,
+          DATABASE_URL: db.url,
+          REDIS_URL: TEST_REDIS_URL,
+          QUEUE_PREFIX: uniqueQueuePrefix(),
+        };
+        const api = await startApp({ env: { ...prodEnv, PROCESS_JOBS: 'false' } });
+        const worker = await startApp({ entry: 'worker', env: { ...prodEnv, LOG_LEVEL: 'info' } });
+        try {
+          const client = new ApiClient(api.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
+          rows.push(await runLoad('postgres+bullmq', [api, worker], client, c));
+        } finally {
+          await worker.stop();
+          await api.stop();
+          await db.drop();
+        }
+      }
+    }
+  } finally {
+    await llm.stop();
+  }
+
+  console.log(
+    `\nLoad: C goals at once, N=${TASKS} independent tasks each, every model call ${LATENCY_MS} ms (critical path ${CRITICAL_PATH_MS} ms)\n`,
+  );
+  console.log(
+    '| mode | C | wall / critical path p50 | p95 | failed goals | CPU ms/task | peak RSS MB | all done after s |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.mode} | ${r.c} | ${r.p50.toFixed(3)} | ${r.p95.toFixed(3)} | ${r.failed} | ${r.cpuMsPerTask.toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.elapsedS.toFixed(1)} |`,
+    );
+  }
+  console.log(
+    '\nTargets: p95 ≤ 1.15 (postgres+bullmq) and ≤ 1.25 (embedded) at C=200; 0 failed goals at C=500 in both modes.',
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
