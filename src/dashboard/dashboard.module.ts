@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { DashboardController } from './dashboard.controller';
+import { DashboardSettingsRepository } from './dashboard-settings.repository';
 import { DashboardService } from './dashboard.service';
 
 /** The dashboard's API; its static page is mounted at `/` by the API factory. */
-@Module({ controllers: [DashboardController], providers: [DashboardService] })
+@Module({
+  controllers: [DashboardController],
+  providers: [DashboardService, DashboardSettingsRepository],
+})
 export class DashboardModule {}
 
 /** Where the dashboard's static files are: copied next to the build by `npm run build`. */

@@ -4,6 +4,7 @@ import { ValidationFailed } from '../../libs/common/src';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../observability/metrics.service';
+import { DashboardSettingsRepository } from './dashboard-settings.repository';
 import type {
   DashboardAgentsDto,
   DashboardConfigDto,
@@ -30,15 +31,12 @@ export class DashboardService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
+    private readonly settings: DashboardSettingsRepository,
   ) {}
 
   async dashboardConfig(tenantId: string): Promise<DashboardConfigDto> {
-    const rows: Array<{ settings: Partial<DashboardSettingsDto>; updated_at: Date }> =
-      await this.dataSource.query(
-        `SELECT settings, updated_at FROM dashboard_settings WHERE tenant_id = $1`,
-        [tenantId],
-      );
-    const saved = rows[0]?.settings ?? {};
+    const row = await this.settings.ofTenant(tenantId);
+    const saved = (row?.settings ?? {}) as Partial<DashboardSettingsDto>;
     return {
       title: this.config.DASHBOARD_TITLE,
       api_url: saved.api_url ?? this.config.DASHBOARD_API_URL ?? '',
@@ -47,7 +45,7 @@ export class DashboardService {
       theme: saved.theme ?? this.config.DASHBOARD_THEME,
       panels: saved.panels ?? [...this.config.DASHBOARD_PANELS],
       version: VERSION,
-      updated_at: iso(rows[0]?.updated_at),
+      updated_at: iso(row?.updated_at),
     };
   }
 
@@ -68,12 +66,7 @@ export class DashboardService {
         },
       ]);
     if (settings.panels) settings.panels = [...new Set(settings.panels)];
-    await this.dataSource.query(
-      `INSERT INTO dashboard_settings (tenant_id, settings, updated_by, updated_at) VALUES ($1, $2::jsonb, $3, now())
-       ON CONFLICT (tenant_id) DO UPDATE SET settings = dashboard_settings.settings || EXCLUDED.settings,
-         updated_by = EXCLUDED.updated_by, updated_at = now()`,
-      [tenantId, JSON.stringify(settings), updatedBy],
-    );
+    await this.settings.merge(tenantId, settings, updatedBy);
     return this.dashboardConfig(tenantId);
   }
 

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TenantsController } from './tenants.controller';
+import { TenantRepository } from './tenant.repository';
 import { TenantsService } from './tenants.service';
 
 @Module({
   controllers: [TenantsController],
-  providers: [TenantsService],
+  providers: [TenantsService, TenantRepository],
   exports: [TenantsService],
 })
 export class TenancyModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Conflict, NotFound, uuidv7 } from '../../libs/common/src';
+import { TenantRepository, type TenantRow } from './tenant.repository';
 
 export interface Tenant {
   id: string;
@@ -8,14 +8,6 @@ export interface Tenant {
   name: string;
   status: string;
   createdAt: Date;
-}
-
-interface TenantRow {
-  id: string;
-  slug: string;
-  name: string;
-  status: string;
-  created_at: Date;
 }
 
 const toTenant = (r: TenantRow): Tenant => ({
@@ -28,47 +20,33 @@ const toTenant = (r: TenantRow): Tenant => ({
 
 @Injectable()
 export class TenantsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly tenants: TenantRepository) {}
 
   async create(slug: string, name: string): Promise<Tenant> {
-    const existing = await this.dataSource.query(`SELECT 1 FROM tenants WHERE slug = $1`, [slug]);
-    if (existing.length)
+    const row = await this.tenants.insert({ id: uuidv7(), slug, name });
+    if (!row)
       throw new Conflict('tenant-exists', 'Tenant exists', `A tenant with slug ${slug} exists.`);
-    const rows: TenantRow[] = await this.dataSource.query(
-      `INSERT INTO tenants (id, slug, name) VALUES ($1, $2, $3) RETURNING *`,
-      [uuidv7(), slug, name],
-    );
-    return toTenant(rows[0]);
+    return toTenant(row);
   }
 
   async get(id: string): Promise<Tenant> {
-    const rows: TenantRow[] = await this.dataSource.query(`SELECT * FROM tenants WHERE id = $1`, [
-      id,
-    ]);
-    if (!rows.length) throw new NotFound('tenant', id);
-    return toTenant(rows[0]);
+    const row = await this.tenants.byId(id);
+    if (!row) throw new NotFound('tenant', id);
+    return toTenant(row);
   }
 
   async findBySlug(slug: string): Promise<Tenant | undefined> {
-    const rows: TenantRow[] = await this.dataSource.query(`SELECT * FROM tenants WHERE slug = $1`, [
-      slug,
-    ]);
-    return rows[0] ? toTenant(rows[0]) : undefined;
+    const row = await this.tenants.bySlug(slug);
+    return row ? toTenant(row) : undefined;
   }
 
   /** A tenant by id or slug (the CLI and login accept either). */
   async findByRef(ref: string): Promise<Tenant | undefined> {
-    const rows: TenantRow[] = await this.dataSource.query(
-      `SELECT * FROM tenants WHERE id::text = $1 OR slug = $1`,
-      [ref.toLowerCase()],
-    );
-    return rows[0] ? toTenant(rows[0]) : undefined;
+    const row = await this.tenants.byIdOrSlug(ref.toLowerCase());
+    return row ? toTenant(row) : undefined;
   }
 
   async list(): Promise<Tenant[]> {
-    const rows: TenantRow[] = await this.dataSource.query(
-      `SELECT * FROM tenants ORDER BY created_at`,
-    );
-    return rows.map(toTenant);
+    return (await this.tenants.all()).map(toTenant);
   }
 }

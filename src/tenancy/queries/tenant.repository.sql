@@ -1,0 +1,32 @@
+-- Rendered from src/tenancy/tenant.repository.ts by `npm run db:queries`; do not edit.
+
+-- insert
+-- parameters: ["00000000-0000-0000-0000-000000000001","acme","Acme"]
+insert into "tenants" ("id", "slug", "name")
+  values ($1, $2, $3)
+  on conflict ("slug") do nothing
+  returning *;
+
+-- byId
+-- parameters: ["00000000-0000-0000-0000-000000000001"]
+select *
+  from "tenants"
+  where "id" = $1;
+
+-- bySlug
+-- parameters: ["acme"]
+select *
+  from "tenants"
+  where "slug" = $1;
+
+-- byIdOrSlug
+-- parameters: ["acme","acme"]
+select *
+  from "tenants"
+  where (cast("id" as text) = $1 or "slug" = $2);
+
+-- all
+-- parameters: []
+select *
+  from "tenants"
+  order by "created_at";
