@@ -1,11 +1,16 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
+import { approvalStatements } from '../safety/approval.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
 
 /** Every repository's statements; a new repository adds its catalog here. */
-const CATALOGS: StatementCatalog[] = [tenantStatements, dashboardSettingsStatements];
+const CATALOGS: StatementCatalog[] = [
+  tenantStatements,
+  dashboardSettingsStatements,
+  approvalStatements,
+];
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -38,7 +38,11 @@ const CLAUSE_BREAK = new RegExp(` (?=(${CLAUSES.join('|')}) )`, 'g');
 export function renderCatalog(catalog: StatementCatalog): string {
   const blocks = catalog.samples().map(({ name, statement }) => {
     const { sql, parameters } = statement.compile();
-    const text = sql.includes("'") ? sql : sql.replace(CLAUSE_BREAK, '\n  ');
+    // break lines outside string literals only: the even parts of a split on quotes
+    const text = sql
+      .split("'")
+      .map((part, i) => (i % 2 ? part : part.replace(CLAUSE_BREAK, '\n  ')))
+      .join("'");
     return `-- ${name}\n-- parameters: ${JSON.stringify(parameters)}\n${text};\n`;
   });
   return `-- Rendered from ${catalog.file.replace(/queries\/(.+)\.sql$/, '$1.ts')} by \`npm run db:queries\`; do not edit.\n\n${blocks.join('\n')}`;

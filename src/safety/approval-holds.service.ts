@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
+import { ApprovalRepository } from './approval.repository';
 import { ApprovalPending, SafetyViolation } from './safety-errors';
 
 export type TaskInterruption =
@@ -23,6 +24,7 @@ export class ApprovalHolds {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly events: GoalEventLog,
+    private readonly approvals: ApprovalRepository,
   ) {}
 
   /** Classifies an error from a task run; undefined when it is an ordinary failure. */
@@ -61,28 +63,22 @@ export class ApprovalHolds {
       for (const hold of holds) {
         const id = uuidv7();
         const expires = new Date(Date.now() + this.config.APPROVAL_TTL_MS).toISOString();
-        const rows: Array<{ id: string }> = await uow.manager.query(
-          `INSERT INTO approvals (id, tenant_id, goal_id, task_id, task_key, plan_version, action_fingerprint, tool, args,
-             categories, reason, resume_state, status, expires_at)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'pending',$13)
-           ON CONFLICT (goal_id, action_fingerprint) WHERE status = 'pending' DO NOTHING RETURNING id`,
-          [
-            id,
-            goal.tenant_id,
-            goal.id,
-            hold.taskId,
-            hold.taskKey,
-            goal.plan_version,
-            hold.fingerprint,
-            hold.tool,
-            JSON.stringify(hold.args ?? null),
-            hold.categories,
-            hold.reason,
-            goal.state,
-            expires,
-          ],
-        );
-        if (!rows.length) continue;
+        const inserted = await this.approvals.insertPending(uow.manager, {
+          id,
+          tenant_id: goal.tenant_id,
+          goal_id: goal.id,
+          task_id: hold.taskId,
+          task_key: hold.taskKey,
+          plan_version: goal.plan_version,
+          action_fingerprint: hold.fingerprint,
+          tool: hold.tool,
+          args: JSON.stringify(hold.args ?? null),
+          categories: hold.categories,
+          reason: hold.reason,
+          resume_state: goal.state,
+          expires_at: expires,
+        });
+        if (!inserted) continue;
         await this.events.append(
           uow,
           goal.tenant_id,

@@ -11,29 +11,10 @@ import { GoalStore } from '../governor/goal-store.service';
 import type { GoalRow } from '../governor/goal.types';
 import { GoalsService } from '../governor/goals.service';
 import { logFor } from '../observability/logger';
+import { ApprovalRepository, type ApprovalDecision, type ApprovalRow } from './approval.repository';
 import type { ApprovalDecisionDto, ApprovalDto } from './dto/approval.dto';
 
-interface ApprovalRow {
-  id: string;
-  tenant_id: string;
-  goal_id: string;
-  task_id: string;
-  task_key: string;
-  tool: string;
-  args: unknown;
-  categories: string[];
-  reason: string;
-  resume_state: GoalState;
-  status: string;
-  requested_at: Date;
-  expires_at: Date;
-  decided_at: Date | null;
-  decided_by: string | null;
-  decided_by_kind: string | null;
-  comment: string | null;
-}
-
-type Decision = 'approved' | 'rejected' | 'expired';
+type Decision = ApprovalDecision;
 
 class ApprovalNotFound extends DomainError {
   constructor(taskId: string) {
@@ -45,6 +26,8 @@ class ApprovalNotFound extends DomainError {
     );
   }
 }
+
+const SYSTEM: Principal = { kind: 'system', id: 'system' };
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -84,6 +67,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     private readonly store: GoalStore,
     private readonly events: GoalEventLog,
     private readonly goals: GoalsService,
+    private readonly approvals: ApprovalRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -99,10 +83,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
 
   async list(tenantId: string, goalId: string): Promise<{ items: ApprovalDto[] }> {
     await this.store.get(tenantId, goalId);
-    const rows: ApprovalRow[] = await this.dataSource.query(
-      `SELECT * FROM approvals WHERE tenant_id = $1 AND goal_id = $2 ORDER BY requested_at, id`,
-      [tenantId, goalId],
-    );
+    const rows = await this.approvals.ofGoal(this.dataSource, tenantId, goalId);
     return { items: rows.map(view) };
   }
 
@@ -111,10 +92,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     let resumed: { generation: number } | undefined;
     const result = await inTransaction(this.dataSource, async (uow) => {
       const goal = await this.store.get(tenantId, goalId, uow.manager);
-      const rows: ApprovalRow[] = await uow.manager.query(
-        `SELECT * FROM approvals WHERE tenant_id = $1 AND goal_id = $2 AND task_id = $3 ORDER BY requested_at DESC`,
-        [tenantId, goalId, input.task_id],
-      );
+      const rows = await this.approvals.ofTask(uow.manager, tenantId, goalId, input.task_id);
       if (!rows.length) throw new ApprovalNotFound(input.task_id);
       const pending = rows.filter((r) => r.status === 'pending');
       if (!pending.length)
@@ -138,10 +116,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
           { state: goal.state },
         );
       resumed = await this.apply(uow, goal, pending, decision, principal, input.comment ?? null);
-      const [row]: ApprovalRow[] = await uow.manager.query(
-        `SELECT * FROM approvals WHERE id = $1 AND tenant_id = $2`,
-        [pending[0].id, tenantId],
-      );
+      const row = (await this.approvals.byId(uow.manager, tenantId, pending[0].id))!;
       const after = await this.store.get(tenantId, goalId, uow.manager);
       return { approval: view(row), goal_state: after.state, goal_status: after.status };
     });
@@ -153,20 +128,19 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
   async expireDue(): Promise<number> {
     let count = 0;
     try {
-      const due: Array<{ tenant_id: string; goal_id: string }> = await this.dataSource.query(
-        `SELECT DISTINCT tenant_id, goal_id FROM approvals WHERE status = 'pending' AND expires_at < now() LIMIT 200`,
-      );
+      const due = await this.approvals.goalsWithOverdue(this.dataSource, 200);
       for (const { tenant_id: tenantId, goal_id: goalId } of due) {
         const resumed = await inTransaction(this.dataSource, async (uow) => {
           const goal = await this.store.get(tenantId, goalId, uow.manager);
-          const rows: ApprovalRow[] = await uow.manager.query(
-            `SELECT * FROM approvals WHERE tenant_id = $1 AND goal_id = $2 AND status = 'pending' AND expires_at < now()`,
-            [tenantId, goalId],
-          );
+          const rows = await this.approvals.overdueOfGoal(uow.manager, tenantId, goalId);
           if (!rows.length || goal.state !== 'AWAITING_APPROVAL') {
-            await uow.manager.query(
-              `UPDATE approvals SET status = 'expired', decided_at = now(), decided_by = 'system', decided_by_kind = 'system' WHERE id = ANY($1) AND tenant_id = $2`,
-              [rows.map((r) => r.id), tenantId],
+            await this.approvals.decide(
+              uow.manager,
+              tenantId,
+              rows.map((r) => r.id),
+              'expired',
+              SYSTEM,
+              null,
             );
             return undefined;
           }
@@ -176,7 +150,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
             goal,
             rows,
             'expired',
-            { kind: 'system', id: 'system' },
+            SYSTEM,
             `not decided within ${Math.round(this.config.APPROVAL_TTL_MS / 1000)} s`,
           );
         });
@@ -197,11 +171,15 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     principal: Principal,
     comment: string | null,
   ): Promise<{ generation: number } | undefined> {
+    await this.approvals.decide(
+      uow.manager,
+      goal.tenant_id,
+      approvals.map((a) => a.id),
+      decision,
+      principal,
+      comment,
+    );
     for (const a of approvals) {
-      await uow.manager.query(
-        `UPDATE approvals SET status = $3, decided_at = now(), decided_by = $4, decided_by_kind = $5, comment = $6 WHERE id = $1 AND tenant_id = $2`,
-        [a.id, goal.tenant_id, decision, principal.id, principal.kind, comment],
-      );
       await this.events.append(
         uow,
         goal.tenant_id,
@@ -220,11 +198,8 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     }
     const waited = `(extract(epoch from now() - updated_at) * 1000)::bigint`;
     if (decision === 'approved') {
-      const [{ left }]: Array<{ left: string }> = await uow.manager.query(
-        `SELECT count(*) AS left FROM approvals WHERE tenant_id = $1 AND goal_id = $2 AND status = 'pending'`,
-        [goal.tenant_id, goal.id],
-      );
-      if (Number(left) > 0) return undefined;
+      if ((await this.approvals.pendingCount(uow.manager, goal.tenant_id, goal.id)) > 0)
+        return undefined;
       await uow.manager.query(
         `UPDATE goals SET approval_wait_ms = approval_wait_ms + ${waited} WHERE id = $1 AND tenant_id = $2`,
         [goal.id, goal.tenant_id],
@@ -233,17 +208,14 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
         uow,
         goal,
         'AWAITING_APPROVAL',
-        approvals[0].resume_state,
+        approvals[0].resume_state as GoalState,
         {},
         `approved by ${principal.id}`,
       );
       return { generation: await this.generation(uow, goal) };
     }
     // rejected or expired: the other pending requests of this plan are moot
-    await uow.manager.query(
-      `UPDATE approvals SET status = 'superseded', decided_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND status = 'pending'`,
-      [goal.tenant_id, goal.id],
-    );
+    await this.approvals.supersedePending(uow.manager, goal.tenant_id, goal.id);
     await uow.manager.query(
       `UPDATE goals SET approval_wait_ms = approval_wait_ms + ${waited} WHERE id = $1 AND tenant_id = $2`,
       [goal.id, goal.tenant_id],
