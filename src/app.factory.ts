@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { dashboardAssetsDir } from './dashboard/dashboard.module';
 import type { AppConfig } from './config/app-config';
 import { accessLogMiddleware } from './http/access-log.middleware';
+import { installInputHardening } from './http/input-hardening';
 import { ProblemFilter } from './http/problem.filter';
 import { jsonOnlyMiddleware, requestContextMiddleware } from './http/request-context.middleware';
 import { createValidationPipe } from './http/validation';
@@ -22,7 +23,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.use(requestContextMiddleware);
   app.use(accessLogMiddleware);
   app.use(jsonOnlyMiddleware);
-  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
+  installInputHardening(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.useWebSocketAdapter(new WsAdapter(app));

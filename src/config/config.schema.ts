@@ -82,6 +82,7 @@ export const configSchema = z.object({
 
   GOAL_MAX_CHARS: int(1, 1_000_000).default(20000),
   BODY_LIMIT_BYTES: int(1024, 50_000_000).default(1_048_576),
+  JSON_MAX_DEPTH: int(2, 1000).default(64),
   TASK_CONCURRENCY: int(1, 1000).default(20),
   TASK_MAX_ATTEMPTS: int(1, 10).default(3),
   TASK_RETRY_BASE_MS: int(0, 600000).default(500),

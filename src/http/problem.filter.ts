@@ -38,6 +38,8 @@ export function toProblem(error: unknown, instance?: string): ProblemDocument {
     };
   }
   if (error instanceof HttpException) {
+    // errors thrown by Express middleware (the body parser's checks) arrive wrapped
+    if (error.cause instanceof DomainError) return problemFromDomainError(error.cause, instance);
     const cause = error.cause as { type?: string } | undefined;
     if (cause?.type === 'entity.parse.failed')
       return {

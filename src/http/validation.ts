@@ -1,9 +1,24 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationFailed } from '../../libs/common/src';
+import { findUnsafeText, unsafeText } from './input-safety';
 
-/** Request validation whose 400 names every bad field (snake_case, as on the wire). */
+/**
+ * Request validation whose 400 names every bad field (snake_case, as on the wire). Path
+ * parameters are also refused when they hold a NUL or a lone surrogate; bodies and query
+ * strings were checked for those before routing.
+ */
+class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'param') {
+      const bad = findUnsafeText(value, metadata.data ?? '', metadata.data ?? 'path');
+      if (bad) throw unsafeText(bad);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -16,10 +31,16 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     const own = Object.values(e.constraints ?? {}).map((message) => ({
       field,
-      message: message
-        .replace(/^property (\S+) should not exist$/, 'is not a known field')
-        .replace(new RegExp(`^${e.property} `), ''),
+      message: withoutLeadingName(
+        message.replace(/^property (\S+) should not exist$/, 'is not a known field'),
+        e.property,
+      ),
     }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
+}
+
+/** class-validator starts its messages with the property name, which the field already says. */
+function withoutLeadingName(message: string, property: string): string {
+  return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }

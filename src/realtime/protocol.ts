@@ -1,4 +1,12 @@
+import { problem, ProblemDocument, problemFromDomainError } from '../../libs/common/src';
 import type { GoalEventRecord } from '../events/domain-events';
+import {
+  exceedsJsonDepth,
+  findUnsafeText,
+  jsonTooDeep,
+  unsafeText,
+  unsafeTextReason,
+} from '../http/input-safety';
 
 /** Close codes the gateway uses (4000-4999 are application codes). */
 export const CLOSE_CODES = {
@@ -42,7 +50,50 @@ export function parseEnvelope(raw: string): Envelope | string {
   if (id !== undefined && typeof id !== 'string' && typeof id !== 'number')
     return 'id must be a string or a number';
   if (typeof id === 'string' && id.length > 128) return 'id must be at most 128 characters';
+  const eventProblem = unsafeTextReason(event);
+  if (eventProblem) return `event ${eventProblem}`;
+  const idProblem = typeof id === 'string' ? unsafeTextReason(id) : undefined;
+  if (idProblem) return `id ${idProblem}`;
   return { event, data, id: id as string | number | undefined };
+}
+
+export type ClientMessage =
+  | { ok: true; envelope: Envelope & { event: ClientEvent } }
+  | { ok: false; envelope?: Envelope; problem: ProblemDocument };
+
+/**
+ * A client message checked before anything acts on it: nesting no deeper than `maxDepth`
+ * (scanned on the raw text, before parsing), a well-formed envelope, a known event, and no
+ * NUL or lone surrogate in any string or key of its data. A refusal names the field and
+ * keeps the connection open.
+ */
+export function parseClientMessage(raw: string, maxDepth: number): ClientMessage {
+  if (exceedsJsonDepth(raw, maxDepth))
+    return {
+      ok: false,
+      problem: problemFromDomainError(jsonTooDeep('message', maxDepth), '/ws'),
+    };
+  const envelope = parseEnvelope(raw);
+  if (typeof envelope === 'string')
+    return { ok: false, problem: problem(400, 'bad-message', 'Bad message', envelope) };
+  if (!(CLIENT_EVENTS as readonly string[]).includes(envelope.event))
+    return {
+      ok: false,
+      envelope,
+      problem: {
+        ...problem(
+          400,
+          'unknown-event',
+          'Unknown event',
+          `Unknown event "${envelope.event}"; use one of ${CLIENT_EVENTS.join(', ')}.`,
+        ),
+        errors: [{ field: 'event', message: `must be one of ${CLIENT_EVENTS.join(', ')}` }],
+      },
+    };
+  const unsafe = findUnsafeText(envelope.data, '', 'data');
+  if (unsafe)
+    return { ok: false, envelope, problem: problemFromDomainError(unsafeText(unsafe), '/ws') };
+  return { ok: true, envelope: envelope as Envelope & { event: ClientEvent } };
 }
 
 export interface SubscribeRequest {

@@ -34,7 +34,7 @@ import {
   ClientEvent,
   Envelope,
   eventEnvelope,
-  parseEnvelope,
+  parseClientMessage,
   parseSubscribe,
 } from './protocol';
 import { authorize, WsAuthenticationFailed, WsAuthenticator, WsIdentity } from './ws-authenticator';
@@ -217,20 +217,9 @@ export class RealtimeGateway
       );
       return;
     }
-    const envelope = parseEnvelope(raw.toString('utf8'));
-    if (typeof envelope === 'string')
-      return this.reply(connection, undefined, 'error', badRequest(envelope));
-    if (!(CLIENT_EVENTS as readonly string[]).includes(envelope.event)) {
-      return this.reply(connection, envelope, 'error', {
-        ...problem(
-          400,
-          'unknown-event',
-          'Unknown event',
-          `Unknown event "${envelope.event}"; use one of ${CLIENT_EVENTS.join(', ')}.`,
-        ),
-        errors: [{ field: 'event', message: `must be one of ${CLIENT_EVENTS.join(', ')}` }],
-      });
-    }
+    const message = parseClientMessage(raw.toString('utf8'), this.config.JSON_MAX_DEPTH);
+    if (!message.ok) return this.reply(connection, message.envelope, 'error', message.problem);
+    const envelope = message.envelope;
     const context = {
       requestId: connection.id,
       tenantId: identity.tenantId,
@@ -238,7 +227,7 @@ export class RealtimeGateway
     };
     try {
       const result = await runWithContext(context, () =>
-        this.handle(connection, identity, envelope.event as ClientEvent, envelope.data),
+        this.handle(connection, identity, envelope.event, envelope.data),
       );
       this.reply(connection, envelope, 'ack', result);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { AfterIdQuery } from '../../http/pagination.query';
+import { AfterIdQuery, MAX_OFFSET } from '../../http/pagination.query';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -117,11 +117,12 @@ export class ListAgentsQuery {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset?: number;
 }
 
