@@ -90,7 +90,9 @@ describe('the product on a machine without bubblewrap', () => {
       .filter((line) => line.includes('code execution disabled'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('/nonexistent/bwrap not found or not executable');
-    expect(lines[0]).toContain('Install the bubblewrap package');
+    expect(lines[0]).toContain(
+      'Install bubblewrap and python3 (apt-get install bubblewrap python3)',
+    );
   });
 
   it('refuses a goal’s code call with the reason, and the goal still ends', async () => {

@@ -57,7 +57,7 @@ export class SandboxProbe implements OnApplicationBootstrap {
     if (result.available) this.log.info(`code sandbox ready: ${result.detail}`);
     else
       this.log.warn(
-        `code execution disabled: bubblewrap sandbox unavailable (${result.detail}); everything else runs. Install the bubblewrap package (scripts/install-system-deps.sh) and restart to enable execute_python and run_command`,
+        `code execution disabled: bubblewrap sandbox unavailable (${result.detail}); everything else runs. Install bubblewrap and python3 (apt-get install bubblewrap python3) and restart to enable execute_python and run_command`,
       );
     await this.dataSource.query(
       `INSERT INTO platform_capabilities (name, available, detail, detected_at) VALUES ('code_sandbox', $1, $2, now())
