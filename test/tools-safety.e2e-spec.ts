@@ -179,6 +179,14 @@ describe('tools, sandbox and the safety gate', () => {
       await app?.stop();
     });
 
+    it('reports code execution as available in /health/ready', async () => {
+      const res = await api.get('/health/ready');
+      expect(res.body.capabilities.code_sandbox).toEqual({
+        available: true,
+        detail: expect.stringMatching(/^bubblewrap works; programs run as uid \d+$/),
+      });
+    });
+
     it('lists every tool with its permission level, risk, approval flag and JSON schema', async () => {
       const res = await api.get('/api/v1/tools');
       const byName = Object.fromEntries(res.body.items.map((t: { name: string }) => [t.name, t]));

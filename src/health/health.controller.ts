@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Public } from '../auth/decorators';
 import type { AppConfig } from '../config/app-config';
 import { JOB_QUEUE, JobQueue } from '../queue/job-queue';
+import { SandboxProbe } from '../tools/sandbox.provider';
 
 interface Check {
   status: 'up' | 'down';
@@ -25,6 +26,7 @@ export class HealthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly dataSource: DataSource,
+    private readonly sandboxProbe: SandboxProbe,
   ) {}
 
   @Get()
@@ -44,7 +46,11 @@ export class HealthController {
 
   @Get('ready')
   @Public()
-  @ApiOperation({ summary: 'Readiness: the database and (when configured) Redis answer' })
+  @ApiOperation({
+    summary: 'Readiness: the database and (when configured) Redis answer',
+    description:
+      'capabilities lists what this process can do but does not need to be ready: code_sandbox.available is false when bubblewrap is missing (code execution is refused, everything else runs).',
+  })
   @ApiOkResponse({ description: 'All dependencies up' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down' })
   async ready(@Res({ passthrough: true }) res: Response) {
@@ -54,7 +60,8 @@ export class HealthController {
     if (this.queue.kind === 'bullmq') checks.redis = await timed(() => this.queue.ping());
     const up = Object.values(checks).every((c) => c.status === 'up');
     res.status(up ? 200 : 503);
-    return { status: up ? 'ready' : 'not_ready', checks };
+    const capabilities = { code_sandbox: await this.sandboxProbe.status() };
+    return { status: up ? 'ready' : 'not_ready', checks, capabilities };
   }
 }
 

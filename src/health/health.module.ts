@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ToolsModule } from '../tools/tools.module';
 import { HealthController } from './health.controller';
 
-@Module({ controllers: [HealthController] })
+@Module({ imports: [ToolsModule], controllers: [HealthController] })
 export class HealthModule {}

@@ -27,9 +27,15 @@ export const sandboxProvider: Provider = {
     }),
 };
 
+export interface CodeSandboxStatus {
+  available: boolean;
+  detail: string;
+}
+
 /**
- * Probes bubblewrap once at start and records the result in platform_capabilities. A
- * failed probe disables code execution (the tools answer with the reason); nothing ever
+ * Probes bubblewrap once at start, says once whether code execution works, and records
+ * the result in platform_capabilities. A failed probe disables code execution (the tools
+ * answer with the reason) and the process keeps serving everything else; nothing ever
  * runs unsandboxed.
  */
 @Injectable()
@@ -41,12 +47,17 @@ export class SandboxProbe implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
   ) {}
 
+  /** This process's probe result (the probe runs once and is cached). */
+  status(): Promise<CodeSandboxStatus> {
+    return this.sandbox.probe();
+  }
+
   async onApplicationBootstrap(): Promise<void> {
-    const result = await this.sandbox.probe();
+    const result = await this.status();
     if (result.available) this.log.info(`code sandbox ready: ${result.detail}`);
     else
-      this.log.error(
-        `code execution disabled: bubblewrap sandbox unavailable (${result.detail}); install the bubblewrap package (scripts/install-system-deps.sh)`,
+      this.log.warn(
+        `code execution disabled: bubblewrap sandbox unavailable (${result.detail}); everything else runs. Install bubblewrap and python3 (apt-get install bubblewrap python3) and restart to enable execute_python and run_command`,
       );
     await this.dataSource.query(
       `INSERT INTO platform_capabilities (name, available, detail, detected_at) VALUES ('code_sandbox', $1, $2, now())

@@ -7,6 +7,6 @@ import { ToolsController } from './tools.controller';
 @Module({
   providers: [sandboxProvider, SandboxProbe, ToolRegistry, ToolExecutor],
   controllers: [ToolsController],
-  exports: [ToolRegistry, ToolExecutor],
+  exports: [ToolRegistry, ToolExecutor, SandboxProbe],
 })
 export class ToolsModule {}

@@ -19,13 +19,23 @@ describe('ProcessSandbox (bubblewrap)', () => {
   let base: string;
   let workspace: string;
 
+  beforeAll(async () => {
+    const probe = await sandbox.probe();
+    if (!probe.available)
+      throw new Error(
+        `these tests need a working bubblewrap (${probe.detail}): \`npm test\` installs it when run as root, otherwise apt-get install bubblewrap python3`,
+      );
+  });
+
   beforeEach(() => {
     // a private (0700) parent, like a real DATA_DIR: the sandbox uid cannot traverse it
     base = mkdtempSync(join(tmpdir(), 'av-sbx-'));
     workspace = join(base, 'ws');
     mkdirSync(workspace);
   });
-  afterEach(() => rmSync(base, { recursive: true, force: true }));
+  afterEach(() => {
+    if (base) rmSync(base, { recursive: true, force: true });
+  });
 
   it('runs Python as an unprivileged user with no capabilities, writing only its workspace', async () => {
     writeFileSync(join(workspace, 'in.txt'), 'data');
@@ -97,12 +107,22 @@ describe('ProcessSandbox (bubblewrap)', () => {
     expect(r.outputTruncated).toBe(true);
     expect(r.stdout.length).toBeLessThanOrEqual(limits.maxOutputBytes);
   });
+});
 
-  it('fails closed when bubblewrap is missing', async () => {
+describe('ProcessSandbox without bubblewrap', () => {
+  it('refuses to run anything and says why', async () => {
     const missing = new ProcessSandbox({ limits, bwrapPath: '/nonexistent/bwrap' });
-    expect((await missing.probe()).available).toBe(false);
-    await expect(missing.run({ argv: ['/bin/true'], workspace })).rejects.toThrow(
-      SandboxUnavailable,
-    );
+    expect(await missing.probe()).toEqual({
+      available: false,
+      detail: '/nonexistent/bwrap not found or not executable',
+    });
+    const workspace = mkdtempSync(join(tmpdir(), 'av-sbx-'));
+    try {
+      await expect(missing.run({ argv: ['/bin/true'], workspace })).rejects.toThrow(
+        new SandboxUnavailable('/nonexistent/bwrap not found or not executable'),
+      );
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 });
