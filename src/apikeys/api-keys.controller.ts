@@ -92,19 +92,20 @@ export class ApiKeysController {
 
   @Get()
   @RequirePermission('api-key:read', 'api-key')
-  @ApiOperation({ summary: 'API keys of the tenant (yours only without api-key:manage)' })
+  @ApiOperation({
+    summary: 'API keys of the tenant (yours only without api-key:manage)',
+    description: 'Leaves out the keys of users who hold permissions you do not hold.',
+  })
   @ApiOkResponse({ type: ApiKeyListDto })
   async list(@Caller() caller: AccessContext): Promise<ApiKeyListDto> {
     const keys = await this.keys.list(caller.tenantId, ownerFilter(caller));
-    const reachable = new Map<string, boolean>();
-    for (const owner of new Set(keys.map((k) => k.ownerUserId)))
-      reachable.set(
-        owner,
-        await this.principals.canActOn(caller, { tenantId: caller.tenantId, userId: owner }),
-      );
-    return {
-      items: keys.filter((k) => reachable.get(k.ownerUserId)).map(ApiKeyDto.from),
-    };
+    const visible = await this.principals.keepReachable(
+      caller,
+      caller.tenantId,
+      keys,
+      (k) => k.ownerUserId,
+    );
+    return { items: visible.map(ApiKeyDto.from) };
   }
 
   @Get(':id')

@@ -53,6 +53,19 @@ export class PrincipalAccess {
     return canActOnPrincipal(actor, await this.permissionsOf(target)).allowed;
   }
 
+  /** The items whose principal (`userOf`) the actor may act on, as seen from `tenantId`. */
+  async keepReachable<T>(
+    actor: PrincipalActor,
+    tenantId: string,
+    items: readonly T[],
+    userOf: (item: T) => string,
+  ): Promise<T[]> {
+    const reachable = new Set<string>();
+    for (const userId of new Set(items.map(userOf)))
+      if (await this.canActOn(actor, { tenantId, userId })) reachable.add(userId);
+    return items.filter((item) => reachable.has(userOf(item)));
+  }
+
   /**
    * For routes on a user of the current tenant (users, role assignments): 404 when there
    * is no such user here, 403 when the actor does not hold all the user holds.
