@@ -5,33 +5,9 @@ import { AccessSignal, accessInvalidation } from '../common/access-invalidation'
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { logFor } from '../observability/logger';
+import { decodeAccessSignal, encodeAccessSignal } from './access-signal-codec';
 
 const PUBLISH_DEADLINE_MS = 2_000;
-
-/** Parses a relayed signal; anything not shaped like one answers null. */
-export function decodeAccessSignal(raw: string): { origin: string; signal: AccessSignal } | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (!parsed || typeof parsed !== 'object') return null;
-  const { v, origin, signal } = parsed as { v?: unknown; origin?: unknown; signal?: unknown };
-  if (v !== 1 || typeof origin !== 'string' || !signal || typeof signal !== 'object') return null;
-  const s = signal as Record<string, unknown>;
-  const isText = (value: unknown) => typeof value === 'string' && value.length > 0;
-  if (s.kind === 'user' && isText(s.tenantId) && isText(s.userId))
-    return {
-      origin,
-      signal: { kind: 'user', tenantId: String(s.tenantId), userId: String(s.userId) },
-    };
-  if (s.kind === 'tenant' && isText(s.tenantId))
-    return { origin, signal: { kind: 'tenant', tenantId: String(s.tenantId) } };
-  if (s.kind === 'key' && isText(s.keyId))
-    return { origin, signal: { kind: 'key', keyId: String(s.keyId) } };
-  return null;
-}
 
 /**
  * With REDIS_URL: cache invalidations of identities, sessions, keys and permissions reach
@@ -72,7 +48,7 @@ export class AccessInvalidationBridge implements OnModuleInit, OnApplicationShut
     try {
       const published = this.publisher.publish(
         this.channel,
-        JSON.stringify({ v: 1, origin: this.instanceId, signal }),
+        encodeAccessSignal(this.instanceId, signal),
       );
       // A Redis outage must not hold the request that made the change.
       const deadline = new Promise<never>((_, reject) => {
