@@ -5,9 +5,11 @@ import {
   TEST_ADMIN_API_KEY,
   TEST_ADMIN_EMAIL,
   TEST_ADMIN_PASSWORD,
+  waitFor,
 } from '../libs/testing/src';
 import { BUILT_IN_ROLE_NAMES, effectivePermissions } from '../src/rbac/permissions';
 import { Principals } from './support/principals';
+import { WsTestClient } from './support/ws-client';
 
 /** Caches that outlive the test: only an invalidation can make a change hold at once. */
 const LONG_CACHES = { AUTH_CACHE_TTL_MS: '600000', PERMISSION_CACHE_TTL_MS: '3600000' };
@@ -322,5 +324,29 @@ describe('principal boundaries (embedded)', () => {
     expect([await status(deletedSession), await status(deletedKey)]).toEqual([200, 200]);
     expect((await admin.delete(`/api/v1/users/${deleted.id}`)).status).toBe(204);
     expect([await status(deletedSession), await status(deletedKey)]).toEqual([401, 401]);
+  });
+
+  it('closes the WebSocket connections of a user whose sessions end, and only theirs', async () => {
+    const changed = await principals.createUser('ws-changed@example.com', 'operator');
+    await principals.createUser('ws-bystander@example.com', 'operator');
+    const connect = async (email: string) =>
+      WsTestClient.connect(app.baseUrl, {
+        authorization: `Bearer ${await principals.login(email)}`,
+      });
+    const mine = await connect('ws-changed@example.com');
+    const bystander = await connect('ws-bystander@example.com');
+    try {
+      expect(
+        (await admin.patch(`/api/v1/users/${changed.id}`, { password: 'reset by an admin now' }))
+          .status,
+      ).toBe(200);
+      const closed = await waitFor(() => mine.closed, { what: 'the socket to close' });
+      expect(closed.code).toBe(4401);
+      const ack = await bystander.request('subscribe', { scope: 'tenant', last_event_id: 0 });
+      expect(ack.event).toBe('ack');
+      expect(bystander.closed).toBeUndefined();
+    } finally {
+      await Promise.all([mine.close(), bystander.close()]);
+    }
   });
 });

@@ -7,8 +7,10 @@ import {
   TEST_REDIS_URL,
   TestDatabase,
   uniqueQueuePrefix,
+  waitFor,
 } from '../libs/testing/src';
 import { Principals } from './support/principals';
+import { WsTestClient } from './support/ws-client';
 
 /**
  * Production mode with two API processes sharing PostgreSQL and Redis: a credential change
@@ -100,5 +102,21 @@ describe('credential changes end sessions across API processes (PostgreSQL + Red
     const other = await userSeenByB('key-b2@example.com');
     expect((await adminA.post(`/api/v1/api-keys/${other.key.id}/revoke`)).status).toBe(200);
     expect(await status(other.keyClient)).toBe(401);
+  });
+
+  it('a disable on A closes the WebSocket the user holds open on B', async () => {
+    const user = await onA.createUser('ws-b@example.com', 'operator');
+    const socket = await WsTestClient.connect(processB.baseUrl, {
+      authorization: `Bearer ${await onA.login('ws-b@example.com')}`,
+    });
+    try {
+      expect((await adminA.patch(`/api/v1/users/${user.id}`, { status: 'disabled' })).status).toBe(
+        200,
+      );
+      const closed = await waitFor(() => socket.closed, { what: 'the socket on B to close' });
+      expect(closed.code).toBe(4401);
+    } finally {
+      await socket.close();
+    }
   });
 });
