@@ -9,6 +9,7 @@ import { EventsModule } from './events/events.module';
 import { GovernorModule } from './governor/governor.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
+import { UserAdministrationModule } from './identity/user-administration.module';
 import { LlmModule } from './llm/llm.module';
 import { MetricsModule } from './observability/metrics.module';
 import { QueueModule } from './queue/queue.module';
@@ -42,6 +43,7 @@ export class AppModule {
         HealthModule,
         TenancyModule,
         IdentityModule,
+        UserAdministrationModule,
         RbacModule,
         ApiKeysModule,
         AuthModule,

@@ -54,6 +54,7 @@ async function main(): Promise<number> {
   const { RbacService } = await import('./rbac/rbac.service');
   const { ApiKeysService, API_KEY_TYPES } = await import('./apikeys/api-keys.service');
   const { BootstrapService } = await import('./auth/bootstrap.service');
+  const { PrincipalAccess } = await import('./rbac/principal-access.service');
   const { effectivePermissions } = await import('./rbac/permissions');
   const { DEFAULT_TENANT_ID } = await import('./common/request-context');
   const { DomainError } = await import('../libs/common/src/errors');
@@ -122,6 +123,10 @@ async function main(): Promise<number> {
           scopes: need('scopes')
             .split(',')
             .map((s) => s.trim()),
+          // The key acts for its owner: it may not carry scopes the owner's rights do not back.
+          creatorPermissions: await app
+            .get(PrincipalAccess)
+            .permissionsOf({ tenantId: tenant, userId: owner.id }),
           expiresAt: values.expires ? new Date(values.expires) : undefined,
         });
         result = { id: key.id, tenant_id: key.tenantId, scopes: key.scopes, key: plaintext };

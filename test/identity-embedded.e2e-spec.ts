@@ -452,7 +452,7 @@ describe('identity and access (embedded)', () => {
     });
     expect(role.status).toBe(201);
     const user = await createUser(admin, 'auditor@example.com');
-    const client = anonymous.withBearer(await login('auditor@example.com'));
+    let client = anonymous.withBearer(await login('auditor@example.com'));
     expect((await client.get('/api/v1/goals')).status).toBe(403);
     const assigned = await admin.post('/api/v1/role-assignments', {
       user_id: user.id,
@@ -465,6 +465,9 @@ describe('identity and access (embedded)', () => {
     expect((await admin.patch('/api/v1/roles/auditor', { inherits: [] })).status).toBe(200);
     expect((await client.get('/api/v1/goals')).status).toBe(403);
     expect((await admin.delete(`/api/v1/role-assignments/${assigned.body.id}`)).status).toBe(204);
+    // removing a role ends the user's sessions; a new one carries what is left
+    expect((await client.get('/api/v1/auth/me')).status).toBe(401);
+    client = anonymous.withBearer(await login('auditor@example.com'));
     expect((await client.get('/api/v1/auth/me')).body.permissions).toEqual([]);
 
     const future = await admin.post('/api/v1/role-assignments', {

@@ -19,23 +19,45 @@ import {
 import { ValidationFailed } from '../../libs/common/src';
 import type { AccessContext } from '../auth/access-context';
 import { Caller, RequirePermission } from '../auth/decorators';
-import { ApiKeysService } from './api-keys.service';
+import { PrincipalAccess } from '../rbac/principal-access.service';
+import { heldPermissions } from '../rbac/principal-policy';
+import { ApiKey, ApiKeysService } from './api-keys.service';
 import { ApiKeyDto, ApiKeyListDto, ApiKeyWithSecretDto, CreateApiKeyDto } from './dto/api-key.dto';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
-/** Callers without api-key:manage see and act on their own keys only (others answer 404). */
+/**
+ * Callers without api-key:manage see and act on their own keys only; nobody sees or acts on
+ * the keys of a principal who holds permissions they do not hold. Both answer 404.
+ */
 const ownerFilter = (caller: AccessContext) =>
   caller.permissions.has('api-key:manage') ? undefined : caller.userId;
 
 @ApiTags('api-keys')
 @Controller('api/v1/api-keys')
 export class ApiKeysController {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly principals: PrincipalAccess,
+  ) {}
+
+  /** The key, when the caller may see it and act on its owner (else 404). */
+  private async reachableKey(caller: AccessContext, id: string): Promise<ApiKey> {
+    const key = await this.keys.get(caller.tenantId, id, ownerFilter(caller));
+    await this.principals.require(
+      caller,
+      { tenantId: key.tenantId, userId: key.ownerUserId },
+      { status: 404, resource: 'api-key', id },
+    );
+    return key;
+  }
 
   @Post()
   @RequirePermission('api-key:create', 'api-key')
-  @ApiOperation({ summary: 'Create an API key for yourself; the plaintext key is returned once' })
+  @ApiOperation({
+    summary: 'Create an API key for yourself; the plaintext key is returned once',
+    description: 'Every scope must be backed by a permission you hold (otherwise 400 on `scopes`).',
+  })
   @ApiCreatedResponse({ type: ApiKeyWithSecretDto })
   async create(
     @Caller() caller: AccessContext,
@@ -53,6 +75,7 @@ export class ApiKeysController {
       name: body.name,
       type,
       scopes: body.scopes,
+      creatorPermissions: heldPermissions(caller),
       expiresAt: body.expires_at ? new Date(body.expires_at) : undefined,
       rateLimits: {
         ...(body.rate_limits?.per_minute ? { perMinute: body.rate_limits.per_minute } : {}),
@@ -69,12 +92,20 @@ export class ApiKeysController {
 
   @Get()
   @RequirePermission('api-key:read', 'api-key')
-  @ApiOperation({ summary: 'API keys of the tenant (yours only without api-key:manage)' })
+  @ApiOperation({
+    summary: 'API keys of the tenant (yours only without api-key:manage)',
+    description: 'Leaves out the keys of users who hold permissions you do not hold.',
+  })
   @ApiOkResponse({ type: ApiKeyListDto })
   async list(@Caller() caller: AccessContext): Promise<ApiKeyListDto> {
-    return {
-      items: (await this.keys.list(caller.tenantId, ownerFilter(caller))).map(ApiKeyDto.from),
-    };
+    const keys = await this.keys.list(caller.tenantId, ownerFilter(caller));
+    const visible = await this.principals.keepReachable(
+      caller,
+      caller.tenantId,
+      keys,
+      (k) => k.ownerUserId,
+    );
+    return { items: visible.map(ApiKeyDto.from) };
   }
 
   @Get(':id')
@@ -83,7 +114,7 @@ export class ApiKeysController {
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiNotFoundResponse({ description: 'No such key' })
   async get(@Caller() caller: AccessContext, @Param('id', uuid) id: string): Promise<ApiKeyDto> {
-    return ApiKeyDto.from(await this.keys.get(caller.tenantId, id, ownerFilter(caller)));
+    return ApiKeyDto.from(await this.reachableKey(caller, id));
   }
 
   @Post(':id/rotate')
@@ -99,7 +130,17 @@ export class ApiKeysController {
     @Caller() caller: AccessContext,
     @Param('id', uuid) id: string,
   ): Promise<ApiKeyWithSecretDto> {
-    const { key, plaintext } = await this.keys.rotate(caller.tenantId, id, ownerFilter(caller));
+    const current = await this.reachableKey(caller, id);
+    const ownerPermissions = await this.principals.permissionsOf({
+      tenantId: current.tenantId,
+      userId: current.ownerUserId,
+    });
+    const { key, plaintext } = await this.keys.rotate(
+      caller.tenantId,
+      id,
+      ownerPermissions,
+      ownerFilter(caller),
+    );
     return { ...ApiKeyDto.from(key), key: plaintext };
   }
 
@@ -110,6 +151,7 @@ export class ApiKeysController {
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiNotFoundResponse({ description: 'No such key' })
   async revoke(@Caller() caller: AccessContext, @Param('id', uuid) id: string): Promise<ApiKeyDto> {
+    await this.reachableKey(caller, id);
     return ApiKeyDto.from(await this.keys.revoke(caller.tenantId, id, ownerFilter(caller)));
   }
 
@@ -120,6 +162,7 @@ export class ApiKeysController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'No such key' })
   async delete(@Caller() caller: AccessContext, @Param('id', uuid) id: string): Promise<void> {
+    await this.reachableKey(caller, id);
     await this.keys.delete(caller.tenantId, id, ownerFilter(caller));
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RbacModule } from '../rbac/rbac.module';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { InMemoryRateLimitStore } from './rate-limiter';
@@ -7,6 +8,7 @@ import { InMemoryRateLimitStore } from './rate-limiter';
 export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
 
 @Module({
+  imports: [RbacModule],
   controllers: [ApiKeysController],
   providers: [
     ApiKeysService,

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFound, TtlCache, uuidv7, ValidationFailed } from '../../libs/common/src';
+import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { logFor } from '../observability/logger';
 import { isScope } from '../rbac/permissions';
+import { scopesBeyond } from '../rbac/principal-policy';
 import {
   displayPrefix,
   fromPlaintext,
@@ -100,6 +102,8 @@ export interface NewApiKey {
   name: string;
   type: ApiKeyType;
   scopes: string[];
+  /** What the creator holds: every scope must be backed by one of these permissions. */
+  creatorPermissions: ReadonlySet<string>;
   expiresAt?: Date;
   rateLimits?: Partial<RateLimits>;
   allowedIps?: string[];
@@ -131,6 +135,7 @@ export class ApiKeysService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.byKeyId = new TtlCache(config.AUTH_CACHE_TTL_MS, 100_000);
+    accessInvalidation.on('key', (keyId: string) => this.byKeyId.delete(keyId));
   }
 
   defaultLimits(): RateLimits {
@@ -207,23 +212,28 @@ export class ApiKeysService {
     return this.withEffectiveStatus(toApiKey(rows[0]));
   }
 
-  /** A new secret and key id for the same key; the old plaintext stops working at once. */
+  /**
+   * A new secret and key id for the same key; the old plaintext stops working at once, in
+   * every process. The key's scopes must still be backed by its owner's permissions.
+   */
   async rotate(
     tenantId: string,
     id: string,
+    ownerPermissions: ReadonlySet<string>,
     ownerUserId?: string,
   ): Promise<{ key: ApiKey; plaintext: string }> {
     const current = await this.get(tenantId, id, ownerUserId);
     if (current.status === 'revoked')
       throw new ValidationFailed([{ field: 'id', message: 'a revoked key cannot be rotated' }]);
+    this.requireBackedScopes(current.scopes, ownerPermissions, "its owner's");
     const generated = generateApiKey();
     const [rows] = await this.dataSource.query(
       `UPDATE api_keys SET key_id = $3, secret_hash = $4, rotated_at = now(), updated_at = now()
        WHERE tenant_id = $1 AND id = $2 RETURNING *`,
       [tenantId, id, generated.keyId, generated.secretHash],
     );
-    this.byKeyId.delete(current.keyId);
     this.byKeyId.delete(generated.keyId);
+    await accessInvalidation.keyChanged(current.keyId);
     return { key: toApiKey((rows as ApiKeyRow[])[0]), plaintext: generated.plaintext };
   }
 
@@ -234,7 +244,7 @@ export class ApiKeysService {
        WHERE tenant_id = $1 AND id = $2 RETURNING *`,
       [tenantId, id],
     );
-    this.byKeyId.delete(current.keyId);
+    await accessInvalidation.keyChanged(current.keyId);
     return toApiKey((rows as ApiKeyRow[])[0]);
   }
 
@@ -244,7 +254,7 @@ export class ApiKeysService {
       tenantId,
       id,
     ]);
-    this.byKeyId.delete(current.keyId);
+    await accessInvalidation.keyChanged(current.keyId);
   }
 
   async countActive(tenantId: string): Promise<number> {
@@ -315,6 +325,12 @@ export class ApiKeysService {
       errors.push({ field: 'scopes', message: `unknown scopes: ${badScopes.join(', ')}` });
     if (!input.scopes.length)
       errors.push({ field: 'scopes', message: 'must name at least one scope' });
+    const unbacked = scopesBeyond(input.scopes.filter(isScope), input.creatorPermissions);
+    if (unbacked.length)
+      errors.push({
+        field: 'scopes',
+        message: `not backed by your permissions: ${unbacked.join(', ')}`,
+      });
     for (const [field, list] of [
       ['allowed_ips', input.allowedIps],
       ['blocked_ips', input.blockedIps],
@@ -328,6 +344,18 @@ export class ApiKeysService {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now())
       errors.push({ field: 'expires_at', message: 'must be in the future' });
     if (errors.length) throw new ValidationFailed(errors);
+  }
+
+  private requireBackedScopes(
+    scopes: readonly string[],
+    permissions: ReadonlySet<string>,
+    whose: string,
+  ): void {
+    const unbacked = scopesBeyond(scopes, permissions);
+    if (unbacked.length)
+      throw new ValidationFailed([
+        { field: 'scopes', message: `not backed by ${whose} permissions: ${unbacked.join(', ')}` },
+      ]);
   }
 
   static prefix(key: ApiKey): string {

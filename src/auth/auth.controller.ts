@@ -17,7 +17,7 @@ import { TooManyRequests } from './auth-errors';
 import { Authenticator } from './authenticator.service';
 import { Authenticated, Caller, Public } from './decorators';
 import { LoginDto, LoginResultDto, MeDto } from './dto/auth.dto';
-import { SESSION_COOKIE } from './sessions.service';
+import { SESSION_COOKIE } from '../sessions/sessions.service';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')

@@ -9,22 +9,21 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator.service';
 import { BootstrapService } from './bootstrap.service';
-import { SessionsService } from './sessions.service';
+import { SessionsModule } from '../sessions/sessions.module';
 
 /**
  * The security pipeline. `Authenticator` is exported for the WebSocket gateway and the
  * dashboard: they authenticate a raw header set the same way REST does.
  */
 @Module({
-  imports: [IdentityModule, TenancyModule, RbacModule, ApiKeysModule],
+  imports: [IdentityModule, TenancyModule, RbacModule, ApiKeysModule, SessionsModule],
   controllers: [AuthController],
   providers: [
-    SessionsService,
     AuthService,
     Authenticator,
     BootstrapService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [Authenticator, SessionsService, BootstrapService],
+  exports: [Authenticator, SessionsModule, BootstrapService],
 })
 export class AuthModule {}

@@ -7,7 +7,7 @@ import { TenantsService } from '../tenancy/tenants.service';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { InvalidLogin, TooManyRequests } from './auth-errors';
 import { isLocked, lockoutDurationMs, LockoutPolicy, retryAfterSeconds } from './lockout';
-import { LoginSession, SessionsService } from './sessions.service';
+import { LoginSession, SessionsService } from '../sessions/sessions.service';
 
 interface Attempts {
   failures: number;

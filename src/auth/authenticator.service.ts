@@ -20,7 +20,7 @@ import {
   TooManyRequests,
   Unauthenticated,
 } from './auth-errors';
-import { SESSION_COOKIE, SessionsService } from './sessions.service';
+import { SESSION_COOKIE, SessionsService } from '../sessions/sessions.service';
 
 /** What the pipeline needs of a request: HTTP, a WebSocket upgrade, anything with headers. */
 export interface RawRequest {

@@ -60,6 +60,8 @@ export class BootstrapService {
       name: 'bootstrap admin key',
       type: 'admin',
       scopes: ['admin:full'],
+      // The owner becomes a system administrator just below (assigned last, see there).
+      creatorPermissions: all,
       plaintext: this.config.BOOTSTRAP_ADMIN_API_KEY,
     });
     // Assigned last: an interrupted bootstrap is retried on the next start.

@@ -1,16 +1,51 @@
 import { EventEmitter } from 'node:events';
 
+/** What went stale: one user's identity or rights, a tenant's roles, or one API key. */
+export type AccessSignal =
+  | { kind: 'user'; tenantId: string; userId: string }
+  | { kind: 'tenant'; tenantId: string }
+  | { kind: 'key'; keyId: string };
+
+/** Carries a signal to the other processes; resolves once it is handed to them. */
+export type AccessSignalRelay = (signal: AccessSignal) => Promise<void>;
+
 /**
- * In-process signal that cached identities or permissions are stale (a role changed, a user
- * was disabled, a key revoked). Caches in other processes expire by their TTL.
+ * Signal that cached identities, sessions, keys or permissions are stale (a role changed, a
+ * user was disabled, a key revoked). Listeners in this process drop their entries at once;
+ * with a relay (Redis pub/sub in production) the signal has been delivered to every other
+ * process's subscription before the returned promise resolves, so a change awaited this way
+ * holds everywhere by the time its request answers. Without one, other processes' caches
+ * expire by their TTL.
  */
 class AccessInvalidation extends EventEmitter {
-  userChanged(tenantId: string, userId: string): void {
-    this.emit('user', tenantId, userId);
+  private relay?: AccessSignalRelay;
+
+  setRelay(relay: AccessSignalRelay | undefined): void {
+    this.relay = relay;
   }
 
-  tenantChanged(tenantId: string): void {
-    this.emit('tenant', tenantId);
+  userChanged(tenantId: string, userId: string): Promise<void> {
+    return this.signal({ kind: 'user', tenantId, userId });
+  }
+
+  tenantChanged(tenantId: string): Promise<void> {
+    return this.signal({ kind: 'tenant', tenantId });
+  }
+
+  keyChanged(keyId: string): Promise<void> {
+    return this.signal({ kind: 'key', keyId });
+  }
+
+  /** Drops the stale entries in this process only (a signal that came from another one). */
+  apply(signal: AccessSignal): void {
+    if (signal.kind === 'user') this.emit('user', signal.tenantId, signal.userId);
+    else if (signal.kind === 'tenant') this.emit('tenant', signal.tenantId);
+    else this.emit('key', signal.keyId);
+  }
+
+  private async signal(signal: AccessSignal): Promise<void> {
+    this.apply(signal);
+    await this.relay?.(signal);
   }
 }
 

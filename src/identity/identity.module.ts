@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { UsersController } from './users.controller';
+import { SessionsModule } from '../sessions/sessions.module';
 import { UsersService } from './users.service';
 
 @Module({
-  controllers: [UsersController],
+  imports: [SessionsModule],
   providers: [UsersService],
   exports: [UsersService],
 })

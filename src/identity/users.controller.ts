@@ -12,14 +12,17 @@ import {
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { AccessContext } from '../auth/access-context';
 import { currentTenantId } from '../common/request-context';
-import { RequirePermission } from '../auth/decorators';
+import { Caller, RequirePermission } from '../auth/decorators';
+import { PrincipalAccess } from '../rbac/principal-access.service';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
@@ -28,7 +31,10 @@ const uuid = new ParseUUIDPipe({ version: undefined });
 @ApiTags('users')
 @Controller('api/v1/users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly principals: PrincipalAccess,
+  ) {}
 
   @Post()
   @RequirePermission('user:create', 'user')
@@ -68,26 +74,45 @@ export class UsersController {
   @RequirePermission('user:update', 'user', 'id')
   @ApiOperation({
     summary: 'Change display name, status or password (a new password clears a lock)',
+    description:
+      "A new password or a disable ends the user's sessions (a password you change for " +
+      'yourself keeps the session you change it in); the API keys of a disabled user stop working. ' +
+      'Only for a user who holds no permission you do not hold (otherwise 403).',
   })
   @ApiOkResponse({ type: UserDto })
+  @ApiForbiddenResponse({ description: 'The user holds permissions you do not hold' })
   @ApiNotFoundResponse({ description: 'No such user in this tenant' })
-  async update(@Param('id', uuid) id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
+  async update(
+    @Caller() caller: AccessContext,
+    @Param('id', uuid) id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserDto> {
+    const tenantId = currentTenantId();
+    await this.principals.requireUser(caller, tenantId, id);
+    const ownSession = caller.userId === id ? caller.principal.sessionId : undefined;
     return UserDto.from(
-      await this.users.update(currentTenantId(), id, {
-        displayName: body.display_name,
-        status: body.status,
-        password: body.password,
-      }),
+      await this.users.update(
+        tenantId,
+        id,
+        { displayName: body.display_name, status: body.status, password: body.password },
+        ownSession,
+      ),
     );
   }
 
   @Delete(':id')
   @HttpCode(204)
   @RequirePermission('user:delete', 'user', 'id')
-  @ApiOperation({ summary: 'Delete a user with their sessions, keys and role assignments' })
+  @ApiOperation({
+    summary: 'Delete a user with their sessions, keys and role assignments',
+    description: 'Only a user who holds no permission you do not hold (otherwise 403).',
+  })
   @ApiNoContentResponse()
+  @ApiForbiddenResponse({ description: 'The user holds permissions you do not hold' })
   @ApiNotFoundResponse({ description: 'No such user in this tenant' })
-  async delete(@Param('id', uuid) id: string): Promise<void> {
-    await this.users.delete(currentTenantId(), id);
+  async delete(@Caller() caller: AccessContext, @Param('id', uuid) id: string): Promise<void> {
+    const tenantId = currentTenantId();
+    await this.principals.requireUser(caller, tenantId, id);
+    await this.users.delete(tenantId, id);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Conflict, NotFound, uuidv7 } from '../../libs/common/src';
 import { accessInvalidation } from '../common/access-invalidation';
+import { SessionsService } from '../sessions/sessions.service';
 import { PasswordHasher } from './password-hasher';
 
 export type UserStatus = 'active' | 'disabled';
@@ -58,7 +59,10 @@ export interface NewUser {
 export class UsersService {
   readonly hasher = new PasswordHasher();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: SessionsService,
+  ) {}
 
   async create(tenantId: string, input: NewUser): Promise<User> {
     const email = normalizeEmail(input.email);
@@ -94,6 +98,15 @@ export class UsersService {
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 
+  /** The tenant a user belongs to, whichever tenant asks (undefined when there is no such user). */
+  async homeTenantOf(id: string): Promise<string | undefined> {
+    const rows: Array<{ tenant_id: string }> = await this.dataSource.query(
+      `SELECT tenant_id FROM users WHERE id = $1`,
+      [id],
+    );
+    return rows[0]?.tenant_id;
+  }
+
   async findByEmail(tenantId: string, email: string): Promise<User | undefined> {
     const rows: UserRow[] = await this.dataSource.query(
       `SELECT * FROM users WHERE tenant_id = $1 AND email = $2`,
@@ -118,10 +131,16 @@ export class UsersService {
     return { items: rows.map(toUser), total: count };
   }
 
+  /**
+   * A new password or a disable ends the user's sessions at once (a password the user
+   * changes in `keepSessionId` keeps that one session); a disable also stops their keys,
+   * which the authenticator refuses for any owner who is not active.
+   */
   async update(
     tenantId: string,
     id: string,
     changes: { displayName?: string; status?: UserStatus; password?: string },
+    keepSessionId?: string,
   ): Promise<User> {
     const current = await this.get(tenantId, id);
     const passwordHash = changes.password
@@ -142,17 +161,21 @@ export class UsersService {
         !!changes.password,
       ],
     );
-    accessInvalidation.userChanged(tenantId, id);
+    const endsSessions = !!changes.password || changes.status === 'disabled';
+    if (endsSessions) await this.sessions.endAllFor(tenantId, id, keepSessionId);
+    else await accessInvalidation.userChanged(tenantId, id);
     return toUser((rows as UserRow[])[0]);
   }
 
+  /** Deletes the user with their sessions, keys and role assignments. */
   async delete(tenantId: string, id: string): Promise<void> {
     const [, affected] = await this.dataSource.query(
       `DELETE FROM users WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
     );
     if (!affected) throw new NotFound('user', id);
-    accessInvalidation.userChanged(tenantId, id);
+    // Sessions, keys and role assignments went with the row (ON DELETE CASCADE).
+    await accessInvalidation.userChanged(tenantId, id);
   }
 
   async recordLoginFailure(tenantId: string, id: string, lockedUntil: Date | null): Promise<void> {

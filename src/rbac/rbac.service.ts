@@ -5,6 +5,7 @@ import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { UsersService } from '../identity/users.service';
+import { SessionsService } from '../sessions/sessions.service';
 import {
   BUILT_IN_ROLES,
   BUILT_IN_ROLE_NAMES,
@@ -73,6 +74,7 @@ export class RbacService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly sessions: SessionsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.subjects = new TtlCache(config.PERMISSION_CACHE_TTL_MS, 50_000);
@@ -152,7 +154,7 @@ export class RbacService {
     );
     if (!rows.length)
       throw new Conflict('role-exists', 'Role exists', `A role ${input.name} exists.`);
-    accessInvalidation.tenantChanged(tenantId);
+    await accessInvalidation.tenantChanged(tenantId);
     return this.getRole(tenantId, input.name);
   }
 
@@ -169,6 +171,7 @@ export class RbacService {
         `The built-in role ${name} cannot change.`,
       );
     const current = await this.getRole(tenantId, name);
+    await this.requireHeldRole(tenantId, name, granter);
     const permissions = changes.permissions ?? [...current.permissions];
     const inherits = changes.inherits ?? [...current.inherits];
     await this.validateRole(tenantId, name, permissions, inherits, granter);
@@ -177,11 +180,12 @@ export class RbacService {
        WHERE tenant_id = $1 AND name = $2`,
       [tenantId, name, changes.description ?? current.description, permissions, inherits],
     );
-    accessInvalidation.tenantChanged(tenantId);
+    await accessInvalidation.tenantChanged(tenantId);
     return this.getRole(tenantId, name);
   }
 
-  async deleteRole(tenantId: string, name: string): Promise<void> {
+  /** Deletes a custom role and its assignments; its holders' sessions end. */
+  async deleteRole(tenantId: string, name: string, granter: ReadonlySet<string>): Promise<void> {
     if (isBuiltInRole(name))
       throw new Conflict(
         'built-in-role',
@@ -189,6 +193,7 @@ export class RbacService {
         `The built-in role ${name} cannot be deleted.`,
       );
     await this.getRole(tenantId, name);
+    await this.requireHeldRole(tenantId, name, granter);
     const custom = await this.customRoleMap(tenantId);
     const dependants = [...custom.values()].filter((r) => r.inherits.includes(name));
     if (dependants.length)
@@ -197,15 +202,17 @@ export class RbacService {
         'Role in use',
         `Roles ${dependants.map((r) => r.name).join(', ')} inherit ${name}.`,
       );
-    await this.dataSource.query(`DELETE FROM role_assignments WHERE tenant_id = $1 AND role = $2`, [
-      tenantId,
-      name,
-    ]);
+    const [removed] = await this.dataSource.query(
+      `DELETE FROM role_assignments WHERE tenant_id = $1 AND role = $2 RETURNING user_id`,
+      [tenantId, name],
+    );
     await this.dataSource.query(`DELETE FROM roles WHERE tenant_id = $1 AND name = $2`, [
       tenantId,
       name,
     ]);
-    accessInvalidation.tenantChanged(tenantId);
+    await accessInvalidation.tenantChanged(tenantId);
+    const holders = new Set((removed as Array<{ user_id: string }>).map((r) => r.user_id));
+    for (const userId of holders) await this.sessions.endAllFor(tenantId, userId);
   }
 
   // --- assignments ---------------------------------------------------------------------
@@ -246,7 +253,7 @@ export class RbacService {
         createdBy,
       ],
     );
-    accessInvalidation.userChanged(tenantId, input.userId);
+    await accessInvalidation.userChanged(tenantId, input.userId);
     return toAssignment(rows[0]);
   }
 
@@ -259,19 +266,25 @@ export class RbacService {
     return rows.map(toAssignment);
   }
 
-  async revokeAssignment(
-    tenantId: string,
-    id: string,
-    granter: ReadonlySet<string>,
-  ): Promise<void> {
+  async getAssignment(tenantId: string, id: string): Promise<RoleAssignment> {
     const rows: AssignmentRow[] = await this.dataSource.query(
       `SELECT * FROM role_assignments WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
     );
     if (!rows.length) throw new NotFound('role-assignment', id);
+    return toAssignment(rows[0]);
+  }
+
+  /** Removes a role from a user, which ends the user's sessions at once. */
+  async revokeAssignment(
+    tenantId: string,
+    id: string,
+    granter: ReadonlySet<string>,
+  ): Promise<void> {
+    const assignment = await this.getAssignment(tenantId, id);
     const custom = await this.customRoleMap(tenantId);
     this.requireGrantable(
-      effectivePermissions([rows[0].role], (n) => custom.get(n)),
+      effectivePermissions([assignment.role], (n) => custom.get(n)),
       granter,
       'role',
     );
@@ -279,7 +292,7 @@ export class RbacService {
       tenantId,
       id,
     ]);
-    accessInvalidation.userChanged(tenantId, rows[0].user_id);
+    await this.sessions.endAllFor(tenantId, assignment.userId);
   }
 
   // --- internals -------------------------------------------------------------------------
@@ -330,12 +343,30 @@ export class RbacService {
     this.requireGrantable(effectivePermissions([name], lookup), granter, 'permissions');
   }
 
+  /** Changing or deleting a role acts on its holders: only for those who hold all of it. */
+  private async requireHeldRole(
+    tenantId: string,
+    name: string,
+    granter: ReadonlySet<string>,
+  ): Promise<void> {
+    const custom = await this.customRoleMap(tenantId);
+    this.requireGrantable(
+      effectivePermissions([name], (n) => custom.get(n)),
+      granter,
+      'name',
+      'the role holds permissions you do not hold',
+    );
+  }
+
   /** Nobody grants what they do not hold (no escalation through roles). */
-  private requireGrantable(wanted: Set<string>, granter: ReadonlySet<string>, field: string): void {
+  private requireGrantable(
+    wanted: Set<string>,
+    granter: ReadonlySet<string>,
+    field: string,
+    problem = 'grants permissions you do not hold',
+  ): void {
     const excess = [...wanted].filter((p) => !granter.has(p));
     if (excess.length)
-      throw new ValidationFailed([
-        { field, message: `grants permissions you do not hold: ${excess.sort().join(', ')}` },
-      ]);
+      throw new ValidationFailed([{ field, message: `${problem}: ${excess.sort().join(', ')}` }]);
   }
 }

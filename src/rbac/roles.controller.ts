@@ -32,12 +32,17 @@ import {
   UpdateRoleDto,
 } from './dto/role.dto';
 import { PERMISSIONS, SCOPES } from './permissions';
+import { PrincipalAccess } from './principal-access.service';
+import { heldPermissions } from './principal-policy';
 import { RbacService } from './rbac.service';
 
 @ApiTags('roles')
 @Controller('api/v1')
 export class RolesController {
-  constructor(private readonly rbac: RbacService) {}
+  constructor(
+    private readonly rbac: RbacService,
+    private readonly principals: PrincipalAccess,
+  ) {}
 
   @Get('permissions')
   @RequirePermission('role:read', 'role')
@@ -78,7 +83,7 @@ export class RolesController {
           permissions: body.permissions,
           inherits: body.inherits ?? [],
         },
-        caller.permissions,
+        heldPermissions(caller),
       ),
     );
   }
@@ -94,7 +99,7 @@ export class RolesController {
     @Body() body: UpdateRoleDto,
   ): Promise<RoleDto> {
     return RoleDto.from(
-      await this.rbac.updateRole(caller.tenantId, name, body, caller.permissions),
+      await this.rbac.updateRole(caller.tenantId, name, body, heldPermissions(caller)),
     );
   }
 
@@ -105,7 +110,7 @@ export class RolesController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'No such role in this tenant' })
   async delete(@Caller() caller: AccessContext, @Param('name') name: string): Promise<void> {
-    await this.rbac.deleteRole(caller.tenantId, name);
+    await this.rbac.deleteRole(caller.tenantId, name, heldPermissions(caller));
   }
 
   @Get('role-assignments')
@@ -125,13 +130,17 @@ export class RolesController {
 
   @Post('role-assignments')
   @RequirePermission('role:assign', 'role-assignment')
-  @ApiOperation({ summary: 'Assign a role to a user of this tenant, optionally for a time window' })
+  @ApiOperation({
+    summary: 'Assign a role to a user of this tenant, optionally for a time window',
+    description: 'Only to a user who holds no permission you do not hold (otherwise 403).',
+  })
   @ApiCreatedResponse({ type: AssignmentDto })
   @ApiNotFoundResponse({ description: 'No such user in this tenant' })
   async assign(
     @Caller() caller: AccessContext,
     @Body() body: CreateAssignmentDto,
   ): Promise<AssignmentDto> {
+    await this.principals.requireUser(caller, caller.tenantId, body.user_id);
     return AssignmentDto.from(
       await this.rbac.assign(
         caller.tenantId,
@@ -141,7 +150,7 @@ export class RolesController {
           validFrom: body.valid_from ? new Date(body.valid_from) : undefined,
           validUntil: body.valid_until ? new Date(body.valid_until) : undefined,
         },
-        caller.permissions,
+        heldPermissions(caller),
         caller.userId,
       ),
     );
@@ -150,13 +159,18 @@ export class RolesController {
   @Delete('role-assignments/:id')
   @HttpCode(204)
   @RequirePermission('role:assign', 'role-assignment', 'id')
-  @ApiOperation({ summary: 'Revoke a role assignment' })
+  @ApiOperation({
+    summary: "Revoke a role assignment; the user's sessions end",
+    description: 'Only for a user who holds no permission you do not hold (otherwise 403).',
+  })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'No such assignment in this tenant' })
   async revoke(
     @Caller() caller: AccessContext,
     @Param('id', new ParseUUIDPipe({ version: undefined })) id: string,
   ): Promise<void> {
-    await this.rbac.revokeAssignment(caller.tenantId, id, caller.permissions);
+    const assignment = await this.rbac.getAssignment(caller.tenantId, id);
+    await this.principals.requireUser(caller, caller.tenantId, assignment.userId);
+    await this.rbac.revokeAssignment(caller.tenantId, id, heldPermissions(caller));
   }
 }

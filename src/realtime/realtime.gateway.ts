@@ -25,6 +25,7 @@ import { createValidationPipe } from '../http/validation';
 import { logFor } from '../observability/logger';
 import { MetricsService } from '../observability/metrics.service';
 import { CoalescingSender } from './coalescing-sender';
+import { onUserChanged, recheckConnectionsOf } from './credential-recheck';
 import { textFrame } from './ws-frame';
 import { EventSequencer } from './event-sequencer';
 import { consecutiveRuns, EventStream } from './event-stream';
@@ -42,6 +43,7 @@ import { authorize, WsAuthenticationFailed, WsAuthenticator, WsIdentity } from '
 interface Connection {
   id: string;
   socket: WebSocket;
+  request: IncomingMessage;
   identity: Promise<WsIdentity | null>;
   stream?: EventStream;
   alive: boolean;
@@ -65,6 +67,7 @@ export class RealtimeGateway
   private readonly log = logFor('RealtimeGateway');
   private readonly connections = new Map<WebSocket, Connection>();
   private readonly unsubscribe: () => void;
+  private readonly stopRechecks: () => void;
   private heartbeat?: NodeJS.Timeout;
   private readonly validation = createValidationPipe();
   private readonly encoded = new WeakMap<GoalEventRecord, EncodedEvent>();
@@ -107,6 +110,9 @@ export class RealtimeGateway
     this.unsubscribe = this.bus.subscribe((event) => {
       if (this.connections.size > 0) this.sequencer.push(event);
     });
+    this.stopRechecks = onUserChanged(
+      (userId) => void recheckConnectionsOf(userId, this.connections.values(), this.authenticator),
+    );
     if (config.WS_HEARTBEAT_MS > 0) {
       this.heartbeat = setInterval(() => this.ping(), config.WS_HEARTBEAT_MS);
       this.heartbeat.unref();
@@ -121,6 +127,7 @@ export class RealtimeGateway
     const connection: Connection = {
       id: randomUUID(),
       socket,
+      request,
       alive: true,
       identity: this.authenticate(socket, request),
     };
@@ -144,6 +151,7 @@ export class RealtimeGateway
 
   onApplicationShutdown(): void {
     this.unsubscribe();
+    this.stopRechecks();
     this.sequencer.close();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.fanOut();

@@ -92,11 +92,28 @@ export class SessionsService {
   }
 
   async revoke(tenantId: string, sessionId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE user_sessions SET revoked_at = COALESCE(revoked_at, now()) WHERE tenant_id = $1 AND id = $2`,
+    const [rows] = await this.dataSource.query(
+      `UPDATE user_sessions SET revoked_at = COALESCE(revoked_at, now()) WHERE tenant_id = $1 AND id = $2
+       RETURNING user_id`,
       [tenantId, sessionId],
     );
     this.byHash.clear();
+    const userId = (rows as Array<{ user_id: string }>)[0]?.user_id;
+    if (userId) await accessInvalidation.userChanged(tenantId, userId);
+  }
+
+  /**
+   * Ends every live session of a user (after a password change, a disable or a role
+   * removal), but `keepSessionId` when the user changed their own password in it. Awaits the
+   * cache invalidation in every process, so the sessions are refused everywhere at once.
+   */
+  async endAllFor(tenantId: string, userId: string, keepSessionId?: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE user_sessions SET revoked_at = now()
+       WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)`,
+      [userId, keepSessionId ?? null],
+    );
+    await accessInvalidation.userChanged(tenantId, userId);
   }
 
   private touch(session: LoginSession): void {

@@ -1,0 +1,33 @@
+import { decodeAccessSignal } from './access-signal-codec';
+
+describe('access invalidation messages', () => {
+  it('reads the three kinds of signal with their origin', () => {
+    const read = (signal: unknown) =>
+      decodeAccessSignal(JSON.stringify({ v: 1, origin: 'process-a', signal }));
+    expect(read({ kind: 'user', tenantId: 't1', userId: 'u1' })).toEqual({
+      origin: 'process-a',
+      signal: { kind: 'user', tenantId: 't1', userId: 'u1' },
+    });
+    expect(read({ kind: 'tenant', tenantId: 't1' })?.signal).toEqual({
+      kind: 'tenant',
+      tenantId: 't1',
+    });
+    expect(read({ kind: 'key', keyId: '0123456789ab' })?.signal).toEqual({
+      kind: 'key',
+      keyId: '0123456789ab',
+    });
+  });
+
+  it('ignores anything else', () => {
+    for (const raw of [
+      'not json',
+      'null',
+      JSON.stringify({ v: 2, origin: 'a', signal: { kind: 'tenant', tenantId: 't' } }),
+      JSON.stringify({ v: 1, signal: { kind: 'tenant', tenantId: 't' } }),
+      JSON.stringify({ v: 1, origin: 'a', signal: { kind: 'user', tenantId: 't' } }),
+      JSON.stringify({ v: 1, origin: 'a', signal: { kind: 'key', keyId: '' } }),
+      JSON.stringify({ v: 1, origin: 'a', signal: { kind: 'everything' } }),
+    ])
+      expect([raw, decodeAccessSignal(raw)]).toEqual([raw, null]);
+  });
+});

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { RbacModule } from '../rbac/rbac.module';
+import { IdentityModule } from './identity.module';
+import { UsersController } from './users.controller';
+
+/**
+ * The users API. Apart from IdentityModule because acting on a user asks RBAC (which itself
+ * builds on identity) whether the caller holds everything that user holds.
+ */
+@Module({
+  imports: [IdentityModule, RbacModule],
+  controllers: [UsersController],
+})
+export class UserAdministrationModule {}
