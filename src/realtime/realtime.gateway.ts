@@ -9,36 +9,25 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket, WebSocketServer as WsServer } from 'ws';
-import { DomainError, problem, ProblemDocument, ValidationFailed } from '../../libs/common/src';
+import { problem, ProblemDocument } from '../../libs/common/src';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { runWithContext } from '../common/request-context';
 import type { GoalEventRecord } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
 import { GoalEventLog } from '../events/goal-event-log.service';
-import { CreateGoalDto } from '../governor/dto/create-goal.dto';
-import { GoalsService } from '../governor/goals.service';
 import { toProblem } from '../http/problem.filter';
-import { ApprovalsService } from '../safety/approvals.service';
-import { ApprovalDecisionDto } from '../safety/dto/approval.dto';
-import { createValidationPipe } from '../http/validation';
 import { logFor } from '../observability/logger';
 import { MetricsService } from '../observability/metrics.service';
+import { ClientMessageHandler } from './client-message.handler';
 import { CoalescingSender } from './coalescing-sender';
+import { EventEncoder } from './event-encoder';
 import { onUserChanged, recheckConnectionsOf } from './credential-recheck';
 import { textFrame } from './ws-frame';
 import { EventSequencer } from './event-sequencer';
 import { consecutiveRuns, EventStream } from './event-stream';
-import {
-  CLIENT_EVENTS,
-  CLOSE_CODES,
-  ClientEvent,
-  Envelope,
-  eventEnvelope,
-  parseClientMessage,
-  parseSubscribe,
-} from './protocol';
-import { authorize, WsAuthenticationFailed, WsAuthenticator, WsIdentity } from './ws-authenticator';
+import { CLIENT_EVENTS, CLOSE_CODES, Envelope, parseClientMessage } from './protocol';
+import { WsAuthenticationFailed, WsAuthenticator, WsIdentity } from './ws-authenticator';
 
 interface Connection {
   id: string;
@@ -51,8 +40,6 @@ interface Connection {
 
 /** How long an out-of-order event waits for the events before it before the log is read. */
 const GAP_WAIT_MS = 100;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The WebSocket gateway at /ws: JSON envelopes `{event, data, id}`. Every connection passes
@@ -69,9 +56,7 @@ export class RealtimeGateway
   private readonly unsubscribe: () => void;
   private readonly stopRechecks: () => void;
   private heartbeat?: NodeJS.Timeout;
-  private readonly validation = createValidationPipe();
-  private readonly encoded = new WeakMap<GoalEventRecord, EncodedEvent>();
-  private readonly encodedRuns = new WeakMap<readonly GoalEventRecord[], EncodedEvent>();
+  private readonly encoder = new EventEncoder();
   /** Events the sequencer has released since the last fan-out. */
   private released: GoalEventRecord[] = [];
   private readonly sequencer: EventSequencer;
@@ -81,10 +66,9 @@ export class RealtimeGateway
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly bus: EventBus,
     private readonly eventLog: GoalEventLog,
-    private readonly goals: GoalsService,
     private readonly authenticator: WsAuthenticator,
     private readonly metrics: MetricsService,
-    private readonly approvals: ApprovalsService,
+    private readonly messages: ClientMessageHandler,
   ) {
     this.sender = new CoalescingSender<WebSocket>({
       maxBufferBytes: config.WS_MAX_BUFFER_BYTES,
@@ -179,11 +163,11 @@ export class RealtimeGateway
           seqAt: (goalId, eventId) => this.eventLog.seqAt(identity.tenantId, goalId, eventId),
         },
         send: (event) => {
-          const encoded = this.serialized(event);
+          const encoded = this.encoder.event(event);
           return this.sender.send(socket, encoded.frame, encoded.createdAtMs);
         },
         sendRun: (run) => {
-          const encoded = this.serializedRun(run);
+          const encoded = this.encoder.run(run);
           return this.sender.send(socket, encoded.frame, encoded.createdAtMs, run.length);
         },
         overflow: () => this.cutOff(conn, 'backlog'),
@@ -235,7 +219,7 @@ export class RealtimeGateway
     };
     try {
       const result = await runWithContext(context, () =>
-        this.handle(connection, identity, envelope.event, envelope.data),
+        this.messages.handle(connection.stream!, identity, envelope.event, envelope.data),
       );
       this.reply(connection, envelope, 'ack', result);
     } catch (error) {
@@ -243,81 +227,6 @@ export class RealtimeGateway
       if (body.status >= 500)
         this.log.error(`websocket ${envelope.event} failed`, { error: (error as Error).message });
       this.reply(connection, envelope, 'error', body);
-    }
-  }
-
-  private async handle(
-    connection: Connection,
-    identity: WsIdentity,
-    event: ClientEvent,
-    data: unknown,
-  ): Promise<Record<string, unknown>> {
-    const stream = connection.stream!;
-    const required = MESSAGE_PERMISSIONS[event];
-    const denied = required ? authorize(identity, required) : undefined;
-    if (denied) throw new MessageForbidden(denied);
-    switch (event) {
-      case 'ping':
-        return { pong: true, server_time: new Date().toISOString() };
-      case 'subscribe': {
-        const request = parseSubscribe(data);
-        if ('field' in request) throw fieldError(request.field, request.message);
-        if (request.tenant) {
-          const replayed = await stream.subscribeTenant(request.lastEventId);
-          return { scope: 'tenant', replayed };
-        }
-        await this.goals.get(identity.tenantId, request.goalId!); // 404 for unknown or foreign goals
-        const replayed = await stream.subscribeGoal(request.goalId!, request.lastEventId);
-        return { scope: 'goal', goal_id: request.goalId, replayed };
-      }
-      case 'unsubscribe': {
-        const request = parseSubscribe(data);
-        if ('field' in request) throw fieldError(request.field, request.message);
-        if (request.tenant) stream.unsubscribeTenant();
-        else stream.unsubscribeGoal(request.goalId!);
-        return { subscriptions: stream.subscriptions };
-      }
-      case 'goal.submit': {
-        const body = (data ?? {}) as Record<string, unknown>;
-        const follow = body.subscribe !== false;
-        const { subscribe: _ignored, ...fields } = body;
-        const dto = (await this.validation.transform(fields, {
-          type: 'body',
-          metatype: CreateGoalDto,
-        })) as CreateGoalDto;
-        const accepted = await this.goals.submit(identity.tenantId, dto, identity.principal.id);
-        if (follow) await stream.subscribeGoal(accepted.goal_id);
-        return { ...accepted, subscribed: follow };
-      }
-      case 'goal.cancel': {
-        const { goal_id, reason } = (data ?? {}) as Record<string, unknown>;
-        if (typeof goal_id !== 'string' || !UUID.test(goal_id))
-          throw fieldError('goal_id', 'must be a UUID');
-        if (reason !== undefined && (typeof reason !== 'string' || reason.length > 500))
-          throw fieldError('reason', 'must be a string of at most 500 characters');
-        const goal = await this.goals.cancel(
-          identity.tenantId,
-          goal_id.toLowerCase(),
-          reason as string | undefined,
-        );
-        return { goal_id: goal.id, status: goal.status };
-      }
-      case 'task.approve': {
-        const { goal_id, ...decision } = (data ?? {}) as Record<string, unknown>;
-        if (typeof goal_id !== 'string' || !UUID.test(goal_id))
-          throw fieldError('goal_id', 'must be a UUID');
-        const dto = (await this.validation.transform(decision, {
-          type: 'body',
-          metatype: ApprovalDecisionDto,
-        })) as ApprovalDecisionDto;
-        const result = await this.approvals.decide(
-          identity.tenantId,
-          goal_id.toLowerCase(),
-          dto,
-          identity.principal,
-        );
-        return { goal_id, ...result };
-      }
     }
   }
 
@@ -360,33 +269,6 @@ export class RealtimeGateway
     }
   }
 
-  /** A run's frames joined once, shared by every client that takes the whole run. */
-  private serializedRun(run: readonly GoalEventRecord[]): EncodedEvent {
-    let encoded = this.encodedRuns.get(run);
-    if (encoded === undefined) {
-      const frames = run.map((event) => this.serialized(event));
-      encoded = {
-        frame: Buffer.concat(frames.map((f) => f.frame)),
-        createdAtMs: frames[0].createdAtMs,
-      };
-      this.encodedRuns.set(run, encoded);
-    }
-    return encoded;
-  }
-
-  /** One JSON encoding per event, shared by every client it fans out to. */
-  private serialized(event: GoalEventRecord): EncodedEvent {
-    let encoded = this.encoded.get(event);
-    if (encoded === undefined) {
-      encoded = {
-        frame: textFrame(Buffer.from(eventEnvelope(event))),
-        createdAtMs: Date.parse(event.created_at),
-      };
-      this.encoded.set(event, encoded);
-    }
-    return encoded;
-  }
-
   private ping(): void {
     for (const connection of this.connections.values()) {
       if (!connection.alive) {
@@ -399,11 +281,6 @@ export class RealtimeGateway
   }
 }
 
-interface EncodedEvent {
-  frame: Buffer;
-  createdAtMs: number;
-}
-
 /**
  * The TCP socket under a ws WebSocket. ws does not expose it in its types; writing to it
  * directly sends bytes framed once for every client.
@@ -412,24 +289,6 @@ function transportOf(socket: WebSocket): Socket | undefined {
   return (socket as unknown as { _socket?: Socket })._socket;
 }
 
-/** The permission each client message needs (the same ones as the REST routes). */
-const MESSAGE_PERMISSIONS: Partial<Record<ClientEvent, string>> = {
-  subscribe: 'goal:read',
-  'goal.submit': 'goal:create',
-  'goal.cancel': 'goal:cancel',
-  'task.approve': 'goal:approve',
-};
-
-class MessageForbidden extends DomainError {
-  constructor(detail: string) {
-    super(403, 'forbidden', 'Forbidden', detail);
-  }
-}
-
 function badRequest(detail: string): ProblemDocument {
   return problem(400, 'bad-message', 'Bad message', detail);
-}
-
-function fieldError(field: string, message: string): ValidationFailed {
-  return new ValidationFailed([{ field, message }]);
 }

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { GovernorModule } from '../governor/governor.module';
 import { ApprovalsModule } from '../safety/approvals.module';
+import { ClientMessageHandler } from './client-message.handler';
 import { RealtimeGateway } from './realtime.gateway';
 import { WsAuthenticator } from './ws-authenticator';
 
 /** The WebSocket gateway at /ws (API processes only; a worker serves no sockets). */
 @Module({
   imports: [GovernorModule, AuthModule, ApprovalsModule],
-  providers: [RealtimeGateway, WsAuthenticator],
+  providers: [RealtimeGateway, WsAuthenticator, ClientMessageHandler],
   exports: [RealtimeGateway, WsAuthenticator],
 })
 export class RealtimeModule {}
