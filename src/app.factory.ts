@@ -2,15 +2,16 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module';
 import { dashboardAssetsDir } from './dashboard/dashboard.module';
 import type { AppConfig } from './config/app-config';
 import { accessLogMiddleware } from './http/access-log.middleware';
 import { ProblemFilter } from './http/problem.filter';
+import { applySecurityHeaders } from './http/security-headers';
 import { jsonOnlyMiddleware, requestContextMiddleware } from './http/request-context.middleware';
 import { createValidationPipe } from './http/validation';
 import { NestPinoLogger } from './observability/nest-logger';
+import { OriginCheckingWsAdapter } from './realtime/origin-checking-ws-adapter';
 
 export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -19,13 +20,14 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   });
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  applySecurityHeaders(app, config, config.DASHBOARD_ENABLED ? dashboardAssetsDir() : undefined);
   app.use(requestContextMiddleware);
   app.use(accessLogMiddleware);
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useWebSocketAdapter(new OriginCheckingWsAdapter(app, config.WS_ALLOWED_ORIGINS));
   if (config.DASHBOARD_ENABLED) {
     // The web dashboard: static, offline (no CDN), index.html at `/`.
     app.useStaticAssets(dashboardAssetsDir(), {
