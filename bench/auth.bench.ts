@@ -128,6 +128,10 @@ async function main(): Promise<void> {
     const g = stats(guarded);
     const u = stats(unknown);
     const w = stats(wrongSecret);
+    // Paired (each unknown-id request with the wrong-secret one right after it): the load
+    // of a busy machine drifts slowly, so neighbours see about the same.
+    const pairDiffs = unknown.map((t, i) => t - wrongSecret[i]);
+    const probeGap = stats(pairDiffs).median;
     console.log(
       `\nAuth pipeline overhead (${ITERATIONS} in-process, ${httpIterations} HTTP requests)\n`,
     );
@@ -159,15 +163,14 @@ async function main(): Promise<void> {
         p99: ms(w.p99),
       },
       {
-        measure: 'key probe difference (unknown id - wrong secret)',
-        median: ms(u.median - w.median),
-        p99: ms(u.p99 - w.p99),
+        measure: `key probe difference (unknown id - wrong secret), median of ${pairDiffs.length} pairs`,
+        median: ms(probeGap),
+        p99: '',
       },
     ]);
     console.log(`target: pipeline median under 0.5 ms → ${p.median < 0.5 ? 'met' : 'NOT met'}`);
-    const probeGap = Math.abs(u.median - w.median);
     console.log(
-      `target: key probe median difference under 0.1 ms → ${probeGap < 0.1 ? 'met' : 'NOT met'}`,
+      `target: key probe median difference under 0.1 ms → ${Math.abs(probeGap) < 0.1 ? 'met' : 'NOT met'}`,
     );
   } finally {
     await app.close();
