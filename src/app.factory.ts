@@ -10,6 +10,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { applySecurityHeaders } from './http/security-headers';
 import { jsonOnlyMiddleware, requestContextMiddleware } from './http/request-context.middleware';
 import { createValidationPipe } from './http/validation';
+import { metricsToken } from './observability/metrics-token';
 import { NestPinoLogger } from './observability/nest-logger';
 import { OriginCheckingWsAdapter } from './realtime/origin-checking-ws-adapter';
 
@@ -21,6 +22,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   applySecurityHeaders(app, config, config.DASHBOARD_ENABLED ? dashboardAssetsDir() : undefined);
+  if (config.METRICS_ENABLED) metricsToken(config); // at start: a generated token is announced now
   app.use(requestContextMiddleware);
   app.use(accessLogMiddleware);
   app.use(jsonOnlyMiddleware);
