@@ -6,10 +6,14 @@
  * 2. Over HTTP (keep-alive, one client): an open route (/health/live) vs a small protected
  *    route (/api/v1/tools). The difference is an upper bound: it also holds the tools
  *    handler's own (small) serialization work.
+ * 3. Over HTTP, interleaved: a key with an unknown key id vs the bench key's id with a wrong
+ *    secret (fresh random ids and secrets each time, as a prober would send). Both answer
+ *    401; the median difference shows whether the answer time tells ids apart.
  * Prints a table; asserts nothing.
  */
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +21,7 @@ import { loadConfig } from '../src/config/app-config';
 import { rootLogger } from '../src/observability/logger';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5000);
+const PROBE_REQUESTS = Number(process.env.BENCH_PROBE_REQUESTS ?? 400);
 const BENCH_KEY = 'ak_be0c4000000a_BenchmarkOnlyKeyxxxxxxxxxxxxxxxxxxxxxxxxxxx';
 
 function stats(samples: number[]) {
@@ -71,13 +76,13 @@ async function main(): Promise<void> {
 
     // 2. Over HTTP: open vs a small protected route.
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const get = (path: string, headers: Record<string, string> = {}) =>
+    const get = (path: string, headers: Record<string, string> = {}, expected = 200) =>
       new Promise<number>((resolve, reject) => {
         const t = performance.now();
         const req = request({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
           res.resume();
           res.on('end', () =>
-            res.statusCode === 200
+            res.statusCode === expected
               ? resolve(performance.now() - t)
               : reject(new Error(`${path}: ${res.statusCode}`)),
           );
@@ -96,11 +101,37 @@ async function main(): Promise<void> {
       open.push(await get('/health/live'));
       guarded.push(await get('/api/v1/tools', { 'x-api-key': BENCH_KEY }));
     }
+
+    // 3. Unknown key id vs known id with a wrong secret, interleaved.
+    const benchKeyId = BENCH_KEY.slice(3, 15);
+    const randomSecret = () => randomBytes(32).toString('base64url');
+    const probe = (keyId: string) =>
+      get('/api/v1/tools', { 'x-api-key': `ak_${keyId}_${randomSecret()}` }, 401);
+    const unknownId = (): string => {
+      const id = randomBytes(6).toString('hex');
+      return id === benchKeyId ? unknownId() : id;
+    };
+    for (let i = 0; i < 50; i++) {
+      await probe(unknownId());
+      await probe(benchKeyId);
+    }
+    const unknown: number[] = [];
+    const wrongSecret: number[] = [];
+    for (let i = 0; i < PROBE_REQUESTS; i++) {
+      if (i % 2 === 0) unknown.push(await probe(unknownId()));
+      else wrongSecret.push(await probe(benchKeyId));
+    }
     agent.destroy();
 
     const p = stats(pipeline);
     const o = stats(open);
     const g = stats(guarded);
+    const u = stats(unknown);
+    const w = stats(wrongSecret);
+    // Paired (each unknown-id request with the wrong-secret one right after it): the load
+    // of a busy machine drifts slowly, so neighbours see about the same.
+    const pairDiffs = unknown.map((t, i) => t - wrongSecret[i]);
+    const probeGap = stats(pairDiffs).median;
     console.log(
       `\nAuth pipeline overhead (${ITERATIONS} in-process, ${httpIterations} HTTP requests)\n`,
     );
@@ -121,8 +152,26 @@ async function main(): Promise<void> {
         median: ms(g.median - o.median),
         p99: ms(g.p99 - o.p99),
       },
+      {
+        measure: `HTTP 401, unknown key id (${unknown.length} of ${PROBE_REQUESTS} interleaved)`,
+        median: ms(u.median),
+        p99: ms(u.p99),
+      },
+      {
+        measure: `HTTP 401, known key id, wrong secret (${wrongSecret.length} interleaved)`,
+        median: ms(w.median),
+        p99: ms(w.p99),
+      },
+      {
+        measure: `key probe difference (unknown id - wrong secret), median of ${pairDiffs.length} pairs`,
+        median: ms(probeGap),
+        p99: '',
+      },
     ]);
     console.log(`target: pipeline median under 0.5 ms → ${p.median < 0.5 ? 'met' : 'NOT met'}`);
+    console.log(
+      `target: key probe median difference under 0.1 ms → ${Math.abs(probeGap) < 0.1 ? 'met' : 'NOT met'}`,
+    );
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });

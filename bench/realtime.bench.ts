@@ -23,6 +23,7 @@ import {
   AppProcess,
   createPostgresDatabase,
   startApp,
+  TEST_METRICS_AUTH,
   TEST_ADMIN_API_KEY,
   TEST_REDIS_URL,
   uniqueQueuePrefix,
@@ -80,7 +81,7 @@ function percentile(sorted: number[], p: number): number {
 
 /** Cumulative bucket counts of the API's ws_event_delivery_lag histogram (seconds). */
 async function serverLag(app: AppProcess): Promise<Map<number, number>> {
-  const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+  const text = await (await fetch(`${app.baseUrl}/metrics`, { headers: TEST_METRICS_AUTH })).text();
   const buckets = new Map<number, number>();
   for (const m of text.matchAll(/^ws_event_delivery_lag_bucket\{le="([^"]+)"\} (\d+)/gm))
     buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));

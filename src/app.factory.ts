@@ -2,16 +2,18 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module';
 import { dashboardAssetsDir } from './dashboard/dashboard.module';
 import type { AppConfig } from './config/app-config';
 import { accessLogMiddleware } from './http/access-log.middleware';
 import { installInputHardening } from './http/input-hardening';
 import { ProblemFilter } from './http/problem.filter';
+import { applySecurityHeaders } from './http/security-headers';
 import { jsonOnlyMiddleware, requestContextMiddleware } from './http/request-context.middleware';
 import { createValidationPipe } from './http/validation';
+import { metricsToken } from './observability/metrics-token';
 import { NestPinoLogger } from './observability/nest-logger';
+import { OriginCheckingWsAdapter } from './realtime/origin-checking-ws-adapter';
 
 export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -20,13 +22,15 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   });
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  applySecurityHeaders(app, config, config.DASHBOARD_ENABLED ? dashboardAssetsDir() : undefined);
+  if (config.METRICS_ENABLED) metricsToken(config); // at start: a generated token is announced now
   app.use(requestContextMiddleware);
   app.use(accessLogMiddleware);
   app.use(jsonOnlyMiddleware);
   installInputHardening(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useWebSocketAdapter(new OriginCheckingWsAdapter(app, config.WS_ALLOWED_ORIGINS));
   if (config.DASHBOARD_ENABLED) {
     // The web dashboard: static, offline (no CDN), index.html at `/`.
     app.useStaticAssets(dashboardAssetsDir(), {

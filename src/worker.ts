@@ -4,6 +4,7 @@ import { AppModule } from './app.module';
 import { ConfigError, loadConfigFromProcess } from './config/app-config';
 import { logFor, rootLogger } from './observability/logger';
 import { startMetricsServer } from './observability/metrics-server';
+import { metricsToken } from './observability/metrics-token';
 import { exitGracefullyOnSignals } from './shutdown';
 import { NestPinoLogger } from './observability/nest-logger';
 
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
   await app.init();
   if (config.WORKER_METRICS_PORT > 0 && config.METRICS_ENABLED) {
     // Closed with the process (exitGracefullyOnSignals exits once the app has drained).
-    (await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST)).unref();
+    (
+      await startMetricsServer(config.WORKER_METRICS_PORT, config.HOST, metricsToken(config))
+    ).unref();
     log.info({ port: config.WORKER_METRICS_PORT }, 'worker metrics at /metrics');
   }
   log.info(

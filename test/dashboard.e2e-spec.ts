@@ -146,9 +146,26 @@ describe('the web dashboard', () => {
 
   describe('in Chromium', () => {
     let page: Page;
+    /** Content-Security-Policy violations the page reported, and CSP errors on its console. */
+    const policyViolations: string[] = [];
+    const pageErrors: string[] = [];
 
     beforeAll(async () => {
       page = await browser.newPage();
+      await page.exposeFunction('reportPolicyViolation', (text: string) =>
+        policyViolations.push(text),
+      );
+      // Reports every violation of the page's Content-Security-Policy back to the test.
+      await page.addInitScript(
+        `document.addEventListener('securitypolicyviolation', (e) =>
+           window.reportPolicyViolation(
+             e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber))`,
+      );
+      page.on('console', (message) => {
+        if (/content security policy|refused to (load|execute|connect|apply)/i.test(message.text()))
+          policyViolations.push(`console ${message.type()}: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => pageErrors.push(error.message));
       const external: string[] = [];
       page.on('request', (r) => {
         if (
@@ -265,6 +282,27 @@ describe('the web dashboard', () => {
 
     it('loads nothing from outside the API (works offline)', () => {
       expect((page as unknown as { external: string[] }).external).toEqual([]);
+    });
+
+    it('runs under its Content-Security-Policy without a single violation or script error', async () => {
+      const res = await page.goto(app.baseUrl + '/');
+      expect(res?.headers()['content-security-policy']).toMatch(/script-src 'self';/);
+      await page.waitForSelector('[data-testid="connection"]:text("live")');
+      await page.click('[data-testid="settings-open"]');
+      await page.waitForSelector('[data-testid="settings"][open]');
+      await page.click('#settings-cancel');
+      // everything this page did since the first test: sign-in, live goals, theme, reconnect
+      expect(policyViolations).toEqual([]);
+      expect(pageErrors).toEqual([]);
+
+      // The watch itself works: an injected inline script is refused and reported.
+      await page.evaluate(
+        "document.body.appendChild(Object.assign(document.createElement('script'), { textContent: 'window.inlineRan = true' }))",
+      );
+      await waitFor(() => policyViolations.some((v) => v.startsWith('script-src')), {
+        what: 'the injected inline script to be reported',
+      });
+      expect(await page.evaluate('window.inlineRan')).toBeUndefined();
     });
   });
 });

@@ -7,6 +7,8 @@ import {
   startApp,
   waitFor,
   TEST_ADMIN_API_KEY,
+  TEST_METRICS_AUTH,
+  TEST_METRICS_TOKEN,
 } from '../libs/testing/src';
 import { metricNamesInQuery, SEED_METRIC_NAMES } from '../src/observability/metric-names';
 
@@ -80,7 +82,7 @@ describe('Prometheus metrics and the Grafana dashboards', () => {
         what: 'goal to complete',
       },
     );
-    const res = await fetch(`${app.baseUrl}/metrics`);
+    const res = await fetch(`${app.baseUrl}/metrics`, { headers: TEST_METRICS_AUTH });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
@@ -112,7 +114,9 @@ describe('Prometheus metrics and the Grafana dashboards', () => {
     for (let i = 0; i < 3; i++)
       await api.get(`/api/v1/goals/01900000-0000-7000-8000-00000000000${i}`);
     await api.get('/no/such/path/abc');
-    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const text = await (
+      await fetch(`${app.baseUrl}/metrics`, { headers: TEST_METRICS_AUTH })
+    ).text();
     const routes = new Set(
       [...text.matchAll(/^http_requests_total\{[^}]*route="([^"]*)"/gm)].map((m) => m[1]),
     );
@@ -124,10 +128,30 @@ describe('Prometheus metrics and the Grafana dashboards', () => {
     );
   });
 
-  it('a worker serves the same metrics on WORKER_METRICS_PORT', async () => {
+  it('refuses /metrics without the metrics token, or with another credential', async () => {
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: `Bearer ${TEST_METRICS_TOKEN}x` },
+      { authorization: `Bearer ${TEST_ADMIN_API_KEY}` },
+      { 'x-api-key': TEST_ADMIN_API_KEY },
+      { authorization: `Basic ${Buffer.from(`x:${TEST_METRICS_TOKEN}`).toString('base64')}` },
+    ];
+    for (const headers of attempts) {
+      const res = await fetch(`${app.baseUrl}/metrics`, { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await res.text()).not.toMatch(/goal_created_total/);
+    }
+  });
+
+  it('a worker serves the same metrics on WORKER_METRICS_PORT, behind the same token', async () => {
     const port = await freePort();
     worker = await startApp({ entry: 'worker', env: { WORKER_METRICS_PORT: String(port) } });
-    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    const refused = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: TEST_METRICS_AUTH });
     expect(res.status).toBe(200);
     const names = exported(await res.text());
     expect(SEED_METRIC_NAMES.filter((n) => !names.has(n))).toEqual([]);

@@ -8,6 +8,7 @@ import {
   uniqueQueuePrefix,
   waitFor,
   TEST_ADMIN_API_KEY,
+  TEST_METRICS_AUTH,
 } from '../libs/testing/src';
 import { Envelope, WsTestClient } from './support/ws-client';
 
@@ -185,7 +186,7 @@ describe('WebSocket events on the embedded default', () => {
   });
 
   it('counts WebSocket clients and delivered events in /metrics', async () => {
-    const res = await fetch(`${app.baseUrl}/metrics`);
+    const res = await fetch(`${app.baseUrl}/metrics`, { headers: TEST_METRICS_AUTH });
     const text = await res.text();
     const sent = Number(/^ws_events_sent_total (\d+)/m.exec(text)?.[1]);
     expect(sent).toBeGreaterThan(0);

@@ -123,8 +123,8 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 @Injectable()
 export class ApiKeysService {
-  /** key id → record, or null for ids that do not exist (cached the same way: same timing). */
-  private readonly byKeyId: TtlCache<string, ApiKey | null>;
+  /** key id → record, kept only after a presented secret matched it. */
+  private readonly byKeyId: TtlCache<string, ApiKey>;
   private readonly lastUsedWritten = new TtlCache<string, true>(
     LAST_USED_WRITE_INTERVAL_MS,
     100_000,
@@ -267,8 +267,11 @@ export class ApiKeysService {
 
   /**
    * Checks a presented key. Malformed, unknown id and wrong secret are one verdict
-   * ('invalid') reached with the same work: a hash comparison against the stored or a
-   * dummy hash. Status and IP are only judged once the secret is proven.
+   * ('invalid') reached with the same work. The cache answers only a presented secret that
+   * matches the cached record; anything else reads the database and compares against the
+   * stored hash or, for an unknown id, a dummy one: an unknown id and a known id with a
+   * wrong secret take the same path, the same round trip and the same comparisons.
+   * Status and IP are only judged once the secret is proven.
    */
   async verify(
     presented: string,
@@ -280,17 +283,19 @@ export class ApiKeysService {
       secretMatches('x'.repeat(43), undefined);
       return { ok: false, reason: 'invalid' };
     }
-    let key = this.byKeyId.get(parsed.keyId);
-    if (key === undefined) {
+    const cached = this.byKeyId.get(parsed.keyId);
+    let key = secretMatches(parsed.secret, cached?.secretHash) ? cached : undefined;
+    if (!key) {
       const rows: ApiKeyRow[] = await this.dataSource.query(
         `SELECT * FROM api_keys WHERE key_id = $1`,
         [parsed.keyId],
       );
-      key = rows[0] ? toApiKey(rows[0]) : null;
+      const stored = rows[0] ? toApiKey(rows[0]) : undefined;
+      if (!secretMatches(parsed.secret, stored?.secretHash) || !stored)
+        return { ok: false, reason: 'invalid' };
+      key = stored;
       this.byKeyId.set(parsed.keyId, key);
     }
-    if (!secretMatches(parsed.secret, key?.secretHash) || !key)
-      return { ok: false, reason: 'invalid' };
     if (key.status === 'revoked') return { ok: false, reason: 'revoked', key };
     if (key.status === 'suspended') return { ok: false, reason: 'suspended', key };
     if (key.status === 'expired' || (key.expiresAt && key.expiresAt <= now))

@@ -10,6 +10,10 @@ import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator.service';
 import { BootstrapService } from './bootstrap.service';
 import { SessionsModule } from '../sessions/sessions.module';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { InMemoryLoginThrottleStore, LOGIN_THROTTLE_STORE } from './login-throttle';
+import { RedisLoginThrottleStore } from './redis-login-throttle.store';
 
 /**
  * The security pipeline. `Authenticator` is exported for the WebSocket gateway and the
@@ -22,6 +26,14 @@ import { SessionsModule } from '../sessions/sessions.module';
     AuthService,
     Authenticator,
     BootstrapService,
+    {
+      provide: LOGIN_THROTTLE_STORE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        config.REDIS_URL
+          ? new RedisLoginThrottleStore(config.REDIS_URL, config.QUEUE_PREFIX)
+          : new InMemoryLoginThrottleStore(),
+    },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [Authenticator, SessionsModule, BootstrapService],

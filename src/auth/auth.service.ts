@@ -7,6 +7,12 @@ import { TenantsService } from '../tenancy/tenants.service';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { InvalidLogin, TooManyRequests } from './auth-errors';
 import { isLocked, lockoutDurationMs, LockoutPolicy, retryAfterSeconds } from './lockout';
+import {
+  addressBucket,
+  LOGIN_THROTTLE_STORE,
+  LoginThrottleStore,
+  ThrottleCounter,
+} from './login-throttle';
 import { LoginSession, SessionsService } from '../sessions/sessions.service';
 
 interface Attempts {
@@ -17,7 +23,9 @@ interface Attempts {
 /**
  * Password login. A wrong password, an unknown email, an unknown tenant and a disabled
  * user all answer the same 401 after one argon2 verification; unknown emails are locked
- * out like real ones, so the lock does not reveal which accounts exist.
+ * out like real ones, so the lock does not reveal which accounts exist. Besides the lock
+ * per account, failures are counted per source address and per tenant across accounts,
+ * so a password spray meets 429 too.
  */
 @Injectable()
 export class AuthService {
@@ -28,7 +36,8 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly tenants: TenantsService,
     private readonly sessions: SessionsService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOGIN_THROTTLE_STORE) private readonly throttle: LoginThrottleStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.policy = {
       maxFailures: config.LOGIN_MAX_FAILURES,
@@ -57,6 +66,14 @@ export class AuthService {
       throw new TooManyRequests(retry, `Too many failed logins. Try again in ${retry} s.`);
     }
 
+    const counters = this.throttleCounters(input.ip, tenantId ?? 'unknown');
+    const verdict = await this.throttle.reserve(counters, this.config.LOGIN_THROTTLE_WINDOW_MS);
+    if (!verdict.allowed)
+      throw new TooManyRequests(
+        verdict.retryAfterS,
+        `Too many failed logins from this address or for this tenant. Try again in ${verdict.retryAfterS} s.`,
+      );
+
     const passwordOk = await this.users.hasher.verify(user?.passwordHash, input.password);
     if (!user || !passwordOk || user.status !== 'active') {
       const failures = attempts.failures + 1;
@@ -66,11 +83,28 @@ export class AuthService {
       else this.unknownAttempts.set(unknownKey, { failures, lockedUntil });
       throw new InvalidLogin();
     }
+    await this.throttle.release(counters.map((c) => c.key));
     await this.users.recordLoginSuccess(user.tenantId, user.id);
     return this.sessions.create(user.tenantId, user.id, {
       ip: input.ip,
       userAgent: input.userAgent,
     });
+  }
+
+  /** The counters a failed login counts on; a limit of 0 turns one off. */
+  private throttleCounters(ip: string | undefined, tenantKey: string): ThrottleCounter[] {
+    const counters: ThrottleCounter[] = [];
+    if (ip && this.config.LOGIN_MAX_FAILURES_PER_IP > 0)
+      counters.push({
+        key: `ip:${addressBucket(ip)}`,
+        limit: this.config.LOGIN_MAX_FAILURES_PER_IP,
+      });
+    if (this.config.LOGIN_MAX_FAILURES_PER_TENANT > 0)
+      counters.push({
+        key: `tenant:${tenantKey}`,
+        limit: this.config.LOGIN_MAX_FAILURES_PER_TENANT,
+      });
+    return counters;
   }
 
   logout(session: { tenantId: string; sessionId: string }): Promise<void> {

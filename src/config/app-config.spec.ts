@@ -28,6 +28,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LLM_PRICES: '{bad' })).toThrow(/LLM_PRICES/);
   });
 
+  it('validates the WebSocket origins and the login throttle', () => {
+    expect(loadConfig({}).WS_ALLOWED_ORIGINS).toEqual(['self']);
+    expect(
+      loadConfig({ WS_ALLOWED_ORIGINS: 'self, https://App.example.com/' }).WS_ALLOWED_ORIGINS,
+    ).toEqual(['self', 'https://app.example.com']);
+    for (const bad of ['*', 'https://app.example.com/path', 'ftp://x.example', ' , '])
+      expect(() => loadConfig({ WS_ALLOWED_ORIGINS: bad })).toThrow(/WS_ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ LOGIN_MAX_FAILURES_PER_IP: '-1' })).toThrow(
+      /LOGIN_MAX_FAILURES_PER_IP must be at least 0/,
+    );
+    expect(() => loadConfig({ LOGIN_THROTTLE_WINDOW_MS: '10' })).toThrow(
+      /LOGIN_THROTTLE_WINDOW_MS/,
+    );
+  });
+
   it('defaults to the openai-compatible client when a base URL is given', () => {
     expect(loadConfig({ LLM_BASE_URL: 'http://127.0.0.1:9999/v1' }).llmProvider).toBe('openai');
   });

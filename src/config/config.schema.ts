@@ -3,6 +3,15 @@ import { API_KEY_PATTERN } from '../apikeys/api-key-format';
 import { isValidCidr, isValidIp } from '../apikeys/ip-rules';
 
 const isIpOrCidr = (v: string) => (v.includes('/') ? isValidCidr(v) : isValidIp(v));
+const isOriginOrSelf = (v: string) => {
+  if (v === 'self') return true;
+  try {
+    const url = new URL(v);
+    return ['http:', 'https:'].includes(url.protocol) && url.origin === v;
+  } catch {
+    return false;
+  }
+};
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -97,6 +106,9 @@ export const configSchema = z.object({
   LOGIN_MAX_FAILURES: int(1, 100).default(5),
   LOGIN_LOCKOUT_BASE_MS: int(1, 86_400_000).default(60_000),
   LOGIN_LOCKOUT_MAX_MS: int(1, 604_800_000).default(3_600_000),
+  LOGIN_MAX_FAILURES_PER_IP: int(0, 1_000_000).default(50),
+  LOGIN_MAX_FAILURES_PER_TENANT: int(0, 10_000_000).default(1000),
+  LOGIN_THROTTLE_WINDOW_MS: int(1000, 86_400_000).default(900_000),
   PERMISSION_CACHE_TTL_MS: int(0, 3_600_000).default(60_000),
   AUTH_CACHE_TTL_MS: int(0, 600_000).default(5_000),
   API_KEY_RATE_PER_MINUTE: int(1, 10_000_000).default(600),
@@ -210,6 +222,18 @@ export const configSchema = z.object({
   WS_MAX_BACKLOG: int(10, 1_000_000).default(10000),
   WS_MAX_MESSAGE_BYTES: int(256, 16_777_216).default(65536),
   WS_HEARTBEAT_MS: int(0, 3_600_000).default(30000),
+  WS_ALLOWED_ORIGINS: z
+    .string()
+    .default('self')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim().toLowerCase().replace(/\/$/, ''))
+        .filter(Boolean),
+    )
+    .refine((list) => list.length > 0 && list.every(isOriginOrSelf), {
+      message: 'must be a comma-separated list of origins like https://app.example.com, or self',
+    }),
 
   DASHBOARD_ENABLED: bool.default(true),
   DASHBOARD_TITLE: z.string().min(1).max(120).default('Agent Village'),
@@ -237,6 +261,10 @@ export const configSchema = z.object({
     }),
 
   METRICS_ENABLED: bool.default(true),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,512}$/, 'must be 32 to 512 printable characters without spaces')
+    .optional(),
   WORKER_METRICS_PORT: int(0, 65535).default(0),
 });
 

@@ -14,6 +14,10 @@ export const TEST_ADMIN_API_KEY = 'ak_7e57ad000000_TestOnlyAdminKeyDoNotUseOutsi
 /** The bootstrap admin's sign-in in test apps (BOOTSTRAP_ADMIN_PASSWORD). */
 export const TEST_ADMIN_EMAIL = 'admin@agent-village.local';
 export const TEST_ADMIN_PASSWORD = 'test-only-admin-password';
+/** The bearer token test apps require on /metrics (METRICS_TOKEN). Test-only. */
+export const TEST_METRICS_TOKEN = 'test-only-metrics-token-do-not-use-outside-tests';
+/** The Authorization header that scrapes a test app's /metrics. */
+export const TEST_METRICS_AUTH = { authorization: `Bearer ${TEST_METRICS_TOKEN}` };
 /** Tests run the built product (npm run build) exactly as users do: `node dist/src/main.js`. */
 const DIST = ROOT.endsWith('dist') ? ROOT : join(ROOT, 'dist');
 
@@ -69,6 +73,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     DATA_DIR: tempDir(),
     BOOTSTRAP_ADMIN_API_KEY: TEST_ADMIN_API_KEY,
     BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
   };
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];

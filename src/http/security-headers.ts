@@ -1,0 +1,63 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+import { existsSync, readdirSync } from 'node:fs';
+import type { AppConfig } from '../config/app-config';
+import {
+  CspDirectives,
+  dashboardConnectSources,
+  docsDirectives,
+  strictDirectives,
+} from './content-security-policy';
+
+interface HeaderTarget {
+  use(handler: RequestHandler): unknown;
+}
+
+const DOCS_PATH = /^\/docs(?:\/|$)/;
+
+function helmetWith(directives: CspDirectives): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: false },
+  });
+}
+
+/**
+ * Security headers on every response: a strict Content-Security-Policy (a relaxed one for
+ * Swagger UI at /docs only), frame-ancestors 'none' with X-Frame-Options DENY, nosniff,
+ * Referrer-Policy no-referrer; and `Cache-Control: no-store` on everything except the
+ * dashboard's static files, so API answers and the tokens some of them carry are never
+ * kept by a browser or a proxy.
+ */
+export function applySecurityHeaders(
+  app: HeaderTarget,
+  config: AppConfig,
+  dashboardAssetsDir?: string,
+): void {
+  const strict = helmetWith(
+    strictDirectives(dashboardConnectSources([config.DASHBOARD_API_URL, config.DASHBOARD_WS_URL])),
+  );
+  const docs = helmetWith(docsDirectives());
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    DOCS_PATH.test(req.path) ? docs(req, res, next) : strict(req, res, next),
+  );
+
+  const cacheable = dashboardAssetsDir ? staticAssetPaths(dashboardAssetsDir) : new Set<string>();
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const isStaticAsset =
+      (req.method === 'GET' || req.method === 'HEAD') && cacheable.has(req.path);
+    if (!isStaticAsset) res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+}
+
+/** URL paths served from the dashboard's static folder (flat; `/` is its index.html). */
+function staticAssetPaths(dir: string): Set<string> {
+  if (!existsSync(dir)) return new Set();
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => `/${entry.name}`);
+  return new Set(['/', ...files]);
+}
