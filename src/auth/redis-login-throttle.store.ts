@@ -1,7 +1,12 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { logFor } from '../observability/logger';
-import type { LoginThrottleStore, ThrottleCounter, ThrottleVerdict } from './login-throttle';
+import {
+  InMemoryLoginThrottleStore,
+  type LoginThrottleStore,
+  type ThrottleCounter,
+  type ThrottleVerdict,
+} from './login-throttle';
 
 /**
  * KEYS: the counters. ARGV[1]: window in ms; ARGV[2..]: each counter's limit.
@@ -36,10 +41,16 @@ end
 return 0
 `;
 
-/** Counters shared by every API process (production with REDIS_URL). */
+/**
+ * Counters shared by every API process (production with REDIS_URL). While Redis cannot be
+ * reached, this process counts on its own (said once per outage): logins keep working and
+ * a spray is still slowed, per process, instead of every login failing.
+ */
 export class RedisLoginThrottleStore implements LoginThrottleStore, OnApplicationShutdown {
   private readonly log = logFor('LoginThrottle');
   private readonly redis: Redis;
+  private readonly local = new InMemoryLoginThrottleStore();
+  private degraded = false;
 
   constructor(
     url: string,
@@ -59,7 +70,31 @@ export class RedisLoginThrottleStore implements LoginThrottleStore, OnApplicatio
   }
 
   async reserve(counters: ThrottleCounter[], windowMs: number): Promise<ThrottleVerdict> {
-    const retryMs = Number(
+    let retryMs: number;
+    try {
+      retryMs = await this.reserveShared(counters, windowMs);
+    } catch (error) {
+      this.noteOutage(error as Error);
+      return this.local.reserve(counters, windowMs);
+    }
+    this.noteRecovered();
+    return retryMs > 0
+      ? { allowed: false, retryAfterS: Math.max(1, Math.ceil(retryMs / 1000)) }
+      : { allowed: true };
+  }
+
+  async release(keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    await this.local.release(keys);
+    try {
+      await this.command('avLoginRelease')(keys.length, ...keys.map((k) => this.redisKey(k)));
+    } catch (error) {
+      this.noteOutage(error as Error);
+    }
+  }
+
+  private async reserveShared(counters: ThrottleCounter[], windowMs: number): Promise<number> {
+    return Number(
       await this.command('avLoginReserve')(
         counters.length,
         ...counters.map((c) => this.redisKey(c.key)),
@@ -67,14 +102,20 @@ export class RedisLoginThrottleStore implements LoginThrottleStore, OnApplicatio
         ...counters.map((c) => c.limit),
       ),
     );
-    return retryMs > 0
-      ? { allowed: false, retryAfterS: Math.max(1, Math.ceil(retryMs / 1000)) }
-      : { allowed: true };
   }
 
-  async release(keys: string[]): Promise<void> {
-    if (keys.length)
-      await this.command('avLoginRelease')(keys.length, ...keys.map((k) => this.redisKey(k)));
+  private noteOutage(error: Error): void {
+    if (this.degraded) return;
+    this.degraded = true;
+    this.log.warn('login throttle: Redis unreachable, counting failed logins in this process', {
+      error: error.message,
+    });
+  }
+
+  private noteRecovered(): void {
+    if (!this.degraded) return;
+    this.degraded = false;
+    this.log.info('login throttle: Redis reachable again, counting shared');
   }
 
   async onApplicationShutdown(): Promise<void> {
