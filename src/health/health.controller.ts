@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Public } from '../auth/decorators';
 import type { AppConfig } from '../config/app-config';
 import { JOB_QUEUE, JobQueue } from '../queue/job-queue';
+import { LlmService } from '../llm/llm.service';
 
 interface Check {
   status: 'up' | 'down';
@@ -25,6 +26,7 @@ export class HealthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly dataSource: DataSource,
+    private readonly llm: LlmService,
   ) {}
 
   @Get()
@@ -54,7 +56,23 @@ export class HealthController {
     if (this.queue.kind === 'bullmq') checks.redis = await timed(() => this.queue.ping());
     const up = Object.values(checks).every((c) => c.status === 'up');
     res.status(up ? 200 : 503);
-    return { status: up ? 'ready' : 'not_ready', checks };
+    return { status: up ? 'ready' : 'not_ready', checks, llm: this.llmReadiness() };
+  }
+
+  /** Which provider and model this process calls, and how structured calls reach it. */
+  private llmReadiness() {
+    if (this.llm.isOffline) return { provider: 'offline' };
+    const structured = this.llm.structuredStatus;
+    return {
+      provider: this.llm.provider,
+      model: this.llm.modelName,
+      structured_output: {
+        mode: structured.mode,
+        channel: structured.channel,
+        sends: structured.sends,
+        fallbacks: structured.fallbacks,
+      },
+    };
   }
 }
 
