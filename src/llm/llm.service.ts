@@ -1,31 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Runnable } from '@langchain/core/runnables';
-import { AIMessage, BaseMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { AIMessage, BaseMessage } from '@langchain/core/messages';
 import { z } from 'zod';
 import { backoffDelay, sleep } from '../../libs/common/src';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { callDeadline } from './call-deadline';
-import { classifyLlmError, LlmCallFailed, StructuredOutputInvalid } from './llm-errors';
+import { classifyLlmError, LlmCallFailed } from './llm-errors';
 import { LlmCallScope, LlmUsageRecorder } from './llm-usage.recorder';
 import { costUsd, priceFor } from './pricing';
-import { schemaInstruction, validateStructured } from './structured-output';
-import { deriveSchemas, dropAddedNulls } from './structured/strict-json-schema';
-import {
-  ChannelFallback,
-  channelsFor,
-  ChannelState,
-  isChannelRefusal,
-  StructuredChannel,
-  wireFormOf,
-} from './structured/structured-channel';
-import {
-  bindStructured,
-  ChatRunnable,
-  readStructuredReply,
-  StructuredSpec,
-} from './structured/structured-binding';
+import type { ChatRunnable } from './structured/structured-binding';
+import { StructuredCaller, StructuredOutputStatus } from './structured/structured-caller';
+
+export type { StructuredOutputStatus } from './structured/structured-caller';
 
 export const CHAT_MODEL = Symbol('CHAT_MODEL');
 
@@ -46,14 +34,6 @@ export interface ChatResult {
   usage: LlmUsage;
 }
 
-/** Which channel structured calls use, for readiness. */
-export interface StructuredOutputStatus {
-  mode: string;
-  channel: StructuredChannel;
-  sends: string;
-  fallbacks: ChannelFallback[];
-}
-
 /**
  * Every LLM call goes through here: timeouts, retries on 429/5xx/connection failures with
  * exponential backoff and Retry-After, Zod-validated structured output with the
@@ -64,33 +44,27 @@ export class LlmService {
   private readonly logger = new Logger('LLM');
   /** Models bound to a tool set, per (cached) tool-definition array. */
   private readonly bound = new WeakMap<ToolDefinition[], Runnable<BaseMessage[], AIMessage>>();
-  /** Models bound to carry a schema, per Zod schema and channel. */
-  private readonly structuredBound = new WeakMap<z.ZodType, Map<StructuredChannel, ChatRunnable>>();
-  private readonly channels: ChannelState;
+  private readonly structuredCaller: StructuredCaller;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CHAT_MODEL) private readonly model: BaseChatModel | null,
     private readonly usage: LlmUsageRecorder,
   ) {
-    this.channels = new ChannelState(
-      channelsFor(config.llmProvider, config.LLM_STRUCTURED_MODE),
-      (model, fallback) =>
-        this.logger.warn(
-          `${model}: the server refused structured output through ${wireFormOf(config.llmProvider, fallback.from)} (${fallback.reason}); using ${wireFormOf(config.llmProvider, fallback.to)} from now on`,
-        ),
-    );
+    this.structuredCaller = new StructuredCaller({
+      provider: config.llmProvider,
+      model: config.llmModel,
+      mode: config.LLM_STRUCTURED_MODE,
+      retries: config.LLM_STRUCTURED_RETRIES,
+      chatModel: model,
+      chat: (messages, scope, bound) => this.chat(messages, scope, { bound }),
+      warn: (message) => this.logger.warn(message),
+    });
   }
 
   /** The structured-output channel in use for the configured model. */
   get structuredStatus(): StructuredOutputStatus {
-    const channel = this.channels.channelFor(this.modelName);
-    return {
-      mode: this.config.LLM_STRUCTURED_MODE,
-      channel,
-      sends: wireFormOf(this.config.llmProvider, channel),
-      fallbacks: this.channels.fallbacksOf(this.modelName),
-    };
+    return this.structuredCaller.status;
   }
 
   get provider(): string {
@@ -203,96 +177,15 @@ export class LlmService {
   }
 
   /**
-   * Asks for an object matching `schema`, sent in the provider's native channel (see
-   * structured-channel.ts). A server that refuses the channel (a 400 naming it) is asked
-   * again through the next one, and that channel is kept for the model. An answer that
-   * fails validation goes back with the reason, up to LLM_STRUCTURED_RETRIES times; then
-   * the step fails with the reason.
+   * Asks for an object matching `schema`, through the provider's native channel with
+   * fallback and the repair loop (see StructuredCaller).
    */
-  async structured<T>(
+  structured<T>(
     schema: z.ZodType<T>,
     messages: BaseMessage[],
     scope: LlmCallScope,
   ): Promise<{ value: T; usage: LlmUsage }> {
-    for (;;) {
-      const channel = this.channels.channelFor(this.modelName);
-      try {
-        return await this.structuredThrough(channel, schema, messages, scope);
-      } catch (error) {
-        if (!isChannelRefusal(this.config.llmProvider, channel, error)) throw error;
-        if (!this.channels.canFallBack(this.modelName)) throw error;
-        this.channels.refuse(this.modelName, channel, (error as LlmCallFailed).failure.reason);
-      }
-    }
-  }
-
-  private async structuredThrough<T>(
-    channel: StructuredChannel,
-    schema: z.ZodType<T>,
-    messages: BaseMessage[],
-    scope: LlmCallScope,
-  ): Promise<{ value: T; usage: LlmUsage }> {
-    const spec: StructuredSpec = { name: scope.purpose, schemas: deriveSchemas(schema) };
-    const bound = this.boundFor(schema, channel, spec);
-    const instruction = new HumanMessage(schemaInstruction(spec.schemas.plain));
-    const conversation = channel === 'prompt' ? [...messages, instruction] : [...messages];
-    const total: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
-    let lastError = '';
-    let lastOutput = '';
-    for (let attempt = 0; attempt <= this.config.LLM_STRUCTURED_RETRIES; attempt++) {
-      const { message, usage } = await this.chat(conversation, scope, { bound });
-      total.promptTokens += usage.promptTokens;
-      total.completionTokens += usage.completionTokens;
-      total.costUsd += usage.costUsd;
-      const reply = readStructuredReply(message, spec.name);
-      lastOutput = reply.raw;
-      const checked = reply.ok
-        ? validateStructured(schema, dropAddedNulls(reply.data, spec.schemas.plain))
-        : reply;
-      if (checked.ok) return { value: checked.value, usage: total };
-      lastError = checked.error;
-      if (reply.toolCallId)
-        conversation.push(
-          message,
-          new ToolMessage({
-            tool_call_id: reply.toolCallId,
-            content: `Invalid arguments: ${checked.error}. Call ${spec.name} again with corrected arguments.`,
-          }),
-        );
-      else
-        conversation.push(
-          new AIMessage(lastOutput),
-          new HumanMessage(
-            `Your reply was invalid: ${checked.error}. Reply again with only the corrected JSON object.`,
-          ),
-          // a native channel that came back without JSON: say in words what is wanted
-          ...(channel !== 'prompt' && !reply.ok ? [instruction] : []),
-        );
-    }
-    throw new StructuredOutputInvalid(
-      `${scope.purpose}: the model's output failed validation after ${this.config.LLM_STRUCTURED_RETRIES + 1} attempts: ${lastError}`,
-      lastOutput,
-    );
-  }
-
-  private boundFor(
-    schema: z.ZodType,
-    channel: StructuredChannel,
-    spec: StructuredSpec,
-  ): ChatRunnable {
-    let perChannel = this.structuredBound.get(schema);
-    if (!perChannel) this.structuredBound.set(schema, (perChannel = new Map()));
-    let bound = perChannel.get(channel);
-    if (!bound) {
-      if (!this.model)
-        throw new LlmCallFailed('no LLM provider is configured (offline mode)', {
-          retryable: false,
-          reason: 'offline',
-        });
-      bound = bindStructured(this.model, this.config.llmProvider, channel, spec);
-      perChannel.set(channel, bound);
-    }
-    return bound;
+    return this.structuredCaller.call(schema, messages, scope);
   }
 }
 
