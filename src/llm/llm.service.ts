@@ -143,7 +143,7 @@ export class LlmService {
             costUsd: 0,
             durationMs: performance.now() - started,
           });
-          throw new LlmCallFailed(message, failure);
+          throw new LlmCallFailed(message, failure, error);
         }
         const computed = backoffDelay(
           attempt,

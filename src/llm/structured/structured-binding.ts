@@ -83,8 +83,7 @@ export type StructuredReply =
   | { ok: false; error: string; raw: string; toolCallId?: string };
 
 export function readStructuredReply(message: AIMessage, name: string): StructuredReply {
-  const call =
-    message.tool_calls?.find((c) => c.name === name) ?? message.tool_calls?.[0] ?? undefined;
+  const call = message.tool_calls?.find((c) => c.name === name) ?? message.tool_calls?.[0];
   if (call)
     return { ok: true, data: call.args, raw: JSON.stringify(call.args), toolCallId: call.id };
   const invalid = message.invalid_tool_calls?.[0];

@@ -3,7 +3,7 @@ import { AIMessage, BaseMessage, HumanMessage, ToolMessage } from '@langchain/co
 import { z } from 'zod';
 import { classifyLlmError, LlmCallFailed } from '../llm-errors';
 import { channelsFor, StructuredMode } from './structured-channel';
-import { StructuredCaller } from './structured-caller';
+import { StructuredCaller, StructuredCallerOptions } from './structured-caller';
 import type { ChatRunnable } from './structured-binding';
 
 const Verdict = z.object({
@@ -40,7 +40,11 @@ function fakeModel(answer: (sent: Sent) => AIMessage | Error) {
 }
 
 /** A caller whose chat step runs the bound model as LlmService.chat does (errors classified). */
-function caller(model: BaseChatModel, mode: StructuredMode = 'auto') {
+function caller(
+  model: BaseChatModel,
+  mode: StructuredMode = 'auto',
+  chat?: StructuredCallerOptions['chat'],
+) {
   const warn = jest.fn();
   const structured = new StructuredCaller({
     provider: 'openai',
@@ -49,14 +53,16 @@ function caller(model: BaseChatModel, mode: StructuredMode = 'auto') {
     retries: 2,
     chatModel: model,
     warn,
-    chat: async (messages: BaseMessage[], _scope, bound: ChatRunnable) => {
-      try {
-        const message = await bound.invoke(messages);
-        return { message, usage: { promptTokens: 1, completionTokens: 1, costUsd: 0 } };
-      } catch (error) {
-        throw new LlmCallFailed(`failed: ${(error as Error).message}`, classifyLlmError(error));
-      }
-    },
+    chat:
+      chat ??
+      (async (messages: BaseMessage[], _scope, bound: ChatRunnable) => {
+        try {
+          const message = await bound.invoke(messages);
+          return { message, usage: { promptTokens: 1, completionTokens: 1, costUsd: 0 } };
+        } catch (error) {
+          throw new LlmCallFailed(`failed: ${(error as Error).message}`, classifyLlmError(error));
+        }
+      }),
   });
   return { structured, warn };
 }
@@ -99,6 +105,28 @@ describe('structured calls through the native channel', () => {
     expect(result.value).toEqual({ passed: false, note: 'fixed', tags: [] });
     expect(sent.map((s) => s.channel)).toEqual(['response_format', 'response_format']);
     expect(String(sent[1].messages.at(-1)?.content)).toMatch(/Your reply was invalid: passed: /);
+  });
+
+  it('treats an answer the client cannot read as JSON as an invalid answer to repair', async () => {
+    let calls = 0;
+    const chat = jest.fn(async (messages: BaseMessage[]) => {
+      if (calls++ === 0)
+        throw new LlmCallFailed(
+          'failed: Unexpected end of JSON input',
+          { retryable: false, reason: 'Unexpected end of JSON input' },
+          new SyntaxError('Unexpected end of JSON input'),
+        );
+      expect(String(messages.at(-2)?.content)).toMatch(
+        /Your reply was invalid: not valid JSON \(Unexpected end of JSON input\)/,
+      );
+      return {
+        message: new AIMessage('{"passed": true}'),
+        usage: { promptTokens: 1, completionTokens: 1, costUsd: 0 },
+      };
+    });
+    const { structured: llm } = caller(fakeModel(() => new AIMessage('{}')).model, 'auto', chat);
+    expect((await llm.call(Verdict, ask, scope)).value).toEqual({ passed: true, tags: [] });
+    expect(chat).toHaveBeenCalledTimes(2);
   });
 
   it('falls back to a forced function call when the server refuses json_schema, once for the model', async () => {

@@ -2,7 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, BaseMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import type { z } from 'zod';
 import type { LlmProviderName } from '../../config/app-config';
-import { LlmCallFailed, StructuredOutputInvalid } from '../llm-errors';
+import { isUnreadableAnswer, LlmCallFailed, StructuredOutputInvalid } from '../llm-errors';
 import type { LlmCallScope } from '../llm-usage.recorder';
 import type { ChatResult, LlmUsage } from '../llm.service';
 import { schemaInstruction, validateStructured } from '../structured-output';
@@ -106,7 +106,21 @@ export class StructuredCaller {
     let lastError = '';
     let lastOutput = '';
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
-      const { message, usage } = await this.options.chat(conversation, scope, bound);
+      let result: ChatResult;
+      try {
+        result = await this.options.chat(conversation, scope, bound);
+      } catch (error) {
+        if (!isUnreadableAnswer(error)) throw error;
+        lastError = `not valid JSON (${((error as Error).cause as Error).message})`;
+        conversation.push(
+          new HumanMessage(
+            `Your reply was invalid: ${lastError}. Reply again with only the corrected JSON object.`,
+          ),
+          instruction,
+        );
+        continue;
+      }
+      const { message, usage } = result;
       total.promptTokens += usage.promptTokens;
       total.completionTokens += usage.completionTokens;
       total.costUsd += usage.costUsd;
