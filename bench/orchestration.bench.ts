@@ -6,6 +6,8 @@
  * ideal wall time is 4·L. Prints wall / critical path and the per-task overhead
  * ((wall − 4·L) / N, and the product's CPU time / N), for the embedded mode (PGlite +
  * in-process queue) and production mode (PostgreSQL + BullMQ + one worker process).
+ * The scripted server is strict, as a guided-decoding server is: it answers structured
+ * calls only through the native channel the request used (response_format json_schema).
  * BENCH_MODES (embedded,production), BENCH_LLM (offline,scripted), BENCH_N, BENCH_L and
  * BENCH_RUNS narrow a run.
  * Targets: ratio ≤ 1.10 at N=10, L=200; overhead ≤ 2 ms (embedded), ≤ 8 ms (production) at L=0.
@@ -62,6 +64,8 @@ function script(llm: ScriptedLlmServer, latency: number): void {
           title: `task ${i}`,
           description: `do part ${i}`,
           depends_on: [],
+          capabilities: [],
+          acceptance_criteria: null,
         })),
       },
     };
@@ -186,7 +190,7 @@ async function measure(
       const critical = 4 * l;
       rows.push({
         mode,
-        llm: 'scripted, HTTP',
+        llm: 'scripted (strict), HTTP',
         n,
         l,
         wallMs: wall,
@@ -216,6 +220,7 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const llm = new ScriptedLlmServer();
+  llm.strict = true;
   await llm.start();
   // procedures are only reused for an identical goal; every bench goal is unique
   // the bench polls goals quickly: lift the admin key's per-minute request limit
@@ -317,7 +322,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(
-    '\nAt L=0, LLM "none (offline)" is pure orchestration (offline agents, no LLM client); "scripted, HTTP" adds the LangChain/OpenAI client and an HTTP round trip per call.',
+    '\nAt L=0, LLM "none (offline)" is pure orchestration (offline agents, no LLM client); "scripted (strict), HTTP" adds the LangChain/OpenAI client and an HTTP round trip per call.',
   );
   console.log(
     '\nTargets: ratio ≤ 1.10 at N=10, L=200 (both modes); overhead ≤ 2 ms/task embedded and ≤ 8 ms/task postgres+bullmq at L=0.',

@@ -8,6 +8,7 @@ import {
   analyzeIntentOffline,
   critiqueOffline,
   executeTaskOffline,
+  listsSeveralSteps,
   planOffline,
 } from '../governor/planning/offline-heuristics';
 import {
@@ -121,8 +122,8 @@ export class AgentRuntime {
     feedback?: string,
     memory?: PlanningMemory,
   ): Promise<Plan> {
-    if (intent.complexity === 'TRIVIAL' && !feedback) {
-      // a trivial goal is one task: no planner call needed
+    if (intent.complexity === 'TRIVIAL' && !feedback && !listsSeveralSteps(goal)) {
+      // a trivial goal is one task: no planner call needed (unless its text lists steps)
       return {
         tasks: [
           {

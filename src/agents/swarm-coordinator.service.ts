@@ -41,7 +41,21 @@ export class SwarmCoordinator {
     private readonly events: GoalEventLog,
   ) {}
 
-  async divide(task: SwarmTask, goal: string, scope: GoalScope): Promise<SwarmPlan> {
+  /**
+   * The units of a task. A division with no units (the schema allows it) leaves the task
+   * whole: it runs as one unit, and swarm.started says so.
+   */
+  async divide(
+    task: SwarmTask,
+    goal: string,
+    scope: GoalScope,
+  ): Promise<SwarmPlan & { undivided?: true }> {
+    const plan = await this.divideWith(task, goal, scope);
+    if (plan.units.length) return plan;
+    return { ...plan, units: [{ key: 'u1', instruction: task.description }], undivided: true };
+  }
+
+  private async divideWith(task: SwarmTask, goal: string, scope: GoalScope): Promise<SwarmPlan> {
     if (this.llm.isOffline) return divideOffline(task.description, this.config.SWARM_MAX_UNITS);
     const { value } = await this.llm.structured(
       SwarmPlanSchema,
@@ -82,6 +96,7 @@ export class SwarmCoordinator {
           task_key: task.key,
           units: plan.units.length,
           aggregation: plan.aggregation,
+          ...(plan.undivided ? { undivided: true } : {}),
           concurrency: Math.max(1, spawned.length),
         },
         task.id,

@@ -13,7 +13,6 @@ export const SwarmPlanSchema = z.object({
         instruction: z.string().min(1).max(4000),
       }),
     )
-    .min(1)
     .max(200),
   aggregation: z.enum(AGGREGATIONS).default('merge'),
 });

@@ -70,6 +70,7 @@ export const configSchema = z.object({
   LLM_RETRY_BASE_MS: int(1, 60000).default(500),
   LLM_RETRY_MAX_MS: int(1, 600000).default(20000),
   LLM_STRUCTURED_RETRIES: int(0, 5).default(2),
+  LLM_STRUCTURED_MODE: z.enum(['auto', 'json_schema', 'tool', 'prompt']).default('auto'),
   LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
   LLM_PRICES: z
     .string()

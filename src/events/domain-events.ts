@@ -50,7 +50,16 @@ export interface GoalEventPayloads {
     replayed: boolean;
     ok: boolean;
   };
-  'critic.verdict': { passed: boolean; score: number; feedback: string; provider: string };
+  'critic.verdict': {
+    passed: boolean;
+    score: number;
+    feedback: string;
+    provider: string;
+    /** The plan's tasks the critic named as failed. */
+    failed_tasks?: string[];
+    /** Names the critic gave that no task of the plan has: ignored. */
+    ignored_failed_tasks?: string[];
+  };
   'goal.replanning': { replan: number; reason: string };
   'memory.written': { memory_ids: string[]; kinds: string[] };
   /** Which memories a goal recalled before planning (and what they contributed). */

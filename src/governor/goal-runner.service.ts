@@ -597,6 +597,9 @@ export class GoalRunner {
     );
     // agents (issue 5): deterministic critic checks (output schema, criteria, tool evidence)
     const verdict = { ...modelVerdict, ...applyChecks(modelVerdict, tasks) };
+    // the critic may name tasks this plan does not have: they are ignored, and recorded
+    const named = new Set(tasks.map((t) => t.key));
+    const unknownFailed = modelVerdict.failed_tasks.filter((k) => !named.has(k));
     const verdictEvent: NewGoalEvent = {
       type: 'critic.verdict',
       data: {
@@ -604,6 +607,8 @@ export class GoalRunner {
         score: verdict.score,
         feedback: verdict.feedback,
         provider: verdict.provider,
+        failed_tasks: modelVerdict.failed_tasks.filter((k) => named.has(k)),
+        ...(unknownFailed.length ? { ignored_failed_tasks: unknownFailed } : {}),
       },
     };
     if (verdict.passed) {

@@ -12,6 +12,7 @@ import { Public } from '../auth/decorators';
 import type { AppConfig } from '../config/app-config';
 import { JOB_QUEUE, JobQueue } from '../queue/job-queue';
 import { SandboxProbe } from '../tools/sandbox.provider';
+import { LlmService } from '../llm/llm.service';
 
 interface Check {
   status: 'up' | 'down';
@@ -27,6 +28,7 @@ export class HealthController {
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly dataSource: DataSource,
     private readonly sandboxProbe: SandboxProbe,
+    private readonly llm: LlmService,
   ) {}
 
   @Get()
@@ -61,7 +63,23 @@ export class HealthController {
     const up = Object.values(checks).every((c) => c.status === 'up');
     res.status(up ? 200 : 503);
     const capabilities = { code_sandbox: await this.sandboxProbe.status() };
-    return { status: up ? 'ready' : 'not_ready', checks, capabilities };
+    return { status: up ? 'ready' : 'not_ready', checks, capabilities, llm: this.llmReadiness() };
+  }
+
+  /** Which provider and model this process calls, and how structured calls reach it. */
+  private llmReadiness() {
+    if (this.llm.isOffline) return { provider: 'offline' };
+    const structured = this.llm.structuredStatus;
+    return {
+      provider: this.llm.provider,
+      model: this.llm.modelName,
+      structured_output: {
+        mode: structured.mode,
+        channel: structured.channel,
+        sends: structured.sends,
+        fallbacks: structured.fallbacks,
+      },
+    };
   }
 }
 

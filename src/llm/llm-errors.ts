@@ -10,10 +10,28 @@ export class LlmCallFailed extends Error {
   constructor(
     message: string,
     readonly failure: LlmFailure,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'LlmCallFailed';
   }
+}
+
+/**
+ * True when the client itself could not read the model's answer as JSON: the OpenAI SDK
+ * parses a json_schema answer before handing it over, and throws on malformed or cut-off
+ * output. That is an invalid answer (to repair), not a failed call.
+ */
+export function isUnreadableAnswer(error: unknown): boolean {
+  if (!(error instanceof LlmCallFailed)) return false;
+  const cause = error.cause;
+  return (
+    cause instanceof SyntaxError ||
+    (cause instanceof Error &&
+      ['LengthFinishReasonError', 'ContentFilterFinishReasonError'].includes(
+        cause.constructor.name,
+      ))
+  );
 }
 
 export class StructuredOutputInvalid extends Error {

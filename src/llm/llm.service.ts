@@ -1,16 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Runnable } from '@langchain/core/runnables';
-import { AIMessage, BaseMessage, HumanMessage } from '@langchain/core/messages';
+import { AIMessage, BaseMessage } from '@langchain/core/messages';
 import { z } from 'zod';
 import { backoffDelay, sleep } from '../../libs/common/src';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { callDeadline } from './call-deadline';
-import { classifyLlmError, LlmCallFailed, StructuredOutputInvalid } from './llm-errors';
+import { classifyLlmError, LlmCallFailed } from './llm-errors';
 import { LlmCallScope, LlmUsageRecorder } from './llm-usage.recorder';
 import { costUsd, priceFor } from './pricing';
-import { parseStructured, schemaInstruction } from './structured-output';
+import type { ChatRunnable } from './structured/structured-binding';
+import { StructuredCaller, StructuredOutputStatus } from './structured/structured-caller';
+
+export type { StructuredOutputStatus } from './structured/structured-caller';
 
 export const CHAT_MODEL = Symbol('CHAT_MODEL');
 
@@ -41,12 +44,28 @@ export class LlmService {
   private readonly logger = new Logger('LLM');
   /** Models bound to a tool set, per (cached) tool-definition array. */
   private readonly bound = new WeakMap<ToolDefinition[], Runnable<BaseMessage[], AIMessage>>();
+  private readonly structuredCaller: StructuredCaller;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CHAT_MODEL) private readonly model: BaseChatModel | null,
     private readonly usage: LlmUsageRecorder,
-  ) {}
+  ) {
+    this.structuredCaller = new StructuredCaller({
+      provider: config.llmProvider,
+      model: config.llmModel,
+      mode: config.LLM_STRUCTURED_MODE,
+      retries: config.LLM_STRUCTURED_RETRIES,
+      chatModel: model,
+      chat: (messages, scope, bound) => this.chat(messages, scope, { bound }),
+      warn: (message) => this.logger.warn(message),
+    });
+  }
+
+  /** The structured-output channel in use for the configured model. */
+  get structuredStatus(): StructuredOutputStatus {
+    return this.structuredCaller.status;
+  }
 
   get provider(): string {
     return this.config.llmProvider;
@@ -63,14 +82,15 @@ export class LlmService {
   async chat(
     messages: BaseMessage[],
     scope: LlmCallScope,
-    options: { tools?: ToolDefinition[] } = {},
+    options: { tools?: ToolDefinition[]; bound?: ChatRunnable } = {},
   ): Promise<ChatResult> {
     if (!this.model)
       throw new LlmCallFailed('no LLM provider is configured (offline mode)', {
         retryable: false,
         reason: 'offline',
       });
-    const runnable = options.tools?.length ? this.withTools(options.tools) : this.model;
+    const runnable =
+      options.bound ?? (options.tools?.length ? this.withTools(options.tools) : this.model);
     const started = performance.now();
     const maxAttempts = this.config.LLM_MAX_RETRIES + 1;
     for (let attempt = 1; ; attempt++) {
@@ -123,7 +143,7 @@ export class LlmService {
             costUsd: 0,
             durationMs: performance.now() - started,
           });
-          throw new LlmCallFailed(message, failure);
+          throw new LlmCallFailed(message, failure, error);
         }
         const computed = backoffDelay(
           attempt,
@@ -157,38 +177,15 @@ export class LlmService {
   }
 
   /**
-   * Asks for JSON matching `schema`. Invalid output is sent back with the validation
-   * error, up to LLM_STRUCTURED_RETRIES times; then the step fails with the reason.
+   * Asks for an object matching `schema`, through the provider's native channel with
+   * fallback and the repair loop (see StructuredCaller).
    */
-  async structured<T>(
+  structured<T>(
     schema: z.ZodType<T>,
     messages: BaseMessage[],
     scope: LlmCallScope,
   ): Promise<{ value: T; usage: LlmUsage }> {
-    const conversation = [...messages, new HumanMessage(schemaInstruction(schema))];
-    const total: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
-    let lastError = '';
-    let lastOutput = '';
-    for (let attempt = 0; attempt <= this.config.LLM_STRUCTURED_RETRIES; attempt++) {
-      const { message, usage } = await this.chat(conversation, scope);
-      total.promptTokens += usage.promptTokens;
-      total.completionTokens += usage.completionTokens;
-      total.costUsd += usage.costUsd;
-      lastOutput = messageText(message);
-      const parsed = parseStructured(schema, lastOutput);
-      if (parsed.ok) return { value: parsed.value, usage: total };
-      lastError = parsed.error;
-      conversation.push(
-        new AIMessage(lastOutput),
-        new HumanMessage(
-          `Your reply was invalid: ${parsed.error}. Reply again with only the corrected JSON object.`,
-        ),
-      );
-    }
-    throw new StructuredOutputInvalid(
-      `${scope.purpose}: the model's output failed validation after ${this.config.LLM_STRUCTURED_RETRIES + 1} attempts: ${lastError}`,
-      lastOutput,
-    );
+    return this.structuredCaller.call(schema, messages, scope);
   }
 }
 

@@ -23,13 +23,17 @@ export function parseStructured<T>(schema: z.ZodType<T>, text: string): ParseRes
   } catch (error) {
     return { ok: false, error: `not valid JSON (${(error as Error).message})` };
   }
+  return validateStructured(schema, data);
+}
+
+/** Zod validation of a parsed reply, with every issue named by its path. */
+export function validateStructured<T>(schema: z.ZodType<T>, data: unknown): ParseResult<T> {
   const result = schema.safeParse(data);
   if (result.success) return { ok: true, value: result.data };
   const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   return { ok: false, error: issues.join('; ') };
 }
 
-export function schemaInstruction(schema: z.ZodType): string {
-  const jsonSchema = z.toJSONSchema(schema, { io: 'input' });
+export function schemaInstruction(jsonSchema: Record<string, unknown>): string {
   return `Reply with one JSON object only, no prose, matching this JSON schema:\n${JSON.stringify(jsonSchema)}`;
 }

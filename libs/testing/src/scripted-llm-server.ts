@@ -1,11 +1,31 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { generateInstance, InstanceOptions, schemaViolations } from './json-schema-instance';
+import {
+  Answer,
+  LlmApi,
+  normalizedMessages,
+  sendAnthropic,
+  sendError,
+  sendJson,
+  sendOllama,
+  StructuredRequest,
+  structuredRequestOf,
+} from './scripted-llm-dialects';
 
-/** A chat completion request as the server received it. */
+export type { LlmApi, StructuredRequest } from './scripted-llm-dialects';
+
+/**
+ * A request as the server received it. For Anthropic, `body.messages` starts with the
+ * request's `system` text (as a system message), so markers match on every API alike.
+ */
 export interface RecordedRequest {
   path: string;
+  api: LlmApi;
   headers: Record<string, string | string[] | undefined>;
   body: ChatRequestBody;
+  /** How the request asked for structured output, if it did. */
+  structured?: StructuredRequest;
   receivedAt: number;
 }
 
@@ -51,7 +71,14 @@ export type ScriptedReply =
   | { malformed: string; latencyMs?: number }
   | { hang: true };
 
-export type ReplyFactory = (request: ChatRequestBody) => ScriptedReply;
+/** What a reply factory knows besides the request. */
+export interface ReplyContext {
+  structured?: StructuredRequest;
+  /** An instance of the schema the request sent (strict mode's default answer). */
+  generated(): unknown;
+}
+
+export type ReplyFactory = (request: ChatRequestBody, context: ReplyContext) => ScriptedReply;
 
 interface Rule {
   match: (request: ChatRequestBody) => boolean;
@@ -60,9 +87,18 @@ interface Rule {
 }
 
 /**
- * A scripted OpenAI-compatible server on loopback for tests and benchmarks. Replies come
- * from rules (first match wins, optionally a limited number of times), then from a FIFO
- * queue, then from `fallback`. Every request is recorded.
+ * A scripted LLM server on loopback for tests and benchmarks, speaking OpenAI chat
+ * completions (`/v1/chat/completions`, embeddings), Anthropic Messages (`/v1/messages`)
+ * and Ollama chat (`/api/chat`). Replies come from rules (first match wins, optionally a
+ * limited number of times), then from a FIFO queue, then from `fallback`. Every request
+ * is recorded.
+ *
+ * `strict` makes it behave like a server with guided decoding: a structured request
+ * (response_format json_schema, a forced function or tool, Ollama `format`) is answered
+ * only through the channel it used, with an instance of the schema it sent (or the
+ * scripted JSON, which must fit that schema); anything else gets plain prose.
+ * `refuseJsonSchema` and `refuseToolChoice` answer those channels with a 400, as servers
+ * without them do.
  */
 export class ScriptedLlmServer {
   readonly requests: RecordedRequest[] = [];
@@ -73,6 +109,11 @@ export class ScriptedLlmServer {
   private readonly sockets = new Set<import('node:net').Socket>();
   embeddingDimensions = 8;
   defaultLatencyMs = 0;
+  strict = false;
+  refuseJsonSchema = false;
+  refuseToolChoice = false;
+  /** How strict mode fills generated instances (array lengths, strings). */
+  instanceOptions: InstanceOptions = {};
 
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -84,10 +125,16 @@ export class ScriptedLlmServer {
     return this.baseUrl;
   }
 
+  /** The OpenAI-compatible base URL (`.../v1`). */
   get baseUrl(): string {
+    return `${this.rootUrl}/v1`;
+  }
+
+  /** The server's root: Anthropic's and Ollama's clients add their own paths to it. */
+  get rootUrl(): string {
     const address = this.server?.address() as AddressInfo | null;
     if (!address) throw new Error('server not started');
-    return `http://127.0.0.1:${address.port}/v1`;
+    return `http://127.0.0.1:${address.port}`;
   }
 
   async stop(): Promise<void> {
@@ -128,22 +175,33 @@ export class ScriptedLlmServer {
     this.fallback = undefined;
   }
 
+  /** Chat requests of every API (OpenAI chat completions, Anthropic messages, Ollama chat). */
   chatRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => r.path.endsWith('/chat/completions'));
+    return this.requests.filter((r) => CHAT_PATHS.has(r.path));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const path = (req.url ?? '').split('?')[0];
+    const api: LlmApi = CHAT_PATHS.get(path) ?? 'openai';
     let body: ChatRequestBody;
     try {
       body = raw ? (JSON.parse(raw) as ChatRequestBody) : {};
     } catch {
-      return sendJson(res, 400, {
-        error: { message: 'invalid JSON body', type: 'invalid_request_error' },
-      });
+      return sendError(api, res, 400, 'invalid JSON body');
     }
-    this.requests.push({ path, headers: req.headers, body, receivedAt: Date.now() });
+    const chat = req.method === 'POST' && CHAT_PATHS.has(path);
+    if (chat)
+      body = { ...body, messages: normalizedMessages(api, body) as ChatRequestBody['messages'] };
+    const record: RecordedRequest = {
+      path,
+      api,
+      headers: req.headers,
+      body,
+      structured: chat ? structuredRequestOf(api, body) : undefined,
+      receivedAt: Date.now(),
+    };
+    this.requests.push(record);
     if (req.method === 'GET' && path === '/v1/models') {
       return sendJson(res, 200, {
         object: 'list',
@@ -151,26 +209,44 @@ export class ScriptedLlmServer {
       });
     }
     if (req.method === 'POST' && path === '/v1/embeddings') return this.embeddings(body, res);
-    if (req.method === 'POST' && path === '/v1/chat/completions') return this.chat(body, res);
+    if (chat) return this.chat(record, res);
     return sendJson(res, 404, { error: { message: `no route ${req.method} ${path}` } });
   }
 
-  private nextReply(body: ChatRequestBody): ScriptedReply {
+  private nextReply(body: ChatRequestBody, context: ReplyContext): ScriptedReply | undefined {
     for (const rule of this.rules) {
       if (rule.times > 0 && rule.match(body)) {
         rule.times--;
-        return typeof rule.reply === 'function' ? rule.reply(body) : rule.reply;
+        return typeof rule.reply === 'function' ? rule.reply(body, context) : rule.reply;
       }
     }
     const queued = this.queue.shift();
     if (queued) return queued;
     if (this.fallback)
-      return typeof this.fallback === 'function' ? this.fallback(body) : this.fallback;
-    return { status: 500, message: 'scripted server has no reply for this request' };
+      return typeof this.fallback === 'function' ? this.fallback(body, context) : this.fallback;
+    return undefined;
   }
 
-  private async chat(body: ChatRequestBody, res: ServerResponse): Promise<void> {
-    const reply = this.nextReply(body);
+  private refusal(structured: StructuredRequest | undefined): string | undefined {
+    if (structured?.channel === 'response_format' && this.refuseJsonSchema)
+      return "response_format of type 'json_schema' is not supported by this server";
+    if (structured?.channel === 'tool_choice' && this.refuseToolChoice)
+      return 'tool_choice naming a function is not supported by this server';
+    return undefined;
+  }
+
+  private async chat(record: RecordedRequest, res: ServerResponse): Promise<void> {
+    const { api, body, structured } = record;
+    const refused = this.refusal(structured);
+    if (refused) return sendError(api, res, 400, refused);
+    const context: ReplyContext = {
+      structured,
+      generated: () => generateInstance(structured?.schema ?? {}, this.instanceOptions),
+    };
+    const scripted = this.nextReply(body, context);
+    const reply = this.strict
+      ? strictReply(scripted, structured, context)
+      : (scripted ?? { status: 500, message: 'scripted server has no reply for this request' });
     if ('hang' in reply) return; // never answers: exercises client timeouts
     const latency = reply.latencyMs ?? this.defaultLatencyMs;
     if (latency > 0) await new Promise((r) => setTimeout(r, latency).unref());
@@ -178,53 +254,52 @@ export class ScriptedLlmServer {
       const headers: Record<string, string> = {};
       if (reply.retryAfterSeconds !== undefined)
         headers['retry-after'] = String(reply.retryAfterSeconds);
-      return sendJson(
+      return sendError(
+        api,
         res,
         reply.status,
-        { error: { message: reply.message ?? `scripted ${reply.status}`, type: 'scripted' } },
+        reply.message ?? `scripted ${reply.status}`,
         headers,
       );
     }
-    const model = body.model ?? 'scripted-model';
-    let message: Record<string, unknown>;
-    let finish = 'stop';
+    const answer: Answer = {
+      model: body.model ?? 'scripted-model',
+      usage:
+        'usage' in reply && reply.usage
+          ? reply.usage
+          : { prompt_tokens: estimateTokens(body), completion_tokens: 16 },
+    };
     if ('toolCalls' in reply) {
-      finish = 'tool_calls';
-      message = {
-        role: 'assistant',
-        content: reply.content ?? null,
-        tool_calls: reply.toolCalls.map((c, i) => ({
-          id: c.id ?? `call_${this.requests.length}_${i}`,
-          type: 'function',
-          function: {
-            name: c.name,
-            arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
-          },
-        })),
-      };
-    } else {
-      const content =
+      answer.text = reply.content;
+      answer.toolCalls = reply.toolCalls.map((c, i) => ({
+        id: c.id ?? `call_${this.requests.length}_${i}`,
+        name: c.name,
+        arguments: c.arguments,
+      }));
+    } else if (
+      'json' in reply &&
+      this.strict &&
+      (structured?.channel === 'tool_choice' || structured?.channel === 'tool_use')
+    ) {
+      // a forced function or tool is answered by calling it
+      answer.toolCalls = [
+        {
+          id: `call_${this.requests.length}_0`,
+          name: structured.name,
+          arguments: reply.json as Record<string, unknown>,
+        },
+      ];
+    } else
+      answer.text =
         'malformed' in reply
           ? reply.malformed
           : 'json' in reply
             ? JSON.stringify(reply.json)
             : reply.content;
-      message = { role: 'assistant', content };
-    }
-    const usage =
-      'usage' in reply && reply.usage
-        ? reply.usage
-        : { prompt_tokens: estimateTokens(body), completion_tokens: 16 };
-    const completion = {
-      id: `chatcmpl-${this.requests.length}`,
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model,
-      choices: [{ index: 0, message, finish_reason: finish, logprobs: null }],
-      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-    };
-    if (body.stream) return streamCompletion(res, completion, message);
-    return sendJson(res, 200, completion);
+    const id = String(this.requests.length);
+    if (api === 'anthropic') return sendAnthropic(res, answer, id);
+    if (api === 'ollama') return sendOllama(res, answer, body.stream !== false);
+    return sendOpenAi(res, answer, id, Boolean(body.stream));
   }
 
   private embeddings(body: ChatRequestBody, res: ServerResponse): void {
@@ -272,19 +347,89 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
+/**
+ * What a server with guided decoding answers: the scripted JSON (when it fits the sent
+ * schema) or a generated instance through the structured channel; prose otherwise.
+ */
+function strictReply(
+  scripted: ScriptedReply | undefined,
+  structured: StructuredRequest | undefined,
+  context: ReplyContext,
+): ScriptedReply {
+  if (scripted && ('status' in scripted || 'hang' in scripted || 'toolCalls' in scripted))
+    return scripted;
+  const latencyMs = scripted?.latencyMs;
+  const usage = scripted && 'usage' in scripted ? scripted.usage : undefined;
+  if (!structured) {
+    if (scripted && 'content' in scripted) return scripted;
+    return {
+      content:
+        scripted && 'json' in scripted ? proseOf(scripted.json) : 'Done: the request was handled.',
+      latencyMs,
+      usage,
+    };
+  }
+  if (!scripted) return { json: context.generated() };
+  if (!('json' in scripted))
+    return {
+      status: 500,
+      message: 'a strict server answers a structured request only with JSON that fits its schema',
+    };
+  const problems = schemaViolations(structured.schema, scripted.json);
+  if (problems.length)
+    return {
+      status: 500,
+      message: `the scripted answer does not fit the schema the request sent: ${problems.join('; ')}`,
+    };
+  return scripted;
+}
+
+/** A JSON answer said in words, with no JSON object in it. */
+function proseOf(value: unknown): string {
+  const fields =
+    value && typeof value === 'object' ? Object.keys(value as object).join(', ') : String(value);
+  return `In words rather than JSON: I would answer with ${fields}.`;
+}
+
+const CHAT_PATHS = new Map<string, LlmApi>([
+  ['/v1/chat/completions', 'openai'],
+  ['/v1/messages', 'anthropic'],
+  ['/api/chat', 'ollama'],
+]);
+
+function sendOpenAi(res: ServerResponse, answer: Answer, id: string, stream: boolean): void {
+  const message: Record<string, unknown> = answer.toolCalls?.length
+    ? {
+        role: 'assistant',
+        content: answer.text ?? null,
+        tool_calls: answer.toolCalls.map((c) => ({
+          id: c.id,
+          type: 'function',
+          function: {
+            name: c.name,
+            arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
+          },
+        })),
+      }
+    : { role: 'assistant', content: answer.text ?? '' };
+  const usage = answer.usage;
+  const completion = {
+    id: `chatcmpl-${id}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: answer.model,
+    choices: [
+      {
+        index: 0,
+        message,
+        finish_reason: answer.toolCalls?.length ? 'tool_calls' : 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+  };
+  if (stream) return streamCompletion(res, completion, message);
+  sendJson(res, 200, completion);
 }
 
 function streamCompletion(

@@ -45,6 +45,12 @@ export function splitSteps(goal: string): { steps: string[]; sequential: boolean
   return { steps: [goal.trim()], sequential: true };
 }
 
+/** A goal that lists its steps (on lines of their own, or joined by "then") plainly has several. */
+export function listsSeveralSteps(goal: string): boolean {
+  const { steps, sequential } = splitSteps(goal);
+  return steps.length > 1 && (goal.trim().includes('\n') || sequential);
+}
+
 export function analyzeIntentOffline(goal: string): Intent {
   const { steps } = splitSteps(goal);
   const words = goal.split(/\s+/).filter(Boolean).length;

@@ -14,17 +14,19 @@ export const IntentSchema = z.object({
 export type Intent = z.infer<typeof IntentSchema> & { provider: string };
 
 export const PlannedTaskSchema = z.object({
-  key: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -'),
+  /** Any string: keys are tidied by normalizeTaskKeys, dependencies follow them. */
+  key: z.string(),
   title: z.string().min(1).max(200),
   description: z.string().min(1).max(4000),
   depends_on: z.array(z.string()).default([]),
   capabilities: z.array(z.string().max(60)).default([]),
   acceptance_criteria: z.string().max(2000).optional(),
 });
-export type PlannedTask = z.infer<typeof PlannedTaskSchema>;
+export type PlannedTask = z.output<typeof PlannedTaskSchema>;
 
 export const PlanSchema = z
   .object({ tasks: z.array(PlannedTaskSchema).min(1).max(100) })
+  .transform((plan) => ({ tasks: normalizeTaskKeys(plan.tasks) }))
   .superRefine((plan, ctx) => {
     const problem = findPlanProblem(plan.tasks);
     if (problem) ctx.addIssue({ code: 'custom', path: ['tasks'], message: problem });
@@ -38,6 +40,44 @@ export const CriticVerdictSchema = z.object({
   failed_tasks: z.array(z.string()).default([]),
 });
 export type CriticVerdict = z.infer<typeof CriticVerdictSchema> & { provider: string };
+
+const MAX_KEY_LENGTH = 80;
+
+/**
+ * Task keys as a model may write them (blank, padded, very long, any characters) made
+ * usable: trimmed and shortened; a blank key, or one that would then clash, becomes
+ * `task-<n>`. Dependencies are rewritten to match, by exact key first, then trimmed.
+ * Keys the model repeated stay as they are, for findPlanProblem to send back.
+ */
+export function normalizeTaskKeys<T extends { key: string; depends_on: string[] }>(
+  tasks: T[],
+): T[] {
+  const counts = new Map<string, number>();
+  for (const t of tasks) counts.set(t.key, (counts.get(t.key) ?? 0) + 1);
+  const exact = new Map<string, string>();
+  const trimmed = new Map<string, string>();
+  const taken = new Set(tasks.map((t) => t.key));
+  const keys = tasks.map((t, i) => {
+    if ((counts.get(t.key) ?? 0) > 1) return t.key;
+    const tidy = t.key.trim().slice(0, MAX_KEY_LENGTH);
+    let key = tidy;
+    if (tidy !== t.key && (!tidy || taken.has(tidy))) key = '';
+    if (!key) {
+      let n = i + 1;
+      while (taken.has(`task-${n}`)) n++;
+      key = `task-${n}`;
+    }
+    taken.add(key);
+    exact.set(t.key, key);
+    if (!trimmed.has(t.key.trim())) trimmed.set(t.key.trim(), key);
+    return key;
+  });
+  return tasks.map((t, i) => ({
+    ...t,
+    key: keys[i],
+    depends_on: t.depends_on.map((d) => exact.get(d) ?? trimmed.get(d.trim()) ?? d),
+  }));
+}
 
 /** Duplicate keys, unknown dependencies and cycles make a plan unusable. */
 export function findPlanProblem(

@@ -1,0 +1,165 @@
+import type { ServerResponse } from 'node:http';
+import type { JsonSchema } from './json-schema-instance';
+
+/** The three wire protocols the scripted server speaks. */
+export type LlmApi = 'openai' | 'anthropic' | 'ollama';
+
+/** How a request asked for structured output, as found on the wire. */
+export interface StructuredRequest {
+  /**
+   * `response_format`: OpenAI json_schema; `tool_choice`: OpenAI forced function call;
+   * `tool_use`: Anthropic forced tool use; `format`: Ollama's format field.
+   */
+  channel: 'response_format' | 'tool_choice' | 'tool_use' | 'format';
+  name: string;
+  schema: JsonSchema;
+}
+
+interface WireTool {
+  type?: string;
+  name?: string;
+  input_schema?: JsonSchema;
+  function?: { name: string; parameters?: JsonSchema };
+}
+
+/** The structured channel a request used, or undefined for a plain chat request. */
+export function structuredRequestOf(
+  api: LlmApi,
+  body: Record<string, unknown>,
+): StructuredRequest | undefined {
+  const tools = (body.tools ?? []) as WireTool[];
+  if (api === 'ollama') {
+    const format = body.format;
+    if (format && typeof format === 'object')
+      return { channel: 'format', name: 'format', schema: format as JsonSchema };
+    if (format === 'json') return { channel: 'format', name: 'format', schema: {} };
+    return undefined;
+  }
+  const choice = body.tool_choice as
+    { type?: string; name?: string; function?: { name?: string } } | undefined;
+  if (api === 'anthropic') {
+    if (choice?.type !== 'tool') return undefined;
+    const tool = tools.find((t) => t.name === choice.name);
+    return tool
+      ? { channel: 'tool_use', name: tool.name!, schema: tool.input_schema ?? {} }
+      : undefined;
+  }
+  const format = body.response_format as
+    { type?: string; json_schema?: { name?: string; schema?: JsonSchema } } | undefined;
+  if (format?.type === 'json_schema')
+    return {
+      channel: 'response_format',
+      name: format.json_schema?.name ?? 'response',
+      schema: format.json_schema?.schema ?? {},
+    };
+  if (choice?.type === 'function') {
+    const tool = tools.find((t) => t.function?.name === choice.function?.name);
+    if (tool?.function)
+      return {
+        channel: 'tool_choice',
+        name: tool.function.name,
+        schema: tool.function.parameters ?? {},
+      };
+  }
+  return undefined;
+}
+
+/** Anthropic's `system` joined to its messages, so markers match the same way for every API. */
+export function normalizedMessages(
+  api: LlmApi,
+  body: Record<string, unknown>,
+): Array<{ role: string; content?: unknown }> {
+  const messages = (body.messages ?? []) as Array<{ role: string; content?: unknown }>;
+  if (api !== 'anthropic' || body.system === undefined) return messages;
+  return [{ role: 'system', content: body.system }, ...messages];
+}
+
+export interface Answer {
+  model: string;
+  text?: string;
+  toolCalls?: Array<{ id: string; name: string; arguments: Record<string, unknown> | string }>;
+  usage: { prompt_tokens: number; completion_tokens: number };
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** An error body in each API's own shape. */
+export function sendError(
+  api: LlmApi,
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  const body =
+    api === 'anthropic'
+      ? { type: 'error', error: { type: 'invalid_request_error', message } }
+      : api === 'ollama'
+        ? { error: message }
+        : { error: { message, type: 'scripted' } };
+  sendJson(res, status, body, headers);
+}
+
+/** An Anthropic Messages response: text or tool_use blocks. */
+export function sendAnthropic(res: ServerResponse, answer: Answer, id: string): void {
+  const content: unknown[] = [];
+  if (answer.text) content.push({ type: 'text', text: answer.text });
+  for (const call of answer.toolCalls ?? [])
+    content.push({
+      type: 'tool_use',
+      id: call.id,
+      name: call.name,
+      input: typeof call.arguments === 'string' ? JSON.parse(call.arguments) : call.arguments,
+    });
+  sendJson(res, 200, {
+    id: `msg_${id}`,
+    type: 'message',
+    role: 'assistant',
+    model: answer.model,
+    content,
+    stop_reason: answer.toolCalls?.length ? 'tool_use' : 'end_turn',
+    stop_sequence: null,
+    usage: {
+      input_tokens: answer.usage.prompt_tokens,
+      output_tokens: answer.usage.completion_tokens,
+    },
+  });
+}
+
+/** An Ollama chat response: NDJSON chunks when streamed (LangChain streams), else one object. */
+export function sendOllama(res: ServerResponse, answer: Answer, stream: boolean): void {
+  const created_at = new Date().toISOString();
+  const message: Record<string, unknown> = { role: 'assistant', content: answer.text ?? '' };
+  if (answer.toolCalls?.length)
+    message.tool_calls = answer.toolCalls.map((c) => ({
+      function: {
+        name: c.name,
+        arguments: typeof c.arguments === 'string' ? JSON.parse(c.arguments) : c.arguments,
+      },
+    }));
+  const done = {
+    model: answer.model,
+    created_at,
+    done: true,
+    done_reason: 'stop',
+    prompt_eval_count: answer.usage.prompt_tokens,
+    eval_count: answer.usage.completion_tokens,
+  };
+  if (!stream) return sendJson(res, 200, { ...done, message });
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  res.write(`${JSON.stringify({ model: answer.model, created_at, message, done: false })}\n`);
+  res.end(`${JSON.stringify({ ...done, message: { role: 'assistant', content: '' } })}\n`);
+}
