@@ -16,7 +16,6 @@ import { readFileSync } from 'node:fs';
 import {
   ApiClient,
   AppProcess,
-  conversationText,
   createPostgresDatabase,
   ScriptedLlmServer,
   startApp,
@@ -25,6 +24,7 @@ import {
   uniqueQueuePrefix,
   waitFor,
 } from '../libs/testing/src';
+import { scriptFanOut, uniqueWord } from './fan-out-script';
 
 const CONCURRENCIES = (process.env.BENCH_C ?? '50,200,500').split(',').map(Number);
 const TASKS = Number(process.env.BENCH_N ?? 10);
@@ -63,44 +63,6 @@ function peakRssMb(pid: number): number {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function script(llm: ScriptedLlmServer): void {
-  llm.reset();
-  llm.defaultLatencyMs = LATENCY_MS;
-  llm.when('[agent-village:intent_analyzer]', {
-    json: { objective: 'fan out', capabilities: ['analysis'], complexity: 'COMPLEX', risk: 'LOW' },
-  });
-  llm.when('[agent-village:planner]', (request) => {
-    const n = Number(/LOAD-N=(\d+)/.exec(conversationText(request))?.[1] ?? 1);
-    return {
-      json: {
-        tasks: Array.from({ length: n }, (_, i) => ({
-          key: `t${i}`,
-          title: `task ${i}`,
-          description: `do part ${i}`,
-          depends_on: [],
-        })),
-      },
-    };
-  });
-  llm.when('[agent-village:tool_agent]', {
-    content: 'part done',
-    usage: { prompt_tokens: 20, completion_tokens: 5 },
-  });
-  llm.when('[agent-village:critic]', {
-    json: { passed: true, score: 1, feedback: 'ok', failed_tasks: [] },
-  });
-}
-
-/** A word of letters only, different for every n, so no two goals share a stored procedure. */
-function uniqueWord(n: number): string {
-  let word = '';
-  do {
-    word = String.fromCharCode(97 + (n % 26)) + word;
-    n = Math.floor(n / 26);
-  } while (n > 0);
-  return `q${word}`;
 }
 
 async function countByStatus(api: ApiClient, status: string): Promise<number> {
@@ -161,7 +123,8 @@ async function runLoad(mode: string, processes: AppProcess[], api: ApiClient, c:
 async function main(): Promise<void> {
   const llm = new ScriptedLlmServer();
   await llm.start();
-  script(llm);
+  llm.strict = true;
+  scriptFanOut(llm, LATENCY_MS, 'LOAD-N');
   const env = {
     // the bench submits and polls from one key: lift its request limits, nothing else
     API_KEY_RATE_PER_MINUTE: '10000000',

@@ -16,7 +16,6 @@ import { readFileSync } from 'node:fs';
 import {
   ApiClient,
   AppProcess,
-  conversationText,
   createPostgresDatabase,
   ScriptedLlmServer,
   startApp,
@@ -25,6 +24,7 @@ import {
   waitFor,
   TEST_ADMIN_API_KEY,
 } from '../libs/testing/src';
+import { scriptFanOut, uniqueWord } from './fan-out-script';
 
 const SIZES = (process.env.BENCH_N ?? '10,50,100').split(',').map(Number);
 const LATENCIES = (process.env.BENCH_L ?? '0,200').split(',').map(Number);
@@ -50,33 +50,7 @@ function cpuMs(pid: number): number {
 }
 
 function script(llm: ScriptedLlmServer, latency: number): void {
-  llm.reset();
-  llm.defaultLatencyMs = latency;
-  llm.when('[agent-village:intent_analyzer]', {
-    json: { objective: 'fan out', capabilities: ['analysis'], complexity: 'COMPLEX', risk: 'LOW' },
-  });
-  llm.when('[agent-village:planner]', (request) => {
-    const n = Number(/BENCH-N=(\d+)/.exec(conversationText(request))?.[1] ?? 1);
-    return {
-      json: {
-        tasks: Array.from({ length: n }, (_, i) => ({
-          key: `t${i}`,
-          title: `task ${i}`,
-          description: `do part ${i}`,
-          depends_on: [],
-          capabilities: [],
-          acceptance_criteria: null,
-        })),
-      },
-    };
-  });
-  llm.when('[agent-village:tool_agent]', {
-    content: 'part done',
-    usage: { prompt_tokens: 20, completion_tokens: 5 },
-  });
-  llm.when('[agent-village:critic]', {
-    json: { passed: true, score: 1, feedback: 'ok', failed_tasks: [] },
-  });
+  scriptFanOut(llm, latency, 'BENCH-N');
 }
 
 /** Offline: N independent sentences plan into N parallel tasks plus a join, with no LLM client at all. */
@@ -92,16 +66,6 @@ function offlineGoal(n: number, batch: number): string {
  * replaces the planner with a reused procedure; runGoal checks that it did not.
  */
 let batches = 0;
-
-/** A word of letters only, different for every n: "qa", "qb", ..., "qba", ... */
-function uniqueWord(n: number): string {
-  let word = '';
-  do {
-    word = String.fromCharCode(97 + (n % 26)) + word;
-    n = Math.floor(n / 26);
-  } while (n > 0);
-  return `q${word}`;
-}
 
 async function runGoal(api: ApiClient, n: number, offline = false): Promise<number> {
   const { body } = await api.post('/api/v1/goals', {

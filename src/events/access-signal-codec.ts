@@ -1,21 +1,15 @@
 import type { AccessSignal } from '../common/access-invalidation';
+import { decodeRelayed, encodeRelayed } from './relayed-message';
 
 export function encodeAccessSignal(origin: string, signal: AccessSignal): string {
-  return JSON.stringify({ v: 1, origin, signal });
+  return encodeRelayed(origin, 'signal', signal);
 }
 
 /** Parses a relayed signal; anything not shaped like one answers null. */
 export function decodeAccessSignal(raw: string): { origin: string; signal: AccessSignal } | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (!parsed || typeof parsed !== 'object') return null;
-  const { v, origin, signal } = parsed as { v?: unknown; origin?: unknown; signal?: unknown };
-  if (v !== 1 || typeof origin !== 'string' || !signal || typeof signal !== 'object') return null;
-  const s = signal as Record<string, unknown>;
+  const relayed = decodeRelayed(raw, 'signal');
+  if (!relayed) return null;
+  const { origin, payload: s } = relayed;
   const isText = (value: unknown) => typeof value === 'string' && value.length > 0;
   if (s.kind === 'user' && isText(s.tenantId) && isText(s.userId))
     return {

@@ -1,4 +1,5 @@
 import type { GoalEventRecord } from './domain-events';
+import { decodeRelayed, encodeRelayed } from './relayed-message';
 
 export interface BridgeMessage {
   origin: string;
@@ -6,20 +7,14 @@ export interface BridgeMessage {
 }
 
 export function encodeBridgeMessage(origin: string, event: GoalEventRecord): string {
-  return JSON.stringify({ v: 1, origin, event });
+  return encodeRelayed(origin, 'event', event);
 }
 
 /** Parses a bridge message; anything not shaped like one answers null. */
 export function decodeBridgeMessage(raw: string): BridgeMessage | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (!parsed || typeof parsed !== 'object') return null;
-  const { v, origin, event } = parsed as { v?: unknown; origin?: unknown; event?: unknown };
-  if (v !== 1 || typeof origin !== 'string' || !event || typeof event !== 'object') return null;
+  const relayed = decodeRelayed(raw, 'event');
+  if (!relayed) return null;
+  const { origin, payload: event } = relayed;
   const e = event as Partial<GoalEventRecord>;
   if (
     typeof e.id !== 'number' ||
@@ -29,7 +24,7 @@ export function decodeBridgeMessage(raw: string): BridgeMessage | null {
     typeof e.type !== 'string'
   )
     return null;
-  return { origin, event: event as GoalEventRecord };
+  return { origin, event: event as unknown as GoalEventRecord };
 }
 
 /** A bounded set of recently seen event ids (insertion order eviction). */
