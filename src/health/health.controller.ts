@@ -10,12 +10,15 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { Public } from '../auth/decorators';
 import type { AppConfig } from '../config/app-config';
+import { DatabaseAvailability } from '../database/database-availability.service';
 import { JOB_QUEUE, JobQueue } from '../queue/job-queue';
 
 interface Check {
   status: 'up' | 'down';
   latency_ms: number;
   error?: string;
+  /** Database: goals of this process waiting for it to come back (not failed). */
+  goals_waiting?: number;
 }
 
 @ApiTags('health')
@@ -25,6 +28,7 @@ export class HealthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly dataSource: DataSource,
+    private readonly availability: DatabaseAvailability,
   ) {}
 
   @Get()
@@ -51,6 +55,8 @@ export class HealthController {
     const checks: Record<string, Check> = {
       database: await timed(() => this.dataSource.query('SELECT 1')),
     };
+    const waiting = this.availability.waitingGoals;
+    if (waiting) checks.database.goals_waiting = waiting;
     if (this.queue.kind === 'bullmq') checks.redis = await timed(() => this.queue.ping());
     const up = Object.values(checks).every((c) => c.status === 'up');
     res.status(up ? 200 : 503);
