@@ -2,6 +2,7 @@
 // given as argv[2], with a step run again and goals racing, and prints what it saw as JSON;
 // test/step-idempotence.e2e-spec.ts asserts on it. Nest 12 is ESM, which Jest's module
 // sandbox cannot load, hence the separate process.
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { uuidv7 } from '../../dist/libs/common/src/index.js';
 import { AgentProfileStore } from '../../dist/src/agents/agent-profile.store.js';
@@ -125,7 +126,7 @@ async function main() {
       );
       seen.bWaited = rows[0].n > 0;
       if (seen.bWaited || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     await observer.end();
     release();
