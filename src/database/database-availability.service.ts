@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Gauge, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { backoffDelay, sleep } from '../../libs/common/src';
-import { dbRetries } from './db-fault-metrics';
+import { dbRetries, registerPoolMetrics } from './db-fault-metrics';
 import { faultLabelOf, isTransientDbError } from './transient-errors';
 
 const WAITING_GAUGE = 'goal_waiting_for_database';
@@ -25,7 +25,9 @@ export class DatabaseAvailability {
       help: 'Goals of this process waiting for the database to come back',
     });
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {
+    registerPoolMetrics(dataSource);
+  }
 
   /** Goals of this process waiting for the database right now. */
   get waitingGoals(): number {
