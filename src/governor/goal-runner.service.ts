@@ -75,11 +75,21 @@ export class GoalRunner {
   }
 
   async run(tenantId: string, goalId: string): Promise<void> {
-    const leased = await this.leases.acquire(tenantId, goalId);
-    if (!leased) return;
+    // the lease belongs to the process: a job queued again (sweeper, queue retry) while this
+    // process still drives the goal, e.g. through a database outage, must not drive it twice
+    if (this.runs.has(goalId)) return;
     const controller = new AbortController();
+    const run: GoalRun = { controller };
+    this.runs.set(goalId, run);
+    let leased: GoalRow | undefined;
+    try {
+      leased = await this.leases.acquire(tenantId, goalId);
+    } finally {
+      if (!leased) this.runs.delete(goalId);
+    }
+    if (!leased) return;
     // the first step starts from the row the lease returned
-    this.runs.set(goalId, { controller, latest: leased });
+    run.latest = leased;
     const heartbeat = setInterval(
       () => {
         this.leases.renew(tenantId, goalId).then(
@@ -251,6 +261,7 @@ export class GoalRunner {
          SELECT t.id, $1, $2, $3, t.key, t.title, t.description, t.depends_on, t.capabilities, t.acceptance_criteria, 'pending', $4
          FROM jsonb_to_recordset($5::jsonb) AS t(id uuid, key text, title text, description text,
            depends_on text[], capabilities text[], acceptance_criteria text)
+         ON CONFLICT (goal_id, plan_version, key) DO NOTHING
          RETURNING *`,
         [
           goal.tenant_id,

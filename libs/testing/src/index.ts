@@ -3,3 +3,4 @@ export * from './app-process';
 export * from './databases';
 export * from './waiting';
 export * from './http-client';
+export * from './own-services';
