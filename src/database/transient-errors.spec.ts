@@ -64,3 +64,12 @@ describe('transient database faults', () => {
     expect(isTransientDbError(error)).toBe(false);
   });
 });
+
+describe('faults that are not the database', () => {
+  it('a model server refusing connections, wrapped by its client, is not a database fault', () => {
+    const wrapped = new Error('Connection error.', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
+    expect(isTransientDbError(wrapped)).toBe(false);
+  });
+});

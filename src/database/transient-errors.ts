@@ -83,7 +83,11 @@ export class CommitOutcomeUnknown extends Error {
   }
 }
 
-/** The error, what TypeORM wrapped (driverError), and their causes (AggregateError too). */
+/**
+ * The error, what TypeORM wrapped (driverError) and the attempts of a connect to several
+ * addresses (AggregateError). Generic `cause` chains are not followed: an HTTP client's
+ * refused connection (a model server away) is not a database fault.
+ */
 function causes(error: unknown): Array<{ code?: unknown; message?: unknown }> {
   const out: Array<{ code?: unknown; message?: unknown }> = [];
   const queue: unknown[] = [error];
@@ -94,11 +98,10 @@ function causes(error: unknown): Array<{ code?: unknown; message?: unknown }> {
       code?: unknown;
       message?: unknown;
       driverError?: unknown;
-      cause?: unknown;
       errors?: unknown;
     };
     out.push(record);
-    queue.push(record.driverError, record.cause);
+    queue.push(record.driverError);
     if (Array.isArray(record.errors)) queue.push(...record.errors);
   }
   return out;
