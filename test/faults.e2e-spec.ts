@@ -177,6 +177,37 @@ describe('faults while goals are in flight (production mode)', () => {
     await redis.start();
     await expectCompletedOnce(ids, 'Redis restarted empty');
   });
+
+  it('the API killed while goals are being created: sent again with their Idempotency-Key, each goal exists and completes once', async () => {
+    const keys = ['create-a', 'create-b', 'create-c'];
+    const submit = (client: ApiClient, key: string) =>
+      client.post(
+        '/api/v1/goals',
+        { goal: `FAULT-create goal ${key}: fan the work out` },
+        { 'Idempotency-Key': key },
+      );
+    // the client sends its submissions and the API dies under them: some answers are lost
+    const inFlight = keys.map((key) => submit(api, key).catch(() => undefined));
+    await processes[0].kill();
+    await Promise.all(inFlight);
+    api = new ApiClient((await start('main')).baseUrl).withApiKey(TEST_ADMIN_API_KEY);
+    // the client sends each submission again with its key, as often as it likes
+    const ids: string[] = [];
+    for (const key of keys) {
+      const first = await submit(api, key);
+      const again = await submit(api, key);
+      expect([first.status, again.status]).toEqual([202, 202]);
+      expect(again.body.goal_id).toBe(first.body.goal_id);
+      ids.push(first.body.goal_id);
+    }
+    const stored = await queryPostgres<{ n: number }>(
+      pg.url,
+      `SELECT count(*)::int AS n FROM goals WHERE idempotency_key = ANY($1::text[])`,
+      [keys],
+    );
+    expect(stored[0].n).toBe(keys.length);
+    await expectCompletedOnce(ids, 'the API was killed during their creation');
+  });
 });
 
 const isToolAgent = (r: Parameters<typeof conversationText>[0]) =>
