@@ -5,6 +5,7 @@ import { Agents1764300000000 } from './1764300000000-agents';
 import { Memory1764400000000 } from './1764400000000-memory';
 import { DashboardSettings1764500000000 } from './1764500000000-dashboard-settings';
 import { TenantIsolationForNewTables1764600000000 } from './1764600000000-tenant-isolation-for-new-tables';
+import { GoalIdempotencyKeys1764700000000 } from './1764700000000-goal-idempotency-keys';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Memory1764400000000,
   DashboardSettings1764500000000,
   TenantIsolationForNewTables1764600000000,
+  GoalIdempotencyKeys1764700000000,
 ];

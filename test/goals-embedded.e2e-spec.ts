@@ -177,12 +177,39 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     expect(malformed.status).toBe(400);
     expect(malformed.body.type).toMatch(/malformed-json/);
 
+    const badKey = await api.post(
+      '/api/v1/goals',
+      { goal: 'x' },
+      { 'Idempotency-Key': 'k'.repeat(201) },
+    );
+    expect(badKey.status).toBe(400);
+    expect(badKey.body.errors.map((e: { field: string }) => e.field)).toEqual(['Idempotency-Key']);
+
     const unknownGoal = await api.get('/api/v1/goals/0190f0c4-0000-7000-8000-000000000000');
     expect(unknownGoal.status).toBe(404);
     const notUuid = await api.get('/api/v1/goals/not-a-uuid');
     expect(notUuid.status).toBe(400);
 
     expect((await api.get('/api/v1/goals')).body.total).toBe(before);
+  });
+
+  it('a submission sent again with its Idempotency-Key answers the goal the first one created', async () => {
+    const key = 'resubmit-embedded-1';
+    const first = await api.post(
+      '/api/v1/goals',
+      { goal: 'Say hello twice' },
+      { 'Idempotency-Key': key },
+    );
+    const again = await api.post(
+      '/api/v1/goals',
+      { goal: 'Say hello twice' },
+      { 'Idempotency-Key': key },
+    );
+    expect([first.status, again.status]).toEqual([202, 202]);
+    expect(again.body.goal_id).toBe(first.body.goal_id);
+    const other = await api.post('/api/v1/goals', { goal: 'Say hello twice' });
+    expect(other.body.goal_id).not.toBe(first.body.goal_id);
+    expect((await finished(first.body.goal_id)).status).toBe('completed');
   });
 
   it('refuses to cancel a finished goal (409)', async () => {

@@ -2,6 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { DataSource, EntityManager } from 'typeorm';
 import { Conflict, isUuid, NotFound, uuidv7 } from '../../libs/common/src';
+import { insertOrFindProfile, insertProfiles } from './agent-profile-inserts';
 import type { SqlPart } from '../database/sql-parts';
 import { AgentKind, AgentStatus, DEFAULT_PROFILES, ProfileSeed } from './agent-kinds';
 import { AgentStats, Candidate, Outcome } from './selection';
@@ -164,51 +165,22 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     return row;
   }
 
-  /** Inserts profiles in one statement (a swarm's workers); refuses a live name. */
-  async insertMany(
+  /** Inserts profiles in one statement (a swarm's workers); refuses a live name (409). */
+  insertMany(
     manager: EntityManager,
     tenantId: string,
     profiles: readonly NewProfile[],
   ): Promise<AgentProfileRow[]> {
-    if (!profiles.length) return [];
-    const taken: Array<{ name: string }> = await manager.query(
-      `SELECT name FROM agent_profiles WHERE tenant_id = $1 AND name = ANY($2::text[]) AND status <> 'retired' LIMIT 1`,
-      [tenantId, profiles.map((p) => p.name)],
-    );
-    if (taken.length)
-      throw new Conflict(
-        'agent-name-taken',
-        'Agent name taken',
-        `An active agent named ${taken[0].name} already exists.`,
-        { errors: [{ field: 'name', message: 'is already used by an active agent' }] },
-      );
-    const rows = profiles.map((p) => ({
-      id: uuidv7(),
-      kind: p.kind,
-      name: p.name,
-      capabilities: p.capabilities,
-      specializations: p.specializations,
-      system_prompt: p.systemPrompt,
-      model: p.model ?? null,
-      ephemeral: p.ephemeral ?? false,
-      builtin: p.builtin ?? false,
-      spawned_by_goal_id: p.spawnedByGoalId ?? null,
-      status: p.ephemeral ? 'busy' : 'idle',
-      running: p.ephemeral ? 1 : 0,
-    }));
-    const inserted: AgentProfileRow[] = await manager.query(
-      `INSERT INTO agent_profiles (id, tenant_id, kind, name, capabilities, specializations, system_prompt, model, ephemeral,
-         builtin, spawned_by_goal_id, status, running)
-       SELECT id, $1, kind, name, capabilities, specializations, system_prompt, model, ephemeral,
-         builtin, spawned_by_goal_id, status, running
-       FROM jsonb_to_recordset($2::jsonb) AS p(id uuid, kind text, name text, capabilities text[],
-         specializations text[], system_prompt text, model text, ephemeral boolean, builtin boolean,
-         spawned_by_goal_id uuid, status text, running integer)
-       RETURNING *`,
-      [tenantId, JSON.stringify(rows)],
-    );
-    const byId = new Map(inserted.map((r) => [r.id, r]));
-    return rows.map((r) => byId.get(r.id)!);
+    return insertProfiles(manager, tenantId, profiles);
+  }
+
+  /** Inserts the profile, or answers the live one already holding its name. */
+  insertOrFind(
+    manager: EntityManager,
+    tenantId: string,
+    profile: NewProfile,
+  ): Promise<{ row: AgentProfileRow; created: boolean }> {
+    return insertOrFindProfile(manager, tenantId, profile);
   }
 
   async update(tenantId: string, id: string, patch: ProfilePatch): Promise<AgentProfileRow> {
@@ -282,8 +254,9 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     return {
       sql: `UPDATE agent_profiles p SET running = p.running + s.n,
          status = CASE WHEN p.status = 'retired' THEN p.status ELSE 'busy' END, updated_at = now()
-       FROM (SELECT agent_id, count(*)::int AS n FROM ${sibling} WHERE agent_id IS NOT NULL GROUP BY agent_id) s
-       WHERE p.id = s.agent_id AND p.tenant_id = $1 RETURNING p.*`,
+       FROM (SELECT agent_id, count(*)::int AS n FROM ${sibling} WHERE agent_id IS NOT NULL GROUP BY agent_id) s,
+         ${lockedInIdOrder(`SELECT agent_id FROM ${sibling}`)} l
+       WHERE p.id = s.agent_id AND p.id = l.id AND p.tenant_id = $1 RETURNING p.*`,
       params: [tenantId],
     };
   }
@@ -329,7 +302,8 @@ export class AgentProfileStore implements OnApplicationBootstrap {
   outcomesFromRows(tenantId: string, folds: string): SqlPart {
     return {
       sql: `UPDATE agent_profiles p SET ${foldSet('o.tokens', false)}
-       FROM ${folds} o WHERE p.id = o.id AND p.tenant_id = $1 RETURNING p.id`,
+       FROM ${folds} o, ${lockedInIdOrder(`SELECT id FROM ${folds}`)} l
+       WHERE p.id = o.id AND p.id = l.id AND p.tenant_id = $1 RETURNING p.id`,
       params: [tenantId],
     };
   }
@@ -345,10 +319,19 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     await manager.query(change.sql, change.params);
   }
 
-  async markReused(manager: EntityManager, tenantId: string, id: string): Promise<void> {
+  /** Counts one more reuse of each profile; rows are locked in id order (no deadlock). */
+  async markReused(
+    manager: EntityManager,
+    tenantId: string,
+    ids: readonly string[],
+  ): Promise<void> {
+    if (!ids.length) return;
     await manager.query(
-      `UPDATE agent_profiles SET reuse_count = reuse_count + 1, updated_at = now() WHERE id = $1 AND tenant_id = $2`,
-      [id, tenantId],
+      `WITH locked AS MATERIALIZED (
+         SELECT id FROM agent_profiles WHERE tenant_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE)
+       UPDATE agent_profiles p SET reuse_count = p.reuse_count + 1, updated_at = now()
+       FROM locked WHERE p.id = locked.id AND p.tenant_id = $1`,
+      [tenantId, [...ids]],
     );
   }
 
@@ -371,6 +354,15 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     );
     return Number(n);
   }
+}
+
+/**
+ * The tenant's profiles whose ids `ids` (a sub-select) lists, locked in id order, as a FROM
+ * item for a statement updating several profiles. Profiles are shared by concurrent goals:
+ * every such statement takes their locks in the same order, so none deadlocks another.
+ */
+function lockedInIdOrder(ids: string): string {
+  return `(SELECT id FROM agent_profiles WHERE tenant_id = $1 AND id IN (${ids}) ORDER BY id FOR UPDATE)`;
 }
 
 const FOLD_COLUMNS = `id uuid, tasks integer, successes integer, tokens real, duration_ms real,

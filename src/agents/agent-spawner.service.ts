@@ -20,6 +20,15 @@ export interface SpawnRequest {
   taskId?: string;
 }
 
+export interface SpawnResult {
+  agent: AgentProfileRow;
+  /** False when a live profile of the same kind and name was joined instead. */
+  created: boolean;
+}
+
+/** How many names a spawn tries when each is taken by a profile of another kind. */
+const MAX_NAME_ROUNDS = 5;
+
 /**
  * Spawns agents within the safety limits (per goal, running at once). A spawn the limits
  * stop is recorded on the goal as a `safety.violation`.
@@ -46,7 +55,11 @@ export class AgentSpawner {
     return bestScore === undefined || bestScore < this.config.AGENT_SPAWN_THRESHOLD;
   }
 
-  async spawn(uow: UnitOfWork, request: SpawnRequest): Promise<AgentProfileRow | undefined> {
+  /**
+   * Spawns one agent, or joins the live profile of the same kind already holding its name
+   * (`created: false`, no agent.spawned event); undefined when the limits or the gate refuse.
+   */
+  async spawn(uow: UnitOfWork, request: SpawnRequest): Promise<SpawnResult | undefined> {
     const { tenantId, goalId } = request;
     const spawned = await this.profiles.countSpawnedForGoal(uow.manager, tenantId, goalId);
     const running = await this.profiles.countRunning(uow.manager, tenantId);
@@ -79,15 +92,9 @@ export class AgentSpawner {
       if (error instanceof SafetyViolation) return undefined;
       throw error;
     }
-    const name = request.ephemeral
-      ? `${request.seed.name}-${goalId.slice(-12)}-${spawned + 1}`
-      : await this.freeName(request.tenantId, request.seed.name, uow);
-    const row = await this.profiles.insert(uow.manager, tenantId, {
-      ...request.seed,
-      name,
-      ephemeral: request.ephemeral,
-      spawnedByGoalId: goalId,
-    });
+    const placed = await this.place(uow, request, spawned);
+    if (!placed.created) return { agent: placed.row, created: false };
+    const row = placed.row;
     await this.events.append(
       uow,
       tenantId,
@@ -104,7 +111,35 @@ export class AgentSpawner {
       },
       request.taskId ?? null,
     );
-    return row;
+    return { agent: row, created: true };
+  }
+
+  /**
+   * Find-or-create of the spawned profile. A live profile of the same kind already under
+   * the chosen name (an earlier attempt of this step, or another goal spawning the same
+   * specialist at the same moment) is joined instead of failing on the unique name; a name
+   * taken by another kind moves on to the next free name.
+   */
+  private async place(
+    uow: UnitOfWork,
+    request: SpawnRequest,
+    spawned: number,
+  ): Promise<{ row: AgentProfileRow; created: boolean }> {
+    const { tenantId, goalId, seed } = request;
+    for (let round = 1; ; round++) {
+      const name = request.ephemeral
+        ? `${seed.name}-${goalId.slice(-12)}-${spawned + round}`
+        : await this.freeName(tenantId, seed.name, uow);
+      const placed = await this.profiles.insertOrFind(uow.manager, tenantId, {
+        ...seed,
+        name,
+        ephemeral: request.ephemeral,
+        spawnedByGoalId: goalId,
+      });
+      if (placed.created) return placed;
+      const joinable = placed.row.kind === seed.kind && placed.row.ephemeral === request.ephemeral;
+      if (joinable || round >= MAX_NAME_ROUNDS) return placed;
+    }
   }
 
   /**

@@ -96,6 +96,7 @@ export class AgentWorkforce {
     const assignments: Assignment[] = [];
     const awards: Award[] = [];
     const events: NewGoalEvent[] = [];
+    const toMark: string[] = [];
     for (const task of tasks.filter((t) => !t.agent_id)) {
       const ranked = rankCandidates(pool.map(candidateOf), task);
       const bestFit = ranked.length
@@ -107,7 +108,7 @@ export class AgentWorkforce {
       let breakdown: Record<string, number> | undefined;
       if (this.spawner.needsSpawn(bestFit)) {
         if (lead.length) await this.events.appendMany(uow, goal.tenant_id, goal.id, lead.splice(0));
-        agent = await this.spawner.spawn(uow, {
+        const spawn = await this.spawner.spawn(uow, {
           tenantId: goal.tenant_id,
           goalId: goal.id,
           taskId: task.id,
@@ -116,10 +117,13 @@ export class AgentWorkforce {
           bestScore: bestFit,
           reason: `no agent fits task ${task.key} (needs ${task.capabilities.join(', ') || 'general'})`,
         });
-        if (agent) {
-          pool.push(agent);
-          reused.add(agent.id);
-          reason = `spawned specialist ${agent.name}: best existing requirement fit ${bestFit ?? 'none'} is below ${this.spawner.limits.threshold}`;
+        if (spawn) {
+          agent = spawn.agent;
+          if (!pool.some((p) => p.id === agent!.id)) pool.push(agent);
+          reason = spawn.created
+            ? `spawned specialist ${agent.name}: best existing requirement fit ${bestFit ?? 'none'} is below ${this.spawner.limits.threshold}`
+            : `joined specialist ${agent.name}, spawned for the same need at the same time: best existing requirement fit ${bestFit ?? 'none'} is below ${this.spawner.limits.threshold}`;
+          if (spawn.created) reused.add(agent.id);
         }
       }
       if (!agent && goal.pattern === 'market') {
@@ -142,12 +146,14 @@ export class AgentWorkforce {
       }
       if (!reused.has(agent.id) && !agent.builtin) {
         reused.add(agent.id);
-        await this.profiles.markReused(uow.manager, goal.tenant_id, agent.id);
+        toMark.push(agent.id);
       }
       const assignment = { task, agent, reason, score, breakdown };
       assignments.push(assignment);
       events.push(assignedEvent(assignment));
     }
+    // one statement, rows locked in id order: concurrent assignments never deadlock on them
+    await this.profiles.markReused(uow.manager, goal.tenant_id, toMark);
     await this.auction.record(uow, goal.tenant_id, goal.id, awards);
     await this.writeAssignments(uow, goal.tenant_id, assignments);
     return [...lead, ...events];

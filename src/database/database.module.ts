@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { createDataSource } from './data-source.factory';
+import { DatabaseAvailability } from './database-availability.service';
 import { DatabaseCapabilities, detectCapabilities, runMigrations } from './migration-runner';
 
 export const DATABASE_CAPABILITIES = Symbol('DATABASE_CAPABILITIES');
@@ -47,7 +48,8 @@ class DataSourceCloser implements OnApplicationShutdown {
       },
     },
     DataSourceCloser,
+    DatabaseAvailability,
   ],
-  exports: [DataSource, DATABASE_CAPABILITIES],
+  exports: [DataSource, DATABASE_CAPABILITIES, DatabaseAvailability],
 })
 export class DatabaseModule {}

@@ -77,19 +77,21 @@ export class GoalEventLog {
    * A new goal row (`insert`: an INSERT INTO goals ... statement whose columns do not
    * include `event_seq`, parameters from $3 on, $1 the goal id, $2 the tenant id) with its
    * first events at positions 1..n, in one statement inside the caller's unit of work; the
-   * events are announced after commit.
+   * events are announced after commit. False when `insert.onConflict` skipped the row (then
+   * nothing is written).
    */
   async appendWithGoalInsert(
     uow: UnitOfWork,
     tenantId: string,
     goalId: string,
-    insert: { columns: string; values: string; params: unknown[] },
+    insert: { columns: string; values: string; params: unknown[]; onConflict?: string },
     events: readonly NewGoalEvent[],
-  ): Promise<void> {
+  ): Promise<boolean> {
     const k = 2 + insert.params.length;
     const rows: EventRow[] = await uow.manager.query(
       `WITH g AS (
          INSERT INTO goals (${insert.columns}, event_seq) VALUES (${insert.values}, ${this.embedded ? 0 : events.length})
+         ${insert.onConflict ?? ''}
          RETURNING id)
        INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
        SELECT $2, g.id, e.ord, e.item->>'type', NULL, e.item->'data', clock_timestamp()
@@ -100,6 +102,7 @@ export class GoalEventLog {
     );
     const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
     uow.afterCommit(() => records.forEach((event) => this.bus.publish(event)));
+    return rows.length > 0;
   }
 
   /**

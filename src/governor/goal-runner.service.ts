@@ -20,7 +20,13 @@ import type { AgentProfileRow } from '../agents/agent-profile.store';
 import { applyChecks } from '../agents/critic-checks';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { inOneStatement, inTransaction, UnitOfWork } from '../database/transaction';
+import { DatabaseAvailability } from '../database/database-availability.service';
+import {
+  inOneStatement,
+  inTransaction,
+  retryingStatement,
+  UnitOfWork,
+} from '../database/transaction';
 import { LlmUsageRecorder } from '../llm/llm-usage.recorder';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
 import { ApprovalHolds, TaskInterruption } from '../safety/approval-holds.service';
@@ -56,6 +62,7 @@ export class GoalRunner {
     private readonly evolver: Evolver,
     private readonly workforce: AgentWorkforce,
     private readonly usage: LlmUsageRecorder,
+    private readonly database: DatabaseAvailability,
   ) {}
 
   get activeGoals(): number {
@@ -68,11 +75,21 @@ export class GoalRunner {
   }
 
   async run(tenantId: string, goalId: string): Promise<void> {
-    const leased = await this.leases.acquire(tenantId, goalId);
-    if (!leased) return;
+    // the lease belongs to the process: a job queued again (sweeper, queue retry) while this
+    // process still drives the goal, e.g. through a database outage, must not drive it twice
+    if (this.runs.has(goalId)) return;
     const controller = new AbortController();
+    const run: GoalRun = { controller };
+    this.runs.set(goalId, run);
+    let leased: GoalRow | undefined;
+    try {
+      leased = await this.leases.acquire(tenantId, goalId);
+    } finally {
+      if (!leased) this.runs.delete(goalId);
+    }
+    if (!leased) return;
     // the first step starts from the row the lease returned
-    this.runs.set(goalId, { controller, latest: leased });
+    run.latest = leased;
     const heartbeat = setInterval(
       () => {
         this.leases.renew(tenantId, goalId).then(
@@ -86,7 +103,9 @@ export class GoalRunner {
     try {
       await this.drive(tenantId, goalId, controller.signal);
     } catch (error) {
+      // a database that is away: the goal stays where it is and is resumed (sweeper)
       if (controller.signal.aborted || error instanceof StateConflict) return;
+      if (this.database.isTransient(error)) return;
       await this.fail(tenantId, goalId, [`internal error: ${(error as Error).message}`]).catch(
         () => undefined,
       );
@@ -100,19 +119,41 @@ export class GoalRunner {
 
   private async drive(tenantId: string, goalId: string, signal: AbortSignal): Promise<void> {
     const scope: GoalScope = { tenantId, goalId, signal };
+    let conflictedIn: GoalState | undefined;
     for (;;) {
       if (signal.aborted) return;
       const run = this.runs.get(goalId);
-      const goal = run?.latest ?? (await this.store.get(tenantId, goalId));
-      if (run) run.latest = undefined;
-      if (isTerminal(goal.state) || goal.state === 'AWAITING_APPROVAL') return;
+      let state: GoalState | undefined;
       try {
+        const goal = run?.latest ?? (await this.store.get(tenantId, goalId));
+        if (run) run.latest = undefined;
+        state = goal.state;
+        if (isTerminal(goal.state) || goal.state === 'AWAITING_APPROVAL') return;
         await this.step(goal, scope);
+        conflictedIn = undefined;
       } catch (error) {
-        if (signal.aborted || error instanceof StateConflict) return;
+        if (signal.aborted) return;
+        if (this.database.isTransient(error)) {
+          // every step finds what an earlier attempt committed: wait, then run it again
+          this.logger.warn(`goal ${goalId} waits for the database: ${(error as Error).message}`);
+          if (run) run.tasks = undefined;
+          await this.database.waitUntilAvailable(error, signal);
+          const leased = await this.leases.acquire(tenantId, goalId);
+          if (!leased) return; // another process took the goal over meanwhile
+          if (run) run.latest = leased;
+          continue;
+        }
+        if (error instanceof StateConflict) {
+          // an attempt whose COMMIT went unanswered may have moved the goal on: carry on
+          // from where it is, unless the goal left this process or the conflict repeats
+          if (conflictedIn === state || !(await this.leases.renew(tenantId, goalId))) return;
+          conflictedIn = state;
+          continue;
+        }
+        if (!state) throw error;
         const reason = (error as Error).message;
-        this.logger.warn(`goal ${goalId} failed in ${goal.state}: ${reason}`);
-        await this.fail(tenantId, goalId, [`${goal.state}: ${reason}`]);
+        this.logger.warn(`goal ${goalId} failed in ${state}: ${reason}`);
+        await this.fail(tenantId, goalId, [`${state}: ${reason}`]);
         return;
       }
     }
@@ -220,6 +261,7 @@ export class GoalRunner {
          SELECT t.id, $1, $2, $3, t.key, t.title, t.description, t.depends_on, t.capabilities, t.acceptance_criteria, 'pending', $4
          FROM jsonb_to_recordset($5::jsonb) AS t(id uuid, key text, title text, description text,
            depends_on text[], capabilities text[], acceptance_criteria text)
+         ON CONFLICT (goal_id, plan_version, key) DO NOTHING
          RETURNING *`,
         [
           goal.tenant_id,
@@ -269,9 +311,14 @@ export class GoalRunner {
 
   /** AGENT_ASSIGNMENT, for a goal that stopped between its plan and the assignment. */
   private async assign(goal: GoalRow): Promise<void> {
-    const tasks = await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version);
     await this.workforce.prepare(goal.tenant_id);
-    await inTransaction(this.dataSource, (uow) => this.assignWithin(uow, goal, tasks));
+    await inTransaction(this.dataSource, async (uow) =>
+      this.assignWithin(
+        uow,
+        goal,
+        await this.store.tasks(goal.tenant_id, goal.id, goal.plan_version, uow.manager),
+      ),
+    );
   }
 
   private async assignWithin(
@@ -317,6 +364,8 @@ export class GoalRunner {
     const semaphore = new Semaphore(limit);
     const inFlight = new Map<string, Promise<void>>();
     let failure: { task: TaskRow; error: string; fatal?: boolean } | undefined;
+    // a database fault: no new task starts, the ones in flight settle, then the step throws
+    let thrown: { error: unknown } | undefined;
     const held: ApprovalPending[] = []; // safety gate: actions waiting for a human
     const wave: TaskWave = {
       executing: 0,
@@ -336,7 +385,7 @@ export class GoalRunner {
           t.depends_on.every((d) => byKey.get(d)?.status === 'completed'),
       );
     for (;;) {
-      if (!failure && !held.length && !scope.signal?.aborted) {
+      if (!failure && !thrown && !held.length && !scope.signal?.aborted) {
         for (const task of ready()) {
           const work = semaphore
             .run(() => this.runTask(goal, task, byKey, scope, wave))
@@ -345,6 +394,7 @@ export class GoalRunner {
               else if (!result.ok && !failure)
                 failure = { task, error: result.error, fatal: 'fatal' in result };
             })
+            .catch((error: unknown) => void (thrown ??= { error }))
             .finally(() => inFlight.delete(task.key));
           inFlight.set(task.key, work);
         }
@@ -353,6 +403,7 @@ export class GoalRunner {
       await Promise.race(inFlight.values());
     }
     if (scope.signal?.aborted) return;
+    if (thrown) throw thrown.error;
     // --- safety gate (issue 4): a fatal violation fails the goal; holds await a human ---
     if (failure?.fatal)
       return this.fail(goal.tenant_id, goal.id, [
@@ -389,28 +440,31 @@ export class GoalRunner {
       attempt,
       agent_id: task.agent_id && isUuid(task.agent_id) ? task.agent_id : null,
     }));
-    const rows = await this.events.appendFromRows(
-      this.dataSource.manager,
-      [
-        {
-          name: 'change',
-          sql: `UPDATE tasks t SET status = 'running', attempts = i.attempt,
+    const rows = await retryingStatement(() =>
+      this.events.appendFromRows(
+        this.dataSource.manager,
+        [
+          {
+            name: 'change',
+            sql: `UPDATE tasks t SET status = 'running', attempts = i.attempt,
                   started_at = coalesce(t.started_at, now()), updated_at = now()
                 FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, attempt int, agent_id uuid)
                 WHERE t.id = i.id AND t.tenant_id = $2 AND t.goal_id = $3 AND t.status IN ('pending', 'running')
                 RETURNING i.ord, t.id AS task_id, i.agent_id, 'task.started' AS type,
                   jsonb_build_object('task_key', t.key, 'attempt', i.attempt, 'agent_id', t.agent_id) AS data`,
-          params: [JSON.stringify(input), tenantId, goalId],
+            params: [JSON.stringify(input), tenantId, goalId],
+          },
+          this.workforce.startSlotsPart(tenantId),
+        ],
+        'change',
+        tenantId,
+        goalId,
+        {
+          columns:
+            '(SELECT row_to_json(agent) FROM agent WHERE agent.id = change.agent_id) AS agent',
+          join: 'JOIN change ON change.task_id = ev.task_id',
         },
-        this.workforce.startSlotsPart(tenantId),
-      ],
-      'change',
-      tenantId,
-      goalId,
-      {
-        columns: '(SELECT row_to_json(agent) FROM agent WHERE agent.id = change.agent_id) AS agent',
-        join: 'JOIN change ON change.task_id = ev.task_id',
-      },
+      ),
     );
     const agents = new Map(
       rows.map(({ event, row }) => [event.task_id, (row.agent ?? null) as AgentProfileRow | null]),
@@ -439,38 +493,40 @@ export class GoalRunner {
       task_event: { task_key: task.key, attempt, prompt_tokens: 0, completion_tokens: 0 },
     }));
     const tokens = `jsonb_build_object('prompt_tokens', c.prompt_tokens, 'completion_tokens', c.completion_tokens, 'tokens', c.tokens)`;
-    const rows = await this.events.appendFromRows(
-      this.dataSource.manager,
-      [
-        {
-          name: 'input',
-          sql: `SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, output jsonb, agent_id uuid,
+    const rows = await retryingStatement(() =>
+      this.events.appendFromRows(
+        this.dataSource.manager,
+        [
+          {
+            name: 'input',
+            sql: `SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, output jsonb, agent_id uuid,
                   agent_text text, task_type text, duration_ms real, at timestamptz, step_offset int,
                   fingerprint text, turns jsonb, turn_count int, loop_fact text, task_event jsonb, agent_event jsonb)`,
-          params: [JSON.stringify(input)],
-        },
-        {
-          name: 'change',
-          sql: `UPDATE tasks t SET status = 'completed', output = i.output, error = NULL, completed_at = now(), updated_at = now()
+            params: [JSON.stringify(input)],
+          },
+          {
+            name: 'change',
+            sql: `UPDATE tasks t SET status = 'completed', output = i.output, error = NULL, completed_at = now(), updated_at = now()
                 FROM input i WHERE t.id = i.id AND t.tenant_id = $1 AND t.goal_id = $2 AND t.status = 'running'
                 RETURNING t.id AS task_id, t.prompt_tokens::int AS prompt_tokens,
                   t.completion_tokens::int AS completion_tokens, (t.prompt_tokens + t.completion_tokens)::int AS tokens`,
-          params: [tenantId, goalId],
-        },
-        ...parts,
-        {
-          name: 'finished',
-          sql: `SELECT i.ord * 2 AS ord, 'task.completed' AS type, c.task_id, i.task_event || ${tokens} AS data
+            params: [tenantId, goalId],
+          },
+          ...parts,
+          {
+            name: 'finished',
+            sql: `SELECT i.ord * 2 AS ord, 'task.completed' AS type, c.task_id, i.task_event || ${tokens} AS data
                 FROM input i JOIN change c ON c.task_id = i.id
                 UNION ALL
                 SELECT i.ord * 2 + 1, 'agent.completed', c.task_id, i.agent_event || ${tokens}
                 FROM input i JOIN change c ON c.task_id = i.id WHERE i.agent_event IS NOT NULL`,
-          params: [],
-        },
-      ],
-      'finished',
-      tenantId,
-      goalId,
+            params: [],
+          },
+        ],
+        'finished',
+        tenantId,
+        goalId,
+      ),
     );
     const stored = new Set(rows.map(({ event }) => event.task_id));
     return items.map(({ task }) => stored.has(task.id));
@@ -518,7 +574,7 @@ export class GoalRunner {
         task.output = output as unknown as Record<string, unknown>;
         return { ok: true };
       } catch (error) {
-        if (scope.signal?.aborted) throw error;
+        if (scope.signal?.aborted || this.database.isTransient(error)) throw error;
         const interrupted = await this.holds.interrupt(task, attempt, error); // safety gate
         if (interrupted) {
           task.status = 'hold' in interrupted ? 'pending' : 'failed';
@@ -625,25 +681,30 @@ export class GoalRunner {
         ]),
       );
     } else
-      await inTransaction(this.dataSource, (uow) =>
-        this.events.append(uow, goal.tenant_id, goal.id, 'critic.verdict', verdictEvent.data),
-      );
-    if (!verdict.passed)
+      // the verdict and the replan (or failure) it causes commit together: a re-run of the
+      // step after a crash does not record the verdict twice
       await this.replanOrFail(
         goal,
         `the critic rejected the result (score ${verdict.score}): ${verdict.feedback}`,
+        [verdictEvent],
       );
   }
 
-  private async replanOrFail(goal: GoalRow, reason: string): Promise<void> {
+  private async replanOrFail(
+    goal: GoalRow,
+    reason: string,
+    precededBy: NewGoalEvent[] = [],
+  ): Promise<void> {
     if (goal.replan_count >= this.config.MAX_REPLANS) {
-      return this.fail(goal.tenant_id, goal.id, [
-        ...(goal.failure_reasons ?? []),
-        reason,
-        `gave up after ${goal.replan_count} replans`,
-      ]);
+      return this.fail(
+        goal.tenant_id,
+        goal.id,
+        [...(goal.failure_reasons ?? []), reason, `gave up after ${goal.replan_count} replans`],
+        precededBy,
+      );
     }
     await inTransaction(this.dataSource, async (uow) => {
+      if (precededBy.length) await this.events.appendMany(uow, goal.tenant_id, goal.id, precededBy);
       await uow.manager.query(
         `UPDATE tasks SET status = 'superseded', updated_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3 AND status <> 'completed'`,
         [goal.tenant_id, goal.id, goal.plan_version],
@@ -753,11 +814,17 @@ export class GoalRunner {
     return { recall, planning, variant };
   }
 
-  async fail(tenantId: string, goalId: string, reasons: string[]): Promise<void> {
+  async fail(
+    tenantId: string,
+    goalId: string,
+    reasons: string[],
+    precededBy: NewGoalEvent[] = [],
+  ): Promise<void> {
     await this.usage.settled(goalId);
     await inTransaction(this.dataSource, async (uow) => {
       const goal = await this.store.get(tenantId, goalId, uow.manager);
       if (isTerminal(goal.state)) return;
+      if (precededBy.length) await this.events.appendMany(uow, tenantId, goalId, precededBy);
       await uow.manager.query(
         `UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND status IN ('pending', 'running')`,
         [tenantId, goalId],

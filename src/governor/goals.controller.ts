@@ -1,6 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ValidationFailed } from '../../libs/common/src';
 import {
   ApiAcceptedResponse,
+  ApiHeader,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
@@ -36,8 +48,26 @@ export class GoalsController {
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid fields' })
   @ApiPayloadTooLargeResponse({ description: 'The goal text exceeds GOAL_MAX_CHARS' })
   @ApiUnsupportedMediaTypeResponse({ description: 'The body is not application/json' })
-  submit(@Body() body: CreateGoalDto): Promise<GoalAcceptedDto> {
-    return this.goals.submit(currentTenantId(), body, currentContext()?.principal.id ?? null);
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Up to 200 printable characters. A submission sent again with the same key answers the goal the first one created.',
+  })
+  submit(
+    @Body() body: CreateGoalDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<GoalAcceptedDto> {
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey))
+      throw new ValidationFailed([
+        { field: 'Idempotency-Key', message: 'must be 1 to 200 printable characters' },
+      ]);
+    return this.goals.submit(
+      currentTenantId(),
+      body,
+      currentContext()?.principal.id ?? null,
+      idempotencyKey,
+    );
   }
 
   @Get()

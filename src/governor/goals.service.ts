@@ -38,6 +38,7 @@ export class GoalsService {
     tenantId: string,
     input: CreateGoalDto,
     createdBy: string | null,
+    idempotencyKey?: string,
   ): Promise<{ goal_id: string; status: string }> {
     const text = input.goal.trim();
     if (!text) throw new ValidationFailed([{ field: 'goal', message: 'must not be blank' }]);
@@ -46,15 +47,15 @@ export class GoalsService {
     const id = uuidv7();
     const title = input.title?.trim() || deriveTitle(text);
     // the goal and its goal.created event: one statement
-    await inOneStatement(this.dataSource, (uow) =>
+    const created = await inOneStatement(this.dataSource, (uow) =>
       this.eventLog.appendWithGoalInsert(
         uow,
         tenantId,
         id,
         {
           columns:
-            'id, tenant_id, title, goal, status, state, requested_pattern, priority, metadata, created_by',
-          values: `$1, $2, $3, $4, 'pending', 'RECEIVED', $5, $6, $7, $8`,
+            'id, tenant_id, title, goal, status, state, requested_pattern, priority, metadata, created_by, idempotency_key',
+          values: `$1, $2, $3, $4, 'pending', 'RECEIVED', $5, $6, $7, $8, $9`,
           params: [
             title,
             text,
@@ -62,7 +63,9 @@ export class GoalsService {
             input.priority ?? 5,
             JSON.stringify(input.metadata ?? {}),
             createdBy,
+            idempotencyKey ?? null,
           ],
+          onConflict: `ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
         },
         [
           {
@@ -76,6 +79,14 @@ export class GoalsService {
         ],
       ),
     );
+    if (!created) {
+      // the same request again (its first answer was lost): the goal it created
+      const [existing]: Array<{ id: string; status: string }> = await this.dataSource.query(
+        `SELECT id, status FROM goals WHERE tenant_id = $1 AND idempotency_key = $2`,
+        [tenantId, idempotencyKey],
+      );
+      return { goal_id: existing.id, status: existing.status };
+    }
     await this.enqueue(tenantId, id, 0);
     return { goal_id: id, status: 'pending' };
   }

@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { Public } from '../auth/decorators';
 import type { AppConfig } from '../config/app-config';
+import { DatabaseAvailability } from '../database/database-availability.service';
 import { JOB_QUEUE, JobQueue } from '../queue/job-queue';
 import { SandboxProbe } from '../tools/sandbox.provider';
 import { LlmService } from '../llm/llm.service';
@@ -18,6 +19,8 @@ interface Check {
   status: 'up' | 'down';
   latency_ms: number;
   error?: string;
+  /** Database: goals of this process waiting for it to come back (not failed). */
+  goals_waiting?: number;
 }
 
 @ApiTags('health')
@@ -29,6 +32,7 @@ export class HealthController {
     private readonly dataSource: DataSource,
     private readonly sandboxProbe: SandboxProbe,
     private readonly llm: LlmService,
+    private readonly availability: DatabaseAvailability,
   ) {}
 
   @Get()
@@ -59,6 +63,8 @@ export class HealthController {
     const checks: Record<string, Check> = {
       database: await timed(() => this.dataSource.query('SELECT 1')),
     };
+    const waiting = this.availability.waitingGoals;
+    if (waiting) checks.database.goals_waiting = waiting;
     if (this.queue.kind === 'bullmq') checks.redis = await timed(() => this.queue.ping());
     const up = Object.values(checks).every((c) => c.status === 'up');
     res.status(up ? 200 : 503);

@@ -4,3 +4,4 @@ export * from './databases';
 export * from './waiting';
 export * from './http-client';
 export * from './json-schema-instance';
+export * from './own-services';
