@@ -194,6 +194,7 @@ export interface Goals {
   feedback: Json | null;
   goal: string;
   id: string;
+  idempotency_key: string | null;
   intent: Json | null;
   lease_expires_at: Timestamp | null;
   lease_owner: string | null;
