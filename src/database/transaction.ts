@@ -1,7 +1,10 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { backoffDelay, sleep } from '../../libs/common/src';
+import { logFor } from '../observability/logger';
 import { dbRetries } from './db-fault-metrics';
 import { CommitOutcomeUnknown, faultLabelOf, transientKindOf } from './transient-errors';
+
+const log = logFor('UnitOfWork');
 
 /**
  * A unit of work: one database transaction plus the announcements to make once it has
@@ -70,7 +73,9 @@ async function retrying<T>(
       return await run();
     } catch (error) {
       if (attempt >= UNIT_OF_WORK_RETRY.attempts || !isRetryable(error)) throw error;
-      dbRetries.inc({ fault: faultLabelOf(error), level: 'unit_of_work' });
+      const fault = faultLabelOf(error);
+      dbRetries.inc({ fault, level: 'unit_of_work' });
+      if (attempt === 1) log.warn(`database fault (${fault}): retrying the unit of work`);
       await sleep(backoffDelay(attempt, UNIT_OF_WORK_RETRY.baseMs, UNIT_OF_WORK_RETRY.maxMs));
     }
   }

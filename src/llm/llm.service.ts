@@ -95,34 +95,10 @@ export class LlmService {
     const maxAttempts = this.config.LLM_MAX_RETRIES + 1;
     for (let attempt = 1; ; attempt++) {
       const deadline = callDeadline(scope.signal, this.config.LLM_TIMEOUT_MS);
+      let message: AIMessage;
       try {
-        const message = (await runnable.invoke(messages, { signal: deadline.signal })) as AIMessage;
+        message = (await runnable.invoke(messages, { signal: deadline.signal })) as AIMessage;
         deadline.dispose();
-        const promptTokens = message.usage_metadata?.input_tokens ?? 0;
-        const completionTokens = message.usage_metadata?.output_tokens ?? 0;
-        const cost = costUsd(
-          priceFor(this.modelName, this.config.LLM_PRICES),
-          promptTokens,
-          completionTokens,
-        );
-        const usage = { promptTokens, completionTokens, costUsd: cost };
-        const call = {
-          provider: this.provider,
-          model: this.modelName,
-          status: 'succeeded' as const,
-          attempts: attempt,
-          promptTokens,
-          completionTokens,
-          costUsd: cost,
-          durationMs: performance.now() - started,
-        };
-        // a task's totals are read when its result is stored; other calls need not wait
-        if (scope.deferredUsage && message.tool_calls?.length)
-          // a tool call meets the safety gate, which must see every token spent so far
-          await this.usage.recordAll([...scope.deferredUsage.splice(0), { scope, call }]);
-        else if (scope.taskId) await this.usage.record(scope, call);
-        else this.usage.recordInBackground(scope, call);
-        return { message, usage };
       } catch (error) {
         deadline.dispose();
         if (scope.signal?.aborted) throw scope.signal.reason ?? error;
@@ -158,7 +134,34 @@ export class LlmService {
           `${scope.purpose}: attempt ${attempt} failed (${failure.reason}); retrying in ${delay} ms`,
         );
         await sleep(delay, scope.signal);
+        continue;
       }
+      // recorded after the call, outside its retries: a database fault here is not the model's
+      const promptTokens = message.usage_metadata?.input_tokens ?? 0;
+      const completionTokens = message.usage_metadata?.output_tokens ?? 0;
+      const cost = costUsd(
+        priceFor(this.modelName, this.config.LLM_PRICES),
+        promptTokens,
+        completionTokens,
+      );
+      const usage = { promptTokens, completionTokens, costUsd: cost };
+      const call = {
+        provider: this.provider,
+        model: this.modelName,
+        status: 'succeeded' as const,
+        attempts: attempt,
+        promptTokens,
+        completionTokens,
+        costUsd: cost,
+        durationMs: performance.now() - started,
+      };
+      // a task's totals are read when its result is stored; other calls need not wait
+      if (scope.deferredUsage && message.tool_calls?.length)
+        // a tool call meets the safety gate, which must see every token spent so far
+        await this.usage.recordAll([...scope.deferredUsage.splice(0), { scope, call }]);
+      else if (scope.taskId) await this.usage.record(scope, call);
+      else this.usage.recordInBackground(scope, call);
+      return { message, usage };
     }
   }
 
