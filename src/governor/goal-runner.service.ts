@@ -328,7 +328,7 @@ export class GoalRunner {
     held: NewGoalEvent[] = [],
   ): Promise<void> {
     const parallel = !isSequential((goal.pattern ?? 'single') as Pattern) && hasParallelism(tasks);
-    // agents (issue 5): selection, spawning and auctions live in AgentWorkforce
+    // agents: selection, spawning and auctions live in AgentWorkforce
     const events = await this.workforce.assign(uow, goal, tasks, held);
     await this.advance(
       uow,
@@ -404,7 +404,7 @@ export class GoalRunner {
     }
     if (scope.signal?.aborted) return;
     if (thrown) throw thrown.error;
-    // --- safety gate (issue 4): a fatal violation fails the goal; holds await a human ---
+    // --- safety gate: a fatal violation fails the goal; holds await a human ---
     if (failure?.fatal)
       return this.fail(goal.tenant_id, goal.id, [
         `task ${failure.task.key} (${failure.task.title}): ${failure.error}`,
@@ -566,7 +566,7 @@ export class GoalRunner {
           wave.finishes.recheck();
         }
         // the result, its events, the learning step and the ledger: one statement for the
-        // tasks that finish together (agents, issue 5)
+        // tasks that finish together
         const stored = await wave.finishes.add({ task, attempt, output });
         // the task was no longer running (cancelled, or taken over): only free the agent
         if (!stored) await this.workforce.release(task);
@@ -651,7 +651,7 @@ export class GoalRunner {
       })),
       scope,
     );
-    // agents (issue 5): deterministic critic checks (output schema, criteria, tool evidence)
+    // deterministic critic checks (output schema, criteria, tool evidence)
     const verdict = { ...modelVerdict, ...applyChecks(modelVerdict, tasks) };
     // the critic may name tasks this plan does not have: they are ignored, and recorded
     const named = new Set(tasks.map((t) => t.key));
@@ -775,7 +775,7 @@ export class GoalRunner {
     );
   }
 
-  // --- memory and evolver (issue 6): what the planner is given ---
+  // --- memory and evolver: what the planner is given ---
 
   /**
    * Memory query before decomposition: recalled lessons, a reusable procedure (first plan
