@@ -20,11 +20,10 @@ import {
   ScriptedLlmServer,
   startApp,
   TEST_ADMIN_API_KEY,
-  TEST_REDIS_URL,
-  uniqueQueuePrefix,
   waitFor,
 } from '../libs/testing/src';
 import { scriptFanOut, uniqueWord } from './fan-out-script';
+import { startProductionPair } from './production-pair';
 
 const CONCURRENCIES = (process.env.BENCH_C ?? '50,200,500').split(',').map(Number);
 const TASKS = Number(process.env.BENCH_N ?? 10);
@@ -152,20 +151,11 @@ async function main(): Promise<void> {
       }
       if (MODES.includes('production')) {
         const db = await createPostgresDatabase();
-        const prodEnv = {
-          ...env,
-          DATABASE_URL: db.url,
-          REDIS_URL: TEST_REDIS_URL,
-          QUEUE_PREFIX: uniqueQueuePrefix(),
-        };
-        const api = await startApp({ env: { ...prodEnv, PROCESS_JOBS: 'false' } });
-        const worker = await startApp({ entry: 'worker', env: { ...prodEnv, LOG_LEVEL: 'info' } });
+        const pair = await startProductionPair(env, db.url);
         try {
-          const client = new ApiClient(api.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
-          rows.push(await runLoad('postgres+bullmq', [api, worker], client, c));
+          rows.push(await runLoad('postgres+bullmq', [pair.api, pair.worker], pair.client, c));
         } finally {
-          await worker.stop();
-          await api.stop();
+          await pair.stop();
           await db.drop();
         }
       }

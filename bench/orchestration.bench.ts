@@ -19,12 +19,11 @@ import {
   createPostgresDatabase,
   ScriptedLlmServer,
   startApp,
-  TEST_REDIS_URL,
-  uniqueQueuePrefix,
   waitFor,
   TEST_ADMIN_API_KEY,
 } from '../libs/testing/src';
 import { scriptFanOut, uniqueWord } from './fan-out-script';
+import { startProductionPair } from './production-pair';
 
 const SIZES = (process.env.BENCH_N ?? '10,50,100').split(',').map(Number);
 const LATENCIES = (process.env.BENCH_L ?? '0,200').split(',').map(Number);
@@ -235,25 +234,11 @@ async function main(): Promise<void> {
   try {
     for (const [name, env, run] of variants) {
       if (!MODES.includes('production') || !LLMS.includes(name)) continue;
-      const prodEnv = {
-        ...env,
-        DATABASE_URL: db.url,
-        REDIS_URL: TEST_REDIS_URL,
-        QUEUE_PREFIX: uniqueQueuePrefix(),
-      };
-      const api = await startApp({ env: { ...prodEnv, PROCESS_JOBS: 'false' } });
-      const worker = await startApp({ entry: 'worker', env: { ...prodEnv, LOG_LEVEL: 'info' } });
+      const pair = await startProductionPair(env, db.url);
       try {
-        rows.push(
-          ...(await run(
-            'postgres+bullmq',
-            [api, worker],
-            new ApiClient(api.baseUrl).withApiKey(TEST_ADMIN_API_KEY),
-          )),
-        );
+        rows.push(...(await run('postgres+bullmq', [pair.api, pair.worker], pair.client)));
       } finally {
-        await worker.stop();
-        await api.stop();
+        await pair.stop();
       }
     }
   } finally {
