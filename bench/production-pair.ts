@@ -29,7 +29,13 @@ export async function startProductionPair(
     QUEUE_PREFIX: uniqueQueuePrefix(),
   };
   const api = await startApp({ env: { ...prodEnv, PROCESS_JOBS: 'false' } });
-  const worker = await startApp({ entry: 'worker', env: { ...prodEnv, LOG_LEVEL: 'info' } });
+  // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=prof") profiles the worker
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
+  const worker = await startApp({
+    entry: 'worker',
+    env: { ...prodEnv, LOG_LEVEL: 'info' },
+    nodeArgs,
+  });
   return {
     api,
     worker,

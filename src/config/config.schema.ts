@@ -47,6 +47,7 @@ export const configSchema = z.object({
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   DB_MIGRATE_ON_START: bool.default(true),
   DB_POOL_SIZE: int(1, 200).default(10),
+  DB_PREPARED_STATEMENTS: bool.default(true),
   PGLITE_SHARED_BUFFERS_MB: int(16, 1024).default(256),
 
   REDIS_URL: url(['redis', 'rediss']).optional(),

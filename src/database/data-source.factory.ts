@@ -4,6 +4,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from '../../migrations';
 import { pgliteDriver } from './pglite-pool';
+import { PreparedStatementClient } from './pg-prepared-client';
 
 /**
  * One data source configuration, two drivers: PGlite (embedded default, persisted under
@@ -13,7 +14,11 @@ import { pgliteDriver } from './pglite-pool';
 export function createDataSource(
   config: Pick<
     AppConfig,
-    'DATABASE_URL' | 'DATA_DIR' | 'DB_POOL_SIZE' | 'PGLITE_SHARED_BUFFERS_MB'
+    | 'DATABASE_URL'
+    | 'DATA_DIR'
+    | 'DB_POOL_SIZE'
+    | 'DB_PREPARED_STATEMENTS'
+    | 'PGLITE_SHARED_BUFFERS_MB'
   >,
   options: { inMemory?: boolean } = {},
 ): DataSource {
@@ -33,7 +38,11 @@ export function createDataSource(
     return new DataSource({
       ...common,
       url: config.DATABASE_URL,
-      extra: { max: config.DB_POOL_SIZE, connectionTimeoutMillis: 10000 },
+      extra: {
+        max: config.DB_POOL_SIZE,
+        connectionTimeoutMillis: 10000,
+        ...(config.DB_PREPARED_STATEMENTS ? preparedStatements() : {}),
+      },
     } as DataSourceOptions);
   }
   const dataDir = options.inMemory ? undefined : resolve(config.DATA_DIR, 'pglite');
@@ -49,4 +58,17 @@ async function openPglite(dataDir: string | undefined, sharedBuffersMb: number) 
   // every search then copies evicted index pages back in (2-3x slower)
   const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
   return PGlite.create({ dataDir, extensions: { vector }, startParams });
+}
+
+/**
+ * Repeated statements run prepared, each with one generic plan: the application's
+ * statements filter on keys and literal states, where a plan fitted to one call's values
+ * is no better than the generic one, and re-planning them on every call costs more than
+ * running them.
+ */
+function preparedStatements() {
+  return {
+    Client: PreparedStatementClient,
+    options: '-c plan_cache_mode=force_generic_plan',
+  };
 }

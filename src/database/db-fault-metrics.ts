@@ -5,7 +5,7 @@ const NAME = 'db_retries_total';
 
 /**
  * Retries of database work after a transient fault, by fault (`deadlock`, `serialization`,
- * `pool_timeout`, `connection`) and where the retry happened (`unit_of_work`, `goal_step`).
+ * `pool_timeout`, `stale_plan`, `connection`) and where the retry happened (`unit_of_work`, `goal_step`).
  */
 export const dbRetries: Counter<'fault' | 'level'> =
   (register.getSingleMetric(NAME) as Counter<'fault' | 'level'> | undefined) ??

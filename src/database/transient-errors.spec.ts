@@ -17,6 +17,12 @@ describe('transient database faults', () => {
       'not-applied',
       'connection',
     ],
+    [
+      'a prepared plan gone stale inside a transaction',
+      withCode('0A000', 'cached plan must not change result type'),
+      'not-applied',
+      'stale_plan',
+    ],
     ['a refused connection', withCode('ECONNREFUSED'), 'not-applied', 'connection'],
     [
       'a pool with no free connection',

@@ -41,7 +41,11 @@ const NOT_SENT_MESSAGES = [
   'the database system is starting up',
   'the database system is in recovery mode',
   'the database system is shutting down',
+  // a prepared statement's plan went stale inside a transaction (a migration changed the
+  // table, or a pooler reset the session): the driver runs it unprepared from then on
+  'cached plan must not change result type',
 ];
+
 const CUT_MESSAGES = [
   'connection terminated unexpectedly',
   'connection terminated',
@@ -114,6 +118,7 @@ export function faultLabelOf(error: unknown): string {
     if (e.code === '40001') return 'serialization';
     const message = typeof e.message === 'string' ? e.message.toLowerCase() : '';
     if (message.includes('timeout exceeded when trying to connect')) return 'pool_timeout';
+    if (message.includes('cached plan must not change result type')) return 'stale_plan';
   }
   return 'connection';
 }
