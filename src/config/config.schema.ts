@@ -70,6 +70,10 @@ export const configSchema = z.object({
   LLM_MAX_RETRIES: int(0, 10).default(3),
   LLM_RETRY_BASE_MS: int(1, 60000).default(500),
   LLM_RETRY_MAX_MS: int(1, 600000).default(20000),
+  /** How long a call waits for an unreachable model server (refused, 502/503/504) before failing. */
+  LLM_OUTAGE_MAX_MS: int(0, 86_400_000).default(600_000),
+  /** The longest pause between two tries of a call while the model server is unreachable. */
+  LLM_OUTAGE_PROBE_MS: int(1, 600000).default(2000),
   LLM_STRUCTURED_RETRIES: int(0, 5).default(2),
   LLM_STRUCTURED_MODE: z.enum(['auto', 'json_schema', 'tool', 'prompt']).default('auto'),
   LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
