@@ -101,10 +101,8 @@ export class GoalsService {
   }
 
   async list(tenantId: string, status: string | undefined, limit = DEFAULT_PAGE_LIMIT, offset = 0) {
-    const [total, rows] = [
-      await this.goals.count(tenantId, status),
-      await this.goals.page(tenantId, status, Number(limit), Number(offset)),
-    ];
+    const total = await this.goals.count(tenantId, status);
+    const rows = await this.goals.page(tenantId, status, Number(limit), Number(offset));
     return { items: rows.map(goalView), total, limit, offset };
   }
 
