@@ -1,6 +1,8 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
+import { goalStatements } from '../governor/goal.repository';
+import { taskStatements } from '../governor/task.repository';
 import { approvalStatements } from '../safety/approval.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
@@ -10,6 +12,8 @@ const CATALOGS: StatementCatalog[] = [
   tenantStatements,
   dashboardSettingsStatements,
   approvalStatements,
+  goalStatements,
+  taskStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

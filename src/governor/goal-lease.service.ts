@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { DataSource } from 'typeorm';
 import { randomToken } from '../../libs/common/src';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { GoalRepository } from './goal.repository';
 import type { GoalRow } from './goal.types';
 
 /**
@@ -15,36 +15,26 @@ export class GoalLeases {
   readonly owner = `${hostname()}:${process.pid}:${randomToken(6)}`;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly goals: GoalRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Takes the goal's lease; returns the goal row, or undefined when another process holds it. */
-  async acquire(tenantId: string, goalId: string): Promise<GoalRow | undefined> {
-    const [rows]: [GoalRow[], number] = await this.dataSource.query(
-      `UPDATE goals SET lease_owner = $3, lease_expires_at = now() + make_interval(secs => $4::double precision / 1000)
-       WHERE id = $1 AND tenant_id = $2 AND status IN ('pending', 'running')
-         AND (lease_owner IS NULL OR lease_owner = $3 OR lease_expires_at < now())
-       RETURNING *`,
-      [goalId, tenantId, this.owner, this.config.LEASE_TTL_MS],
-    );
-    return rows[0];
+  acquire(tenantId: string, goalId: string): Promise<GoalRow | undefined> {
+    return this.goals.acquireLease(tenantId, goalId, this.owner, this.config.LEASE_TTL_MS);
   }
 
   /** Renews the lease; false when it was lost or the goal left the running states. */
-  async renew(tenantId: string, goalId: string): Promise<boolean> {
-    const [, affected]: [unknown, number] = await this.dataSource.query(
-      `UPDATE goals SET lease_expires_at = now() + make_interval(secs => $4::double precision / 1000)
-       WHERE id = $1 AND tenant_id = $2 AND lease_owner = $3 AND status IN ('pending', 'running')`,
-      [goalId, tenantId, this.owner, this.config.LEASE_TTL_MS],
-    );
-    return affected === 1;
+  renew(tenantId: string, goalId: string): Promise<boolean> {
+    return this.goals.renewLease(tenantId, goalId, this.owner, this.config.LEASE_TTL_MS);
   }
 
-  async release(tenantId: string, goalId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE goals SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND tenant_id = $2 AND lease_owner = $3`,
-      [goalId, tenantId, this.owner],
-    );
+  release(tenantId: string, goalId: string): Promise<void> {
+    return this.goals.releaseLease(tenantId, goalId, this.owner);
+  }
+
+  /** Embedded mode at start: PGlite belongs to this process, so any lease is from a previous run. */
+  releaseAll(): Promise<void> {
+    return this.goals.releaseAllLeases();
   }
 }

@@ -1,25 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
 import { NotFound } from '../../libs/common/src';
+import type { SqlExecutor } from '../database/query-builder';
 import type { UnitOfWork } from '../database/transaction';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
 import { assertTransition, GoalState, statusOf } from './goal-fsm';
+import { GoalPatch, GoalRepository } from './goal.repository';
 import type { GoalRow, TaskRow } from './goal.types';
+import { TaskRepository } from './task.repository';
 
-/** Columns a transition may set alongside the state. */
-export interface GoalPatch {
-  intent?: unknown;
-  complexity?: string;
-  risk?: string;
-  pattern?: string;
-  result?: unknown;
-  failure_reasons?: string[];
-  feedback?: string | null;
-  plan_version?: number;
-  replan_count?: number;
-}
-
-const JSON_COLUMNS = new Set(['intent', 'result', 'failure_reasons', 'feedback']);
+export type { GoalPatch } from './goal.repository';
 
 export class StateConflict extends Error {
   constructor(goalId: string, expected: GoalState) {
@@ -29,27 +18,21 @@ export class StateConflict extends Error {
 }
 
 /**
- * Data access for goals and tasks. Every query is scoped by tenant; every state change
- * appends its event in the same transaction.
+ * Goals and their tasks as the FSM sees them. Every read is scoped by tenant; every state
+ * change appends its event in the same statement.
  */
 @Injectable()
 export class GoalStore {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly goals: GoalRepository,
+    private readonly taskRows: TaskRepository,
     private readonly events: GoalEventLog,
   ) {}
 
-  async get(
-    tenantId: string,
-    goalId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<GoalRow> {
-    const rows: GoalRow[] = await manager.query(
-      `SELECT * FROM goals WHERE id = $1 AND tenant_id = $2`,
-      [goalId, tenantId],
-    );
-    if (!rows.length) throw new NotFound('goal', goalId);
-    return rows[0];
+  async get(tenantId: string, goalId: string, executor?: SqlExecutor): Promise<GoalRow> {
+    const goal = await this.goals.byId(tenantId, goalId, executor);
+    if (!goal) throw new NotFound('goal', goalId);
+    return goal;
   }
 
   /**
@@ -99,44 +82,24 @@ export class GoalStore {
     events: readonly NewGoalEvent[],
   ): Promise<GoalRow> {
     assertTransition(from, to);
-    const status = statusOf(to);
-    const sets = ['state = $3', 'status = $4', 'updated_at = now()'];
-    const params: unknown[] = [to, status, from];
-    if (from === 'RECEIVED') sets.push('started_at = coalesce(started_at, now())');
-    if (status === 'completed' || status === 'failed' || status === 'cancelled')
-      sets.push('completed_at = now()', 'lease_owner = NULL', 'lease_expires_at = NULL');
-    for (const [column, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
-      params.push(JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
-      sets.push(`${column} = $${params.length + 2}`);
-    }
     const row = await this.events.appendWithGoalUpdate(
       uow,
       goal.tenant_id,
       goal.id,
-      { set: sets.join(', '), where: 'state = $5', params },
+      this.goals.transitionUpdate(from, to, patch),
       events,
     );
     if (!row) throw new StateConflict(goal.id, from);
     return row as unknown as GoalRow;
   }
 
-  async tasks(
+  tasks(
     tenantId: string,
     goalId: string,
     planVersion?: number,
-    manager: EntityManager = this.dataSource.manager,
+    executor?: SqlExecutor,
   ): Promise<TaskRow[]> {
-    const params: unknown[] = [tenantId, goalId];
-    let filter = '';
-    if (planVersion !== undefined) {
-      params.push(planVersion);
-      filter = 'AND plan_version = $3';
-    }
-    return manager.query(
-      `SELECT * FROM tasks WHERE tenant_id = $1 AND goal_id = $2 ${filter} ORDER BY plan_version, created_at, key`,
-      params,
-    );
+    return this.taskRows.ofGoal(tenantId, goalId, planVersion, executor);
   }
 }
 

@@ -5,7 +5,9 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { logFor } from '../observability/logger';
 import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queue';
-import { GoalRunner } from './goal-runner.service';
+import { GoalRunner } from './goal-runner';
+import { GoalLeases } from './goal-lease.service';
+import { GoalRepository } from './goal.repository';
 import { GoalsService } from './goals.service';
 
 /**
@@ -24,7 +26,9 @@ export class GoalSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly dataSource: DataSource,
     private readonly runner: GoalRunner,
-    private readonly goals: GoalsService,
+    private readonly leases: GoalLeases,
+    private readonly goals: GoalRepository,
+    private readonly service: GoalsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -42,9 +46,7 @@ export class GoalSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     );
     if (this.config.mode === 'embedded') {
       // PGlite belongs to this process alone: any lease on record is from a previous run.
-      await this.dataSource.query(
-        `UPDATE goals SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner IS NOT NULL`,
-      );
+      await this.leases.releaseAll();
     }
     await this.sweep();
     this.timer = setInterval(() => void this.sweep(), this.config.SWEEPER_INTERVAL_MS);
@@ -59,15 +61,12 @@ export class GoalSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.sweeping) return 0;
     this.sweeping = true;
     try {
-      const orphans: Array<{ id: string; tenant_id: string; event_seq: number }> =
-        await this.dataSource.query(
-          `SELECT id, tenant_id, event_seq FROM goals
-         WHERE status IN ('pending', 'running') AND (lease_expires_at IS NULL OR lease_expires_at < now())
-           AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
-         ORDER BY priority DESC, created_at LIMIT 500`,
-          [Math.min(this.config.SWEEPER_INTERVAL_MS, this.config.LEASE_TTL_MS)],
-        );
-      for (const goal of orphans) await this.goals.enqueue(goal.tenant_id, goal.id, goal.event_seq);
+      const orphans = await this.goals.orphans(
+        Math.min(this.config.SWEEPER_INTERVAL_MS, this.config.LEASE_TTL_MS),
+        500,
+      );
+      for (const goal of orphans)
+        await this.service.enqueue(goal.tenant_id, goal.id, goal.event_seq);
       if (orphans.length) this.log.info(`resumed ${orphans.length} goal(s) without a live worker`);
       await this.applyRetention();
       return orphans.length;

@@ -15,9 +15,10 @@ import { logFor } from '../observability/logger';
 import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queue';
 import type { CreateGoalDto } from './dto/create-goal.dto';
 import { isTerminal } from './goal-fsm';
-import { GoalRunner } from './goal-runner.service';
+import { GoalRunner } from './goal-runner';
 import { GoalStore } from './goal-store.service';
-import type { GoalRow } from './goal.types';
+import { GoalRepository } from './goal.repository';
+import { TaskRepository } from './task.repository';
 import { eventView, goalView, taskView } from './goal-views';
 
 /** The goal use cases behind the REST API (and later the WebSocket gateway). */
@@ -30,6 +31,8 @@ export class GoalsService {
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly dataSource: DataSource,
     private readonly store: GoalStore,
+    private readonly goals: GoalRepository,
+    private readonly taskRows: TaskRepository,
     private readonly eventLog: GoalEventLog,
     private readonly runner: GoalRunner,
   ) {}
@@ -52,21 +55,15 @@ export class GoalsService {
         uow,
         tenantId,
         id,
-        {
-          columns:
-            'id, tenant_id, title, goal, status, state, requested_pattern, priority, metadata, created_by, idempotency_key',
-          values: `$1, $2, $3, $4, 'pending', 'RECEIVED', $5, $6, $7, $8, $9`,
-          params: [
-            title,
-            text,
-            input.pattern ?? null,
-            input.priority ?? 5,
-            JSON.stringify(input.metadata ?? {}),
-            createdBy,
-            idempotencyKey ?? null,
-          ],
-          onConflict: `ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
-        },
+        this.goals.insertion({
+          title,
+          goal: text,
+          requestedPattern: input.pattern ?? null,
+          priority: input.priority ?? 5,
+          metadata: input.metadata ?? {},
+          createdBy,
+          idempotencyKey: idempotencyKey ?? null,
+        }),
         [
           {
             type: 'goal.created',
@@ -81,11 +78,8 @@ export class GoalsService {
     );
     if (!created) {
       // the same request again (its first answer was lost): the goal it created
-      const [existing]: Array<{ id: string; status: string }> = await this.dataSource.query(
-        `SELECT id, status FROM goals WHERE tenant_id = $1 AND idempotency_key = $2`,
-        [tenantId, idempotencyKey],
-      );
-      return { goal_id: existing.id, status: existing.status };
+      const existing = await this.goals.byIdempotencyKey(tenantId, idempotencyKey!);
+      return { goal_id: existing!.id, status: existing!.status };
     }
     await this.enqueue(tenantId, id, 0);
     return { goal_id: id, status: 'pending' };
@@ -107,21 +101,9 @@ export class GoalsService {
   }
 
   async list(tenantId: string, status: string | undefined, limit = DEFAULT_PAGE_LIMIT, offset = 0) {
-    const params: unknown[] = [tenantId];
-    let filter = '';
-    if (status) {
-      params.push(status);
-      filter = `AND status = $2`;
-    }
-    const [{ total }]: Array<{ total: string }> = await this.dataSource.query(
-      `SELECT count(*) AS total FROM goals WHERE tenant_id = $1 ${filter}`,
-      params,
-    );
-    const rows: GoalRow[] = await this.dataSource.query(
-      `SELECT * FROM goals WHERE tenant_id = $1 ${filter} ORDER BY created_at DESC, id DESC LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
-      params,
-    );
-    return { items: rows.map(goalView), total: Number(total), limit, offset };
+    const total = await this.goals.count(tenantId, status);
+    const rows = await this.goals.page(tenantId, status, Number(limit), Number(offset));
+    return { items: rows.map(goalView), total, limit, offset };
   }
 
   async get(tenantId: string, goalId: string) {
@@ -170,10 +152,7 @@ export class GoalsService {
           { state: goal.state },
         );
       }
-      await uow.manager.query(
-        `UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND status IN ('pending', 'running')`,
-        [tenantId, goalId],
-      );
+      await this.taskRows.cancelOpen(uow.manager, tenantId, goalId);
       await this.store.transition(uow, goal, goal.state, 'CANCELLED', {}, reason);
       await this.eventLog.append(uow, tenantId, goalId, 'goal.cancelled', { reason });
     });

@@ -3,16 +3,59 @@ import { AgentsModule } from '../agents/agents.module';
 import { EvolutionModule } from '../evolution/evolution.module';
 import { MemoryModule } from '../memory/memory.module';
 import { GoalLeases } from './goal-lease.service';
-import { GoalRunner } from './goal-runner.service';
+import { GoalRunner } from './goal-runner';
+import { GoalRuns } from './goal-runs';
 import { GoalStore } from './goal-store.service';
 import { GoalSweeper } from './goal-sweeper.service';
+import { GoalRepository } from './goal.repository';
 import { GoalsController } from './goals.controller';
 import { GoalsService } from './goals.service';
+import { LeaseHeartbeat } from './lease-heartbeat';
+import { AnalyseIntentStep } from './steps/analyse-intent.step';
+import { AssignStep } from './steps/assign.step';
+import { CompleteStep } from './steps/complete.step';
+import { ExecuteStep } from './steps/execute.step';
+import { FailStep } from './steps/fail.step';
+import { GoalTransitions } from './steps/goal-transitions';
+import { PlanStep } from './steps/plan.step';
+import { PlanningRecall } from './steps/planning-recall';
+import { ReplanStep } from './steps/replan.step';
+import { TaskAttempts } from './steps/task-attempt';
+import { TaskWriteBatches } from './steps/task-write-batches';
+import { VerifyStep } from './steps/verify.step';
+import { TaskRepository } from './task.repository';
+
+/** The FSM's steps, one class per step, and the units they share. */
+const STEPS = [
+  GoalTransitions,
+  AnalyseIntentStep,
+  PlanningRecall,
+  PlanStep,
+  AssignStep,
+  TaskWriteBatches,
+  TaskAttempts,
+  ExecuteStep,
+  VerifyStep,
+  ReplanStep,
+  CompleteStep,
+  FailStep,
+];
 
 @Module({
   imports: [AgentsModule, MemoryModule, EvolutionModule],
   controllers: [GoalsController],
-  providers: [GoalStore, GoalLeases, GoalRunner, GoalsService, GoalSweeper],
+  providers: [
+    GoalRepository,
+    TaskRepository,
+    GoalStore,
+    GoalLeases,
+    LeaseHeartbeat,
+    GoalRuns,
+    ...STEPS,
+    GoalRunner,
+    GoalsService,
+    GoalSweeper,
+  ],
   exports: [GoalsService, GoalStore, GoalRunner],
 })
 export class GovernorModule {}

@@ -1,0 +1,282 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import { DataSource } from 'typeorm';
+import { affectedBy, db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
+import type { StatementCatalog } from '../database/statement-catalog';
+import { GoalState, statusOf } from './goal-fsm';
+import type { GoalRow } from './goal.types';
+
+/** Columns a transition may set alongside the state. */
+export interface GoalPatch {
+  intent?: unknown;
+  complexity?: string;
+  risk?: string;
+  pattern?: string;
+  result?: unknown;
+  failure_reasons?: string[];
+  feedback?: string | null;
+  plan_version?: number;
+  replan_count?: number;
+}
+
+/** A new goal's columns, as the submission gives them. */
+export interface NewGoal {
+  title: string;
+  goal: string;
+  requestedPattern: string | null;
+  priority: number;
+  metadata: Record<string, unknown>;
+  createdBy: string | null;
+  idempotencyKey: string | null;
+}
+
+/** A goal that is due to run but has no live lease (the sweeper queues it again). */
+export interface OrphanGoal {
+  id: string;
+  tenant_id: string;
+  event_seq: number;
+}
+
+const JSON_COLUMNS = new Set(['intent', 'result', 'failure_reasons', 'feedback']);
+/** Literals, not parameters: the partial index on unfinished goals is matched by its predicate. */
+const RUNNING_STATUSES = [sql.lit('pending'), sql.lit('running')];
+
+const leaseExpiry = (ttlMs: number) =>
+  sql<Date>`now() + make_interval(secs => ${ttlMs}::double precision / 1000)`;
+
+/** Every statement on `goals`; each tenant-owned one takes the tenant's id. */
+const statements = {
+  byId: (tenantId: string, goalId: string) =>
+    db.selectFrom('goals').selectAll().where('id', '=', goalId).where('tenant_id', '=', tenantId),
+  /** The goal an earlier submission with the same idempotency key created. */
+  byIdempotencyKey: (tenantId: string, key: string) =>
+    db
+      .selectFrom('goals')
+      .select(['id', 'status'])
+      .where('tenant_id', '=', tenantId)
+      .where('idempotency_key', '=', key),
+  count: (tenantId: string, status: string | undefined) =>
+    db
+      .selectFrom('goals')
+      .select((eb) => eb.fn.countAll<string>().as('total'))
+      .where('tenant_id', '=', tenantId)
+      .$if(status !== undefined, (q) => q.where('status', '=', status!)),
+  /** Newest first. */
+  page: (tenantId: string, status: string | undefined, limit: number, offset: number) =>
+    db
+      .selectFrom('goals')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .$if(status !== undefined, (q) => q.where('status', '=', status!))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset(offset),
+  /** Takes the lease when it is free, expired or already this owner's; the goal row after. */
+  acquireLease: (tenantId: string, goalId: string, owner: string, ttlMs: number) =>
+    db
+      .updateTable('goals')
+      .set({ lease_owner: owner, lease_expires_at: leaseExpiry(ttlMs) })
+      .where('id', '=', goalId)
+      .where('tenant_id', '=', tenantId)
+      .where('status', 'in', RUNNING_STATUSES)
+      .where((eb) =>
+        eb.or([
+          eb('lease_owner', 'is', null),
+          eb('lease_owner', '=', owner),
+          eb('lease_expires_at', '<', sql<Date>`now()`),
+        ]),
+      )
+      .returningAll(),
+  renewLease: (tenantId: string, goalId: string, owner: string, ttlMs: number) =>
+    db
+      .updateTable('goals')
+      .set({ lease_expires_at: leaseExpiry(ttlMs) })
+      .where('id', '=', goalId)
+      .where('tenant_id', '=', tenantId)
+      .where('lease_owner', '=', owner)
+      .where('status', 'in', RUNNING_STATUSES),
+  releaseLease: (tenantId: string, goalId: string, owner: string) =>
+    db
+      .updateTable('goals')
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where('id', '=', goalId)
+      .where('tenant_id', '=', tenantId)
+      .where('lease_owner', '=', owner),
+  /** Every lease on record, across tenants (embedded mode: they are from a previous run). */
+  releaseAllLeases: () =>
+    db
+      .updateTable('goals')
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where('lease_owner', 'is not', null),
+  /**
+   * Running goals without a live lease that have not moved for `quietMs`, across tenants,
+   * most urgent first.
+   */
+  orphans: (quietMs: number, limit: number) =>
+    db
+      .selectFrom('goals')
+      .select(['id', 'tenant_id', 'event_seq'])
+      .where('status', 'in', RUNNING_STATUSES)
+      .where((eb) =>
+        eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', sql<Date>`now()`)]),
+      )
+      .where(
+        'updated_at',
+        '<',
+        sql<Date>`now() - make_interval(secs => ${quietMs}::double precision / 1000)`,
+      )
+      .orderBy('priority', 'desc')
+      .orderBy('created_at')
+      .limit(limit),
+};
+
+/**
+ * Goal rows: reads, leases and the sweeper's queries. A goal's state changes and its
+ * creation are written together with their events by the event log, from the pieces
+ * `transitionUpdate` and `insertion` build.
+ */
+@Injectable()
+export class GoalRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async byId(
+    tenantId: string,
+    goalId: string,
+    executor: SqlExecutor = this.dataSource,
+  ): Promise<GoalRow | undefined> {
+    return (await firstOf(executor, statements.byId(tenantId, goalId))) as GoalRow | undefined;
+  }
+
+  byIdempotencyKey(
+    tenantId: string,
+    key: string,
+  ): Promise<{ id: string; status: string } | undefined> {
+    return firstOf(this.dataSource, statements.byIdempotencyKey(tenantId, key));
+  }
+
+  async count(tenantId: string, status: string | undefined): Promise<number> {
+    return Number((await firstOf(this.dataSource, statements.count(tenantId, status)))?.total);
+  }
+
+  async page(
+    tenantId: string,
+    status: string | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<GoalRow[]> {
+    return (await rowsOf(
+      this.dataSource,
+      statements.page(tenantId, status, limit, offset),
+    )) as GoalRow[];
+  }
+
+  async acquireLease(
+    tenantId: string,
+    goalId: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<GoalRow | undefined> {
+    return (await firstOf(
+      this.dataSource,
+      statements.acquireLease(tenantId, goalId, owner, ttlMs),
+    )) as GoalRow | undefined;
+  }
+
+  /** False when the lease was lost or the goal left the running states. */
+  async renewLease(
+    tenantId: string,
+    goalId: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    return (
+      (await affectedBy(this.dataSource, statements.renewLease(tenantId, goalId, owner, ttlMs))) ===
+      1
+    );
+  }
+
+  async releaseLease(tenantId: string, goalId: string, owner: string): Promise<void> {
+    await affectedBy(this.dataSource, statements.releaseLease(tenantId, goalId, owner));
+  }
+
+  async releaseAllLeases(): Promise<void> {
+    await affectedBy(this.dataSource, statements.releaseAllLeases());
+  }
+
+  orphans(quietMs: number, limit: number): Promise<OrphanGoal[]> {
+    return rowsOf(this.dataSource, statements.orphans(quietMs, limit));
+  }
+
+  /**
+   * The goal row's part of a transition from `from` to `to`, for the event log's
+   * `appendWithGoalUpdate` ($1 goal id, $2 tenant id, the parameters from $3 on).
+   */
+  transitionUpdate(
+    from: GoalState,
+    to: GoalState,
+    patch: GoalPatch,
+  ): { set: string; where: string; params: unknown[] } {
+    const status = statusOf(to);
+    const sets = ['state = $3', 'status = $4', 'updated_at = now()'];
+    const params: unknown[] = [to, status, from];
+    if (from === 'RECEIVED') sets.push('started_at = coalesce(started_at, now())');
+    if (status === 'completed' || status === 'failed' || status === 'cancelled')
+      sets.push('completed_at = now()', 'lease_owner = NULL', 'lease_expires_at = NULL');
+    for (const [column, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      params.push(JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
+      sets.push(`${column} = $${params.length + 2}`);
+    }
+    return { set: sets.join(', '), where: 'state = $5', params };
+  }
+
+  /**
+   * A new goal row in RECEIVED, for the event log's `appendWithGoalInsert` ($1 goal id,
+   * $2 tenant id); a repeated idempotency key inserts nothing.
+   */
+  insertion(goal: NewGoal): {
+    columns: string;
+    values: string;
+    params: unknown[];
+    onConflict: string;
+  } {
+    return {
+      columns:
+        'id, tenant_id, title, goal, status, state, requested_pattern, priority, metadata, created_by, idempotency_key',
+      values: `$1, $2, $3, $4, 'pending', 'RECEIVED', $5, $6, $7, $8, $9`,
+      params: [
+        goal.title,
+        goal.goal,
+        goal.requestedPattern,
+        goal.priority,
+        JSON.stringify(goal.metadata),
+        goal.createdBy,
+        goal.idempotencyKey,
+      ],
+      onConflict: `ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
+    };
+  }
+}
+
+export const goalStatements: StatementCatalog = {
+  file: 'src/governor/queries/goal.repository.sql',
+  samples: () => {
+    const tenant = '00000000-0000-0000-0000-000000000001';
+    const goal = '00000000-0000-0000-0000-000000000002';
+    const owner = 'host:1:abc';
+    return [
+      { name: 'byId', statement: statements.byId(tenant, goal) },
+      { name: 'byIdempotencyKey', statement: statements.byIdempotencyKey(tenant, 'key-1') },
+      { name: 'count', statement: statements.count(tenant, undefined) },
+      { name: 'count (one status)', statement: statements.count(tenant, 'running') },
+      { name: 'page', statement: statements.page(tenant, undefined, 50, 0) },
+      { name: 'page (one status)', statement: statements.page(tenant, 'running', 50, 100) },
+      { name: 'acquireLease', statement: statements.acquireLease(tenant, goal, owner, 30000) },
+      { name: 'renewLease', statement: statements.renewLease(tenant, goal, owner, 30000) },
+      { name: 'releaseLease', statement: statements.releaseLease(tenant, goal, owner) },
+      { name: 'releaseAllLeases', statement: statements.releaseAllLeases() },
+      { name: 'orphans', statement: statements.orphans(5000, 500) },
+    ];
+  },
+};

@@ -1,0 +1,76 @@
+-- Rendered from src/governor/goal.repository.ts by `npm run db:queries`; do not edit.
+
+-- byId
+-- parameters: ["00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001"]
+select *
+  from "goals"
+  where "id" = $1 and "tenant_id" = $2;
+
+-- byIdempotencyKey
+-- parameters: ["00000000-0000-0000-0000-000000000001","key-1"]
+select "id", "status"
+  from "goals"
+  where "tenant_id" = $1 and "idempotency_key" = $2;
+
+-- count
+-- parameters: ["00000000-0000-0000-0000-000000000001"]
+select count(*) as "total"
+  from "goals"
+  where "tenant_id" = $1;
+
+-- count (one status)
+-- parameters: ["00000000-0000-0000-0000-000000000001","running"]
+select count(*) as "total"
+  from "goals"
+  where "tenant_id" = $1 and "status" = $2;
+
+-- page
+-- parameters: ["00000000-0000-0000-0000-000000000001",50,0]
+select *
+  from "goals"
+  where "tenant_id" = $1
+  order by "created_at" desc, "id" desc
+  limit $2
+  offset $3;
+
+-- page (one status)
+-- parameters: ["00000000-0000-0000-0000-000000000001","running",50,100]
+select *
+  from "goals"
+  where "tenant_id" = $1 and "status" = $2
+  order by "created_at" desc, "id" desc
+  limit $3
+  offset $4;
+
+-- acquireLease
+-- parameters: ["host:1:abc",30000,"00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","host:1:abc"]
+update "goals"
+  set "lease_owner" = $1, "lease_expires_at" = now() + make_interval(secs => $2::double precision / 1000)
+  where "id" = $3 and "tenant_id" = $4 and "status" in ('pending', 'running') and ("lease_owner" is null or "lease_owner" = $5 or "lease_expires_at" < now())
+  returning *;
+
+-- renewLease
+-- parameters: [30000,"00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","host:1:abc"]
+update "goals"
+  set "lease_expires_at" = now() + make_interval(secs => $1::double precision / 1000)
+  where "id" = $2 and "tenant_id" = $3 and "lease_owner" = $4 and "status" in ('pending', 'running');
+
+-- releaseLease
+-- parameters: [null,null,"00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","host:1:abc"]
+update "goals"
+  set "lease_owner" = $1, "lease_expires_at" = $2
+  where "id" = $3 and "tenant_id" = $4 and "lease_owner" = $5;
+
+-- releaseAllLeases
+-- parameters: [null,null]
+update "goals"
+  set "lease_owner" = $1, "lease_expires_at" = $2
+  where "lease_owner" is not null;
+
+-- orphans
+-- parameters: [5000,500]
+select "id", "tenant_id", "event_seq"
+  from "goals"
+  where "status" in ('pending', 'running') and ("lease_expires_at" is null or "lease_expires_at" < now()) and "updated_at" < now() - make_interval(secs => $1::double precision / 1000)
+  order by "priority" desc, "created_at"
+  limit $2;

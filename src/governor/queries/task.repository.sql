@@ -1,0 +1,41 @@
+-- Rendered from src/governor/task.repository.ts by `npm run db:queries`; do not edit.
+
+-- ofGoal
+-- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002"]
+select *
+  from "tasks"
+  where "tenant_id" = $1 and "goal_id" = $2
+  order by "plan_version", "created_at", "key";
+
+-- ofGoal (one plan)
+-- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",2]
+select *
+  from "tasks"
+  where "tenant_id" = $1 and "goal_id" = $2 and "plan_version" = $3
+  order by "plan_version", "created_at", "key";
+
+-- insertPlan
+-- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,3,"[{\"id\":\"00000000-0000-0000-0000-000000000003\",\"key\":\"t1\",\"title\":\"Research\",\"description\":\"Research the topic\",\"depends_on\":[],\"capabilities\":[\"research\"],\"acceptance_criteria\":null}]"]
+insert into "tasks" ("id", "tenant_id", "goal_id", "plan_version", "key", "title", "description", "depends_on", "capabilities", "acceptance_criteria", "status", "max_attempts") select "t"."id", $1 as "tenant_id", $2 as "goal_id", $3 as "plan_version", "t"."key", "t"."title", "t"."description", "t"."depends_on", "t"."capabilities", "t"."acceptance_criteria", 'pending' as "status", $4 as "max_attempts"
+  from jsonb_to_recordset($5::jsonb) as t(id uuid, key text, title text, description text, depends_on text[], capabilities text[], acceptance_criteria text)
+  on conflict ("goal_id", "plan_version", "key") do nothing
+  returning *;
+
+-- supersedeUnfinished
+-- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1]
+update "tasks"
+  set "status" = 'superseded', "updated_at" = now()
+  where "tenant_id" = $1 and "goal_id" = $2 and "plan_version" = $3 and "status" <> 'completed';
+
+-- cancelOpen
+-- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002"]
+update "tasks"
+  set "status" = 'cancelled', "updated_at" = now()
+  where "tenant_id" = $1 and "goal_id" = $2 and "status" in ('pending', 'running');
+
+-- attemptFailed
+-- parameters: ["pending","timeout","[{\"attempt\":1,\"error\":\"timeout\",\"at\":\"2026-01-01T00:00:00.000Z\"}]","00000000-0000-0000-0000-000000000003","00000000-0000-0000-0000-000000000001"]
+update "tasks"
+  set "status" = $1, "error" = $2, "errors" = errors || $3::jsonb, "updated_at" = now()
+  where "id" = $4 and "tenant_id" = $5 and "status" = 'running'
+  returning "id";

@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { backoffDelay, sleep } from '../../../libs/common/src';
+import type { GoalScope, TaskOutput } from '../../agents/agent-runtime.service';
+import { AgentWorkforce } from '../../agents/agent-workforce.service';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/app-config';
+import { DatabaseAvailability } from '../../database/database-availability.service';
+import { inTransaction } from '../../database/transaction';
+import { GoalEventLog } from '../../events/goal-event-log.service';
+import { ApprovalHolds, TaskInterruption } from '../../safety/approval-holds.service';
+import { StateConflict } from '../goal-store.service';
+import type { GoalRow, TaskRow } from '../goal.types';
+import { TaskRepository } from '../task.repository';
+import type { TaskWave } from './task-write-batches';
+
+/** How a task's attempts ended: done, failed for good, or interrupted by the safety gate. */
+export type TaskOutcome = { ok: true } | { ok: false; error: string } | TaskInterruption;
+
+/**
+ * One task of the execution step, attempt after attempt: each attempt goes running, runs
+ * through its agent and is stored (batched with the wave's other tasks); a failed attempt
+ * is retried with backoff until the task's attempts are used up. The in-memory row is kept
+ * in step with what is written, so dependents see its status.
+ */
+@Injectable()
+export class TaskAttempts {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly events: GoalEventLog,
+    private readonly workforce: AgentWorkforce,
+    private readonly holds: ApprovalHolds,
+    private readonly database: DatabaseAvailability,
+    private readonly tasks: TaskRepository,
+  ) {}
+
+  async run(
+    goal: GoalRow,
+    task: TaskRow,
+    byKey: Map<string, TaskRow>,
+    scope: GoalScope,
+    wave: TaskWave,
+  ): Promise<TaskOutcome> {
+    const dependencies = task.depends_on
+      .map((k) => byKey.get(k)!)
+      .map((d) => ({ key: d.key, title: d.title, output: d.output }));
+    for (;;) {
+      const attempt = task.attempts + 1;
+      // the task goes running and its agent takes a slot: one statement for all tasks starting together
+      const started = await wave.starts.add({ task, attempt });
+      if (started === undefined) throw new StateConflict(goal.id, goal.state);
+      task.attempts = attempt;
+      task.status = 'running';
+      try {
+        wave.executing++;
+        let output: TaskOutput;
+        try {
+          output = await this.workforce.execute(
+            goal,
+            task,
+            dependencies,
+            scope,
+            started ?? undefined,
+          );
+        } finally {
+          wave.executing--;
+          wave.finishes.recheck();
+        }
+        // the result, its events, the learning step and the ledger: one statement for the
+        // tasks that finish together
+        const stored = await wave.finishes.add({ task, attempt, output });
+        // the task was no longer running (cancelled, or taken over): only free the agent
+        if (!stored) await this.workforce.release(task);
+        task.status = 'completed';
+        task.output = output as unknown as Record<string, unknown>;
+        return { ok: true };
+      } catch (error) {
+        if (scope.signal?.aborted || this.database.isTransient(error)) throw error;
+        const interrupted = await this.holds.interrupt(task, attempt, error); // safety gate
+        if (interrupted) {
+          task.status = 'hold' in interrupted ? 'pending' : 'failed';
+          task.attempts = 'hold' in interrupted ? attempt - 1 : attempt;
+          return interrupted;
+        }
+        const message = (error as Error).message;
+        // a loop stopped by the progress ledger replans at once instead of retrying
+        const final = attempt >= task.max_attempts || this.workforce.isStall(error);
+        const delay = final
+          ? 0
+          : backoffDelay(
+              attempt,
+              this.config.TASK_RETRY_BASE_MS,
+              this.config.TASK_RETRY_BASE_MS * 16,
+            );
+        await this.recordFailure(goal, task, attempt, message, final, delay);
+        task.status = final ? 'failed' : 'pending';
+        task.error = message;
+        if (final) return { ok: false, error: message };
+        await sleep(delay, scope.signal);
+      }
+    }
+  }
+
+  /** The failed attempt, its task.failed or task.retrying event and the agent's outcome: one transaction. */
+  private async recordFailure(
+    goal: GoalRow,
+    task: TaskRow,
+    attempt: number,
+    message: string,
+    final: boolean,
+    delay: number,
+  ): Promise<void> {
+    const change = this.tasks.attemptFailedChange(
+      task.tenant_id,
+      task.id,
+      final ? 'failed' : 'pending',
+      message,
+      { attempt, error: message, at: new Date().toISOString() },
+    );
+    await inTransaction(this.dataSource, async (uow) => {
+      if (final)
+        await this.events.appendWithChange(
+          uow,
+          change,
+          task.tenant_id,
+          task.goal_id,
+          'task.failed',
+          { task_key: task.key, attempt, error: message, final },
+          task.id,
+        );
+      else
+        await this.events.appendWithChange(
+          uow,
+          change,
+          task.tenant_id,
+          task.goal_id,
+          'task.retrying',
+          { task_key: task.key, attempt, error: message, delay_ms: delay },
+          task.id,
+        );
+      await this.workforce.recordOutcome(uow, goal, task, {
+        ok: false,
+        final,
+        error: message,
+        tokens: 0,
+      });
+    });
+  }
+}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isUuid, WriteBatcher } from '../../../libs/common/src';
+import type { TaskOutput } from '../../agents/agent-runtime.service';
+import type { AgentProfileRow } from '../../agents/agent-profile.store';
+import { AgentWorkforce } from '../../agents/agent-workforce.service';
+import { retryingStatement } from '../../database/transaction';
+import { GoalEventLog } from '../../events/goal-event-log.service';
+import type { TaskRow } from '../goal.types';
+import { TaskRepository } from '../task.repository';
+
+export interface TaskStartItem {
+  task: TaskRow;
+  attempt: number;
+}
+
+export interface TaskFinishItem {
+  task: TaskRow;
+  attempt: number;
+  output: TaskOutput;
+}
+
+/**
+ * The writes of one execution phase: starts gathered per turn of the event loop into one
+ * statement, results likewise (held briefly while other tasks are still executing).
+ */
+export interface TaskWave {
+  executing: number;
+  /** Per task: its agent's profile row (null without a profile), undefined when it could not start. */
+  starts: WriteBatcher<TaskStartItem, AgentProfileRow | null | undefined>;
+  /** Per task: whether its result was stored (false when it was no longer running). */
+  finishes: WriteBatcher<TaskFinishItem, boolean>;
+}
+
+/** How long a finished task's result waits for the results of tasks still executing. */
+const FINISH_HOLD_MS = 25;
+
+/** The batched task writes of the execution step: one statement per batch of starts or results. */
+@Injectable()
+export class TaskWriteBatches {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: GoalEventLog,
+    private readonly workforce: AgentWorkforce,
+    private readonly tasks: TaskRepository,
+  ) {}
+
+  wave(): TaskWave {
+    const wave: TaskWave = {
+      executing: 0,
+      starts: new WriteBatcher((items) => this.start(items)),
+      finishes: new WriteBatcher((items) => this.finish(items), 200, {
+        // tasks still executing finish soon after one another: store their results together
+        hold: () => wave.executing > 0,
+        maxHoldMs: FINISH_HOLD_MS,
+      }),
+    };
+    return wave;
+  }
+
+  /**
+   * Marks tasks of one goal running (attempt number, start time), takes their agents' running
+   * slots and appends their task.started events, in one statement.
+   */
+  private async start(
+    items: readonly TaskStartItem[],
+  ): Promise<Array<AgentProfileRow | null | undefined>> {
+    const { tenant_id: tenantId, goal_id: goalId } = items[0].task;
+    const starts = items.map(({ task, attempt }, ord) => ({
+      ord,
+      id: task.id,
+      attempt,
+      agent_id: task.agent_id && isUuid(task.agent_id) ? task.agent_id : null,
+    }));
+    const rows = await retryingStatement(() =>
+      this.events.appendFromRows(
+        this.dataSource.manager,
+        [this.tasks.startsPart(tenantId, goalId, starts), this.workforce.startSlotsPart(tenantId)],
+        'change',
+        tenantId,
+        goalId,
+        {
+          columns:
+            '(SELECT row_to_json(agent) FROM agent WHERE agent.id = change.agent_id) AS agent',
+          join: 'JOIN change ON change.task_id = ev.task_id',
+        },
+      ),
+    );
+    const agents = new Map(
+      rows.map(({ event, row }) => [event.task_id, (row.agent ?? null) as AgentProfileRow | null]),
+    );
+    return items.map(({ task }) => agents.get(task.id));
+  }
+
+  /**
+   * Stores the results of successful attempts of one goal in one statement: each task
+   * completed with its output, its task.completed and agent.completed events (with the
+   * task's token totals), its agent's learning step and its progress-ledger rows.
+   */
+  private async finish(items: readonly TaskFinishItem[]): Promise<boolean[]> {
+    const { tenant_id: tenantId, goal_id: goalId } = items[0].task;
+    const { inputs, parts } = this.workforce.completions(
+      items.map(({ task, output }) => ({ task, text: output.text })),
+    );
+    const input = items.map(({ task, attempt, output }, ord) => ({
+      ...inputs[ord],
+      ord,
+      id: task.id,
+      output,
+      task_event: { task_key: task.key, attempt, prompt_tokens: 0, completion_tokens: 0 },
+    }));
+    const completion = this.tasks.completionParts(tenantId, goalId, input);
+    const rows = await retryingStatement(() =>
+      this.events.appendFromRows(
+        this.dataSource.manager,
+        [completion.input, completion.change, ...parts, this.tasks.completedEventsPart()],
+        'finished',
+        tenantId,
+        goalId,
+      ),
+    );
+    const stored = new Set(rows.map(({ event }) => event.task_id));
+    return items.map(({ task }) => stored.has(task.id));
+  }
+}

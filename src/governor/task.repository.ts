@@ -1,0 +1,288 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import { DataSource } from 'typeorm';
+import { affectedBy, db, rowsOf, type SqlExecutor } from '../database/query-builder';
+import type { NamedSqlPart, SqlPart } from '../database/sql-parts';
+import type { StatementCatalog } from '../database/statement-catalog';
+import type { TaskRow } from './goal.types';
+
+/** One task of a new plan, as the planner gave it (with its new id). */
+export interface PlannedTask {
+  id: string;
+  key: string;
+  title: string;
+  description: string;
+  depends_on: string[];
+  capabilities: string[];
+  acceptance_criteria: string | null;
+}
+
+/** A task going running: its position in the batch, its attempt and its agent. */
+export interface TaskStart {
+  ord: number;
+  id: string;
+  attempt: number;
+  agent_id: string | null;
+}
+
+/** Every statement on `tasks` of the goal runner and the goals API; each takes the tenant's id. */
+const statements = {
+  /** A goal's tasks (of one plan version, or all), in plan order. */
+  ofGoal: (tenantId: string, goalId: string, planVersion?: number) =>
+    db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('goal_id', '=', goalId)
+      .$if(planVersion !== undefined, (q) => q.where('plan_version', '=', planVersion!))
+      .orderBy('plan_version')
+      .orderBy('created_at')
+      .orderBy('key'),
+  /** A plan's tasks, pending; a task the plan already has (a step run again) is kept. */
+  insertPlan: (
+    tenantId: string,
+    goalId: string,
+    planVersion: number,
+    maxAttempts: number,
+    tasks: readonly PlannedTask[],
+  ) =>
+    db
+      .insertInto('tasks')
+      .columns([
+        'id',
+        'tenant_id',
+        'goal_id',
+        'plan_version',
+        'key',
+        'title',
+        'description',
+        'depends_on',
+        'capabilities',
+        'acceptance_criteria',
+        'status',
+        'max_attempts',
+      ])
+      .expression(
+        db
+          .selectFrom(
+            sql<PlannedTask>`jsonb_to_recordset(${JSON.stringify(tasks)}::jsonb)`.as<'t'>(
+              sql`t(id uuid, key text, title text, description text, depends_on text[], capabilities text[], acceptance_criteria text)`,
+            ),
+          )
+          .select((eb) => [
+            't.id',
+            eb.val(tenantId).as('tenant_id'),
+            eb.val(goalId).as('goal_id'),
+            eb.val(planVersion).as('plan_version'),
+            't.key',
+            't.title',
+            't.description',
+            't.depends_on',
+            't.capabilities',
+            't.acceptance_criteria',
+            sql.lit('pending').as('status'),
+            eb.val(maxAttempts).as('max_attempts'),
+          ]),
+      )
+      .onConflict((oc) => oc.columns(['goal_id', 'plan_version', 'key']).doNothing())
+      .returningAll(),
+  /** A replan: the old plan's unfinished tasks will not run. */
+  supersedeUnfinished: (tenantId: string, goalId: string, planVersion: number) =>
+    db
+      .updateTable('tasks')
+      .set({ status: sql.lit('superseded'), updated_at: sql<Date>`now()` })
+      .where('tenant_id', '=', tenantId)
+      .where('goal_id', '=', goalId)
+      .where('plan_version', '=', planVersion)
+      .where('status', '<>', sql.lit('completed')),
+  /** A goal that failed or was cancelled: its open tasks will not run. */
+  cancelOpen: (tenantId: string, goalId: string) =>
+    db
+      .updateTable('tasks')
+      .set({ status: sql.lit('cancelled'), updated_at: sql<Date>`now()` })
+      .where('tenant_id', '=', tenantId)
+      .where('goal_id', '=', goalId)
+      .where('status', 'in', [sql.lit('pending'), sql.lit('running')]),
+  /** A failed attempt of a running task: pending again (a retry follows) or failed. */
+  attemptFailed: (
+    tenantId: string,
+    taskId: string,
+    status: 'pending' | 'failed',
+    error: string,
+    entry: { attempt: number; error: string; at: string },
+  ) =>
+    db
+      .updateTable('tasks')
+      .set({
+        status,
+        error,
+        errors: sql<string>`errors || ${JSON.stringify([entry])}::jsonb`,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', taskId)
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', sql.lit('running'))
+      .returning('id'),
+};
+
+/**
+ * Task rows of the goal runner and the goals API. The writes that go with events (a task
+ * starting, finishing or failing an attempt) are handed to the event log as parts of its
+ * statement.
+ */
+@Injectable()
+export class TaskRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async ofGoal(
+    tenantId: string,
+    goalId: string,
+    planVersion?: number,
+    executor: SqlExecutor = this.dataSource,
+  ): Promise<TaskRow[]> {
+    return (await rowsOf(
+      executor,
+      statements.ofGoal(tenantId, goalId, planVersion),
+    )) as unknown as TaskRow[];
+  }
+
+  /** The plan's new task rows (none for tasks the plan already had). */
+  async insertPlan(
+    executor: SqlExecutor,
+    tenantId: string,
+    goalId: string,
+    planVersion: number,
+    maxAttempts: number,
+    tasks: readonly PlannedTask[],
+  ): Promise<TaskRow[]> {
+    return (await rowsOf(
+      executor,
+      statements.insertPlan(tenantId, goalId, planVersion, maxAttempts, tasks),
+    )) as unknown as TaskRow[];
+  }
+
+  async supersedeUnfinished(
+    executor: SqlExecutor,
+    tenantId: string,
+    goalId: string,
+    planVersion: number,
+  ): Promise<void> {
+    await affectedBy(executor, statements.supersedeUnfinished(tenantId, goalId, planVersion));
+  }
+
+  async cancelOpen(executor: SqlExecutor, tenantId: string, goalId: string): Promise<void> {
+    await affectedBy(executor, statements.cancelOpen(tenantId, goalId));
+  }
+
+  /** The change of a failed attempt, for the event log's `appendWithChange`. */
+  attemptFailedChange(
+    tenantId: string,
+    taskId: string,
+    status: 'pending' | 'failed',
+    error: string,
+    entry: { attempt: number; error: string; at: string },
+  ): SqlPart {
+    const compiled = statements.attemptFailed(tenantId, taskId, status, error, entry).compile();
+    return { sql: compiled.sql, params: [...compiled.parameters] };
+  }
+
+  /**
+   * The `change` part of tasks of one goal going running (attempt number, start time):
+   * returns per task `ord, task_id, agent_id, type, data` for its task.started event.
+   */
+  startsPart(tenantId: string, goalId: string, starts: readonly TaskStart[]): NamedSqlPart {
+    return {
+      name: 'change',
+      sql: `UPDATE tasks t SET status = 'running', attempts = i.attempt,
+                  started_at = coalesce(t.started_at, now()), updated_at = now()
+                FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, attempt int, agent_id uuid)
+                WHERE t.id = i.id AND t.tenant_id = $2 AND t.goal_id = $3 AND t.status IN ('pending', 'running')
+                RETURNING i.ord, t.id AS task_id, i.agent_id, 'task.started' AS type,
+                  jsonb_build_object('task_key', t.key, 'attempt', i.attempt, 'agent_id', t.agent_id) AS data`,
+      params: [JSON.stringify(starts), tenantId, goalId],
+    };
+  }
+
+  /**
+   * The parts of tasks of one goal completing with their outputs: `input` (one row per
+   * task: `ord, id, output, task_event, agent_event` and the columns the agents' parts
+   * read) and `change`, which returns each stored task's token totals.
+   */
+  completionParts(
+    tenantId: string,
+    goalId: string,
+    input: readonly object[],
+  ): { input: NamedSqlPart; change: NamedSqlPart } {
+    return {
+      input: {
+        name: 'input',
+        sql: `SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, output jsonb, agent_id uuid,
+                  agent_text text, task_type text, duration_ms real, at timestamptz, step_offset int,
+                  fingerprint text, turns jsonb, turn_count int, loop_fact text, task_event jsonb, agent_event jsonb)`,
+        params: [JSON.stringify(input)],
+      },
+      change: {
+        name: 'change',
+        sql: `UPDATE tasks t SET status = 'completed', output = i.output, error = NULL, completed_at = now(), updated_at = now()
+                FROM input i WHERE t.id = i.id AND t.tenant_id = $1 AND t.goal_id = $2 AND t.status = 'running'
+                RETURNING t.id AS task_id, t.prompt_tokens::int AS prompt_tokens,
+                  t.completion_tokens::int AS completion_tokens, (t.prompt_tokens + t.completion_tokens)::int AS tokens`,
+        params: [tenantId, goalId],
+      },
+    };
+  }
+
+  /**
+   * The events of the stored completions (after `completionParts`): task.completed and,
+   * for tasks with an agent, agent.completed, each with the task's token totals.
+   */
+  completedEventsPart(): NamedSqlPart {
+    const tokens = `jsonb_build_object('prompt_tokens', c.prompt_tokens, 'completion_tokens', c.completion_tokens, 'tokens', c.tokens)`;
+    return {
+      name: 'finished',
+      sql: `SELECT i.ord * 2 AS ord, 'task.completed' AS type, c.task_id, i.task_event || ${tokens} AS data
+                FROM input i JOIN change c ON c.task_id = i.id
+                UNION ALL
+                SELECT i.ord * 2 + 1, 'agent.completed', c.task_id, i.agent_event || ${tokens}
+                FROM input i JOIN change c ON c.task_id = i.id WHERE i.agent_event IS NOT NULL`,
+      params: [],
+    };
+  }
+}
+
+export const taskStatements: StatementCatalog = {
+  file: 'src/governor/queries/task.repository.sql',
+  samples: () => {
+    const tenant = '00000000-0000-0000-0000-000000000001';
+    const goal = '00000000-0000-0000-0000-000000000002';
+    const task = '00000000-0000-0000-0000-000000000003';
+    return [
+      { name: 'ofGoal', statement: statements.ofGoal(tenant, goal) },
+      { name: 'ofGoal (one plan)', statement: statements.ofGoal(tenant, goal, 2) },
+      {
+        name: 'insertPlan',
+        statement: statements.insertPlan(tenant, goal, 1, 3, [
+          {
+            id: task,
+            key: 't1',
+            title: 'Research',
+            description: 'Research the topic',
+            depends_on: [],
+            capabilities: ['research'],
+            acceptance_criteria: null,
+          },
+        ]),
+      },
+      { name: 'supersedeUnfinished', statement: statements.supersedeUnfinished(tenant, goal, 1) },
+      { name: 'cancelOpen', statement: statements.cancelOpen(tenant, goal) },
+      {
+        name: 'attemptFailed',
+        statement: statements.attemptFailed(tenant, task, 'pending', 'timeout', {
+          attempt: 1,
+          error: 'timeout',
+          at: '2026-01-01T00:00:00.000Z',
+        }),
+      },
+    ];
+  },
+};
