@@ -8,6 +8,7 @@ import type { AppConfig } from '../../config/app-config';
 import { DatabaseAvailability } from '../../database/database-availability.service';
 import { inTransaction } from '../../database/transaction';
 import { GoalEventLog } from '../../events/goal-event-log.service';
+import { LlmUsageRecorder, type DeferredUsage } from '../../llm/llm-usage.recorder';
 import { ApprovalHolds, TaskInterruption } from '../../safety/approval-holds.service';
 import { StateConflict } from '../goal-store.service';
 import type { GoalRow, TaskRow } from '../goal.types';
@@ -33,6 +34,7 @@ export class TaskAttempts {
     private readonly holds: ApprovalHolds,
     private readonly database: DatabaseAvailability,
     private readonly tasks: TaskRepository,
+    private readonly usage: LlmUsageRecorder,
   ) {}
 
   async run(
@@ -45,6 +47,10 @@ export class TaskAttempts {
     const dependencies = task.depends_on
       .map((k) => byKey.get(k)!)
       .map((d) => ({ key: d.key, title: d.title, output: d.output }));
+    // the attempt's model calls are stored with its result (one statement for the wave)
+    // instead of one by one as they answer; a swarm keeps its own
+    const usage: DeferredUsage = scope.deferredUsage ?? [];
+    const taskScope = scope.deferredUsage ? scope : { ...scope, deferredUsage: usage };
     for (;;) {
       const attempt = task.attempts + 1;
       // the task goes running and its agent takes a slot: one statement for all tasks starting together
@@ -60,7 +66,7 @@ export class TaskAttempts {
             goal,
             task,
             dependencies,
-            scope,
+            taskScope,
             started ?? undefined,
           );
         } finally {
@@ -69,14 +75,18 @@ export class TaskAttempts {
         }
         // the result, its events, the learning step and the ledger: one statement for the
         // tasks that finish together
-        const stored = await wave.finishes.add({ task, attempt, output });
+        const stored = await wave.finishes.add({ task, attempt, output, usage: usage.splice(0) });
         // the task was no longer running (cancelled, or taken over): only free the agent
         if (!stored) await this.workforce.release(task);
         task.status = 'completed';
         task.output = output as unknown as Record<string, unknown>;
         return { ok: true };
       } catch (error) {
-        if (scope.signal?.aborted || this.database.isTransient(error)) throw error;
+        if (scope.signal?.aborted || this.database.isTransient(error)) {
+          this.storeInBackground(usage.splice(0));
+          throw error;
+        }
+        await this.usage.recordAll(usage.splice(0));
         const interrupted = await this.holds.interrupt(task, attempt, error); // safety gate
         if (interrupted) {
           task.status = 'hold' in interrupted ? 'pending' : 'failed';
@@ -100,6 +110,11 @@ export class TaskAttempts {
         await sleep(delay, scope.signal);
       }
     }
+  }
+
+  /** Calls of an attempt cut short (the goal stops or waits for the database) are still stored. */
+  private storeInBackground(usage: DeferredUsage): void {
+    for (const { scope, call } of usage) this.usage.recordInBackground(scope, call);
   }
 
   /** The failed attempt, its task.failed or task.retrying event and the agent's outcome: one transaction. */

@@ -6,6 +6,7 @@ import type { AgentProfileRow } from '../../agents/agent-profile.store';
 import { AgentWorkforce } from '../../agents/agent-workforce.service';
 import { retryingStatement } from '../../database/transaction';
 import { GoalEventLog } from '../../events/goal-event-log.service';
+import { LlmUsageRecorder, type DeferredUsage } from '../../llm/llm-usage.recorder';
 import type { TaskRow } from '../goal.types';
 import { TaskRepository } from '../task.repository';
 
@@ -18,6 +19,8 @@ export interface TaskFinishItem {
   task: TaskRow;
   attempt: number;
   output: TaskOutput;
+  /** The attempt's model calls, not yet stored. */
+  usage: DeferredUsage;
 }
 
 /**
@@ -43,6 +46,7 @@ export class TaskWriteBatches {
     private readonly events: GoalEventLog,
     private readonly workforce: AgentWorkforce,
     private readonly tasks: TaskRepository,
+    private readonly usage: LlmUsageRecorder,
   ) {}
 
   wave(): TaskWave {
@@ -95,10 +99,12 @@ export class TaskWriteBatches {
   /**
    * Stores the results of successful attempts of one goal in one statement: each task
    * completed with its output, its task.completed and agent.completed events (with the
-   * task's token totals), its agent's learning step and its progress-ledger rows.
+   * task's token totals), its agent's learning step and its progress-ledger rows. The
+   * attempts' model calls are stored first, in one statement, so the totals include them.
    */
   private async finish(items: readonly TaskFinishItem[]): Promise<boolean[]> {
     const { tenant_id: tenantId, goal_id: goalId } = items[0].task;
+    await this.usage.recordAll(items.flatMap((item) => item.usage));
     const { inputs, parts } = this.workforce.completions(
       items.map(({ task, output }) => ({ task, text: output.text })),
     );
