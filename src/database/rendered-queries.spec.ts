@@ -1,7 +1,12 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { apiKeyStatements } from '../apikeys/api-key.repository';
 import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
+import { userStatements } from '../identity/user.repository';
+import { roleAssignmentStatements } from '../rbac/role-assignment.repository';
+import { roleStatements } from '../rbac/role.repository';
 import { approvalStatements } from '../safety/approval.repository';
+import { userSessionStatements } from '../sessions/user-session.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
 
@@ -10,6 +15,11 @@ const CATALOGS: StatementCatalog[] = [
   tenantStatements,
   dashboardSettingsStatements,
   approvalStatements,
+  apiKeyStatements,
+  userStatements,
+  userSessionStatements,
+  roleStatements,
+  roleAssignmentStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');
