@@ -8,8 +8,9 @@ import type { StatementCatalog } from '../database/statement-catalog';
 export type DashboardGoalRow = Selectable<Goals>;
 export type DashboardTaskRow = Selectable<Tasks>;
 
-/** A count or a sum as the driver returns it (bigint and numeric come back as text). */
+/** A count, sum or average as the driver returns it (bigint and numeric come back as text). */
 type Figure = string | number | null;
+/** A count: never null. */
 type Count = string | number;
 
 /** One hour of a series: the hour and its value. */
@@ -34,10 +35,9 @@ const tokensOf = sql<Figure>`coalesce(sum(prompt_tokens + completion_tokens), 0)
 const durationMs = sql<Figure>`avg(extract(epoch FROM completed_at - started_at) * 1000)`;
 const hour = (column: 'created_at' | 'completed_at') =>
   sql<Date>`date_trunc('hour', ${sql.ref(column)})`.as('t');
-
 const count = sql<Figure>`count(*)`;
 
-/** A tenant's goals finished with the status since a moment. */
+/** A tenant's goals finished since a moment (a series' window). */
 const goalsFinishedSince = (tenantId: string, from: Date) =>
   db.selectFrom('goals').where('tenant_id', '=', tenantId).where('completed_at', '>=', from);
 
