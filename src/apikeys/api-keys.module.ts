@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RbacModule } from '../rbac/rbac.module';
+import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { InMemoryRateLimitStore } from './rate-limiter';
@@ -12,6 +13,7 @@ export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
   controllers: [ApiKeysController],
   providers: [
     ApiKeysService,
+    ApiKeyRepository,
     { provide: RATE_LIMIT_STORE, useValue: new InMemoryRateLimitStore() },
   ],
   exports: [ApiKeysService, RATE_LIMIT_STORE],

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { NotFound, TtlCache, uuidv7, ValidationFailed } from '../../libs/common/src';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
@@ -15,6 +14,7 @@ import {
   parseApiKey,
   secretMatches,
 } from './api-key-format';
+import { ApiKeyRepository, type ApiKeyRow } from './api-key.repository';
 import { isIpAllowed, isValidCidr, isValidIp } from './ip-rules';
 import type { RateLimits } from './rate-limiter';
 
@@ -45,31 +45,6 @@ export interface ApiKey {
   createdAt: Date;
 }
 
-interface ApiKeyRow {
-  id: string;
-  tenant_id: string;
-  key_id: string;
-  secret_hash: string;
-  name: string;
-  type: ApiKeyType;
-  status: ApiKeyStatus;
-  scopes: string[];
-  owner_user_id: string;
-  expires_at: Date | null;
-  rate_limit_per_minute: number;
-  rate_limit_per_hour: number;
-  rate_limit_per_day: number;
-  rate_limit_burst: number;
-  allowed_ips: string[];
-  allowed_cidrs: string[];
-  blocked_ips: string[];
-  last_used_at: Date | null;
-  last_used_ip: string | null;
-  rotated_at: Date | null;
-  revoked_at: Date | null;
-  created_at: Date;
-}
-
 const date = (d: Date | null) => (d ? new Date(d) : null);
 const toApiKey = (r: ApiKeyRow): ApiKey => ({
   id: r.id,
@@ -77,8 +52,8 @@ const toApiKey = (r: ApiKeyRow): ApiKey => ({
   keyId: r.key_id,
   secretHash: r.secret_hash,
   name: r.name,
-  type: r.type,
-  status: r.status,
+  type: r.type as ApiKeyType,
+  status: r.status as ApiKeyStatus,
   scopes: r.scopes,
   ownerUserId: r.owner_user_id,
   expiresAt: date(r.expires_at),
@@ -131,7 +106,7 @@ export class ApiKeysService {
   );
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeyRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.byKeyId = new TtlCache(config.AUTH_CACHE_TTL_MS, 100_000);
@@ -165,51 +140,38 @@ export class ApiKeysService {
       generated = generateApiKey();
     }
     const limits = { ...this.defaultLimits(), ...input.rateLimits };
-    const rows: ApiKeyRow[] = await this.dataSource.query(
-      `INSERT INTO api_keys (id, tenant_id, key_id, secret_hash, name, type, scopes, owner_user_id,
-         expires_at, rate_limit_per_minute, rate_limit_per_hour, rate_limit_per_day, rate_limit_burst,
-         allowed_ips, allowed_cidrs, blocked_ips)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) RETURNING *`,
-      [
-        uuidv7(),
-        tenantId,
-        generated.keyId,
-        generated.secretHash,
-        input.name,
-        input.type,
-        [...new Set(input.scopes)],
-        ownerUserId,
-        input.expiresAt ?? null,
-        limits.perMinute,
-        limits.perHour,
-        limits.perDay,
-        limits.burst,
-        input.allowedIps ?? [],
-        input.allowedCidrs ?? [],
-        input.blockedIps ?? [],
-      ],
-    );
+    const row = await this.apiKeys.insert({
+      id: uuidv7(),
+      tenant_id: tenantId,
+      key_id: generated.keyId,
+      secret_hash: generated.secretHash,
+      name: input.name,
+      type: input.type,
+      scopes: [...new Set(input.scopes)],
+      owner_user_id: ownerUserId,
+      expires_at: input.expiresAt ?? null,
+      rate_limit_per_minute: limits.perMinute,
+      rate_limit_per_hour: limits.perHour,
+      rate_limit_per_day: limits.perDay,
+      rate_limit_burst: limits.burst,
+      allowed_ips: input.allowedIps ?? [],
+      allowed_cidrs: input.allowedCidrs ?? [],
+      blocked_ips: input.blockedIps ?? [],
+    });
     this.byKeyId.delete(generated.keyId);
-    return { key: toApiKey(rows[0]), plaintext: generated.plaintext };
+    return { key: toApiKey(row), plaintext: generated.plaintext };
   }
 
   /** Keys of a tenant; only the owner's unless `ownerUserId` is omitted (managers). */
   async list(tenantId: string, ownerUserId?: string): Promise<ApiKey[]> {
-    const rows: ApiKeyRow[] = await this.dataSource.query(
-      `SELECT * FROM api_keys WHERE tenant_id = $1 AND ($2::uuid IS NULL OR owner_user_id = $2::uuid)
-       ORDER BY created_at DESC, id`,
-      [tenantId, ownerUserId ?? null],
-    );
+    const rows = await this.apiKeys.list(tenantId, ownerUserId);
     return rows.map(toApiKey).map((k) => this.withEffectiveStatus(k));
   }
 
   async get(tenantId: string, id: string, ownerUserId?: string): Promise<ApiKey> {
-    const rows: ApiKeyRow[] = await this.dataSource.query(
-      `SELECT * FROM api_keys WHERE tenant_id = $1 AND id = $2 AND ($3::uuid IS NULL OR owner_user_id = $3::uuid)`,
-      [tenantId, id, ownerUserId ?? null],
-    );
-    if (!rows.length) throw new NotFound('api-key', id);
-    return this.withEffectiveStatus(toApiKey(rows[0]));
+    const row = await this.apiKeys.byId(tenantId, id, ownerUserId);
+    if (!row) throw new NotFound('api-key', id);
+    return this.withEffectiveStatus(toApiKey(row));
   }
 
   /**
@@ -227,42 +189,27 @@ export class ApiKeysService {
       throw new ValidationFailed([{ field: 'id', message: 'a revoked key cannot be rotated' }]);
     this.requireBackedScopes(current.scopes, ownerPermissions, "its owner's");
     const generated = generateApiKey();
-    const [rows] = await this.dataSource.query(
-      `UPDATE api_keys SET key_id = $3, secret_hash = $4, rotated_at = now(), updated_at = now()
-       WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-      [tenantId, id, generated.keyId, generated.secretHash],
-    );
+    const row = await this.apiKeys.rotate(tenantId, id, generated.keyId, generated.secretHash);
     this.byKeyId.delete(generated.keyId);
     await accessInvalidation.keyChanged(current.keyId);
-    return { key: toApiKey((rows as ApiKeyRow[])[0]), plaintext: generated.plaintext };
+    return { key: toApiKey(row!), plaintext: generated.plaintext };
   }
 
   async revoke(tenantId: string, id: string, ownerUserId?: string): Promise<ApiKey> {
     const current = await this.get(tenantId, id, ownerUserId);
-    const [rows] = await this.dataSource.query(
-      `UPDATE api_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, now()), updated_at = now()
-       WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-      [tenantId, id],
-    );
+    const row = await this.apiKeys.revoke(tenantId, id);
     await accessInvalidation.keyChanged(current.keyId);
-    return toApiKey((rows as ApiKeyRow[])[0]);
+    return toApiKey(row!);
   }
 
   async delete(tenantId: string, id: string, ownerUserId?: string): Promise<void> {
     const current = await this.get(tenantId, id, ownerUserId);
-    await this.dataSource.query(`DELETE FROM api_keys WHERE tenant_id = $1 AND id = $2`, [
-      tenantId,
-      id,
-    ]);
+    await this.apiKeys.delete(tenantId, id);
     await accessInvalidation.keyChanged(current.keyId);
   }
 
   async countActive(tenantId: string): Promise<number> {
-    const [{ count }] = await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM api_keys WHERE tenant_id = $1`,
-      [tenantId],
-    );
-    return count;
+    return this.apiKeys.count(tenantId);
   }
 
   /**
@@ -286,11 +233,8 @@ export class ApiKeysService {
     const cached = this.byKeyId.get(parsed.keyId);
     let key = secretMatches(parsed.secret, cached?.secretHash) ? cached : undefined;
     if (!key) {
-      const rows: ApiKeyRow[] = await this.dataSource.query(
-        `SELECT * FROM api_keys WHERE key_id = $1`,
-        [parsed.keyId],
-      );
-      const stored = rows[0] ? toApiKey(rows[0]) : undefined;
+      const row = await this.apiKeys.byKeyId(parsed.keyId);
+      const stored = row ? toApiKey(row) : undefined;
       if (!secretMatches(parsed.secret, stored?.secretHash) || !stored)
         return { ok: false, reason: 'invalid' };
       key = stored;
@@ -309,11 +253,8 @@ export class ApiKeysService {
   private touch(key: ApiKey, clientIp: string | undefined): void {
     if (this.lastUsedWritten.has(key.id)) return;
     this.lastUsedWritten.set(key.id, true);
-    this.dataSource
-      .query(
-        `UPDATE api_keys SET last_used_at = now(), last_used_ip = $3 WHERE tenant_id = $1 AND id = $2`,
-        [key.tenantId, key.id, clientIp ?? null],
-      )
+    this.apiKeys
+      .recordUse(key.tenantId, key.id, clientIp ?? null)
       .catch((error: Error) => log.warn('could not record key use', { error: error.message }));
   }
 

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import { DataSource } from 'typeorm';
 import { TtlCache } from '../../libs/common/src';
 import { ApiKeysService } from '../apikeys/api-keys.service';
 import { RATE_LIMIT_STORE } from '../apikeys/api-keys.module';
@@ -9,6 +8,7 @@ import type { RateLimits, RateLimitStore } from '../apikeys/rate-limiter';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { UsersService } from '../identity/users.service';
 import { RbacService } from '../rbac/rbac.service';
 import { resolveTenant, subdomainSlug } from '../tenancy/tenant-resolution';
 import { TenantsService } from '../tenancy/tenants.service';
@@ -63,7 +63,7 @@ export class Authenticator {
     private readonly sessions: SessionsService,
     private readonly rbac: RbacService,
     private readonly tenants: TenantsService,
-    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
     @Inject(RATE_LIMIT_STORE) private readonly rateLimits: RateLimitStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -188,11 +188,7 @@ export class Authenticator {
   private async userState(userId: string): Promise<UserState | null> {
     let state = this.userStates.get(userId);
     if (state === undefined) {
-      const rows: Array<{ tenant_id: string; status: string }> = await this.dataSource.query(
-        `SELECT tenant_id, status FROM users WHERE id = $1`,
-        [userId],
-      );
-      state = rows[0] ? { tenantId: rows[0].tenant_id, status: rows[0].status } : null;
+      state = (await this.users.stateOf(userId)) ?? null;
       this.userStates.set(userId, state);
     }
     return state;

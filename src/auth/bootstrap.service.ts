@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../apikeys/api-keys.service';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
@@ -30,7 +29,6 @@ export interface BootstrapResult {
 @Injectable()
 export class BootstrapService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly rbac: RbacService,
     private readonly keys: ApiKeysService,
@@ -38,11 +36,8 @@ export class BootstrapService {
   ) {}
 
   async run(): Promise<BootstrapResult> {
-    const admins = await this.dataSource.query(
-      `SELECT 1 FROM role_assignments WHERE tenant_id = $1 AND role = 'system_admin' LIMIT 1`,
-      [DEFAULT_TENANT_ID],
-    );
-    if (admins.length) return { created: false };
+    if (await this.rbac.isHeldByAnyone(DEFAULT_TENANT_ID, 'system_admin'))
+      return { created: false };
 
     const email = this.config.BOOTSTRAP_ADMIN_EMAIL;
     const generatedPassword = this.config.BOOTSTRAP_ADMIN_PASSWORD

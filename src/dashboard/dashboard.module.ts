@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { DashboardController } from './dashboard.controller';
+import { DashboardReadModelRepository } from './dashboard-read-model.repository';
 import { DashboardSettingsRepository } from './dashboard-settings.repository';
 import { DashboardService } from './dashboard.service';
 
 /** The dashboard's API; its static page is mounted at `/` by the API factory. */
 @Module({
   controllers: [DashboardController],
-  providers: [DashboardService, DashboardSettingsRepository],
+  providers: [DashboardService, DashboardSettingsRepository, DashboardReadModelRepository],
 })
 export class DashboardModule {}
 

@@ -1,9 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ValidationFailed } from '../../libs/common/src';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../observability/metrics.service';
+import {
+  DashboardReadModelRepository,
+  type DashboardGoalRow,
+  type DashboardTaskRow,
+  type HourlySeries,
+} from './dashboard-read-model.repository';
 import { DashboardSettingsRepository } from './dashboard-settings.repository';
 import type {
   DashboardAgentsDto,
@@ -16,20 +21,18 @@ import type {
   WidgetDto,
 } from './dto/dashboard.dto';
 
-const FINISHED = `('completed','failed','cancelled')`;
 const HOURS = 24;
 const VERSION = '0.1.0';
 
-type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v ?? 0);
-const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+const iso = (v: Date | string | null | undefined) => (v ? new Date(v).toISOString() : null);
 
 /** The dashboard's read models: tenant-scoped aggregates over goals, tasks and LLM calls. */
 @Injectable()
 export class DashboardService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly readModel: DashboardReadModelRepository,
     private readonly metrics: MetricsService,
     private readonly settings: DashboardSettingsRepository,
   ) {}
@@ -71,23 +74,8 @@ export class DashboardService {
   }
 
   async stats(tenantId: string): Promise<DashboardStatsDto> {
-    const [goals]: Row[] = await this.dataSource.query(
-      `SELECT count(*) AS total,
-         count(*) FILTER (WHERE status NOT IN ${FINISHED}) AS active,
-         count(*) FILTER (WHERE status = 'completed') AS completed,
-         count(*) FILTER (WHERE status = 'failed') AS failed,
-         count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
-         coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens,
-         count(DISTINCT lease_owner) FILTER (WHERE lease_expires_at > now()) AS workers
-       FROM goals WHERE tenant_id = $1`,
-      [tenantId],
-    );
-    const [agents]: Row[] = await this.dataSource.query(
-      `SELECT count(DISTINCT agent_id) AS total,
-         count(DISTINCT agent_id) FILTER (WHERE status = 'running') AS active
-       FROM tasks WHERE tenant_id = $1 AND agent_id IS NOT NULL`,
-      [tenantId],
-    );
+    const goals = await this.readModel.goalTotals(tenantId);
+    const agents = await this.readModel.agentTotals(tenantId);
     const completed = num(goals.completed);
     const failed = num(goals.failed);
     return {
@@ -108,54 +96,38 @@ export class DashboardService {
   }
 
   async goals(tenantId: string, limit: number): Promise<DashboardGoalsDto> {
-    const active: Row[] = await this.dataSource.query(
-      `SELECT * FROM goals WHERE tenant_id = $1 AND status NOT IN ${FINISHED}
-       ORDER BY created_at DESC, id DESC LIMIT $2`,
-      [tenantId, limit],
-    );
-    const recent: Row[] = await this.dataSource.query(
-      `SELECT * FROM goals WHERE tenant_id = $1 AND status IN ${FINISHED}
-       ORDER BY coalesce(completed_at, updated_at) DESC, id DESC LIMIT $2`,
-      [tenantId, limit],
-    );
-    const ids = [...active, ...recent].map((g) => g.id as string);
-    const tasks: Row[] = ids.length
-      ? await this.dataSource.query(
-          `SELECT t.* FROM tasks t JOIN goals g ON g.id = t.goal_id AND g.tenant_id = t.tenant_id
-           WHERE t.tenant_id = $1 AND t.goal_id = ANY($2::uuid[]) AND t.plan_version = g.plan_version
-           ORDER BY t.created_at, t.key`,
-          [tenantId, ids],
-        )
-      : [];
-    const byGoal = new Map<string, Row[]>();
-    for (const t of tasks)
-      byGoal.set(t.goal_id as string, [...(byGoal.get(t.goal_id as string) ?? []), t]);
-    const view = (g: Row): DashboardGoalDto => {
-      const started = g.started_at ? new Date(g.started_at as string).getTime() : null;
-      const ended = g.completed_at ? new Date(g.completed_at as string).getTime() : Date.now();
+    const active = await this.readModel.activeGoals(tenantId, limit);
+    const recent = await this.readModel.recentGoals(tenantId, limit);
+    const ids = [...active, ...recent].map((g) => g.id);
+    const tasks = ids.length ? await this.readModel.currentTasks(tenantId, ids) : [];
+    const byGoal = new Map<string, DashboardTaskRow[]>();
+    for (const t of tasks) byGoal.set(t.goal_id, [...(byGoal.get(t.goal_id) ?? []), t]);
+    const view = (g: DashboardGoalRow): DashboardGoalDto => {
+      const started = g.started_at ? new Date(g.started_at).getTime() : null;
+      const ended = g.completed_at ? new Date(g.completed_at).getTime() : Date.now();
       return {
-        id: g.id as string,
-        title: g.title as string,
-        status: g.status as string,
-        state: g.state as string,
-        complexity: (g.complexity as string | null) ?? null,
-        pattern: ((g.pattern ?? g.requested_pattern) as string | null) ?? null,
+        id: g.id,
+        title: g.title,
+        status: g.status,
+        state: g.state,
+        complexity: g.complexity ?? null,
+        pattern: g.pattern ?? g.requested_pattern ?? null,
         result: (g.result as Record<string, unknown> | null) ?? null,
         failure_reasons: (g.failure_reasons as string[] | null) ?? [],
         total_tokens: num(g.prompt_tokens) + num(g.completion_tokens),
         created_at: iso(g.created_at)!,
         duration_ms: started === null ? null : ended - started,
-        tasks: (byGoal.get(g.id as string) ?? []).map((t) => ({
-          id: t.id as string,
-          key: t.key as string,
-          title: t.title as string,
-          status: t.status as string,
-          depends_on: (t.depends_on as string[]) ?? [],
-          agent_id: (t.agent_id as string | null) ?? null,
-          agent_kind: (t.agent_kind as string | null) ?? null,
+        tasks: (byGoal.get(g.id) ?? []).map((t) => ({
+          id: t.id,
+          key: t.key,
+          title: t.title,
+          status: t.status,
+          depends_on: t.depends_on ?? [],
+          agent_id: t.agent_id ?? null,
+          agent_kind: t.agent_kind ?? null,
           attempts: num(t.attempts),
           output: (t.output as Record<string, unknown> | null) ?? null,
-          error: (t.error as string | null) ?? null,
+          error: t.error ?? null,
         })),
       };
     };
@@ -163,24 +135,14 @@ export class DashboardService {
   }
 
   async agents(tenantId: string, limit: number): Promise<DashboardAgentsDto> {
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT agent_id, max(agent_kind) AS agent_kind, count(*) AS total,
-         count(*) FILTER (WHERE status = 'running') AS running,
-         count(*) FILTER (WHERE status = 'completed') AS completed,
-         count(*) FILTER (WHERE status = 'failed') AS failed,
-         coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens,
-         max(coalesce(completed_at, started_at, updated_at)) AS last_active_at
-       FROM tasks WHERE tenant_id = $1 AND agent_id IS NOT NULL
-       GROUP BY agent_id ORDER BY max(updated_at) DESC LIMIT $2`,
-      [tenantId, limit],
-    );
+    const rows = await this.readModel.agentActivity(tenantId, limit);
     return {
       source: 'tasks',
       items: rows.map((r) => {
         const finished = num(r.completed) + num(r.failed);
         return {
-          agent_id: r.agent_id as string,
-          agent_kind: (r.agent_kind as string) ?? 'unknown',
+          agent_id: r.agent_id!,
+          agent_kind: r.agent_kind ?? 'unknown',
           status: num(r.running) > 0 ? 'busy' : 'idle',
           tasks_total: num(r.total),
           tasks_running: num(r.running),
@@ -197,10 +159,7 @@ export class DashboardService {
   async widget(tenantId: string, widget: 'goals' | 'agents' | 'metrics'): Promise<WidgetDto> {
     const since = new Date(Date.now() - HOURS * 3600_000);
     if (widget === 'goals') {
-      const counts: Row[] = await this.dataSource.query(
-        `SELECT status, count(*) AS n FROM goals WHERE tenant_id = $1 GROUP BY status`,
-        [tenantId],
-      );
+      const counts = await this.readModel.goalStatusCounts(tenantId);
       const values: Record<string, number> = {};
       for (const s of [
         'pending',
@@ -211,72 +170,24 @@ export class DashboardService {
         'cancelled',
       ])
         values[s] = 0;
-      for (const r of counts) values[r.status as string] = num(r.n);
-      const created = await this.hourly(
-        `SELECT date_trunc('hour', created_at) AS t, count(*) AS v FROM goals
-         WHERE tenant_id = $1 AND created_at >= $2 GROUP BY 1`,
-        tenantId,
-        since,
-      );
-      const completed = await this.hourly(
-        `SELECT date_trunc('hour', completed_at) AS t, count(*) AS v FROM goals
-         WHERE tenant_id = $1 AND status = 'completed' AND completed_at >= $2 GROUP BY 1`,
-        tenantId,
-        since,
-      );
-      const failed = await this.hourly(
-        `SELECT date_trunc('hour', completed_at) AS t, count(*) AS v FROM goals
-         WHERE tenant_id = $1 AND status = 'failed' AND completed_at >= $2 GROUP BY 1`,
-        tenantId,
-        since,
-      );
+      for (const r of counts) values[r.status] = num(r.n);
+      const created = await this.hourly('goalsCreated', tenantId, since);
+      const completed = await this.hourly('goalsCompleted', tenantId, since);
+      const failed = await this.hourly('goalsFailed', tenantId, since);
       return { widget, values, series: { created, completed, failed } };
     }
     if (widget === 'agents') {
-      const kinds: Row[] = await this.dataSource.query(
-        `SELECT coalesce(agent_kind, 'unknown') AS kind, count(DISTINCT agent_id) AS n FROM tasks
-         WHERE tenant_id = $1 AND agent_id IS NOT NULL GROUP BY 1`,
-        [tenantId],
-      );
-      const values = Object.fromEntries(kinds.map((k) => [k.kind as string, num(k.n)]));
-      const tasks = await this.hourly(
-        `SELECT date_trunc('hour', completed_at) AS t, count(*) AS v FROM tasks
-         WHERE tenant_id = $1 AND status = 'completed' AND completed_at >= $2 GROUP BY 1`,
-        tenantId,
-        since,
-      );
+      const kinds = await this.readModel.agentKinds(tenantId);
+      const values = Object.fromEntries(kinds.map((k) => [k.kind, num(k.n)]));
+      const tasks = await this.hourly('tasksCompleted', tenantId, since);
       return { widget, values, series: { tasks_completed: tasks } };
     }
-    const [agg]: Row[] = await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE status = 'completed') AS completed,
-         count(*) FILTER (WHERE status = 'failed') AS failed,
-         avg(extract(epoch FROM completed_at - started_at) * 1000) FILTER (WHERE status = 'completed') AS avg_ms,
-         coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens
-       FROM goals WHERE tenant_id = $1`,
-      [tenantId],
-    );
+    const agg = await this.readModel.goalOutcomes(tenantId);
     const completed = num(agg.completed);
     const failed = num(agg.failed);
-    const successRate = await this.hourly(
-      `SELECT date_trunc('hour', completed_at) AS t,
-         avg(CASE WHEN status = 'completed' THEN 1.0 ELSE 0.0 END) AS v FROM goals
-       WHERE tenant_id = $1 AND status IN ('completed','failed') AND completed_at >= $2 GROUP BY 1`,
-      tenantId,
-      since,
-    );
-    const durations = await this.hourly(
-      `SELECT date_trunc('hour', completed_at) AS t,
-         avg(extract(epoch FROM completed_at - started_at) * 1000) AS v FROM goals
-       WHERE tenant_id = $1 AND status = 'completed' AND completed_at >= $2 GROUP BY 1`,
-      tenantId,
-      since,
-    );
-    const tokens = await this.hourly(
-      `SELECT date_trunc('hour', created_at) AS t, sum(prompt_tokens + completion_tokens) AS v
-       FROM llm_calls WHERE tenant_id = $1 AND created_at >= $2 GROUP BY 1`,
-      tenantId,
-      since,
-    );
+    const successRate = await this.hourly('successRate', tenantId, since);
+    const durations = await this.hourly('durationMs', tenantId, since);
+    const tokens = await this.hourly('tokens', tenantId, since);
     return {
       widget,
       values: {
@@ -290,9 +201,13 @@ export class DashboardService {
   }
 
   /** One point per hour of the last day (missing hours are 0), oldest first. */
-  private async hourly(sql: string, tenantId: string, since: Date): Promise<SeriesPointDto[]> {
-    const rows: Row[] = await this.dataSource.query(sql, [tenantId, since]);
-    const byHour = new Map(rows.map((r) => [new Date(r.t as string).getTime(), num(r.v)]));
+  private async hourly(
+    series: HourlySeries,
+    tenantId: string,
+    since: Date,
+  ): Promise<SeriesPointDto[]> {
+    const rows = await this.readModel.hourly(series, tenantId, since);
+    const byHour = new Map(rows.map((r) => [new Date(r.t).getTime(), num(r.v)]));
     const start = Math.floor(since.getTime() / 3600_000) * 3600_000;
     const points: SeriesPointDto[] = [];
     for (let t = start + 3600_000; t <= Date.now(); t += 3600_000)

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { Gauge, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { backoffDelay, sleep } from '../../libs/common/src';
 import { dbRetries, registerPoolMetrics } from './db-fault-metrics';
+import { db, rowsOf } from './query-builder';
 import { faultLabelOf, isTransientDbError } from './transient-errors';
 
 const WAITING_GAUGE = 'goal_waiting_for_database';
@@ -10,9 +12,12 @@ const WAITING_GAUGE = 'goal_waiting_for_database';
 /** Between probes of a database that is down: from 250 ms up to this. */
 const MAX_PROBE_INTERVAL_MS = 2000;
 
+/** The smallest statement the database must answer to count as up. */
+const PING = db.selectNoFrom(sql<number>`1`.as('up'));
+
 /**
  * Long database outages (a restart, a failover) are waited out here by the work that met
- * them, instead of failing it: callers wait until `SELECT 1` answers again, then run their
+ * them, instead of failing it: callers wait until a ping answers again, then run their
  * step again from what the database holds. Readiness and /metrics show how many wait.
  */
 @Injectable()
@@ -34,6 +39,11 @@ export class DatabaseAvailability {
     return this.waiting;
   }
 
+  /** Resolves when the database answers a trivial statement; rejects with its error. */
+  async ping(): Promise<void> {
+    await rowsOf(this.dataSource, PING);
+  }
+
   isTransient(error: unknown): boolean {
     return isTransientDbError(error);
   }
@@ -50,7 +60,7 @@ export class DatabaseAvailability {
       for (let attempt = 1; ; attempt++) {
         await sleep(backoffDelay(attempt, 250, MAX_PROBE_INTERVAL_MS), signal);
         try {
-          await this.dataSource.query('SELECT 1');
+          await this.ping();
           return;
         } catch (probe) {
           if (!isTransientDbError(probe)) throw probe;

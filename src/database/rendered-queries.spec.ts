@@ -1,10 +1,20 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { apiKeyStatements } from '../apikeys/api-key.repository';
+import { dashboardReadModelStatements } from '../dashboard/dashboard-read-model.repository';
 import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
 import { goalStatements } from '../governor/goal.repository';
 import { taskStatements } from '../governor/task.repository';
+import { userStatements } from '../identity/user.repository';
+import { platformGaugeStatements } from '../observability/platform-gauge.repository';
+import { roleAssignmentStatements } from '../rbac/role-assignment.repository';
+import { roleStatements } from '../rbac/role.repository';
 import { approvalStatements } from '../safety/approval.repository';
+import { userSessionStatements } from '../sessions/user-session.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
+import { effectJournalStatements } from '../tools/effect-journal.repository';
+import { goalArtifactStatements } from '../tools/goal-artifact.repository';
+import { platformCapabilityStatements } from '../tools/platform-capability.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
 
 /** Every repository's statements; a new repository adds its catalog here. */
@@ -14,6 +24,16 @@ const CATALOGS: StatementCatalog[] = [
   approvalStatements,
   goalStatements,
   taskStatements,
+  apiKeyStatements,
+  userStatements,
+  userSessionStatements,
+  roleStatements,
+  roleAssignmentStatements,
+  dashboardReadModelStatements,
+  platformGaugeStatements,
+  effectJournalStatements,
+  goalArtifactStatements,
+  platformCapabilityStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

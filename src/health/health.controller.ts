@@ -6,7 +6,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { Public } from '../auth/decorators';
 import type { AppConfig } from '../config/app-config';
@@ -29,7 +28,6 @@ export class HealthController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
-    private readonly dataSource: DataSource,
     private readonly sandboxProbe: SandboxProbe,
     private readonly llm: LlmService,
     private readonly availability: DatabaseAvailability,
@@ -61,7 +59,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'A dependency is down' })
   async ready(@Res({ passthrough: true }) res: Response) {
     const checks: Record<string, Check> = {
-      database: await timed(() => this.dataSource.query('SELECT 1')),
+      database: await timed(() => this.availability.ping()),
     };
     const waiting = this.availability.waitingGoals;
     if (waiting) checks.database.goals_waiting = waiting;

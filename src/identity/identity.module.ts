@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { SessionsModule } from '../sessions/sessions.module';
+import { UserRepository } from './user.repository';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [SessionsModule],
-  providers: [UsersService],
+  providers: [UsersService, UserRepository],
   exports: [UsersService],
 })
 export class IdentityModule {}

@@ -4,6 +4,7 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
+import { PlatformGaugeRepository } from './platform-gauge.repository';
 
 /** Prometheus metrics at /metrics (process defaults plus the product's, see MetricsService). */
 @Global()
@@ -22,7 +23,7 @@ export class MetricsModule implements NestModule {
             }),
           ]
         : [],
-      providers: [MetricsService, HttpMetricsMiddleware],
+      providers: [MetricsService, PlatformGaugeRepository, HttpMetricsMiddleware],
       exports: [MetricsService],
     };
   }

@@ -2,13 +2,13 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { statfs } from 'node:fs/promises';
 import { cpus, freemem, totalmem } from 'node:os';
 import { Counter, Gauge, Histogram, register } from 'prom-client';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { GoalEventRecord } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
 import { LlmUsageRecorder } from '../llm/llm-usage.recorder';
 import { logFor } from './logger';
+import { PlatformGaugeRepository } from './platform-gauge.repository';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const LONG_BUCKETS = [0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600];
@@ -196,7 +196,7 @@ export class MetricsService implements OnModuleDestroy {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly gauges: PlatformGaugeRepository,
     bus: EventBus,
     llmUsage: LlmUsageRecorder,
   ) {
@@ -296,19 +296,14 @@ export class MetricsService implements OnModuleDestroy {
       (metric as unknown as { collect: () => Promise<void> | void }).collect = collect;
     };
     bind(this.goalActive, async () => {
-      const rows: Array<{ status: string; n: string }> = await this.safeQuery(
-        `SELECT status, count(*) AS n FROM goals WHERE status NOT IN ('completed','failed','cancelled') GROUP BY status`,
-      );
+      const rows = await this.safely(() => this.gauges.unfinishedGoalsByStatus());
       this.goalActive.reset();
       for (const status of ['pending', 'running', 'awaiting_approval'])
         this.goalActive.set({ status }, 0);
       for (const row of rows) this.goalActive.set({ status: row.status }, Number(row.n));
     });
     bind(this.agentActive, async () => {
-      const rows: Array<{ kind: string; n: string }> = await this.safeQuery(
-        `SELECT coalesce(agent_kind, 'unknown') AS kind, count(DISTINCT agent_id) AS n FROM tasks
-         WHERE status = 'running' AND agent_id IS NOT NULL GROUP BY 1`,
-      );
+      const rows = await this.safely(() => this.gauges.runningAgentsByKind());
       this.agentActive.reset();
       for (const row of rows) this.agentActive.set({ agent_kind: row.kind }, Number(row.n));
     });
@@ -341,9 +336,9 @@ export class MetricsService implements OnModuleDestroy {
    * Scrape-time queries are read-only, cross-tenant aggregates (platform metrics) and must
    * never fail a scrape: a database error yields no samples and a warning.
    */
-  private async safeQuery<T>(sql: string): Promise<T[]> {
+  private async safely<T>(read: () => Promise<T[]>): Promise<T[]> {
     try {
-      return (await this.dataSource.query(sql)) as T[];
+      return await read();
     } catch (error) {
       this.log.warn('metrics query failed', { error: (error as Error).message });
       return [];

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Conflict, NotFound, TtlCache, uuidv7, ValidationFailed } from '../../libs/common/src';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
@@ -15,6 +14,8 @@ import {
   isPermission,
   RoleDefinition,
 } from './permissions';
+import { RoleAssignmentRepository, type RoleAssignmentRow } from './role-assignment.repository';
+import { RoleRepository } from './role.repository';
 
 export interface RoleAssignment {
   id: string;
@@ -27,25 +28,7 @@ export interface RoleAssignment {
   createdAt: Date;
 }
 
-interface AssignmentRow {
-  id: string;
-  tenant_id: string;
-  user_id: string;
-  role: string;
-  valid_from: Date | null;
-  valid_until: Date | null;
-  created_by: string | null;
-  created_at: Date;
-}
-
-interface RoleRow {
-  name: string;
-  description: string;
-  permissions: string[];
-  inherits: string[];
-}
-
-const toAssignment = (r: AssignmentRow): RoleAssignment => ({
+const toAssignment = (r: RoleAssignmentRow): RoleAssignment => ({
   id: r.id,
   tenantId: r.tenant_id,
   userId: r.user_id,
@@ -72,7 +55,8 @@ export class RbacService {
   private readonly customRoles: TtlCache<string, Map<string, RoleDefinition>>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly roles: RoleRepository,
+    private readonly assignments: RoleAssignmentRepository,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -93,11 +77,7 @@ export class RbacService {
     const key = `${tenantId}:${userId}`;
     const cached = this.subjects.get(key);
     if (cached) return cached;
-    const rows: Array<{ role: string; valid_until: Date | null; valid_from: Date | null }> =
-      await this.dataSource.query(
-        `SELECT role, valid_from, valid_until FROM role_assignments WHERE tenant_id = $1 AND user_id = $2`,
-        [tenantId, userId],
-      );
+    const rows = await this.assignments.windowsOfUser(tenantId, userId);
     const active = rows.filter(
       (r) =>
         (!r.valid_from || new Date(r.valid_from) <= now) &&
@@ -125,6 +105,11 @@ export class RbacService {
     return (await this.subject(homeTenantId, userId)).roles.has('system_admin');
   }
 
+  /** Whether anyone holds the role in the tenant. */
+  async isHeldByAnyone(tenantId: string, role: string): Promise<boolean> {
+    return this.assignments.anyOfRole(tenantId, role);
+  }
+
   // --- roles -----------------------------------------------------------------------------
 
   async listRoles(tenantId: string): Promise<RoleDefinition[]> {
@@ -147,13 +132,15 @@ export class RbacService {
     if (isBuiltInRole(input.name))
       throw new Conflict('role-exists', 'Role exists', `${input.name} is a built-in role.`);
     await this.validateRole(tenantId, input.name, input.permissions, input.inherits, granter);
-    const rows = await this.dataSource.query(
-      `INSERT INTO roles (id, tenant_id, name, description, permissions, inherits)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, name) DO NOTHING RETURNING name`,
-      [uuidv7(), tenantId, input.name, input.description ?? '', input.permissions, input.inherits],
-    );
-    if (!rows.length)
-      throw new Conflict('role-exists', 'Role exists', `A role ${input.name} exists.`);
+    const created = await this.roles.insert({
+      id: uuidv7(),
+      tenant_id: tenantId,
+      name: input.name,
+      description: input.description ?? '',
+      permissions: input.permissions,
+      inherits: input.inherits,
+    });
+    if (!created) throw new Conflict('role-exists', 'Role exists', `A role ${input.name} exists.`);
     await accessInvalidation.tenantChanged(tenantId);
     return this.getRole(tenantId, input.name);
   }
@@ -175,11 +162,12 @@ export class RbacService {
     const permissions = changes.permissions ?? [...current.permissions];
     const inherits = changes.inherits ?? [...current.inherits];
     await this.validateRole(tenantId, name, permissions, inherits, granter);
-    await this.dataSource.query(
-      `UPDATE roles SET description = $3, permissions = $4, inherits = $5, updated_at = now()
-       WHERE tenant_id = $1 AND name = $2`,
-      [tenantId, name, changes.description ?? current.description, permissions, inherits],
-    );
+    await this.roles.update(tenantId, {
+      name,
+      description: changes.description ?? current.description,
+      permissions,
+      inherits,
+    });
     await accessInvalidation.tenantChanged(tenantId);
     return this.getRole(tenantId, name);
   }
@@ -202,16 +190,10 @@ export class RbacService {
         'Role in use',
         `Roles ${dependants.map((r) => r.name).join(', ')} inherit ${name}.`,
       );
-    const [removed] = await this.dataSource.query(
-      `DELETE FROM role_assignments WHERE tenant_id = $1 AND role = $2 RETURNING user_id`,
-      [tenantId, name],
-    );
-    await this.dataSource.query(`DELETE FROM roles WHERE tenant_id = $1 AND name = $2`, [
-      tenantId,
-      name,
-    ]);
+    const removed = await this.assignments.deleteOfRole(tenantId, name);
+    await this.roles.delete(tenantId, name);
     await accessInvalidation.tenantChanged(tenantId);
-    const holders = new Set((removed as Array<{ user_id: string }>).map((r) => r.user_id));
+    const holders = new Set(removed);
     for (const userId of holders) await this.sessions.endAllFor(tenantId, userId);
   }
 
@@ -237,42 +219,28 @@ export class RbacService {
     );
     if (input.validFrom && input.validUntil && input.validUntil <= input.validFrom)
       throw new ValidationFailed([{ field: 'valid_until', message: 'must be after valid_from' }]);
-    const rows: AssignmentRow[] = await this.dataSource.query(
-      `INSERT INTO role_assignments (id, tenant_id, user_id, role, valid_from, valid_until, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (tenant_id, user_id, role)
-         DO UPDATE SET valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until
-       RETURNING *`,
-      [
-        uuidv7(),
-        tenantId,
-        input.userId,
-        role.name,
-        input.validFrom ?? null,
-        input.validUntil ?? null,
-        createdBy,
-      ],
-    );
+    const row = await this.assignments.upsert({
+      id: uuidv7(),
+      tenant_id: tenantId,
+      user_id: input.userId,
+      role: role.name,
+      valid_from: input.validFrom ?? null,
+      valid_until: input.validUntil ?? null,
+      created_by: createdBy,
+    });
     await accessInvalidation.userChanged(tenantId, input.userId);
-    return toAssignment(rows[0]);
+    return toAssignment(row);
   }
 
   async listAssignments(tenantId: string, userId?: string): Promise<RoleAssignment[]> {
-    const rows: AssignmentRow[] = await this.dataSource.query(
-      `SELECT * FROM role_assignments WHERE tenant_id = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid)
-       ORDER BY created_at, id`,
-      [tenantId, userId ?? null],
-    );
+    const rows = await this.assignments.list(tenantId, userId);
     return rows.map(toAssignment);
   }
 
   async getAssignment(tenantId: string, id: string): Promise<RoleAssignment> {
-    const rows: AssignmentRow[] = await this.dataSource.query(
-      `SELECT * FROM role_assignments WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, id],
-    );
-    if (!rows.length) throw new NotFound('role-assignment', id);
-    return toAssignment(rows[0]);
+    const row = await this.assignments.byId(tenantId, id);
+    if (!row) throw new NotFound('role-assignment', id);
+    return toAssignment(row);
   }
 
   /** Removes a role from a user, which ends the user's sessions at once. */
@@ -288,10 +256,7 @@ export class RbacService {
       granter,
       'role',
     );
-    await this.dataSource.query(`DELETE FROM role_assignments WHERE tenant_id = $1 AND id = $2`, [
-      tenantId,
-      id,
-    ]);
+    await this.assignments.delete(tenantId, id);
     await this.sessions.endAllFor(tenantId, assignment.userId);
   }
 
@@ -300,10 +265,7 @@ export class RbacService {
   private async customRoleMap(tenantId: string): Promise<Map<string, RoleDefinition>> {
     const cached = this.customRoles.get(tenantId);
     if (cached) return cached;
-    const rows: RoleRow[] = await this.dataSource.query(
-      `SELECT name, description, permissions, inherits FROM roles WHERE tenant_id = $1 ORDER BY name`,
-      [tenantId],
-    );
+    const rows = await this.roles.ofTenant(tenantId);
     const map = new Map(
       rows.map((r) => [
         r.name,

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { SessionsService } from './sessions.service';
+import { UserSessionRepository } from './user-session.repository';
 
 /** Login sessions: issued at sign-in, verified on every request, ended on credential changes. */
 @Module({
-  providers: [SessionsService],
+  providers: [SessionsService, UserSessionRepository],
   exports: [SessionsService],
 })
 export class SessionsModule {}

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { randomToken, sha256Hex, TtlCache, uuidv7 } from '../../libs/common/src';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { logFor } from '../observability/logger';
+import { UserSessionRepository } from './user-session.repository';
 
 export const SESSION_COOKIE = 'av_session';
 export const SESSION_TOKEN_PATTERN = /^avs_[A-Za-z0-9_-]{43}$/;
@@ -17,14 +17,6 @@ export interface LoginSession {
   revoked: boolean;
 }
 
-interface SessionRow {
-  id: string;
-  tenant_id: string;
-  user_id: string;
-  expires_at: Date;
-  revoked_at: Date | null;
-}
-
 const log = logFor('Sessions');
 
 /** Opaque login sessions: the token goes to the client, only its SHA-256 is stored. */
@@ -34,7 +26,7 @@ export class SessionsService {
   private readonly seenWritten = new TtlCache<string, true>(60_000, 100_000);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly userSessions: UserSessionRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.byHash = new TtlCache(config.AUTH_CACHE_TTL_MS, 100_000);
@@ -49,19 +41,15 @@ export class SessionsService {
     const token = `avs_${randomToken(32)}`;
     const expiresAt = new Date(Date.now() + this.config.SESSION_TTL_MINUTES * 60_000);
     const id = uuidv7();
-    await this.dataSource.query(
-      `INSERT INTO user_sessions (id, tenant_id, user_id, token_hash, ip, user_agent, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        id,
-        tenantId,
-        userId,
-        sha256Hex(token),
-        meta.ip ?? null,
-        meta.userAgent?.slice(0, 500) ?? null,
-        expiresAt,
-      ],
-    );
+    await this.userSessions.insert({
+      id,
+      tenant_id: tenantId,
+      user_id: userId,
+      token_hash: sha256Hex(token),
+      ip: meta.ip ?? null,
+      user_agent: meta.userAgent?.slice(0, 500) ?? null,
+      expires_at: expiresAt,
+    });
     return { token, session: { id, tenantId, userId, expiresAt, revoked: false } };
   }
 
@@ -71,17 +59,14 @@ export class SessionsService {
     const hash = sha256Hex(token);
     let session = this.byHash.get(hash);
     if (session === undefined) {
-      const rows: SessionRow[] = await this.dataSource.query(
-        `SELECT id, tenant_id, user_id, expires_at, revoked_at FROM user_sessions WHERE token_hash = $1`,
-        [hash],
-      );
-      session = rows[0]
+      const row = await this.userSessions.byTokenHash(hash);
+      session = row
         ? {
-            id: rows[0].id,
-            tenantId: rows[0].tenant_id,
-            userId: rows[0].user_id,
-            expiresAt: new Date(rows[0].expires_at),
-            revoked: !!rows[0].revoked_at,
+            id: row.id,
+            tenantId: row.tenant_id,
+            userId: row.user_id,
+            expiresAt: new Date(row.expires_at),
+            revoked: !!row.revoked_at,
           }
         : null;
       this.byHash.set(hash, session);
@@ -92,13 +77,8 @@ export class SessionsService {
   }
 
   async revoke(tenantId: string, sessionId: string): Promise<void> {
-    const [rows] = await this.dataSource.query(
-      `UPDATE user_sessions SET revoked_at = COALESCE(revoked_at, now()) WHERE tenant_id = $1 AND id = $2
-       RETURNING user_id`,
-      [tenantId, sessionId],
-    );
+    const userId = await this.userSessions.revoke(tenantId, sessionId);
     this.byHash.clear();
-    const userId = (rows as Array<{ user_id: string }>)[0]?.user_id;
     if (userId) await accessInvalidation.userChanged(tenantId, userId);
   }
 
@@ -108,22 +88,15 @@ export class SessionsService {
    * cache invalidation in every process, so the sessions are refused everywhere at once.
    */
   async endAllFor(tenantId: string, userId: string, keepSessionId?: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE user_sessions SET revoked_at = now()
-       WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)`,
-      [userId, keepSessionId ?? null],
-    );
+    await this.userSessions.endAllOf(tenantId, userId, keepSessionId);
     await accessInvalidation.userChanged(tenantId, userId);
   }
 
   private touch(session: LoginSession): void {
     if (this.seenWritten.has(session.id)) return;
     this.seenWritten.set(session.id, true);
-    this.dataSource
-      .query(`UPDATE user_sessions SET last_seen_at = now() WHERE tenant_id = $1 AND id = $2`, [
-        session.tenantId,
-        session.id,
-      ])
+    this.userSessions
+      .recordSeen(session.tenantId, session.id)
       .catch((error: Error) => log.warn('could not record session use', { error: error.message }));
   }
 }

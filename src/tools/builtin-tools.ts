@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { uuidv7 } from '../../libs/common/src';
+import { GoalArtifactRepository } from './goal-artifact.repository';
 import type { Tool } from './tool';
+
+const artifacts = new GoalArtifactRepository();
 
 const saveArtifact: Tool<{ name: string; content: string }> = {
   name: 'save_artifact',
@@ -18,10 +21,14 @@ const saveArtifact: Tool<{ name: string; content: string }> = {
   async run(args, ctx) {
     if (!ctx.manager) throw new Error('save_artifact needs the journal transaction');
     const id = uuidv7();
-    await ctx.manager.query(
-      `INSERT INTO goal_artifacts (id, tenant_id, goal_id, task_id, name, content) VALUES ($1,$2,$3,$4,$5,$6)`,
-      [id, ctx.tenantId, ctx.goalId, ctx.taskId, args.name, args.content],
-    );
+    await artifacts.insert(ctx.manager, {
+      id,
+      tenant_id: ctx.tenantId,
+      goal_id: ctx.goalId,
+      task_id: ctx.taskId,
+      name: args.name,
+      content: args.content,
+    });
     return { artifact_id: id, name: args.name, bytes: Buffer.byteLength(args.content) };
   },
 };

@@ -1,9 +1,9 @@
 import { Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ProcessSandbox } from '../../libs/sandbox/src';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { logFor } from '../observability/logger';
+import { PlatformCapabilityRepository } from './platform-capability.repository';
 
 const MB = 1024 * 1024;
 
@@ -44,7 +44,7 @@ export class SandboxProbe implements OnApplicationBootstrap {
 
   constructor(
     private readonly sandbox: ProcessSandbox,
-    private readonly dataSource: DataSource,
+    private readonly capabilities: PlatformCapabilityRepository,
   ) {}
 
   /** This process's probe result (the probe runs once and is cached). */
@@ -59,10 +59,10 @@ export class SandboxProbe implements OnApplicationBootstrap {
       this.log.warn(
         `code execution disabled: bubblewrap sandbox unavailable (${result.detail}); everything else runs. Install bubblewrap and python3 (apt-get install bubblewrap python3) and restart to enable execute_python and run_command`,
       );
-    await this.dataSource.query(
-      `INSERT INTO platform_capabilities (name, available, detail, detected_at) VALUES ('code_sandbox', $1, $2, now())
-       ON CONFLICT (name) DO UPDATE SET available = EXCLUDED.available, detail = EXCLUDED.detail, detected_at = now()`,
-      [result.available, result.detail],
-    );
+    await this.capabilities.record({
+      name: 'code_sandbox',
+      available: result.available,
+      detail: result.detail,
+    });
   }
 }

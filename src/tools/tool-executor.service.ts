@@ -7,6 +7,7 @@ import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { SafetyViolation } from '../safety/safety-errors';
 import { SafetyGate } from '../safety/safety-gate.service';
+import { EffectJournalRepository } from './effect-journal.repository';
 import { workspaceDir } from './files/workspace';
 import { ToolRegistry } from './tool-registry.service';
 
@@ -48,6 +49,7 @@ export class ToolExecutor {
     private readonly registry: ToolRegistry,
     private readonly events: GoalEventLog,
     private readonly gate: SafetyGate,
+    private readonly journal: EffectJournalRepository,
   ) {}
 
   async execute(
@@ -134,11 +136,7 @@ export class ToolExecutor {
   }
 
   private async journaled(tenantId: string, key: string): Promise<{ result: unknown } | undefined> {
-    const rows: Array<{ result: unknown }> = await this.dataSource.query(
-      `SELECT result FROM effect_journal WHERE tenant_id = $1 AND idempotency_key = $2`,
-      [tenantId, key],
-    );
-    return rows[0];
+    return this.journal.resultOf(this.dataSource, tenantId, key);
   }
 
   private async writeJournal(
@@ -148,11 +146,14 @@ export class ToolExecutor {
     tool: string,
     result: unknown,
   ): Promise<void> {
-    await manager.query(
-      `INSERT INTO effect_journal (tenant_id, idempotency_key, goal_id, task_id, tool, result) VALUES ($1,$2,$3,$4,$5,$6)
-       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`,
-      [scope.tenantId, key, scope.goalId, scope.taskId, tool, JSON.stringify(result ?? null)],
-    );
+    await this.journal.insert(manager, {
+      tenantId: scope.tenantId,
+      idempotencyKey: key,
+      goalId: scope.goalId,
+      taskId: scope.taskId,
+      tool,
+      result,
+    });
   }
 
   private async appendCalled(

@@ -1,11 +1,20 @@
 import { Module } from '@nestjs/common';
+import { EffectJournalRepository } from './effect-journal.repository';
+import { PlatformCapabilityRepository } from './platform-capability.repository';
 import { SandboxProbe, sandboxProvider } from './sandbox.provider';
 import { ToolExecutor } from './tool-executor.service';
 import { ToolRegistry } from './tool-registry.service';
 import { ToolsController } from './tools.controller';
 
 @Module({
-  providers: [sandboxProvider, SandboxProbe, ToolRegistry, ToolExecutor],
+  providers: [
+    sandboxProvider,
+    SandboxProbe,
+    ToolRegistry,
+    ToolExecutor,
+    EffectJournalRepository,
+    PlatformCapabilityRepository,
+  ],
   controllers: [ToolsController],
   exports: [ToolRegistry, ToolExecutor, SandboxProbe],
 })
