@@ -1,5 +1,7 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { agentBidStatements } from '../agents/agent-bid.repository';
+import { agentProfileStatements } from '../agents/agent-profile.samples';
 import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
 import { approvalStatements } from '../safety/approval.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
@@ -10,6 +12,8 @@ const CATALOGS: StatementCatalog[] = [
   tenantStatements,
   dashboardSettingsStatements,
   approvalStatements,
+  agentProfileStatements,
+  agentBidStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');
