@@ -3,6 +3,9 @@ import { dirname, join } from 'node:path';
 import { agentBidStatements } from '../agents/agent-bid.repository';
 import { agentProfileStatements } from '../agents/agent-profile.samples';
 import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
+import { evolutionReportStatements } from '../evolution/evolution-report.repository';
+import { evolutionTrialStatements } from '../evolution/evolution-trial.repository';
+import { evolutionVariantStatements } from '../evolution/evolution-variant.repository';
 import { approvalStatements } from '../safety/approval.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
@@ -14,6 +17,9 @@ const CATALOGS: StatementCatalog[] = [
   approvalStatements,
   agentProfileStatements,
   agentBidStatements,
+  evolutionVariantStatements,
+  evolutionTrialStatements,
+  evolutionReportStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

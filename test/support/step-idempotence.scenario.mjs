@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { uuidv7 } from '../../dist/libs/common/src/index.js';
+import { AgentProfileRepository } from '../../dist/src/agents/agent-profile.repository.js';
 import { AgentProfileStore } from '../../dist/src/agents/agent-profile.store.js';
 import { AgentSpawner } from '../../dist/src/agents/agent-spawner.service.js';
 import { KIND_SPECS } from '../../dist/src/agents/agent-kinds.js';
@@ -68,7 +69,7 @@ const spawnedEvents = (goalId) =>
 async function main() {
   await dataSource.initialize();
   await runMigrations(dataSource);
-  const profiles = new AgentProfileStore(dataSource);
+  const profiles = new AgentProfileStore(dataSource, new AgentProfileRepository());
   const spawner = new AgentSpawner(
     config,
     profiles,
