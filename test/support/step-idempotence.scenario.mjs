@@ -5,10 +5,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { uuidv7 } from '../../dist/libs/common/src/index.js';
-import { AgentProfileRepository } from '../../dist/src/agents/agent-profile.repository.js';
 import { AgentProfileStore } from '../../dist/src/agents/agent-profile.store.js';
 import { AgentSpawner } from '../../dist/src/agents/agent-spawner.service.js';
 import { KIND_SPECS } from '../../dist/src/agents/agent-kinds.js';
+import { AgentProfileRepository } from '../../dist/src/agents/agent-profile.repository.js';
 import { DEFAULT_TENANT_ID } from '../../dist/src/common/request-context.js';
 import { createDataSource } from '../../dist/src/database/data-source.factory.js';
 import { runMigrations } from '../../dist/src/database/migration-runner.js';
