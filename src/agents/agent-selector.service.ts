@@ -37,11 +37,8 @@ export class AgentSelector {
   ) {}
 
   /** Live executing agents, read inside the caller's transaction. */
-  async candidates(manager: EntityManager, tenantId: string): Promise<AgentProfileRow[]> {
-    return manager.query(
-      `SELECT * FROM agent_profiles WHERE tenant_id = $1 AND kind = ANY($2) AND status <> 'retired' AND NOT ephemeral ORDER BY created_at`,
-      [tenantId, EXECUTING_KINDS],
-    );
+  candidates(manager: EntityManager, tenantId: string): Promise<AgentProfileRow[]> {
+    return this.profiles.liveIn(manager, tenantId, EXECUTING_KINDS);
   }
 
   select(rows: readonly AgentProfileRow[], task: TaskRequirements): Selection | undefined {

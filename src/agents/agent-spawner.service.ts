@@ -206,11 +206,7 @@ export class AgentSpawner {
   }
 
   private async freeName(tenantId: string, base: string, uow: UnitOfWork): Promise<string> {
-    const rows: Array<{ name: string }> = await uow.manager.query(
-      `SELECT name FROM agent_profiles WHERE tenant_id = $1 AND (name = $2 OR name LIKE $3) AND status <> 'retired'`,
-      [tenantId, base, `${base}-%`],
-    );
-    const taken = new Set(rows.map((r) => r.name));
+    const taken = new Set(await this.profiles.liveNamesLike(uow.manager, tenantId, base));
     if (!taken.has(base)) return base;
     for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
   }

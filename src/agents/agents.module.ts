@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ToolsModule } from '../tools/tools.module';
+import { AgentBidRepository } from './agent-bid.repository';
+import { AgentProfileRepository } from './agent-profile.repository';
 import { AgentProfileStore } from './agent-profile.store';
 import { AgentRuntime } from './agent-runtime.service';
 import { AgentSelector } from './agent-selector.service';
@@ -16,7 +18,9 @@ import { SwarmCoordinator } from './swarm-coordinator.service';
   controllers: [AgentsController, GoalLedgerController],
   providers: [
     AgentRuntime,
+    AgentProfileRepository,
     AgentProfileStore,
+    AgentBidRepository,
     AgentSelector,
     AgentSpawner,
     MarketAuction,

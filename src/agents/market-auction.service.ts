@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { UnitOfWork } from '../database/transaction';
 import type { NewGoalEvent } from '../events/goal-event-log.service';
 import type { TaskRequirements } from './agent-kinds';
+import { AgentBidRepository } from './agent-bid.repository';
 import { AgentProfileRow, candidateOf } from './agent-profile.store';
 import { AuctionResult, runAuction } from './auction';
 
@@ -19,6 +20,8 @@ export interface Award {
  */
 @Injectable()
 export class MarketAuction {
+  constructor(private readonly bids: AgentBidRepository) {}
+
   auction(task: AuctionedTask, bidders: readonly AgentProfileRow[]): Award | undefined {
     const result = runAuction(bidders.map(candidateOf), task);
     return result ? { task, result } : undefined;
@@ -64,13 +67,6 @@ export class MarketAuction {
         awarded: bid === result.winner,
       })),
     );
-    if (!bids.length) return;
-    await uow.manager.query(
-      `INSERT INTO agent_bids (tenant_id, goal_id, task_id, agent_id, expected_quality, cost_tokens, time_ms, value, awarded)
-       SELECT $1, $2, b.task_id, b.agent_id, b.expected_quality, b.cost_tokens, b.time_ms, b.value, b.awarded
-       FROM jsonb_to_recordset($3::jsonb) AS b(task_id uuid, agent_id uuid, expected_quality real,
-         cost_tokens integer, time_ms integer, value real, awarded boolean)`,
-      [tenantId, goalId, JSON.stringify(bids)],
-    );
+    await this.bids.insertMany(uow.manager, tenantId, goalId, bids);
   }
 }

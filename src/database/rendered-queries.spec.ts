@@ -9,6 +9,12 @@ import { userStatements } from '../identity/user.repository';
 import { platformGaugeStatements } from '../observability/platform-gauge.repository';
 import { roleAssignmentStatements } from '../rbac/role-assignment.repository';
 import { roleStatements } from '../rbac/role.repository';
+import { agentBidStatements } from '../agents/agent-bid.repository';
+import { agentProfileStatements } from '../agents/agent-profile.samples';
+import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
+import { evolutionReportStatements } from '../evolution/evolution-report.repository';
+import { evolutionTrialStatements } from '../evolution/evolution-trial.repository';
+import { evolutionVariantStatements } from '../evolution/evolution-variant.repository';
 import { approvalStatements } from '../safety/approval.repository';
 import { userSessionStatements } from '../sessions/user-session.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
@@ -34,6 +40,11 @@ const CATALOGS: StatementCatalog[] = [
   effectJournalStatements,
   goalArtifactStatements,
   platformCapabilityStatements,
+  agentProfileStatements,
+  agentBidStatements,
+  evolutionVariantStatements,
+  evolutionTrialStatements,
+  evolutionReportStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

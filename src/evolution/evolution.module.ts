@@ -1,6 +1,18 @@
 import { Module } from '@nestjs/common';
 import { EvolutionController } from './evolution.controller';
+import { EvolutionReportRepository } from './evolution-report.repository';
+import { EvolutionTrialRepository } from './evolution-trial.repository';
+import { EvolutionVariantRepository } from './evolution-variant.repository';
 import { Evolver } from './evolver.service';
 
-@Module({ controllers: [EvolutionController], providers: [Evolver], exports: [Evolver] })
+@Module({
+  controllers: [EvolutionController],
+  providers: [
+    Evolver,
+    EvolutionVariantRepository,
+    EvolutionTrialRepository,
+    EvolutionReportRepository,
+  ],
+  exports: [Evolver],
+})
 export class EvolutionModule {}

@@ -8,6 +8,7 @@ import { uuidv7 } from '../../dist/libs/common/src/index.js';
 import { AgentProfileStore } from '../../dist/src/agents/agent-profile.store.js';
 import { AgentSpawner } from '../../dist/src/agents/agent-spawner.service.js';
 import { KIND_SPECS } from '../../dist/src/agents/agent-kinds.js';
+import { AgentProfileRepository } from '../../dist/src/agents/agent-profile.repository.js';
 import { DEFAULT_TENANT_ID } from '../../dist/src/common/request-context.js';
 import { createDataSource } from '../../dist/src/database/data-source.factory.js';
 import { runMigrations } from '../../dist/src/database/migration-runner.js';
@@ -68,7 +69,7 @@ const spawnedEvents = (goalId) =>
 async function main() {
   await dataSource.initialize();
   await runMigrations(dataSource);
-  const profiles = new AgentProfileStore(dataSource);
+  const profiles = new AgentProfileStore(dataSource, new AgentProfileRepository());
   const spawner = new AgentSpawner(
     config,
     profiles,
