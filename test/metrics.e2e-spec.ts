@@ -10,7 +10,7 @@ import {
   TEST_METRICS_AUTH,
   TEST_METRICS_TOKEN,
 } from '../libs/testing/src';
-import { metricNamesInQuery, SEED_METRIC_NAMES } from '../src/observability/metric-names';
+import { metricNamesInQuery, SEED_METRIC_NAMES } from '../src/metrics/metric-names';
 
 const DASHBOARDS = join(__dirname, '..', 'docker', 'grafana', 'dashboards');
 

@@ -15,7 +15,7 @@ import {
   parseApiKey,
   secretMatches,
 } from './api-key-format';
-import { isIpAllowed, isValidCidr, isValidIp } from './ip-rules';
+import { isIpAllowed, isValidCidr, isValidIp } from '../../libs/net/src/ip-rules';
 import type { RateLimits } from './rate-limiter';
 
 export const API_KEY_TYPES = ['personal', 'service', 'tenant', 'admin'] as const;

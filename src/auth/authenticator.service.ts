@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { TtlCache } from '../../libs/common/src';
 import { ApiKeysService } from '../apikeys/api-keys.service';
 import { RATE_LIMIT_STORE } from '../apikeys/api-keys.module';
-import { clientIp } from '../apikeys/ip-rules';
+import { clientIp } from '../../libs/net/src/ip-rules';
 import type { RateLimits, RateLimitStore } from '../apikeys/rate-limiter';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
@@ -12,7 +12,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { RbacService } from '../rbac/rbac.service';
 import { resolveTenant, subdomainSlug } from '../tenancy/tenant-resolution';
 import { TenantsService } from '../tenancy/tenants.service';
-import type { AccessContext } from './access-context';
+import type { AccessContext } from '../access/access-context';
 import {
   AccessDenied,
   CredentialNoLongerValid,

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ValidationFailed } from '../../libs/common/src';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { MetricsService } from '../observability/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { DashboardSettingsRepository } from './dashboard-settings.repository';
 import type {
   DashboardAgentsDto,

@@ -38,7 +38,7 @@ import { GoalLeases } from './goal-lease.service';
 import { GoalStore, StateConflict } from './goal-store.service';
 import type { GoalRow, TaskRow } from './goal.types';
 import { isSequential, Pattern, patternFor, usesMemory } from './pattern';
-import { Complexity, hasParallelism, Intent } from './planning/schemas';
+import { Complexity, hasParallelism, Intent } from '../planning/schemas';
 
 /**
  * Drives one goal through the FSM, persisting every step before announcing it. Any

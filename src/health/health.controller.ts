@@ -8,7 +8,7 @@ import {
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
-import { Public } from '../auth/decorators';
+import { Public } from '../access/decorators';
 import type { AppConfig } from '../config/app-config';
 import { DatabaseAvailability } from '../database/database-availability.service';
 import { JOB_QUEUE, JobQueue } from '../queue/job-queue';

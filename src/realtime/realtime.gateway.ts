@@ -18,7 +18,7 @@ import { EventBus } from '../events/event-bus';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { toProblem } from '../http/problem.filter';
 import { logFor } from '../observability/logger';
-import { MetricsService } from '../observability/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { ClientMessageHandler } from './client-message.handler';
 import { CoalescingSender } from './coalescing-sender';
 import { EventEncoder } from './event-encoder';

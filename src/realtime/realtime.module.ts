@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { GovernorModule } from '../governor/governor.module';
-import { ApprovalsModule } from '../safety/approvals.module';
+import { ApprovalsModule } from '../approvals/approvals.module';
 import { ClientMessageHandler } from './client-message.handler';
 import { RealtimeGateway } from './realtime.gateway';
 import { WsAuthenticator } from './ws-authenticator';

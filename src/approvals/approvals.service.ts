@@ -11,7 +11,11 @@ import { GoalStore } from '../governor/goal-store.service';
 import type { GoalRow } from '../governor/goal.types';
 import { GoalsService } from '../governor/goals.service';
 import { logFor } from '../observability/logger';
-import { ApprovalRepository, type ApprovalDecision, type ApprovalRow } from './approval.repository';
+import {
+  ApprovalRepository,
+  type ApprovalDecision,
+  type ApprovalRow,
+} from '../safety/approval.repository';
 import type { ApprovalDecisionDto, ApprovalDto } from './dto/approval.dto';
 
 type Decision = ApprovalDecision;

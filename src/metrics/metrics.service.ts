@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { GoalEventRecord } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
 import { LlmUsageRecorder } from '../llm/llm-usage.recorder';
-import { logFor } from './logger';
+import { logFor } from '../observability/logger';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const LONG_BUCKETS = [0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600];
