@@ -11,7 +11,7 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { UserAdministrationModule } from './user-administration/user-administration.module';
 import { LlmModule } from './llm/llm.module';
-import { MetricsModule } from './metrics/metrics.module';
+import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { QueueModule } from './queue/queue.module';
 import { RbacModule } from './rbac/rbac.module';
 import { TenancyModule } from './tenancy/tenancy.module';
@@ -34,7 +34,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         EventsModule,
-        QueueModule.forRoot(config),
+        QueueModule,
         LlmModule,
         SafetyModule,
         ToolsModule,
@@ -47,7 +47,7 @@ export class AppModule {
         RbacModule,
         ApiKeysModule,
         AuthModule,
-        MetricsModule.forRoot(config),
+        MetricsEndpointModule.forRoot(config),
         ...apiOnly,
       ],
     };

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
+import { MetricsModule } from '../metrics/metrics.module';
 import { DashboardController } from './dashboard.controller';
 import { DashboardSettingsRepository } from './dashboard-settings.repository';
 import { DashboardService } from './dashboard.service';
 
 /** The dashboard's API; its static page is mounted at `/` by the API factory. */
 @Module({
+  imports: [MetricsModule],
   controllers: [DashboardController],
   providers: [DashboardService, DashboardSettingsRepository],
 })
