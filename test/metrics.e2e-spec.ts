@@ -9,7 +9,7 @@ import {
   TEST_ADMIN_API_KEY,
   TEST_METRICS_AUTH,
   TEST_METRICS_TOKEN,
-} from '../libs/testing/src';
+} from '#testing';
 import { metricNamesInQuery, SEED_METRIC_NAMES } from '../src/metrics/metric-names';
 
 const DASHBOARDS = join(__dirname, '..', 'docker', 'grafana', 'dashboards');

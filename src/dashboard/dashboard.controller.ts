@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ValidationFailed } from '../../libs/common/src';
+import { ValidationFailed } from '#common';
 import { currentContext, currentTenantId } from '../common/request-context';
 import { DashboardService } from './dashboard.service';
 import {

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { constantTimeEqual, randomToken } from '../../libs/common/src';
+import { constantTimeEqual, randomToken } from '#common';
 import type { AppConfig } from '../config/app-config';
 import { logFor } from '../observability/logger';
 
