@@ -15,11 +15,11 @@ const LEFT_OUT_FOLDERS = new Set(['testing']);
 
 type FolderGraph = Map<string, Map<string, string[]>>;
 
-function sourceFiles(dir: string): string[] {
+function sourceFiles(dir: string, withSpecs = false): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return path.endsWith('.ts') && !path.endsWith('.spec.ts') ? [path] : [];
+    if (entry.isDirectory()) return sourceFiles(path, withSpecs);
+    return path.endsWith('.ts') && (withSpecs || !path.endsWith('.spec.ts')) ? [path] : [];
   });
 }
 
@@ -143,5 +143,17 @@ describe('capability folders under src/', () => {
     const graph = folderGraph();
     expect(graph.get('governor')?.has('events')).toBe(true);
     expect(graph.get('auth')?.has('access')).toBe(true);
+  });
+});
+
+describe('libs/', () => {
+  it('knows nothing of the application under src/', () => {
+    const reachingIntoSrc = sourceFiles(join(SRC, '..', 'libs'), true).flatMap((file) =>
+      moduleSpecifiers(file)
+        .filter((specifier) => specifier.startsWith('.'))
+        .filter((specifier) => !relative(SRC, resolve(dirname(file), specifier)).startsWith('..'))
+        .map((specifier) => `${relative(join(SRC, '..'), file)} → ${specifier}`),
+    );
+    expect(reachingIntoSrc).toEqual([]);
   });
 });
