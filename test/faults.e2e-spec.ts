@@ -58,6 +58,7 @@ describe('faults while goals are in flight (production mode)', () => {
       SWEEPER_INTERVAL_MS: '300',
       QUEUE_STALLED_INTERVAL_MS: '1500',
       LLM_TIMEOUT_MS: '20000',
+      LLM_OUTAGE_PROBE_MS: '1000',
     };
     api = new ApiClient((await start('main')).baseUrl).withApiKey(TEST_ADMIN_API_KEY);
     await start('worker');
@@ -179,6 +180,15 @@ describe('faults while goals are in flight (production mode)', () => {
     await new Promise((r) => setTimeout(r, 1000));
     await redis.start();
     await expectCompletedOnce(ids, 'Redis restarted empty');
+  });
+
+  it('the model server down for 30 s: calls wait for it and every goal completes once', async () => {
+    const ids = await submitGoals('model');
+    await llm.outage(30000);
+    await expectCompletedOnce(ids, 'a model server outage');
+    const logs = processes.map((p) => p.output()).join('\n');
+    expect(logs).toMatch(/the model server is unavailable/);
+    expect(logs).toMatch(/the model server is available again after \d+ ms/);
   });
 
   it('the API killed while goals are being created: sent again with their Idempotency-Key, each goal exists and completes once', async () => {

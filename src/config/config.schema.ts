@@ -59,7 +59,7 @@ export const configSchema = z.object({
   JOB_CONCURRENCY: int(1, 1000).default(10),
   JOB_ATTEMPTS: int(1, 50).default(5),
   JOB_BACKOFF_MS: int(1, 600000).default(1000),
-  QUEUE_STALLED_INTERVAL_MS: int(1000, 600000).default(30000),
+  QUEUE_STALLED_INTERVAL_MS: int(1000, 600000).default(10000),
   SHUTDOWN_TIMEOUT_MS: int(100, 600000).default(30000),
 
   LLM_PROVIDER: z.enum(['offline', 'openai', 'ollama', 'anthropic']).optional(),
@@ -70,6 +70,10 @@ export const configSchema = z.object({
   LLM_MAX_RETRIES: int(0, 10).default(3),
   LLM_RETRY_BASE_MS: int(1, 60000).default(500),
   LLM_RETRY_MAX_MS: int(1, 600000).default(20000),
+  /** How long a call waits for an unreachable model server (refused, 502/503/504) before failing. */
+  LLM_OUTAGE_MAX_MS: int(0, 86_400_000).default(600_000),
+  /** The longest pause between two tries of a call while the model server is unreachable. */
+  LLM_OUTAGE_PROBE_MS: int(1, 600000).default(2000),
   LLM_STRUCTURED_RETRIES: int(0, 5).default(2),
   LLM_STRUCTURED_MODE: z.enum(['auto', 'json_schema', 'tool', 'prompt']).default('auto'),
   LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
@@ -99,8 +103,8 @@ export const configSchema = z.object({
   TASK_RETRY_BASE_MS: int(0, 600000).default(500),
   TASK_TOOL_ITERATIONS: int(1, 100).default(8),
   MAX_REPLANS: int(0, 10).default(3),
-  LEASE_TTL_MS: int(500, 3_600_000).default(30000),
-  SWEEPER_INTERVAL_MS: int(100, 3_600_000).default(15000),
+  LEASE_TTL_MS: int(500, 3_600_000).default(10000),
+  SWEEPER_INTERVAL_MS: int(100, 3_600_000).default(5000),
   RETENTION_DAYS: int(1, 3650).default(30),
 
   SESSION_TTL_MINUTES: int(1, 525_600).default(720),

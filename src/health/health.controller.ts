@@ -79,6 +79,7 @@ export class HealthController {
     return {
       provider: this.llm.provider,
       model: this.llm.modelName,
+      availability: this.llm.availability.status,
       structured_output: {
         mode: structured.mode,
         channel: structured.channel,

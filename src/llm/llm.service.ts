@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/app-config';
 import { callDeadline } from './call-deadline';
 import { classifyLlmError, LlmCallFailed } from './llm-errors';
 import { LlmCallScope, LlmUsageRecorder } from './llm-usage.recorder';
+import { isOutage, ModelAvailability } from './model-availability';
 import { costUsd, priceFor } from './pricing';
 import type { ChatRunnable } from './structured/structured-binding';
 import { StructuredCaller, StructuredOutputStatus } from './structured/structured-caller';
@@ -45,6 +46,7 @@ export class LlmService {
   /** Models bound to a tool set, per (cached) tool-definition array. */
   private readonly bound = new WeakMap<ToolDefinition[], Runnable<BaseMessage[], AIMessage>>();
   private readonly structuredCaller: StructuredCaller;
+  readonly availability = new ModelAvailability((message) => this.logger.warn(message));
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -105,7 +107,11 @@ export class LlmService {
         const failure = deadline.timedOut
           ? { retryable: true, reason: `timed out after ${this.config.LLM_TIMEOUT_MS} ms` }
           : classifyLlmError(error);
-        if (!failure.retryable || attempt >= maxAttempts) {
+        const outage = isOutage(failure);
+        const retrying = outage
+          ? this.availability.outage(failure, this.config.LLM_OUTAGE_MAX_MS)
+          : failure.retryable && attempt < maxAttempts;
+        if (!retrying) {
           const where = this.config.LLM_BASE_URL ? ` at ${this.config.LLM_BASE_URL}` : '';
           const message = `LLM provider ${this.provider}${where} failed after ${attempt} attempt${attempt > 1 ? 's' : ''}: ${failure.reason}`;
           await this.usage.record(scope, {
@@ -124,18 +130,20 @@ export class LlmService {
         const computed = backoffDelay(
           attempt,
           this.config.LLM_RETRY_BASE_MS,
-          this.config.LLM_RETRY_MAX_MS,
+          outage ? this.config.LLM_OUTAGE_PROBE_MS : this.config.LLM_RETRY_MAX_MS,
         );
         const delay = Math.min(
           this.config.LLM_RETRY_MAX_MS,
           Math.max(computed, 'retryAfterMs' in failure ? (failure.retryAfterMs ?? 0) : 0),
         );
-        this.logger.warn(
-          `${scope.purpose}: attempt ${attempt} failed (${failure.reason}); retrying in ${delay} ms`,
-        );
+        if (!outage)
+          this.logger.warn(
+            `${scope.purpose}: attempt ${attempt} failed (${failure.reason}); retrying in ${delay} ms`,
+          );
         await sleep(delay, scope.signal);
         continue;
       }
+      this.availability.reached();
       // recorded after the call, outside its retries: a database fault here is not the model's
       const promptTokens = message.usage_metadata?.input_tokens ?? 0;
       const completionTokens = message.usage_metadata?.output_tokens ?? 0;

@@ -144,6 +144,17 @@ export class ScriptedLlmServer {
     );
   }
 
+  /**
+   * The server goes away for `ms` (listener closed, open connections cut, so calls in
+   * flight fail and new ones are refused), then comes back on the same port.
+   */
+  async outage(ms: number): Promise<void> {
+    const port = (this.server?.address() as AddressInfo).port;
+    await this.stop();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await this.start(port);
+  }
+
   /** Replies to requests whose conversation contains `marker` (system prompt or any message). */
   when(
     marker: string | ((request: ChatRequestBody) => boolean),
