@@ -33,6 +33,14 @@ const ESM_ONLY_PACKAGES = [
   'uhyphen',
   'uint8array-extras',
 ];
+/** package.json "imports" (`#common`, `#testing`, ...) point at the build; tests run the sources. */
+const moduleNameMapper = Object.fromEntries(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- this file is CommonJS
+  Object.entries(require('./package.json').imports).map(([alias, target]) => [
+    `^${alias.replace('*', '(.*)')}$`,
+    target.replace('./dist/', '<rootDir>/').replace('*', '$1').replace(/\.js$/, ''),
+  ]),
+);
 module.exports = {
   testTimeout: 120000,
   projects: [
@@ -41,6 +49,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/src', '<rootDir>/libs'],
       testMatch: ['**/*.spec.ts'],
+      moduleNameMapper,
       // Nest 12 ships ES modules only, which Jest on Node 20 cannot require: in-process
       // tests have them compiled to CommonJS like our own sources.
       transform: { '^.+\\.ts$': swc, '^.+/node_modules/.+\\.js$': swc },
@@ -52,6 +61,7 @@ module.exports = {
       roots: ['<rootDir>/test'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       testMatch: ['**/*.e2e-spec.ts'],
+      moduleNameMapper,
       transform: { '^.+\\.ts$': swc },
     },
   ],

@@ -19,13 +19,7 @@
  */
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
-import {
-  ApiClient,
-  ScriptedLlmServer,
-  startApp,
-  TEST_ADMIN_API_KEY,
-  waitFor,
-} from '../libs/testing/src';
+import { ApiClient, ScriptedLlmServer, startApp, TEST_ADMIN_API_KEY, waitFor } from '#testing';
 import { applyOutcome, Candidate, emptyStats, selectAgent } from '../src/agents/selection';
 import { aggregate, runUnits } from '../src/agents/swarm';
 import { createNodeHttpFetch } from '../src/llm/node-http-fetch';

@@ -1,4 +1,4 @@
-import { conversationText, type ScriptedLlmServer } from '../libs/testing/src';
+import { conversationText, type ScriptedLlmServer } from '#testing';
 
 /**
  * Scripts the model server for a fan-out goal: the planner answers `<marker>=N` in the goal

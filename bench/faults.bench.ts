@@ -23,7 +23,7 @@ import {
   startOwnRedis,
   TEST_ADMIN_API_KEY,
   waitFor,
-} from '../libs/testing/src';
+} from '#testing';
 import { scriptFanOut } from './fan-out-script';
 
 const FAULTS = (process.env.BENCH_FAULTS ?? 'worker,postgres,redis,model,api').split(',');

@@ -17,8 +17,8 @@
  * BENCH_MEMORY_SKIP_POSTGRES=1 skips it.
  */
 import { DataSource } from 'typeorm';
-import { uuidv7 } from '../libs/common/src';
-import { createPostgresDatabase } from '../libs/testing/src/databases';
+import { uuidv7 } from '#common';
+import { createPostgresDatabase } from '#testing/databases';
 import { DEFAULT_TENANT_ID } from '../migrations/1764000000000-foundation';
 import { loadConfig } from '../src/config/app-config';
 import { createDataSource } from '../src/database/data-source.factory';

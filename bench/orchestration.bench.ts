@@ -21,7 +21,7 @@ import {
   startApp,
   waitFor,
   TEST_ADMIN_API_KEY,
-} from '../libs/testing/src';
+} from '#testing';
 import { scriptFanOut, uniqueWord } from './fan-out-script';
 import { startProductionPair } from './production-pair';
 

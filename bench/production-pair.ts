@@ -5,7 +5,7 @@ import {
   TEST_ADMIN_API_KEY,
   TEST_REDIS_URL,
   uniqueQueuePrefix,
-} from '../libs/testing/src';
+} from '#testing';
 
 export interface ProductionPair {
   api: AppProcess;

@@ -28,7 +28,7 @@ import {
   TEST_REDIS_URL,
   uniqueQueuePrefix,
   waitFor,
-} from '../libs/testing/src';
+} from '#testing';
 import { EventTimes, WsProbeClient } from './ws-probe-client';
 
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,100,1000').split(',').map(Number);

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProcessSandbox } from '../libs/sandbox/src';
+import { ProcessSandbox } from '#sandbox';
 import {
   evaluateSafety,
   GoalUsage,

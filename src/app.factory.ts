@@ -11,7 +11,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { applySecurityHeaders } from './http/security-headers';
 import { jsonOnlyMiddleware, requestContextMiddleware } from './http/request-context.middleware';
 import { createValidationPipe } from './http/validation';
-import { metricsToken } from './observability/metrics-token';
+import { metricsToken } from './metrics/metrics-token';
 import { NestPinoLogger } from './observability/nest-logger';
 import { OriginCheckingWsAdapter } from './realtime/origin-checking-ws-adapter';
 

@@ -9,13 +9,13 @@ import { EventsModule } from './events/events.module';
 import { GovernorModule } from './governor/governor.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
-import { UserAdministrationModule } from './identity/user-administration.module';
+import { UserAdministrationModule } from './user-administration/user-administration.module';
 import { LlmModule } from './llm/llm.module';
-import { MetricsModule } from './observability/metrics.module';
+import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { QueueModule } from './queue/queue.module';
 import { RbacModule } from './rbac/rbac.module';
 import { TenancyModule } from './tenancy/tenancy.module';
-import { ApprovalsModule } from './safety/approvals.module';
+import { ApprovalsModule } from './approvals/approvals.module';
 import { SafetyModule } from './safety/safety.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { ToolsModule } from './tools/tools.module';
@@ -34,7 +34,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         EventsModule,
-        QueueModule.forRoot(config),
+        QueueModule,
         LlmModule,
         SafetyModule,
         ToolsModule,
@@ -47,7 +47,7 @@ export class AppModule {
         RbacModule,
         ApiKeysModule,
         AuthModule,
-        MetricsModule.forRoot(config),
+        MetricsEndpointModule.forRoot(config),
         ...apiOnly,
       ],
     };

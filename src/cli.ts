@@ -57,7 +57,7 @@ async function main(): Promise<number> {
   const { PrincipalAccess } = await import('./rbac/principal-access.service');
   const { effectivePermissions } = await import('./rbac/permissions');
   const { DEFAULT_TENANT_ID } = await import('./common/request-context');
-  const { DomainError } = await import('../libs/common/src/errors');
+  const { DomainError } = await import('#common');
 
   rootLogger(config.LOG_LEVEL);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {

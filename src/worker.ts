@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfigFromProcess } from './config/app-config';
 import { logFor, rootLogger } from './observability/logger';
-import { startMetricsServer } from './observability/metrics-server';
-import { metricsToken } from './observability/metrics-token';
+import { startMetricsServer } from './metrics/metrics-server';
+import { metricsToken } from './metrics/metrics-token';
 import { exitGracefullyOnSignals } from './shutdown';
 import { NestPinoLogger } from './observability/nest-logger';
 

@@ -6,7 +6,7 @@ import {
   startApp,
   TEST_ADMIN_API_KEY,
   waitFor,
-} from '../libs/testing/src';
+} from '#testing';
 
 /**
  * Agents through the scripted OpenAI-compatible server: the goal text carries

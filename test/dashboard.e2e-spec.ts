@@ -10,7 +10,7 @@ import {
   TEST_ADMIN_API_KEY,
   TEST_ADMIN_EMAIL,
   TEST_ADMIN_PASSWORD,
-} from '../libs/testing/src';
+} from '#testing';
 
 const OUTPUT = join(__dirname, '..', 'test-output');
 

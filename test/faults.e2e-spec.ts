@@ -11,7 +11,7 @@ import {
   startOwnRedis,
   TEST_ADMIN_API_KEY,
   waitFor,
-} from '../libs/testing/src';
+} from '#testing';
 
 /** Goals in flight per scenario; each is planned into TASKS parallel tasks. */
 const GOALS = 4;

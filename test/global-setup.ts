@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+// Relative, not `#testing`: Jest loads its global setup without moduleNameMapper.
 import { tempDir } from '../libs/testing/src/app-process';
 
 /**

@@ -1,4 +1,4 @@
-import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY, waitFor } from '../libs/testing/src';
+import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY, waitFor } from '#testing';
 
 /** The embedded default: PGlite, in-process queue, offline LLM — what `npm start` runs. */
 describe('goals on the embedded default (PGlite + in-process queue + offline LLM)', () => {

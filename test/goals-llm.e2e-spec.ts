@@ -8,7 +8,7 @@ import {
   startApp,
   waitFor,
   TEST_ADMIN_API_KEY,
-} from '../libs/testing/src';
+} from '#testing';
 
 /**
  * The governor driving the real @langchain/openai client against a scripted

@@ -12,7 +12,7 @@ import {
   uniqueQueuePrefix,
   waitFor,
   TEST_ADMIN_API_KEY,
-} from '../libs/testing/src';
+} from '#testing';
 
 /** Production mode: PostgreSQL + BullMQ on Redis, the API and separate worker processes. */
 describe('goals on PostgreSQL + BullMQ with separate worker processes', () => {

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { WsTestClient } from './support/ws-client';
-import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY, waitFor } from '../libs/testing/src';
+import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY, waitFor } from '#testing';
 import { AccessPolicy, evaluateAccess } from '../src/auth/access-policy';
 import { BUILT_IN_ROLE_NAMES, effectivePermissions } from '../src/rbac/permissions';
 

@@ -10,7 +10,7 @@ import {
   TEST_ADMIN_API_KEY,
   TestDatabase,
   queryPostgres,
-} from '../libs/testing/src';
+} from '#testing';
 
 const DEFAULT_TENANT = '00000000-0000-0000-0000-000000000001';
 

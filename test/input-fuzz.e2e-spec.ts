@@ -11,7 +11,7 @@ import {
   TestDatabase,
   uniqueQueuePrefix,
   waitFor,
-} from '../libs/testing/src';
+} from '#testing';
 import { CLIENT_EVENTS, ClientEvent } from '../src/realtime/protocol';
 
 const DEEP = 10_000;

@@ -8,7 +8,7 @@ import {
   TEST_REDIS_URL,
   TestDatabase,
   uniqueQueuePrefix,
-} from '../libs/testing/src';
+} from '#testing';
 
 /** Production mode: the login counters live in Redis, shared by every API process. */
 describe('login throttling across two API processes (PostgreSQL + Redis)', () => {

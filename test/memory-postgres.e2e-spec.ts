@@ -7,7 +7,7 @@ import {
   TestDatabase,
   waitFor,
   TEST_ADMIN_API_KEY,
-} from '../libs/testing/src';
+} from '#testing';
 
 const OTHER_TENANT = '0190f0c4-0000-7000-8000-0000000000b2';
 

@@ -1,4 +1,4 @@
-import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY } from '../libs/testing/src';
+import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY } from '#testing';
 import { cosine, localEmbedding } from '../src/memory/embedding';
 
 const VOCABULARY = Array.from({ length: 400 }, (_, i) => `w${(i * 7919) % 10007}`);

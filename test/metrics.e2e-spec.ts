@@ -9,8 +9,8 @@ import {
   TEST_ADMIN_API_KEY,
   TEST_METRICS_AUTH,
   TEST_METRICS_TOKEN,
-} from '../libs/testing/src';
-import { metricNamesInQuery, SEED_METRIC_NAMES } from '../src/observability/metric-names';
+} from '#testing';
+import { metricNamesInQuery, SEED_METRIC_NAMES } from '../src/metrics/metric-names';
 
 const DASHBOARDS = join(__dirname, '..', 'docker', 'grafana', 'dashboards');
 

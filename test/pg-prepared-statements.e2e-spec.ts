@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { createPostgresDatabase, type TestDatabase } from '../libs/testing/src';
+import { createPostgresDatabase, type TestDatabase } from '#testing';
 import { PreparedStatementClient } from '../src/database/pg-prepared-client';
 
 /** The PostgreSQL driver's prepared statements (src/database/pg-prepared-client.ts). */

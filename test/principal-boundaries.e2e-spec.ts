@@ -6,7 +6,7 @@ import {
   TEST_ADMIN_EMAIL,
   TEST_ADMIN_PASSWORD,
   waitFor,
-} from '../libs/testing/src';
+} from '#testing';
 import { BUILT_IN_ROLE_NAMES, effectivePermissions } from '../src/rbac/permissions';
 import { Principals } from './support/principals';
 import { WsTestClient } from './support/ws-client';

@@ -8,7 +8,7 @@ import {
   TestDatabase,
   uniqueQueuePrefix,
   waitFor,
-} from '../libs/testing/src';
+} from '#testing';
 import { Principals } from './support/principals';
 import { WsTestClient } from './support/ws-client';
 

@@ -9,7 +9,7 @@ import {
   waitFor,
   TEST_ADMIN_API_KEY,
   TEST_METRICS_AUTH,
-} from '../libs/testing/src';
+} from '#testing';
 import { Envelope, WsTestClient } from './support/ws-client';
 
 interface LoggedEvent {

@@ -6,7 +6,7 @@ import {
   startApp,
   TEST_ADMIN_API_KEY,
   waitFor,
-} from '../libs/testing/src';
+} from '#testing';
 
 /**
  * A machine without bubblewrap (SANDBOX_BWRAP_PATH names a file that does not exist):

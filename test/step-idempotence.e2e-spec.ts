@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createPostgresDatabase, TestDatabase } from '../libs/testing/src';
+import { createPostgresDatabase, TestDatabase } from '#testing';
 
 /**
  * A step run again after a crash, and goals racing on the same agents, on real PostgreSQL

@@ -12,7 +12,7 @@ import {
   TestDatabase,
   uniqueQueuePrefix,
   waitFor,
-} from '../libs/testing/src';
+} from '#testing';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- e2e bodies are asserted field by field */
 

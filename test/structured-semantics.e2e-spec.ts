@@ -7,7 +7,7 @@ import {
   startApp,
   TEST_ADMIN_API_KEY,
   waitFor,
-} from '../libs/testing/src';
+} from '#testing';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- e2e bodies are asserted field by field */
 

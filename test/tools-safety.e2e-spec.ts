@@ -12,7 +12,7 @@ import {
   startApp,
   waitFor,
   TEST_ADMIN_API_KEY,
-} from '../libs/testing/src';
+} from '#testing';
 
 /**
  * Tools, sandbox and safety gate end to end: a scripted model drives the real product

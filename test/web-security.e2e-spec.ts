@@ -6,7 +6,7 @@ import {
   TEST_ADMIN_API_KEY,
   TEST_ADMIN_EMAIL,
   TEST_ADMIN_PASSWORD,
-} from '../libs/testing/src';
+} from '#testing';
 
 const CONSOLE_ORIGIN = 'https://console.example.com';
 const PASSWORD = 'a long enough password';

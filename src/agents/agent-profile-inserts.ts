@@ -1,4 +1,4 @@
-import { Conflict, uuidv7 } from '../../libs/common/src';
+import { Conflict, uuidv7 } from '#common';
 import type { SqlExecutor } from '../database/query-builder';
 import type { NewProfile } from './agent-profile.store';
 import type {

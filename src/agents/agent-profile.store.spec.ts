@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { uuidv7 } from '../../libs/common/src';
+import { uuidv7 } from '#common';
 import { loadConfig } from '../config/app-config';
 import { createDataSource } from '../database/data-source.factory';
 import { runMigrations } from '../database/migration-runner';

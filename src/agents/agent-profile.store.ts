@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Conflict, isUuid, NotFound, uuidv7 } from '../../libs/common/src';
+import { Conflict, isUuid, NotFound, uuidv7 } from '#common';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import type { SqlPart } from '../database/sql-parts';
 import { AgentKind, DEFAULT_PROFILES, ProfileSeed } from './agent-kinds';

@@ -10,7 +10,7 @@ import {
   executeTaskOffline,
   listsSeveralSteps,
   planOffline,
-} from '../governor/planning/offline-heuristics';
+} from '../planning/offline-heuristics';
 import {
   CriticVerdict,
   CriticVerdictSchema,
@@ -19,7 +19,7 @@ import {
   Plan,
   PlannedTask,
   PlanSchema,
-} from '../governor/planning/schemas';
+} from '../planning/schemas';
 import { ToolExecutor } from '../tools/tool-executor.service';
 import { ToolRegistry } from '../tools/tool-registry.service';
 import {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isUuid } from '../../libs/common/src';
-import { hasParallelism } from '../governor/planning/schemas';
+import { isUuid } from '#common';
+import { hasParallelism } from '../planning/schemas';
 import type { UnitOfWork } from '../database/transaction';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
 import type { NamedSqlPart } from '../database/sql-parts';

@@ -19,7 +19,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequirePermission } from '../auth/decorators';
+import { RequirePermission } from '../access/decorators';
 import { currentTenantId } from '../common/request-context';
 import { AgentsService } from './agents.service';
 import {

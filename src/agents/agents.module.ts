@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
+import { LlmModule } from '../llm/llm.module';
+import { SafetyModule } from '../safety/safety.module';
 import { ToolsModule } from '../tools/tools.module';
 import { AgentBidRepository } from './agent-bid.repository';
 import { AgentProfileRepository } from './agent-profile.repository';
@@ -14,7 +17,7 @@ import { ProgressLedger } from './progress-ledger.service';
 import { SwarmCoordinator } from './swarm-coordinator.service';
 
 @Module({
-  imports: [ToolsModule],
+  imports: [ToolsModule, SafetyModule, LlmModule, EventsModule],
   controllers: [AgentsController, GoalLedgerController],
   providers: [
     AgentRuntime,

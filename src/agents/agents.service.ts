@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Conflict } from '../../libs/common/src';
-import { analyzeIntentOffline } from '../governor/planning/offline-heuristics';
+import { Conflict } from '#common';
+import { analyzeIntentOffline } from '../planning/offline-heuristics';
 import { AgentKind, KIND_SPECS, normalizeCapabilities } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
 import { AgentSelector } from './agent-selector.service';

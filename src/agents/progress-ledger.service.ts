@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotFound } from '../../libs/common/src';
+import { NotFound } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction, UnitOfWork } from '../database/transaction';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Semaphore } from '../../libs/common/src/concurrency';
+import { Semaphore } from '#common';
 import { normalizeForFingerprint } from './ledger-policy';
 
 export const AGGREGATIONS = ['merge', 'vote'] as const;

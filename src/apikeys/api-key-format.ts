@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { API_KEY_PATTERN } from '../common/api-key-pattern';
 
-/** `ak_{12 hex key id}_{43 base64url secret}`: 6 random bytes of id, 32 of secret. */
-export const API_KEY_PATTERN = /^ak_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+export { API_KEY_PATTERN };
 
 export interface ParsedApiKey {
   keyId: string;

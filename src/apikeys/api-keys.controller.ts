@@ -16,9 +16,9 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ValidationFailed } from '../../libs/common/src';
-import type { AccessContext } from '../auth/access-context';
-import { Caller, RequirePermission } from '../auth/decorators';
+import { ValidationFailed } from '#common';
+import type { AccessContext } from '../access/access-context';
+import { Caller, RequirePermission } from '../access/decorators';
 import { PrincipalAccess } from '../rbac/principal-access.service';
 import { heldPermissions } from '../rbac/principal-policy';
 import { ApiKey, ApiKeysService } from './api-keys.service';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFound, TtlCache, uuidv7, ValidationFailed } from '../../libs/common/src';
+import { NotFound, TtlCache, uuidv7, ValidationFailed } from '#common';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -15,7 +15,7 @@ import {
   secretMatches,
 } from './api-key-format';
 import { ApiKeyRepository, type ApiKeyRow } from './api-key.repository';
-import { isIpAllowed, isValidCidr, isValidIp } from './ip-rules';
+import { isIpAllowed, isValidCidr, isValidIp } from '#net/ip-rules';
 import type { RateLimits } from './rate-limiter';
 
 export const API_KEY_TYPES = ['personal', 'service', 'tenant', 'admin'] as const;

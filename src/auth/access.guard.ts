@@ -2,11 +2,11 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { currentContext } from '../common/request-context';
-import type { AccessContext } from './access-context';
+import type { AccessContext } from '../access/access-context';
 import { AccessPolicy, evaluateAccess } from './access-policy';
 import { AccessDenied, TooManyRequests } from './auth-errors';
 import { Authenticator } from './authenticator.service';
-import { ACCESS_POLICY } from './decorators';
+import { ACCESS_POLICY } from '../access/decorators';
 
 /**
  * The global guard: every route is closed unless its decorators open it. Public routes

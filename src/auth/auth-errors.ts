@@ -1,4 +1,4 @@
-import { DomainError } from '../../libs/common/src/errors';
+import { DomainError } from '#common';
 
 /** 401: no credentials, or credentials that do not authenticate. */
 export class Unauthenticated extends DomainError {

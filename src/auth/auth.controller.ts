@@ -11,11 +11,11 @@ import type { Request, Response } from 'express';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { UsersService } from '../identity/users.service';
-import type { AccessContext } from './access-context';
+import type { AccessContext } from '../access/access-context';
 import { AuthService } from './auth.service';
 import { TooManyRequests } from './auth-errors';
 import { Authenticator } from './authenticator.service';
-import { Authenticated, Caller, Public } from './decorators';
+import { Authenticated, Caller, Public } from '../access/decorators';
 import { LoginDto, LoginResultDto, MeDto } from './dto/auth.dto';
 import { SESSION_COOKIE } from '../sessions/sessions.service';
 

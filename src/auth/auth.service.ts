@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TtlCache } from '../../libs/common/src';
+import { TtlCache } from '#common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { normalizeEmail, UsersService } from '../identity/users.service';

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import { TtlCache } from '../../libs/common/src';
+import { TtlCache } from '#common';
 import { ApiKeysService } from '../apikeys/api-keys.service';
 import { RATE_LIMIT_STORE } from '../apikeys/api-keys.module';
-import { clientIp } from '../apikeys/ip-rules';
+import { clientIp } from '#net/ip-rules';
 import type { RateLimits, RateLimitStore } from '../apikeys/rate-limiter';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
@@ -12,7 +12,7 @@ import { UsersService } from '../identity/users.service';
 import { RbacService } from '../rbac/rbac.service';
 import { resolveTenant, subdomainSlug } from '../tenancy/tenant-resolution';
 import { TenantsService } from '../tenancy/tenants.service';
-import type { AccessContext } from './access-context';
+import type { AccessContext } from '../access/access-context';
 import {
   AccessDenied,
   CredentialNoLongerValid,

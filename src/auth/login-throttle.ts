@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { normalizeIp } from '../apikeys/ip-rules';
+import { normalizeIp } from '#net/ip-rules';
 
 /** One failure counter and how many failures it allows in the window. */
 export interface ThrottleCounter {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { API_KEY_PATTERN } from '../apikeys/api-key-format';
-import { isValidCidr, isValidIp } from '../apikeys/ip-rules';
+import { API_KEY_PATTERN } from '../common/api-key-pattern';
+import { isValidCidr, isValidIp } from '#net/ip-rules';
 
 const isIpOrCidr = (v: string) => (v.includes('/') ? isValidCidr(v) : isValidIp(v));
 const isOriginOrSelf = (v: string) => {

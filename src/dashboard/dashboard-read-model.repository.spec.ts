@@ -1,4 +1,4 @@
-import { PlatformGaugeRepository } from '../observability/platform-gauge.repository';
+import { PlatformGaugeRepository } from '../metrics/platform-gauge.repository';
 import { TenantsService } from '../tenancy/tenants.service';
 import { startInProcessApp, type InProcessApp } from '../testing/in-process-app';
 import { DashboardReadModelRepository, type HourlySeries } from './dashboard-read-model.repository';

@@ -1,4 +1,4 @@
-import { RequirePermission } from '../auth/decorators';
+import { RequirePermission } from '../access/decorators';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ValidationFailed } from '../../libs/common/src';
+import { ValidationFailed } from '#common';
 import { currentContext, currentTenantId } from '../common/request-context';
 import { DashboardService } from './dashboard.service';
 import {

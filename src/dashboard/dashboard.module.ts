@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
+import { MetricsModule } from '../metrics/metrics.module';
 import { DashboardController } from './dashboard.controller';
 import { DashboardReadModelRepository } from './dashboard-read-model.repository';
 import { DashboardSettingsRepository } from './dashboard-settings.repository';
@@ -7,6 +8,7 @@ import { DashboardService } from './dashboard.service';
 
 /** The dashboard's API; its static page is mounted at `/` by the API factory. */
 @Module({
+  imports: [MetricsModule],
   controllers: [DashboardController],
   providers: [DashboardService, DashboardSettingsRepository, DashboardReadModelRepository],
 })

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ValidationFailed } from '../../libs/common/src';
+import { ValidationFailed } from '#common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { MetricsService } from '../observability/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import {
   DashboardReadModelRepository,
   type DashboardGoalRow,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { Gauge, register } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { backoffDelay, sleep } from '../../libs/common/src';
+import { backoffDelay, sleep } from '#common';
 import { dbRetries, registerPoolMetrics } from './db-fault-metrics';
 import { db, rowsOf } from './query-builder';
 import { faultLabelOf, isTransientDbError } from './transient-errors';

@@ -6,12 +6,11 @@ import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.rep
 import { goalStatements } from '../governor/goal.repository';
 import { taskStatements } from '../governor/task.repository';
 import { userStatements } from '../identity/user.repository';
-import { platformGaugeStatements } from '../observability/platform-gauge.repository';
+import { platformGaugeStatements } from '../metrics/platform-gauge.repository';
 import { roleAssignmentStatements } from '../rbac/role-assignment.repository';
 import { roleStatements } from '../rbac/role.repository';
 import { agentBidStatements } from '../agents/agent-bid.repository';
 import { agentProfileStatements } from '../agents/agent-profile.samples';
-import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
 import { evolutionReportStatements } from '../evolution/evolution-report.repository';
 import { evolutionTrialStatements } from '../evolution/evolution-trial.repository';
 import { evolutionVariantStatements } from '../evolution/evolution-variant.repository';

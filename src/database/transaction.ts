@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { backoffDelay, sleep } from '../../libs/common/src';
+import { backoffDelay, sleep } from '#common';
 import { logFor } from '../observability/logger';
 import { dbRetries } from './db-fault-metrics';
 import { CommitOutcomeUnknown, faultLabelOf, transientKindOf } from './transient-errors';

@@ -1,10 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AccessInvalidationBridge } from './access-invalidation-bridge';
 import { EventBus } from './event-bus';
 import { GoalEventLog } from './goal-event-log.service';
 import { RedisEventBridge } from './redis-event-bridge';
 
-@Global()
 @Module({
   providers: [EventBus, GoalEventLog, RedisEventBridge, AccessInvalidationBridge],
   exports: [EventBus, GoalEventLog, RedisEventBridge],

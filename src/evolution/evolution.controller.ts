@@ -1,4 +1,4 @@
-import { RequirePermission } from '../auth/decorators';
+import { RequirePermission } from '../access/decorators';
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { currentTenantId } from '../common/request-context';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
 import { EvolutionController } from './evolution.controller';
 import { EvolutionReportRepository } from './evolution-report.repository';
 import { EvolutionTrialRepository } from './evolution-trial.repository';
@@ -6,6 +7,7 @@ import { EvolutionVariantRepository } from './evolution-variant.repository';
 import { Evolver } from './evolver.service';
 
 @Module({
+  imports: [EventsModule],
   controllers: [EvolutionController],
   providers: [
     Evolver,

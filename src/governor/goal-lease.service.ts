@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { randomToken } from '../../libs/common/src';
+import { randomToken } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { GoalRepository } from './goal.repository';

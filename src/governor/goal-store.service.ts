@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFound } from '../../libs/common/src';
+import { NotFound } from '#common';
 import type { SqlExecutor } from '../database/query-builder';
 import type { UnitOfWork } from '../database/transaction';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';

@@ -9,7 +9,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ValidationFailed } from '../../libs/common/src';
+import { ValidationFailed } from '#common';
 import {
   ApiAcceptedResponse,
   ApiHeader,
@@ -22,7 +22,7 @@ import {
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { RequirePermission } from '../auth/decorators';
+import { RequirePermission } from '../access/decorators';
 import { currentContext, currentTenantId } from '../common/request-context';
 import { CreateGoalDto, GoalAcceptedDto } from './dto/create-goal.dto';
 import { GoalDto, GoalEventPageDto, GoalPageDto, TaskGraphDto } from './dto/goal-views.dto';

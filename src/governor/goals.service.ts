@@ -1,12 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  Conflict,
-  DEFAULT_PAGE_LIMIT,
-  PayloadTooLarge,
-  uuidv7,
-  ValidationFailed,
-} from '../../libs/common/src';
+import { Conflict, DEFAULT_PAGE_LIMIT, PayloadTooLarge, uuidv7, ValidationFailed } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inOneStatement, inTransaction } from '../database/transaction';

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
+import { EventsModule } from '../events/events.module';
 import { EvolutionModule } from '../evolution/evolution.module';
+import { LlmModule } from '../llm/llm.module';
 import { MemoryModule } from '../memory/memory.module';
+import { QueueModule } from '../queue/queue.module';
+import { SafetyModule } from '../safety/safety.module';
 import { GoalLeases } from './goal-lease.service';
 import { GoalRunner } from './goal-runner';
 import { GoalRuns } from './goal-runs';
@@ -42,7 +46,15 @@ const STEPS = [
 ];
 
 @Module({
-  imports: [AgentsModule, MemoryModule, EvolutionModule],
+  imports: [
+    AgentsModule,
+    MemoryModule,
+    EvolutionModule,
+    SafetyModule,
+    LlmModule,
+    QueueModule,
+    EventsModule,
+  ],
   controllers: [GoalsController],
   providers: [
     GoalRepository,

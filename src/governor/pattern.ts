@@ -1,4 +1,4 @@
-import type { Complexity } from './planning/schemas';
+import type { Complexity } from '../planning/schemas';
 
 export const PATTERNS = ['single', 'council', 'swarm', 'market'] as const;
 export type Pattern = (typeof PATTERNS)[number];

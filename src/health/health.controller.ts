@@ -7,7 +7,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { APP_CONFIG } from '../config/config.module';
-import { Public } from '../auth/decorators';
+import { Public } from '../access/decorators';
 import type { AppConfig } from '../config/app-config';
 import { DatabaseAvailability } from '../database/database-availability.service';
 import { JOB_QUEUE, JobQueue } from '../queue/job-queue';

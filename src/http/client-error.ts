@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { problem, PROBLEM_CONTENT_TYPE, ProblemDocument } from '../../libs/common/src';
+import { problem, PROBLEM_CONTENT_TYPE, ProblemDocument } from '#common';
 
 /** Node's `clientError` errors carry the HTTP parser's code (HPE_*) or a Node error code. */
 interface ClientError extends Error {

@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json } from 'body-parser';
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
-import { UnsupportedMediaType } from '../../libs/common/src';
+import { UnsupportedMediaType } from '#common';
 import type { AppConfig } from '../config/app-config';
 import { answerClientErrorsWithProblems } from './client-error';
 import { exceedsJsonDepth, findUnsafeText, jsonTooDeep, unsafeText } from './input-safety';

@@ -1,4 +1,4 @@
-import { FieldError, ValidationFailed } from '../../libs/common/src';
+import { FieldError, ValidationFailed } from '#common';
 
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;

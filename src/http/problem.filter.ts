@@ -6,7 +6,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   problemFromDomainError,
   ProblemDocument,
-} from '../../libs/common/src';
+} from '#common';
 import { IllegalTransition } from '../governor/goal-fsm';
 import { StateConflict } from '../governor/goal-store.service';
 import { logFor } from '../observability/logger';

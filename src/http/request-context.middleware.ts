@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { UnsupportedMediaType } from '../../libs/common/src';
+import { UnsupportedMediaType } from '#common';
 import { ANONYMOUS_PRINCIPAL, runWithContext } from '../common/request-context';
 import { toProblem } from './problem.filter';
 

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldError, ValidationFailed } from '../../libs/common/src';
+import { FieldError, ValidationFailed } from '#common';
 import { findUnsafeText, unsafeText } from './input-safety';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Conflict, NotFound, uuidv7 } from '../../libs/common/src';
+import { Conflict, NotFound, uuidv7 } from '#common';
 import { accessInvalidation } from '../common/access-invalidation';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasswordHasher } from './password-hasher';

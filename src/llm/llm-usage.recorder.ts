@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { uuidv7, WriteBatcher } from '../../libs/common/src';
+import { uuidv7, WriteBatcher } from '#common';
 
 export interface LlmCallScope {
   tenantId: string;

@@ -1,11 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { createChatModel } from './chat-model.factory';
 import { LlmUsageRecorder } from './llm-usage.recorder';
 import { CHAT_MODEL, LlmService } from './llm.service';
 
-@Global()
 @Module({
   providers: [
     {

@@ -3,7 +3,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { Runnable } from '@langchain/core/runnables';
 import { AIMessage, BaseMessage } from '@langchain/core/messages';
 import { z } from 'zod';
-import { backoffDelay, sleep } from '../../libs/common/src';
+import { backoffDelay, sleep } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { callDeadline } from './call-deadline';

@@ -1,4 +1,4 @@
-import { RequirePermission } from '../auth/decorators';
+import { RequirePermission } from '../access/decorators';
 import {
   Body,
   Controller,

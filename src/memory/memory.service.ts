@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotFound, uuidv7, ValidationFailed } from '../../libs/common/src';
+import { NotFound, uuidv7, ValidationFailed } from '#common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DATABASE_CAPABILITIES } from '../database/database.module';

@@ -1,4 +1,4 @@
-import { backoffDelay } from '../../libs/common/src';
+import { backoffDelay } from '#common';
 import { logFor } from '../observability/logger';
 import type { JobHandler, JobOptions, JobQueue } from './job-queue';
 

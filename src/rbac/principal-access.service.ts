@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, NotFound } from '../../libs/common/src';
+import { DomainError, NotFound } from '#common';
 import { UsersService } from '../identity/users.service';
 import { canActOnPrincipal, PrincipalActor } from './principal-policy';
 import { RbacService } from './rbac.service';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Conflict, NotFound, TtlCache, uuidv7, ValidationFailed } from '../../libs/common/src';
+import { Conflict, NotFound, TtlCache, uuidv7, ValidationFailed } from '#common';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';

@@ -18,8 +18,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { AccessContext } from '../auth/access-context';
-import { Caller, RequirePermission } from '../auth/decorators';
+import type { AccessContext } from '../access/access-context';
+import { Caller, RequirePermission } from '../access/decorators';
 import {
   AssignmentDto,
   AssignmentListDto,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ValidationFailed } from '../../libs/common/src';
+import { DomainError, ValidationFailed } from '#common';
 import { CreateGoalDto } from '../governor/dto/create-goal.dto';
 import { GoalsService } from '../governor/goals.service';
 import { createValidationPipe } from '../http/validation';
-import { ApprovalsService } from '../safety/approvals.service';
-import { ApprovalDecisionDto } from '../safety/dto/approval.dto';
+import { ApprovalsService } from '../approvals/approvals.service';
+import { ApprovalDecisionDto } from '../approvals/dto/approval.dto';
 import type { EventStream } from './event-stream';
 import { ClientEvent, parseSubscribe } from './protocol';
 import { authorize, WsIdentity } from './ws-authenticator';

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { IncomingMessage } from 'node:http';
-import { problem, PROBLEM_CONTENT_TYPE } from '../../libs/common/src';
+import { problem, PROBLEM_CONTENT_TYPE } from '#common';
 import { isOriginAllowed } from './ws-origin';
 
 type VerifyDone = (

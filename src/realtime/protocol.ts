@@ -1,4 +1,4 @@
-import { problem, ProblemDocument, problemFromDomainError } from '../../libs/common/src';
+import { problem, ProblemDocument, problemFromDomainError } from '#common';
 import type { GoalEventRecord } from '../events/domain-events';
 import {
   exceedsJsonDepth,

@@ -1,9 +1,5 @@
-import {
-  classifyHostLiteral,
-  describeRefusal,
-  isMetadataHostname,
-} from '../../libs/net/src/address-classifier';
-import { isAllowListed } from '../../libs/net/src/safe-http';
+import { classifyHostLiteral, describeRefusal, isMetadataHostname } from '#net/address-classifier';
+import { isAllowListed } from '#net/safe-http';
 
 /**
  * Detects destructive or internal-network actions in a tool call's arguments, however they

@@ -1,11 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
 import { ApprovalHolds } from './approval-holds.service';
 import { ApprovalRepository } from './approval.repository';
 import { SafetyGate } from './safety-gate.service';
 
 /** The safety gate and approval holds, available to the tool executor and the goal runner. */
-@Global()
 @Module({
+  imports: [EventsModule],
   providers: [SafetyGate, ApprovalHolds, ApprovalRepository],
   exports: [SafetyGate, ApprovalHolds, ApprovalRepository],
 })

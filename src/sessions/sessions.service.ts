@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomToken, sha256Hex, TtlCache, uuidv7 } from '../../libs/common/src';
+import { randomToken, sha256Hex, TtlCache, uuidv7 } from '#common';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';

@@ -1,4 +1,4 @@
-import { isUuid } from '../../libs/common/src/ids';
+import { isUuid } from '#common';
 
 /**
  * Which tenant a request acts in, in this order: the X-Tenant-ID header (only when the

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { currentTenantId } from '../common/request-context';
-import { RequireAdmin, RequirePermission } from '../auth/decorators';
+import { RequireAdmin, RequirePermission } from '../access/decorators';
 import { CreateTenantDto, TenantDto, TenantListDto } from './dto/tenant.dto';
 import { TenantsService } from './tenants.service';
 

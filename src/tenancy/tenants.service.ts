@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Conflict, NotFound, uuidv7 } from '../../libs/common/src';
+import { Conflict, NotFound, uuidv7 } from '#common';
 import { TenantRepository, type TenantRow } from './tenant.repository';
 
 export interface Tenant {

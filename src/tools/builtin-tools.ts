@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { uuidv7 } from '../../libs/common/src';
+import { uuidv7 } from '#common';
 import { GoalArtifactRepository } from './goal-artifact.repository';
 import type { Tool } from './tool';
 

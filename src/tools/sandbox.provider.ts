@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
-import { ProcessSandbox } from '../../libs/sandbox/src';
+import { ProcessSandbox } from '#sandbox';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { logFor } from '../observability/logger';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { ProcessSandbox } from '../../libs/sandbox/src';
+import { ProcessSandbox } from '#sandbox';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { ToolDefinition } from '../llm/llm.service';

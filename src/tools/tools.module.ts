@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { EffectJournalRepository } from './effect-journal.repository';
 import { PlatformCapabilityRepository } from './platform-capability.repository';
+import { EventsModule } from '../events/events.module';
+import { SafetyModule } from '../safety/safety.module';
 import { SandboxProbe, sandboxProvider } from './sandbox.provider';
 import { ToolExecutor } from './tool-executor.service';
 import { ToolRegistry } from './tool-registry.service';
 import { ToolsController } from './tools.controller';
 
 @Module({
+  imports: [SafetyModule, EventsModule],
   providers: [
     sandboxProvider,
     SandboxProbe,

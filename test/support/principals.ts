@@ -1,4 +1,4 @@
-import { ApiClient } from '../../libs/testing/src';
+import { ApiClient } from '#testing';
 
 export const PASSWORD = 'correct horse battery staple';
 

@@ -4,7 +4,7 @@
 // sandbox cannot load, hence the separate process.
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { uuidv7 } from '../../dist/libs/common/src/index.js';
+import { uuidv7 } from '#common';
 import { AgentProfileStore } from '../../dist/src/agents/agent-profile.store.js';
 import { AgentSpawner } from '../../dist/src/agents/agent-spawner.service.js';
 import { KIND_SPECS } from '../../dist/src/agents/agent-kinds.js';

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { TEST_ADMIN_API_KEY, waitFor } from '../../libs/testing/src';
+import { TEST_ADMIN_API_KEY, waitFor } from '#testing';
 
 export interface Envelope {
   event: string;

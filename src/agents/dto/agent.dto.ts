@@ -1,4 +1,4 @@
-import { AfterIdQuery, MAX_OFFSET } from '../../http/pagination.query';
+import { AfterIdQuery, MAX_OFFSET } from '../../common/pagination.query';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {

@@ -1,4 +1,4 @@
-import { AfterIdQuery, PaginationQuery } from '../../http/pagination.query';
+import { AfterIdQuery, PaginationQuery } from '../../common/pagination.query';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { GOAL_STATUSES } from '../goal-fsm';

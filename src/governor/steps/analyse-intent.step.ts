@@ -6,7 +6,7 @@ import { MemoryLearning } from '../../memory/memory-learning.service';
 import { GoalRuns } from '../goal-runs';
 import type { GoalRow } from '../goal.types';
 import { Pattern, patternFor } from '../pattern';
-import type { Intent } from '../planning/schemas';
+import type { Intent } from '../../planning/schemas';
 import { GoalTransitions } from './goal-transitions';
 
 /**

@@ -7,7 +7,7 @@ import { GoalRuns } from '../goal-runs';
 import { GoalStore } from '../goal-store.service';
 import type { GoalRow, TaskRow } from '../goal.types';
 import { isSequential, Pattern } from '../pattern';
-import { hasParallelism } from '../planning/schemas';
+import { hasParallelism } from '../../planning/schemas';
 import { GoalTransitions } from './goal-transitions';
 
 /**

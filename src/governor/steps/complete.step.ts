@@ -6,7 +6,7 @@ import { MemoryLearning } from '../../memory/memory-learning.service';
 import { GoalRuns } from '../goal-runs';
 import type { GoalRow } from '../goal.types';
 import { usesMemory } from '../pattern';
-import type { Complexity } from '../planning/schemas';
+import type { Complexity } from '../../planning/schemas';
 import { GoalTransitions } from './goal-transitions';
 
 type Reflection = Awaited<ReturnType<MemoryLearning['reflection']>>;

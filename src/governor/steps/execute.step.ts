@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Semaphore } from '../../../libs/common/src';
+import { Semaphore } from '#common';
 import type { GoalScope } from '../../agents/agent-runtime.service';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/app-config';

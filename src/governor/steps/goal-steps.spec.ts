@@ -1,4 +1,4 @@
-import { uuidv7 } from '../../../libs/common/src';
+import { uuidv7 } from '#common';
 import type { GoalScope } from '../../agents/agent-runtime.service';
 import { DEFAULT_TENANT_ID } from '../../common/request-context';
 import { inOneStatement } from '../../database/transaction';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { uuidv7 } from '../../../libs/common/src';
+import { uuidv7 } from '#common';
 import { AgentRuntime, GoalScope } from '../../agents/agent-runtime.service';
 import { AgentWorkforce } from '../../agents/agent-workforce.service';
 import { APP_CONFIG } from '../../config/config.module';
@@ -10,7 +10,7 @@ import type { NewGoalEvent } from '../../events/goal-event-log.service';
 import { MemoryLearning } from '../../memory/memory-learning.service';
 import { GoalStore } from '../goal-store.service';
 import type { GoalRow } from '../goal.types';
-import type { Intent } from '../planning/schemas';
+import type { Intent } from '../../planning/schemas';
 import { TaskRepository } from '../task.repository';
 import { AssignStep } from './assign.step';
 import { PlanningRecall } from './planning-recall';

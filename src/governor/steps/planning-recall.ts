@@ -7,7 +7,7 @@ import { MemoryLearning, Recall } from '../../memory/memory-learning.service';
 import { GoalRuns } from '../goal-runs';
 import type { GoalRow } from '../goal.types';
 import { usesMemory } from '../pattern';
-import type { Complexity } from '../planning/schemas';
+import type { Complexity } from '../../planning/schemas';
 
 /** What the planner is given, with what was recalled and the evolver's variant for the events. */
 export interface PlanningInput {

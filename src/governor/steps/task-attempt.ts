@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { backoffDelay, sleep } from '../../../libs/common/src';
+import { backoffDelay, sleep } from '#common';
 import type { GoalScope, TaskOutput } from '../../agents/agent-runtime.service';
 import { AgentWorkforce } from '../../agents/agent-workforce.service';
 import { APP_CONFIG } from '../../config/config.module';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isUuid, WriteBatcher } from '../../../libs/common/src';
+import { isUuid, WriteBatcher } from '#common';
 import type { TaskOutput } from '../../agents/agent-runtime.service';
 import type { AgentProfileRow } from '../../agents/agent-profile.store';
 import { AgentWorkforce } from '../../agents/agent-workforce.service';

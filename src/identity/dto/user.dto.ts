@@ -1,4 +1,4 @@
-import { PaginationQuery } from '../../http/pagination.query';
+import { PaginationQuery } from '../../common/pagination.query';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { User } from '../users.service';

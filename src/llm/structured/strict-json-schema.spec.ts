@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { generateInstance, schemaViolations } from '../../../libs/testing/src/json-schema-instance';
+import { generateInstance, schemaViolations } from '#testing/json-schema-instance';
 import { SwarmPlanSchema } from '../../agents/swarm';
-import { CriticVerdictSchema, IntentSchema, PlanSchema } from '../../governor/planning/schemas';
+import { CriticVerdictSchema, IntentSchema, PlanSchema } from '../../planning/schemas';
 import { validateStructured } from '../structured-output';
 import { deriveSchemas, dropAddedNulls, toStrict } from './strict-json-schema';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProcessSandbox, SandboxResult } from '../../../libs/sandbox/src';
+import { ProcessSandbox, SandboxResult } from '#sandbox';
 import { Workspace } from '../files/workspace';
 import type { Tool } from '../tool';
 

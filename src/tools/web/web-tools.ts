@@ -1,11 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { z } from 'zod';
-import {
-  safeHttpRequest,
-  SafeHttpOptions,
-  SafeHttpResponse,
-} from '../../../libs/net/src/safe-http';
+import { safeHttpRequest, SafeHttpOptions, SafeHttpResponse } from '#net/safe-http';
 import type { Tool, ToolContext } from '../tool';
 
 export type WebToolOptions = Omit<SafeHttpOptions, 'signal'> & { maxTextChars: number };

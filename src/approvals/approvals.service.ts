@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Conflict, DomainError } from '../../libs/common/src';
+import { Conflict, DomainError } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { Principal } from '../common/request-context';
@@ -11,7 +11,11 @@ import { GoalStore } from '../governor/goal-store.service';
 import type { GoalRow } from '../governor/goal.types';
 import { GoalsService } from '../governor/goals.service';
 import { logFor } from '../observability/logger';
-import { ApprovalRepository, type ApprovalDecision, type ApprovalRow } from './approval.repository';
+import {
+  ApprovalRepository,
+  type ApprovalDecision,
+  type ApprovalRow,
+} from '../safety/approval.repository';
 import type { ApprovalDecisionDto, ApprovalDto } from './dto/approval.dto';
 
 type Decision = ApprovalDecision;

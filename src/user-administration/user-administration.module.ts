@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RbacModule } from '../rbac/rbac.module';
-import { IdentityModule } from './identity.module';
+import { IdentityModule } from '../identity/identity.module';
 import { UsersController } from './users.controller';
 
 /**

@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequirePermission } from '../auth/decorators';
+import { RequirePermission } from '../access/decorators';
 import { currentContext, currentTenantId } from '../common/request-context';
 import { ApprovalsService } from './approvals.service';
 import {

@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { GoalEventRecord } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
 import { LlmUsageRecorder } from '../llm/llm-usage.recorder';
-import { logFor } from './logger';
+import { logFor } from '../observability/logger';
 import { PlatformGaugeRepository } from './platform-gauge.repository';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -19,12 +19,18 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { AccessContext } from '../auth/access-context';
+import type { AccessContext } from '../access/access-context';
 import { currentTenantId } from '../common/request-context';
-import { Caller, RequirePermission } from '../auth/decorators';
+import { Caller, RequirePermission } from '../access/decorators';
 import { PrincipalAccess } from '../rbac/principal-access.service';
-import { CreateUserDto, ListUsersQuery, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto';
-import { UsersService } from './users.service';
+import {
+  CreateUserDto,
+  ListUsersQuery,
+  UpdateUserDto,
+  UserDto,
+  UserPageDto,
+} from '../identity/dto/user.dto';
+import { UsersService } from '../identity/users.service';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 

@@ -1,4 +1,4 @@
-import { Public } from '../auth/decorators';
+import { Public } from '../access/decorators';
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { constantTimeEqual, randomToken } from '../../libs/common/src';
+import { constantTimeEqual, randomToken } from '#common';
 import type { AppConfig } from '../config/app-config';
-import { logFor } from './logger';
+import { logFor } from '../observability/logger';
 
 const log = logFor('Metrics');
 const resolved = new WeakMap<AppConfig, string>();

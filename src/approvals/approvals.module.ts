@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
 import { GovernorModule } from '../governor/governor.module';
+import { SafetyModule } from '../safety/safety.module';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalsService } from './approvals.service';
 
 /** Human approval decisions over REST, and expiry of undecided requests. */
 @Module({
-  imports: [GovernorModule],
+  imports: [GovernorModule, SafetyModule, EventsModule],
   controllers: [ApprovalsController],
   providers: [ApprovalsService],
   exports: [ApprovalsService],

@@ -48,7 +48,7 @@ export class PlatformGaugeRepository {
 }
 
 export const platformGaugeStatements: StatementCatalog = {
-  file: 'src/observability/queries/platform-gauge.repository.sql',
+  file: 'src/metrics/queries/platform-gauge.repository.sql',
   samples: () => [
     { name: 'unfinishedGoalsByStatus', statement: statements.unfinishedGoalsByStatus() },
     { name: 'runningAgentsByKind', statement: statements.runningAgentsByKind() },

@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { register } from 'prom-client';
-import { problem, PROBLEM_CONTENT_TYPE } from '../../libs/common/src';
+import { problem, PROBLEM_CONTENT_TYPE } from '#common';
 import { bearerTokenMatches, METRICS_AUTH_CHALLENGE } from './metrics-token';
 
 /**

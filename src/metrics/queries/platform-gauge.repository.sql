@@ -1,4 +1,4 @@
--- Rendered from src/observability/platform-gauge.repository.ts by `npm run db:queries`; do not edit.
+-- Rendered from src/metrics/platform-gauge.repository.ts by `npm run db:queries`; do not edit.
 
 -- unfinishedGoalsByStatus
 -- parameters: []
