@@ -1,6 +1,11 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
+import { learnedGoalStatements } from '../memory/learned-goal.repository';
+import { memoryGraphStatements } from '../memory/memory-graph.repository';
+import { memoryRetentionStatements } from '../memory/memory-retention.repository';
+import { memoryVectorStatements } from '../memory/memory-vector.repository';
+import { memoryStatements } from '../memory/memory.repository';
 import { approvalStatements } from '../safety/approval.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
@@ -10,6 +15,11 @@ const CATALOGS: StatementCatalog[] = [
   tenantStatements,
   dashboardSettingsStatements,
   approvalStatements,
+  memoryStatements,
+  memoryRetentionStatements,
+  memoryVectorStatements,
+  memoryGraphStatements,
+  learnedGoalStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');
