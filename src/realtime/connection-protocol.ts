@@ -18,8 +18,8 @@ const log = logFor('RealtimeGateway');
 export class ConnectionProtocol {
   constructor(
     private readonly config: Pick<AppConfig, 'WS_MAX_MESSAGE_BYTES' | 'JSON_MAX_DEPTH'>,
-    private readonly messages: ClientMessageHandler,
-    private readonly fanOut: EventFanOut,
+    private readonly messages: Pick<ClientMessageHandler, 'handle'>,
+    private readonly fanOut: Pick<EventFanOut, 'send'>,
   ) {}
 
   async receive(connection: WsConnection, raw: Buffer, isBinary: boolean): Promise<void> {
