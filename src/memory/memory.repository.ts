@@ -52,7 +52,10 @@ export interface KindCounts {
 const embeddingOf = (vector: number[]) => sql<number[]>`${vectorLiteral(vector)}::real[]`;
 const touched = { access_count: sql<number>`access_count + 1`, last_accessed_at: sql<Date>`now()` };
 
-/** Every statement on `memories` but the similarity search (memory-vector.repository.ts). */
+/**
+ * The statements on a memory record; the keeper's are in memory-retention.repository.ts,
+ * the similarity search in memory-vector.repository.ts.
+ */
 const statements = {
   /**
    * One statement for a batch: a known dedupe key updates the memory in place (occurrences
