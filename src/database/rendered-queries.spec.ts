@@ -14,6 +14,11 @@ import { agentProfileStatements } from '../agents/agent-profile.samples';
 import { evolutionReportStatements } from '../evolution/evolution-report.repository';
 import { evolutionTrialStatements } from '../evolution/evolution-trial.repository';
 import { evolutionVariantStatements } from '../evolution/evolution-variant.repository';
+import { learnedGoalStatements } from '../memory/learned-goal.repository';
+import { memoryGraphStatements } from '../memory/memory-graph.repository';
+import { memoryRetentionStatements } from '../memory/memory-retention.repository';
+import { memoryVectorStatements } from '../memory/memory-vector.repository';
+import { memoryStatements } from '../memory/memory.repository';
 import { approvalStatements } from '../safety/approval.repository';
 import { userSessionStatements } from '../sessions/user-session.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
@@ -44,6 +49,11 @@ const CATALOGS: StatementCatalog[] = [
   evolutionVariantStatements,
   evolutionTrialStatements,
   evolutionReportStatements,
+  memoryStatements,
+  memoryRetentionStatements,
+  memoryVectorStatements,
+  memoryGraphStatements,
+  learnedGoalStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

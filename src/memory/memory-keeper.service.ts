@@ -3,8 +3,12 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { inTransaction } from '../database/transaction';
-import { MemoryService } from './memory.service';
-import { MEMORY_COLUMNS, MemoryRow } from './memory.types';
+import { MemoryEmbeddings } from './memory-embeddings.service';
+import { MemoryGraphRepository } from './memory-graph.repository';
+import { MemorySearch } from './memory-search.service';
+import { MemoryStore } from './memory-store.service';
+import { MemoryRetentionRepository } from './memory-retention.repository';
+import { MemoryRepository } from './memory.repository';
 
 export interface MaintenanceReport {
   merged: number;
@@ -29,7 +33,12 @@ export class MemoryKeeper implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
-    private readonly memory: MemoryService,
+    private readonly memories: MemoryRepository,
+    private readonly retention: MemoryRetentionRepository,
+    private readonly graph: MemoryGraphRepository,
+    private readonly embeddings: MemoryEmbeddings,
+    private readonly searcher: MemorySearch,
+    private readonly store: MemoryStore,
   ) {}
 
   onModuleInit(): void {
@@ -44,10 +53,8 @@ export class MemoryKeeper implements OnModuleInit, OnModuleDestroy {
 
   private async runAll(): Promise<void> {
     try {
-      const tenants: Array<{ tenant_id: string }> = await this.dataSource.query(
-        `SELECT DISTINCT tenant_id FROM memories`,
-      );
-      for (const t of tenants) await this.maintain(t.tenant_id);
+      const tenants = await this.retention.tenants(this.dataSource);
+      for (const tenantId of tenants) await this.maintain(tenantId);
     } catch (error) {
       this.logger.warn(`memory maintenance failed: ${(error as Error).message}`);
     }
@@ -55,17 +62,13 @@ export class MemoryKeeper implements OnModuleInit, OnModuleDestroy {
 
   async maintain(tenantId: string): Promise<MaintenanceReport> {
     const report: MaintenanceReport = { merged: 0, summarised: 0, expired: 0, forgotten: 0 };
-    const [, expired]: [unknown, number] = await this.dataSource.query(
-      `DELETE FROM memories WHERE tenant_id = $1 AND expires_at IS NOT NULL AND expires_at <= now()`,
-      [tenantId],
+    report.expired = await this.retention.deleteExpired(this.dataSource, tenantId);
+    report.forgotten = await this.retention.deleteFaded(
+      this.dataSource,
+      tenantId,
+      this.config.MEMORY_IMPORTANCE_HALF_LIFE_DAYS,
+      this.config.MEMORY_FORGET_BELOW,
     );
-    report.expired = expired;
-    const [, forgotten]: [unknown, number] = await this.dataSource.query(
-      `DELETE FROM memories WHERE tenant_id = $1
-         AND importance * power(0.5, extract(epoch FROM (now() - coalesce(last_accessed_at, updated_at))) / 86400.0 / $2) < $3`,
-      [tenantId, this.config.MEMORY_IMPORTANCE_HALF_LIFE_DAYS, this.config.MEMORY_FORGET_BELOW],
-    );
-    report.forgotten = forgotten;
     report.merged = await this.mergeDuplicates(tenantId);
     report.summarised = await this.summariseEpisodes(tenantId);
     if (report.merged || report.summarised || report.expired || report.forgotten)
@@ -75,19 +78,19 @@ export class MemoryKeeper implements OnModuleInit, OnModuleDestroy {
 
   /** Near-duplicates of one type: the older memory survives and absorbs the newer one. */
   private async mergeDuplicates(tenantId: string): Promise<number> {
-    const recent: Array<{ id: string; kind: string; embedding: number[] | string }> =
-      await this.dataSource.query(
-        `SELECT id, kind, embedding FROM memories WHERE tenant_id = $1 AND embedding_dim = $2
-         ORDER BY updated_at DESC LIMIT ${MERGE_SCAN}`,
-        [tenantId, this.memory.embedder.dimensions],
-      );
+    const recent = await this.retention.recentEmbedded(
+      this.dataSource,
+      tenantId,
+      this.embeddings.embedder.dimensions,
+      MERGE_SCAN,
+    );
     const gone = new Set<string>();
     let merged = 0;
     for (const m of recent) {
       if (gone.has(m.id)) continue;
       const vector = parseVector(m.embedding);
-      const hits = await this.memory.searchVector(tenantId, vector, {
-        types: [m.kind as MemoryRow['kind']],
+      const hits = await this.searcher.searchVector(tenantId, vector, {
+        types: [m.kind],
         k: 3,
         minSimilarity: this.config.MEMORY_DUPLICATE_SIMILARITY,
         touch: false,
@@ -96,26 +99,11 @@ export class MemoryKeeper implements OnModuleInit, OnModuleDestroy {
         if (hit.memory.id === m.id || gone.has(hit.memory.id)) continue;
         const [keep, drop] = hit.memory.id < m.id ? [hit.memory.id, m.id] : [m.id, hit.memory.id];
         await inTransaction(this.dataSource, async (uow) => {
-          const [d]: MemoryRow[] = await uow.manager.query(
-            `SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = $1 AND tenant_id = $2 FOR UPDATE`,
-            [drop, tenantId],
-          );
-          if (!d) return;
-          await uow.manager.query(
-            `UPDATE memories SET importance = greatest(importance, $3), access_count = access_count + $4,
-               verified = verified OR $5, updated_at = now(),
-               metadata = jsonb_set(metadata, '{merged_from}', coalesce(metadata->'merged_from', '[]'::jsonb) || to_jsonb($6::text))
-             WHERE id = $1 AND tenant_id = $2`,
-            [keep, tenantId, d.importance, d.access_count, d.verified, drop],
-          );
-          await uow.manager.query(
-            `UPDATE memory_relations SET memory_id = $1 WHERE memory_id = $2 AND tenant_id = $3`,
-            [keep, drop, tenantId],
-          );
-          await uow.manager.query(`DELETE FROM memories WHERE id = $1 AND tenant_id = $2`, [
-            drop,
-            tenantId,
-          ]);
+          const dropped = await this.retention.lockForMerge(uow.manager, tenantId, drop);
+          if (!dropped) return;
+          await this.retention.absorb(uow.manager, tenantId, keep, dropped);
+          await this.graph.moveCitations(uow.manager, tenantId, drop, keep);
+          await this.memories.deleteById(uow.manager, tenantId, drop);
         });
         gone.add(drop);
         merged++;
@@ -129,10 +117,11 @@ export class MemoryKeeper implements OnModuleInit, OnModuleDestroy {
   private async summariseEpisodes(tenantId: string): Promise<number> {
     let total = 0;
     for (;;) {
-      const old: MemoryRow[] = await this.dataSource.query(
-        `SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant_id = $1 AND kind = 'episodic'
-           AND created_at < now() - make_interval(days => $2) ORDER BY created_at LIMIT ${SUMMARY_BATCH}`,
-        [tenantId, this.config.MEMORY_EPISODE_SUMMARY_DAYS],
+      const old = await this.retention.oldEpisodes(
+        this.dataSource,
+        tenantId,
+        this.config.MEMORY_EPISODE_SUMMARY_DAYS,
+        SUMMARY_BATCH,
       );
       if (!old.length) return total;
       const completed = old.filter((m) => m.metadata?.outcome === 'completed').length;
@@ -140,7 +129,7 @@ export class MemoryKeeper implements OnModuleInit, OnModuleDestroy {
       const titles = old.map((m) => (m.title ?? m.content.split('\n')[0]).slice(0, 120));
       const from = new Date(old[0].created_at).toISOString().slice(0, 10);
       const to = new Date(old[old.length - 1].created_at).toISOString().slice(0, 10);
-      const [draft] = await this.memory.draft([
+      const [draft] = await this.embeddings.draft([
         {
           type: 'semantic',
           title: `Summary of ${old.length} episodes (${from} to ${to})`,
@@ -155,10 +144,11 @@ export class MemoryKeeper implements OnModuleInit, OnModuleDestroy {
         },
       ]);
       await inTransaction(this.dataSource, async (uow) => {
-        await this.memory.persist(uow, tenantId, [draft]);
-        await uow.manager.query(
-          `DELETE FROM memories WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
-          [tenantId, old.map((m) => m.id)],
+        await this.store.persist(uow, tenantId, [draft]);
+        await this.memories.deleteMany(
+          uow.manager,
+          tenantId,
+          old.map((m) => m.id),
         );
       });
       total += old.length;

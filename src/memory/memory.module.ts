@@ -1,14 +1,36 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
+import { LearnedGoalRepository } from './learned-goal.repository';
+import { MemoryEmbeddings } from './memory-embeddings.service';
+import { MemoryGraphRepository } from './memory-graph.repository';
+import { MemoryGraph } from './memory-graph.service';
 import { MemoryKeeper } from './memory-keeper.service';
 import { MemoryLearning } from './memory-learning.service';
+import { MemoryLessonListener } from './memory-lesson.listener';
+import { MemoryRetentionRepository } from './memory-retention.repository';
+import { MemorySearch } from './memory-search.service';
+import { MemoryStore } from './memory-store.service';
 import { MemoryController } from './memory.controller';
+import { MemoryRepository } from './memory.repository';
 import { MemoryService } from './memory.service';
 
 @Module({
   imports: [EventsModule],
   controllers: [MemoryController],
-  providers: [MemoryService, MemoryLearning, MemoryKeeper],
+  providers: [
+    MemoryRepository,
+    MemoryRetentionRepository,
+    MemoryGraphRepository,
+    LearnedGoalRepository,
+    MemoryEmbeddings,
+    MemorySearch,
+    MemoryStore,
+    MemoryGraph,
+    MemoryService,
+    MemoryLearning,
+    MemoryLessonListener,
+    MemoryKeeper,
+  ],
   exports: [MemoryService, MemoryLearning],
 })
 export class MemoryModule {}

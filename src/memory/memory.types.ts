@@ -108,4 +108,27 @@ export function embeddingText(m: { title?: string | null; content: string }): st
   return m.title ? `${m.title}\n${m.content}` : m.content;
 }
 
-export const MEMORY_COLUMNS = `id, tenant_id, kind, title, key, content, metadata, importance, source_goal_id, source_task_id, source_agent, source_model, provenance, verified, access_count, last_accessed_at, created_at, updated_at, expires_at, embedding_model, embedding_dim`;
+/** The columns of a memory as the application reads it (never the embedding itself). */
+export const MEMORY_COLUMNS = [
+  'id',
+  'tenant_id',
+  'kind',
+  'title',
+  'key',
+  'content',
+  'metadata',
+  'importance',
+  'source_goal_id',
+  'source_task_id',
+  'source_agent',
+  'source_model',
+  'provenance',
+  'verified',
+  'access_count',
+  'last_accessed_at',
+  'created_at',
+  'updated_at',
+  'expires_at',
+  'embedding_model',
+  'embedding_dim',
+] as const;
