@@ -1,6 +1,7 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
+import { goalEventStatements } from '../events/goal-event.repository';
 import { approvalStatements } from '../safety/approval.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
@@ -10,6 +11,7 @@ const CATALOGS: StatementCatalog[] = [
   tenantStatements,
   dashboardSettingsStatements,
   approvalStatements,
+  goalEventStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

@@ -5,6 +5,7 @@ import type { GoalEventPayloads, GoalEventRecord, GoalEventType } from './domain
 import { isEmbedded } from '../database/migration-runner';
 import { EventBus } from './event-bus';
 import { NamedSqlPart, SqlPart, withList } from '../database/sql-parts';
+import { EventItem, EventRow, GoalEventRepository, SeqSource } from './goal-event.repository';
 
 /** An event appended with a change; `mergeChange` merges the change's RETURNING row into its data. */
 type ChangeEvent = NewGoalEvent & { mergeChange?: boolean };
@@ -13,17 +14,6 @@ type ChangeEvent = NewGoalEvent & { mergeChange?: boolean };
 export type NewGoalEvent = {
   [T in GoalEventType]: { type: T; data: GoalEventPayloads[T]; taskId?: string | null };
 }[GoalEventType];
-
-interface EventRow {
-  id: string;
-  seq: number;
-  goal_id: string;
-  tenant_id: string;
-  task_id: string | null;
-  type: GoalEventType;
-  data: GoalEventPayloads[GoalEventType];
-  created_at: Date;
-}
 
 /** The append-only goal event log: ordered ids per goal, appended inside the caller's transaction. */
 @Injectable()
@@ -36,11 +26,15 @@ export class GoalEventLog {
   private readonly nextSeq: (goalParam: string, tenantParam: string, count?: string) => string;
   private readonly embedded: boolean;
 
+  private readonly seqSource: SeqSource;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly bus: EventBus,
+    private readonly repository: GoalEventRepository,
   ) {
     this.embedded = isEmbedded(dataSource);
+    this.seqSource = this.embedded ? 'log' : 'goal-row';
     this.nextSeq = this.embedded
       ? (g, _t, n = '1') =>
           `(SELECT coalesce(max(seq), 0) + ${n} AS event_seq FROM goal_events WHERE goal_id = ${g})`
@@ -49,9 +43,8 @@ export class GoalEventLog {
   }
 
   /**
-   * Appends one event, stamped with the time it is written (clock_timestamp, not the
-   * transaction's start), so `created_at` → client is the real delivery latency. The per-goal sequence is taken from the goal row, which also
-   * serializes concurrent appends for one goal, so ids rise in commit order per goal.
+   * Appends one event at the goal's next position, inside the caller's unit of work; it is
+   * announced once the unit of work has committed.
    */
   async append<T extends GoalEventType>(
     uow: UnitOfWork,
@@ -61,14 +54,13 @@ export class GoalEventLog {
     data: GoalEventPayloads[T],
     taskId: string | null = null,
   ): Promise<GoalEventRecord<T>> {
-    const rows: EventRow[] = await uow.manager.query(
-      `WITH s AS ${this.nextSeq('$1::uuid', '$2')}
-       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-       SELECT $2, $1, s.event_seq, $3, $4, $5, clock_timestamp() FROM s
-       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`,
-      [goalId, tenantId, type, taskId, JSON.stringify(data)],
-    );
-    const event = toRecord(rows[0]) as GoalEventRecord<T>;
+    const row = await this.repository.append(uow.manager, this.seqSource, tenantId, goalId, {
+      type,
+      task_id: taskId,
+      data,
+      merge: false,
+    });
+    const event = toRecord(row) as GoalEventRecord<T>;
     uow.afterCommit(() => this.bus.publish(event));
     return event;
   }
@@ -159,9 +151,12 @@ export class GoalEventLog {
     events: readonly NewGoalEvent[],
   ): Promise<GoalEventRecord[]> {
     if (!events.length) return [];
-    const rows: EventRow[] = await uow.manager.query(
-      `WITH ${this.batchInsert(0, false)}`,
-      this.batchParams(goalId, tenantId, events),
+    const rows = await this.repository.appendMany(
+      uow.manager,
+      this.seqSource,
+      tenantId,
+      goalId,
+      events.map(itemOf),
     );
     const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
     uow.afterCommit(() => records.forEach((event) => this.bus.publish(event)));
@@ -273,31 +268,28 @@ export class GoalEventLog {
     afterId = 0,
     limit = 1000,
   ): Promise<GoalEventRecord[]> {
-    const rows: EventRow[] = await this.dataSource.query(
-      `SELECT id, seq, goal_id, tenant_id, task_id, type, data, created_at FROM goal_events
-       WHERE tenant_id = $1 AND goal_id = $2 AND id > $3 ORDER BY id LIMIT $4`,
-      [tenantId, goalId, afterId, limit],
-    );
+    const rows = await this.repository.list(this.dataSource, tenantId, goalId, afterId, limit);
     return rows.map(toRecord);
   }
 
   /** The per-goal sequence number of the last event of the goal at or before `eventId` (0 if none). */
-  async seqAt(tenantId: string, goalId: string, eventId: number): Promise<number> {
-    const rows: Array<{ seq: number | null }> = await this.dataSource.query(
-      `SELECT max(seq) AS seq FROM goal_events WHERE tenant_id = $1 AND goal_id = $2 AND id <= $3`,
-      [tenantId, goalId, eventId],
-    );
-    return Number(rows[0]?.seq ?? 0);
+  seqAt(tenantId: string, goalId: string, eventId: number): Promise<number> {
+    return this.repository.seqAt(this.dataSource, tenantId, goalId, eventId);
   }
 
   async listForTenant(tenantId: string, afterId: number, limit = 1000): Promise<GoalEventRecord[]> {
-    const rows: EventRow[] = await this.dataSource.query(
-      `SELECT id, seq, goal_id, tenant_id, task_id, type, data, created_at FROM goal_events
-       WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-      [tenantId, afterId, limit],
-    );
+    const rows = await this.repository.listForTenant(this.dataSource, tenantId, afterId, limit);
     return rows.map(toRecord);
   }
+}
+
+function itemOf(event: ChangeEvent): EventItem {
+  return {
+    type: event.type,
+    task_id: event.taskId ?? null,
+    data: event.data,
+    merge: event.mergeChange === true,
+  };
 }
 
 function toRecord(row: EventRow): GoalEventRecord {
@@ -307,8 +299,8 @@ function toRecord(row: EventRow): GoalEventRecord {
     goal_id: row.goal_id,
     tenant_id: row.tenant_id,
     task_id: row.task_id,
-    type: row.type,
-    data: row.data,
+    type: row.type as GoalEventType,
+    data: row.data as GoalEventPayloads[GoalEventType],
     created_at: new Date(row.created_at).toISOString(),
   };
 }

@@ -1,0 +1,348 @@
+import { Injectable } from '@nestjs/common';
+import { sql, type Expression, type UpdateQueryBuilder } from 'kysely';
+import { cte } from '../database/recordset';
+import { db, rowsOf, firstOf, type SqlExecutor } from '../database/query-builder';
+import type { DB } from '../database/schema.generated';
+import type { StatementCatalog } from '../database/statement-catalog';
+
+/**
+ * Where the next per-goal positions come from. PostgreSQL takes them from the goal row
+ * (`event_seq`), which also serializes concurrent appends for one goal, so ids rise in
+ * commit order per goal. PGlite runs one statement at a time: it reads them from the log.
+ */
+export type SeqSource = 'goal-row' | 'log';
+
+/** A stored event as the log's statements return it. */
+export interface EventRow {
+  id: string;
+  seq: number;
+  goal_id: string;
+  tenant_id: string;
+  task_id: string | null;
+  type: string;
+  data: unknown;
+  created_at: Date;
+}
+
+/** An event to append in a batch: `merge` merges the change's row into its data. */
+export interface EventItem {
+  type: string;
+  task_id: string | null;
+  data: unknown;
+  merge: boolean;
+}
+
+/** The rows a composed statement appends events from: `ord` orders them. */
+export interface EventSourceRow {
+  ord: number;
+  type: string;
+  task_id: string | null;
+  data: unknown;
+}
+
+const EVENT_COLUMNS = [
+  'id',
+  'seq',
+  'goal_id',
+  'tenant_id',
+  'task_id',
+  'type',
+  'data',
+  'created_at',
+] as const;
+
+const INSERT_COLUMNS = [
+  'tenant_id',
+  'goal_id',
+  'seq',
+  'type',
+  'task_id',
+  'data',
+  'created_at',
+] as const;
+
+/** The time an event is written (not the transaction's start): `created_at` → client is the real latency. */
+const writtenAt = sql<Date>`clock_timestamp()`;
+const uuid = (value: string | null) => sql<string>`${value}::uuid`;
+
+/**
+ * The last of `count` positions reserved for the goal's next events (`event_seq`), as the
+ * first CTE of a statement that appends them.
+ */
+function reserve(source: SeqSource, tenantId: string, goalId: string, count: Expression<number>) {
+  return cte()((qc) =>
+    source === 'log'
+      ? qc
+          .selectFrom('goal_events')
+          .select(sql<number>`coalesce(max(seq), 0) + ${count}`.as('event_seq'))
+          .where('goal_id', '=', uuid(goalId))
+      : qc
+          .updateTable('goals')
+          .set((eb) => ({ event_seq: eb('event_seq', '+', count) }))
+          .where('id', '=', uuid(goalId))
+          .where('tenant_id', '=', tenantId)
+          .returning('event_seq'),
+  );
+}
+
+/** Events sent as one JSON array parameter, with their position in it. */
+function items(events: readonly EventItem[]) {
+  return sql<{
+    item: { type: string; task_id: string | null; data: unknown; merge: boolean };
+    ord: number;
+  }>`jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality`.as<'e'>(
+    sql`e(item, ord)`,
+  );
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- which table a change updates is the caller's business
+type AnyChange = UpdateQueryBuilder<DB, any, any, Record<string, unknown>>;
+
+/** Every statement on `goal_events`; each takes the tenant's id. */
+const statements = {
+  /** One event at the goal's next position. */
+  append: (source: SeqSource, tenantId: string, goalId: string, event: EventItem) =>
+    db
+      .with('s', reserve(source, tenantId, goalId, sql.lit(1)))
+      .insertInto('goal_events')
+      .columns(INSERT_COLUMNS)
+      .expression((eb) =>
+        eb
+          .selectFrom('s')
+          .select([
+            sql<string>`${tenantId}::uuid`.as('tenant_id'),
+            uuid(goalId).as('goal_id'),
+            's.event_seq',
+            sql<string>`${event.type}`.as('type'),
+            uuid(event.task_id).as('task_id'),
+            sql`${JSON.stringify(event.data)}::jsonb`.as('data'),
+            writtenAt.as('created_at'),
+          ]),
+      )
+      .returning(EVENT_COLUMNS),
+  /** Events in the given order at consecutive positions. */
+  appendMany: (source: SeqSource, tenantId: string, goalId: string, events: EventItem[]) =>
+    db
+      .with('s', reserve(source, tenantId, goalId, sql<number>`${events.length}::int`))
+      .insertInto('goal_events')
+      .columns(INSERT_COLUMNS)
+      .expression((eb) =>
+        eb
+          .selectFrom(['s', items(events)])
+          .select([
+            sql<string>`${tenantId}::uuid`.as('tenant_id'),
+            uuid(goalId).as('goal_id'),
+            sql<number>`s.event_seq - ${events.length}::int + e.ord`.as('seq'),
+            sql<string>`e.item->>'type'`.as('type'),
+            sql<string>`(e.item->>'task_id')::uuid`.as('task_id'),
+            sql`e.item->'data'`.as('data'),
+            writtenAt.as('created_at'),
+          ])
+          .orderBy('e.ord'),
+      )
+      .returning(EVENT_COLUMNS),
+  /**
+   * A row change and its events in one statement: the events are appended only if the
+   * change touched a row; events marked `merge` get the change's row merged into their data.
+   */
+  appendAfterChange: <R extends object>(
+    source: SeqSource,
+    change: UpdateQueryBuilder<DB, never, never, R>,
+    tenantId: string,
+    goalId: string,
+    events: EventItem[],
+  ) =>
+    db
+      .with('change', () => change as unknown as AnyChange)
+      .with('s', reserve(source, tenantId, goalId, sql<number>`${events.length}::int`))
+      .insertInto('goal_events')
+      .columns(INSERT_COLUMNS)
+      .expression((eb) =>
+        eb
+          .selectFrom(['s', items(events)])
+          .select([
+            sql<string>`${tenantId}::uuid`.as('tenant_id'),
+            uuid(goalId).as('goal_id'),
+            sql<number>`s.event_seq - ${events.length}::int + e.ord`.as('seq'),
+            sql<string>`e.item->>'type'`.as('type'),
+            sql<string>`(e.item->>'task_id')::uuid`.as('task_id'),
+            sql`e.item->'data' || CASE WHEN (e.item->>'merge')::boolean
+              THEN coalesce((SELECT to_jsonb(change) FROM change LIMIT 1), '{}'::jsonb)
+              ELSE '{}'::jsonb END`.as('data'),
+            writtenAt.as('created_at'),
+          ])
+          .where(sql<boolean>`EXISTS (SELECT 1 FROM change)`)
+          .orderBy('e.ord'),
+      )
+      .returning([
+        ...EVENT_COLUMNS,
+        sql<R>`(SELECT row_to_json(change) FROM change LIMIT 1)`.as('change'),
+      ]),
+  list: (tenantId: string, goalId: string, afterId: number, limit: number) =>
+    db
+      .selectFrom('goal_events')
+      .select(EVENT_COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .where('goal_id', '=', goalId)
+      .where('id', '>', String(afterId))
+      .orderBy('id')
+      .limit(limit),
+  /** The per-goal position of the goal's last event at or before `eventId`. */
+  seqAt: (tenantId: string, goalId: string, eventId: number) =>
+    db
+      .selectFrom('goal_events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('tenant_id', '=', tenantId)
+      .where('goal_id', '=', goalId)
+      .where('id', '<=', String(eventId)),
+  listForTenant: (tenantId: string, afterId: number, limit: number) =>
+    db
+      .selectFrom('goal_events')
+      .select(EVENT_COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '>', String(afterId))
+      .orderBy('id')
+      .limit(limit),
+};
+
+/**
+ * The CTEs a composed statement appends its events with, reading the rows of its
+ * `event_source` CTE in `ord` order: `s` reserves their positions, `ev` inserts them and
+ * returns the stored events.
+ */
+export const eventAppendCtes = {
+  reserve: (source: SeqSource, tenantId: string, goalId: string) =>
+    reserve(source, tenantId, goalId, sql<number>`(SELECT count(*)::int FROM event_source)`),
+  insert: (tenantId: string, goalId: string) =>
+    cte<{ event_source: EventSourceRow; s: { event_seq: number } }>()((qc) =>
+      qc
+        .insertInto('goal_events')
+        .columns(INSERT_COLUMNS)
+        .expression((eb) =>
+          eb
+            .selectFrom(['s', 'event_source as e'])
+            .select([
+              sql<string>`${tenantId}::uuid`.as('tenant_id'),
+              uuid(goalId).as('goal_id'),
+              sql<number>`s.event_seq - (SELECT count(*)::int FROM event_source) + row_number() OVER (ORDER BY e.ord)`.as(
+                'seq',
+              ),
+              'e.type',
+              'e.task_id',
+              sql`e.data`.as('data'),
+              writtenAt.as('created_at'),
+            ])
+            .orderBy('e.ord'),
+        )
+        .returning(EVENT_COLUMNS),
+    ),
+};
+
+/** Statements run on the executor given: the data source, or the transaction of a unit of work. */
+@Injectable()
+export class GoalEventRepository {
+  async append(
+    executor: SqlExecutor,
+    source: SeqSource,
+    tenantId: string,
+    goalId: string,
+    event: EventItem,
+  ): Promise<EventRow> {
+    return (await firstOf(
+      executor,
+      statements.append(source, tenantId, goalId, event),
+    )) as EventRow;
+  }
+
+  appendMany(
+    executor: SqlExecutor,
+    source: SeqSource,
+    tenantId: string,
+    goalId: string,
+    events: EventItem[],
+  ): Promise<EventRow[]> {
+    return rowsOf(executor, statements.appendMany(source, tenantId, goalId, events)) as Promise<
+      EventRow[]
+    >;
+  }
+
+  /** The stored events with the change's row; none when the change touched no row. */
+  appendAfterChange<R extends object>(
+    executor: SqlExecutor,
+    source: SeqSource,
+    change: UpdateQueryBuilder<DB, never, never, R>,
+    tenantId: string,
+    goalId: string,
+    events: EventItem[],
+  ): Promise<Array<EventRow & { change: R }>> {
+    return rowsOf(
+      executor,
+      statements.appendAfterChange(source, change, tenantId, goalId, events),
+    ) as Promise<Array<EventRow & { change: R }>>;
+  }
+
+  list(
+    executor: SqlExecutor,
+    tenantId: string,
+    goalId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<EventRow[]> {
+    return rowsOf(executor, statements.list(tenantId, goalId, afterId, limit));
+  }
+
+  async seqAt(
+    executor: SqlExecutor,
+    tenantId: string,
+    goalId: string,
+    eventId: number,
+  ): Promise<number> {
+    return Number((await firstOf(executor, statements.seqAt(tenantId, goalId, eventId)))?.seq ?? 0);
+  }
+
+  listForTenant(
+    executor: SqlExecutor,
+    tenantId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<EventRow[]> {
+    return rowsOf(executor, statements.listForTenant(tenantId, afterId, limit));
+  }
+}
+
+export const goalEventStatements: StatementCatalog = {
+  file: 'src/events/queries/goal-event.repository.sql',
+  samples: () => {
+    const tenant = '00000000-0000-0000-0000-000000000001';
+    const goal = '00000000-0000-0000-0000-000000000002';
+    const task = '00000000-0000-0000-0000-000000000003';
+    const event: EventItem = {
+      type: 'task.failed',
+      task_id: task,
+      data: { task_key: 't1' },
+      merge: false,
+    };
+    const change = db
+      .updateTable('tasks')
+      .set({ status: 'failed' })
+      .where('id', '=', task)
+      .where('tenant_id', '=', tenant)
+      .returning('id');
+    return [
+      { name: 'append', statement: statements.append('goal-row', tenant, goal, event) },
+      { name: 'append (embedded)', statement: statements.append('log', tenant, goal, event) },
+      { name: 'appendMany', statement: statements.appendMany('goal-row', tenant, goal, [event]) },
+      {
+        name: 'appendMany (embedded)',
+        statement: statements.appendMany('log', tenant, goal, [event]),
+      },
+      {
+        name: 'appendAfterChange',
+        statement: statements.appendAfterChange('goal-row', change, tenant, goal, [event]),
+      },
+      { name: 'list', statement: statements.list(tenant, goal, 0, 1000) },
+      { name: 'seqAt', statement: statements.seqAt(tenant, goal, 10) },
+      { name: 'listForTenant', statement: statements.listForTenant(tenant, 0, 1000) },
+    ];
+  },
+};
