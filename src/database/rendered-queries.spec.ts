@@ -2,6 +2,7 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
 import { goalEventStatements } from '../events/goal-event.repository';
+import { llmCallStatements } from '../llm/llm-call.repository';
 import { approvalStatements } from '../safety/approval.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
@@ -12,6 +13,7 @@ const CATALOGS: StatementCatalog[] = [
   dashboardSettingsStatements,
   approvalStatements,
   goalEventStatements,
+  llmCallStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');
