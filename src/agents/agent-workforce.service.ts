@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { isUuid } from '../../libs/common/src';
 import { hasParallelism } from '../governor/planning/schemas';
 import type { UnitOfWork } from '../database/transaction';
+import { TaskRepository } from '../governor/task.repository';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
 import type { NamedSqlPart } from '../database/sql-parts';
 import { specialistFor, taskTypeOf } from './agent-kinds';
@@ -71,6 +72,7 @@ export class AgentWorkforce {
     private readonly ledger: ProgressLedger,
     private readonly runtime: AgentRuntime,
     private readonly events: GoalEventLog,
+    private readonly tasks: TaskRepository,
   ) {}
 
   /** Seeds the tenant's default profiles; call before a transaction that assigns. */
@@ -225,12 +227,9 @@ export class AgentWorkforce {
     // the promise is kept, so the parallel tasks of one plan share a single query
     let divided = this.division.get(key);
     if (divided === undefined) {
-      divided = this.dataSource
-        .query(
-          `SELECT key, depends_on FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3`,
-          [goal.tenant_id, goal.id, goal.plan_version],
-        )
-        .then((tasks: Array<{ key: string; depends_on: string[] }>) => !hasParallelism(tasks));
+      divided = this.tasks
+        .planShape(this.dataSource, goal.tenant_id, goal.id, goal.plan_version)
+        .then((tasks) => !hasParallelism(tasks));
       divided.catch(() => this.division.delete(key));
       if (this.division.size > 1000) this.division.clear();
       this.division.set(key, divided);
@@ -461,16 +460,10 @@ export class AgentWorkforce {
     assignments: readonly Assignment[],
   ): Promise<void> {
     if (!assignments.length) return;
-    await uow.manager.query(
-      `UPDATE tasks t SET agent_id = a.agent_id, agent_kind = a.agent_kind, updated_at = now()
-       FROM unnest($2::uuid[], $3::text[], $4::text[]) AS a(task_id, agent_id, agent_kind)
-       WHERE t.id = a.task_id AND t.tenant_id = $1`,
-      [
-        tenantId,
-        assignments.map((a) => a.task.id),
-        assignments.map((a) => a.agent.id),
-        assignments.map((a) => a.agent.kind),
-      ],
+    await this.tasks.assignAgents(
+      uow.manager,
+      tenantId,
+      assignments.map((a) => ({ taskId: a.task.id, agentId: a.agent.id, agentKind: a.agent.kind })),
     );
     for (const { task, agent } of assignments) {
       task.agent_id = agent.id;

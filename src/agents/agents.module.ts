@@ -10,6 +10,9 @@ import { AgentsService } from './agents.service';
 import { MarketAuction } from './market-auction.service';
 import { ProgressLedger } from './progress-ledger.service';
 import { SwarmCoordinator } from './swarm-coordinator.service';
+import { GoalRepository } from '../governor/goal.repository';
+import { TaskRepository } from '../governor/task.repository';
+import { ProgressLedgerRepository } from './progress-ledger.repository';
 
 @Module({
   imports: [ToolsModule],
@@ -20,7 +23,10 @@ import { SwarmCoordinator } from './swarm-coordinator.service';
     AgentSelector,
     AgentSpawner,
     MarketAuction,
+    ProgressLedgerRepository,
     ProgressLedger,
+    GoalRepository,
+    TaskRepository,
     SwarmCoordinator,
     AgentWorkforce,
     AgentsService,

@@ -3,6 +3,9 @@ import { dirname, join } from 'node:path';
 import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
 import { goalEventStatements } from '../events/goal-event.repository';
 import { llmCallStatements } from '../llm/llm-call.repository';
+import { progressLedgerStatements } from '../agents/progress-ledger.repository';
+import { goalStatements } from '../governor/goal.repository';
+import { taskStatements } from '../governor/task.repository';
 import { approvalStatements } from '../safety/approval.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
@@ -14,6 +17,9 @@ const CATALOGS: StatementCatalog[] = [
   approvalStatements,
   goalEventStatements,
   llmCallStatements,
+  progressLedgerStatements,
+  goalStatements,
+  taskStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { UnitOfWork } from '../database/transaction';
+import type { SqlExecutor } from '../database/query-builder';
 import type { GoalEventPayloads, GoalEventRecord, GoalEventType } from './domain-events';
 import { isEmbedded } from '../database/migration-runner';
 import { EventBus } from './event-bus';
@@ -275,6 +276,11 @@ export class GoalEventLog {
   /** The per-goal sequence number of the last event of the goal at or before `eventId` (0 if none). */
   seqAt(tenantId: string, goalId: string, eventId: number): Promise<number> {
     return this.repository.seqAt(this.dataSource, tenantId, goalId, eventId);
+  }
+
+  /** The goal's latest position (0 before its first event), read on the executor given. */
+  lastSeq(executor: SqlExecutor, tenantId: string, goalId: string): Promise<number> {
+    return this.repository.lastSeq(executor, tenantId, goalId);
   }
 
   async listForTenant(tenantId: string, afterId: number, limit = 1000): Promise<GoalEventRecord[]> {

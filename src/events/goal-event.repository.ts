@@ -195,6 +195,13 @@ const statements = {
       .where('tenant_id', '=', tenantId)
       .where('goal_id', '=', goalId)
       .where('id', '<=', String(eventId)),
+  /** The goal's last position (0 before its first event). */
+  lastSeq: (tenantId: string, goalId: string) =>
+    db
+      .selectFrom('goal_events')
+      .select(sql<number>`coalesce(max(seq), 0)::int`.as('seq'))
+      .where('goal_id', '=', goalId)
+      .where('tenant_id', '=', tenantId),
   listForTenant: (tenantId: string, afterId: number, limit: number) =>
     db
       .selectFrom('goal_events')
@@ -300,6 +307,10 @@ export class GoalEventRepository {
     return Number((await firstOf(executor, statements.seqAt(tenantId, goalId, eventId)))?.seq ?? 0);
   }
 
+  async lastSeq(executor: SqlExecutor, tenantId: string, goalId: string): Promise<number> {
+    return Number((await firstOf(executor, statements.lastSeq(tenantId, goalId)))?.seq ?? 0);
+  }
+
   listForTenant(
     executor: SqlExecutor,
     tenantId: string,
@@ -342,6 +353,7 @@ export const goalEventStatements: StatementCatalog = {
       },
       { name: 'list', statement: statements.list(tenant, goal, 0, 1000) },
       { name: 'seqAt', statement: statements.seqAt(tenant, goal, 10) },
+      { name: 'lastSeq', statement: statements.lastSeq(tenant, goal) },
       { name: 'listForTenant', statement: statements.listForTenant(tenant, 0, 1000) },
     ];
   },

@@ -66,6 +66,12 @@ select max("seq") as "seq"
   from "goal_events"
   where "tenant_id" = $1 and "goal_id" = $2 and "id" <= $3;
 
+-- lastSeq
+-- parameters: ["00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001"]
+select coalesce(max(seq), 0)::int as "seq"
+  from "goal_events"
+  where "goal_id" = $1 and "tenant_id" = $2;
+
 -- listForTenant
 -- parameters: ["00000000-0000-0000-0000-000000000001","0",1000]
 select "id", "seq", "goal_id", "tenant_id", "task_id", "type", "data", "created_at"
