@@ -4,6 +4,7 @@ import { AgentProfileStore } from './agent-profile.store';
 import { AgentRuntime } from './agent-runtime.service';
 import { AgentSelector } from './agent-selector.service';
 import { AgentSpawner } from './agent-spawner.service';
+import { AgentAssigner } from './agent-assigner.service';
 import { AgentWorkforce } from './agent-workforce.service';
 import { AgentsController, GoalLedgerController } from './agents.controller';
 import { AgentsService } from './agents.service';
@@ -28,6 +29,7 @@ import { ProgressLedgerRepository } from './progress-ledger.repository';
     GoalRepository,
     TaskRepository,
     SwarmCoordinator,
+    AgentAssigner,
     AgentWorkforce,
     AgentsService,
   ],
