@@ -6,7 +6,13 @@ import type { GoalEventPayloads, GoalEventRecord, GoalEventType } from './domain
 import { isEmbedded } from '../database/migration-runner';
 import { EventBus } from './event-bus';
 import { NamedSqlPart, SqlPart, withList } from '../database/sql-parts';
-import { EventItem, EventRow, GoalEventRepository, SeqSource } from './goal-event.repository';
+import {
+  EventItem,
+  EventRow,
+  GoalEventRepository,
+  NewGoalRow,
+  SeqSource,
+} from './goal-event.repository';
 
 /** An event appended with a change; `mergeChange` merges the change's RETURNING row into its data. */
 type ChangeEvent = NewGoalEvent & { mergeChange?: boolean };
@@ -67,31 +73,22 @@ export class GoalEventLog {
   }
 
   /**
-   * A new goal row (`insert`: an INSERT INTO goals ... statement whose columns do not
-   * include `event_seq`, parameters from $3 on, $1 the goal id, $2 the tenant id) with its
-   * first events at positions 1..n, in one statement inside the caller's unit of work; the
-   * events are announced after commit. False when `insert.onConflict` skipped the row (then
-   * nothing is written).
+   * A new goal row with its first events at positions 1..n, in one statement inside the
+   * caller's unit of work; the events are announced after commit. With `idempotent`, false
+   * when the tenant already has a goal with the row's idempotency key (then nothing is
+   * written).
    */
   async appendWithGoalInsert(
     uow: UnitOfWork,
-    tenantId: string,
-    goalId: string,
-    insert: { columns: string; values: string; params: unknown[]; onConflict?: string },
+    insert: { row: NewGoalRow; idempotent?: boolean },
     events: readonly NewGoalEvent[],
   ): Promise<boolean> {
-    const k = 2 + insert.params.length;
-    const rows: EventRow[] = await uow.manager.query(
-      `WITH g AS (
-         INSERT INTO goals (${insert.columns}, event_seq) VALUES (${insert.values}, ${this.embedded ? 0 : events.length})
-         ${insert.onConflict ?? ''}
-         RETURNING id)
-       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-       SELECT $2, g.id, e.ord, e.item->>'type', NULL, e.item->'data', clock_timestamp()
-       FROM g, jsonb_array_elements($${k + 1}::jsonb) WITH ORDINALITY AS e(item, ord)
-       ORDER BY e.ord
-       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`,
-      [goalId, tenantId, ...insert.params, JSON.stringify(events)],
+    const rows = await this.repository.insertGoalWithEvents(
+      uow.manager,
+      this.seqSource,
+      insert.row,
+      insert.idempotent ?? false,
+      events.map(itemOf),
     );
     const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
     uow.afterCommit(() => records.forEach((event) => this.bus.publish(event)));

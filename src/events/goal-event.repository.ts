@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type Expression, type UpdateQueryBuilder } from 'kysely';
+import { sql, type Expression, type Insertable, type UpdateQueryBuilder } from 'kysely';
 import { cte } from '../database/recordset';
 import { db, rowsOf, firstOf, type SqlExecutor } from '../database/query-builder';
-import type { DB } from '../database/schema.generated';
+import type { DB, Goals } from '../database/schema.generated';
 import type { StatementCatalog } from '../database/statement-catalog';
 
 /**
@@ -23,6 +23,9 @@ export interface EventRow {
   data: unknown;
   created_at: Date;
 }
+
+/** A goal row to insert with its first events (its positions are set by the statement). */
+export type NewGoalRow = Omit<Insertable<Goals>, 'event_seq'> & { id: string; tenant_id: string };
 
 /** An event to append in a batch: `merge` merges the change's row into its data. */
 export interface EventItem {
@@ -178,6 +181,49 @@ const statements = {
         ...EVENT_COLUMNS,
         sql<R>`(SELECT row_to_json(change) FROM change LIMIT 1)`.as('change'),
       ]),
+  /**
+   * A new goal row with its first events at positions 1..n; nothing when `idempotent` and
+   * the tenant already has a goal with the row's idempotency key.
+   */
+  insertGoalWithEvents: (
+    source: SeqSource,
+    row: NewGoalRow,
+    idempotent: boolean,
+    events: EventItem[],
+  ) =>
+    db
+      .with('g', (qc) => {
+        const insert = qc
+          .insertInto('goals')
+          .values({ ...row, event_seq: source === 'log' ? 0 : events.length });
+        return (
+          idempotent
+            ? insert.onConflict((oc) =>
+                oc
+                  .columns(['tenant_id', 'idempotency_key'])
+                  .where('idempotency_key', 'is not', null)
+                  .doNothing(),
+              )
+            : insert
+        ).returning('id');
+      })
+      .insertInto('goal_events')
+      .columns(INSERT_COLUMNS)
+      .expression((eb) =>
+        eb
+          .selectFrom(['g', items(events)])
+          .select([
+            sql<string>`${row.tenant_id}::uuid`.as('tenant_id'),
+            'g.id',
+            'e.ord',
+            sql<string>`e.item->>'type'`.as('type'),
+            sql<string | null>`NULL`.as('task_id'),
+            sql`e.item->'data'`.as('data'),
+            writtenAt.as('created_at'),
+          ])
+          .orderBy('e.ord'),
+      )
+      .returning(EVENT_COLUMNS),
   list: (tenantId: string, goalId: string, afterId: number, limit: number) =>
     db
       .selectFrom('goal_events')
@@ -288,6 +334,19 @@ export class GoalEventRepository {
     ) as Promise<Array<EventRow & { change: R }>>;
   }
 
+  insertGoalWithEvents(
+    executor: SqlExecutor,
+    source: SeqSource,
+    row: NewGoalRow,
+    idempotent: boolean,
+    events: EventItem[],
+  ): Promise<EventRow[]> {
+    return rowsOf(
+      executor,
+      statements.insertGoalWithEvents(source, row, idempotent, events),
+    ) as Promise<EventRow[]>;
+  }
+
   list(
     executor: SqlExecutor,
     tenantId: string,
@@ -350,6 +409,22 @@ export const goalEventStatements: StatementCatalog = {
       {
         name: 'appendAfterChange',
         statement: statements.appendAfterChange('goal-row', change, tenant, goal, [event]),
+      },
+      {
+        name: 'insertGoalWithEvents',
+        statement: statements.insertGoalWithEvents(
+          'goal-row',
+          {
+            id: goal,
+            tenant_id: tenant,
+            title: 't',
+            goal: 'g',
+            status: 'pending',
+            state: 'RECEIVED',
+          },
+          true,
+          [{ type: 'goal.created', task_id: null, data: { title: 't' }, merge: false }],
+        ),
       },
       { name: 'list', statement: statements.list(tenant, goal, 0, 1000) },
       { name: 'seqAt', statement: statements.seqAt(tenant, goal, 10) },

@@ -50,22 +50,21 @@ export class GoalsService {
     const created = await inOneStatement(this.dataSource, (uow) =>
       this.eventLog.appendWithGoalInsert(
         uow,
-        tenantId,
-        id,
         {
-          columns:
-            'id, tenant_id, title, goal, status, state, requested_pattern, priority, metadata, created_by, idempotency_key',
-          values: `$1, $2, $3, $4, 'pending', 'RECEIVED', $5, $6, $7, $8, $9`,
-          params: [
+          row: {
+            id,
+            tenant_id: tenantId,
             title,
-            text,
-            input.pattern ?? null,
-            input.priority ?? 5,
-            JSON.stringify(input.metadata ?? {}),
-            createdBy,
-            idempotencyKey ?? null,
-          ],
-          onConflict: `ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
+            goal: text,
+            status: 'pending',
+            state: 'RECEIVED',
+            requested_pattern: input.pattern ?? null,
+            priority: input.priority ?? 5,
+            metadata: JSON.stringify(input.metadata ?? {}),
+            created_by: createdBy,
+            idempotency_key: idempotencyKey ?? null,
+          },
+          idempotent: true,
         },
         [
           {

@@ -52,6 +52,17 @@ with "change" as (update "tasks"
   order by "e"."ord"
   returning "id", "seq", "goal_id", "tenant_id", "task_id", "type", "data", "created_at", (SELECT row_to_json(change) FROM change LIMIT 1) as "change";
 
+-- insertGoalWithEvents
+-- parameters: ["00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","t","g","pending","RECEIVED",1,"00000000-0000-0000-0000-000000000001","[{\"type\":\"goal.created\",\"task_id\":null,\"data\":{\"title\":\"t\"},\"merge\":false}]"]
+with "g" as (insert into "goals" ("id", "tenant_id", "title", "goal", "status", "state", "event_seq")
+  values ($1, $2, $3, $4, $5, $6, $7)
+  on conflict ("tenant_id", "idempotency_key")
+  where "idempotency_key" is not null do nothing
+  returning "id") insert into "goal_events" ("tenant_id", "goal_id", "seq", "type", "task_id", "data", "created_at") select $8::uuid as "tenant_id", "g"."id", "e"."ord", e.item->>'type' as "type", NULL as "task_id", e.item->'data' as "data", clock_timestamp() as "created_at"
+  from "g", jsonb_array_elements($9::jsonb) with ordinality as e(item, ord)
+  order by "e"."ord"
+  returning "id", "seq", "goal_id", "tenant_id", "task_id", "type", "data", "created_at";
+
 -- list
 -- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002","0",1000]
 select "id", "seq", "goal_id", "tenant_id", "task_id", "type", "data", "created_at"
