@@ -10,6 +10,7 @@ import {
   EventItem,
   EventRow,
   GoalEventRepository,
+  GoalUpdate,
   NewGoalRow,
   SeqSource,
 } from './goal-event.repository';
@@ -96,40 +97,28 @@ export class GoalEventLog {
   }
 
   /**
-   * An update of the goal row and events of the goal (in order, at consecutive positions),
-   * in one statement inside the caller's unit of work; the events are announced after
-   * commit. `update.set` and `update.where` may use $1 (goal id), $2 (tenant id) and
-   * `update.params` from $3 on. Returns the updated row, or undefined when no row matched
-   * (then nothing is written).
+   * An update of the goal row (while it is in `update.where.state`) and events of the goal
+   * (in order, at consecutive positions), in one statement inside the caller's unit of
+   * work; the events are announced after commit. Returns the updated row, or undefined
+   * when no row matched (then nothing is written).
    */
   async appendWithGoalUpdate(
     uow: UnitOfWork,
     tenantId: string,
     goalId: string,
-    update: { set: string; where: string; params: unknown[] },
+    update: GoalUpdate,
     events: readonly NewGoalEvent[],
   ): Promise<Record<string, unknown> | undefined> {
-    const k = 2 + update.params.length;
-    const n = events.length;
-    // PostgreSQL takes the goal's next positions from its row: the same UPDATE advances them
-    const before = this.embedded
-      ? '(SELECT coalesce(max(seq), 0) FROM goal_events WHERE goal_id = $1)'
-      : `g.event_seq - ${n}`;
-    const rows: Array<Record<string, unknown>> = await uow.manager.query(
-      `WITH g AS (
-         UPDATE goals SET ${update.set}${this.embedded ? '' : `, event_seq = event_seq + ${n}`}
-         WHERE id = $1 AND tenant_id = $2${update.where ? ` AND ${update.where}` : ''} RETURNING *),
-       ev AS (
-         INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-         SELECT $2, $1, ${before} + e.ord, e.item->>'type', NULL, e.item->'data', clock_timestamp()
-         FROM g, jsonb_array_elements($${k + 1}::jsonb) WITH ORDINALITY AS e(item, ord)
-         ORDER BY e.ord
-         RETURNING id, seq, type, data, created_at)
-       SELECT g.*, (SELECT json_agg(ev ORDER BY ev.seq) FROM ev) AS appended_events FROM g`,
-      [goalId, tenantId, ...update.params, JSON.stringify(events)],
+    const row = await this.repository.updateGoalWithEvents(
+      uow.manager,
+      this.seqSource,
+      tenantId,
+      goalId,
+      update,
+      events.map(itemOf),
     );
-    if (!rows.length) return undefined;
-    const { appended_events: appended, ...goal } = rows[0];
+    if (!row) return undefined;
+    const { appended_events: appended, ...goal } = row;
     // json_agg of no rows is null: a goal update that writes no events
     const records = (
       (appended ?? []) as Array<Omit<EventRow, 'goal_id' | 'tenant_id' | 'task_id'>>

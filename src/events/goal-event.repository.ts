@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type Expression, type Insertable, type UpdateQueryBuilder } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type Insertable,
+  type UpdateObject,
+  type UpdateQueryBuilder,
+} from 'kysely';
 import { cte } from '../database/recordset';
 import { db, rowsOf, firstOf, type SqlExecutor } from '../database/query-builder';
 import type { DB, Goals } from '../database/schema.generated';
@@ -26,6 +32,12 @@ export interface EventRow {
 
 /** A goal row to insert with its first events (its positions are set by the statement). */
 export type NewGoalRow = Omit<Insertable<Goals>, 'event_seq'> & { id: string; tenant_id: string };
+
+/** A change of the goal row, made only while the goal is in `where.state`. */
+export interface GoalUpdate {
+  set: UpdateObject<DB, 'goals'>;
+  where: { state: string };
+}
 
 /** An event to append in a batch: `merge` merges the change's row into its data. */
 export interface EventItem {
@@ -224,6 +236,60 @@ const statements = {
           .orderBy('e.ord'),
       )
       .returning(EVENT_COLUMNS),
+  /**
+   * An update of the goal row (only while it is in `where.state`) and its events at the
+   * next positions, in order; the row comes back with the stored events (`appended_events`).
+   */
+  updateGoalWithEvents: (
+    source: SeqSource,
+    tenantId: string,
+    goalId: string,
+    update: GoalUpdate,
+    events: EventItem[],
+  ) =>
+    db
+      .with('g', (qc) =>
+        qc
+          .updateTable('goals')
+          .set((eb) => ({
+            ...update.set,
+            ...(source === 'log'
+              ? {}
+              : { event_seq: eb('event_seq', '+', sql<number>`${events.length}::int`) }),
+          }))
+          .where('id', '=', goalId)
+          .where('tenant_id', '=', tenantId)
+          .where('state', '=', update.where.state)
+          .returningAll(),
+      )
+      .with('ev', (qc) =>
+        qc
+          .insertInto('goal_events')
+          .columns(INSERT_COLUMNS)
+          .expression((eb) =>
+            eb
+              .selectFrom(['g', items(events)])
+              .select((sb) => [
+                sql<string>`${tenantId}::uuid`.as('tenant_id'),
+                uuid(goalId).as('goal_id'),
+                (source === 'log'
+                  ? sql<number>`(SELECT coalesce(max(seq), 0) FROM goal_events WHERE goal_id = ${uuid(goalId)}) + e.ord`
+                  : sql<number>`${sb.ref('g.event_seq')} - ${events.length}::int + e.ord`
+                ).as('seq'),
+                sql<string>`e.item->>'type'`.as('type'),
+                sql<string | null>`NULL`.as('task_id'),
+                sql`e.item->'data'`.as('data'),
+                writtenAt.as('created_at'),
+              ])
+              .orderBy('e.ord'),
+          )
+          .returning(['id', 'seq', 'type', 'data', 'created_at']),
+      )
+      .selectFrom('g')
+      .selectAll('g')
+      .select(
+        sql<unknown[] | null>`(SELECT json_agg(ev ORDER BY ev.seq) FROM ev)`.as('appended_events'),
+      ),
   list: (tenantId: string, goalId: string, afterId: number, limit: number) =>
     db
       .selectFrom('goal_events')
@@ -347,6 +413,21 @@ export class GoalEventRepository {
     ) as Promise<EventRow[]>;
   }
 
+  /** The updated row with its stored events; undefined when no row matched (nothing written). */
+  async updateGoalWithEvents(
+    executor: SqlExecutor,
+    source: SeqSource,
+    tenantId: string,
+    goalId: string,
+    update: GoalUpdate,
+    events: EventItem[],
+  ): Promise<Record<string, unknown> | undefined> {
+    return firstOf(
+      executor,
+      statements.updateGoalWithEvents(source, tenantId, goalId, update, events),
+    );
+  }
+
   list(
     executor: SqlExecutor,
     tenantId: string,
@@ -424,6 +505,16 @@ export const goalEventStatements: StatementCatalog = {
           },
           true,
           [{ type: 'goal.created', task_id: null, data: { title: 't' }, merge: false }],
+        ),
+      },
+      {
+        name: 'updateGoalWithEvents',
+        statement: statements.updateGoalWithEvents(
+          'goal-row',
+          tenant,
+          goal,
+          { set: { state: 'PLANNING', status: 'running' }, where: { state: 'ANALYZING_INTENT' } },
+          [{ type: 'goal.status', task_id: null, data: { to: 'PLANNING' }, merge: false }],
         ),
       },
       { name: 'list', statement: statements.list(tenant, goal, 0, 1000) },

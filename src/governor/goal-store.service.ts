@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotFound } from '../../libs/common/src';
+import { sql } from 'kysely';
 import type { UnitOfWork } from '../database/transaction';
+import type { GoalUpdate } from '../events/goal-event.repository';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
 import { assertTransition, GoalState, statusOf } from './goal-fsm';
 import type { GoalRow, TaskRow } from './goal.types';
@@ -100,21 +102,19 @@ export class GoalStore {
   ): Promise<GoalRow> {
     assertTransition(from, to);
     const status = statusOf(to);
-    const sets = ['state = $3', 'status = $4', 'updated_at = now()'];
-    const params: unknown[] = [to, status, from];
-    if (from === 'RECEIVED') sets.push('started_at = coalesce(started_at, now())');
+    const set: GoalUpdate['set'] = { state: to, status, updated_at: sql`now()` };
+    if (from === 'RECEIVED') set.started_at = sql`coalesce(started_at, now())`;
     if (status === 'completed' || status === 'failed' || status === 'cancelled')
-      sets.push('completed_at = now()', 'lease_owner = NULL', 'lease_expires_at = NULL');
+      Object.assign(set, { completed_at: sql`now()`, lease_owner: null, lease_expires_at: null });
     for (const [column, value] of Object.entries(patch)) {
       if (value === undefined) continue;
-      params.push(JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
-      sets.push(`${column} = $${params.length + 2}`);
+      Object.assign(set, { [column]: JSON_COLUMNS.has(column) ? JSON.stringify(value) : value });
     }
     const row = await this.events.appendWithGoalUpdate(
       uow,
       goal.tenant_id,
       goal.id,
-      { set: sets.join(', '), where: 'state = $5', params },
+      { set, where: { state: from } },
       events,
     );
     if (!row) throw new StateConflict(goal.id, from);
