@@ -3,43 +3,21 @@ import { DataSource } from 'typeorm';
 import { isUuid } from '#common';
 import { hasParallelism } from '../planning/schemas';
 import type { UnitOfWork } from '../database/transaction';
+import { TaskRepository } from '../goal-records/task.repository';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
 import type { NamedSqlPart } from '../database/sql-parts';
-import { specialistFor, taskTypeOf } from './agent-kinds';
+import { taskTypeOf } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
 import { AgentRuntime, GoalScope, TaskOutput } from './agent-runtime.service';
 import { AgentSelector } from './agent-selector.service';
-import { AgentSpawner } from './agent-spawner.service';
+import { AgentAssigner } from './agent-assigner.service';
 import { StallDetected } from './ledger-policy';
-import { Award, MarketAuction } from './market-auction.service';
 import { LedgerBuffer, ProgressLedger } from './progress-ledger.service';
-import { errorKindOf, rankCandidates, requirementFit } from './selection';
-import { candidateOf } from './agent-profile.store';
+import { errorKindOf } from './selection';
 import { SwarmCoordinator } from './swarm-coordinator.service';
+import type { WorkGoal, WorkTask } from './work-items';
 
-/** The slice of a goal the workforce needs. */
-export interface WorkGoal {
-  id: string;
-  tenant_id: string;
-  goal: string;
-  pattern: string | null;
-  plan_version: number;
-}
-
-/** The slice of a task row the workforce reads and updates (agent_id after reselection). */
-export interface WorkTask {
-  id: string;
-  tenant_id: string;
-  goal_id: string;
-  plan_version: number;
-  key: string;
-  title: string;
-  description: string;
-  capabilities: string[];
-  acceptance_criteria: string | null;
-  agent_id: string | null;
-  agent_kind: string | null;
-}
+export type { WorkGoal, WorkTask };
 
 export class AgentTerminated extends Error {
   constructor(agentId: string) {
@@ -65,12 +43,12 @@ export class AgentWorkforce {
     private readonly dataSource: DataSource,
     private readonly profiles: AgentProfileStore,
     private readonly selector: AgentSelector,
-    private readonly spawner: AgentSpawner,
-    private readonly auction: MarketAuction,
+    private readonly assigner: AgentAssigner,
     private readonly swarm: SwarmCoordinator,
     private readonly ledger: ProgressLedger,
     private readonly runtime: AgentRuntime,
     private readonly events: GoalEventLog,
+    private readonly tasks: TaskRepository,
   ) {}
 
   /** Seeds the tenant's default profiles; call before a transaction that assigns. */
@@ -79,84 +57,16 @@ export class AgentWorkforce {
   }
 
   /**
-   * Assigns every unassigned task (AGENT_ASSIGNMENT), inside the runner's transaction.
-   * Decisions are made task by task (a spawned specialist joins the pool at once); the
-   * round's assignments and bids are then written together. Its events are returned, after
-   * `lead` (events of the transaction not written yet), for the caller to write with its
-   * last statement; a spawn writes `lead` first, so its events keep their place.
+   * Assigns every unassigned task (AGENT_ASSIGNMENT), inside the runner's transaction; its
+   * events are returned after `lead` for the caller to write (see `AgentAssigner.assign`).
    */
-  async assign(
+  assign(
     uow: UnitOfWork,
     goal: WorkGoal,
     tasks: WorkTask[],
     lead: NewGoalEvent[] = [],
   ): Promise<NewGoalEvent[]> {
-    const pool = await this.selector.candidates(uow.manager, goal.tenant_id);
-    const reused = new Set<string>();
-    const assignments: Assignment[] = [];
-    const awards: Award[] = [];
-    const events: NewGoalEvent[] = [];
-    const toMark: string[] = [];
-    for (const task of tasks.filter((t) => !t.agent_id)) {
-      const ranked = rankCandidates(pool.map(candidateOf), task);
-      const bestFit = ranked.length
-        ? Math.max(...ranked.map((r) => requirementFit(r.breakdown)))
-        : undefined;
-      let agent: AgentProfileRow | undefined;
-      let reason = '';
-      let score: number | undefined;
-      let breakdown: Record<string, number> | undefined;
-      if (this.spawner.needsSpawn(bestFit)) {
-        if (lead.length) await this.events.appendMany(uow, goal.tenant_id, goal.id, lead.splice(0));
-        const spawn = await this.spawner.spawn(uow, {
-          tenantId: goal.tenant_id,
-          goalId: goal.id,
-          taskId: task.id,
-          seed: specialistFor(task),
-          ephemeral: false,
-          bestScore: bestFit,
-          reason: `no agent fits task ${task.key} (needs ${task.capabilities.join(', ') || 'general'})`,
-        });
-        if (spawn) {
-          agent = spawn.agent;
-          if (!pool.some((p) => p.id === agent!.id)) pool.push(agent);
-          reason = spawn.created
-            ? `spawned specialist ${agent.name}: best existing requirement fit ${bestFit ?? 'none'} is below ${this.spawner.limits.threshold}`
-            : `joined specialist ${agent.name}, spawned for the same need at the same time: best existing requirement fit ${bestFit ?? 'none'} is below ${this.spawner.limits.threshold}`;
-          if (spawn.created) reused.add(agent.id);
-        }
-      }
-      if (!agent && goal.pattern === 'market') {
-        const award = this.auction.auction(task, pool);
-        if (award) {
-          agent = pool.find((p) => p.id === award.result.winner.agentId)!;
-          reason = `auction: ${award.result.reason}`;
-          awards.push(award);
-          events.push(this.auction.awardEvent(award));
-        }
-      }
-      if (!agent) {
-        const selection = this.selector.select(pool, task);
-        if (!selection)
-          throw new Error(`no agent can take task ${task.key} and none may be spawned`);
-        agent = pool.find((p) => p.id === selection.chosen.candidate.id)!;
-        reason = selection.reason;
-        score = selection.chosen.score;
-        breakdown = { ...selection.chosen.breakdown };
-      }
-      if (!reused.has(agent.id) && !agent.builtin) {
-        reused.add(agent.id);
-        toMark.push(agent.id);
-      }
-      const assignment = { task, agent, reason, score, breakdown };
-      assignments.push(assignment);
-      events.push(assignedEvent(assignment));
-    }
-    // one statement, rows locked in id order: concurrent assignments never deadlock on them
-    await this.profiles.markReused(uow.manager, goal.tenant_id, toMark);
-    await this.auction.record(uow, goal.tenant_id, goal.id, awards);
-    await this.writeAssignments(uow, goal.tenant_id, assignments);
-    return [...lead, ...events];
+    return this.assigner.assign(uow, goal, tasks, lead);
   }
 
   /** Runs one attempt of a task with its assigned agent, as single agent or swarm. */
@@ -225,12 +135,9 @@ export class AgentWorkforce {
     // the promise is kept, so the parallel tasks of one plan share a single query
     let divided = this.division.get(key);
     if (divided === undefined) {
-      divided = this.dataSource
-        .query(
-          `SELECT key, depends_on FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3`,
-          [goal.tenant_id, goal.id, goal.plan_version],
-        )
-        .then((tasks: Array<{ key: string; depends_on: string[] }>) => !hasParallelism(tasks));
+      divided = this.tasks
+        .planShape(this.dataSource, goal.tenant_id, goal.id, goal.plan_version)
+        .then((tasks) => !hasParallelism(tasks));
       divided.catch(() => this.division.delete(key));
       if (this.division.size > 1000) this.division.clear();
       this.division.set(key, divided);
@@ -415,7 +322,7 @@ export class AgentWorkforce {
       const selection = this.selector.select(pool, task);
       if (selection && selection.chosen.candidate.id !== agentId) {
         const agent = pool.find((p) => p.id === selection.chosen.candidate.id)!;
-        await this.setAgent(uow, goal, {
+        await this.assigner.reassign(uow, goal, {
           task,
           agent,
           reason: `reassigned after a failed attempt: ${selection.reason}`,
@@ -447,62 +354,6 @@ export class AgentWorkforce {
     task.agent_id = generalist.id;
     return (await this.profiles.startWork(task.tenant_id, generalist.id)) ?? generalist;
   }
-
-  /** Reassigns one task (after a failed attempt), with its agent.assigned event. */
-  private async setAgent(uow: UnitOfWork, goal: WorkGoal, assignment: Assignment): Promise<void> {
-    await this.writeAssignments(uow, goal.tenant_id, [assignment]);
-    await this.events.appendMany(uow, goal.tenant_id, goal.id, [assignedEvent(assignment)]);
-  }
-
-  /** Stores the agents of several tasks in one statement and mirrors them on the rows. */
-  private async writeAssignments(
-    uow: UnitOfWork,
-    tenantId: string,
-    assignments: readonly Assignment[],
-  ): Promise<void> {
-    if (!assignments.length) return;
-    await uow.manager.query(
-      `UPDATE tasks t SET agent_id = a.agent_id, agent_kind = a.agent_kind, updated_at = now()
-       FROM unnest($2::uuid[], $3::text[], $4::text[]) AS a(task_id, agent_id, agent_kind)
-       WHERE t.id = a.task_id AND t.tenant_id = $1`,
-      [
-        tenantId,
-        assignments.map((a) => a.task.id),
-        assignments.map((a) => a.agent.id),
-        assignments.map((a) => a.agent.kind),
-      ],
-    );
-    for (const { task, agent } of assignments) {
-      task.agent_id = agent.id;
-      task.agent_kind = agent.kind;
-    }
-  }
-}
-
-/** Who takes a task, and why. */
-interface Assignment {
-  task: WorkTask;
-  agent: AgentProfileRow;
-  reason: string;
-  score?: number;
-  breakdown?: Record<string, number>;
-}
-
-function assignedEvent({ task, agent, reason, score, breakdown }: Assignment): NewGoalEvent {
-  return {
-    type: 'agent.assigned',
-    taskId: task.id,
-    data: {
-      task_id: task.id,
-      task_key: task.key,
-      agent_id: agent.id,
-      agent_kind: agent.kind,
-      agent_name: agent.name,
-      reason,
-      ...(score !== undefined ? { score } : {}),
-      ...(breakdown ? { breakdown } : {}),
-    },
-  };
 }
 
 /** A finished task's row of the `input` CTE, besides the task's own columns (see `completions`). */

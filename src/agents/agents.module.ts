@@ -9,12 +9,16 @@ import { AgentProfileStore } from './agent-profile.store';
 import { AgentRuntime } from './agent-runtime.service';
 import { AgentSelector } from './agent-selector.service';
 import { AgentSpawner } from './agent-spawner.service';
+import { AgentAssigner } from './agent-assigner.service';
 import { AgentWorkforce } from './agent-workforce.service';
 import { AgentsController, GoalLedgerController } from './agents.controller';
 import { AgentsService } from './agents.service';
 import { MarketAuction } from './market-auction.service';
 import { ProgressLedger } from './progress-ledger.service';
 import { SwarmCoordinator } from './swarm-coordinator.service';
+import { GoalRepository } from '../goal-records/goal.repository';
+import { TaskRepository } from '../goal-records/task.repository';
+import { ProgressLedgerRepository } from './progress-ledger.repository';
 
 @Module({
   imports: [ToolsModule, SafetyModule, LlmModule, EventsModule],
@@ -27,8 +31,12 @@ import { SwarmCoordinator } from './swarm-coordinator.service';
     AgentSelector,
     AgentSpawner,
     MarketAuction,
+    ProgressLedgerRepository,
     ProgressLedger,
+    GoalRepository,
+    TaskRepository,
     SwarmCoordinator,
+    AgentAssigner,
     AgentWorkforce,
     AgentsService,
   ],

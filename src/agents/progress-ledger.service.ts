@@ -5,26 +5,16 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
+import { GoalRepository } from '../goal-records/goal.repository';
 import type { NamedSqlPart } from '../database/sql-parts';
 import { fingerprint, LoopDetector, StallDetected } from './ledger-policy';
+import {
+  ProgressLedgerRepository,
+  type LedgerEntry,
+  type LedgerRow,
+} from './progress-ledger.repository';
 
-export interface LedgerRow {
-  id: string;
-  goal_id: string;
-  task_id: string | null;
-  plan_version: number;
-  step: number;
-  kind: 'turn' | 'task';
-  agent_id: string | null;
-  fingerprint: string;
-  is_satisfied: boolean;
-  is_looping: boolean;
-  is_progressing: boolean;
-  stall_count: number;
-  next_instruction: string;
-  facts: string[];
-  created_at: Date;
-}
+export type { LedgerRow } from './progress-ledger.repository';
 
 interface PendingEntry {
   scope: LedgerScope;
@@ -60,6 +50,8 @@ export class ProgressLedger {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly events: GoalEventLog,
+    private readonly repository: ProgressLedgerRepository,
+    private readonly goals: GoalRepository,
   ) {}
 
   /**
@@ -116,35 +108,7 @@ export class ProgressLedger {
     const entries = buffer.splice(0);
     if (!entries.length) return;
     const { tenantId, goalId } = entries[0].scope;
-    await uow.manager.query(
-      `INSERT INTO progress_ledger (tenant_id, goal_id, task_id, plan_version, step, kind, agent_id, fingerprint,
-         is_satisfied, is_looping, is_progressing, stall_count, next_instruction, facts)
-       SELECT $1, $2, e.task_id, e.plan_version, last.step + e.n, 'turn', e.agent_id, e.fingerprint,
-         e.satisfied, e.looping, e.progressing, e.stalls, e.next, e.facts
-       FROM (SELECT coalesce(max(step), 0) AS step FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2) last,
-         jsonb_to_recordset($3::jsonb) AS e(n integer, task_id uuid, plan_version integer, agent_id text,
-           fingerprint text, satisfied boolean, looping boolean, progressing boolean, stalls integer, next text, facts jsonb)
-       ORDER BY e.n`,
-      [
-        tenantId,
-        goalId,
-        JSON.stringify(
-          entries.map((e, i) => ({
-            n: i + 1,
-            task_id: e.scope.taskId,
-            plan_version: e.scope.planVersion,
-            agent_id: e.scope.agentId,
-            fingerprint: e.fingerprint,
-            satisfied: e.satisfied,
-            looping: e.looping,
-            progressing: e.progressing,
-            stalls: e.stalls,
-            next: e.next,
-            facts: e.facts,
-          })),
-        ),
-      ],
-    );
+    await this.repository.appendTurns(uow.manager, tenantId, goalId, entries.map(entryOf));
   }
 
   /** The step after a task finished or failed, in the transaction that stores its result. */
@@ -155,18 +119,14 @@ export class ProgressLedger {
     turns: LedgerBuffer = [],
   ): Promise<void> {
     const fp = fingerprint({ output: result.ok ? result.text : `error: ${result.error}` });
-    const [facts0]: Array<{
-      open: string;
-      looping: boolean;
-      last_stalls: number | null;
-      last_step: number;
-    }> = await uow.manager.query(factsSql(), [
+    const facts0 = await this.repository.taskFacts(
+      uow.manager,
       scope.tenantId,
       scope.goalId,
       scope.planVersion,
       scope.taskId,
       fp,
-    ]);
+    );
     const open = Number(facts0.open);
     // looping: this task repeated a result (or error) it already produced in this plan
     const looping = facts0.looping;
@@ -197,35 +157,14 @@ export class ProgressLedger {
         facts,
       },
     ];
-    const params: unknown[] = [];
-    const values = rows.map((r, i) => {
-      const cells = [
-        scope.tenantId,
-        scope.goalId,
-        r.scope.taskId,
-        r.scope.planVersion,
-        Number(facts0.last_step) + i + 1,
-        r.kind,
-        r.scope.agentId,
-        r.fingerprint,
-        r.satisfied,
-        r.looping,
-        r.progressing,
-        r.stalls,
-        r.next,
-        JSON.stringify(r.facts),
-      ];
-      const refs = cells.map((c) => {
-        params.push(c);
-        return `$${params.length}`;
-      });
-      return `(${refs.join(', ')})`;
-    });
-    await uow.manager.query(
-      `INSERT INTO progress_ledger (tenant_id, goal_id, task_id, plan_version, step, kind, agent_id, fingerprint,
-         is_satisfied, is_looping, is_progressing, stall_count, next_instruction, facts)
-       VALUES ${values.join(', ')}`,
-      params,
+    await this.repository.insertAt(
+      uow.manager,
+      scope.tenantId,
+      scope.goalId,
+      rows.map((r, i) => ({
+        step: Number(facts0.last_step) + i + 1,
+        entry: { ...entryOf(r), kind: r.kind },
+      })),
     );
   }
 
@@ -324,69 +263,37 @@ export class ProgressLedger {
   }
 
   async list(tenantId: string, goalId: string, afterId = 0, limit = 500): Promise<LedgerRow[]> {
-    const goals: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM goals WHERE id = $1 AND tenant_id = $2`,
-      [goalId, tenantId],
-    );
-    if (!goals.length) throw new NotFound('goal', goalId);
-    return this.dataSource.query(
-      `SELECT id, goal_id, task_id, plan_version, step, kind, agent_id, fingerprint, is_satisfied, is_looping,
-              is_progressing, stall_count, next_instruction, facts, created_at
-       FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND id > $3 ORDER BY id LIMIT $4`,
-      [tenantId, goalId, afterId, limit],
-    );
+    if (!(await this.goals.exists(this.dataSource, tenantId, goalId)))
+      throw new NotFound('goal', goalId);
+    return this.repository.list(this.dataSource, tenantId, goalId, afterId, limit);
   }
 
   private async insert(
     uow: UnitOfWork,
     scope: LedgerScope,
     kind: 'turn' | 'task',
-    e: {
-      fingerprint: string;
-      satisfied: boolean;
-      looping: boolean;
-      progressing: boolean;
-      stalls: number;
-      next: string;
-      facts: string[];
-    },
+    e: Omit<PendingEntry, 'scope'>,
   ): Promise<void> {
-    await uow.manager.query(
-      `INSERT INTO progress_ledger (tenant_id, goal_id, task_id, plan_version, step, kind, agent_id, fingerprint,
-         is_satisfied, is_looping, is_progressing, stall_count, next_instruction, facts)
-       SELECT $1, $2, $3, $4, coalesce(max(step), 0) + 1, $5, $6, $7, $8, $9, $10, $11, $12, $13
-       FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2`,
-      [
-        scope.tenantId,
-        scope.goalId,
-        scope.taskId,
-        scope.planVersion,
-        kind,
-        scope.agentId,
-        e.fingerprint,
-        e.satisfied,
-        e.looping,
-        e.progressing,
-        e.stalls,
-        e.next,
-        JSON.stringify(e.facts),
-      ],
-    );
+    await this.repository.appendOne(uow.manager, scope.tenantId, scope.goalId, {
+      ...entryOf({ ...e, scope }),
+      kind,
+    });
   }
 }
 
-/**
- * The facts a task's ledger step is decided from ($1 tenant, $2 goal, $3 plan version,
- * $4 task, $5 fingerprint): open tasks, whether this result repeats one, the last stall
- * count and step. `excludeTask`: the task is being completed by the same statement.
- */
-function factsSql(): string {
-  return `SELECT
-     (SELECT count(*) FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
-             AND status <> 'completed') AS open,
-     EXISTS (SELECT 1 FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
-             AND kind = 'task' AND task_id = $4 AND fingerprint = $5) AS looping,
-     (SELECT stall_count FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
-             AND kind = 'task' ORDER BY id DESC LIMIT 1) AS last_stalls,
-     (SELECT coalesce(max(step), 0) FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2) AS last_step`;
+/** A buffered or computed entry as the ledger row it becomes. */
+function entryOf(e: PendingEntry): LedgerEntry {
+  return {
+    task_id: e.scope.taskId,
+    plan_version: e.scope.planVersion,
+    kind: 'turn',
+    agent_id: e.scope.agentId,
+    fingerprint: e.fingerprint,
+    satisfied: e.satisfied,
+    looping: e.looping,
+    progressing: e.progressing,
+    stalls: e.stalls,
+    next: e.next,
+    facts: e.facts,
+  };
 }

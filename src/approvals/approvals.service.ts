@@ -6,10 +6,12 @@ import type { AppConfig } from '../config/app-config';
 import type { Principal } from '../common/request-context';
 import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
-import type { GoalState } from '../governor/goal-fsm';
+import type { GoalState } from '../goal-records/goal-fsm';
 import { GoalStore } from '../governor/goal-store.service';
-import type { GoalRow } from '../governor/goal.types';
+import type { GoalRow } from '../goal-records/goal.types';
 import { GoalsService } from '../governor/goals.service';
+import { GoalRepository } from '../goal-records/goal.repository';
+import { TaskRepository } from '../goal-records/task.repository';
 import { logFor } from '../observability/logger';
 import {
   ApprovalRepository,
@@ -72,6 +74,8 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     private readonly events: GoalEventLog,
     private readonly goals: GoalsService,
     private readonly approvals: ApprovalRepository,
+    private readonly goalRows: GoalRepository,
+    private readonly tasks: TaskRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -200,14 +204,10 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
         a.task_id,
       );
     }
-    const waited = `(extract(epoch from now() - updated_at) * 1000)::bigint`;
     if (decision === 'approved') {
       if ((await this.approvals.pendingCount(uow.manager, goal.tenant_id, goal.id)) > 0)
         return undefined;
-      await uow.manager.query(
-        `UPDATE goals SET approval_wait_ms = approval_wait_ms + ${waited} WHERE id = $1 AND tenant_id = $2`,
-        [goal.id, goal.tenant_id],
-      );
+      await this.goalRows.addApprovalWait(uow.manager, goal.tenant_id, goal.id);
       await this.store.transition(
         uow,
         goal,
@@ -220,10 +220,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     }
     // rejected or expired: the other pending requests of this plan are moot
     await this.approvals.supersedePending(uow.manager, goal.tenant_id, goal.id);
-    await uow.manager.query(
-      `UPDATE goals SET approval_wait_ms = approval_wait_ms + ${waited} WHERE id = $1 AND tenant_id = $2`,
-      [goal.id, goal.tenant_id],
-    );
+    await this.goalRows.addApprovalWait(uow.manager, goal.tenant_id, goal.id);
     const what = approvals.map((a) => `${a.tool} (task ${a.task_key})`).join(', ');
     const reason =
       decision === 'expired'
@@ -235,10 +232,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
         reason,
         `gave up after ${goal.replan_count} replans`,
       ];
-      await uow.manager.query(
-        `UPDATE tasks SET status = 'cancelled', updated_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND status IN ('pending', 'running')`,
-        [goal.tenant_id, goal.id],
-      );
+      await this.tasks.cancelOpen(uow.manager, goal.tenant_id, goal.id);
       await this.store.transition(
         uow,
         goal,
@@ -250,10 +244,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
       await this.events.append(uow, goal.tenant_id, goal.id, 'goal.failed', { reasons });
       return undefined;
     }
-    await uow.manager.query(
-      `UPDATE tasks SET status = 'superseded', updated_at = now() WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3 AND status <> 'completed'`,
-      [goal.tenant_id, goal.id, goal.plan_version],
-    );
+    await this.tasks.supersedeUnfinished(uow.manager, goal.tenant_id, goal.id, goal.plan_version);
     await this.events.append(uow, goal.tenant_id, goal.id, 'goal.replanning', {
       replan: goal.replan_count + 1,
       reason,
@@ -275,10 +266,6 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
 
   private async generation(uow: UnitOfWork, goal: GoalRow): Promise<number> {
     // the goal's latest event sequence: unique per resume, so the job id never repeats
-    const [{ seq }]: Array<{ seq: number }> = await uow.manager.query(
-      `SELECT coalesce(max(seq), 0)::int AS seq FROM goal_events WHERE goal_id = $1 AND tenant_id = $2`,
-      [goal.id, goal.tenant_id],
-    );
-    return seq;
+    return this.events.lastSeq(uow.manager, goal.tenant_id, goal.id);
   }
 }

@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { apiKeyStatements } from '../apikeys/api-key.repository';
 import { dashboardReadModelStatements } from '../dashboard/dashboard-read-model.repository';
 import { dashboardSettingsStatements } from '../dashboard/dashboard-settings.repository';
-import { goalStatements } from '../governor/goal.repository';
-import { taskStatements } from '../governor/task.repository';
+import { goalStatements } from '../goal-records/goal.repository';
+import { taskStatements } from '../goal-records/task.repository';
 import { userStatements } from '../identity/user.repository';
 import { platformGaugeStatements } from '../metrics/platform-gauge.repository';
 import { roleAssignmentStatements } from '../rbac/role-assignment.repository';
@@ -19,6 +19,9 @@ import { memoryGraphStatements } from '../memory/memory-graph.repository';
 import { memoryRetentionStatements } from '../memory/memory-retention.repository';
 import { memoryVectorStatements } from '../memory/memory-vector.repository';
 import { memoryStatements } from '../memory/memory.repository';
+import { goalEventStatements } from '../events/goal-event.repository';
+import { llmCallStatements } from '../llm/llm-call.repository';
+import { progressLedgerStatements } from '../agents/progress-ledger.repository';
 import { approvalStatements } from '../safety/approval.repository';
 import { userSessionStatements } from '../sessions/user-session.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
@@ -54,6 +57,9 @@ const CATALOGS: StatementCatalog[] = [
   memoryVectorStatements,
   memoryGraphStatements,
   learnedGoalStatements,
+  goalEventStatements,
+  llmCallStatements,
+  progressLedgerStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

@@ -2,10 +2,17 @@ import { Module } from '@nestjs/common';
 import { AccessInvalidationBridge } from './access-invalidation-bridge';
 import { EventBus } from './event-bus';
 import { GoalEventLog } from './goal-event-log.service';
+import { GoalEventRepository } from './goal-event.repository';
 import { RedisEventBridge } from './redis-event-bridge';
 
 @Module({
-  providers: [EventBus, GoalEventLog, RedisEventBridge, AccessInvalidationBridge],
+  providers: [
+    EventBus,
+    GoalEventRepository,
+    GoalEventLog,
+    RedisEventBridge,
+    AccessInvalidationBridge,
+  ],
   exports: [EventBus, GoalEventLog, RedisEventBridge],
 })
 export class EventsModule {}

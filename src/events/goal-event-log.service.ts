@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { UnitOfWork } from '../database/transaction';
+import type { SqlExecutor } from '../database/query-builder';
 import type { GoalEventPayloads, GoalEventRecord, GoalEventType } from './domain-events';
 import { isEmbedded } from '../database/migration-runner';
 import { EventBus } from './event-bus';
 import { NamedSqlPart, SqlPart, withList } from '../database/sql-parts';
+import {
+  EventItem,
+  EventRow,
+  GoalEventRepository,
+  GoalUpdate,
+  NewGoalRow,
+  SeqSource,
+} from './goal-event.repository';
 
 /** An event appended with a change; `mergeChange` merges the change's RETURNING row into its data. */
 type ChangeEvent = NewGoalEvent & { mergeChange?: boolean };
@@ -13,17 +22,6 @@ type ChangeEvent = NewGoalEvent & { mergeChange?: boolean };
 export type NewGoalEvent = {
   [T in GoalEventType]: { type: T; data: GoalEventPayloads[T]; taskId?: string | null };
 }[GoalEventType];
-
-interface EventRow {
-  id: string;
-  seq: number;
-  goal_id: string;
-  tenant_id: string;
-  task_id: string | null;
-  type: GoalEventType;
-  data: GoalEventPayloads[GoalEventType];
-  created_at: Date;
-}
 
 /** The append-only goal event log: ordered ids per goal, appended inside the caller's transaction. */
 @Injectable()
@@ -36,11 +34,15 @@ export class GoalEventLog {
   private readonly nextSeq: (goalParam: string, tenantParam: string, count?: string) => string;
   private readonly embedded: boolean;
 
+  private readonly seqSource: SeqSource;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly bus: EventBus,
+    private readonly repository: GoalEventRepository,
   ) {
     this.embedded = isEmbedded(dataSource);
+    this.seqSource = this.embedded ? 'log' : 'goal-row';
     this.nextSeq = this.embedded
       ? (g, _t, n = '1') =>
           `(SELECT coalesce(max(seq), 0) + ${n} AS event_seq FROM goal_events WHERE goal_id = ${g})`
@@ -49,9 +51,8 @@ export class GoalEventLog {
   }
 
   /**
-   * Appends one event, stamped with the time it is written (clock_timestamp, not the
-   * transaction's start), so `created_at` → client is the real delivery latency. The per-goal sequence is taken from the goal row, which also
-   * serializes concurrent appends for one goal, so ids rise in commit order per goal.
+   * Appends one event at the goal's next position, inside the caller's unit of work; it is
+   * announced once the unit of work has committed.
    */
   async append<T extends GoalEventType>(
     uow: UnitOfWork,
@@ -61,44 +62,34 @@ export class GoalEventLog {
     data: GoalEventPayloads[T],
     taskId: string | null = null,
   ): Promise<GoalEventRecord<T>> {
-    const rows: EventRow[] = await uow.manager.query(
-      `WITH s AS ${this.nextSeq('$1::uuid', '$2')}
-       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-       SELECT $2, $1, s.event_seq, $3, $4, $5, clock_timestamp() FROM s
-       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`,
-      [goalId, tenantId, type, taskId, JSON.stringify(data)],
-    );
-    const event = toRecord(rows[0]) as GoalEventRecord<T>;
+    const row = await this.repository.append(uow.manager, this.seqSource, tenantId, goalId, {
+      type,
+      task_id: taskId,
+      data,
+      merge: false,
+    });
+    const event = toRecord(row) as GoalEventRecord<T>;
     uow.afterCommit(() => this.bus.publish(event));
     return event;
   }
 
   /**
-   * A new goal row (`insert`: an INSERT INTO goals ... statement whose columns do not
-   * include `event_seq`, parameters from $3 on, $1 the goal id, $2 the tenant id) with its
-   * first events at positions 1..n, in one statement inside the caller's unit of work; the
-   * events are announced after commit. False when `insert.onConflict` skipped the row (then
-   * nothing is written).
+   * A new goal row with its first events at positions 1..n, in one statement inside the
+   * caller's unit of work; the events are announced after commit. With `idempotent`, false
+   * when the tenant already has a goal with the row's idempotency key (then nothing is
+   * written).
    */
   async appendWithGoalInsert(
     uow: UnitOfWork,
-    tenantId: string,
-    goalId: string,
-    insert: { columns: string; values: string; params: unknown[]; onConflict?: string },
+    insert: { row: NewGoalRow; idempotent?: boolean },
     events: readonly NewGoalEvent[],
   ): Promise<boolean> {
-    const k = 2 + insert.params.length;
-    const rows: EventRow[] = await uow.manager.query(
-      `WITH g AS (
-         INSERT INTO goals (${insert.columns}, event_seq) VALUES (${insert.values}, ${this.embedded ? 0 : events.length})
-         ${insert.onConflict ?? ''}
-         RETURNING id)
-       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-       SELECT $2, g.id, e.ord, e.item->>'type', NULL, e.item->'data', clock_timestamp()
-       FROM g, jsonb_array_elements($${k + 1}::jsonb) WITH ORDINALITY AS e(item, ord)
-       ORDER BY e.ord
-       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`,
-      [goalId, tenantId, ...insert.params, JSON.stringify(events)],
+    const rows = await this.repository.insertGoalWithEvents(
+      uow.manager,
+      this.seqSource,
+      insert.row,
+      insert.idempotent ?? false,
+      events.map(itemOf),
     );
     const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
     uow.afterCommit(() => records.forEach((event) => this.bus.publish(event)));
@@ -106,40 +97,28 @@ export class GoalEventLog {
   }
 
   /**
-   * An update of the goal row and events of the goal (in order, at consecutive positions),
-   * in one statement inside the caller's unit of work; the events are announced after
-   * commit. `update.set` and `update.where` may use $1 (goal id), $2 (tenant id) and
-   * `update.params` from $3 on. Returns the updated row, or undefined when no row matched
-   * (then nothing is written).
+   * An update of the goal row (while it is in `update.where.state`) and events of the goal
+   * (in order, at consecutive positions), in one statement inside the caller's unit of
+   * work; the events are announced after commit. Returns the updated row, or undefined
+   * when no row matched (then nothing is written).
    */
   async appendWithGoalUpdate(
     uow: UnitOfWork,
     tenantId: string,
     goalId: string,
-    update: { set: string; where: string; params: unknown[] },
+    update: GoalUpdate,
     events: readonly NewGoalEvent[],
   ): Promise<Record<string, unknown> | undefined> {
-    const k = 2 + update.params.length;
-    const n = events.length;
-    // PostgreSQL takes the goal's next positions from its row: the same UPDATE advances them
-    const before = this.embedded
-      ? '(SELECT coalesce(max(seq), 0) FROM goal_events WHERE goal_id = $1)'
-      : `g.event_seq - ${n}`;
-    const rows: Array<Record<string, unknown>> = await uow.manager.query(
-      `WITH g AS (
-         UPDATE goals SET ${update.set}${this.embedded ? '' : `, event_seq = event_seq + ${n}`}
-         WHERE id = $1 AND tenant_id = $2${update.where ? ` AND ${update.where}` : ''} RETURNING *),
-       ev AS (
-         INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-         SELECT $2, $1, ${before} + e.ord, e.item->>'type', NULL, e.item->'data', clock_timestamp()
-         FROM g, jsonb_array_elements($${k + 1}::jsonb) WITH ORDINALITY AS e(item, ord)
-         ORDER BY e.ord
-         RETURNING id, seq, type, data, created_at)
-       SELECT g.*, (SELECT json_agg(ev ORDER BY ev.seq) FROM ev) AS appended_events FROM g`,
-      [goalId, tenantId, ...update.params, JSON.stringify(events)],
+    const row = await this.repository.updateGoalWithEvents(
+      uow.manager,
+      this.seqSource,
+      tenantId,
+      goalId,
+      update,
+      events.map(itemOf),
     );
-    if (!rows.length) return undefined;
-    const { appended_events: appended, ...goal } = rows[0];
+    if (!row) return undefined;
+    const { appended_events: appended, ...goal } = row;
     // json_agg of no rows is null: a goal update that writes no events
     const records = (
       (appended ?? []) as Array<Omit<EventRow, 'goal_id' | 'tenant_id' | 'task_id'>>
@@ -159,9 +138,12 @@ export class GoalEventLog {
     events: readonly NewGoalEvent[],
   ): Promise<GoalEventRecord[]> {
     if (!events.length) return [];
-    const rows: EventRow[] = await uow.manager.query(
-      `WITH ${this.batchInsert(0, false)}`,
-      this.batchParams(goalId, tenantId, events),
+    const rows = await this.repository.appendMany(
+      uow.manager,
+      this.seqSource,
+      tenantId,
+      goalId,
+      events.map(itemOf),
     );
     const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
     uow.afterCommit(() => records.forEach((event) => this.bus.publish(event)));
@@ -273,31 +255,33 @@ export class GoalEventLog {
     afterId = 0,
     limit = 1000,
   ): Promise<GoalEventRecord[]> {
-    const rows: EventRow[] = await this.dataSource.query(
-      `SELECT id, seq, goal_id, tenant_id, task_id, type, data, created_at FROM goal_events
-       WHERE tenant_id = $1 AND goal_id = $2 AND id > $3 ORDER BY id LIMIT $4`,
-      [tenantId, goalId, afterId, limit],
-    );
+    const rows = await this.repository.list(this.dataSource, tenantId, goalId, afterId, limit);
     return rows.map(toRecord);
   }
 
   /** The per-goal sequence number of the last event of the goal at or before `eventId` (0 if none). */
-  async seqAt(tenantId: string, goalId: string, eventId: number): Promise<number> {
-    const rows: Array<{ seq: number | null }> = await this.dataSource.query(
-      `SELECT max(seq) AS seq FROM goal_events WHERE tenant_id = $1 AND goal_id = $2 AND id <= $3`,
-      [tenantId, goalId, eventId],
-    );
-    return Number(rows[0]?.seq ?? 0);
+  seqAt(tenantId: string, goalId: string, eventId: number): Promise<number> {
+    return this.repository.seqAt(this.dataSource, tenantId, goalId, eventId);
+  }
+
+  /** The goal's latest position (0 before its first event), read on the executor given. */
+  lastSeq(executor: SqlExecutor, tenantId: string, goalId: string): Promise<number> {
+    return this.repository.lastSeq(executor, tenantId, goalId);
   }
 
   async listForTenant(tenantId: string, afterId: number, limit = 1000): Promise<GoalEventRecord[]> {
-    const rows: EventRow[] = await this.dataSource.query(
-      `SELECT id, seq, goal_id, tenant_id, task_id, type, data, created_at FROM goal_events
-       WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-      [tenantId, afterId, limit],
-    );
+    const rows = await this.repository.listForTenant(this.dataSource, tenantId, afterId, limit);
     return rows.map(toRecord);
   }
+}
+
+function itemOf(event: ChangeEvent): EventItem {
+  return {
+    type: event.type,
+    task_id: event.taskId ?? null,
+    data: event.data,
+    merge: event.mergeChange === true,
+  };
 }
 
 function toRecord(row: EventRow): GoalEventRecord {
@@ -307,8 +291,8 @@ function toRecord(row: EventRow): GoalEventRecord {
     goal_id: row.goal_id,
     tenant_id: row.tenant_id,
     task_id: row.task_id,
-    type: row.type,
-    data: row.data,
+    type: row.type as GoalEventType,
+    data: row.data as GoalEventPayloads[GoalEventType],
     created_at: new Date(row.created_at).toISOString(),
   };
 }

@@ -3,8 +3,8 @@ import { hostname } from 'node:os';
 import { randomToken } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { GoalRepository } from './goal.repository';
-import type { GoalRow } from './goal.types';
+import { GoalRepository } from '../goal-records/goal.repository';
+import type { GoalRow } from '../goal-records/goal.types';
 
 /**
  * A goal is driven by one process at a time: the holder of its lease. A worker that dies

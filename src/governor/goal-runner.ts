@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { GoalScope } from '../agents/agent-runtime.service';
 import { DatabaseAvailability } from '../database/database-availability.service';
-import { GoalState, isTerminal } from './goal-fsm';
+import { GoalState, isTerminal } from '../goal-records/goal-fsm';
 import { GoalLeases } from './goal-lease.service';
 import { GoalRuns } from './goal-runs';
 import { GoalStore, StateConflict } from './goal-store.service';
-import type { GoalRow } from './goal.types';
+import type { GoalRow } from '../goal-records/goal.types';
 import { LeaseHeartbeat } from './lease-heartbeat';
 import { AnalyseIntentStep } from './steps/analyse-intent.step';
 import { AssignStep } from './steps/assign.step';

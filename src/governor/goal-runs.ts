@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MemoryLearning } from '../memory/memory-learning.service';
 import { GoalStore } from './goal-store.service';
-import type { GoalRow, TaskRow } from './goal.types';
+import type { GoalRow, TaskRow } from '../goal-records/goal.types';
 import type { Intent } from '../planning/schemas';
 
 type RecallSearch = Awaited<ReturnType<MemoryLearning['search']>>;

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '#common';
+import { sql } from 'kysely';
 import type { SqlExecutor } from '../database/query-builder';
 import type { UnitOfWork } from '../database/transaction';
+import type { GoalUpdate } from '../events/goal-event.repository';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
-import { assertTransition, GoalState, statusOf } from './goal-fsm';
-import { GoalPatch, GoalRepository } from './goal.repository';
-import type { GoalRow, TaskRow } from './goal.types';
-import { TaskRepository } from './task.repository';
+import { assertTransition, GoalState, statusOf } from '../goal-records/goal-fsm';
+import { GoalPatch, GoalRepository, JSON_COLUMNS } from '../goal-records/goal.repository';
+import type { GoalRow, TaskRow } from '../goal-records/goal.types';
+import { TaskRepository } from '../goal-records/task.repository';
 
-export type { GoalPatch } from './goal.repository';
+export type { GoalPatch } from '../goal-records/goal.repository';
 
 export class StateConflict extends Error {
   constructor(goalId: string, expected: GoalState) {
@@ -82,11 +84,20 @@ export class GoalStore {
     events: readonly NewGoalEvent[],
   ): Promise<GoalRow> {
     assertTransition(from, to);
+    const status = statusOf(to);
+    const set: GoalUpdate['set'] = { state: to, status, updated_at: sql`now()` };
+    if (from === 'RECEIVED') set.started_at = sql`coalesce(started_at, now())`;
+    if (status === 'completed' || status === 'failed' || status === 'cancelled')
+      Object.assign(set, { completed_at: sql`now()`, lease_owner: null, lease_expires_at: null });
+    for (const [column, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      Object.assign(set, { [column]: JSON_COLUMNS.has(column) ? JSON.stringify(value) : value });
+    }
     const row = await this.events.appendWithGoalUpdate(
       uow,
       goal.tenant_id,
       goal.id,
-      this.goals.transitionUpdate(from, to, patch),
+      { set, where: { state: from } },
       events,
     );
     if (!row) throw new StateConflict(goal.id, from);

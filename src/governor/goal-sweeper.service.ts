@@ -7,7 +7,7 @@ import { logFor } from '../observability/logger';
 import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queue';
 import { GoalRunner } from './goal-runner';
 import { GoalLeases } from './goal-lease.service';
-import { GoalRepository } from './goal.repository';
+import { GoalRepository } from '../goal-records/goal.repository';
 import { GoalsService } from './goals.service';
 
 /**

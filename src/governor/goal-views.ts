@@ -1,5 +1,5 @@
 import type { GoalEventRecord } from '../events/domain-events';
-import type { GoalRow, TaskRow } from './goal.types';
+import type { GoalRow, TaskRow } from '../goal-records/goal.types';
 import type { GoalDto, GoalEventDto, TaskDto } from './dto/goal-views.dto';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);

@@ -8,11 +8,11 @@ import { GoalEventLog } from '../events/goal-event-log.service';
 import { logFor } from '../observability/logger';
 import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queue';
 import type { CreateGoalDto } from './dto/create-goal.dto';
-import { isTerminal } from './goal-fsm';
+import { isTerminal } from '../goal-records/goal-fsm';
 import { GoalRunner } from './goal-runner';
 import { GoalStore } from './goal-store.service';
-import { GoalRepository } from './goal.repository';
-import { TaskRepository } from './task.repository';
+import { GoalRepository } from '../goal-records/goal.repository';
+import { TaskRepository } from '../goal-records/task.repository';
 import { eventView, goalView, taskView } from './goal-views';
 
 /** The goal use cases behind the REST API (and later the WebSocket gateway). */
@@ -47,17 +47,22 @@ export class GoalsService {
     const created = await inOneStatement(this.dataSource, (uow) =>
       this.eventLog.appendWithGoalInsert(
         uow,
-        tenantId,
-        id,
-        this.goals.insertion({
-          title,
-          goal: text,
-          requestedPattern: input.pattern ?? null,
-          priority: input.priority ?? 5,
-          metadata: input.metadata ?? {},
-          createdBy,
-          idempotencyKey: idempotencyKey ?? null,
-        }),
+        {
+          row: {
+            id,
+            tenant_id: tenantId,
+            title,
+            goal: text,
+            status: 'pending',
+            state: 'RECEIVED',
+            requested_pattern: input.pattern ?? null,
+            priority: input.priority ?? 5,
+            metadata: JSON.stringify(input.metadata ?? {}),
+            created_by: createdBy,
+            idempotency_key: idempotencyKey ?? null,
+          },
+          idempotent: true,
+        },
         [
           {
             type: 'goal.created',

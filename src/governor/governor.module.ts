@@ -11,7 +11,7 @@ import { GoalRunner } from './goal-runner';
 import { GoalRuns } from './goal-runs';
 import { GoalStore } from './goal-store.service';
 import { GoalSweeper } from './goal-sweeper.service';
-import { GoalRepository } from './goal.repository';
+import { GoalRepository } from '../goal-records/goal.repository';
 import { GoalsController } from './goals.controller';
 import { GoalsService } from './goals.service';
 import { LeaseHeartbeat } from './lease-heartbeat';
@@ -27,7 +27,7 @@ import { ReplanStep } from './steps/replan.step';
 import { TaskAttempts } from './steps/task-attempt';
 import { TaskWriteBatches } from './steps/task-write-batches';
 import { VerifyStep } from './steps/verify.step';
-import { TaskRepository } from './task.repository';
+import { TaskRepository } from '../goal-records/task.repository';
 
 /** The FSM's steps, one class per step, and the units they share. */
 const STEPS = [

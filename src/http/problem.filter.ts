@@ -7,7 +7,7 @@ import {
   problemFromDomainError,
   ProblemDocument,
 } from '#common';
-import { IllegalTransition } from '../governor/goal-fsm';
+import { IllegalTransition } from '../goal-records/goal-fsm';
 import { StateConflict } from '../governor/goal-store.service';
 import { logFor } from '../observability/logger';
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { uuidv7, WriteBatcher } from '#common';
+import { LlmCallRepository, type LlmCallRow } from './llm-call.repository';
 
 export interface LlmCallScope {
   tenantId: string;
@@ -32,25 +33,6 @@ export interface LlmCallRecord {
   durationMs: number;
 }
 
-/** One stored call: the record plus where it belongs. */
-interface CallRow {
-  id: string;
-  tenant_id: string;
-  goal_id: string | null;
-  task_id: string | null;
-  agent: string | null;
-  purpose: string;
-  provider: string;
-  model: string;
-  status: string;
-  error: string | null;
-  attempts: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
-  duration_ms: number;
-}
-
 /**
  * Records each LLM call and rolls its tokens and cost up to the task and the goal. Calls
  * that finish together (a swarm's workers) are stored together: one statement per batch
@@ -59,12 +41,15 @@ interface CallRow {
 @Injectable()
 export class LlmUsageRecorder {
   private readonly listeners: Array<(call: LlmCallRecord, scope: LlmCallScope) => void> = [];
-  private readonly batcher = new WriteBatcher<CallRow>((rows) => this.store(rows));
+  private readonly batcher = new WriteBatcher<LlmCallRow>((rows) => this.store(rows));
   private readonly logger = new Logger('LlmUsageRecorder');
   /** Background records not yet stored, per goal ('' for calls outside a goal). */
   private readonly inFlight = new Map<string, Set<Promise<void>>>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly calls: LlmCallRepository,
+  ) {}
 
   /** Observers (metrics) of every recorded call, told after it is stored. */
   onRecorded(listener: (call: LlmCallRecord, scope: LlmCallScope) => void): void {
@@ -88,7 +73,7 @@ export class LlmUsageRecorder {
       for (const listener of this.listeners) listener(call, scope);
   }
 
-  private rowOf(scope: LlmCallScope, call: LlmCallRecord): CallRow {
+  private rowOf(scope: LlmCallScope, call: LlmCallRecord): LlmCallRow {
     return {
       id: uuidv7(),
       tenant_id: scope.tenantId,
@@ -136,68 +121,7 @@ export class LlmUsageRecorder {
   }
 
   /** One statement: the call rows plus the task and goal roll-ups (atomic without a transaction). */
-  private async store(rows: CallRow[]): Promise<void> {
-    if (rows.length === 1) return this.storeOne(rows[0]);
-    await this.dataSource.query(
-      `WITH v AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, tenant_id uuid, goal_id uuid, task_id uuid,
-           agent text, purpose text, provider text, model text, status text, error text, attempts integer,
-           prompt_tokens integer, completion_tokens integer, cost_usd numeric, duration_ms integer)),
-       c AS (
-         INSERT INTO llm_calls (id, tenant_id, goal_id, task_id, agent, purpose, provider, model, status, error, attempts,
-           prompt_tokens, completion_tokens, cost_usd, duration_ms)
-         SELECT id, tenant_id, goal_id, task_id, agent, purpose, provider, model, status, error, attempts,
-           prompt_tokens, completion_tokens, cost_usd, duration_ms FROM v RETURNING 1),
-       t AS (
-         UPDATE tasks SET prompt_tokens = tasks.prompt_tokens + s.prompt_tokens,
-           completion_tokens = tasks.completion_tokens + s.completion_tokens, cost_usd = tasks.cost_usd + s.cost_usd
-         FROM (SELECT task_id, tenant_id, sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,
-                 sum(cost_usd) AS cost_usd
-               FROM v WHERE task_id IS NOT NULL GROUP BY task_id, tenant_id) s
-         WHERE tasks.id = s.task_id AND tasks.tenant_id = s.tenant_id RETURNING 1),
-       g AS (
-         UPDATE goals SET prompt_tokens = goals.prompt_tokens + s.prompt_tokens,
-           completion_tokens = goals.completion_tokens + s.completion_tokens, cost_usd = goals.cost_usd + s.cost_usd,
-           llm_calls = goals.llm_calls + s.calls
-         FROM (SELECT goal_id, tenant_id, sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,
-                 sum(cost_usd) AS cost_usd, count(*) AS calls
-               FROM v WHERE goal_id IS NOT NULL GROUP BY goal_id, tenant_id) s
-         WHERE goals.id = s.goal_id AND goals.tenant_id = s.tenant_id RETURNING 1)
-       SELECT (SELECT count(*) FROM c) AS calls`,
-      [JSON.stringify(rows)],
-    );
-  }
-
-  /** The same for one call (most calls are alone), with plain parameters: a cheaper plan. */
-  private async storeOne(row: CallRow): Promise<void> {
-    await this.dataSource.query(
-      `WITH c AS (
-         INSERT INTO llm_calls (id, tenant_id, goal_id, task_id, agent, purpose, provider, model, status, error, attempts,
-           prompt_tokens, completion_tokens, cost_usd, duration_ms)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING 1),
-       t AS (UPDATE tasks SET prompt_tokens = prompt_tokens + $12, completion_tokens = completion_tokens + $13, cost_usd = cost_usd + $14
-             WHERE $4::uuid IS NOT NULL AND id = $4 AND tenant_id = $2 RETURNING 1),
-       g AS (UPDATE goals SET prompt_tokens = prompt_tokens + $12, completion_tokens = completion_tokens + $13, cost_usd = cost_usd + $14,
-               llm_calls = llm_calls + 1
-             WHERE $3::uuid IS NOT NULL AND id = $3 AND tenant_id = $2 RETURNING 1)
-       SELECT (SELECT count(*) FROM c) AS calls`,
-      [
-        row.id,
-        row.tenant_id,
-        row.goal_id,
-        row.task_id,
-        row.agent,
-        row.purpose,
-        row.provider,
-        row.model,
-        row.status,
-        row.error,
-        row.attempts,
-        row.prompt_tokens,
-        row.completion_tokens,
-        row.cost_usd,
-        row.duration_ms,
-      ],
-    );
+  private store(rows: LlmCallRow[]): Promise<void> {
+    return this.calls.store(this.dataSource, rows);
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { createChatModel } from './chat-model.factory';
+import { LlmCallRepository } from './llm-call.repository';
 import { LlmUsageRecorder } from './llm-usage.recorder';
 import { CHAT_MODEL, LlmService } from './llm.service';
 
@@ -12,6 +13,7 @@ import { CHAT_MODEL, LlmService } from './llm.service';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => createChatModel(config),
     },
+    LlmCallRepository,
     LlmUsageRecorder,
     LlmService,
   ],

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
+import { TaskRepository } from '../goal-records/task.repository';
 import { ApprovalRepository } from './approval.repository';
 import { ApprovalPending, SafetyViolation } from './safety-errors';
 
@@ -25,6 +26,7 @@ export class ApprovalHolds {
     private readonly dataSource: DataSource,
     private readonly events: GoalEventLog,
     private readonly approvals: ApprovalRepository,
+    private readonly tasks: TaskRepository,
   ) {}
 
   /** Classifies an error from a task run; undefined when it is an ordinary failure. */
@@ -34,17 +36,11 @@ export class ApprovalHolds {
     error: unknown,
   ): Promise<TaskInterruption | undefined> {
     if (error instanceof ApprovalPending) {
-      await this.dataSource.query(
-        `UPDATE tasks SET status = 'pending', attempts = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`,
-        [task.id, task.tenant_id, attempt - 1],
-      );
+      await this.tasks.holdForApproval(this.dataSource, task.tenant_id, task.id, attempt - 1);
       return { ok: false, error: error.message, hold: error };
     }
     if (error instanceof SafetyViolation && error.fatal) {
-      await this.dataSource.query(
-        `UPDATE tasks SET status = 'failed', error = $3, updated_at = now() WHERE id = $1 AND tenant_id = $2`,
-        [task.id, task.tenant_id, error.message],
-      );
+      await this.tasks.failFatally(this.dataSource, task.tenant_id, task.id, error.message);
       return { ok: false, error: error.message, fatal: error };
     }
     return undefined;

@@ -47,6 +47,17 @@ const statements = {
       .orderBy('requested_at', 'desc'),
   byId: (tenantId: string, id: string) =>
     db.selectFrom('approvals').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId),
+  /** The latest request for the same action of the goal that is still in force. */
+  lastDecision: (tenantId: string, goalId: string, fingerprint: string) =>
+    db
+      .selectFrom('approvals')
+      .select(['status', 'decided_by', 'comment'])
+      .where('tenant_id', '=', tenantId)
+      .where('goal_id', '=', goalId)
+      .where('action_fingerprint', '=', fingerprint)
+      .where('status', '<>', 'superseded')
+      .orderBy('requested_at', 'desc')
+      .limit(1),
   /** Goals with pending requests past their expiry, across tenants (the expiry sweep). */
   goalsWithOverdue: (limit: number) =>
     db
@@ -125,6 +136,15 @@ export class ApprovalRepository {
     return firstOf(executor, statements.byId(tenantId, id));
   }
 
+  lastDecision(
+    executor: SqlExecutor,
+    tenantId: string,
+    goalId: string,
+    fingerprint: string,
+  ): Promise<{ status: string; decided_by: string | null; comment: string | null } | undefined> {
+    return firstOf(executor, statements.lastDecision(tenantId, goalId, fingerprint));
+  }
+
   goalsWithOverdue(
     executor: SqlExecutor,
     limit: number,
@@ -186,6 +206,7 @@ export const approvalStatements: StatementCatalog = {
       { name: 'ofGoal', statement: statements.ofGoal(tenant, goal) },
       { name: 'ofTask', statement: statements.ofTask(tenant, goal, task) },
       { name: 'byId', statement: statements.byId(tenant, approval) },
+      { name: 'lastDecision', statement: statements.lastDecision(tenant, goal, 'f') },
       { name: 'goalsWithOverdue', statement: statements.goalsWithOverdue(200) },
       { name: 'overdueOfGoal', statement: statements.overdueOfGoal(tenant, goal) },
       { name: 'pendingCount', statement: statements.pendingCount(tenant, goal) },

@@ -5,7 +5,10 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
+import { GoalRepository } from '../goal-records/goal.repository';
+import { TaskRepository } from '../goal-records/task.repository';
 import { logFor } from '../observability/logger';
+import { ApprovalRepository } from './approval.repository';
 import { ApprovalPending, SafetyViolation } from './safety-errors';
 import {
   evaluateSafety,
@@ -34,17 +37,6 @@ export interface ToolCallSubject {
   requiresApproval: boolean;
 }
 
-interface UsageRow {
-  prompt_tokens: string;
-  completion_tokens: string;
-  cost_usd: string;
-  agents_spawned: number;
-  tool_calls: number;
-  started_at: Date | null;
-  created_at: Date;
-  approval_wait_ms: string;
-}
-
 /** Fingerprint of an action for approvals: the same tool with the same arguments. */
 export function actionFingerprint(tool: string, args: unknown): string {
   return fingerprint({ tool, args });
@@ -66,6 +58,9 @@ export class SafetyGate {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly events: GoalEventLog,
+    private readonly approvals: ApprovalRepository,
+    private readonly goals: GoalRepository,
+    private readonly tasks: TaskRepository,
   ) {
     this.limits = {
       maxRecursionDepth: config.SAFETY_MAX_RECURSION_DEPTH,
@@ -184,12 +179,7 @@ export class SafetyGate {
     manager: EntityManager = this.dataSource.manager,
     by = 1,
   ): Promise<GoalUsage> {
-    const [rows]: [UsageRow[], number] = await manager.query(
-      `UPDATE goals SET ${counter} = ${counter} + $3::int WHERE id = $1 AND tenant_id = $2
-       RETURNING prompt_tokens, completion_tokens, cost_usd, agents_spawned, tool_calls, started_at, created_at, approval_wait_ms`,
-      [scope.goalId, scope.tenantId, by],
-    );
-    const row = rows[0];
+    const row = await this.goals.countUsage(manager, scope.tenantId, scope.goalId, counter, by);
     if (!row)
       throw new SafetyViolation(
         'recursion_depth',
@@ -212,14 +202,7 @@ export class SafetyGate {
     scope: GateScope,
     fp: string,
   ): Promise<{ status: string; decided_by: string | null; comment: string | null } | undefined> {
-    const rows: Array<{ status: string; decided_by: string | null; comment: string | null }> =
-      await this.dataSource.query(
-        `SELECT status, decided_by, comment FROM approvals
-         WHERE tenant_id = $1 AND goal_id = $2 AND action_fingerprint = $3 AND status <> 'superseded'
-         ORDER BY requested_at DESC LIMIT 1`,
-        [scope.tenantId, scope.goalId, fp],
-      );
-    return rows[0];
+    return this.approvals.lastDecision(this.dataSource, scope.tenantId, scope.goalId, fp);
   }
 
   /** Records the refusal on the task and the goal, with its event, then throws it. */
@@ -243,7 +226,7 @@ export class SafetyGate {
       decision.outcome,
       decision.fatal,
     );
-    const entry = JSON.stringify([
+    const entry = [
       {
         check: decision.check,
         kind: decision.outcome,
@@ -251,17 +234,11 @@ export class SafetyGate {
         task_id: scope.taskId ?? null,
         at: new Date().toISOString(),
       },
-    ]);
+    ];
     const record = async (uow: UnitOfWork) => {
-      await uow.manager.query(
-        `UPDATE goals SET safety_violations = safety_violations || $3::jsonb WHERE id = $1 AND tenant_id = $2`,
-        [scope.goalId, scope.tenantId, entry],
-      );
+      await this.goals.addSafetyViolations(uow.manager, scope.tenantId, scope.goalId, entry);
       if (scope.taskId)
-        await uow.manager.query(
-          `UPDATE tasks SET safety_violations = safety_violations || $3::jsonb WHERE id = $1 AND tenant_id = $2`,
-          [scope.taskId, scope.tenantId, entry],
-        );
+        await this.tasks.addSafetyViolations(uow.manager, scope.tenantId, scope.taskId, entry);
       await this.events.append(
         uow,
         scope.tenantId,

@@ -15,6 +15,7 @@ import { runMigrations } from '../../dist/src/database/migration-runner.js';
 import { inTransaction } from '../../dist/src/database/transaction.js';
 import { EventBus } from '../../dist/src/events/event-bus.js';
 import { GoalEventLog } from '../../dist/src/events/goal-event-log.service.js';
+import { GoalEventRepository } from '../../dist/src/events/goal-event.repository.js';
 
 const url = process.argv[2];
 const dataSource = createDataSource({
@@ -73,7 +74,7 @@ async function main() {
   const spawner = new AgentSpawner(
     config,
     profiles,
-    new GoalEventLog(dataSource, new EventBus()),
+    new GoalEventLog(dataSource, new EventBus(), new GoalEventRepository()),
     gate,
   );
   const seen = {};

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { GOAL_STATES, GOAL_STATUSES } from '../goal-fsm';
+import { GOAL_STATES, GOAL_STATUSES } from '../../goal-records/goal-fsm';
 
 export class AgentUsageDto {
   @ApiProperty() agent!: string;

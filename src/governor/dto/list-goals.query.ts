@@ -1,7 +1,7 @@
 import { AfterIdQuery, PaginationQuery } from '../../common/pagination.query';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { GOAL_STATUSES } from '../goal-fsm';
+import { GOAL_STATUSES } from '../../goal-records/goal-fsm';
 
 export class ListGoalsQuery extends PaginationQuery {
   @ApiPropertyOptional({ enum: GOAL_STATUSES })

@@ -4,7 +4,7 @@ import { AgentRuntime, GoalScope } from '../../agents/agent-runtime.service';
 import { inOneStatement } from '../../database/transaction';
 import { MemoryLearning } from '../../memory/memory-learning.service';
 import { GoalRuns } from '../goal-runs';
-import type { GoalRow } from '../goal.types';
+import type { GoalRow } from '../../goal-records/goal.types';
 import { Pattern, patternFor } from '../pattern';
 import type { Intent } from '../../planning/schemas';
 import { GoalTransitions } from './goal-transitions';

@@ -5,7 +5,7 @@ import { inTransaction, UnitOfWork } from '../../database/transaction';
 import type { NewGoalEvent } from '../../events/goal-event-log.service';
 import { GoalRuns } from '../goal-runs';
 import { GoalStore } from '../goal-store.service';
-import type { GoalRow, TaskRow } from '../goal.types';
+import type { GoalRow, TaskRow } from '../../goal-records/goal.types';
 import { isSequential, Pattern } from '../pattern';
 import { hasParallelism } from '../../planning/schemas';
 import { GoalTransitions } from './goal-transitions';

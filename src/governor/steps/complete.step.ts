@@ -4,7 +4,7 @@ import { inTransaction, UnitOfWork } from '../../database/transaction';
 import { LlmUsageRecorder } from '../../llm/llm-usage.recorder';
 import { MemoryLearning } from '../../memory/memory-learning.service';
 import { GoalRuns } from '../goal-runs';
-import type { GoalRow } from '../goal.types';
+import type { GoalRow } from '../../goal-records/goal.types';
 import { usesMemory } from '../pattern';
 import type { Complexity } from '../../planning/schemas';
 import { GoalTransitions } from './goal-transitions';

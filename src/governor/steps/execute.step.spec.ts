@@ -3,7 +3,7 @@ import type { AppConfig } from '../../config/app-config';
 import type { ApprovalHolds } from '../../safety/approval-holds.service';
 import type { ApprovalPending, SafetyViolation } from '../../safety/safety-errors';
 import type { GoalRuns } from '../goal-runs';
-import type { GoalRow, TaskRow } from '../goal.types';
+import type { GoalRow, TaskRow } from '../../goal-records/goal.types';
 import { ExecuteStep } from './execute.step';
 import type { FailStep, GoalFailure } from './fail.step';
 import type { GoalTransitions } from './goal-transitions';

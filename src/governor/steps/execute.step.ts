@@ -6,7 +6,7 @@ import type { AppConfig } from '../../config/app-config';
 import { ApprovalHolds } from '../../safety/approval-holds.service';
 import type { ApprovalPending } from '../../safety/safety-errors';
 import { GoalRuns } from '../goal-runs';
-import type { GoalRow, TaskRow } from '../goal.types';
+import type { GoalRow, TaskRow } from '../../goal-records/goal.types';
 import { FailStep } from './fail.step';
 import { GoalTransitions } from './goal-transitions';
 import { ReplanStep } from './replan.step';

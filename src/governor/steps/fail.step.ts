@@ -3,9 +3,9 @@ import { DataSource } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
 import { GoalEventLog, NewGoalEvent } from '../../events/goal-event-log.service';
 import { LlmUsageRecorder } from '../../llm/llm-usage.recorder';
-import { isTerminal } from '../goal-fsm';
+import { isTerminal } from '../../goal-records/goal-fsm';
 import { GoalStore } from '../goal-store.service';
-import { TaskRepository } from '../task.repository';
+import { TaskRepository } from '../../goal-records/task.repository';
 import { GoalTransitions } from './goal-transitions';
 
 /** What a failure records: its reasons, and events to write before the transition. */

@@ -6,8 +6,8 @@ import { GoalEventLog } from '../../events/goal-event-log.service';
 import { startInProcessApp, type InProcessApp } from '../../testing/in-process-app';
 import { GoalLeases } from '../goal-lease.service';
 import { GoalStore } from '../goal-store.service';
-import { GoalRepository } from '../goal.repository';
-import type { GoalRow } from '../goal.types';
+import { GoalRepository } from '../../goal-records/goal.repository';
+import type { GoalRow } from '../../goal-records/goal.types';
 import { GoalsService } from '../goals.service';
 import { AnalyseIntentStep } from './analyse-intent.step';
 import { CompleteStep } from './complete.step';
@@ -37,21 +37,24 @@ describe('goal steps in process (offline model, in-memory PGlite)', () => {
   /** A goal in RECEIVED that is not queued, so only the test moves it. */
   async function receivedGoal(text: string): Promise<GoalRow> {
     const id = uuidv7();
-    const insertion = product.app.get(GoalRepository).insertion({
-      title: text,
-      goal: text,
-      requestedPattern: null,
-      priority: 5,
-      metadata: {},
-      createdBy: null,
-      idempotencyKey: null,
-    });
     await inOneStatement(product.dataSource, (uow) =>
-      product.app
-        .get(GoalEventLog)
-        .appendWithGoalInsert(uow, T, id, insertion, [
-          { type: 'goal.created', data: { title: text, priority: 5, requested_pattern: null } },
-        ]),
+      product.app.get(GoalEventLog).appendWithGoalInsert(
+        uow,
+        {
+          row: {
+            id,
+            tenant_id: T,
+            title: text,
+            goal: text,
+            status: 'pending',
+            state: 'RECEIVED',
+            priority: 5,
+            metadata: '{}',
+          },
+          idempotent: false,
+        },
+        [{ type: 'goal.created', data: { title: text, priority: 5, requested_pattern: null } }],
+      ),
     );
     return store.get(T, id);
   }

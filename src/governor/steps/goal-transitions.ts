@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inOneStatement } from '../../database/transaction';
-import type { GoalState } from '../goal-fsm';
+import type { GoalState } from '../../goal-records/goal-fsm';
 import { GoalRuns } from '../goal-runs';
 import { GoalStore } from '../goal-store.service';
-import type { GoalRow } from '../goal.types';
+import type { GoalRow } from '../../goal-records/goal.types';
 
 /** The transitions the steps make: once committed, a transition's row is where the next step starts. */
 @Injectable()

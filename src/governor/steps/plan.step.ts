@@ -9,9 +9,9 @@ import { inTransaction } from '../../database/transaction';
 import type { NewGoalEvent } from '../../events/goal-event-log.service';
 import { MemoryLearning } from '../../memory/memory-learning.service';
 import { GoalStore } from '../goal-store.service';
-import type { GoalRow } from '../goal.types';
+import type { GoalRow } from '../../goal-records/goal.types';
 import type { Intent } from '../../planning/schemas';
-import { TaskRepository } from '../task.repository';
+import { TaskRepository } from '../../goal-records/task.repository';
 import { AssignStep } from './assign.step';
 import { PlanningRecall } from './planning-recall';
 

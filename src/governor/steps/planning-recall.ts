@@ -5,7 +5,7 @@ import { inTransaction } from '../../database/transaction';
 import { Evolver } from '../../evolution/evolver.service';
 import { MemoryLearning, Recall } from '../../memory/memory-learning.service';
 import { GoalRuns } from '../goal-runs';
-import type { GoalRow } from '../goal.types';
+import type { GoalRow } from '../../goal-records/goal.types';
 import { usesMemory } from '../pattern';
 import type { Complexity } from '../../planning/schemas';
 

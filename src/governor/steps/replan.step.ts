@@ -4,8 +4,8 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/app-config';
 import { inTransaction } from '../../database/transaction';
 import { GoalEventLog, NewGoalEvent } from '../../events/goal-event-log.service';
-import type { GoalRow } from '../goal.types';
-import { TaskRepository } from '../task.repository';
+import type { GoalRow } from '../../goal-records/goal.types';
+import { TaskRepository } from '../../goal-records/task.repository';
 import { FailStep } from './fail.step';
 import { GoalTransitions } from './goal-transitions';
 

@@ -11,8 +11,8 @@ import { GoalEventLog } from '../../events/goal-event-log.service';
 import { LlmUsageRecorder, type DeferredUsage } from '../../llm/llm-usage.recorder';
 import { ApprovalHolds, TaskInterruption } from '../../safety/approval-holds.service';
 import { StateConflict } from '../goal-store.service';
-import type { GoalRow, TaskRow } from '../goal.types';
-import { TaskRepository } from '../task.repository';
+import type { GoalRow, TaskRow } from '../../goal-records/goal.types';
+import { TaskRepository } from '../../goal-records/task.repository';
 import type { TaskWave } from './task-write-batches';
 
 /** How a task's attempts ended: done, failed for good, or interrupted by the safety gate. */

@@ -7,8 +7,8 @@ import { AgentWorkforce } from '../../agents/agent-workforce.service';
 import { retryingStatement } from '../../database/transaction';
 import { GoalEventLog } from '../../events/goal-event-log.service';
 import { LlmUsageRecorder, type DeferredUsage } from '../../llm/llm-usage.recorder';
-import type { TaskRow } from '../goal.types';
-import { TaskRepository } from '../task.repository';
+import type { TaskRow } from '../../goal-records/goal.types';
+import { TaskRepository } from '../../goal-records/task.repository';
 
 export interface TaskStartItem {
   task: TaskRow;

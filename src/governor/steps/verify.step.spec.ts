@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { AgentRuntime, GoalScope } from '../../agents/agent-runtime.service';
 import type { NewGoalEvent } from '../../events/goal-event-log.service';
 import type { GoalRuns } from '../goal-runs';
-import type { GoalRow, TaskRow } from '../goal.types';
+import type { GoalRow, TaskRow } from '../../goal-records/goal.types';
 import type { CriticVerdict } from '../../planning/schemas';
 import type { GoalTransitions } from './goal-transitions';
 import type { ReplanStep } from './replan.step';

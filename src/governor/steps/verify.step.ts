@@ -5,7 +5,7 @@ import { applyChecks } from '../../agents/critic-checks';
 import { inOneStatement } from '../../database/transaction';
 import type { NewGoalEvent } from '../../events/goal-event-log.service';
 import { GoalRuns } from '../goal-runs';
-import type { GoalRow } from '../goal.types';
+import type { GoalRow } from '../../goal-records/goal.types';
 import { GoalTransitions } from './goal-transitions';
 import { ReplanStep } from './replan.step';
 

@@ -28,6 +28,14 @@ select *
   from "approvals"
   where "id" = $1 and "tenant_id" = $2;
 
+-- lastDecision
+-- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002","f","superseded",1]
+select "status", "decided_by", "comment"
+  from "approvals"
+  where "tenant_id" = $1 and "goal_id" = $2 and "action_fingerprint" = $3 and "status" <> $4
+  order by "requested_at" desc
+  limit $5;
+
 -- goalsWithOverdue
 -- parameters: ["pending",200]
 select distinct "tenant_id", "goal_id"

@@ -123,6 +123,61 @@ const statements = {
       .where('tenant_id', '=', tenantId)
       .where('status', '=', sql.lit('running'))
       .returning('id'),
+  // --- the task side of attempts, holds, refusals and assignments ---
+  /** A task held for approval goes back to pending, its held attempt not counted. */
+  holdForApproval: (tenantId: string, taskId: string, attempts: number) =>
+    db
+      .updateTable('tasks')
+      .set({ status: 'pending', attempts, updated_at: sql`now()` })
+      .where('id', '=', taskId)
+      .where('tenant_id', '=', tenantId),
+  /** A task stopped by a fatal safety violation. */
+  failFatally: (tenantId: string, taskId: string, error: string) =>
+    db
+      .updateTable('tasks')
+      .set({ status: 'failed', error, updated_at: sql`now()` })
+      .where('id', '=', taskId)
+      .where('tenant_id', '=', tenantId),
+  /** A refusal of the safety gate, appended to the task's record. */
+  addSafetyViolations: (tenantId: string, taskId: string, entries: readonly object[]) =>
+    db
+      .updateTable('tasks')
+      .set((eb) => ({
+        safety_violations: sql`${eb.ref('safety_violations')} || ${JSON.stringify(entries)}::jsonb`,
+      }))
+      .where('id', '=', taskId)
+      .where('tenant_id', '=', tenantId),
+  /** The keys and dependencies of a plan's tasks (its shape). */
+  planShape: (tenantId: string, goalId: string, planVersion: number) =>
+    db
+      .selectFrom('tasks')
+      .select(['key', 'depends_on'])
+      .where('tenant_id', '=', tenantId)
+      .where('goal_id', '=', goalId)
+      .where('plan_version', '=', planVersion),
+  /** The agents of several tasks. */
+  assignAgents: (
+    tenantId: string,
+    assignments: ReadonlyArray<{ taskId: string; agentId: string; agentKind: string }>,
+  ) =>
+    db
+      .updateTable('tasks as t')
+      .from(
+        sql<{
+          task_id: string;
+          agent_id: string;
+          agent_kind: string;
+        }>`unnest(${assignments.map((a) => a.taskId)}::uuid[], ${assignments.map((a) => a.agentId)}::text[], ${assignments.map((a) => a.agentKind)}::text[])`.as<'a'>(
+          sql`a(task_id, agent_id, agent_kind)`,
+        ),
+      )
+      .set((eb) => ({
+        agent_id: eb.ref('a.agent_id'),
+        agent_kind: eb.ref('a.agent_kind'),
+        updated_at: sql`now()`,
+      }))
+      .whereRef('t.id', '=', 'a.task_id')
+      .where('t.tenant_id', '=', tenantId),
 };
 
 /**
@@ -248,14 +303,61 @@ export class TaskRepository {
       params: [],
     };
   }
+
+  // --- the task side of attempts, holds, refusals and assignments ---
+  async holdForApproval(
+    executor: SqlExecutor,
+    tenantId: string,
+    taskId: string,
+    attempts: number,
+  ): Promise<void> {
+    await affectedBy(executor, statements.holdForApproval(tenantId, taskId, attempts));
+  }
+
+  async failFatally(
+    executor: SqlExecutor,
+    tenantId: string,
+    taskId: string,
+    error: string,
+  ): Promise<void> {
+    await affectedBy(executor, statements.failFatally(tenantId, taskId, error));
+  }
+
+  async addSafetyViolations(
+    executor: SqlExecutor,
+    tenantId: string,
+    taskId: string,
+    entries: readonly object[],
+  ): Promise<void> {
+    await affectedBy(executor, statements.addSafetyViolations(tenantId, taskId, entries));
+  }
+
+  planShape(
+    executor: SqlExecutor,
+    tenantId: string,
+    goalId: string,
+    planVersion: number,
+  ): Promise<Array<{ key: string; depends_on: string[] }>> {
+    return rowsOf(executor, statements.planShape(tenantId, goalId, planVersion));
+  }
+
+  async assignAgents(
+    executor: SqlExecutor,
+    tenantId: string,
+    assignments: ReadonlyArray<{ taskId: string; agentId: string; agentKind: string }>,
+  ): Promise<void> {
+    if (assignments.length)
+      await affectedBy(executor, statements.assignAgents(tenantId, assignments));
+  }
 }
 
 export const taskStatements: StatementCatalog = {
-  file: 'src/governor/queries/task.repository.sql',
+  file: 'src/goal-records/queries/task.repository.sql',
   samples: () => {
     const tenant = '00000000-0000-0000-0000-000000000001';
     const goal = '00000000-0000-0000-0000-000000000002';
     const task = '00000000-0000-0000-0000-000000000003';
+    const agent = '00000000-0000-0000-0000-000000000004';
     return [
       { name: 'ofGoal', statement: statements.ofGoal(tenant, goal) },
       { name: 'ofGoal (one plan)', statement: statements.ofGoal(tenant, goal, 2) },
@@ -282,6 +384,20 @@ export const taskStatements: StatementCatalog = {
           error: 'timeout',
           at: '2026-01-01T00:00:00.000Z',
         }),
+      },
+      // --- the task side of attempts, holds, refusals and assignments ---
+      { name: 'holdForApproval', statement: statements.holdForApproval(tenant, task, 1) },
+      { name: 'failFatally', statement: statements.failFatally(tenant, task, 'refused') },
+      {
+        name: 'addSafetyViolations',
+        statement: statements.addSafetyViolations(tenant, task, [{ check: 'blocked_action' }]),
+      },
+      { name: 'planShape', statement: statements.planShape(tenant, goal, 1) },
+      {
+        name: 'assignAgents',
+        statement: statements.assignAgents(tenant, [
+          { taskId: task, agentId: agent, agentKind: 'tool_agent' },
+        ]),
       },
     ];
   },

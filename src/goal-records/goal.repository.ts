@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import { affectedBy, db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
 import type { StatementCatalog } from '../database/statement-catalog';
-import { GoalState, statusOf } from './goal-fsm';
 import type { GoalRow } from './goal.types';
 
 /** Columns a transition may set alongside the state. */
@@ -19,17 +18,6 @@ export interface GoalPatch {
   replan_count?: number;
 }
 
-/** A new goal's columns, as the submission gives them. */
-export interface NewGoal {
-  title: string;
-  goal: string;
-  requestedPattern: string | null;
-  priority: number;
-  metadata: Record<string, unknown>;
-  createdBy: string | null;
-  idempotencyKey: string | null;
-}
-
 /** A goal that is due to run but has no live lease (the sweeper queues it again). */
 export interface OrphanGoal {
   id: string;
@@ -37,7 +25,19 @@ export interface OrphanGoal {
   event_seq: number;
 }
 
-const JSON_COLUMNS = new Set(['intent', 'result', 'failure_reasons', 'feedback']);
+/** What the safety gate reads of a goal's use of its budget. */
+export interface GoalUsageRow {
+  prompt_tokens: string;
+  completion_tokens: string;
+  cost_usd: string;
+  agents_spawned: number;
+  tool_calls: number;
+  started_at: Date | null;
+  created_at: Date;
+  approval_wait_ms: string;
+}
+
+export const JSON_COLUMNS = new Set(['intent', 'result', 'failure_reasons', 'feedback']);
 /** Literals, not parameters: the partial index on unfinished goals is matched by its predicate. */
 const RUNNING_STATUSES = [sql.lit('pending'), sql.lit('running')];
 
@@ -129,12 +129,58 @@ const statements = {
       .orderBy('priority', 'desc')
       .orderBy('created_at')
       .limit(limit),
+  // --- safety counters, approval waits and the ledger's goal check ---
+  exists: (tenantId: string, goalId: string) =>
+    db
+      .selectFrom('goals')
+      .select(sql.lit(1).as('one'))
+      .where('id', '=', goalId)
+      .where('tenant_id', '=', tenantId),
+  /** Counts tool calls or spawned agents against the goal's limits; answers its usage. */
+  countUsage: (
+    tenantId: string,
+    goalId: string,
+    counter: 'tool_calls' | 'agents_spawned',
+    by: number,
+  ) =>
+    db
+      .updateTable('goals')
+      .set((eb) => ({ [counter]: eb(counter, '+', sql<number>`${by}::int`) }))
+      .where('id', '=', goalId)
+      .where('tenant_id', '=', tenantId)
+      .returning([
+        'prompt_tokens',
+        'completion_tokens',
+        'cost_usd',
+        'agents_spawned',
+        'tool_calls',
+        'started_at',
+        'created_at',
+        'approval_wait_ms',
+      ]),
+  /** The time since the goal's last change (the wait for a decision) added to its approval wait. */
+  addApprovalWait: (tenantId: string, goalId: string) =>
+    db
+      .updateTable('goals')
+      .set((eb) => ({
+        approval_wait_ms: sql<string>`${eb.ref('approval_wait_ms')} + (extract(epoch from now() - ${eb.ref('updated_at')}) * 1000)::bigint`,
+      }))
+      .where('id', '=', goalId)
+      .where('tenant_id', '=', tenantId),
+  /** A refusal of the safety gate, appended to the goal's record. */
+  addSafetyViolations: (tenantId: string, goalId: string, entries: readonly object[]) =>
+    db
+      .updateTable('goals')
+      .set((eb) => ({
+        safety_violations: sql`${eb.ref('safety_violations')} || ${JSON.stringify(entries)}::jsonb`,
+      }))
+      .where('id', '=', goalId)
+      .where('tenant_id', '=', tenantId),
 };
 
 /**
  * Goal rows: reads, leases and the sweeper's queries. A goal's state changes and its
- * creation are written together with their events by the event log, from the pieces
- * `transitionUpdate` and `insertion` build.
+ * creation are written together with their events by the event log (GoalEventRepository).
  */
 @Injectable()
 export class GoalRepository {
@@ -208,59 +254,39 @@ export class GoalRepository {
     return rowsOf(this.dataSource, statements.orphans(quietMs, limit));
   }
 
-  /**
-   * The goal row's part of a transition from `from` to `to`, for the event log's
-   * `appendWithGoalUpdate` ($1 goal id, $2 tenant id, the parameters from $3 on).
-   */
-  transitionUpdate(
-    from: GoalState,
-    to: GoalState,
-    patch: GoalPatch,
-  ): { set: string; where: string; params: unknown[] } {
-    const status = statusOf(to);
-    const sets = ['state = $3', 'status = $4', 'updated_at = now()'];
-    const params: unknown[] = [to, status, from];
-    if (from === 'RECEIVED') sets.push('started_at = coalesce(started_at, now())');
-    if (status === 'completed' || status === 'failed' || status === 'cancelled')
-      sets.push('completed_at = now()', 'lease_owner = NULL', 'lease_expires_at = NULL');
-    for (const [column, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
-      params.push(JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
-      sets.push(`${column} = $${params.length + 2}`);
-    }
-    return { set: sets.join(', '), where: 'state = $5', params };
+  // --- safety counters, approval waits and the ledger's goal check ---
+  async exists(executor: SqlExecutor, tenantId: string, goalId: string): Promise<boolean> {
+    return (await firstOf(executor, statements.exists(tenantId, goalId))) !== undefined;
   }
 
-  /**
-   * A new goal row in RECEIVED, for the event log's `appendWithGoalInsert` ($1 goal id,
-   * $2 tenant id); a repeated idempotency key inserts nothing.
-   */
-  insertion(goal: NewGoal): {
-    columns: string;
-    values: string;
-    params: unknown[];
-    onConflict: string;
-  } {
-    return {
-      columns:
-        'id, tenant_id, title, goal, status, state, requested_pattern, priority, metadata, created_by, idempotency_key',
-      values: `$1, $2, $3, $4, 'pending', 'RECEIVED', $5, $6, $7, $8, $9`,
-      params: [
-        goal.title,
-        goal.goal,
-        goal.requestedPattern,
-        goal.priority,
-        JSON.stringify(goal.metadata),
-        goal.createdBy,
-        goal.idempotencyKey,
-      ],
-      onConflict: `ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
-    };
+  /** The goal's usage after counting; undefined when the tenant has no such goal. */
+  async countUsage(
+    executor: SqlExecutor,
+    tenantId: string,
+    goalId: string,
+    counter: 'tool_calls' | 'agents_spawned',
+    by: number,
+  ): Promise<GoalUsageRow | undefined> {
+    const rows = await rowsOf(executor, statements.countUsage(tenantId, goalId, counter, by));
+    return rows[0] as GoalUsageRow | undefined;
+  }
+
+  async addApprovalWait(executor: SqlExecutor, tenantId: string, goalId: string): Promise<void> {
+    await affectedBy(executor, statements.addApprovalWait(tenantId, goalId));
+  }
+
+  async addSafetyViolations(
+    executor: SqlExecutor,
+    tenantId: string,
+    goalId: string,
+    entries: readonly object[],
+  ): Promise<void> {
+    await affectedBy(executor, statements.addSafetyViolations(tenantId, goalId, entries));
   }
 }
 
 export const goalStatements: StatementCatalog = {
-  file: 'src/governor/queries/goal.repository.sql',
+  file: 'src/goal-records/queries/goal.repository.sql',
   samples: () => {
     const tenant = '00000000-0000-0000-0000-000000000001';
     const goal = '00000000-0000-0000-0000-000000000002';
@@ -277,6 +303,14 @@ export const goalStatements: StatementCatalog = {
       { name: 'releaseLease', statement: statements.releaseLease(tenant, goal, owner) },
       { name: 'releaseAllLeases', statement: statements.releaseAllLeases() },
       { name: 'orphans', statement: statements.orphans(5000, 500) },
+      // --- safety counters, approval waits and the ledger's goal check ---
+      { name: 'exists', statement: statements.exists(tenant, goal) },
+      { name: 'countUsage', statement: statements.countUsage(tenant, goal, 'tool_calls', 1) },
+      { name: 'addApprovalWait', statement: statements.addApprovalWait(tenant, goal) },
+      {
+        name: 'addSafetyViolations',
+        statement: statements.addSafetyViolations(tenant, goal, [{ check: 'blocked_action' }]),
+      },
     ];
   },
 };

@@ -1,0 +1,183 @@
+import { Injectable } from '@nestjs/common';
+import type { UpdateQueryBuilder } from 'kysely';
+import { db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
+import type { DB } from '../database/schema.generated';
+import type { StatementCatalog } from '../database/statement-catalog';
+import {
+  statements,
+  type EventItem,
+  type EventRow,
+  type GoalUpdate,
+  type NewGoalRow,
+  type SeqSource,
+} from './goal-event.statements';
+
+export type { EventItem, EventRow, GoalUpdate, NewGoalRow, SeqSource };
+
+/** Statements run on the executor given: the data source, or the transaction of a unit of work. */
+@Injectable()
+export class GoalEventRepository {
+  async append(
+    executor: SqlExecutor,
+    source: SeqSource,
+    tenantId: string,
+    goalId: string,
+    event: EventItem,
+  ): Promise<EventRow> {
+    return (await firstOf(
+      executor,
+      statements.append(source, tenantId, goalId, event),
+    )) as EventRow;
+  }
+
+  appendMany(
+    executor: SqlExecutor,
+    source: SeqSource,
+    tenantId: string,
+    goalId: string,
+    events: EventItem[],
+  ): Promise<EventRow[]> {
+    return rowsOf(executor, statements.appendMany(source, tenantId, goalId, events)) as Promise<
+      EventRow[]
+    >;
+  }
+
+  /** The stored events with the change's row; none when the change touched no row. */
+  appendAfterChange<R extends object>(
+    executor: SqlExecutor,
+    source: SeqSource,
+    change: UpdateQueryBuilder<DB, never, never, R>,
+    tenantId: string,
+    goalId: string,
+    events: EventItem[],
+  ): Promise<Array<EventRow & { change: R }>> {
+    return rowsOf(
+      executor,
+      statements.appendAfterChange(source, change, tenantId, goalId, events),
+    ) as Promise<Array<EventRow & { change: R }>>;
+  }
+
+  insertGoalWithEvents(
+    executor: SqlExecutor,
+    source: SeqSource,
+    row: NewGoalRow,
+    idempotent: boolean,
+    events: EventItem[],
+  ): Promise<EventRow[]> {
+    return rowsOf(
+      executor,
+      statements.insertGoalWithEvents(source, row, idempotent, events),
+    ) as Promise<EventRow[]>;
+  }
+
+  /** The updated row with its stored events; undefined when no row matched (nothing written). */
+  async updateGoalWithEvents(
+    executor: SqlExecutor,
+    source: SeqSource,
+    tenantId: string,
+    goalId: string,
+    update: GoalUpdate,
+    events: EventItem[],
+  ): Promise<Record<string, unknown> | undefined> {
+    return firstOf(
+      executor,
+      statements.updateGoalWithEvents(source, tenantId, goalId, update, events),
+    );
+  }
+
+  list(
+    executor: SqlExecutor,
+    tenantId: string,
+    goalId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<EventRow[]> {
+    return rowsOf(executor, statements.list(tenantId, goalId, afterId, limit));
+  }
+
+  async seqAt(
+    executor: SqlExecutor,
+    tenantId: string,
+    goalId: string,
+    eventId: number,
+  ): Promise<number> {
+    return Number((await firstOf(executor, statements.seqAt(tenantId, goalId, eventId)))?.seq ?? 0);
+  }
+
+  async lastSeq(executor: SqlExecutor, tenantId: string, goalId: string): Promise<number> {
+    return Number((await firstOf(executor, statements.lastSeq(tenantId, goalId)))?.seq ?? 0);
+  }
+
+  listForTenant(
+    executor: SqlExecutor,
+    tenantId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<EventRow[]> {
+    return rowsOf(executor, statements.listForTenant(tenantId, afterId, limit));
+  }
+}
+
+export const goalEventStatements: StatementCatalog = {
+  file: 'src/events/queries/goal-event.repository.sql',
+  samples: () => {
+    const tenant = '00000000-0000-0000-0000-000000000001';
+    const goal = '00000000-0000-0000-0000-000000000002';
+    const task = '00000000-0000-0000-0000-000000000003';
+    const event: EventItem = {
+      type: 'task.failed',
+      task_id: task,
+      data: { task_key: 't1' },
+      merge: false,
+    };
+    const change = db
+      .updateTable('tasks')
+      .set({ status: 'failed' })
+      .where('id', '=', task)
+      .where('tenant_id', '=', tenant)
+      .returning('id');
+    return [
+      { name: 'append', statement: statements.append('goal-row', tenant, goal, event) },
+      { name: 'append (embedded)', statement: statements.append('log', tenant, goal, event) },
+      { name: 'appendMany', statement: statements.appendMany('goal-row', tenant, goal, [event]) },
+      {
+        name: 'appendMany (embedded)',
+        statement: statements.appendMany('log', tenant, goal, [event]),
+      },
+      {
+        name: 'appendAfterChange',
+        statement: statements.appendAfterChange('goal-row', change, tenant, goal, [event]),
+      },
+      {
+        name: 'insertGoalWithEvents',
+        statement: statements.insertGoalWithEvents(
+          'goal-row',
+          {
+            id: goal,
+            tenant_id: tenant,
+            title: 't',
+            goal: 'g',
+            status: 'pending',
+            state: 'RECEIVED',
+          },
+          true,
+          [{ type: 'goal.created', task_id: null, data: { title: 't' }, merge: false }],
+        ),
+      },
+      {
+        name: 'updateGoalWithEvents',
+        statement: statements.updateGoalWithEvents(
+          'goal-row',
+          tenant,
+          goal,
+          { set: { state: 'PLANNING', status: 'running' }, where: { state: 'ANALYZING_INTENT' } },
+          [{ type: 'goal.status', task_id: null, data: { to: 'PLANNING' }, merge: false }],
+        ),
+      },
+      { name: 'list', statement: statements.list(tenant, goal, 0, 1000) },
+      { name: 'seqAt', statement: statements.seqAt(tenant, goal, 10) },
+      { name: 'lastSeq', statement: statements.lastSeq(tenant, goal) },
+      { name: 'listForTenant', statement: statements.listForTenant(tenant, 0, 1000) },
+    ];
+  },
+};

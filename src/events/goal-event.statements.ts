@@ -1,0 +1,315 @@
+import {
+  sql,
+  type Expression,
+  type Insertable,
+  type UpdateObject,
+  type UpdateQueryBuilder,
+} from 'kysely';
+import { cte } from '../database/recordset';
+import { db } from '../database/query-builder';
+import type { DB, Goals } from '../database/schema.generated';
+
+/**
+ * Where the next per-goal positions come from. PostgreSQL takes them from the goal row
+ * (`event_seq`), which also serializes concurrent appends for one goal, so ids rise in
+ * commit order per goal. PGlite runs one statement at a time: it reads them from the log.
+ */
+export type SeqSource = 'goal-row' | 'log';
+
+/** A stored event as the log's statements return it. */
+export interface EventRow {
+  id: string;
+  seq: number;
+  goal_id: string;
+  tenant_id: string;
+  task_id: string | null;
+  type: string;
+  data: unknown;
+  created_at: Date;
+}
+
+/** A goal row to insert with its first events (its positions are set by the statement). */
+export type NewGoalRow = Omit<Insertable<Goals>, 'event_seq'> & { id: string; tenant_id: string };
+
+/** A change of the goal row, made only while the goal is in `where.state`. */
+export interface GoalUpdate {
+  set: UpdateObject<DB, 'goals'>;
+  where: { state: string };
+}
+
+/** An event to append in a batch: `merge` merges the change's row into its data. */
+export interface EventItem {
+  type: string;
+  task_id: string | null;
+  data: unknown;
+  merge: boolean;
+}
+
+const EVENT_COLUMNS = [
+  'id',
+  'seq',
+  'goal_id',
+  'tenant_id',
+  'task_id',
+  'type',
+  'data',
+  'created_at',
+] as const;
+
+const INSERT_COLUMNS = [
+  'tenant_id',
+  'goal_id',
+  'seq',
+  'type',
+  'task_id',
+  'data',
+  'created_at',
+] as const;
+
+/** The time an event is written (not the transaction's start): `created_at` → client is the real latency. */
+const writtenAt = sql<Date>`clock_timestamp()`;
+const uuid = (value: string | null) => sql<string>`${value}::uuid`;
+
+/**
+ * The last of `count` positions reserved for the goal's next events (`event_seq`), as the
+ * first CTE of a statement that appends them.
+ */
+function reserve(source: SeqSource, tenantId: string, goalId: string, count: Expression<number>) {
+  return cte()((qc) =>
+    source === 'log'
+      ? qc
+          .selectFrom('goal_events')
+          .select(sql<number>`coalesce(max(seq), 0) + ${count}`.as('event_seq'))
+          .where('goal_id', '=', uuid(goalId))
+      : qc
+          .updateTable('goals')
+          .set((eb) => ({ event_seq: eb('event_seq', '+', count) }))
+          .where('id', '=', uuid(goalId))
+          .where('tenant_id', '=', tenantId)
+          .returning('event_seq'),
+  );
+}
+
+/** Events sent as one JSON array parameter, with their position in it. */
+function items(events: readonly EventItem[]) {
+  return sql<{
+    item: { type: string; task_id: string | null; data: unknown; merge: boolean };
+    ord: number;
+  }>`jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality`.as<'e'>(
+    sql`e(item, ord)`,
+  );
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- which table a change updates is the caller's business
+type AnyChange = UpdateQueryBuilder<DB, any, any, Record<string, unknown>>;
+
+/** Every statement on `goal_events`; each takes the tenant's id. */
+export const statements = {
+  /** One event at the goal's next position. */
+  append: (source: SeqSource, tenantId: string, goalId: string, event: EventItem) =>
+    db
+      .with('s', reserve(source, tenantId, goalId, sql.lit(1)))
+      .insertInto('goal_events')
+      .columns(INSERT_COLUMNS)
+      .expression((eb) =>
+        eb
+          .selectFrom('s')
+          .select([
+            sql<string>`${tenantId}::uuid`.as('tenant_id'),
+            uuid(goalId).as('goal_id'),
+            's.event_seq',
+            sql<string>`${event.type}`.as('type'),
+            uuid(event.task_id).as('task_id'),
+            sql`${JSON.stringify(event.data)}::jsonb`.as('data'),
+            writtenAt.as('created_at'),
+          ]),
+      )
+      .returning(EVENT_COLUMNS),
+  /** Events in the given order at consecutive positions. */
+  appendMany: (source: SeqSource, tenantId: string, goalId: string, events: EventItem[]) =>
+    db
+      .with('s', reserve(source, tenantId, goalId, sql<number>`${events.length}::int`))
+      .insertInto('goal_events')
+      .columns(INSERT_COLUMNS)
+      .expression((eb) =>
+        eb
+          .selectFrom(['s', items(events)])
+          .select([
+            sql<string>`${tenantId}::uuid`.as('tenant_id'),
+            uuid(goalId).as('goal_id'),
+            sql<number>`s.event_seq - ${events.length}::int + e.ord`.as('seq'),
+            sql<string>`e.item->>'type'`.as('type'),
+            sql<string>`(e.item->>'task_id')::uuid`.as('task_id'),
+            sql`e.item->'data'`.as('data'),
+            writtenAt.as('created_at'),
+          ])
+          .orderBy('e.ord'),
+      )
+      .returning(EVENT_COLUMNS),
+  /**
+   * A row change and its events in one statement: the events are appended only if the
+   * change touched a row; events marked `merge` get the change's row merged into their data.
+   */
+  appendAfterChange: <R extends object>(
+    source: SeqSource,
+    change: UpdateQueryBuilder<DB, never, never, R>,
+    tenantId: string,
+    goalId: string,
+    events: EventItem[],
+  ) =>
+    db
+      .with('change', () => change as unknown as AnyChange)
+      .with('s', reserve(source, tenantId, goalId, sql<number>`${events.length}::int`))
+      .insertInto('goal_events')
+      .columns(INSERT_COLUMNS)
+      .expression((eb) =>
+        eb
+          .selectFrom(['s', items(events)])
+          .select([
+            sql<string>`${tenantId}::uuid`.as('tenant_id'),
+            uuid(goalId).as('goal_id'),
+            sql<number>`s.event_seq - ${events.length}::int + e.ord`.as('seq'),
+            sql<string>`e.item->>'type'`.as('type'),
+            sql<string>`(e.item->>'task_id')::uuid`.as('task_id'),
+            sql`e.item->'data' || CASE WHEN (e.item->>'merge')::boolean
+              THEN coalesce((SELECT to_jsonb(change) FROM change LIMIT 1), '{}'::jsonb)
+              ELSE '{}'::jsonb END`.as('data'),
+            writtenAt.as('created_at'),
+          ])
+          .where(sql<boolean>`EXISTS (SELECT 1 FROM change)`)
+          .orderBy('e.ord'),
+      )
+      .returning([
+        ...EVENT_COLUMNS,
+        sql<R>`(SELECT row_to_json(change) FROM change LIMIT 1)`.as('change'),
+      ]),
+  /**
+   * A new goal row with its first events at positions 1..n; nothing when `idempotent` and
+   * the tenant already has a goal with the row's idempotency key.
+   */
+  insertGoalWithEvents: (
+    source: SeqSource,
+    row: NewGoalRow,
+    idempotent: boolean,
+    events: EventItem[],
+  ) =>
+    db
+      .with('g', (qc) => {
+        const insert = qc
+          .insertInto('goals')
+          .values({ ...row, event_seq: source === 'log' ? 0 : events.length });
+        return (
+          idempotent
+            ? insert.onConflict((oc) =>
+                oc
+                  .columns(['tenant_id', 'idempotency_key'])
+                  .where('idempotency_key', 'is not', null)
+                  .doNothing(),
+              )
+            : insert
+        ).returning('id');
+      })
+      .insertInto('goal_events')
+      .columns(INSERT_COLUMNS)
+      .expression((eb) =>
+        eb
+          .selectFrom(['g', items(events)])
+          .select([
+            sql<string>`${row.tenant_id}::uuid`.as('tenant_id'),
+            'g.id',
+            'e.ord',
+            sql<string>`e.item->>'type'`.as('type'),
+            sql<string | null>`NULL`.as('task_id'),
+            sql`e.item->'data'`.as('data'),
+            writtenAt.as('created_at'),
+          ])
+          .orderBy('e.ord'),
+      )
+      .returning(EVENT_COLUMNS),
+  /**
+   * An update of the goal row (only while it is in `where.state`) and its events at the
+   * next positions, in order; the row comes back with the stored events (`appended_events`).
+   */
+  updateGoalWithEvents: (
+    source: SeqSource,
+    tenantId: string,
+    goalId: string,
+    update: GoalUpdate,
+    events: EventItem[],
+  ) =>
+    db
+      .with('g', (qc) =>
+        qc
+          .updateTable('goals')
+          .set((eb) => ({
+            ...update.set,
+            ...(source === 'log'
+              ? {}
+              : { event_seq: eb('event_seq', '+', sql<number>`${events.length}::int`) }),
+          }))
+          .where('id', '=', goalId)
+          .where('tenant_id', '=', tenantId)
+          .where('state', '=', update.where.state)
+          .returningAll(),
+      )
+      .with('ev', (qc) =>
+        qc
+          .insertInto('goal_events')
+          .columns(INSERT_COLUMNS)
+          .expression((eb) =>
+            eb
+              .selectFrom(['g', items(events)])
+              .select((sb) => [
+                sql<string>`${tenantId}::uuid`.as('tenant_id'),
+                uuid(goalId).as('goal_id'),
+                (source === 'log'
+                  ? sql<number>`(SELECT coalesce(max(seq), 0) FROM goal_events WHERE goal_id = ${uuid(goalId)}) + e.ord`
+                  : sql<number>`${sb.ref('g.event_seq')} - ${events.length}::int + e.ord`
+                ).as('seq'),
+                sql<string>`e.item->>'type'`.as('type'),
+                sql<string | null>`NULL`.as('task_id'),
+                sql`e.item->'data'`.as('data'),
+                writtenAt.as('created_at'),
+              ])
+              .orderBy('e.ord'),
+          )
+          .returning(['id', 'seq', 'type', 'data', 'created_at']),
+      )
+      .selectFrom('g')
+      .selectAll('g')
+      .select(
+        sql<unknown[] | null>`(SELECT json_agg(ev ORDER BY ev.seq) FROM ev)`.as('appended_events'),
+      ),
+  list: (tenantId: string, goalId: string, afterId: number, limit: number) =>
+    db
+      .selectFrom('goal_events')
+      .select(EVENT_COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .where('goal_id', '=', goalId)
+      .where('id', '>', String(afterId))
+      .orderBy('id')
+      .limit(limit),
+  /** The per-goal position of the goal's last event at or before `eventId`. */
+  seqAt: (tenantId: string, goalId: string, eventId: number) =>
+    db
+      .selectFrom('goal_events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('tenant_id', '=', tenantId)
+      .where('goal_id', '=', goalId)
+      .where('id', '<=', String(eventId)),
+  /** The goal's last position (0 before its first event). */
+  lastSeq: (tenantId: string, goalId: string) =>
+    db
+      .selectFrom('goal_events')
+      .select(sql<number>`coalesce(max(seq), 0)::int`.as('seq'))
+      .where('goal_id', '=', goalId)
+      .where('tenant_id', '=', tenantId),
+  listForTenant: (tenantId: string, afterId: number, limit: number) =>
+    db
+      .selectFrom('goal_events')
+      .select(EVENT_COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '>', String(afterId))
+      .orderBy('id')
+      .limit(limit),
+};
