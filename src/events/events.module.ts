@@ -13,6 +13,6 @@ import { RedisEventBridge } from './redis-event-bridge';
     RedisEventBridge,
     AccessInvalidationBridge,
   ],
-  exports: [EventBus, GoalEventLog, RedisEventBridge],
+  exports: [EventBus, GoalEventLog, GoalEventRepository, RedisEventBridge],
 })
 export class EventsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { UpdateQueryBuilder } from 'kysely';
-import { db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
+import { affectedBy, db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
 import type { DB } from '../database/schema.generated';
 import type { StatementCatalog } from '../database/statement-catalog';
 import {
@@ -116,6 +116,10 @@ export class GoalEventRepository {
   ): Promise<EventRow[]> {
     return rowsOf(executor, statements.listForTenant(tenantId, afterId, limit));
   }
+
+  deleteOfEndedGoals(executor: SqlExecutor, days: number): Promise<number> {
+    return affectedBy(executor, statements.deleteOfEndedGoals(days));
+  }
 }
 
 export const goalEventStatements: StatementCatalog = {
@@ -178,6 +182,7 @@ export const goalEventStatements: StatementCatalog = {
       { name: 'seqAt', statement: statements.seqAt(tenant, goal, 10) },
       { name: 'lastSeq', statement: statements.lastSeq(tenant, goal) },
       { name: 'listForTenant', statement: statements.listForTenant(tenant, 0, 1000) },
+      { name: 'deleteOfEndedGoals', statement: statements.deleteOfEndedGoals(30) },
     ];
   },
 };

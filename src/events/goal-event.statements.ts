@@ -312,4 +312,12 @@ export const statements = {
       .where('id', '>', String(afterId))
       .orderBy('id')
       .limit(limit),
+  /** Retention, across tenants: the events of goals that ended more than `days` ago. */
+  deleteOfEndedGoals: (days: number) =>
+    db
+      .deleteFrom('goal_events as e')
+      .using('goals as g')
+      .whereRef('e.goal_id', '=', 'g.id')
+      .where('g.status', 'in', [sql.lit('completed'), sql.lit('failed'), sql.lit('cancelled')])
+      .where('g.completed_at', '<', sql<Date>`now() - make_interval(days => ${days})`),
 };

@@ -63,3 +63,22 @@ export interface TaskRow {
   started_at: Date | null;
   completed_at: Date | null;
 }
+
+/** One task of a new plan, as the planner gave it (with its new id). */
+export interface PlannedTask {
+  id: string;
+  key: string;
+  title: string;
+  description: string;
+  depends_on: string[];
+  capabilities: string[];
+  acceptance_criteria: string | null;
+}
+
+/** A task going running: its position in the batch, its attempt and its agent. */
+export interface TaskStart {
+  ord: number;
+  id: string;
+  attempt: number;
+  agent_id: string | null;
+}

@@ -4,26 +4,9 @@ import { DataSource } from 'typeorm';
 import { affectedBy, db, rowsOf, type SqlExecutor } from '../database/query-builder';
 import type { NamedSqlPart, SqlPart } from '../database/sql-parts';
 import type { StatementCatalog } from '../database/statement-catalog';
-import type { TaskRow } from './goal.types';
+import type { PlannedTask, TaskRow, TaskStart } from './goal.types';
 
-/** One task of a new plan, as the planner gave it (with its new id). */
-export interface PlannedTask {
-  id: string;
-  key: string;
-  title: string;
-  description: string;
-  depends_on: string[];
-  capabilities: string[];
-  acceptance_criteria: string | null;
-}
-
-/** A task going running: its position in the batch, its attempt and its agent. */
-export interface TaskStart {
-  ord: number;
-  id: string;
-  attempt: number;
-  agent_id: string | null;
-}
+export type { PlannedTask, TaskStart } from './goal.types';
 
 /** Every statement on `tasks` of the goal runner and the goals API; each takes the tenant's id. */
 const statements = {

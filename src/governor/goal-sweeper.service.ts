@@ -8,6 +8,8 @@ import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queu
 import { GoalRunner } from './goal-runner';
 import { GoalLeases } from './goal-lease.service';
 import { GoalRepository } from '../goal-records/goal.repository';
+import { GoalEventRepository } from '../events/goal-event.repository';
+import { EffectJournalRepository } from '../tools/effect-journal.repository';
 import { GoalsService } from './goals.service';
 
 /**
@@ -29,6 +31,8 @@ export class GoalSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly leases: GoalLeases,
     private readonly goals: GoalRepository,
     private readonly service: GoalsService,
+    private readonly events: GoalEventRepository,
+    private readonly journal: EffectJournalRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -79,17 +83,7 @@ export class GoalSweeper implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async applyRetention(): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM goal_events e USING goals g
-       WHERE e.goal_id = g.id AND g.status IN ('completed', 'failed', 'cancelled')
-         AND g.completed_at < now() - make_interval(days => $1)`,
-      [this.config.RETENTION_DAYS],
-    );
-    await this.dataSource.query(
-      `DELETE FROM effect_journal j USING goals g
-       WHERE j.goal_id = g.id AND g.status IN ('completed', 'failed', 'cancelled')
-         AND g.completed_at < now() - make_interval(days => $1)`,
-      [this.config.RETENTION_DAYS],
-    );
+    await this.events.deleteOfEndedGoals(this.dataSource, this.config.RETENTION_DAYS);
+    await this.journal.deleteOfEndedGoals(this.dataSource, this.config.RETENTION_DAYS);
   }
 }

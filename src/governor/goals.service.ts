@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inOneStatement, inTransaction } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
+import { LlmCallRepository } from '../llm/llm-call.repository';
 import { logFor } from '../observability/logger';
 import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queue';
 import type { CreateGoalDto } from './dto/create-goal.dto';
@@ -28,6 +29,7 @@ export class GoalsService {
     private readonly goals: GoalRepository,
     private readonly taskRows: TaskRepository,
     private readonly eventLog: GoalEventLog,
+    private readonly llmCalls: LlmCallRepository,
     private readonly runner: GoalRunner,
   ) {}
 
@@ -107,24 +109,7 @@ export class GoalsService {
 
   async get(tenantId: string, goalId: string) {
     const view = goalView(await this.store.get(tenantId, goalId));
-    const byAgent: Array<{
-      agent: string | null;
-      calls: string;
-      prompt_tokens: string;
-      completion_tokens: string;
-      cost_usd: string;
-    }> = await this.dataSource.query(
-      `SELECT agent, count(*) AS calls, sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens, sum(cost_usd) AS cost_usd
-       FROM llm_calls WHERE tenant_id = $1 AND goal_id = $2 GROUP BY agent ORDER BY agent`,
-      [tenantId, goalId],
-    );
-    view.usage.by_agent = byAgent.map((r) => ({
-      agent: r.agent ?? 'unknown',
-      llm_calls: Number(r.calls),
-      prompt_tokens: Number(r.prompt_tokens),
-      completion_tokens: Number(r.completion_tokens),
-      cost_usd: Number(r.cost_usd),
-    }));
+    view.usage.by_agent = await this.llmCalls.usageByAgent(this.dataSource, tenantId, goalId);
     return view;
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
 import { EventsModule } from '../events/events.module';
+import { ToolsModule } from '../tools/tools.module';
 import { EvolutionModule } from '../evolution/evolution.module';
 import { LlmModule } from '../llm/llm.module';
 import { MemoryModule } from '../memory/memory.module';
@@ -54,6 +55,7 @@ const STEPS = [
     LlmModule,
     QueueModule,
     EventsModule,
+    ToolsModule,
   ],
   controllers: [GoalsController],
   providers: [

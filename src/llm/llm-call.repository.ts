@@ -24,6 +24,15 @@ export interface LlmCallRow {
   duration_ms: number;
 }
 
+/** A goal's use of the model by one agent. */
+export interface AgentUsage {
+  agent: string;
+  llm_calls: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+}
+
 const CALL_COLUMNS = {
   id: 'uuid',
   tenant_id: 'uuid',
@@ -157,6 +166,21 @@ const statements = {
           .returning(sql<number>`1`.as('one')),
       )
       .selectNoFrom(callCount),
+  /** A goal's calls, counted and summed per agent. */
+  usageByAgent: (tenantId: string, goalId: string) =>
+    db
+      .selectFrom('llm_calls')
+      .select((eb) => [
+        'agent',
+        eb.fn.countAll<string>().as('calls'),
+        eb.fn.sum<string>('prompt_tokens').as('prompt_tokens'),
+        eb.fn.sum<string>('completion_tokens').as('completion_tokens'),
+        eb.fn.sum<string>('cost_usd').as('cost_usd'),
+      ])
+      .where('tenant_id', '=', tenantId)
+      .where('goal_id', '=', goalId)
+      .groupBy('agent')
+      .orderBy('agent'),
 };
 
 /** Statements run on the executor given (the data source: a call is stored on its own). */
@@ -169,6 +193,22 @@ export class LlmCallRepository {
       executor,
       rows.length === 1 ? statements.storeOne(rows[0]) : statements.storeMany(rows),
     );
+  }
+
+  /** A goal's calls per agent: how many, their tokens and their cost. */
+  async usageByAgent(
+    executor: SqlExecutor,
+    tenantId: string,
+    goalId: string,
+  ): Promise<AgentUsage[]> {
+    const rows = await rowsOf(executor, statements.usageByAgent(tenantId, goalId));
+    return rows.map((r) => ({
+      agent: r.agent ?? 'unknown',
+      llm_calls: Number(r.calls),
+      prompt_tokens: Number(r.prompt_tokens),
+      completion_tokens: Number(r.completion_tokens),
+      cost_usd: Number(r.cost_usd),
+    }));
   }
 }
 
@@ -195,6 +235,7 @@ export const llmCallStatements: StatementCatalog = {
     return [
       { name: 'storeOne', statement: statements.storeOne(row) },
       { name: 'storeMany', statement: statements.storeMany([row, row]) },
+      { name: 'usageByAgent', statement: statements.usageByAgent(row.tenant_id, row.goal_id!) },
     ];
   },
 };

@@ -17,6 +17,6 @@ import { CHAT_MODEL, LlmService } from './llm.service';
     LlmUsageRecorder,
     LlmService,
   ],
-  exports: [LlmService, LlmUsageRecorder],
+  exports: [LlmService, LlmUsageRecorder, LlmCallRepository],
 })
 export class LlmModule {}

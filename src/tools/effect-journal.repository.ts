@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
+import { sql } from 'kysely';
+import { affectedBy, db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
 import type { StatementCatalog } from '../database/statement-catalog';
 
 /** One journaled effect: a side-effecting tool call's result under its idempotency key. */
@@ -11,6 +12,9 @@ export interface JournalEntry {
   tool: string;
   result: unknown;
 }
+
+/** Literals, not parameters: the statuses of a goal that has ended. */
+const ENDED = [sql.lit('completed'), sql.lit('failed'), sql.lit('cancelled')];
 
 /** The statements of the tools on `effect_journal`; each takes the tenant's id. */
 const statements = {
@@ -33,6 +37,14 @@ const statements = {
         result: JSON.stringify(entry.result ?? null),
       })
       .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing()),
+  /** Retention, across tenants: the journal of goals that ended more than `days` ago. */
+  deleteOfEndedGoals: (days: number) =>
+    db
+      .deleteFrom('effect_journal as j')
+      .using('goals as g')
+      .whereRef('j.goal_id', '=', 'g.id')
+      .where('g.status', 'in', ENDED)
+      .where('g.completed_at', '<', sql<Date>`now() - make_interval(days => ${days})`),
 };
 
 /** Statements run on the executor given: the data source, or the effect's transaction. */
@@ -50,6 +62,10 @@ export class EffectJournalRepository {
   async insert(executor: SqlExecutor, entry: JournalEntry): Promise<void> {
     await rowsOf(executor, statements.insert(entry));
   }
+
+  deleteOfEndedGoals(executor: SqlExecutor, days: number): Promise<number> {
+    return affectedBy(executor, statements.deleteOfEndedGoals(days));
+  }
 }
 
 export const effectJournalStatements: StatementCatalog = {
@@ -58,6 +74,7 @@ export const effectJournalStatements: StatementCatalog = {
     const tenant = '00000000-0000-0000-0000-000000000001';
     return [
       { name: 'resultOf', statement: statements.resultOf(tenant, 'task:1:abc') },
+      { name: 'deleteOfEndedGoals', statement: statements.deleteOfEndedGoals(30) },
       {
         name: 'insert',
         statement: statements.insert({

@@ -19,6 +19,6 @@ import { ToolsController } from './tools.controller';
     PlatformCapabilityRepository,
   ],
   controllers: [ToolsController],
-  exports: [ToolRegistry, ToolExecutor, SandboxProbe],
+  exports: [ToolRegistry, ToolExecutor, SandboxProbe, EffectJournalRepository],
 })
 export class ToolsModule {}

@@ -101,3 +101,9 @@ select "id", "seq", "goal_id", "tenant_id", "task_id", "type", "data", "created_
   where "tenant_id" = $1 and "id" > $2
   order by "id"
   limit $3;
+
+-- deleteOfEndedGoals
+-- parameters: [30]
+delete
+  from "goal_events" as "e" using "goals" as "g"
+  where "e"."goal_id" = "g"."id" and "g"."status" in ('completed', 'failed', 'cancelled') and "g"."completed_at" < now() - make_interval(days => $1);

@@ -32,3 +32,11 @@ with "v" as (select *
   group by "v"."goal_id", "v"."tenant_id") as "s"
   where "goals"."id" = "s"."goal_id" and "goals"."tenant_id" = "s"."tenant_id"
   returning 1 as "one") select (SELECT count(*) FROM c) as "calls";
+
+-- usageByAgent
+-- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002"]
+select "agent", count(*) as "calls", sum("prompt_tokens") as "prompt_tokens", sum("completion_tokens") as "completion_tokens", sum("cost_usd") as "cost_usd"
+  from "llm_calls"
+  where "tenant_id" = $1 and "goal_id" = $2
+  group by "agent"
+  order by "agent";
