@@ -148,15 +148,25 @@ async function resumeAfter(
   ids: string[],
   since: number,
 ): Promise<{ ms: number; event: string }> {
+  // goals that finished during the outage had nothing left to resume
+  const inFlight = (
+    await queryPostgres<{ id: string }>(
+      rig.pg.url,
+      `SELECT id FROM goals WHERE id = ANY($1::uuid[])
+         AND (completed_at IS NULL OR completed_at > to_timestamp($2::double precision / 1000))`,
+      [ids, since],
+    )
+  ).map((g) => g.id);
+  if (!inFlight.length) return { ms: 0, event: 'none left in flight' };
   const rows = await queryPostgres<{ at: Date; type: string }>(
     rig.pg.url,
     `SELECT DISTINCT ON (goal_id) created_at AS at, type FROM goal_events
       WHERE goal_id = ANY($1::uuid[]) AND created_at > to_timestamp($2::double precision / 1000)
         AND type = ANY($3::text[])
       ORDER BY goal_id, created_at`,
-    [ids, since, PROGRESS_EVENTS],
+    [inFlight, since, PROGRESS_EVENTS],
   );
-  if (rows.length < ids.length) return { ms: NaN, event: '-' };
+  if (rows.length < inFlight.length) return { ms: NaN, event: '-' };
   const last = rows.reduce((a, b) => (a.at > b.at ? a : b));
   return { ms: last.at.getTime() - since, event: last.type };
 }
