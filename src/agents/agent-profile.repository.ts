@@ -118,10 +118,6 @@ export class AgentProfileRepository {
     return firstOf(executor, statements.startWork(tenantId, id));
   }
 
-  startWorkPart(tenantId: string, id: string): SqlPart {
-    return partOf(statements.startWork(tenantId, id));
-  }
-
   startWorkForRowsPart(tenantId: string, sibling: string): SqlPart {
     return partOf(statements.startWorkForRows(tenantId, sibling));
   }
@@ -139,8 +135,9 @@ export class AgentProfileRepository {
     await rowsOf(executor, statements.foldOutcomes(tenantId, folds, retire));
   }
 
-  foldOutcomesPart(tenantId: string, folds: readonly OutcomeFold[], retire: boolean): SqlPart {
-    return partOf(statements.foldOutcomes(tenantId, folds, retire));
+  /** `foldOutcomes` as a change to run with other statements (such as its event). */
+  foldOutcomesChange(tenantId: string, folds: readonly OutcomeFold[], retire: boolean) {
+    return statements.foldOutcomes(tenantId, folds, retire);
   }
 
   foldFromRowsPart(tenantId: string, folds: string): SqlPart {

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { UpdateQueryBuilder } from 'kysely';
 import { affectedBy, db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
-import type { DB } from '../database/schema.generated';
 import type { StatementCatalog } from '../database/statement-catalog';
 import {
   statements,
@@ -9,10 +7,11 @@ import {
   type EventRow,
   type GoalUpdate,
   type NewGoalRow,
+  type RowChange,
   type SeqSource,
 } from './goal-event.statements';
 
-export type { EventItem, EventRow, GoalUpdate, NewGoalRow, SeqSource };
+export type { EventItem, EventRow, GoalUpdate, NewGoalRow, RowChange, SeqSource };
 
 /** Statements run on the executor given: the data source, or the transaction of a unit of work. */
 @Injectable()
@@ -46,7 +45,7 @@ export class GoalEventRepository {
   appendAfterChange<R extends object>(
     executor: SqlExecutor,
     source: SeqSource,
-    change: UpdateQueryBuilder<DB, never, never, R>,
+    change: RowChange<R>,
     tenantId: string,
     goalId: string,
     events: EventItem[],

@@ -100,7 +100,13 @@ function items(events: readonly EventItem[]) {
   );
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- which table a change updates is the caller's business
+/**
+ * A data-modifying statement with RETURNING whose row an event is appended after: an update
+ * built by the repository of the table it changes (which tables it reads is its business).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the change's tables are the owning repository's business
+export type RowChange<R extends object> = UpdateQueryBuilder<any, any, any, R>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 type AnyChange = UpdateQueryBuilder<DB, any, any, Record<string, unknown>>;
 
 /** Every statement on `goal_events`; each takes the tenant's id. */
@@ -152,7 +158,7 @@ export const statements = {
    */
   appendAfterChange: <R extends object>(
     source: SeqSource,
-    change: UpdateQueryBuilder<DB, never, never, R>,
+    change: RowChange<R>,
     tenantId: string,
     goalId: string,
     events: EventItem[],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import { affectedBy, db, rowsOf, type SqlExecutor } from '../database/query-builder';
-import type { NamedSqlPart, SqlPart } from '../database/sql-parts';
+import type { NamedSqlPart } from '../database/sql-parts';
 import type { StatementCatalog } from '../database/statement-catalog';
 import type { PlannedTask, TaskRow, TaskStart } from './goal.types';
 
@@ -219,9 +219,8 @@ export class TaskRepository {
     status: 'pending' | 'failed',
     error: string,
     entry: { attempt: number; error: string; at: string },
-  ): SqlPart {
-    const compiled = statements.attemptFailed(tenantId, taskId, status, error, entry).compile();
-    return { sql: compiled.sql, params: [...compiled.parameters] };
+  ) {
+    return statements.attemptFailed(tenantId, taskId, status, error, entry);
   }
 
   /**
