@@ -118,8 +118,9 @@ export class AgentProfileRepository {
     return firstOf(executor, statements.startWork(tenantId, id));
   }
 
-  startWorkForRowsPart(tenantId: string, sibling: string): SqlPart {
-    return partOf(statements.startWorkForRows(tenantId, sibling));
+  /** `startWork` for the tasks of the start statement's `change` CTE, as a CTE. */
+  startWorkForStarts(tenantId: string) {
+    return statements.startWorkForStarts(tenantId);
   }
 
   async finishWork(executor: SqlExecutor, tenantId: string, id: string): Promise<void> {

@@ -170,11 +170,11 @@ export class AgentProfileStore implements OnApplicationBootstrap {
   }
 
   /**
-   * `startWork` for many attempts as a CTE: one running slot per row of the `sibling` CTE
-   * (rows with an `agent_id` uuid column, null for none), grouped per agent.
+   * `startWork` for many attempts as a CTE: one running slot per row of the start
+   * statement's `change` CTE (rows with an `agent_id` uuid column, null for none), per agent.
    */
-  startWorkForRows(tenantId: string, sibling: string): SqlPart {
-    return this.repository.startWorkForRowsPart(tenantId, sibling);
+  startWorkForStarts(tenantId: string) {
+    return this.repository.startWorkForStarts(tenantId);
   }
 
   finishWork(tenantId: string, id: string): Promise<void> {

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { QueryCreator } from 'kysely';
+import type { DB } from '../database/schema.generated';
 import { DataSource, EntityManager } from 'typeorm';
 import type { UnitOfWork } from '../database/transaction';
 import type { SqlExecutor } from '../database/query-builder';
@@ -9,6 +11,7 @@ import { NamedSqlPart, withList } from '../database/sql-parts';
 import {
   EventItem,
   EventRow,
+  EventSourceRow,
   GoalEventRepository,
   GoalUpdate,
   NewGoalRow,
@@ -178,13 +181,37 @@ export class GoalEventLog {
   }
 
   /**
+   * One statement whose CTEs (`withs`, composed from the repositories' CTEs) end in
+   * `events`, appending one event per row of it in `ord` order at consecutive positions.
+   * Each event comes back with its row of `events`; events are announced right away (the
+   * statement is its own transaction).
+   */
+  async appendFromRows<Q extends DB & { events: EventSourceRow }>(
+    executor: EntityManager,
+    tenantId: string,
+    goalId: string,
+    withs: (qc: QueryCreator<DB>) => QueryCreator<Q>,
+  ): Promise<Array<{ event: GoalEventRecord; row: Record<string, unknown> }>> {
+    const rows = await this.repository.appendFromRows(
+      executor,
+      this.seqSource,
+      tenantId,
+      goalId,
+      withs,
+    );
+    const results = rows.map(({ source, ...row }) => ({ event: toRecord(row), row: source ?? {} }));
+    for (const { event } of results) this.bus.publish(event);
+    return results;
+  }
+
+  /**
    * One statement of data-modifying `parts` that appends
    * one event per row of the part named `source`, which returns `ord, type, task_id, data`:
    * in `ord` order at consecutive positions. Each event comes back as a row; `result` adds
    * columns to it (`columns`, reading the tables of `join`, such as the change row of the
    * event's task).
    */
-  async appendFromRows(
+  async appendFromParts(
     executor: EntityManager,
     parts: readonly NamedSqlPart[],
     source: string,

@@ -1,6 +1,7 @@
 import {
   sql,
   type Expression,
+  type QueryCreator,
   type Insertable,
   type UpdateObject,
   type UpdateQueryBuilder,
@@ -35,6 +36,14 @@ export type NewGoalRow = Omit<Insertable<Goals>, 'event_seq'> & { id: string; te
 export interface GoalUpdate {
   set: UpdateObject<DB, 'goals'>;
   where: { state: string };
+}
+
+/** A row of the `events` CTE of a composed statement: one event per row, appended in `ord` order. */
+export interface EventSourceRow {
+  ord: number | null;
+  type: string;
+  task_id: string | null;
+  data: unknown;
 }
 
 /** An event to append in a batch: `merge` merges the change's row into its data. */
@@ -189,6 +198,53 @@ export const statements = {
         ...EVENT_COLUMNS,
         sql<R>`(SELECT row_to_json(change) FROM change LIMIT 1)`.as('change'),
       ]),
+  /**
+   * A statement whose CTEs (`withs`, composed from other repositories' CTEs) end in
+   * `events`: one event per row of it, in `ord` order at consecutive positions. Each stored
+   * event comes back with its row of `events` (`source`).
+   */
+  appendFromRows: <Q extends DB & { events: EventSourceRow }>(
+    source: SeqSource,
+    tenantId: string,
+    goalId: string,
+    withs: (qc: QueryCreator<DB>) => QueryCreator<Q>,
+  ) => {
+    const count = sql<number>`(SELECT count(*)::int FROM events)`;
+    return (withs(db) as unknown as QueryCreator<DB & { events: EventSourceRow }>)
+      .with('s', reserve(source, tenantId, goalId, count))
+      .with('ev', (qc) =>
+        qc
+          .insertInto('goal_events')
+          .columns(INSERT_COLUMNS)
+          .expression((eb) =>
+            eb
+              .selectFrom(['s', 'events as e'])
+              .select([
+                sql<string>`${tenantId}::uuid`.as('tenant_id'),
+                uuid(goalId).as('goal_id'),
+                sql<number>`s.event_seq - ${count} + row_number() OVER (ORDER BY e.ord)`.as('seq'),
+                'e.type',
+                'e.task_id',
+                sql`e.data`.as('data'),
+                writtenAt.as('created_at'),
+              ])
+              .orderBy('e.ord'),
+          )
+          .returning(EVENT_COLUMNS),
+      )
+      .selectFrom('ev')
+      .selectAll('ev')
+      .select((eb) =>
+        eb
+          .selectFrom('events as x')
+          .select(sql<Record<string, unknown>>`to_jsonb(x)`.as('source'))
+          .where(sql<boolean>`x.task_id IS NOT DISTINCT FROM ev.task_id`)
+          .whereRef('x.type', '=', 'ev.type')
+          .limit(1)
+          .as('source'),
+      )
+      .orderBy('ev.seq');
+  },
   /**
    * A new goal row with its first events at positions 1..n; nothing when `idempotent` and
    * the tenant already has a goal with the row's idempotency key.
