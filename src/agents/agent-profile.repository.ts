@@ -118,12 +118,9 @@ export class AgentProfileRepository {
     return firstOf(executor, statements.startWork(tenantId, id));
   }
 
-  startWorkPart(tenantId: string, id: string): SqlPart {
-    return partOf(statements.startWork(tenantId, id));
-  }
-
-  startWorkForRowsPart(tenantId: string, sibling: string): SqlPart {
-    return partOf(statements.startWorkForRows(tenantId, sibling));
+  /** `startWork` for the tasks of the start statement's `change` CTE, as a CTE. */
+  startWorkForStarts(tenantId: string) {
+    return statements.startWorkForStarts(tenantId);
   }
 
   async finishWork(executor: SqlExecutor, tenantId: string, id: string): Promise<void> {
@@ -139,8 +136,9 @@ export class AgentProfileRepository {
     await rowsOf(executor, statements.foldOutcomes(tenantId, folds, retire));
   }
 
-  foldOutcomesPart(tenantId: string, folds: readonly OutcomeFold[], retire: boolean): SqlPart {
-    return partOf(statements.foldOutcomes(tenantId, folds, retire));
+  /** `foldOutcomes` as a change to run with other statements (such as its event). */
+  foldOutcomesChange(tenantId: string, folds: readonly OutcomeFold[], retire: boolean) {
+    return statements.foldOutcomes(tenantId, folds, retire);
   }
 
   foldFromRowsPart(tenantId: string, folds: string): SqlPart {

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { db } from '../database/query-builder';
 import type { StatementCatalog } from '../database/statement-catalog';
 import { statements } from './agent-profile.statements';
 
@@ -68,7 +70,16 @@ export const agentProfileStatements: StatementCatalog = {
     },
     { name: 'retire', statement: statements.retire(tenant, agent) },
     { name: 'startWork', statement: statements.startWork(tenant, agent) },
-    { name: 'startWorkForRows', statement: statements.startWorkForRows(tenant, 'change') },
+    {
+      name: 'startWorkForStarts',
+      statement: db
+        .with('change', (qc) =>
+          qc.selectFrom('tasks').select(sql<string | null>`agent_id::uuid`.as('agent_id')),
+        )
+        .with('agent', statements.startWorkForStarts(tenant))
+        .selectFrom('agent')
+        .selectAll(),
+    },
     { name: 'finishWork', statement: statements.finishWork(tenant, agent) },
     { name: 'foldOutcomes', statement: statements.foldOutcomes(tenant, [fold], false) },
     { name: 'foldOutcomes (retire)', statement: statements.foldOutcomes(tenant, [fold], true) },

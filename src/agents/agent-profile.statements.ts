@@ -1,4 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Expression } from 'kysely';
+import { cte } from '../database/recordset';
 import { db } from '../database/query-builder';
 import type { AgentKind } from './agent-kinds';
 import { FOLD_COLUMNS, foldSet, type OutcomeFold } from './agent-profile-fold';
@@ -35,12 +36,12 @@ const filtered = (tenantId: string, filter: ProfilePageFilter) =>
  * statement updating several profiles. Profiles are shared by concurrent goals: every such
  * statement takes their locks in the same order, so none deadlocks another.
  */
-const lockedInIdOrder = (tenantId: string, ids: RawBuilder<unknown>) =>
+const lockedInIdOrder = (tenantId: string, ids: Expression<unknown>) =>
   db
     .selectFrom('agent_profiles')
     .select('id')
     .where('tenant_id', '=', tenantId)
-    .where('id', 'in', sql<string>`(${ids})`)
+    .where('id', 'in', sql<string>`${ids}`)
     .orderBy('id')
     .forUpdate()
     .as('l');
@@ -215,26 +216,31 @@ export const statements = {
       .returningAll()
       .$castTo<AgentProfileRow>(),
   /**
-   * `startWork` for many attempts, as a CTE of a composed statement: one running slot per
-   * row of the `sibling` CTE (rows with an `agent_id` uuid column, null for none), per agent.
+   * `startWork` for many attempts, as a CTE of the start statement: one running slot per
+   * row of its `change` CTE (the tasks going running, `agent_id` null for none), per agent.
    */
-  startWorkForRows: (tenantId: string, sibling: string) =>
-    db
-      .updateTable('agent_profiles as p')
-      .set({
-        running: sql`p.running + s.n`,
-        status: BUSY_UNLESS_RETIRED,
-        updated_at: sql`now()`,
-      })
-      .from([
-        sql`(SELECT agent_id, count(*)::int AS n FROM ${sql.table(sibling)} WHERE agent_id IS NOT NULL GROUP BY agent_id)`.as(
-          's',
-        ),
-        lockedInIdOrder(tenantId, sql`SELECT agent_id FROM ${sql.table(sibling)}`),
-      ])
-      .where(sql<boolean>`p.id = s.agent_id AND p.id = l.id`)
-      .where('p.tenant_id', '=', tenantId)
-      .returningAll('p'),
+  startWorkForStarts: (tenantId: string) =>
+    cte<{ change: { agent_id: string | null } }>()((qc) =>
+      qc
+        .updateTable('agent_profiles as p')
+        .set({
+          running: sql`p.running + s.n`,
+          status: BUSY_UNLESS_RETIRED,
+          updated_at: sql`now()`,
+        })
+        .from([
+          qc
+            .selectFrom('change')
+            .select(['agent_id', sql<number>`count(*)::int`.as('n')])
+            .where('agent_id', 'is not', null)
+            .groupBy('agent_id')
+            .as('s'),
+          lockedInIdOrder(tenantId, qc.selectFrom('change').select('agent_id')),
+        ])
+        .where(sql<boolean>`p.id = s.agent_id AND p.id = l.id`)
+        .where('p.tenant_id', '=', tenantId)
+        .returningAll('p'),
+    ),
   finishWork: (tenantId: string, id: string) =>
     db
       .updateTable('agent_profiles as p')
@@ -267,7 +273,7 @@ export const statements = {
       .set(foldSet(false))
       .from([
         sql`${sql.table(folds)}`.as('o'),
-        lockedInIdOrder(tenantId, sql`SELECT id FROM ${sql.table(folds)}`),
+        lockedInIdOrder(tenantId, sql`(SELECT id FROM ${sql.table(folds)})`),
       ])
       .where(sql<boolean>`p.id = o.id AND p.id = l.id`)
       .where('p.tenant_id', '=', tenantId)

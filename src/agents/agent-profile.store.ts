@@ -169,17 +169,12 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     return this.repository.startWork(this.dataSource, tenantId, id);
   }
 
-  /** `startWork` as a statement. */
-  startWorkChange(tenantId: string, id: string): SqlPart {
-    return this.repository.startWorkPart(tenantId, id);
-  }
-
   /**
-   * `startWork` for many attempts as a CTE: one running slot per row of the `sibling` CTE
-   * (rows with an `agent_id` uuid column, null for none), grouped per agent.
+   * `startWork` for many attempts as a CTE: one running slot per row of the start
+   * statement's `change` CTE (rows with an `agent_id` uuid column, null for none), per agent.
    */
-  startWorkForRows(tenantId: string, sibling: string): SqlPart {
-    return this.repository.startWorkForRowsPart(tenantId, sibling);
+  startWorkForStarts(tenantId: string) {
+    return this.repository.startWorkForStarts(tenantId);
   }
 
   finishWork(tenantId: string, id: string): Promise<void> {
@@ -187,7 +182,7 @@ export class AgentProfileStore implements OnApplicationBootstrap {
   }
 
   /** The learning step as a data-modifying statement (for a single-statement change + event). */
-  outcomeChange(tenantId: string, id: string, outcome: Outcome): SqlPart {
+  outcomeChange(tenantId: string, id: string, outcome: Outcome) {
     return this.outcomesChange(tenantId, [{ id, outcomes: [outcome] }]);
   }
 
@@ -201,8 +196,8 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     tenantId: string,
     folds: ReadonlyArray<{ id: string; outcomes: readonly Outcome[] }>,
     options: { retire?: boolean } = {},
-  ): SqlPart {
-    return this.repository.foldOutcomesPart(
+  ) {
+    return this.repository.foldOutcomesChange(
       tenantId,
       folds.map((f) => foldOf(f.id, f.outcomes)),
       options.retire ?? false,

@@ -234,11 +234,11 @@ export class AgentWorkforce {
   }
 
   /**
-   * The agents' side of starting attempts, as a part (`agent`) of the statement that marks
+   * The agents' side of starting attempts, as a CTE of the statement that marks
    * the tasks running (its `change` CTE returns their `agent_id`): one running slot each.
    */
-  startSlotsPart(tenantId: string): NamedSqlPart {
-    return { name: 'agent', ...this.profiles.startWorkForRows(tenantId, 'change') };
+  startSlots(tenantId: string) {
+    return this.profiles.startWorkForStarts(tenantId);
   }
 
   /** Frees the agent's running slot when an attempt's result could not be stored. */

@@ -1,22 +1,23 @@
 import { Injectable } from '@nestjs/common';
+import type { QueryCreator } from 'kysely';
+import type { DB } from '../database/schema.generated';
 import { DataSource, EntityManager } from 'typeorm';
 import type { UnitOfWork } from '../database/transaction';
 import type { SqlExecutor } from '../database/query-builder';
 import type { GoalEventPayloads, GoalEventRecord, GoalEventType } from './domain-events';
 import { isEmbedded } from '../database/migration-runner';
 import { EventBus } from './event-bus';
-import { NamedSqlPart, SqlPart, withList } from '../database/sql-parts';
+import { NamedSqlPart, withList } from '../database/sql-parts';
 import {
   EventItem,
   EventRow,
+  EventSourceRow,
   GoalEventRepository,
   GoalUpdate,
   NewGoalRow,
+  RowChange,
   SeqSource,
 } from './goal-event.repository';
-
-/** An event appended with a change; `mergeChange` merges the change's RETURNING row into its data. */
-type ChangeEvent = NewGoalEvent & { mergeChange?: boolean };
 
 /** An event to append with `appendMany`. */
 export type NewGoalEvent = {
@@ -151,36 +152,56 @@ export class GoalEventLog {
   }
 
   /**
-   * A row change (`change.sql`, a data-modifying statement with RETURNING) and its event in
-   * one statement, inside the caller's transaction: the event is appended only if the change
-   * touched a row, and announced once the transaction has committed. With `mergeIntoData`
-   * the change's RETURNING columns are merged into the event data.
+   * A row change (an update with RETURNING, built by the repository of its table) and its
+   * event in one statement, inside the caller's transaction: the event is appended only if
+   * the change touched a row, and announced once the transaction has committed.
    */
-  async appendWithChange<T extends GoalEventType>(
+  async appendWithChange<T extends GoalEventType, R extends object>(
     uow: UnitOfWork,
-    change: SqlPart & { mergeIntoData?: boolean },
+    change: RowChange<R>,
     tenantId: string,
     goalId: string,
     type: T,
     data: GoalEventPayloads[T],
     taskId: string | null = null,
-  ): Promise<{ event: GoalEventRecord<T>; changed: Record<string, unknown> } | undefined> {
-    const k = change.params.length;
-    const event: ChangeEvent = {
-      type,
-      data,
-      taskId,
-      mergeChange: change.mergeIntoData,
-    } as ChangeEvent;
-    const rows: Array<EventRow & { change: Record<string, unknown> }> = await uow.manager.query(
-      `WITH change AS (${change.sql}),
-       ${this.batchInsert(k, true)}, (SELECT row_to_json(change) FROM change LIMIT 1) AS change`,
-      [...change.params, ...this.batchParams(goalId, tenantId, [event])],
+  ): Promise<{ event: GoalEventRecord<T>; changed: R } | undefined> {
+    const rows = await this.repository.appendAfterChange(
+      uow.manager,
+      this.seqSource,
+      change,
+      tenantId,
+      goalId,
+      [{ type, task_id: taskId, data, merge: false }],
     );
     if (!rows.length) return undefined;
-    const record = toRecord(rows[0]) as GoalEventRecord<T>;
+    const { change: changed, ...row } = rows[0];
+    const record = toRecord(row) as GoalEventRecord<T>;
     uow.afterCommit(() => this.bus.publish(record));
-    return { event: record, changed: rows[0].change };
+    return { event: record, changed };
+  }
+
+  /**
+   * One statement whose CTEs (`withs`, composed from the repositories' CTEs) end in
+   * `events`, appending one event per row of it in `ord` order at consecutive positions.
+   * Each event comes back with its row of `events`; events are announced right away (the
+   * statement is its own transaction).
+   */
+  async appendFromRows<Q extends DB & { events: EventSourceRow }>(
+    executor: EntityManager,
+    tenantId: string,
+    goalId: string,
+    withs: (qc: QueryCreator<DB>) => QueryCreator<Q>,
+  ): Promise<Array<{ event: GoalEventRecord; row: Record<string, unknown> }>> {
+    const rows = await this.repository.appendFromRows(
+      executor,
+      this.seqSource,
+      tenantId,
+      goalId,
+      withs,
+    );
+    const results = rows.map(({ source, ...row }) => ({ event: toRecord(row), row: source ?? {} }));
+    for (const { event } of results) this.bus.publish(event);
+    return results;
   }
 
   /**
@@ -190,7 +211,7 @@ export class GoalEventLog {
    * columns to it (`columns`, reading the tables of `join`, such as the change row of the
    * event's task).
    */
-  async appendFromRows(
+  async appendFromParts(
     executor: EntityManager,
     parts: readonly NamedSqlPart[],
     source: string,
@@ -219,36 +240,6 @@ export class GoalEventLog {
     return results;
   }
 
-  /**
-   * `s AS (...) INSERT ... RETURNING <event columns>` appending a batch of events at
-   * consecutive positions; its parameters ($k+1..$k+4) are `batchParams`. `guarded`: only
-   * if the `change` CTE returned a row, merging that row into events marked `merge`.
-   */
-  private batchInsert(k: number, guarded: boolean): string {
-    const merge = guarded
-      ? ` || CASE WHEN (e.item->>'merge')::boolean
-           THEN coalesce((SELECT to_jsonb(change) FROM change LIMIT 1), '{}'::jsonb) ELSE '{}'::jsonb END`
-      : '';
-    return `s AS ${this.nextSeq(`$${k + 1}::uuid`, `$${k + 2}`, `$${k + 3}::int`)}
-       INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-       SELECT $${k + 2}, $${k + 1}, s.event_seq - $${k + 3}::int + e.ord, e.item->>'type',
-         (e.item->>'task_id')::uuid, e.item->'data'${merge}, clock_timestamp()
-       FROM s, jsonb_array_elements($${k + 4}::jsonb) WITH ORDINALITY AS e(item, ord)
-       ${guarded ? 'WHERE EXISTS (SELECT 1 FROM change)' : ''}
-       ORDER BY e.ord
-       RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at`;
-  }
-
-  private batchParams(goalId: string, tenantId: string, events: readonly ChangeEvent[]): unknown[] {
-    const items = events.map((e) => ({
-      type: e.type,
-      task_id: e.taskId ?? null,
-      data: e.data,
-      merge: e.mergeChange === true,
-    }));
-    return [goalId, tenantId, events.length, JSON.stringify(items)];
-  }
-
   async list(
     tenantId: string,
     goalId: string,
@@ -275,13 +266,8 @@ export class GoalEventLog {
   }
 }
 
-function itemOf(event: ChangeEvent): EventItem {
-  return {
-    type: event.type,
-    task_id: event.taskId ?? null,
-    data: event.data,
-    merge: event.mergeChange === true,
-  };
+function itemOf(event: NewGoalEvent): EventItem {
+  return { type: event.type, task_id: event.taskId ?? null, data: event.data, merge: false };
 }
 
 function toRecord(row: EventRow): GoalEventRecord {

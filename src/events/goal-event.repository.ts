@@ -1,18 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import type { UpdateQueryBuilder } from 'kysely';
-import { affectedBy, db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
+import { sql, type QueryCreator } from 'kysely';
 import type { DB } from '../database/schema.generated';
+import { affectedBy, db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
 import type { StatementCatalog } from '../database/statement-catalog';
 import {
   statements,
   type EventItem,
   type EventRow,
+  type EventSourceRow,
   type GoalUpdate,
   type NewGoalRow,
+  type RowChange,
   type SeqSource,
 } from './goal-event.statements';
 
-export type { EventItem, EventRow, GoalUpdate, NewGoalRow, SeqSource };
+export type { EventItem, EventRow, EventSourceRow, GoalUpdate, NewGoalRow, RowChange, SeqSource };
 
 /** Statements run on the executor given: the data source, or the transaction of a unit of work. */
 @Injectable()
@@ -46,7 +48,7 @@ export class GoalEventRepository {
   appendAfterChange<R extends object>(
     executor: SqlExecutor,
     source: SeqSource,
-    change: UpdateQueryBuilder<DB, never, never, R>,
+    change: RowChange<R>,
     tenantId: string,
     goalId: string,
     events: EventItem[],
@@ -55,6 +57,19 @@ export class GoalEventRepository {
       executor,
       statements.appendAfterChange(source, change, tenantId, goalId, events),
     ) as Promise<Array<EventRow & { change: R }>>;
+  }
+
+  /** The stored events, each with its row of the `events` CTE (`source`), in log order. */
+  appendFromRows<Q extends DB & { events: EventSourceRow }>(
+    executor: SqlExecutor,
+    source: SeqSource,
+    tenantId: string,
+    goalId: string,
+    withs: (qc: QueryCreator<DB>) => QueryCreator<Q>,
+  ): Promise<Array<EventRow & { source: Record<string, unknown> | null }>> {
+    return rowsOf(executor, statements.appendFromRows(source, tenantId, goalId, withs)) as Promise<
+      Array<EventRow & { source: Record<string, unknown> | null }>
+    >;
   }
 
   insertGoalWithEvents(
@@ -151,6 +166,38 @@ export const goalEventStatements: StatementCatalog = {
       {
         name: 'appendAfterChange',
         statement: statements.appendAfterChange('goal-row', change, tenant, goal, [event]),
+      },
+      {
+        name: 'appendFromRows',
+        statement: statements.appendFromRows('goal-row', tenant, goal, (qc) =>
+          qc.with('events', (q) =>
+            q
+              .selectFrom('tasks')
+              .select([
+                sql<number>`1`.as('ord'),
+                sql<string>`'task.started'`.as('type'),
+                'id as task_id',
+                sql`'{}'::jsonb`.as('data'),
+              ])
+              .where('id', '=', task),
+          ),
+        ),
+      },
+      {
+        name: 'appendFromRows (embedded)',
+        statement: statements.appendFromRows('log', tenant, goal, (qc) =>
+          qc.with('events', (q) =>
+            q
+              .selectFrom('tasks')
+              .select([
+                sql<number>`1`.as('ord'),
+                sql<string>`'task.started'`.as('type'),
+                'id as task_id',
+                sql`'{}'::jsonb`.as('data'),
+              ])
+              .where('id', '=', task),
+          ),
+        ),
       },
       {
         name: 'insertGoalWithEvents',

@@ -1,6 +1,7 @@
 import {
   sql,
   type Expression,
+  type QueryCreator,
   type Insertable,
   type UpdateObject,
   type UpdateQueryBuilder,
@@ -35,6 +36,14 @@ export type NewGoalRow = Omit<Insertable<Goals>, 'event_seq'> & { id: string; te
 export interface GoalUpdate {
   set: UpdateObject<DB, 'goals'>;
   where: { state: string };
+}
+
+/** A row of the `events` CTE of a composed statement: one event per row, appended in `ord` order. */
+export interface EventSourceRow {
+  ord: number | null;
+  type: string;
+  task_id: string | null;
+  data: unknown;
 }
 
 /** An event to append in a batch: `merge` merges the change's row into its data. */
@@ -100,7 +109,13 @@ function items(events: readonly EventItem[]) {
   );
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- which table a change updates is the caller's business
+/**
+ * A data-modifying statement with RETURNING whose row an event is appended after: an update
+ * built by the repository of the table it changes (which tables it reads is its business).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the change's tables are the owning repository's business
+export type RowChange<R extends object> = UpdateQueryBuilder<any, any, any, R>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 type AnyChange = UpdateQueryBuilder<DB, any, any, Record<string, unknown>>;
 
 /** Every statement on `goal_events`; each takes the tenant's id. */
@@ -152,7 +167,7 @@ export const statements = {
    */
   appendAfterChange: <R extends object>(
     source: SeqSource,
-    change: UpdateQueryBuilder<DB, never, never, R>,
+    change: RowChange<R>,
     tenantId: string,
     goalId: string,
     events: EventItem[],
@@ -183,6 +198,53 @@ export const statements = {
         ...EVENT_COLUMNS,
         sql<R>`(SELECT row_to_json(change) FROM change LIMIT 1)`.as('change'),
       ]),
+  /**
+   * A statement whose CTEs (`withs`, composed from other repositories' CTEs) end in
+   * `events`: one event per row of it, in `ord` order at consecutive positions. Each stored
+   * event comes back with its row of `events` (`source`).
+   */
+  appendFromRows: <Q extends DB & { events: EventSourceRow }>(
+    source: SeqSource,
+    tenantId: string,
+    goalId: string,
+    withs: (qc: QueryCreator<DB>) => QueryCreator<Q>,
+  ) => {
+    const count = sql<number>`(SELECT count(*)::int FROM events)`;
+    return (withs(db) as unknown as QueryCreator<DB & { events: EventSourceRow }>)
+      .with('s', reserve(source, tenantId, goalId, count))
+      .with('ev', (qc) =>
+        qc
+          .insertInto('goal_events')
+          .columns(INSERT_COLUMNS)
+          .expression((eb) =>
+            eb
+              .selectFrom(['s', 'events as e'])
+              .select([
+                sql<string>`${tenantId}::uuid`.as('tenant_id'),
+                uuid(goalId).as('goal_id'),
+                sql<number>`s.event_seq - ${count} + row_number() OVER (ORDER BY e.ord)`.as('seq'),
+                'e.type',
+                'e.task_id',
+                sql`e.data`.as('data'),
+                writtenAt.as('created_at'),
+              ])
+              .orderBy('e.ord'),
+          )
+          .returning(EVENT_COLUMNS),
+      )
+      .selectFrom('ev')
+      .selectAll('ev')
+      .select((eb) =>
+        eb
+          .selectFrom('events as x')
+          .select(sql<Record<string, unknown>>`to_jsonb(x)`.as('source'))
+          .where(sql<boolean>`x.task_id IS NOT DISTINCT FROM ev.task_id`)
+          .whereRef('x.type', '=', 'ev.type')
+          .limit(1)
+          .as('source'),
+      )
+      .orderBy('ev.seq');
+  },
   /**
    * A new goal row with its first events at positions 1..n; nothing when `idempotent` and
    * the tenant already has a goal with the row's idempotency key.

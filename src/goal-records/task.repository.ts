@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import { affectedBy, db, rowsOf, type SqlExecutor } from '../database/query-builder';
-import type { NamedSqlPart, SqlPart } from '../database/sql-parts';
+import type { NamedSqlPart } from '../database/sql-parts';
 import type { StatementCatalog } from '../database/statement-catalog';
 import type { PlannedTask, TaskRow, TaskStart } from './goal.types';
+import { startsChange } from './task-start.statements';
 
 export type { PlannedTask, TaskStart } from './goal.types';
 
@@ -219,26 +220,16 @@ export class TaskRepository {
     status: 'pending' | 'failed',
     error: string,
     entry: { attempt: number; error: string; at: string },
-  ): SqlPart {
-    const compiled = statements.attemptFailed(tenantId, taskId, status, error, entry).compile();
-    return { sql: compiled.sql, params: [...compiled.parameters] };
+  ) {
+    return statements.attemptFailed(tenantId, taskId, status, error, entry);
   }
 
   /**
-   * The `change` part of tasks of one goal going running (attempt number, start time):
-   * returns per task `ord, task_id, agent_id, type, data` for its task.started event.
+   * Tasks of one goal going running (attempt number, start time), as a CTE of the start
+   * statement: per task `ord, task_id, agent_id, type, data` for its task.started event.
    */
-  startsPart(tenantId: string, goalId: string, starts: readonly TaskStart[]): NamedSqlPart {
-    return {
-      name: 'change',
-      sql: `UPDATE tasks t SET status = 'running', attempts = i.attempt,
-                  started_at = coalesce(t.started_at, now()), updated_at = now()
-                FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, attempt int, agent_id uuid)
-                WHERE t.id = i.id AND t.tenant_id = $2 AND t.goal_id = $3 AND t.status IN ('pending', 'running')
-                RETURNING i.ord, t.id AS task_id, i.agent_id, 'task.started' AS type,
-                  jsonb_build_object('task_key', t.key, 'attempt', i.attempt, 'agent_id', t.agent_id) AS data`,
-      params: [JSON.stringify(starts), tenantId, goalId],
-    };
+  startsChange(tenantId: string, goalId: string, starts: readonly TaskStart[]) {
+    return startsChange(tenantId, goalId, starts);
   }
 
   /**
@@ -367,6 +358,16 @@ export const taskStatements: StatementCatalog = {
           error: 'timeout',
           at: '2026-01-01T00:00:00.000Z',
         }),
+      },
+      {
+        name: 'starts',
+        statement: db
+          .with(
+            'change',
+            startsChange(tenant, goal, [{ ord: 0, id: task, attempt: 1, agent_id: agent }]),
+          )
+          .selectFrom('change')
+          .selectAll(),
       },
       // --- the task side of attempts, holds, refusals and assignments ---
       { name: 'holdForApproval', statement: statements.holdForApproval(tenant, task, 1) },

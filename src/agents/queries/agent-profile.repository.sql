@@ -90,16 +90,22 @@ update "agent_profiles" as "p"
   where "p"."id" = $1 and "p"."tenant_id" = $2
   returning *;
 
--- startWorkForRows
+-- startWorkForStarts
 -- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000001"]
-update "agent_profiles" as "p"
+with "change" as (select agent_id::uuid as "agent_id"
+  from "tasks"), "agent" as (update "agent_profiles" as "p"
   set "running" = p.running + s.n, "status" = CASE WHEN p.status = 'retired' THEN p.status ELSE 'busy' END, "updated_at" = now()
-  from (SELECT agent_id, count(*)::int AS n FROM "change" WHERE agent_id IS NOT NULL GROUP BY agent_id) as "s", (select "id"
+  from (select "agent_id", count(*)::int as "n"
+  from "change"
+  where "agent_id" is not null
+  group by "agent_id") as "s", (select "id"
   from "agent_profiles"
-  where "tenant_id" = $1 and "id" in (SELECT agent_id FROM "change")
+  where "tenant_id" = $1 and "id" in (select "agent_id"
+  from "change")
   order by "id" for update) as "l"
   where p.id = s.agent_id AND p.id = l.id and "p"."tenant_id" = $2
-  returning "p".*;
+  returning "p".*) select *
+  from "agent";
 
 -- finishWork
 -- parameters: ["00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001"]

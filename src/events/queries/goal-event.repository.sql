@@ -52,6 +52,39 @@ with "change" as (update "tasks"
   order by "e"."ord"
   returning "id", "seq", "goal_id", "tenant_id", "task_id", "type", "data", "created_at", (SELECT row_to_json(change) FROM change LIMIT 1) as "change";
 
+-- appendFromRows
+-- parameters: ["00000000-0000-0000-0000-000000000003","00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1]
+with "events" as (select 1 as "ord", 'task.started' as "type", "id" as "task_id", '{}'::jsonb as "data"
+  from "tasks"
+  where "id" = $1), "s" as (update "goals"
+  set "event_seq" = "event_seq" + (SELECT count(*)::int FROM events)
+  where "id" = $2::uuid and "tenant_id" = $3
+  returning "event_seq"), "ev" as (insert into "goal_events" ("tenant_id", "goal_id", "seq", "type", "task_id", "data", "created_at") select $4::uuid as "tenant_id", $5::uuid as "goal_id", s.event_seq - (SELECT count(*)::int FROM events) + row_number() OVER (ORDER BY e.ord) as "seq", "e"."type", "e"."task_id", e.data as "data", clock_timestamp() as "created_at"
+  from "s", "events" as "e"
+  order by "e"."ord"
+  returning "id", "seq", "goal_id", "tenant_id", "task_id", "type", "data", "created_at") select "ev".*, (select to_jsonb(x) as "source"
+  from "events" as "x"
+  where x.task_id IS NOT DISTINCT FROM ev.task_id and "x"."type" = "ev"."type"
+  limit $6) as "source"
+  from "ev"
+  order by "ev"."seq";
+
+-- appendFromRows (embedded)
+-- parameters: ["00000000-0000-0000-0000-000000000003","00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1]
+with "events" as (select 1 as "ord", 'task.started' as "type", "id" as "task_id", '{}'::jsonb as "data"
+  from "tasks"
+  where "id" = $1), "s" as (select coalesce(max(seq), 0) + (SELECT count(*)::int FROM events) as "event_seq"
+  from "goal_events"
+  where "goal_id" = $2::uuid), "ev" as (insert into "goal_events" ("tenant_id", "goal_id", "seq", "type", "task_id", "data", "created_at") select $3::uuid as "tenant_id", $4::uuid as "goal_id", s.event_seq - (SELECT count(*)::int FROM events) + row_number() OVER (ORDER BY e.ord) as "seq", "e"."type", "e"."task_id", e.data as "data", clock_timestamp() as "created_at"
+  from "s", "events" as "e"
+  order by "e"."ord"
+  returning "id", "seq", "goal_id", "tenant_id", "task_id", "type", "data", "created_at") select "ev".*, (select to_jsonb(x) as "source"
+  from "events" as "x"
+  where x.task_id IS NOT DISTINCT FROM ev.task_id and "x"."type" = "ev"."type"
+  limit $5) as "source"
+  from "ev"
+  order by "ev"."seq";
+
 -- insertGoalWithEvents
 -- parameters: ["00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","t","g","pending","RECEIVED",1,"00000000-0000-0000-0000-000000000001","[{\"type\":\"goal.created\",\"task_id\":null,\"data\":{\"title\":\"t\"},\"merge\":false}]"]
 with "g" as (insert into "goals" ("id", "tenant_id", "title", "goal", "status", "state", "event_seq")

@@ -40,6 +40,15 @@ update "tasks"
   where "id" = $4 and "tenant_id" = $5 and "status" = 'running'
   returning "id";
 
+-- starts
+-- parameters: ["[{\"ord\":0,\"id\":\"00000000-0000-0000-0000-000000000003\",\"attempt\":1,\"agent_id\":\"00000000-0000-0000-0000-000000000004\"}]","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002"]
+with "change" as (update "tasks" as "t"
+  set "status" = 'running', "attempts" = i.attempt, "started_at" = coalesce(t.started_at, now()), "updated_at" = now()
+  from jsonb_to_recordset($1::jsonb) as "i"("ord" int, "id" uuid, "attempt" int, "agent_id" uuid)
+  where "t"."id" = "i"."id" and "t"."tenant_id" = $2 and "t"."goal_id" = $3 and "t"."status" in ('pending', 'running')
+  returning "i"."ord", "t"."id" as "task_id", "i"."agent_id", 'task.started' as "type", jsonb_build_object('task_key', t.key, 'attempt', i.attempt, 'agent_id', t.agent_id) as "data") select *
+  from "change";
+
 -- holdForApproval
 -- parameters: ["pending",1,"00000000-0000-0000-0000-000000000003","00000000-0000-0000-0000-000000000001"]
 update "tasks"

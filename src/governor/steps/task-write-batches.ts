@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import { isUuid, WriteBatcher } from '#common';
 import type { TaskOutput } from '../../agents/agent-runtime.service';
@@ -77,17 +78,23 @@ export class TaskWriteBatches {
       agent_id: task.agent_id && isUuid(task.agent_id) ? task.agent_id : null,
     }));
     const rows = await retryingStatement(() =>
-      this.events.appendFromRows(
-        this.dataSource.manager,
-        [this.tasks.startsPart(tenantId, goalId, starts), this.workforce.startSlotsPart(tenantId)],
-        'change',
-        tenantId,
-        goalId,
-        {
-          columns:
-            '(SELECT row_to_json(agent) FROM agent WHERE agent.id = change.agent_id) AS agent',
-          join: 'JOIN change ON change.task_id = ev.task_id',
-        },
+      this.events.appendFromRows(this.dataSource.manager, tenantId, goalId, (qc) =>
+        qc
+          .with('change', this.tasks.startsChange(tenantId, goalId, starts))
+          .with('agent', this.workforce.startSlots(tenantId))
+          .with('events', (q) =>
+            q.selectFrom('change as c').select((eb) => [
+              'c.ord',
+              'c.type',
+              'c.task_id',
+              'c.data',
+              eb
+                .selectFrom('agent')
+                .select(sql<AgentProfileRow>`row_to_json(agent)`.as('agent'))
+                .whereRef('agent.id', '=', 'c.agent_id')
+                .as('agent'),
+            ]),
+          ),
       ),
     );
     const agents = new Map(
@@ -117,7 +124,7 @@ export class TaskWriteBatches {
     }));
     const completion = this.tasks.completionParts(tenantId, goalId, input);
     const rows = await retryingStatement(() =>
-      this.events.appendFromRows(
+      this.events.appendFromParts(
         this.dataSource.manager,
         [completion.input, completion.change, ...parts, this.tasks.completedEventsPart()],
         'finished',
