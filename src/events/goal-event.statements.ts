@@ -1,5 +1,6 @@
 import {
   sql,
+  type RawBuilder,
   type Expression,
   type QueryCreator,
   type Insertable,
@@ -100,6 +101,19 @@ function reserve(source: SeqSource, tenantId: string, goalId: string, count: Exp
 }
 
 /** Events sent as one JSON array parameter, with their position in it. */
+/** The columns of `count` event items (`e`) appended after the reserved positions (`s`). */
+function itemColumns(tenantId: string, goalId: string, count: number, data: RawBuilder<unknown>) {
+  return [
+    sql<string>`${tenantId}::uuid`.as('tenant_id'),
+    uuid(goalId).as('goal_id'),
+    sql<number>`s.event_seq - ${count}::int + e.ord`.as('seq'),
+    sql<string>`e.item->>'type'`.as('type'),
+    sql<string>`(e.item->>'task_id')::uuid`.as('task_id'),
+    data.as('data'),
+    writtenAt.as('created_at'),
+  ];
+}
+
 function items(events: readonly EventItem[]) {
   return sql<{
     item: { type: string; task_id: string | null; data: unknown; merge: boolean };
@@ -149,15 +163,7 @@ export const statements = {
       .expression((eb) =>
         eb
           .selectFrom(['s', items(events)])
-          .select([
-            sql<string>`${tenantId}::uuid`.as('tenant_id'),
-            uuid(goalId).as('goal_id'),
-            sql<number>`s.event_seq - ${events.length}::int + e.ord`.as('seq'),
-            sql<string>`e.item->>'type'`.as('type'),
-            sql<string>`(e.item->>'task_id')::uuid`.as('task_id'),
-            sql`e.item->'data'`.as('data'),
-            writtenAt.as('created_at'),
-          ])
+          .select(itemColumns(tenantId, goalId, events.length, sql`e.item->'data'`))
           .orderBy('e.ord'),
       )
       .returning(EVENT_COLUMNS),
@@ -180,17 +186,16 @@ export const statements = {
       .expression((eb) =>
         eb
           .selectFrom(['s', items(events)])
-          .select([
-            sql<string>`${tenantId}::uuid`.as('tenant_id'),
-            uuid(goalId).as('goal_id'),
-            sql<number>`s.event_seq - ${events.length}::int + e.ord`.as('seq'),
-            sql<string>`e.item->>'type'`.as('type'),
-            sql<string>`(e.item->>'task_id')::uuid`.as('task_id'),
-            sql`e.item->'data' || CASE WHEN (e.item->>'merge')::boolean
-              THEN coalesce((SELECT to_jsonb(change) FROM change LIMIT 1), '{}'::jsonb)
-              ELSE '{}'::jsonb END`.as('data'),
-            writtenAt.as('created_at'),
-          ])
+          .select(
+            itemColumns(
+              tenantId,
+              goalId,
+              events.length,
+              sql`e.item->'data' || CASE WHEN (e.item->>'merge')::boolean
+                THEN coalesce((SELECT to_jsonb(change) FROM change LIMIT 1), '{}'::jsonb)
+                ELSE '{}'::jsonb END`,
+            ),
+          )
           .where(sql<boolean>`EXISTS (SELECT 1 FROM change)`)
           .orderBy('e.ord'),
       )

@@ -45,8 +45,8 @@ with "change" as (update "tasks"
   set "event_seq" = "event_seq" + $4::int
   where "id" = $5::uuid and "tenant_id" = $6
   returning "event_seq") insert into "goal_events" ("tenant_id", "goal_id", "seq", "type", "task_id", "data", "created_at") select $7::uuid as "tenant_id", $8::uuid as "goal_id", s.event_seq - $9::int + e.ord as "seq", e.item->>'type' as "type", (e.item->>'task_id')::uuid as "task_id", e.item->'data' || CASE WHEN (e.item->>'merge')::boolean
-              THEN coalesce((SELECT to_jsonb(change) FROM change LIMIT 1), '{}'::jsonb)
-              ELSE '{}'::jsonb END as "data", clock_timestamp() as "created_at"
+                THEN coalesce((SELECT to_jsonb(change) FROM change LIMIT 1), '{}'::jsonb)
+                ELSE '{}'::jsonb END as "data", clock_timestamp() as "created_at"
   from "s", jsonb_array_elements($10::jsonb) with ordinality as e(item, ord)
   where EXISTS (SELECT 1 FROM change)
   order by "e"."ord"
