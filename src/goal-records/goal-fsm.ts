@@ -34,19 +34,7 @@ export const TERMINAL_STATES: ReadonlySet<GoalState> = new Set([
   'CANCELLED',
 ]);
 
-const WORKING: GoalState[] = [
-  'RECEIVED',
-  'INTENT_ANALYSIS',
-  'TASK_DECOMPOSITION',
-  'AGENT_ASSIGNMENT',
-  'EXECUTING',
-  'PARALLEL_EXECUTING',
-  'AWAITING_APPROVAL',
-  'VERIFYING',
-  'REPLANNING',
-  'WRITING_MEMORY',
-  'REFLECTING',
-];
+const WORKING: GoalState[] = GOAL_STATES.filter((state) => !TERMINAL_STATES.has(state));
 
 export const TRANSITIONS: Readonly<Record<GoalState, readonly GoalState[]>> = {
   RECEIVED: ['INTENT_ANALYSIS'],
