@@ -9,13 +9,14 @@
  * for the embedded mode and for PostgreSQL + BullMQ with one worker process, both on
  * their default settings. BENCH_C (50,200,500), BENCH_N (10), BENCH_L (1000),
  * BENCH_MODES (embedded,production) and BENCH_EXTRA_ENV (JSON of settings) narrow or
- * change a run. Targets: at C=200, p95 ≤ 1.15 (production) and ≤ 1.25 (embedded); at
+ * change a run; BENCH_PHASES=1 adds when the model server received each kind of call. Targets: at C=200, p95 ≤ 1.15 (production) and ≤ 1.25 (embedded); at
  * C=500, no failed goal in either mode.
  */
 import { readFileSync } from 'node:fs';
 import {
   ApiClient,
   AppProcess,
+  conversationText,
   createPostgresDatabase,
   ScriptedLlmServer,
   startApp,
@@ -46,6 +47,8 @@ interface GoalSummary {
   status: string;
   timings: { created_at: string; completed_at: string | null };
 }
+
+const phases: string[] = [];
 
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -78,7 +81,34 @@ async function finishedGoals(api: ApiClient): Promise<GoalSummary[]> {
   }
 }
 
-async function runLoad(mode: string, processes: AppProcess[], api: ApiClient, c: number) {
+const ROLES = ['intent_analyzer', 'planner', 'tool_agent', 'critic'] as const;
+
+/**
+ * When the model server received each kind of call, relative to the submission: where a
+ * goal's time beyond the critical path goes (BENCH_PHASES=1 prints it).
+ */
+function phaseTable(llm: ScriptedLlmServer, started: number, label: string): string {
+  const rows = ROLES.map((role) => {
+    const at = llm
+      .chatRequests()
+      .filter(
+        (r) =>
+          r.receivedAt >= started && conversationText(r.body).includes(`[agent-village:${role}]`),
+      )
+      .map((r) => (r.receivedAt - started) / 1000);
+    if (!at.length) return `| ${label} | ${role} | 0 | | | |`;
+    return `| ${label} | ${role} | ${at.length} | ${Math.min(...at).toFixed(2)} | ${percentile(at, 50).toFixed(2)} | ${percentile(at, 95).toFixed(2)} | ${Math.max(...at).toFixed(2)} |`;
+  });
+  return rows.join('\n');
+}
+
+async function runLoad(
+  mode: string,
+  processes: AppProcess[],
+  api: ApiClient,
+  c: number,
+  llm: ScriptedLlmServer,
+) {
   const cpuBefore = processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0);
   const started = Date.now();
   const submitted = await Promise.all(
@@ -107,6 +137,7 @@ async function runLoad(mode: string, processes: AppProcess[], api: ApiClient, c:
         CRITICAL_PATH_MS,
     );
   const cpu = processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0) - cpuBefore;
+  if (process.env.BENCH_PHASES) phases.push(phaseTable(llm, started, `${mode} C=${c}`));
   return {
     mode,
     c,
@@ -144,7 +175,7 @@ async function main(): Promise<void> {
         const app = await startApp({ env });
         try {
           const api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
-          rows.push(await runLoad('embedded', [app], api, c));
+          rows.push(await runLoad('embedded', [app], api, c, llm));
         } finally {
           await app.stop();
         }
@@ -153,7 +184,7 @@ async function main(): Promise<void> {
         const db = await createPostgresDatabase();
         const pair = await startProductionPair(env, db.url);
         try {
-          rows.push(await runLoad('postgres+bullmq', [pair.api, pair.worker], pair.client, c));
+          rows.push(await runLoad('postgres+bullmq', [pair.api, pair.worker], pair.client, c, llm));
         } finally {
           await pair.stop();
           await db.drop();
@@ -175,6 +206,12 @@ async function main(): Promise<void> {
     console.log(
       `| ${r.mode} | ${r.c} | ${r.p50.toFixed(3)} | ${r.p95.toFixed(3)} | ${r.failed} | ${r.cpuMsPerTask.toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.elapsedS.toFixed(1)} |`,
     );
+  }
+  if (phases.length) {
+    console.log('\nModel calls received, seconds after submission\n');
+    console.log('| run | call | count | first | p50 | p95 | last |');
+    console.log('|---|---|---|---|---|---|---|');
+    console.log(phases.join('\n'));
   }
   console.log(
     '\nTargets: p95 ≤ 1.15 (postgres+bullmq) and ≤ 1.25 (embedded) at C=200; 0 failed goals at C=500 in both modes.',

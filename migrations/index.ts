@@ -6,6 +6,7 @@ import { Memory1764400000000 } from './1764400000000-memory';
 import { DashboardSettings1764500000000 } from './1764500000000-dashboard-settings';
 import { TenantIsolationForNewTables1764600000000 } from './1764600000000-tenant-isolation-for-new-tables';
 import { GoalIdempotencyKeys1764700000000 } from './1764700000000-goal-idempotency-keys';
+import { GoalStatusQueued1764800000000 } from './1764800000000-goal-status-queued';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   DashboardSettings1764500000000,
   TenantIsolationForNewTables1764600000000,
   GoalIdempotencyKeys1764700000000,
+  GoalStatusQueued1764800000000,
 ];

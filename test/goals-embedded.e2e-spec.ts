@@ -53,7 +53,7 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
       metadata: { ticket: 'OPS-1' },
     });
     expect(submitted.status).toBe(202);
-    expect(submitted.body).toEqual({ goal_id: expect.any(String), status: 'pending' });
+    expect(submitted.body).toEqual({ goal_id: expect.any(String), status: 'queued' });
 
     const goal = await finished(submitted.body.goal_id);
     expect(goal).toMatchObject({

@@ -53,7 +53,7 @@ describe('goals on PostgreSQL + BullMQ with separate worker processes', () => {
     const { body } = await client.post('/api/v1/goals', { goal: 'Research cats. Research dogs.' });
     // nobody executes jobs yet: the goal waits in the queue
     await new Promise((r) => setTimeout(r, 300));
-    expect((await client.get(`/api/v1/goals/${body.goal_id}`)).body.status).toBe('pending');
+    expect((await client.get(`/api/v1/goals/${body.goal_id}`)).body.status).toBe('queued');
 
     const worker = await start('worker', base);
     const goal = await waitFor(

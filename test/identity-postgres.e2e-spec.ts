@@ -153,7 +153,7 @@ describe('tenant isolation on PostgreSQL, with row-level security', () => {
       asTenantRole(async (c) => {
         await c.query(`SELECT set_config('app.tenant_id', $1, true)`, [DEFAULT_TENANT]);
         await c.query(
-          `INSERT INTO goals (id, tenant_id, title, goal, status, state) VALUES (gen_random_uuid(), $1, 't', 'g', 'pending', 'RECEIVED')`,
+          `INSERT INTO goals (id, tenant_id, title, goal, status, state) VALUES (gen_random_uuid(), $1, 't', 'g', 'queued', 'RECEIVED')`,
           [otherTenant],
         );
       }),

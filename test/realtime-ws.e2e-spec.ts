@@ -60,7 +60,7 @@ describe('WebSocket events on the embedded default', () => {
     const ack = await client.request('goal.submit', { goal: 'Research cats. Research dogs.' });
     expect(ack).toMatchObject({
       event: 'ack',
-      data: { for: 'goal.submit', status: 'pending', subscribed: true },
+      data: { for: 'goal.submit', status: 'queued', subscribed: true },
     });
     const goalId = ack.data.goal_id as string;
     await waitFor(() => client.events(goalId).some((e) => e.event === 'goal.completed'), {

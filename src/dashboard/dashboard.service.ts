@@ -162,7 +162,7 @@ export class DashboardService {
       const counts = await this.readModel.goalStatusCounts(tenantId);
       const values: Record<string, number> = {};
       for (const s of [
-        'pending',
+        'queued',
         'running',
         'awaiting_approval',
         'completed',

@@ -208,7 +208,7 @@ export const goalEventStatements: StatementCatalog = {
             tenant_id: tenant,
             title: 't',
             goal: 'g',
-            status: 'pending',
+            status: 'queued',
             state: 'RECEIVED',
           },
           true,

@@ -41,7 +41,7 @@ describe('goal FSM', () => {
   });
 
   it('maps states to the public status', () => {
-    expect(statusOf('RECEIVED')).toBe('pending');
+    expect(statusOf('RECEIVED')).toBe('queued');
     expect(statusOf('VERIFYING')).toBe('running');
     expect(statusOf('AWAITING_APPROVAL')).toBe('awaiting_approval');
   });

@@ -18,9 +18,9 @@ export const GOAL_STATES = [
 
 export type GoalState = (typeof GOAL_STATES)[number];
 export type GoalStatus =
-  'pending' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'cancelled';
+  'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'cancelled';
 export const GOAL_STATUSES: readonly GoalStatus[] = [
-  'pending',
+  'queued',
   'running',
   'awaiting_approval',
   'completed',
@@ -76,7 +76,7 @@ export function assertTransition(from: GoalState, to: GoalState): void {
 export function statusOf(state: GoalState): GoalStatus {
   switch (state) {
     case 'RECEIVED':
-      return 'pending';
+      return 'queued';
     case 'AWAITING_APPROVAL':
       return 'awaiting_approval';
     case 'COMPLETED':

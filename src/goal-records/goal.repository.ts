@@ -39,7 +39,7 @@ export interface GoalUsageRow {
 
 export const JSON_COLUMNS = new Set(['intent', 'result', 'failure_reasons', 'feedback']);
 /** Literals, not parameters: the partial index on unfinished goals is matched by its predicate. */
-const RUNNING_STATUSES = [sql.lit('pending'), sql.lit('running')];
+const RUNNING_STATUSES = [sql.lit('queued'), sql.lit('running')];
 
 const leaseExpiry = (ttlMs: number) =>
   sql<Date>`now() + make_interval(secs => ${ttlMs}::double precision / 1000)`;

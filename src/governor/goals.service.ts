@@ -55,7 +55,7 @@ export class GoalsService {
             tenant_id: tenantId,
             title,
             goal: text,
-            status: 'pending',
+            status: 'queued',
             state: 'RECEIVED',
             requested_pattern: input.pattern ?? null,
             priority: input.priority ?? 5,
@@ -83,7 +83,7 @@ export class GoalsService {
       return { goal_id: existing!.id, status: existing!.status };
     }
     await this.enqueue(tenantId, id, 0);
-    return { goal_id: id, status: 'pending' };
+    return { goal_id: id, status: 'queued' };
   }
 
   /** Queues a run of the goal; if the queue is down, the sweeper picks the goal up later. */

@@ -298,7 +298,7 @@ export class MetricsService implements OnModuleDestroy {
     bind(this.goalActive, async () => {
       const rows = await this.safely(() => this.gauges.unfinishedGoalsByStatus());
       this.goalActive.reset();
-      for (const status of ['pending', 'running', 'awaiting_approval'])
+      for (const status of ['queued', 'running', 'awaiting_approval'])
         this.goalActive.set({ status }, 0);
       for (const row of rows) this.goalActive.set({ status: row.status }, Number(row.n));
     });

@@ -86,7 +86,7 @@ with "events" as (select 1 as "ord", 'task.started' as "type", "id" as "task_id"
   order by "ev"."seq";
 
 -- insertGoalWithEvents
--- parameters: ["00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","t","g","pending","RECEIVED",1,"00000000-0000-0000-0000-000000000001","[{\"type\":\"goal.created\",\"task_id\":null,\"data\":{\"title\":\"t\"},\"merge\":false}]"]
+-- parameters: ["00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","t","g","queued","RECEIVED",1,"00000000-0000-0000-0000-000000000001","[{\"type\":\"goal.created\",\"task_id\":null,\"data\":{\"title\":\"t\"},\"merge\":false}]"]
 with "g" as (insert into "goals" ("id", "tenant_id", "title", "goal", "status", "state", "event_seq")
   values ($1, $2, $3, $4, $5, $6, $7)
   on conflict ("tenant_id", "idempotency_key")

@@ -46,14 +46,14 @@ select *
 -- parameters: ["host:1:abc",30000,"00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","host:1:abc"]
 update "goals"
   set "lease_owner" = $1, "lease_expires_at" = now() + make_interval(secs => $2::double precision / 1000)
-  where "id" = $3 and "tenant_id" = $4 and "status" in ('pending', 'running') and ("lease_owner" is null or "lease_owner" = $5 or "lease_expires_at" < now())
+  where "id" = $3 and "tenant_id" = $4 and "status" in ('queued', 'running') and ("lease_owner" is null or "lease_owner" = $5 or "lease_expires_at" < now())
   returning *;
 
 -- renewLease
 -- parameters: [30000,"00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","host:1:abc"]
 update "goals"
   set "lease_expires_at" = now() + make_interval(secs => $1::double precision / 1000)
-  where "id" = $2 and "tenant_id" = $3 and "lease_owner" = $4 and "status" in ('pending', 'running');
+  where "id" = $2 and "tenant_id" = $3 and "lease_owner" = $4 and "status" in ('queued', 'running');
 
 -- releaseLease
 -- parameters: [null,null,"00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","host:1:abc"]
@@ -71,7 +71,7 @@ update "goals"
 -- parameters: [5000,500]
 select "id", "tenant_id", "event_seq"
   from "goals"
-  where "status" in ('pending', 'running') and ("lease_expires_at" is null or "lease_expires_at" < now()) and "updated_at" < now() - make_interval(secs => $1::double precision / 1000)
+  where "status" in ('queued', 'running') and ("lease_expires_at" is null or "lease_expires_at" < now()) and "updated_at" < now() - make_interval(secs => $1::double precision / 1000)
   order by "priority" desc, "created_at"
   limit $2;
 

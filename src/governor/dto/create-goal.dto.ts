@@ -59,6 +59,6 @@ export class GoalAcceptedDto {
   @ApiProperty({ format: 'uuid' })
   goal_id!: string;
 
-  @ApiProperty({ enum: ['pending'], example: 'pending' })
+  @ApiProperty({ enum: ['queued'], example: 'queued' })
   status!: string;
 }

@@ -46,7 +46,7 @@ describe('goal steps in process (offline model, in-memory PGlite)', () => {
             tenant_id: T,
             title: text,
             goal: text,
-            status: 'pending',
+            status: 'queued',
             state: 'RECEIVED',
             priority: 5,
             metadata: '{}',
