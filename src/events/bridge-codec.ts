@@ -3,28 +3,41 @@ import { decodeRelayed, encodeRelayed } from './relayed-message';
 
 export interface BridgeMessage {
   origin: string;
-  event: GoalEventRecord;
+  events: GoalEventRecord[];
 }
 
-export function encodeBridgeMessage(origin: string, event: GoalEventRecord): string {
-  return encodeRelayed(origin, 'event', event);
+/** The events one process committed during one turn of its event loop, as one message. */
+export function encodeBridgeMessage(origin: string, events: readonly GoalEventRecord[]): string {
+  return encodeRelayed(origin, 'events', { items: events });
 }
 
-/** Parses a bridge message; anything not shaped like one answers null. */
+/**
+ * Parses a bridge message: a batch (`events.items`) or a single `event`, as a process of
+ * the previous release sends it during a rolling upgrade. Anything not shaped like one
+ * answers null; a batch with one malformed event is refused whole.
+ */
 export function decodeBridgeMessage(raw: string): BridgeMessage | null {
-  const relayed = decodeRelayed(raw, 'event');
-  if (!relayed) return null;
-  const { origin, payload: event } = relayed;
-  const e = event as Partial<GoalEventRecord>;
-  if (
-    typeof e.id !== 'number' ||
-    typeof e.seq !== 'number' ||
-    typeof e.goal_id !== 'string' ||
-    typeof e.tenant_id !== 'string' ||
-    typeof e.type !== 'string'
-  )
-    return null;
-  return { origin, event: event as unknown as GoalEventRecord };
+  const batch = decodeRelayed(raw, 'events');
+  if (batch) {
+    const items = batch.payload.items;
+    if (!Array.isArray(items) || !items.every(isEvent)) return null;
+    return { origin: batch.origin, events: items };
+  }
+  const single = decodeRelayed(raw, 'event');
+  if (!single || !isEvent(single.payload)) return null;
+  return { origin: single.origin, events: [single.payload] };
+}
+
+function isEvent(value: unknown): value is GoalEventRecord {
+  if (!value || typeof value !== 'object') return false;
+  const e = value as Partial<GoalEventRecord>;
+  return (
+    typeof e.id === 'number' &&
+    typeof e.seq === 'number' &&
+    typeof e.goal_id === 'string' &&
+    typeof e.tenant_id === 'string' &&
+    typeof e.type === 'string'
+  );
 }
 
 /** A bounded set of recently seen event ids (insertion order eviction). */

@@ -5,13 +5,19 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { logFor } from '../observability/logger';
 import { decodeBridgeMessage, encodeBridgeMessage, RecentIds } from './bridge-codec';
+import type { GoalEventRecord } from './domain-events';
 import { EventBus } from './event-bus';
+
+/** The most events one bridge message carries. */
+const MAX_BATCH = 500;
 
 /**
  * With REDIS_URL: every event committed in this process is published on one Redis
  * channel, and events committed in other processes (workers, other API instances) are
- * fed into the local bus as `remote`. A process ignores its own messages (instance id),
- * and a short memory of recent event ids drops any repeat, so nothing is delivered twice.
+ * fed into the local bus as `remote`. The events committed during one turn of the event
+ * loop go out as one message (a wave of tasks finishing is one publish, not one per
+ * event), in commit order. A process ignores its own messages (instance id), and a short
+ * memory of recent event ids drops any repeat, so nothing is delivered twice.
  */
 @Injectable()
 export class RedisEventBridge implements OnModuleInit, OnApplicationShutdown {
@@ -21,6 +27,8 @@ export class RedisEventBridge implements OnModuleInit, OnApplicationShutdown {
   private publisher?: Redis;
   private subscriber?: Redis;
   private unsubscribe?: () => void;
+  private outbox: GoalEventRecord[] = [];
+  private flushScheduled = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,16 +55,30 @@ export class RedisEventBridge implements OnModuleInit, OnApplicationShutdown {
     this.unsubscribe = this.bus.subscribe((event, origin) => {
       if (origin !== 'local') return;
       this.seen.add(event.id);
-      this.publisher
-        ?.publish(this.channel, encodeBridgeMessage(this.instanceId, event))
-        .catch((error: Error) =>
-          this.log.warn('could not publish a goal event to redis', {
-            error: error.message,
-            event_id: event.id,
-          }),
-        );
+      this.outbox.push(event);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
     });
     this.log.info('goal events bridged through redis pub/sub', { channel: this.channel });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const events = this.outbox;
+    this.outbox = [];
+    for (let start = 0; start < events.length; start += MAX_BATCH) {
+      const batch = events.slice(start, start + MAX_BATCH);
+      this.publisher
+        ?.publish(this.channel, encodeBridgeMessage(this.instanceId, batch))
+        .catch((error: Error) =>
+          this.log.warn('could not publish goal events to redis', {
+            error: error.message,
+            event_ids: batch.map((event) => event.id),
+          }),
+        );
+    }
   }
 
   private receive(raw: string): void {
@@ -65,12 +87,15 @@ export class RedisEventBridge implements OnModuleInit, OnApplicationShutdown {
       this.log.warn('ignored a malformed message on the goal event channel');
       return;
     }
-    if (message.origin === this.instanceId || !this.seen.add(message.event.id)) return;
-    this.bus.publish(message.event, 'remote');
+    if (message.origin === this.instanceId) return;
+    for (const event of message.events) {
+      if (this.seen.add(event.id)) this.bus.publish(event, 'remote');
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
+    this.flush();
     await Promise.allSettled([this.subscriber?.quit(), this.publisher?.quit()]);
   }
 }
