@@ -128,15 +128,33 @@ export class MemoryLearning {
     return { drafts, facts: goalFacts(goal, tasks) };
   }
 
+  /** The goal's memories (from `goalMemories`), inside the caller's transaction. */
   async persistGoalMemories(
     uow: UnitOfWork,
     tenantId: string,
-    prepared: { drafts: MemoryDraft[]; facts: GraphFact[] },
-  ): Promise<{ ids: string[]; kinds: string[] }> {
+    prepared: { drafts: MemoryDraft[] },
+  ): Promise<{ ids: string[]; kinds: string[]; semanticId: string | null }> {
     const rows = await this.store.persist(uow, tenantId, prepared.drafts);
     const semantic = rows.find((r) => r.kind === 'semantic');
-    await this.graph.link(uow, tenantId, prepared.facts, semantic?.id ?? null);
-    return { ids: rows.map((r) => r.id), kinds: rows.map((r) => r.kind) };
+    return {
+      ids: rows.map((r) => r.id),
+      kinds: rows.map((r) => r.kind),
+      semanticId: semantic?.id ?? null,
+    };
+  }
+
+  /**
+   * The goal's graph facts (from `goalMemories`), cited by its semantic memory. Entities
+   * such as a capability or an agent are shared by every goal of the tenant: their rows
+   * stay locked until the caller's transaction commits, so the caller links last.
+   */
+  linkGoalFacts(
+    uow: UnitOfWork,
+    tenantId: string,
+    prepared: { facts: GraphFact[] },
+    semanticId: string | null,
+  ): Promise<void> {
+    return this.graph.link(uow, tenantId, prepared.facts, semanticId);
   }
 
   persist(uow: UnitOfWork, tenantId: string, drafts: MemoryDraft[]) {

@@ -37,11 +37,14 @@ export class CompleteStep {
     await inTransaction(this.dataSource, async (uow) => {
       const written = prepared
         ? await this.learning.persistGoalMemories(uow, goal.tenant_id, prepared)
-        : { ids: [], kinds: [] };
+        : { ids: [], kinds: [], semanticId: null };
       await this.transitions.advance(uow, goal, 'WRITING_MEMORY', 'REFLECTING', {}, undefined, [
         { type: 'memory.written', data: { memory_ids: written.ids, kinds: written.kinds } },
       ]);
       await this.completeWithin(uow, goal, reflection);
+      // last: the graph's shared rows stay locked until commit, and other goals wait on them
+      if (prepared)
+        await this.learning.linkGoalFacts(uow, goal.tenant_id, prepared, written.semanticId);
     });
   }
 
