@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Compilable } from 'kysely';
 import { affectedBy, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
-import type { SqlPart } from '../database/sql-parts';
 import type { AgentKind } from './agent-kinds';
 import type { OutcomeFold } from './agent-profile-fold';
 import type {
@@ -18,12 +17,6 @@ export type {
   ProfileInsert,
   ProfilePageFilter,
 } from './agent-profile.row';
-
-/** A compiled statement as a part of a composed statement. */
-function partOf(statement: Compilable): SqlPart {
-  const { sql: text, parameters } = statement.compile();
-  return { sql: text, params: [...parameters] };
-}
 
 const count = async (executor: SqlExecutor, statement: Compilable<{ n: string }>) =>
   Number((await firstOf(executor, statement))?.n ?? 0);
@@ -141,8 +134,14 @@ export class AgentProfileRepository {
     return statements.foldOutcomes(tenantId, folds, retire);
   }
 
-  foldFromRowsPart(tenantId: string, folds: string): SqlPart {
-    return partOf(statements.foldFromRows(tenantId, folds));
+  /** The `folds` CTE: the successful outcomes of the stored completions, summed per agent. */
+  foldsOfCompletions() {
+    return statements.foldsOfCompletions();
+  }
+
+  /** The learning step as a CTE folding the rows of the `folds` CTE into the profiles. */
+  foldFromRows(tenantId: string) {
+    return statements.foldFromRows(tenantId);
   }
 
   async markReused(executor: SqlExecutor, tenantId: string, ids: readonly string[]): Promise<void> {

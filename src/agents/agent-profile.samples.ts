@@ -83,7 +83,28 @@ export const agentProfileStatements: StatementCatalog = {
     { name: 'finishWork', statement: statements.finishWork(tenant, agent) },
     { name: 'foldOutcomes', statement: statements.foldOutcomes(tenant, [fold], false) },
     { name: 'foldOutcomes (retire)', statement: statements.foldOutcomes(tenant, [fold], true) },
-    { name: 'foldFromRows', statement: statements.foldFromRows(tenant, 'folds') },
+    {
+      name: 'foldFromRows',
+      statement: db
+        .with('input', (qc) =>
+          qc
+            .selectFrom('tasks')
+            .select([
+              'id',
+              sql<string | null>`agent_id::uuid`.as('agent_id'),
+              sql<string>`'code'`.as('task_type'),
+              sql<number>`900`.as('duration_ms'),
+              sql<Date>`now()`.as('at'),
+            ]),
+        )
+        .with('change', (qc) =>
+          qc.selectFrom('tasks').select(['id as task_id', sql<number>`120`.as('tokens')]),
+        )
+        .with('folds', statements.foldsOfCompletions())
+        .with('profile', statements.foldFromRows(tenant))
+        .selectFrom('profile')
+        .selectAll(),
+    },
     { name: 'markReused', statement: statements.markReused(tenant, [agent]) },
     { name: 'countRunning', statement: statements.countRunning(tenant) },
     { name: 'countSpawnedForGoal', statement: statements.countSpawnedForGoal(tenant, goal) },

@@ -1,5 +1,5 @@
 import { sql, type Expression } from 'kysely';
-import { cte } from '../database/recordset';
+import { cte, type RecordsetRow } from '../database/recordset';
 import { db } from '../database/query-builder';
 import type { AgentKind } from './agent-kinds';
 import { FOLD_COLUMNS, foldSet, type OutcomeFold } from './agent-profile-fold';
@@ -9,6 +9,23 @@ import type {
   ProfileInsert,
   ProfilePageFilter,
 } from './agent-profile.row';
+
+/** The columns of a finished task's `input` row that the learning step reads. */
+export const OUTCOME_COLUMNS = {
+  agent_id: 'uuid',
+  task_type: 'text',
+  duration_ms: 'real',
+  at: 'timestamptz',
+} as const;
+
+type CompletionOutcome = RecordsetRow<typeof OUTCOME_COLUMNS> & { id: string | null };
+
+/** A row of the `folds` CTE: one agent's outcomes summed (see `OutcomeFold`). */
+type FoldRow = Omit<OutcomeFold, 'id' | 'types' | 'errors'> & {
+  id: string | null;
+  types: unknown;
+  errors: unknown;
+};
 
 // literals, not parameters: a generic plan then still proves the partial indexes' predicate
 const RETIRED = sql.lit('retired');
@@ -263,21 +280,58 @@ export const statements = {
       .where('p.tenant_id', '=', tenantId)
       .returning('p.id'),
   /**
-   * The learning step as a CTE folding the rows of the `folds` CTE, which has the columns of
-   * a fold (`id, tasks, successes, tokens, duration_ms, types, errors, last_active`), one row
-   * per agent: used when the outcomes themselves are computed in the same statement.
+   * The successful outcomes of finished tasks summed per agent, as the `folds` CTE of the
+   * statement that stores their results: one fold row per agent of the tasks of `input`
+   * that `change` completed.
    */
-  foldFromRows: (tenantId: string, folds: string) =>
-    db
-      .updateTable('agent_profiles as p')
-      .set(foldSet(false))
-      .from([
-        sql`${sql.table(folds)}`.as('o'),
-        lockedInIdOrder(tenantId, sql`(SELECT id FROM ${sql.table(folds)})`),
-      ])
-      .where(sql<boolean>`p.id = o.id AND p.id = l.id`)
-      .where('p.tenant_id', '=', tenantId)
-      .returning('p.id'),
+  foldsOfCompletions: () =>
+    cte<{ input: CompletionOutcome; change: { task_id: string; tokens: number } }>()((qc) =>
+      qc
+        .selectFrom('input as i')
+        .innerJoin('change as c', 'c.task_id', 'i.id')
+        .select((eb) => [
+          'i.agent_id as id',
+          sql<number>`count(*)::int`.as('tasks'),
+          sql<number>`count(*)::int`.as('successes'),
+          sql<number>`sum(${eb.ref('c.tokens')})::real`.as('tokens'),
+          sql<number>`sum(${eb.ref('i.duration_ms')})::real`.as('duration_ms'),
+          eb
+            .selectFrom(
+              eb
+                .selectFrom('input as i2')
+                .innerJoin('change as c2', 'c2.task_id', 'i2.id')
+                .select(['i2.task_type', sql<number>`count(*)::int`.as('n')])
+                .whereRef('i2.agent_id', '=', 'i.agent_id')
+                .groupBy('i2.task_type')
+                .as('x'),
+            )
+            .select((x) =>
+              sql<unknown>`jsonb_object_agg(${x.ref('x.task_type')}, jsonb_build_object('tasks', ${x.ref('x.n')}, 'successes', ${x.ref('x.n')}))`.as(
+                'types',
+              ),
+            )
+            .as('types'),
+          sql<unknown>`'{}'::jsonb`.as('errors'),
+          eb.fn.max('i.at').as('last_active'),
+        ])
+        .where('i.agent_id', 'is not', null)
+        .groupBy('i.agent_id'),
+    ),
+  /**
+   * The learning step as a CTE folding the rows of the `folds` CTE (the columns of a fold,
+   * one row per agent): used when the outcomes themselves are computed in the same statement.
+   */
+  foldFromRows: (tenantId: string) =>
+    cte<{ folds: FoldRow }>()((qc) =>
+      qc
+        .updateTable('agent_profiles as p')
+        .set(foldSet(false))
+        .from(['folds as o', lockedInIdOrder(tenantId, qc.selectFrom('folds').select('id'))])
+        .whereRef('p.id', '=', 'o.id')
+        .whereRef('p.id', '=', 'l.id')
+        .where('p.tenant_id', '=', tenantId)
+        .returning('p.id'),
+    ),
   /** One more reuse of each profile; rows are locked in id order (no deadlock). */
   markReused: (tenantId: string, ids: readonly string[]) =>
     db

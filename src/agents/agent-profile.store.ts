@@ -2,7 +2,6 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Conflict, isUuid, NotFound, uuidv7 } from '#common';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
-import type { SqlPart } from '../database/sql-parts';
 import { AgentKind, DEFAULT_PROFILES, ProfileSeed } from './agent-kinds';
 import { foldOf } from './agent-profile-fold';
 import { insertOrFindProfile, insertProfiles, nameTaken } from './agent-profile-inserts';
@@ -10,6 +9,7 @@ import { AgentProfileRepository, type AgentProfileRow } from './agent-profile.re
 import { AgentStats, Candidate, Outcome } from './selection';
 
 export type { AgentProfileRow } from './agent-profile.repository';
+export { OUTCOME_COLUMNS } from './agent-profile.statements';
 
 export interface ProfileFilter {
   kind?: string;
@@ -204,13 +204,17 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     );
   }
 
+  /** The `folds` CTE: the successful outcomes of the stored completions, summed per agent. */
+  outcomesOfCompletions() {
+    return this.repository.foldsOfCompletions();
+  }
+
   /**
-   * The learning step as a CTE folding the rows of the `folds` CTE, which has the columns of
-   * a fold (`id, tasks, successes, tokens, duration_ms, types, errors, last_active`), one row
-   * per agent: used when the outcomes themselves are computed in the same statement.
+   * The learning step as a CTE folding the rows of the `folds` CTE (one row per agent):
+   * used when the outcomes themselves are computed in the same statement.
    */
-  outcomesFromRows(tenantId: string, folds: string): SqlPart {
-    return this.repository.foldFromRowsPart(tenantId, folds);
+  outcomesFromRows(tenantId: string) {
+    return this.repository.foldFromRows(tenantId);
   }
 
   /** Folds each worker's outcomes into its stats and retires it, in one statement. */

@@ -5,14 +5,14 @@ import { hasParallelism } from '../planning/schemas';
 import type { UnitOfWork } from '../database/transaction';
 import { TaskRepository } from '../goal-records/task.repository';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
-import type { NamedSqlPart } from '../database/sql-parts';
+import { ctes, type RecordsetRow } from '../database/recordset';
 import { taskTypeOf } from './agent-kinds';
-import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
+import { AgentProfileRow, AgentProfileStore, OUTCOME_COLUMNS } from './agent-profile.store';
 import { AgentRuntime, GoalScope, TaskOutput } from './agent-runtime.service';
 import { AgentSelector } from './agent-selector.service';
 import { AgentAssigner } from './agent-assigner.service';
 import { StallDetected } from './ledger-policy';
-import { LedgerBuffer, ProgressLedger } from './progress-ledger.service';
+import { LEDGER_COLUMNS, LedgerBuffer, ProgressLedger } from './progress-ledger.service';
 import { errorKindOf } from './selection';
 import { SwarmCoordinator } from './swarm-coordinator.service';
 import type { WorkGoal, WorkTask } from './work-items';
@@ -152,14 +152,15 @@ export class AgentWorkforce {
 
   /**
    * The learning and ledger steps of successful attempts of one plan, for the statement
-   * that stores their results (GoalRunner.completeTasks): per task the fields of its `input`
-   * row, and the parts that read `input` and `change` (the tasks still running, with their
-   * `tokens`): the agents' folds and profile update, and the ledger rows. Call `release`
-   * for a task that was no longer running.
+   * that stores their results: per task the fields of its `input` row (typed by
+   * `COMPLETION_STEP_COLUMNS`), and the CTEs that read `input` and `change` (the tasks
+   * still running, with their `tokens`): the agents' folds and profile update (`folds`,
+   * `profile`) and the ledger rows (`ledger`). Call `release` for a task that was no
+   * longer running.
    */
   completions(done: ReadonlyArray<{ task: WorkTask; text: string | undefined }>): {
     inputs: CompletionInput[];
-    parts: NamedSqlPart[];
+    steps: ReturnType<AgentWorkforce['completionSteps']>;
   } {
     let stepOffset = 0;
     const inputs = done.map(({ task, text }) => {
@@ -198,25 +199,18 @@ export class AgentWorkforce {
       return input;
     });
     const { tenant_id: tenantId, goal_id: goalId, plan_version: planVersion } = done[0].task;
-    return {
-      inputs,
-      parts: [
-        {
-          // one successful outcome per task, summed per agent (see AgentProfileStore.outcomesFromRows)
-          name: 'folds',
-          sql: `SELECT i.agent_id AS id, count(*)::int AS tasks, count(*)::int AS successes,
-             sum(c.tokens)::real AS tokens, sum(i.duration_ms)::real AS duration_ms,
-             (SELECT jsonb_object_agg(x.task_type, jsonb_build_object('tasks', x.n, 'successes', x.n))
-              FROM (SELECT i2.task_type, count(*)::int AS n FROM input i2 JOIN change c2 ON c2.task_id = i2.id
-                    WHERE i2.agent_id = i.agent_id GROUP BY i2.task_type) x) AS types,
-             '{}'::jsonb AS errors, max(i.at) AS last_active
-           FROM input i JOIN change c ON c.task_id = i.id WHERE i.agent_id IS NOT NULL GROUP BY i.agent_id`,
-          params: [],
-        },
-        { name: 'profile', ...this.profiles.outcomesFromRows(tenantId, 'folds') },
-        ...this.ledger.tasksDoneParts({ tenantId, goalId, planVersion }),
-      ],
-    };
+    return { inputs, steps: this.completionSteps({ tenantId, goalId, planVersion }) };
+  }
+
+  private completionSteps(scope: { tenantId: string; goalId: string; planVersion: number }) {
+    return ctes<{ input: CompletionStepInput; change: { task_id: string; tokens: number } }>()(
+      (qc) =>
+        this.ledger.tasksDone(scope)(
+          qc
+            .with('folds', this.profiles.outcomesOfCompletions())
+            .with('profile', this.profiles.outcomesFromRows(scope.tenantId)),
+        ),
+    );
   }
 
   /** What an attempt leaves behind once it ends: its buffered ledger turns and its duration. */
@@ -355,6 +349,14 @@ export class AgentWorkforce {
     return (await this.profiles.startWork(task.tenant_id, generalist.id)) ?? generalist;
   }
 }
+
+/** The columns of a finished task's `input` row that the agents' steps read. */
+export const COMPLETION_STEP_COLUMNS = { ...OUTCOME_COLUMNS, ...LEDGER_COLUMNS } as const;
+
+type CompletionStepInput = RecordsetRow<typeof COMPLETION_STEP_COLUMNS> & {
+  id: string | null;
+  ord: number | null;
+};
 
 /** A finished task's row of the `input` CTE, besides the task's own columns (see `completions`). */
 export interface CompletionInput {

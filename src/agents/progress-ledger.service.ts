@@ -6,7 +6,6 @@ import type { AppConfig } from '../config/app-config';
 import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { GoalRepository } from '../goal-records/goal.repository';
-import type { NamedSqlPart } from '../database/sql-parts';
 import { fingerprint, LoopDetector, StallDetected } from './ledger-policy';
 import {
   ProgressLedgerRepository,
@@ -15,6 +14,7 @@ import {
 } from './progress-ledger.repository';
 
 export type { LedgerRow } from './progress-ledger.repository';
+export { LEDGER_COLUMNS } from './progress-ledger.repository';
 
 interface PendingEntry {
   scope: LedgerScope;
@@ -169,7 +169,7 @@ export class ProgressLedger {
   }
 
   /**
-   * The ledger fields of one successful task for `tasksDoneParts`: its output fingerprint,
+   * The ledger fields of one successful task for `tasksDone`: its output fingerprint,
    * its buffered turn rows and the fact recorded if the output repeats an earlier one.
    */
   taskDoneInput(
@@ -200,66 +200,13 @@ export class ProgressLedger {
   }
 
   /**
-   * The ledger step of several successful tasks of one plan, as parts of the statement that
-   * stores their results: the same rows as `recordTask` writes, one task after the other in
-   * `ord` order. The `input` CTE has, per task, `id`, `ord`, `agent_text`, `step_offset`
-   * (ledger rows of the tasks before it) and the `taskDoneInput` fields; the `change` CTE
-   * returns `task_id` of the tasks that were still running (only those are recorded).
+   * The ledger step of several successful tasks of one plan, as CTEs of the statement that
+   * stores their results (see `ProgressLedgerRepository.tasksDone`): the `input` CTE has,
+   * per task, `id`, `ord`, `agent_text`, `step_offset` (ledger rows of the tasks before it)
+   * and the `taskDoneInput` fields.
    */
-  tasksDoneParts(scope: { tenantId: string; goalId: string; planVersion: number }): NamedSqlPart[] {
-    const params = [scope.tenantId, scope.goalId, scope.planVersion];
-    return [
-      {
-        name: 'ledger_base',
-        sql: `SELECT
-           (SELECT count(*)::int FROM tasks WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
-                   AND status <> 'completed') AS open,
-           (SELECT stall_count FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2 AND plan_version = $3
-                   AND kind = 'task' ORDER BY id DESC LIMIT 1) AS last_stalls,
-           (SELECT coalesce(max(step), 0) FROM progress_ledger WHERE tenant_id = $1 AND goal_id = $2) AS last_step`,
-        params,
-      },
-      {
-        // a task loops when it repeats a result it gave before; stalls count consecutive loops
-        name: 'ledger_tasks',
-        sql: `SELECT i.*, row_number() OVER (ORDER BY i.ord) AS rank,
-           EXISTS (SELECT 1 FROM progress_ledger l WHERE l.tenant_id = $1 AND l.goal_id = $2 AND l.plan_version = $3
-                   AND l.kind = 'task' AND l.task_id = i.id AND l.fingerprint = i.fingerprint) AS looping
-         FROM input i JOIN change c ON c.task_id = i.id`,
-        params,
-      },
-      {
-        name: 'ledger_rows',
-        sql: `SELECT r.*, b.open - r.rank AS open_after, b.last_step,
-           CASE WHEN NOT r.looping THEN 0
-                WHEN r.grp = 0 THEN coalesce(b.last_stalls, 0) + row_number() OVER (PARTITION BY r.grp ORDER BY r.rank)
-                ELSE row_number() OVER (PARTITION BY r.grp ORDER BY r.rank) - 1 END AS stalls
-         FROM (SELECT t.*, sum(CASE WHEN t.looping THEN 0 ELSE 1 END) OVER (ORDER BY t.rank) AS grp
-               FROM ledger_tasks t) r, ledger_base b`,
-        params: [],
-      },
-      {
-        name: 'ledger',
-        sql: `INSERT INTO progress_ledger (tenant_id, goal_id, task_id, plan_version, step, kind, agent_id, fingerprint,
-           is_satisfied, is_looping, is_progressing, stall_count, next_instruction, facts)
-         SELECT $1::uuid, $2::uuid, x.* FROM (
-           SELECT t.task_id, t.plan_version, r.last_step + r.step_offset + t."offset" AS step, 'turn' AS kind,
-             t.agent_id, t.fingerprint, t.satisfied, t.looping, t.progressing, t.stalls, t.next, t.facts
-           FROM ledger_rows r, jsonb_to_recordset(r.turns) AS t("offset" int, task_id uuid, plan_version int,
-             agent_id text, fingerprint text, satisfied boolean, looping boolean, progressing boolean, stalls int,
-             next text, facts jsonb)
-           UNION ALL
-           SELECT r.id, $3::int, r.last_step + r.step_offset + r.turn_count + 1, 'task', r.agent_text,
-             r.fingerprint, r.open_after = 0, r.looping, NOT r.looping, r.stalls::int,
-             CASE WHEN r.open_after = 0 THEN 'all tasks are done: verify the result with the critic'
-               ELSE r.open_after || ' task(s) left: run the next ready tasks' END,
-             CASE WHEN r.looping THEN jsonb_build_array(r.loop_fact) ELSE '[]'::jsonb END
-           FROM ledger_rows r) x
-         ORDER BY x.step
-         RETURNING id`,
-        params,
-      },
-    ];
+  tasksDone(scope: { tenantId: string; goalId: string; planVersion: number }) {
+    return this.repository.tasksDone(scope.tenantId, scope.goalId, scope.planVersion);
   }
 
   async list(tenantId: string, goalId: string, afterId = 0, limit = 500): Promise<LedgerRow[]> {

@@ -1,4 +1,4 @@
-import { sql, type AliasedRawBuilder, type QueryCreator } from 'kysely';
+import { sql, type AliasedRawBuilder, type Expression, type QueryCreator } from 'kysely';
 import type { DB } from './schema.generated';
 
 /** PostgreSQL column types a JSON record set is read with, and what each gives in TypeScript. */
@@ -15,7 +15,7 @@ interface RecordsetTypes {
   'text[]': string[];
 }
 
-type Columns = Record<string, keyof RecordsetTypes>;
+export type Columns = Record<string, keyof RecordsetTypes>;
 export type RecordsetRow<C extends Columns> = { [K in keyof C]: RecordsetTypes[C[K]] | null };
 
 /**
@@ -27,8 +27,17 @@ export function recordset<A extends string, C extends Columns>(
   rows: readonly object[],
   columns: C,
 ): AliasedRawBuilder<RecordsetRow<C>, A> {
+  return recordsetOf(alias, sql`${JSON.stringify(rows)}::jsonb`, columns);
+}
+
+/** `jsonb_to_recordset(json) AS alias(col type, ...)` of a JSON array the statement holds. */
+export function recordsetOf<A extends string, C extends Columns>(
+  alias: A,
+  json: Expression<unknown>,
+  columns: C,
+): AliasedRawBuilder<RecordsetRow<C>, A> {
   const list = Object.entries(columns).map(([name, type]) => `${quoted(name)} ${type}`);
-  return sql<RecordsetRow<C>>`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`.as<A>(
+  return sql<RecordsetRow<C>>`jsonb_to_recordset(${json})`.as<A>(
     sql.raw(`${quoted(alias)}(${list.join(', ')})`),
   );
 }
@@ -46,4 +55,15 @@ export function cte<Needs = object>() {
   return <O>(build: (qc: QueryCreator<DB & Needs>) => O) =>
     <D extends DB & Needs>(qc: QueryCreator<D>): O =>
       build(qc as unknown as QueryCreator<DB & Needs>);
+}
+
+/**
+ * Several CTEs written by one repository for a statement another composes, added after
+ * the CTEs `Needs` names (checked by the compiler like `cte`); the composing statement
+ * can then read every CTE they add.
+ */
+export function ctes<Needs = object>() {
+  return <R>(build: (qc: QueryCreator<DB & Needs>) => QueryCreator<R>) =>
+    <D extends DB & Needs>(qc: QueryCreator<D>): QueryCreator<D & R> =>
+      build(qc as unknown as QueryCreator<DB & Needs>) as unknown as QueryCreator<D & R>;
 }

@@ -7,7 +7,6 @@ import type { SqlExecutor } from '../database/query-builder';
 import type { GoalEventPayloads, GoalEventRecord, GoalEventType } from './domain-events';
 import { isEmbedded } from '../database/migration-runner';
 import { EventBus } from './event-bus';
-import { NamedSqlPart, withList } from '../database/sql-parts';
 import {
   EventItem,
   EventRow,
@@ -27,14 +26,6 @@ export type NewGoalEvent = {
 /** The append-only goal event log: ordered ids per goal, appended inside the caller's transaction. */
 @Injectable()
 export class GoalEventLog {
-  /**
-   * PGlite runs one statement at a time, so the next per-goal position can be read from
-   * the log itself. PostgreSQL serializes appends for a goal through its row instead.
-   * `count` reserves that many positions; `event_seq` is the last of them.
-   */
-  private readonly nextSeq: (goalParam: string, tenantParam: string, count?: string) => string;
-  private readonly embedded: boolean;
-
   private readonly seqSource: SeqSource;
 
   constructor(
@@ -42,13 +33,8 @@ export class GoalEventLog {
     private readonly bus: EventBus,
     private readonly repository: GoalEventRepository,
   ) {
-    this.embedded = isEmbedded(dataSource);
-    this.seqSource = this.embedded ? 'log' : 'goal-row';
-    this.nextSeq = this.embedded
-      ? (g, _t, n = '1') =>
-          `(SELECT coalesce(max(seq), 0) + ${n} AS event_seq FROM goal_events WHERE goal_id = ${g})`
-      : (g, t, n = '1') =>
-          `(UPDATE goals SET event_seq = event_seq + ${n} WHERE id = ${g} AND tenant_id = ${t} RETURNING event_seq)`;
+    // PGlite runs one statement at a time: the next positions can be read from the log
+    this.seqSource = isEmbedded(dataSource) ? 'log' : 'goal-row';
   }
 
   /**
@@ -200,42 +186,6 @@ export class GoalEventLog {
       withs,
     );
     const results = rows.map(({ source, ...row }) => ({ event: toRecord(row), row: source ?? {} }));
-    for (const { event } of results) this.bus.publish(event);
-    return results;
-  }
-
-  /**
-   * One statement of data-modifying `parts` that appends
-   * one event per row of the part named `source`, which returns `ord, type, task_id, data`:
-   * in `ord` order at consecutive positions. Each event comes back as a row; `result` adds
-   * columns to it (`columns`, reading the tables of `join`, such as the change row of the
-   * event's task).
-   */
-  async appendFromParts(
-    executor: EntityManager,
-    parts: readonly NamedSqlPart[],
-    source: string,
-    tenantId: string,
-    goalId: string,
-    result: { columns: string; join: string } = { columns: '', join: '' },
-  ): Promise<Array<{ event: GoalEventRecord; row: Record<string, unknown> }>> {
-    const list = withList(parts);
-    const k = list.params.length;
-    const count = `(SELECT count(*)::int FROM ${source})`;
-    const rows: Array<EventRow & Record<string, unknown>> = await executor.query(
-      `WITH ${list.sql},
-       s AS ${this.nextSeq(`$${k + 1}::uuid`, `$${k + 2}`, count)},
-       ev AS (
-         INSERT INTO goal_events (tenant_id, goal_id, seq, type, task_id, data, created_at)
-         SELECT $${k + 2}, $${k + 1}, s.event_seq - ${count} + row_number() OVER (ORDER BY e.ord),
-           e.type, e.task_id, e.data, clock_timestamp()
-         FROM s, ${source} e ORDER BY e.ord
-         RETURNING id, seq, goal_id, tenant_id, task_id, type, data, created_at)
-       SELECT ev.*${result.columns ? `, ${result.columns}` : ''} FROM ev ${result.join}
-       ORDER BY ev.seq`,
-      [...list.params, goalId, tenantId],
-    );
-    const results = rows.map((row) => ({ event: toRecord(row), row }));
     for (const { event } of results) this.bus.publish(event);
     return results;
   }

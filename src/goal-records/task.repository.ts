@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
 import { affectedBy, db, rowsOf, type SqlExecutor } from '../database/query-builder';
-import type { NamedSqlPart } from '../database/sql-parts';
+import type { Columns } from '../database/recordset';
 import type { StatementCatalog } from '../database/statement-catalog';
 import type { PlannedTask, TaskRow, TaskStart } from './goal.types';
+import { completedEvents, completionChange, completionInput } from './task-finish.statements';
 import { startsChange } from './task-start.statements';
 
 export type { PlannedTask, TaskStart } from './goal.types';
@@ -233,49 +234,21 @@ export class TaskRepository {
   }
 
   /**
-   * The parts of tasks of one goal completing with their outputs: `input` (one row per
-   * task: `ord, id, output, task_event, agent_event` and the columns the agents' parts
-   * read) and `change`, which returns each stored task's token totals.
+   * The finished tasks as the `input` CTE of the statement storing their results: their
+   * own columns (`ord, id, output, task_event, agent_event`) and the `columns` given.
    */
-  completionParts(
-    tenantId: string,
-    goalId: string,
-    input: readonly object[],
-  ): { input: NamedSqlPart; change: NamedSqlPart } {
-    return {
-      input: {
-        name: 'input',
-        sql: `SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, output jsonb, agent_id uuid,
-                  agent_text text, task_type text, duration_ms real, at timestamptz, step_offset int,
-                  fingerprint text, turns jsonb, turn_count int, loop_fact text, task_event jsonb, agent_event jsonb)`,
-        params: [JSON.stringify(input)],
-      },
-      change: {
-        name: 'change',
-        sql: `UPDATE tasks t SET status = 'completed', output = i.output, error = NULL, completed_at = now(), updated_at = now()
-                FROM input i WHERE t.id = i.id AND t.tenant_id = $1 AND t.goal_id = $2 AND t.status = 'running'
-                RETURNING t.id AS task_id, t.prompt_tokens::int AS prompt_tokens,
-                  t.completion_tokens::int AS completion_tokens, (t.prompt_tokens + t.completion_tokens)::int AS tokens`,
-        params: [tenantId, goalId],
-      },
-    };
+  completionInput<C extends Columns>(rows: readonly object[], columns: C) {
+    return completionInput(rows, columns);
   }
 
-  /**
-   * The events of the stored completions (after `completionParts`): task.completed and,
-   * for tasks with an agent, agent.completed, each with the task's token totals.
-   */
-  completedEventsPart(): NamedSqlPart {
-    const tokens = `jsonb_build_object('prompt_tokens', c.prompt_tokens, 'completion_tokens', c.completion_tokens, 'tokens', c.tokens)`;
-    return {
-      name: 'finished',
-      sql: `SELECT i.ord * 2 AS ord, 'task.completed' AS type, c.task_id, i.task_event || ${tokens} AS data
-                FROM input i JOIN change c ON c.task_id = i.id
-                UNION ALL
-                SELECT i.ord * 2 + 1, 'agent.completed', c.task_id, i.agent_event || ${tokens}
-                FROM input i JOIN change c ON c.task_id = i.id WHERE i.agent_event IS NOT NULL`,
-      params: [],
-    };
+  /** The `change` CTE: the tasks of `input` still running complete; each returns its token totals. */
+  completionChange(tenantId: string, goalId: string) {
+    return completionChange(tenantId, goalId);
+  }
+
+  /** The `events` CTE: task.completed and (with an agent) agent.completed per stored task. */
+  completedEvents() {
+    return completedEvents();
   }
 
   // --- the task side of attempts, holds, refusals and assignments ---
@@ -367,6 +340,21 @@ export const taskStatements: StatementCatalog = {
             startsChange(tenant, goal, [{ ord: 0, id: task, attempt: 1, agent_id: agent }]),
           )
           .selectFrom('change')
+          .selectAll(),
+      },
+      {
+        name: 'completions',
+        statement: db
+          .with(
+            'input',
+            completionInput(
+              [{ ord: 0, id: task, output: { text: 'done' }, task_event: {}, agent_event: null }],
+              {},
+            ),
+          )
+          .with('change', completionChange(tenant, goal))
+          .with('events', completedEvents())
+          .selectFrom('events')
           .selectAll(),
       },
       // --- the task side of attempts, holds, refusals and assignments ---

@@ -141,7 +141,18 @@ update "agent_profiles" as "p"
 
 -- foldFromRows
 -- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000001"]
-update "agent_profiles" as "p"
+with "input" as (select "id", agent_id::uuid as "agent_id", 'code' as "task_type", 900 as "duration_ms", now() as "at"
+  from "tasks"), "change" as (select "id" as "task_id", 120 as "tokens"
+  from "tasks"), "folds" as (select "i"."agent_id" as "id", count(*)::int as "tasks", count(*)::int as "successes", sum("c"."tokens")::real as "tokens", sum("i"."duration_ms")::real as "duration_ms", (select jsonb_object_agg("x"."task_type", jsonb_build_object('tasks', "x"."n", 'successes', "x"."n")) as "types"
+  from (select "i2"."task_type", count(*)::int as "n"
+  from "input" as "i2"
+  inner join "change" as "c2" on "c2"."task_id" = "i2"."id"
+  where "i2"."agent_id" = "i"."agent_id"
+  group by "i2"."task_type") as "x") as "types", '{}'::jsonb as "errors", max("i"."at") as "last_active"
+  from "input" as "i"
+  inner join "change" as "c" on "c"."task_id" = "i"."id"
+  where "i"."agent_id" is not null
+  group by "i"."agent_id"), "profile" as (update "agent_profiles" as "p"
   set "tasks" = p.tasks + o.tasks, "successes" = p.successes + o.successes, "failures" = p.failures + o.tasks - o.successes, "success_rate" = (p.successes + o.successes)::real / greatest(p.tasks + o.tasks, 1), "avg_tokens" = p.avg_tokens + (o.tokens - p.avg_tokens * o.tasks) / greatest(p.tasks + o.tasks, 1), "avg_duration_ms" = p.avg_duration_ms + (o.duration_ms - p.avg_duration_ms * o.tasks) / greatest(p.tasks + o.tasks, 1), "task_type_scores" = p.task_type_scores || coalesce((SELECT jsonb_object_agg(t.key, jsonb_build_object(
            'tasks', coalesce((p.task_type_scores -> t.key ->> 'tasks')::int, 0) + (t.value ->> 'tasks')::int,
            'successes', coalesce((p.task_type_scores -> t.key ->> 'successes')::int, 0) + (t.value ->> 'successes')::int))
@@ -149,10 +160,12 @@ update "agent_profiles" as "p"
            FROM jsonb_each_text(o.errors) AS e), '{}'::jsonb), "last_active" = coalesce(o.last_active, p.last_active), "running" = greatest(p.running - o.tasks, 0), "status" = CASE WHEN p.status = 'retired' THEN p.status WHEN p.running - o.tasks > 0 THEN 'busy' ELSE 'idle' END, "updated_at" = now()
   from "folds" as "o", (select "id"
   from "agent_profiles"
-  where "tenant_id" = $1 and "id" in (SELECT id FROM "folds")
+  where "tenant_id" = $1 and "id" in (select "id"
+  from "folds")
   order by "id" for update) as "l"
-  where p.id = o.id AND p.id = l.id and "p"."tenant_id" = $2
-  returning "p"."id";
+  where "p"."id" = "o"."id" and "p"."id" = "l"."id" and "p"."tenant_id" = $2
+  returning "p"."id") select *
+  from "profile";
 
 -- markReused
 -- parameters: ["00000000-0000-0000-0000-000000000001",["00000000-0000-0000-0000-000000000002"],"00000000-0000-0000-0000-000000000001"]

@@ -49,6 +49,21 @@ with "change" as (update "tasks" as "t"
   returning "i"."ord", "t"."id" as "task_id", "i"."agent_id", 'task.started' as "type", jsonb_build_object('task_key', t.key, 'attempt', i.attempt, 'agent_id', t.agent_id) as "data") select *
   from "change";
 
+-- completions
+-- parameters: ["[{\"ord\":0,\"id\":\"00000000-0000-0000-0000-000000000003\",\"output\":{\"text\":\"done\"},\"task_event\":{},\"agent_event\":null}]","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002"]
+with "input" as (select *
+  from jsonb_to_recordset($1::jsonb) as "i"("ord" int, "id" uuid, "output" jsonb, "task_event" jsonb, "agent_event" jsonb)), "change" as (update "tasks" as "t"
+  set "status" = 'completed', "output" = "i"."output", "error" = null, "completed_at" = now(), "updated_at" = now()
+  from "input" as "i"
+  where "t"."id" = "i"."id" and "t"."tenant_id" = $2 and "t"."goal_id" = $3 and "t"."status" = 'running'
+  returning "t"."id" as "task_id", "t"."prompt_tokens"::int as "prompt_tokens", "t"."completion_tokens"::int as "completion_tokens", ("t"."prompt_tokens" + "t"."completion_tokens")::int as "tokens"), "events" as (select "i"."ord" * 2 as "ord", 'task.completed' as "type", "c"."task_id", "i"."task_event" || jsonb_build_object('prompt_tokens', "c"."prompt_tokens", 'completion_tokens', "c"."completion_tokens", 'tokens', "c"."tokens") as "data"
+  from "input" as "i"
+  inner join "change" as "c" on "c"."task_id" = "i"."id" union all select "i"."ord" * 2 + 1 as "ord", 'agent.completed' as "type", "c"."task_id", "i"."agent_event" || jsonb_build_object('prompt_tokens', "c"."prompt_tokens", 'completion_tokens', "c"."completion_tokens", 'tokens', "c"."tokens") as "data"
+  from "input" as "i"
+  inner join "change" as "c" on "c"."task_id" = "i"."id"
+  where "i"."agent_event" is not null) select *
+  from "events";
+
 -- holdForApproval
 -- parameters: ["pending",1,"00000000-0000-0000-0000-000000000003","00000000-0000-0000-0000-000000000001"]
 update "tasks"

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { isUuid, WriteBatcher } from '#common';
 import type { TaskOutput } from '../../agents/agent-runtime.service';
 import type { AgentProfileRow } from '../../agents/agent-profile.store';
-import { AgentWorkforce } from '../../agents/agent-workforce.service';
+import { AgentWorkforce, COMPLETION_STEP_COLUMNS } from '../../agents/agent-workforce.service';
 import { retryingStatement } from '../../database/transaction';
 import { GoalEventLog } from '../../events/goal-event-log.service';
 import { LlmUsageRecorder, type DeferredUsage } from '../../llm/llm-usage.recorder';
@@ -112,7 +112,7 @@ export class TaskWriteBatches {
   private async finish(items: readonly TaskFinishItem[]): Promise<boolean[]> {
     const { tenant_id: tenantId, goal_id: goalId } = items[0].task;
     await this.usage.recordAll(items.flatMap((item) => item.usage));
-    const { inputs, parts } = this.workforce.completions(
+    const { inputs, steps } = this.workforce.completions(
       items.map(({ task, output }) => ({ task, text: output.text })),
     );
     const input = items.map(({ task, attempt, output }, ord) => ({
@@ -122,14 +122,13 @@ export class TaskWriteBatches {
       output,
       task_event: { task_key: task.key, attempt, prompt_tokens: 0, completion_tokens: 0 },
     }));
-    const completion = this.tasks.completionParts(tenantId, goalId, input);
     const rows = await retryingStatement(() =>
-      this.events.appendFromParts(
-        this.dataSource.manager,
-        [completion.input, completion.change, ...parts, this.tasks.completedEventsPart()],
-        'finished',
-        tenantId,
-        goalId,
+      this.events.appendFromRows(this.dataSource.manager, tenantId, goalId, (qc) =>
+        steps(
+          qc
+            .with('input', this.tasks.completionInput(input, COMPLETION_STEP_COLUMNS))
+            .with('change', this.tasks.completionChange(tenantId, goalId)),
+        ).with('events', this.tasks.completedEvents()),
       ),
     );
     const stored = new Set(rows.map(({ event }) => event.task_id));
