@@ -12,6 +12,7 @@ import {
   uniqueQueuePrefix,
   waitFor,
   TEST_ADMIN_API_KEY,
+  TEST_METRICS_AUTH,
 } from '#testing';
 
 /** Production mode: PostgreSQL + BullMQ on Redis, the API and separate worker processes. */
@@ -172,6 +173,77 @@ describe('goals on PostgreSQL + BullMQ with separate worker processes', () => {
     expect(calls).toEqual([false, true]);
     const [task] = (await client.get(`/api/v1/goals/${body.goal_id}/tasks`)).body.items;
     expect(task.attempts).toBe(2);
+  });
+
+  it("holds goals past the worker's slots as queued (back-pressure) and completes every one", async () => {
+    const M = 'GOAL-BACKPRESSURE';
+    const mine = (role: string) => (r: ChatRequestBody) =>
+      conversationText(r).includes(`[agent-village:${role}]`) && conversationText(r).includes(M);
+    llm.when(mine('intent_analyzer'), {
+      json: { objective: 'one step', capabilities: [], complexity: 'SIMPLE', risk: 'LOW' },
+      latencyMs: 1500,
+    });
+    llm.when(mine('planner'), {
+      json: {
+        tasks: [
+          {
+            key: 'answer',
+            title: 'answer',
+            description: 'answer briefly',
+            depends_on: [],
+            capabilities: [],
+            acceptance_criteria: null,
+          },
+        ],
+      },
+    });
+    llm.when(mine('tool_agent'), { content: 'the answer' });
+    llm.when(mine('critic'), {
+      json: { passed: true, score: 1, feedback: 'ok', failed_tasks: [] },
+    });
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: uniqueQueuePrefix(),
+      LLM_PROVIDER: 'openai',
+      LLM_BASE_URL: llm.baseUrl,
+      LLM_API_KEY: 'k',
+      LLM_MODEL: 'gpt-4o-mini',
+      JOB_CONCURRENCY: '1',
+    };
+    const api = await start('main', { ...env, PROCESS_JOBS: 'false' });
+    const client = new ApiClient(api.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
+    await start('worker', env);
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const res = await client.post('/api/v1/goals', { goal: `${M} ${n}: answer briefly` });
+      expect(res.status).toBe(202);
+      expect(res.body.status).toBe('queued');
+      ids.push(res.body.goal_id);
+    }
+    await waitFor(() => llm.chatRequests().some((r) => mine('intent_analyzer')(r.body)), {
+      what: 'the first goal to run',
+    });
+    const statuses = await Promise.all(
+      ids.map(async (id) => (await client.get(`/api/v1/goals/${id}`)).body.status as string),
+    );
+    expect(statuses.filter((s) => s === 'running')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'queued')).toHaveLength(2);
+    const metrics = await (
+      await fetch(`${api.baseUrl}/metrics`, { headers: TEST_METRICS_AUTH })
+    ).text();
+    expect(metrics).toMatch(/goal_active\{status="queued"\} 2\b/);
+
+    for (const id of ids) {
+      const goal = await waitFor(
+        async () => {
+          const res = await client.get(`/api/v1/goals/${id}`);
+          return ['completed', 'failed'].includes(res.body.status) ? res.body : undefined;
+        },
+        { what: 'every queued goal to finish', timeoutMs: 60000 },
+      );
+      expect(goal.status).toBe('completed');
+    }
   });
 
   it('applies retention to the event logs of goals finished longer ago than RETENTION_DAYS', async () => {
