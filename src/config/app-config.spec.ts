@@ -17,6 +17,17 @@ describe('loadConfig', () => {
     expect(config.mode).toBe('production');
   });
 
+  it('runs 100 goals at once embedded and 200 on PostgreSQL unless JOB_CONCURRENCY says', () => {
+    expect(loadConfig({}).JOB_CONCURRENCY).toBe(100);
+    const postgres = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' };
+    expect(loadConfig(postgres).JOB_CONCURRENCY).toBe(200);
+    expect(loadConfig({ ...postgres, JOB_CONCURRENCY: '7' }).JOB_CONCURRENCY).toBe(7);
+    expect(loadConfig({ JOB_CONCURRENCY: '' }).JOB_CONCURRENCY).toBe(100);
+    expect(() => loadConfig({ JOB_CONCURRENCY: '0' })).toThrow(
+      /JOB_CONCURRENCY must be at least 1/,
+    );
+  });
+
   it('names the bad variable in one line', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(

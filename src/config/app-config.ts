@@ -2,8 +2,9 @@ import { configSchema, RawConfig } from './config.schema';
 
 export type LlmProviderName = 'offline' | 'openai' | 'ollama' | 'anthropic';
 
-export interface AppConfig extends Omit<RawConfig, 'LLM_PROVIDER'> {
+export interface AppConfig extends Omit<RawConfig, 'LLM_PROVIDER' | 'JOB_CONCURRENCY'> {
   mode: 'embedded' | 'production';
+  JOB_CONCURRENCY: number;
   llmProvider: LlmProviderName;
   llmModel: string;
 }
@@ -43,9 +44,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   return {
     ...raw,
     mode: raw.DATABASE_URL ? 'production' : 'embedded',
+    JOB_CONCURRENCY: raw.JOB_CONCURRENCY ?? defaultJobConcurrency(raw.DATABASE_URL),
     llmProvider,
     llmModel: raw.LLM_MODEL ?? DEFAULT_MODELS[llmProvider],
   };
+}
+
+/**
+ * Goals a process runs at once. Model calls wait on the network, so a PostgreSQL worker
+ * takes 200 (measured by bench:load). The embedded PGlite is one session shared with the
+ * API's own requests: past 100 goals its queue of statements kept submissions waiting for
+ * tens of seconds, so embedded takes 100 and further goals wait queued.
+ */
+function defaultJobConcurrency(databaseUrl: string | undefined): number {
+  return databaseUrl ? 200 : 100;
 }
 
 /** Loads `.env` when present (real environment wins), then validates. */

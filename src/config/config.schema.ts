@@ -56,7 +56,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^[a-z0-9:_-]+$/i, 'must be letters, digits, : _ -')
     .default('av'),
-  JOB_CONCURRENCY: int(1, 1000).default(200),
+  /** Unset: 200 on PostgreSQL, 100 on the embedded PGlite (see loadConfig). */
+  JOB_CONCURRENCY: int(1, 1000).optional(),
   JOB_ATTEMPTS: int(1, 50).default(5),
   JOB_BACKOFF_MS: int(1, 600000).default(1000),
   QUEUE_STALLED_INTERVAL_MS: int(1000, 600000).default(10000),
