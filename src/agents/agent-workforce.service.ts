@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { isUuid } from '#common';
 import { hasParallelism } from '../planning/schemas';
 import type { UnitOfWork } from '../database/transaction';
-import { TaskRepository } from '../goal-records/task.repository';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
 import { ctes, type RecordsetRow } from '../database/recordset';
 import { taskTypeOf } from './agent-kinds';
@@ -35,12 +33,10 @@ export class AgentTerminated extends Error {
 export class AgentWorkforce {
   private readonly running = new Map<string, Set<AbortController>>();
   private readonly startedAt = new Map<string, number>();
-  private readonly division = new Map<string, Promise<boolean>>();
   /** Ledger rows of the running attempt, written with its result (one transaction). */
   private readonly turns = new Map<string, LedgerBuffer>();
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly profiles: AgentProfileStore,
     private readonly selector: AgentSelector,
     private readonly assigner: AgentAssigner,
@@ -48,7 +44,6 @@ export class AgentWorkforce {
     private readonly ledger: ProgressLedger,
     private readonly runtime: AgentRuntime,
     private readonly events: GoalEventLog,
-    private readonly tasks: TaskRepository,
   ) {}
 
   /** Seeds the tenant's default profiles; call before a transaction that assigns. */
@@ -69,12 +64,18 @@ export class AgentWorkforce {
     return this.assigner.assign(uow, goal, tasks, lead);
   }
 
-  /** Runs one attempt of a task with its assigned agent, as single agent or swarm. */
+  /**
+   * Runs one attempt of a task with its assigned agent, as single agent or swarm. In the
+   * swarm pattern the planner's independent tasks already are parallel units and run side
+   * by side; in a plan without parallelism (one task, or a chain: `plan` holds every task
+   * of the plan) the swarm coordinator divides each task among ephemeral workers.
+   */
   async execute(
     goal: WorkGoal,
     task: WorkTask,
     dependencies: Array<{ key: string; title: string; output: unknown }>,
     scope: GoalScope,
+    plan: ReadonlyArray<{ key: string; depends_on: string[] }>,
     started?: AgentProfileRow,
   ): Promise<TaskOutput> {
     const agent = started ?? (await this.agentOf(task));
@@ -90,7 +91,7 @@ export class AgentWorkforce {
     const turns: LedgerBuffer = [];
     this.turns.set(task.id, turns);
     try {
-      if (goal.pattern === 'swarm' && (await this.isSwarmDivided(goal)))
+      if (goal.pattern === 'swarm' && !hasParallelism([...plan]))
         return await this.swarm.run(task, agent, dependencies, goal.goal, taskScope);
       return await this.runtime.executeTask(task, dependencies, goal.goal, taskScope, {
         agent: {
@@ -123,26 +124,6 @@ export class AgentWorkforce {
     } finally {
       set.delete(controller);
     }
-  }
-
-  /**
-   * In the swarm pattern the planner's independent tasks already are parallel units and
-   * run side by side; a plan without parallelism (one task, or a chain) has each task
-   * divided by the swarm coordinator among ephemeral workers.
-   */
-  private isSwarmDivided(goal: WorkGoal): Promise<boolean> {
-    const key = `${goal.id}:${goal.plan_version}`;
-    // the promise is kept, so the parallel tasks of one plan share a single query
-    let divided = this.division.get(key);
-    if (divided === undefined) {
-      divided = this.tasks
-        .planShape(this.dataSource, goal.tenant_id, goal.id, goal.plan_version)
-        .then((tasks) => !hasParallelism(tasks));
-      divided.catch(() => this.division.delete(key));
-      if (this.division.size > 1000) this.division.clear();
-      this.division.set(key, divided);
-    }
-    return divided;
   }
 
   /** True when the failure must not be retried: the ledger stopped a loop. */

@@ -132,14 +132,6 @@ const statements = {
       }))
       .where('id', '=', taskId)
       .where('tenant_id', '=', tenantId),
-  /** The keys and dependencies of a plan's tasks (its shape). */
-  planShape: (tenantId: string, goalId: string, planVersion: number) =>
-    db
-      .selectFrom('tasks')
-      .select(['key', 'depends_on'])
-      .where('tenant_id', '=', tenantId)
-      .where('goal_id', '=', goalId)
-      .where('plan_version', '=', planVersion),
   /** The agents of several tasks. */
   assignAgents: (
     tenantId: string,
@@ -279,14 +271,6 @@ export class TaskRepository {
     await affectedBy(executor, statements.addSafetyViolations(tenantId, taskId, entries));
   }
 
-  planShape(
-    executor: SqlExecutor,
-    tenantId: string,
-    goalId: string,
-    planVersion: number,
-  ): Promise<Array<{ key: string; depends_on: string[] }>> {
-    return rowsOf(executor, statements.planShape(tenantId, goalId, planVersion));
-  }
 
   async assignAgents(
     executor: SqlExecutor,
@@ -364,7 +348,6 @@ export const taskStatements: StatementCatalog = {
         name: 'addSafetyViolations',
         statement: statements.addSafetyViolations(tenant, task, [{ check: 'blocked_action' }]),
       },
-      { name: 'planShape', statement: statements.planShape(tenant, goal, 1) },
       {
         name: 'assignAgents',
         statement: statements.assignAgents(tenant, [

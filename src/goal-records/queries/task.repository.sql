@@ -82,12 +82,6 @@ update "tasks"
   set "safety_violations" = "safety_violations" || $1::jsonb
   where "id" = $2 and "tenant_id" = $3;
 
--- planShape
--- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1]
-select "key", "depends_on"
-  from "tasks"
-  where "tenant_id" = $1 and "goal_id" = $2 and "plan_version" = $3;
-
 -- assignAgents
 -- parameters: [["00000000-0000-0000-0000-000000000003"],["00000000-0000-0000-0000-000000000004"],["tool_agent"],"00000000-0000-0000-0000-000000000001"]
 update "tasks" as "t"

@@ -67,6 +67,7 @@ export class TaskAttempts {
             task,
             dependencies,
             taskScope,
+            [...byKey.values()],
             started ?? undefined,
           );
         } finally {
