@@ -27,6 +27,17 @@ describe('goals on PostgreSQL + BullMQ with separate worker processes', () => {
     return p;
   };
 
+  /** A database, a queue of its own and the scripted model server. */
+  const withScriptedModel = () => ({
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: uniqueQueuePrefix(),
+    LLM_PROVIDER: 'openai',
+    LLM_BASE_URL: llm.baseUrl,
+    LLM_API_KEY: 'k',
+    LLM_MODEL: 'gpt-4o-mini',
+  });
+
   beforeAll(async () => {
     db = await createPostgresDatabase();
     await llm.start();
@@ -125,13 +136,7 @@ describe('goals on PostgreSQL + BullMQ with separate worker processes', () => {
     );
 
     const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: uniqueQueuePrefix(),
-      LLM_PROVIDER: 'openai',
-      LLM_BASE_URL: llm.baseUrl,
-      LLM_API_KEY: 'k',
-      LLM_MODEL: 'gpt-4o-mini',
+      ...withScriptedModel(),
       LEASE_TTL_MS: '1500',
       SWEEPER_INTERVAL_MS: '300',
       QUEUE_STALLED_INTERVAL_MS: '1500',
@@ -201,16 +206,7 @@ describe('goals on PostgreSQL + BullMQ with separate worker processes', () => {
     llm.when(mine('critic'), {
       json: { passed: true, score: 1, feedback: 'ok', failed_tasks: [] },
     });
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: uniqueQueuePrefix(),
-      LLM_PROVIDER: 'openai',
-      LLM_BASE_URL: llm.baseUrl,
-      LLM_API_KEY: 'k',
-      LLM_MODEL: 'gpt-4o-mini',
-      JOB_CONCURRENCY: '1',
-    };
+    const env = { ...withScriptedModel(), JOB_CONCURRENCY: '1' };
     const api = await start('main', { ...env, PROCESS_JOBS: 'false' });
     const client = new ApiClient(api.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
     await start('worker', env);

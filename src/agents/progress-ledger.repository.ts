@@ -90,6 +90,22 @@ const lastStep = (tenantId: string, goalId: string) =>
     .where('tenant_id', '=', tenantId)
     .where('goal_id', '=', goalId);
 
+/** The plan's task rows in the ledger. */
+const planTaskRows = (tenantId: string, goalId: string, planVersion: number) =>
+  db
+    .selectFrom('progress_ledger as l')
+    .where('l.tenant_id', '=', tenantId)
+    .where('l.goal_id', '=', goalId)
+    .where('l.plan_version', '=', planVersion)
+    .where('l.kind', '=', sql.lit('task'));
+
+/** The stall count of the plan's last task row in the ledger. */
+const lastStalls = (tenantId: string, goalId: string, planVersion: number) =>
+  planTaskRows(tenantId, goalId, planVersion)
+    .select('l.stall_count')
+    .orderBy('l.id', 'desc')
+    .limit(sql.lit(1));
+
 /** The columns of a finished task's `input` row that the ledger step reads. */
 export const LEDGER_COLUMNS = {
   agent_text: 'text',
@@ -131,17 +147,7 @@ const ledgerBase = (tenantId: string, goalId: string, planVersion: number) =>
       .where('status', '<>', sql.lit('completed'))
       .$asScalar()
       .as('open'),
-    eb
-      .selectFrom('progress_ledger')
-      .select('stall_count')
-      .where('tenant_id', '=', tenantId)
-      .where('goal_id', '=', goalId)
-      .where('plan_version', '=', planVersion)
-      .where('kind', '=', sql.lit('task'))
-      .orderBy('id', 'desc')
-      .limit(sql.lit(1))
-      .$asScalar()
-      .as('last_stalls'),
+    lastStalls(tenantId, goalId, planVersion).$asScalar().as('last_stalls'),
     lastStep(tenantId, goalId).$asScalar().as('last_step'),
   ]);
 
@@ -254,28 +260,13 @@ const statements = {
         .as('open'),
       eb
         .exists(
-          eb
-            .selectFrom('progress_ledger')
+          planTaskRows(tenantId, goalId, planVersion)
             .select(sql.lit(1).as('one'))
-            .where('tenant_id', '=', tenantId)
-            .where('goal_id', '=', goalId)
-            .where('plan_version', '=', planVersion)
-            .where('kind', '=', 'task')
-            .where('task_id', '=', taskId)
-            .where('fingerprint', '=', fingerprint),
+            .where('l.task_id', '=', taskId)
+            .where('l.fingerprint', '=', fingerprint),
         )
         .as('looping'),
-      eb
-        .selectFrom('progress_ledger')
-        .select('stall_count')
-        .where('tenant_id', '=', tenantId)
-        .where('goal_id', '=', goalId)
-        .where('plan_version', '=', planVersion)
-        .where('kind', '=', 'task')
-        .orderBy('id', 'desc')
-        .limit(1)
-        .$asScalar()
-        .as('last_stalls'),
+      lastStalls(tenantId, goalId, planVersion).$asScalar().as('last_stalls'),
       lastStep(tenantId, goalId).$asScalar().as('last_step'),
     ]),
   /**
@@ -298,15 +289,10 @@ const statements = {
               sql<number>`row_number() OVER (ORDER BY ${eb.ref('i.ord')})`.as('rank'),
               eb
                 .exists(
-                  eb
-                    .selectFrom('progress_ledger as l')
+                  planTaskRows(tenantId, goalId, planVersion)
                     .select(sql.lit(1).as('one'))
-                    .where('l.tenant_id', '=', tenantId)
-                    .where('l.goal_id', '=', goalId)
-                    .where('l.plan_version', '=', planVersion)
-                    .where('l.kind', '=', sql.lit('task'))
-                    .whereRef('l.task_id', '=', 'i.id')
-                    .whereRef('l.fingerprint', '=', 'i.fingerprint'),
+                    .where('l.task_id', '=', sql.ref<string>('i.id'))
+                    .where('l.fingerprint', '=', sql.ref<string>('i.fingerprint')),
                 )
                 .as('looping'),
             ]),

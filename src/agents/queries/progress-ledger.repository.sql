@@ -20,18 +20,18 @@ insert into "progress_ledger" ("tenant_id", "goal_id", "task_id", "plan_version"
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14);
 
 -- taskFacts
--- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,"completed","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,"task","00000000-0000-0000-0000-000000000003","f","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,"task",1,"00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002"]
+-- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,"completed","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,"00000000-0000-0000-0000-000000000003","f","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,"00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002"]
 select (select count(*) as "n"
   from "tasks"
   where "tenant_id" = $1 and "goal_id" = $2 and "plan_version" = $3 and "status" <> $4) as "open", exists (select 1 as "one"
+  from "progress_ledger" as "l"
+  where "l"."tenant_id" = $5 and "l"."goal_id" = $6 and "l"."plan_version" = $7 and "l"."kind" = 'task' and "l"."task_id" = $8 and "l"."fingerprint" = $9) as "looping", (select "l"."stall_count"
+  from "progress_ledger" as "l"
+  where "l"."tenant_id" = $10 and "l"."goal_id" = $11 and "l"."plan_version" = $12 and "l"."kind" = 'task'
+  order by "l"."id" desc
+  limit 1) as "last_stalls", (select coalesce(max(step), 0) as "step"
   from "progress_ledger"
-  where "tenant_id" = $5 and "goal_id" = $6 and "plan_version" = $7 and "kind" = $8 and "task_id" = $9 and "fingerprint" = $10) as "looping", (select "stall_count"
-  from "progress_ledger"
-  where "tenant_id" = $11 and "goal_id" = $12 and "plan_version" = $13 and "kind" = $14
-  order by "id" desc
-  limit $15) as "last_stalls", (select coalesce(max(step), 0) as "step"
-  from "progress_ledger"
-  where "tenant_id" = $16 and "goal_id" = $17) as "last_step";
+  where "tenant_id" = $13 and "goal_id" = $14) as "last_step";
 
 -- tasksDone
 -- parameters: ["[]","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,"00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,"00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,"00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1]
@@ -39,10 +39,10 @@ with "input" as (select *
   from jsonb_to_recordset($1::jsonb) as "i"("ord" int, "id" uuid, "agent_text" text, "step_offset" int, "fingerprint" text, "turns" jsonb, "turn_count" int, "loop_fact" text)), "change" as (select "id" as "task_id"
   from "tasks"), "ledger_base" as (select (select count(*)::int as "n"
   from "tasks"
-  where "tenant_id" = $2 and "goal_id" = $3 and "plan_version" = $4 and "status" <> 'completed') as "open", (select "stall_count"
-  from "progress_ledger"
-  where "tenant_id" = $5 and "goal_id" = $6 and "plan_version" = $7 and "kind" = 'task'
-  order by "id" desc
+  where "tenant_id" = $2 and "goal_id" = $3 and "plan_version" = $4 and "status" <> 'completed') as "open", (select "l"."stall_count"
+  from "progress_ledger" as "l"
+  where "l"."tenant_id" = $5 and "l"."goal_id" = $6 and "l"."plan_version" = $7 and "l"."kind" = 'task'
+  order by "l"."id" desc
   limit 1) as "last_stalls", (select coalesce(max(step), 0) as "step"
   from "progress_ledger"
   where "tenant_id" = $8 and "goal_id" = $9) as "last_step"), "ledger_tasks" as (select "i".*, row_number() OVER (ORDER BY "i"."ord") as "rank", exists (select 1 as "one"
