@@ -14,7 +14,7 @@ import {
 } from './progress-ledger.repository';
 
 export type { LedgerRow } from './progress-ledger.repository';
-export { LEDGER_COLUMNS } from './progress-ledger.repository';
+export { LEDGER_COLUMNS } from './progress-ledger-done.statements';
 
 interface PendingEntry {
   scope: LedgerScope;

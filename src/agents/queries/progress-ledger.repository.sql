@@ -50,13 +50,13 @@ with "input" as (select *
   where "l"."tenant_id" = $10 and "l"."goal_id" = $11 and "l"."plan_version" = $12 and "l"."kind" = 'task' and "l"."task_id" = "i"."id" and "l"."fingerprint" = "i"."fingerprint") as "looping"
   from "input" as "i"
   inner join "change" as "c" on "c"."task_id" = "i"."id"), "ledger_rows" as (select "r".*, "b"."open" - "r"."rank" as "open_after", "b"."last_step", CASE WHEN NOT "r"."looping" THEN 0
-                  WHEN "r"."grp" = 0 THEN coalesce("b"."last_stalls", 0) + row_number() OVER (PARTITION BY "r"."grp" ORDER BY "r"."rank")
-                  ELSE row_number() OVER (PARTITION BY "r"."grp" ORDER BY "r"."rank") - 1 END as "stalls"
+                WHEN "r"."grp" = 0 THEN coalesce("b"."last_stalls", 0) + row_number() OVER (PARTITION BY "r"."grp" ORDER BY "r"."rank")
+                ELSE row_number() OVER (PARTITION BY "r"."grp" ORDER BY "r"."rank") - 1 END as "stalls"
   from (select "t".*, sum(CASE WHEN "t"."looping" THEN 0 ELSE 1 END) OVER (ORDER BY "t"."rank") as "grp"
   from "ledger_tasks" as "t") as "r", "ledger_base" as "b"), "ledger" as (insert into "progress_ledger" ("tenant_id", "goal_id", "task_id", "plan_version", "step", "kind", "agent_id", "fingerprint", "is_satisfied", "is_looping", "is_progressing", "stall_count", "next_instruction", "facts") select $13::uuid as "tenant_id", $14::uuid as "goal_id", "x"."task_id", "x"."plan_version", "x"."step", "x"."kind", "x"."agent_id", "x"."fingerprint", "x"."satisfied", "x"."looping", "x"."progressing", "x"."stalls", "x"."next", "x"."facts"
   from (select "t"."task_id", "t"."plan_version", "r"."last_step" + "r"."step_offset" + "t"."offset" as "step", 'turn' as "kind", "t"."agent_id", "t"."fingerprint", "t"."satisfied", "t"."looping", "t"."progressing", "t"."stalls", "t"."next", "t"."facts"
   from "ledger_rows" as "r" cross join lateral jsonb_to_recordset("r"."turns") as "t"("offset" int, "task_id" uuid, "plan_version" int, "agent_id" text, "fingerprint" text, "satisfied" boolean, "looping" boolean, "progressing" boolean, "stalls" int, "next" text, "facts" jsonb) union all select "r"."id" as "task_id", $15::int as "plan_version", "r"."last_step" + "r"."step_offset" + "r"."turn_count" + 1 as "step", 'task' as "kind", "r"."agent_text" as "agent_id", "r"."fingerprint", "r"."open_after" = 0 as "satisfied", "r"."looping" as "looping", NOT "r"."looping" as "progressing", "r"."stalls"::int as "stalls", CASE WHEN "r"."open_after" = 0 THEN 'all tasks are done: verify the result with the critic'
-                            ELSE "r"."open_after" || ' task(s) left: run the next ready tasks' END as "next", CASE WHEN "r"."looping" THEN jsonb_build_array("r"."loop_fact") ELSE '[]'::jsonb END as "facts"
+                          ELSE "r"."open_after" || ' task(s) left: run the next ready tasks' END as "next", CASE WHEN "r"."looping" THEN jsonb_build_array("r"."loop_fact") ELSE '[]'::jsonb END as "facts"
   from "ledger_rows" as "r") as "x"
   order by "x"."step"
   returning "id") select *
