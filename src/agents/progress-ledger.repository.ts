@@ -35,21 +35,10 @@ export interface TaskFacts {
   last_step: number;
 }
 
+/** What a listing returns of a row: every column but the tenant's. */
 const LIST_COLUMNS = [
   'id',
-  'goal_id',
-  'task_id',
-  'plan_version',
-  'step',
-  'kind',
-  'agent_id',
-  'fingerprint',
-  'is_satisfied',
-  'is_looping',
-  'is_progressing',
-  'stall_count',
-  'next_instruction',
-  'facts',
+  ...INSERT_COLUMNS.filter((column) => column !== 'tenant_id'),
   'created_at',
 ] as const;
 

@@ -149,6 +149,18 @@ export const goalEventStatements: StatementCatalog = {
       data: { task_key: 't1' },
       merge: false,
     };
+    const startedEvents = (qc: QueryCreator<DB>) =>
+      qc.with('events', (q) =>
+        q
+          .selectFrom('tasks')
+          .select([
+            sql<number>`1`.as('ord'),
+            sql<string>`'task.started'`.as('type'),
+            'id as task_id',
+            sql`'{}'::jsonb`.as('data'),
+          ])
+          .where('id', '=', task),
+      );
     const change = db
       .updateTable('tasks')
       .set({ status: 'failed' })
@@ -169,35 +181,11 @@ export const goalEventStatements: StatementCatalog = {
       },
       {
         name: 'appendFromRows',
-        statement: statements.appendFromRows('goal-row', tenant, goal, (qc) =>
-          qc.with('events', (q) =>
-            q
-              .selectFrom('tasks')
-              .select([
-                sql<number>`1`.as('ord'),
-                sql<string>`'task.started'`.as('type'),
-                'id as task_id',
-                sql`'{}'::jsonb`.as('data'),
-              ])
-              .where('id', '=', task),
-          ),
-        ),
+        statement: statements.appendFromRows('goal-row', tenant, goal, startedEvents),
       },
       {
         name: 'appendFromRows (embedded)',
-        statement: statements.appendFromRows('log', tenant, goal, (qc) =>
-          qc.with('events', (q) =>
-            q
-              .selectFrom('tasks')
-              .select([
-                sql<number>`1`.as('ord'),
-                sql<string>`'task.started'`.as('type'),
-                'id as task_id',
-                sql`'{}'::jsonb`.as('data'),
-              ])
-              .where('id', '=', task),
-          ),
-        ),
+        statement: statements.appendFromRows('log', tenant, goal, startedEvents),
       },
       {
         name: 'insertGoalWithEvents',
