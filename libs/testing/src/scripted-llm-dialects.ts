@@ -163,3 +163,69 @@ export function sendOllama(res: ServerResponse, answer: Answer, stream: boolean)
   res.write(`${JSON.stringify({ model: answer.model, created_at, message, done: false })}\n`);
   res.end(`${JSON.stringify({ ...done, message: { role: 'assistant', content: '' } })}\n`);
 }
+
+/** An OpenAI chat completion, or its server-sent event stream. */
+export function sendOpenAi(res: ServerResponse, answer: Answer, id: string, stream: boolean): void {
+  const message: Record<string, unknown> = answer.toolCalls?.length
+    ? {
+        role: 'assistant',
+        content: answer.text ?? null,
+        tool_calls: answer.toolCalls.map((c) => ({
+          id: c.id,
+          type: 'function',
+          function: {
+            name: c.name,
+            arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
+          },
+        })),
+      }
+    : { role: 'assistant', content: answer.text ?? '' };
+  const usage = answer.usage;
+  const completion = {
+    id: `chatcmpl-${id}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: answer.model,
+    choices: [
+      {
+        index: 0,
+        message,
+        finish_reason: answer.toolCalls?.length ? 'tool_calls' : 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+  };
+  if (stream) return streamCompletion(res, completion, message);
+  sendJson(res, 200, completion);
+}
+
+function streamCompletion(
+  res: ServerResponse,
+  completion: Record<string, unknown>,
+  message: Record<string, unknown>,
+): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const base = {
+    id: completion.id,
+    object: 'chat.completion.chunk',
+    created: completion.created,
+    model: completion.model,
+  };
+  const delta: Record<string, unknown> = { role: 'assistant' };
+  if (message.content) delta.content = message.content;
+  if (message.tool_calls) {
+    delta.tool_calls = (message.tool_calls as Array<Record<string, unknown>>).map((c, index) => ({
+      index,
+      ...c,
+    }));
+  }
+  res.write(
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`,
+  );
+  const finish = message.tool_calls ? 'tool_calls' : 'stop';
+  res.write(
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }], usage: completion.usage })}\n\n`,
+  );
+  res.end('data: [DONE]\n\n');
+}

@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendEmbeddings } from './scripted-embeddings';
 import { generateInstance, InstanceOptions, schemaViolations } from './json-schema-instance';
 import {
   Answer,
@@ -9,6 +10,7 @@ import {
   sendError,
   sendJson,
   sendOllama,
+  sendOpenAi,
   StructuredRequest,
   structuredRequestOf,
 } from './scripted-llm-dialects';
@@ -219,7 +221,8 @@ export class ScriptedLlmServer {
         data: [{ id: 'scripted-model', object: 'model', owned_by: 'tests' }],
       });
     }
-    if (req.method === 'POST' && path === '/v1/embeddings') return this.embeddings(body, res);
+    if (req.method === 'POST' && path === '/v1/embeddings')
+      return sendEmbeddings(res, body, this.embeddingDimensions);
     if (chat) return this.chat(record, res);
     return sendJson(res, 404, { error: { message: `no route ${req.method} ${path}` } });
   }
@@ -312,23 +315,6 @@ export class ScriptedLlmServer {
     if (api === 'ollama') return sendOllama(res, answer, body.stream !== false);
     return sendOpenAi(res, answer, id, Boolean(body.stream));
   }
-
-  private embeddings(body: ChatRequestBody, res: ServerResponse): void {
-    const inputs = Array.isArray(body.input)
-      ? (body.input as string[])
-      : [String(body.input ?? '')];
-    const data = inputs.map((text, index) => ({
-      object: 'embedding',
-      index,
-      embedding: pseudoEmbedding(String(text), this.embeddingDimensions),
-    }));
-    sendJson(res, 200, {
-      object: 'list',
-      data,
-      model: body.model ?? 'scripted-embedding',
-      usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
-    });
-  }
 }
 
 /** All text of a request's messages, for marker matching. */
@@ -340,13 +326,6 @@ export function conversationText(request: ChatRequestBody): string {
 
 function estimateTokens(body: ChatRequestBody): number {
   return Math.max(1, Math.round(conversationText(body).length / 4));
-}
-
-function pseudoEmbedding(text: string, dims: number): number[] {
-  const v = new Array<number>(dims).fill(0);
-  for (let i = 0; i < text.length; i++) v[(text.charCodeAt(i) + i) % dims] += 1;
-  const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0)) || 1;
-  return v.map((x) => x / norm);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -407,68 +386,3 @@ const CHAT_PATHS = new Map<string, LlmApi>([
   ['/v1/messages', 'anthropic'],
   ['/api/chat', 'ollama'],
 ]);
-
-function sendOpenAi(res: ServerResponse, answer: Answer, id: string, stream: boolean): void {
-  const message: Record<string, unknown> = answer.toolCalls?.length
-    ? {
-        role: 'assistant',
-        content: answer.text ?? null,
-        tool_calls: answer.toolCalls.map((c) => ({
-          id: c.id,
-          type: 'function',
-          function: {
-            name: c.name,
-            arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
-          },
-        })),
-      }
-    : { role: 'assistant', content: answer.text ?? '' };
-  const usage = answer.usage;
-  const completion = {
-    id: `chatcmpl-${id}`,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model: answer.model,
-    choices: [
-      {
-        index: 0,
-        message,
-        finish_reason: answer.toolCalls?.length ? 'tool_calls' : 'stop',
-        logprobs: null,
-      },
-    ],
-    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-  };
-  if (stream) return streamCompletion(res, completion, message);
-  sendJson(res, 200, completion);
-}
-
-function streamCompletion(
-  res: ServerResponse,
-  completion: Record<string, unknown>,
-  message: Record<string, unknown>,
-): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const base = {
-    id: completion.id,
-    object: 'chat.completion.chunk',
-    created: completion.created,
-    model: completion.model,
-  };
-  const delta: Record<string, unknown> = { role: 'assistant' };
-  if (message.content) delta.content = message.content;
-  if (message.tool_calls) {
-    delta.tool_calls = (message.tool_calls as Array<Record<string, unknown>>).map((c, index) => ({
-      index,
-      ...c,
-    }));
-  }
-  res.write(
-    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`,
-  );
-  const finish = message.tool_calls ? 'tool_calls' : 'stop';
-  res.write(
-    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }], usage: completion.usage })}\n\n`,
-  );
-  res.end('data: [DONE]\n\n');
-}
