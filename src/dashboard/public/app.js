@@ -16,6 +16,7 @@
     nextId: 1,
     refreshTimer: null,
     refreshSoon: null,
+    signedIn: false,
   };
 
   function $(id) {
@@ -619,6 +620,7 @@
     });
   }
   function connect() {
+    if (!state.signedIn) return;
     setConn('conn-wait', 'connecting');
     var ws;
     try {
@@ -678,15 +680,18 @@
       refreshSoon();
     };
     ws.onclose = function (ev) {
+      // A socket this page already replaced (signed out, then in again) has nothing to say.
+      if (state.ws !== ws) return;
       state.ws = null;
-      if (ev.code === 4401) {
-        showLogin();
-        return;
-      }
       Object.keys(state.pending).forEach(function (id) {
         state.pending[id].reject(new Error('connection closed'));
         delete state.pending[id];
       });
+      if (ev.code === 4401) {
+        showLogin();
+        return;
+      }
+      if (!state.signedIn) return;
       setConn('conn-down', 'offline');
       if (ev.code !== 1000 || ev.reason === 'ws url changed')
         log(
@@ -743,43 +748,305 @@
     },
   };
 
-  /** Sign-in: the session cookie (HttpOnly) then authenticates REST calls and the WebSocket. */
-  function showLogin() {
-    document.getElementById('login').hidden = false;
-    setConn('conn-down', 'signed out');
+  /* ---------- sign-in ---------- */
+  /**
+   * Sign-in: the session cookie (HttpOnly) then authenticates REST calls and the WebSocket.
+   * A user with a second factor first gets a challenge; its token lives in this variable
+   * only (never in storage) until the code is verified or the user goes back.
+   */
+  var mfaChallenge = null;
+  var MFA_LABELS = {
+    totp: 'Authenticator app',
+    sms: 'Code by SMS',
+    email: 'Code by email',
+    backup_code: 'Backup code',
+  };
+
+  /** A failed auth call: the problem's detail as the message, its type and body kept. */
+  function problemError(res, body, fallback) {
+    var err = new Error((body && (body.detail || body.title)) || fallback);
+    err.status = res.status;
+    err.problemType = (body && body.type) || '';
+    err.problem = body || {};
+    return err;
   }
-  document.getElementById('login-form').addEventListener('submit', function (e) {
-    e.preventDefault();
-    var error = document.getElementById('login-error');
-    error.textContent = '';
-    fetch(apiBase() + '/api/v1/auth/login', {
+  function isProblem(err, slug) {
+    return new RegExp('(^|[/#:])' + slug + '$').test(err.problemType || '');
+  }
+  function authPost(path, body, fallback) {
+    return fetch(apiBase() + path, {
       method: 'POST',
       credentials: 'include',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({
-        email: document.getElementById('login-email').value,
-        password: document.getElementById('login-password').value,
-      }),
-    })
-      .then(function (res) {
-        return res.text().then(function (text) {
-          if (!res.ok) {
-            var body = text ? JSON.parse(text) : {};
-            throw new Error(body.detail || body.title || 'sign-in failed');
-          }
-          document.getElementById('login').hidden = true;
-          document.getElementById('login-password').value = '';
-          start();
-        });
+      body: JSON.stringify(body),
+    }).then(function (res) {
+      return res.text().then(function (text) {
+        var parsed = null;
+        try {
+          parsed = text ? JSON.parse(text) : null;
+        } catch (e) {
+          parsed = null;
+        }
+        if (!res.ok) throw problemError(res, parsed, fallback);
+        return parsed || {};
+      });
+    });
+  }
+
+  function showLogin() {
+    state.signedIn = false;
+    if (state.refreshTimer) clearInterval(state.refreshTimer);
+    state.refreshTimer = null;
+    $('sessions-open').hidden = true;
+    if ($('sessions').open) $('sessions').close();
+    $('login').hidden = false;
+    setConn('conn-down', 'signed out');
+  }
+  function showPasswordStep(message) {
+    mfaChallenge = null;
+    $('mfa-form').hidden = true;
+    $('mfa-code').value = '';
+    $('mfa-error').textContent = '';
+    $('mfa-status').textContent = '';
+    $('login-form').hidden = false;
+    $('login-error').textContent = message || '';
+    $('login-password').focus();
+  }
+  function showMfaStep(challenge) {
+    mfaChallenge = challenge.challenge_token;
+    var select = $('mfa-method');
+    clear(select);
+    challenge.methods.forEach(function (m) {
+      select.appendChild(el('option', { value: m }, MFA_LABELS[m] || m));
+    });
+    select.value = challenge.methods.indexOf('totp') >= 0 ? 'totp' : challenge.methods[0];
+    $('mfa-trust').checked = false;
+    $('mfa-code').value = '';
+    $('mfa-error').textContent = '';
+    $('mfa-status').textContent = '';
+    onMfaMethodChange();
+    $('login-form').hidden = true;
+    $('mfa-form').hidden = false;
+    $('mfa-code').focus();
+  }
+  function onMfaMethodChange() {
+    var method = $('mfa-method').value;
+    $('mfa-send').hidden = method !== 'sms' && method !== 'email';
+    $('mfa-code').setAttribute('inputmode', method === 'backup_code' ? 'text' : 'numeric');
+    $('mfa-code').setAttribute('placeholder', method === 'backup_code' ? 'XXXX-XXXX' : '123456');
+  }
+  /** Signed in (with or without a second step): on to the dashboard, as before. */
+  function signedIn(result) {
+    $('login-password').value = '';
+    if (result.mfa_enrollment_required) {
+      showPasswordStep(
+        'This organization requires a second factor. Set one up with the API ' +
+          '(/api/v1/mfa), then sign in again.',
+      );
+      return;
+    }
+    mfaChallenge = null;
+    $('mfa-form').hidden = true;
+    $('login-form').hidden = false;
+    $('login').hidden = true;
+    start();
+  }
+
+  $('login-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var error = $('login-error');
+    error.textContent = '';
+    authPost(
+      '/api/v1/auth/login',
+      { email: $('login-email').value, password: $('login-password').value },
+      'sign-in failed',
+    )
+      .then(function (result) {
+        if (result.status === 'mfa_required') {
+          $('login-password').value = '';
+          showMfaStep(result);
+          return;
+        }
+        signedIn(result);
       })
       .catch(function (err) {
         error.textContent = err.message;
       });
   });
+  $('mfa-method').addEventListener('change', function () {
+    $('mfa-error').textContent = '';
+    $('mfa-status').textContent = '';
+    onMfaMethodChange();
+  });
+  $('mfa-send').addEventListener('click', function () {
+    if (!mfaChallenge) return showPasswordStep('Sign in again.');
+    var method = $('mfa-method').value;
+    $('mfa-error').textContent = '';
+    $('mfa-status').textContent = 'sending…';
+    authPost(
+      '/api/v1/auth/mfa/send',
+      { challenge_token: mfaChallenge, method: method },
+      'the code was not sent',
+    )
+      .then(function (sent) {
+        if (sent.delivery_status === 'sent') {
+          $('mfa-status').textContent =
+            'Code sent by ' + (method === 'sms' ? 'SMS' : 'email') + '.';
+        } else {
+          $('mfa-status').textContent = '';
+          $('mfa-error').textContent = 'The code could not be delivered; try another method.';
+        }
+      })
+      .catch(function (err) {
+        $('mfa-status').textContent = '';
+        if (isProblem(err, 'mfa-challenge-invalid')) return showPasswordStep(err.message);
+        $('mfa-error').textContent = err.message;
+      });
+  });
+  $('mfa-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (!mfaChallenge) return showPasswordStep('Sign in again.');
+    $('mfa-error').textContent = '';
+    $('mfa-status').textContent = '';
+    var body = {
+      challenge_token: mfaChallenge,
+      method: $('mfa-method').value,
+      code: $('mfa-code').value.trim(),
+    };
+    if ($('mfa-trust').checked) body.trust_device = true;
+    authPost('/api/v1/auth/mfa/verify', body, 'verification failed')
+      .then(signedIn)
+      .catch(function (err) {
+        if (isProblem(err, 'mfa-locked') || isProblem(err, 'mfa-challenge-invalid'))
+          return showPasswordStep(err.message);
+        var left = err.problem.attempts_left;
+        $('mfa-error').textContent =
+          err.message + (typeof left === 'number' ? ' ' + left + ' attempts left.' : '');
+        $('mfa-code').value = '';
+        $('mfa-code').focus();
+      });
+  });
+  $('mfa-back').addEventListener('click', function () {
+    showPasswordStep('');
+  });
+
+  /* ---------- sessions ---------- */
+  var LIVE_SESSION = { active: true, locked: true };
+  function describeDevice(d) {
+    d = d || {};
+    var browser = [d.browser, d.browser_version && String(d.browser_version).split('.')[0]]
+      .filter(Boolean)
+      .join(' ');
+    var os = [d.os, d.os_version].filter(Boolean).join(' ');
+    return [browser, os, d.device_type].filter(Boolean).join(' · ') || 'unknown device';
+  }
+  function describePlace(geo) {
+    if (!geo) return '–';
+    return [geo.city, geo.country].filter(Boolean).join(', ') || '–';
+  }
+  function fmtWhen(iso) {
+    var t = new Date(iso);
+    return isNaN(t.getTime()) ? '–' : t.toLocaleString();
+  }
+  function sessionRow(s) {
+    var tr = el('tr', {
+      'data-testid': 'session-row',
+      'data-session-id': s.id,
+      'data-status': s.status,
+      'data-current': s.current ? 'true' : 'false',
+    });
+    var device = el('td');
+    device.appendChild(el('span', null, describeDevice(s.device)));
+    device.appendChild(el('span', { class: 'muted small' }, ' ' + s.type));
+    if (s.current) {
+      device.appendChild(document.createTextNode(' '));
+      device.appendChild(
+        el('span', { class: 'badge s-current', 'data-testid': 'session-current' }, 'this session'),
+      );
+    }
+    tr.appendChild(device);
+    tr.appendChild(el('td', null, s.ip || '–'));
+    tr.appendChild(el('td', null, describePlace(s.geo)));
+    tr.appendChild(el('td', { title: s.last_seen_at }, fmtWhen(s.last_seen_at)));
+    var st = el('td');
+    st.appendChild(el('span', { class: 'badge s-session-' + s.status }, s.status));
+    if (s.mfa_verified) st.appendChild(el('span', { class: 'muted small' }, ' 2FA'));
+    tr.appendChild(st);
+    var action = el('td');
+    var end = el(
+      'button',
+      { type: 'button', 'data-testid': 'session-end' },
+      s.current ? 'End (sign out)' : 'End',
+    );
+    end.addEventListener('click', function () {
+      endSession(s, end);
+    });
+    action.appendChild(end);
+    tr.appendChild(action);
+    return tr;
+  }
+  function renderSessions(data) {
+    var body = $('sessions-list');
+    clear(body);
+    var live = data.items.filter(function (s) {
+      return LIVE_SESSION[s.status];
+    });
+    live.forEach(function (s) {
+      body.appendChild(sessionRow(s));
+    });
+    if (!live.length) {
+      var tr = el('tr');
+      tr.appendChild(el('td', { colspan: '6', class: 'muted' }, 'no open sessions'));
+      body.appendChild(tr);
+    }
+    var ended = data.items.length - live.length;
+    $('sessions-note').textContent = ended
+      ? ended + ' ended or expired session' + (ended === 1 ? '' : 's') + ' not shown.'
+      : '';
+  }
+  function refreshSessions() {
+    $('sessions-msg').textContent = '';
+    return api('/api/v1/sessions')
+      .then(renderSessions)
+      .catch(function (err) {
+        $('sessions-msg').textContent = 'Sessions could not be loaded: ' + err.message;
+      });
+  }
+  function endSession(s, button) {
+    button.disabled = true;
+    $('sessions-msg').textContent = '';
+    api('/api/v1/sessions/' + encodeURIComponent(s.id), { method: 'DELETE' })
+      .then(function () {
+        if (s.current) return signedOut();
+        return refreshSessions();
+      })
+      .catch(function (err) {
+        button.disabled = false;
+        $('sessions-msg').textContent = 'Not ended: ' + err.message;
+      });
+  }
+  /** This browser's session ended: drop the live socket and go back to the sign-in. */
+  function signedOut() {
+    showLogin();
+    showPasswordStep('');
+    if (state.ws) state.ws.close(1000, 'signed out');
+  }
+  $('sessions-open').addEventListener('click', function () {
+    clear($('sessions-list'));
+    $('sessions-note').textContent = '';
+    $('sessions').showModal();
+    refreshSessions();
+  });
+  $('sessions-refresh').addEventListener('click', refreshSessions);
+  $('sessions-close').addEventListener('click', function () {
+    $('sessions').close();
+  });
 
   function start() {
     return api('/dashboard/config')
       .then(function (config) {
+        state.signedIn = true;
+        $('sessions-open').hidden = false;
         applyConfig(config);
         refreshAll();
         if (!state.ws || state.ws.readyState > 1) connect();
