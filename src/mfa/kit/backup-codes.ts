@@ -20,7 +20,7 @@ export function newBackupCodes(count = BACKUP_CODE_COUNT): string[] {
   return [...codes];
 }
 
-/** The canonical `XXXX-XXXX` form of what a user typed, or undefined when it cannot be a backup code. */
+/** The canonical `XXXX-XXXX` form of what a user typed, or undefined if it is no backup code. */
 export function normalizeBackupCode(input: string): string | undefined {
   const compact = input
     .trim()
