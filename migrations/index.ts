@@ -7,6 +7,7 @@ import { DashboardSettings1764500000000 } from './1764500000000-dashboard-settin
 import { TenantIsolationForNewTables1764600000000 } from './1764600000000-tenant-isolation-for-new-tables';
 import { GoalIdempotencyKeys1764700000000 } from './1764700000000-goal-idempotency-keys';
 import { GoalStatusQueued1764800000000 } from './1764800000000-goal-status-queued';
+import { SessionsAndMfa1764900000000 } from './1764900000000-sessions-and-mfa';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   TenantIsolationForNewTables1764600000000,
   GoalIdempotencyKeys1764700000000,
   GoalStatusQueued1764800000000,
+  SessionsAndMfa1764900000000,
 ];

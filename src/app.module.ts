@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApiKeysModule } from './apikeys/api-keys.module';
+import { AccountModule } from './account/account.module';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -47,6 +48,7 @@ export class AppModule {
         RbacModule,
         ApiKeysModule,
         AuthModule,
+        AccountModule,
         MetricsEndpointModule.forRoot(config),
         ...apiOnly,
       ],

@@ -1,5 +1,13 @@
 import type { Principal } from '../common/request-context';
 
+/** What authorization needs to know of a login session. */
+export interface SessionFacts {
+  id: string;
+  mfaVerified: boolean;
+  enrollmentOnly: boolean;
+  elevatedUntil: Date | null;
+}
+
 /** Who is calling, in which tenant, with what rights: the result of the auth pipeline. */
 export interface AccessContext {
   principal: Principal & { kind: 'user' | 'api_key' };
@@ -11,5 +19,7 @@ export interface AccessContext {
   /** Scopes of the API key; undefined for user sessions. */
   scopes?: readonly string[];
   clientIp?: string;
+  /** The login session behind a user's request; undefined for API keys. */
+  session?: SessionFacts;
   tenantSource: 'header' | 'api_key' | 'subdomain' | 'home';
 }

@@ -15,4 +15,12 @@ export interface AccessPolicy {
   admin?: 'tenant' | 'system';
   /** API keys must carry every one of these scopes. */
   scopes?: string[];
+  /** Only a signed-in user's session, not an API key. */
+  session?: true;
+  /** Sessions must have passed a second factor (API keys pass). */
+  mfa?: true;
+  /** Sessions must be elevated: re-authenticated within the last minutes (API keys pass). */
+  elevated?: true;
+  /** Open to a session whose tenant requires MFA before the user has enrolled. */
+  enrollment?: true;
 }

@@ -23,6 +23,10 @@ function access(rule: AccessPolicy): MethodDecorator & ClassDecorator {
       ...(merged.roles ? { roles: merged.roles } : {}),
       ...(merged.admin ? { admin: merged.admin } : {}),
       ...(merged.scopes ? { scopes: merged.scopes } : {}),
+      ...(merged.session ? { session: true } : {}),
+      ...(merged.mfa ? { mfa: true } : {}),
+      ...(merged.elevated ? { elevated: true } : {}),
+      ...(merged.enrollment ? { enrollment: true } : {}),
     };
     if (descriptor) {
       ApiExtension('x-access', wire)(target, key!, descriptor);
@@ -50,6 +54,21 @@ export const RequireAdmin = (level: 'tenant' | 'system' = 'tenant') => access({ 
 
 /** API keys must carry these scopes (users are not scoped). */
 export const RequireScope = (...scopes: string[]) => access({ scopes });
+
+/** Only a signed-in user's session may call (no API keys). */
+export const RequireSession = () => access({ session: true, authenticated: true });
+
+/** A session must have passed a second factor; API keys pass. */
+export const RequireMfa = () => access({ mfa: true, authenticated: true });
+
+/**
+ * A dangerous route: a session must have been elevated (password or second factor again,
+ * POST /api/v1/sessions/current/elevate) within the last minutes; API keys pass.
+ */
+export const RequireElevated = () => access({ elevated: true, authenticated: true });
+
+/** Stays open to a session that must enroll a second factor before anything else. */
+export const AllowDuringEnrollment = () => access({ enrollment: true });
 
 /** The authenticated caller of this request (set by the access guard). */
 export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): AccessContext => {

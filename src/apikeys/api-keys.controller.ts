@@ -18,7 +18,7 @@ import {
 } from '@nestjs/swagger';
 import { ValidationFailed } from '#common';
 import type { AccessContext } from '../access/access-context';
-import { Caller, RequirePermission } from '../access/decorators';
+import { Caller, RequireElevated, RequirePermission } from '../access/decorators';
 import { PrincipalAccess } from '../rbac/principal-access.service';
 import { heldPermissions } from '../rbac/principal-policy';
 import { ApiKey, ApiKeysService } from './api-keys.service';
@@ -54,6 +54,7 @@ export class ApiKeysController {
 
   @Post()
   @RequirePermission('api-key:create', 'api-key')
+  @RequireElevated()
   @ApiOperation({
     summary: 'Create an API key for yourself; the plaintext key is returned once',
     description: 'Every scope must be backed by a permission you hold (otherwise 400 on `scopes`).',
@@ -120,6 +121,7 @@ export class ApiKeysController {
   @Post(':id/rotate')
   @HttpCode(200)
   @RequirePermission('api-key:rotate', 'api-key', 'id')
+  @RequireElevated()
   @ApiOperation({
     summary:
       'Replace the secret; the new plaintext key is returned once, the old one stops working',

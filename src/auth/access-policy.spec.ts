@@ -1,4 +1,4 @@
-import { evaluateAccess } from './access-policy';
+import { deniedType, evaluateAccess } from './access-policy';
 import { effectivePermissions } from '../rbac/permissions';
 
 const subject = (roles: string[], scopes?: string[]) => ({
@@ -48,5 +48,61 @@ describe('evaluateAccess', () => {
       evaluateAccess({ scopes: ['execute:agents'] }, subject(['viewer'], ['read:goals'])),
     ).toMatchObject({ reason: 'scope' });
     expect(evaluateAccess({ scopes: ['execute:agents'] }, subject(['viewer'])).allowed).toBe(true);
+  });
+
+  describe('session rules', () => {
+    const now = new Date('2026-06-01T12:00:00Z');
+    const session = (
+      facts: Partial<{ mfaVerified: boolean; enrollmentOnly: boolean; elevatedUntil: Date | null }>,
+    ) => ({
+      ...subject(['operator']),
+      session: {
+        id: 's1',
+        mfaVerified: false,
+        enrollmentOnly: false,
+        elevatedUntil: null,
+        ...facts,
+      },
+    });
+    const elevatedRoute = { permission: 'goal:read', elevated: true as const };
+
+    it('refuses a fresh session on an elevated route, and accepts it while elevated', () => {
+      const fresh = evaluateAccess(elevatedRoute, session({}), now);
+      expect(fresh).toMatchObject({ allowed: false, reason: 'elevation' });
+      expect(deniedType('elevation')).toBe('elevation-required');
+      const until = new Date(now.getTime() + 60_000);
+      expect(evaluateAccess(elevatedRoute, session({ elevatedUntil: until }), now).allowed).toBe(
+        true,
+      );
+      const lapsed = new Date(now.getTime() - 1);
+      expect(evaluateAccess(elevatedRoute, session({ elevatedUntil: lapsed }), now).allowed).toBe(
+        false,
+      );
+    });
+
+    it('lets API keys through the session rules but not through session-only routes', () => {
+      const key = subject(['operator'], ['read:goals']);
+      expect(evaluateAccess(elevatedRoute, key, now).allowed).toBe(true);
+      expect(evaluateAccess({ authenticated: true, mfa: true }, key, now).allowed).toBe(true);
+      expect(evaluateAccess({ authenticated: true, session: true }, key, now)).toMatchObject({
+        reason: 'session',
+      });
+    });
+
+    it('asks for a second factor where a route needs one', () => {
+      const route = { authenticated: true as const, mfa: true as const };
+      expect(evaluateAccess(route, session({}), now)).toMatchObject({ reason: 'mfa' });
+      expect(evaluateAccess(route, session({ mfaVerified: true }), now).allowed).toBe(true);
+    });
+
+    it('keeps a session that must enroll to the enrollment routes', () => {
+      const enrolling = session({ enrollmentOnly: true });
+      expect(evaluateAccess({ permission: 'goal:read' }, enrolling, now)).toMatchObject({
+        reason: 'mfa-enrollment',
+      });
+      expect(
+        evaluateAccess({ authenticated: true, enrollment: true }, enrolling, now).allowed,
+      ).toBe(true);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { SessionFacts } from '../access/access-context';
 import type { AccessPolicy } from '../access/access-policy';
 import { ADMIN_SCOPE, hasScope, scopeForPermission } from '../rbac/permissions';
 
@@ -9,13 +10,24 @@ export interface AccessSubject {
   permissions: ReadonlySet<string>;
   /** Present for API keys only: what the key may do on top of its owner's permissions. */
   scopes?: readonly string[];
+  /** Present for login sessions only. */
+  session?: SessionFacts;
 }
 
 export type AccessDecision =
   | { allowed: true }
   | {
       allowed: false;
-      reason: 'no-policy' | 'permission' | 'role' | 'admin' | 'scope';
+      reason:
+        | 'no-policy'
+        | 'permission'
+        | 'role'
+        | 'admin'
+        | 'scope'
+        | 'session'
+        | 'mfa'
+        | 'elevation'
+        | 'mfa-enrollment';
       detail: string;
     };
 
@@ -29,7 +41,10 @@ export function hasAccessRule(policy: AccessPolicy | undefined): policy is Acces
       !!policy.permission ||
       !!policy.roles?.length ||
       !!policy.admin ||
-      !!policy.scopes?.length)
+      !!policy.scopes?.length ||
+      !!policy.session ||
+      !!policy.mfa ||
+      !!policy.elevated)
   );
 }
 
@@ -37,10 +52,26 @@ export function hasAccessRule(policy: AccessPolicy | undefined): policy is Acces
 export function evaluateAccess(
   policy: AccessPolicy | undefined,
   subject: AccessSubject,
+  now = new Date(),
 ): AccessDecision {
   if (!hasAccessRule(policy))
     return { allowed: false, reason: 'no-policy', detail: 'This route has no access policy.' };
   if (policy.public) return { allowed: true };
+  const session = subject.session;
+  if (session?.enrollmentOnly && !policy.enrollment)
+    return deny(
+      'mfa-enrollment',
+      'This tenant requires multi-factor authentication: enroll a second factor under /api/v1/mfa first.',
+    );
+  if (policy.session && !session)
+    return deny('session', 'This route needs a signed-in user session, not an API key.');
+  if (policy.mfa && session && !session.mfaVerified)
+    return deny('mfa', 'This route needs a session verified with a second factor.');
+  if (policy.elevated && session && !(session.elevatedUntil && session.elevatedUntil > now))
+    return deny(
+      'elevation',
+      'This action needs an elevated session: confirm your password or a second factor at POST /api/v1/sessions/current/elevate.',
+    );
   const isKey = subject.scopes !== undefined;
   const needScope = (scope: string) => isKey && !hasScope(subject.scopes!, scope);
 
@@ -61,6 +92,15 @@ export function evaluateAccess(
   for (const scope of policy.scopes ?? [])
     if (needScope(scope)) return deny('scope', `The API key lacks the scope ${scope}.`);
   return { allowed: true };
+}
+
+/** The problem type a refusal answers with. */
+export function deniedType(reason: Exclude<AccessDecision, { allowed: true }>['reason']): string {
+  if (reason === 'elevation') return 'elevation-required';
+  if (reason === 'mfa') return 'mfa-required';
+  if (reason === 'mfa-enrollment') return 'mfa-enrollment-required';
+  if (reason === 'session') return 'session-required';
+  return `forbidden-${reason}`;
 }
 
 function deny(

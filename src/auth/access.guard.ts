@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { currentContext } from '../common/request-context';
 import type { AccessContext } from '../access/access-context';
-import { AccessPolicy, evaluateAccess } from './access-policy';
+import { AccessPolicy, deniedType, evaluateAccess } from './access-policy';
 import { AccessDenied, TooManyRequests } from './auth-errors';
 import { Authenticator } from './authenticator.service';
 import { ACCESS_POLICY } from '../access/decorators';
@@ -51,7 +51,7 @@ export class AccessGuard implements CanActivate {
         };
     }
     const decision = evaluateAccess(policy, access);
-    if (!decision.allowed) throw new AccessDenied(decision.detail, `forbidden-${decision.reason}`);
+    if (!decision.allowed) throw new AccessDenied(decision.detail, deniedType(decision.reason));
     req.access = access;
     return true;
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -12,12 +13,21 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { UsersService } from '../identity/users.service';
 import type { AccessContext } from '../access/access-context';
-import { AuthService } from './auth.service';
-import { TooManyRequests } from './auth-errors';
-import { Authenticator } from './authenticator.service';
-import { Authenticated, Caller, Public } from '../access/decorators';
-import { LoginDto, LoginResultDto, MeDto } from './dto/auth.dto';
+import { AuthService, type SignedIn } from './auth.service';
+import { Authenticator, readCookie } from './authenticator.service';
+import { AllowDuringEnrollment, Authenticated, Caller, Public } from '../access/decorators';
+import {
+  CodeSentDto,
+  LoginDto,
+  LoginResultDto,
+  MeDto,
+  MfaSendDto,
+  MfaVerifyDto,
+} from './dto/auth.dto';
 import { SESSION_COOKIE } from '../sessions/sessions.service';
+import { MfaChallenges } from '../mfa/mfa-challenges.service';
+import { DEVICE_COOKIE } from '../mfa/trusted-devices.service';
+import { SessionCookies } from './session-cookies';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -26,8 +36,13 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly authenticator: Authenticator,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    private readonly challenges: MfaChallenges,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cookies = new SessionCookies(config.SESSION_COOKIE_SECURE);
+  }
+
+  private readonly cookies: SessionCookies;
 
   @Post('login')
   @HttpCode(200)
@@ -35,7 +50,9 @@ export class AuthController {
   @ApiOperation({
     summary: 'Sign in with email and password',
     description:
-      'Returns a session token and sets it as an HttpOnly, Secure, SameSite=Strict cookie.',
+      'Returns a session token and sets it as an HttpOnly, Secure, SameSite=Strict cookie; ' +
+      'a session the client already held ends. A user with a second factor gets ' +
+      '`status: mfa_required` and a challenge instead (unless the browser is a trusted device).',
   })
   @ApiOkResponse({ type: LoginResultDto })
   @ApiUnauthorizedResponse({ description: 'Wrong email or password (one answer for both)' })
@@ -45,39 +62,76 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<LoginResultDto> {
-    try {
-      const { token, session } = await this.auth.login({
+    return this.withRetryAfter(res, async () => {
+      const outcome = await this.auth.login({
         email: body.email,
         password: body.password,
         tenant: body.tenant,
-        ip: this.authenticator.clientIp({
-          headers: req.headers,
-          remoteAddress: req.socket.remoteAddress,
-        }),
-        userAgent: req.header('user-agent'),
+        ...this.requestMeta(req),
+        deviceCookie: readCookie(req.header('cookie'), DEVICE_COOKIE),
       });
-      res.cookie(SESSION_COOKIE, token, {
-        httpOnly: true,
-        secure: this.config.SESSION_COOKIE_SECURE,
-        sameSite: 'strict',
-        path: '/',
-        expires: session.expiresAt,
+      if (outcome.status === 'mfa_required')
+        return {
+          status: 'mfa_required',
+          challenge_token: outcome.challenge.token,
+          methods: outcome.challenge.methods,
+          expires_at: outcome.challenge.expiresAt.toISOString(),
+        };
+      return this.signedIn(res, outcome);
+    });
+  }
+
+  @Post('mfa/verify')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({
+    summary: 'Complete a sign-in with a second factor',
+    description:
+      'A TOTP code, a code sent by SMS or email, or a backup code. Wrong codes count; ' +
+      "past the limit the challenge and the user's second factor lock (429).",
+  })
+  @ApiOkResponse({ type: LoginResultDto })
+  @ApiUnauthorizedResponse({ description: 'Wrong code, or an unknown or expired challenge' })
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong codes; see Retry-After' })
+  async verifyMfa(
+    @Body() body: MfaVerifyDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginResultDto> {
+    return this.withRetryAfter(res, async () => {
+      const signedIn = await this.auth.verifyMfa({
+        challengeToken: body.challenge_token,
+        method: body.method,
+        code: body.code,
+        trustDevice: body.trust_device,
+        deviceName: body.device_name,
+        ...this.requestMeta(req),
       });
-      return {
-        token,
-        expires_at: session.expiresAt.toISOString(),
-        user_id: session.userId,
-        tenant_id: session.tenantId,
-      };
-    } catch (error) {
-      if (error instanceof TooManyRequests) res.setHeader('Retry-After', String(error.retryAfterS));
-      throw error;
-    }
+      if (signedIn.device)
+        this.cookies.setDevice(res, signedIn.device.cookie, signedIn.device.expiresAt);
+      return this.signedIn(res, signedIn);
+    });
+  }
+
+  @Post('mfa/send')
+  @HttpCode(202)
+  @Public()
+  @ApiOperation({ summary: 'Send a sign-in code by SMS or email for a challenge' })
+  @ApiAcceptedResponse({ type: CodeSentDto })
+  async sendMfaCode(
+    @Body() body: MfaSendDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CodeSentDto> {
+    return this.withRetryAfter(res, async () => {
+      const sent = await this.challenges.sendCode(body.challenge_token, body.method);
+      return { delivery_status: sent.deliveryStatus, expires_at: sent.expiresAt.toISOString() };
+    });
   }
 
   @Post('logout')
   @HttpCode(204)
   @Authenticated()
+  @AllowDuringEnrollment()
   @ApiOperation({ summary: 'End the current login session and clear its cookie' })
   @ApiNoContentResponse()
   async logout(
@@ -88,17 +142,14 @@ export class AuthController {
       await this.auth.logout({
         tenantId: caller.homeTenantId,
         sessionId: caller.principal.sessionId,
+        userId: caller.userId,
       });
-    res.clearCookie(SESSION_COOKIE, {
-      httpOnly: true,
-      secure: this.config.SESSION_COOKIE_SECURE,
-      sameSite: 'strict',
-      path: '/',
-    });
+    this.cookies.clearSession(res);
   }
 
   @Get('me')
   @Authenticated()
+  @AllowDuringEnrollment()
   @ApiOperation({ summary: 'Who is calling, in which tenant, with which roles and permissions' })
   @ApiOkResponse({ type: MeDto })
   async me(@Caller() caller: AccessContext): Promise<MeDto> {
@@ -116,5 +167,42 @@ export class AuthController {
       ...(caller.scopes ? { scopes: [...caller.scopes] } : {}),
       ...(caller.principal.apiKeyId ? { api_key_id: caller.principal.apiKeyId } : {}),
     };
+  }
+
+  private signedIn(res: Response, signedIn: SignedIn): LoginResultDto {
+    const { token, session } = signedIn;
+    this.cookies.setSession(res, token, session.expiresAt);
+    return {
+      status: 'authenticated',
+      token,
+      session_id: session.id,
+      expires_at: session.expiresAt.toISOString(),
+      user_id: session.userId,
+      tenant_id: session.tenantId,
+      mfa_verified: session.mfaVerified,
+      mfa_enrollment_required: session.enrollmentOnly,
+    };
+  }
+
+  private requestMeta(req: Request) {
+    const authorization = req.header('authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+    return {
+      ip: this.authenticator.clientIp({
+        headers: req.headers,
+        remoteAddress: req.socket.remoteAddress,
+      }),
+      userAgent: req.header('user-agent'),
+      presentedToken: authorization ?? readCookie(req.header('cookie'), SESSION_COOKIE),
+    };
+  }
+
+  private async withRetryAfter<T>(res: Response, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const retry = (error as { retryAfterS?: unknown }).retryAfterS;
+      if (typeof retry === 'number') res.setHeader('Retry-After', String(retry));
+      throw error;
+    }
   }
 }

@@ -10,6 +10,7 @@ import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator.service';
 import { BootstrapService } from './bootstrap.service';
 import { SessionsModule } from '../sessions/sessions.module';
+import { MfaModule } from '../mfa/mfa.module';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { InMemoryLoginThrottleStore, LOGIN_THROTTLE_STORE } from './login-throttle';
@@ -20,7 +21,7 @@ import { RedisLoginThrottleStore } from './redis-login-throttle.store';
  * dashboard: they authenticate a raw header set the same way REST does.
  */
 @Module({
-  imports: [IdentityModule, TenancyModule, RbacModule, ApiKeysModule, SessionsModule],
+  imports: [IdentityModule, TenancyModule, RbacModule, ApiKeysModule, SessionsModule, MfaModule],
   controllers: [AuthController],
   providers: [
     AuthService,
@@ -36,6 +37,6 @@ import { RedisLoginThrottleStore } from './redis-login-throttle.store';
     },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [Authenticator, SessionsModule, BootstrapService],
+  exports: [Authenticator, AuthService, SessionsModule, MfaModule, BootstrapService],
 })
 export class AuthModule {}

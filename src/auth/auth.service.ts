@@ -14,6 +14,50 @@ import {
   ThrottleCounter,
 } from './login-throttle';
 import { LoginSession, SessionsService } from '../sessions/sessions.service';
+import type { SessionType } from '../sessions/session-status';
+import { type IssuedChallenge, MfaChallenges } from '../mfa/mfa-challenges.service';
+import { MfaEnrollment } from '../mfa/mfa-enrollment.service';
+import type { MfaFactor } from '../mfa/mfa-verifier.service';
+import { TrustedDevices } from '../mfa/trusted-devices.service';
+import { securityEvents } from '../observability/security-events';
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  tenant?: string;
+  ip?: string;
+  userAgent?: string;
+  sessionType?: SessionType;
+  /** A session token the client already held: it ends at sign-in. */
+  presentedToken?: string;
+  /** The trusted-device cookie, which lets a sign-in skip the second factor. */
+  deviceCookie?: string;
+}
+
+export interface MfaVerifyInput {
+  challengeToken: string;
+  method: MfaFactor;
+  code: string;
+  trustDevice?: boolean;
+  deviceName?: string;
+  ip?: string;
+  userAgent?: string;
+  sessionType?: SessionType;
+  presentedToken?: string;
+}
+
+export interface SignedIn {
+  status: 'authenticated';
+  token: string;
+  session: LoginSession;
+}
+
+export interface TrustedDeviceCookie {
+  cookie: string;
+  expiresAt: Date;
+}
+
+export type LoginOutcome = SignedIn | { status: 'mfa_required'; challenge: IssuedChallenge };
 
 interface Attempts {
   failures: number;
@@ -25,7 +69,8 @@ interface Attempts {
  * user all answer the same 401 after one argon2 verification; unknown emails are locked
  * out like real ones, so the lock does not reveal which accounts exist. Besides the lock
  * per account, failures are counted per source address and per tenant across accounts,
- * so a password spray meets 429 too.
+ * so a password spray meets 429 too. A user with a second factor gets a challenge instead
+ * of a session, unless the browser is one of their trusted devices.
  */
 @Injectable()
 export class AuthService {
@@ -36,6 +81,9 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly tenants: TenantsService,
     private readonly sessions: SessionsService,
+    private readonly mfa: MfaEnrollment,
+    private readonly challenges: MfaChallenges,
+    private readonly trustedDevices: TrustedDevices,
     @Inject(LOGIN_THROTTLE_STORE) private readonly throttle: LoginThrottleStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -46,13 +94,7 @@ export class AuthService {
     };
   }
 
-  async login(input: {
-    email: string;
-    password: string;
-    tenant?: string;
-    ip?: string;
-    userAgent?: string;
-  }): Promise<{ token: string; session: LoginSession }> {
+  async login(input: LoginInput): Promise<LoginOutcome> {
     const tenant = input.tenant ? await this.tenants.findByRef(input.tenant) : undefined;
     const tenantId = input.tenant ? tenant?.id : DEFAULT_TENANT_ID;
     const user = tenantId ? await this.users.findByEmail(tenantId, input.email) : undefined;
@@ -81,14 +123,81 @@ export class AuthService {
       const lockedUntil = lockMs ? new Date(Date.now() + lockMs) : null;
       if (user) await this.users.recordLoginFailure(user.tenantId, user.id, lockedUntil);
       else this.unknownAttempts.set(unknownKey, { failures, lockedUntil });
+      securityEvents.publish({
+        type: 'auth.login_failed',
+        tenantId,
+        userId: user?.id,
+        ip: input.ip,
+        details: { reason: user ? 'invalid-credentials' : 'unknown-user' },
+      });
       throw new InvalidLogin();
     }
     await this.throttle.release(counters.map((c) => c.key));
     await this.users.recordLoginSuccess(user.tenantId, user.id);
-    return this.sessions.create(user.tenantId, user.id, {
-      ip: input.ip,
+    await this.endPresented(input.presentedToken);
+
+    const who = { tenantId: user.tenantId, userId: user.id };
+    const kinds = await this.mfa.activeKinds(who.tenantId, who.userId);
+    if (kinds.length) {
+      if (await this.trustedDevices.isTrusted(who, input.deviceCookie))
+        return this.signedIn(who, input, { mfaVerified: true, via: 'trusted-device' });
+      return { status: 'mfa_required', challenge: await this.challenges.issue(who, kinds, input) };
+    }
+    const mustEnroll = (tenant ?? (await this.tenants.get(who.tenantId))).mfaRequired;
+    return this.signedIn(who, input, { mfaVerified: false, enrollmentOnly: mustEnroll });
+  }
+
+  /** Completes a sign-in with a second factor: a new session, and a trusted device if asked. */
+  async verifyMfa(input: MfaVerifyInput): Promise<SignedIn & { device?: TrustedDeviceCookie }> {
+    const who = await this.challenges.complete(
+      input.challengeToken,
+      input.method,
+      input.code,
+      input.ip,
+    );
+    await this.endPresented(input.presentedToken);
+    const signedIn = await this.signedIn(who, input, { mfaVerified: true, via: input.method });
+    if (!input.trustDevice) return signedIn;
+    const device = await this.trustedDevices.add(who, {
+      name: input.deviceName,
       userAgent: input.userAgent,
+      ip: input.ip,
     });
+    return { ...signedIn, device: { cookie: device.cookie, expiresAt: device.expiresAt } };
+  }
+
+  private async signedIn(
+    who: { tenantId: string; userId: string },
+    meta: { ip?: string; userAgent?: string; sessionType?: SessionType },
+    state: { mfaVerified: boolean; enrollmentOnly?: boolean; via?: string },
+  ): Promise<SignedIn> {
+    const { token, session } = await this.sessions.create({
+      ...who,
+      type: meta.sessionType ?? 'web',
+      authMethod: 'password',
+      mfaVerified: state.mfaVerified,
+      enrollmentOnly: state.enrollmentOnly,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+    securityEvents.publish({
+      type: 'auth.logged_in',
+      ...who,
+      sessionId: session.id,
+      ip: meta.ip,
+      details: {
+        mfa: state.via ?? 'none',
+        enrollment_required: state.enrollmentOnly ?? false,
+      },
+    });
+    return { status: 'authenticated', token, session };
+  }
+
+  /** A token the client held before signing in is ended, whoever's it was: no fixation. */
+  private async endPresented(token: string | undefined): Promise<void> {
+    if (!token) return;
+    const session = await this.sessions.verify(token);
+    if (session) await this.sessions.revoke(session.tenantId, session.id, 'replaced-by-login');
   }
 
   /** The counters a failed login counts on; a limit of 0 turns one off. */
@@ -107,7 +216,13 @@ export class AuthService {
     return counters;
   }
 
-  logout(session: { tenantId: string; sessionId: string }): Promise<void> {
-    return this.sessions.revoke(session.tenantId, session.sessionId);
+  async logout(session: { tenantId: string; sessionId: string; userId: string }): Promise<void> {
+    await this.sessions.revoke(session.tenantId, session.sessionId, 'signed-out', session.userId);
+    securityEvents.publish({
+      type: 'auth.logged_out',
+      tenantId: session.tenantId,
+      userId: session.userId,
+      sessionId: session.sessionId,
+    });
   }
 }

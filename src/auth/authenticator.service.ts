@@ -12,7 +12,7 @@ import { UsersService } from '../identity/users.service';
 import { RbacService } from '../rbac/rbac.service';
 import { resolveTenant, subdomainSlug } from '../tenancy/tenant-resolution';
 import { TenantsService } from '../tenancy/tenants.service';
-import type { AccessContext } from '../access/access-context';
+import type { AccessContext, SessionFacts } from '../access/access-context';
 import {
   AccessDenied,
   CredentialNoLongerValid,
@@ -20,7 +20,15 @@ import {
   TooManyRequests,
   Unauthenticated,
 } from './auth-errors';
-import { SESSION_COOKIE, SessionsService } from '../sessions/sessions.service';
+import { SESSION_COOKIE, type SessionCheck, SessionsService } from '../sessions/sessions.service';
+
+const SESSION_REFUSALS: Record<Exclude<SessionCheck, { ok: true }>['reason'], string> = {
+  invalid: 'The session token is not valid or has expired.',
+  expired: 'The session has expired; sign in again.',
+  revoked: 'The session has ended; sign in again.',
+  locked: 'The session is locked by an administrator.',
+  address: 'The session is bound to another network address.',
+};
 
 /** What the pipeline needs of a request: HTTP, a WebSocket upgrade, anything with headers. */
 export interface RawRequest {
@@ -94,6 +102,7 @@ export class Authenticator {
     let apiKeyId: string | undefined;
     let limits: RateLimits | undefined;
     let platformKey = false;
+    let sessionFacts: SessionFacts | undefined;
 
     const presentedKey = apiKeyHeader ?? (bearer?.startsWith('ak_') ? bearer : undefined);
     if (presentedKey !== undefined) {
@@ -118,10 +127,17 @@ export class Authenticator {
     } else {
       const token = bearer ?? cookie;
       if (!token) throw new Unauthenticated();
-      const session = await this.sessions.verify(token);
-      if (!session) throw new Unauthenticated('The session token is not valid or has expired.');
+      const checked = await this.sessions.check(token, ip);
+      if (!checked.ok) throw new Unauthenticated(SESSION_REFUSALS[checked.reason]);
+      const session = checked.session;
       userId = session.userId;
       principal = { kind: 'user', id: session.userId, sessionId: session.id };
+      sessionFacts = {
+        id: session.id,
+        mfaVerified: session.mfaVerified,
+        enrollmentOnly: session.enrollmentOnly,
+        elevatedUntil: session.elevatedUntil,
+      };
     }
 
     const user = await this.userState(userId);
@@ -182,6 +198,7 @@ export class Authenticator {
       scopes,
       clientIp: ip,
       tenantSource: decision.source,
+      session: sessionFacts,
     };
   }
 

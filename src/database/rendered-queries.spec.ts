@@ -24,6 +24,9 @@ import { llmCallStatements } from '../llm/llm-call.repository';
 import { progressLedgerStatements } from '../agents/progress-ledger.repository';
 import { approvalStatements } from '../safety/approval.repository';
 import { userSessionStatements } from '../sessions/user-session.repository';
+import { mfaChallengeStatements } from '../mfa/mfa-challenge.repository';
+import { mfaMethodStatements } from '../mfa/mfa-method.repository';
+import { trustedDeviceStatements } from '../mfa/trusted-device.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
 import { effectJournalStatements } from '../tools/effect-journal.repository';
 import { goalArtifactStatements } from '../tools/goal-artifact.repository';
@@ -40,6 +43,9 @@ const CATALOGS: StatementCatalog[] = [
   apiKeyStatements,
   userStatements,
   userSessionStatements,
+  mfaMethodStatements,
+  mfaChallengeStatements,
+  trustedDeviceStatements,
   roleStatements,
   roleAssignmentStatements,
   dashboardReadModelStatements,

@@ -285,6 +285,68 @@ export interface MemoryRelations {
   weight: Generated<number>;
 }
 
+export interface MfaBackupCodes {
+  code_hash: string;
+  created_at: Generated<Timestamp>;
+  id: string;
+  tenant_id: string;
+  used_at: Timestamp | null;
+  user_id: string;
+}
+
+export interface MfaChallenges {
+  completed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  failures: Generated<number>;
+  id: string;
+  ip: string | null;
+  locked_at: Timestamp | null;
+  tenant_id: string;
+  token_hash: string;
+  user_agent: string | null;
+  user_id: string;
+}
+
+export interface MfaCodes {
+  challenge_id: string | null;
+  channel: string;
+  code_hash: string;
+  created_at: Generated<Timestamp>;
+  delivery_error: string | null;
+  delivery_status: Generated<string>;
+  destination: string;
+  expires_at: Timestamp;
+  id: string;
+  provider_message_id: string | null;
+  purpose: string;
+  tenant_id: string;
+  used_at: Timestamp | null;
+  user_id: string;
+}
+
+export interface MfaLockouts {
+  failures: Generated<number>;
+  locked_until: Timestamp | null;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
+export interface MfaMethods {
+  confirmed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  destination: string | null;
+  id: string;
+  kind: string;
+  last_used_at: Timestamp | null;
+  last_used_step: Int8 | null;
+  secret_sealed: string | null;
+  status: string;
+  tenant_id: string;
+  user_id: string;
+}
+
 export interface PlatformCapabilities {
   available: boolean;
   detail: string | null;
@@ -365,9 +427,24 @@ export interface Tasks {
 export interface Tenants {
   created_at: Generated<Timestamp>;
   id: string;
+  mfa_required: Generated<boolean>;
   name: string;
   slug: string;
   status: Generated<string>;
+}
+
+export interface TrustedDevices {
+  created_at: Generated<Timestamp>;
+  device: Generated<Json>;
+  expires_at: Timestamp;
+  id: string;
+  ip: string | null;
+  last_used_at: Timestamp | null;
+  name: string;
+  revoked_at: Timestamp | null;
+  tenant_id: string;
+  token_hash: string;
+  user_id: string;
 }
 
 export interface Users {
@@ -385,12 +462,24 @@ export interface Users {
 }
 
 export interface UserSessions {
+  auth_method: Generated<string>;
   created_at: Generated<Timestamp>;
+  device: Generated<Json>;
+  elevated_until: Timestamp | null;
+  enrollment_only: Generated<boolean>;
   expires_at: Timestamp;
+  geo: Json | null;
   id: string;
   ip: string | null;
   last_seen_at: Generated<Timestamp>;
+  lock_reason: string | null;
+  locked_at: Timestamp | null;
+  locked_by: string | null;
+  mfa_verified: Generated<boolean>;
+  revoke_reason: string | null;
   revoked_at: Timestamp | null;
+  rotated_at: Timestamp | null;
+  session_type: Generated<string>;
   tenant_id: string;
   token_hash: string;
   user_agent: string | null;
@@ -413,12 +502,18 @@ export interface DB {
   memories: Memories;
   memory_entities: MemoryEntities;
   memory_relations: MemoryRelations;
+  mfa_backup_codes: MfaBackupCodes;
+  mfa_challenges: MfaChallenges;
+  mfa_codes: MfaCodes;
+  mfa_lockouts: MfaLockouts;
+  mfa_methods: MfaMethods;
   platform_capabilities: PlatformCapabilities;
   progress_ledger: ProgressLedger;
   role_assignments: RoleAssignments;
   roles: Roles;
   tasks: Tasks;
   tenants: Tenants;
+  trusted_devices: TrustedDevices;
   user_sessions: UserSessions;
   users: Users;
 }

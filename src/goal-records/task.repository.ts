@@ -271,7 +271,6 @@ export class TaskRepository {
     await affectedBy(executor, statements.addSafetyViolations(tenantId, taskId, entries));
   }
 
-
   async assignAgents(
     executor: SqlExecutor,
     tenantId: string,

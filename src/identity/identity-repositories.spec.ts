@@ -55,8 +55,8 @@ describe('users, sessions, roles and API keys in process (in-memory PGlite)', ()
 
   it("ends a user's sessions on a new password but the one it was changed in", async () => {
     const bob = await users.create(tenantId, { email: 'bob@example.com', displayName: 'Bob' });
-    const { token, session } = await sessions.create(tenantId, bob.id, { ip: '10.0.0.1' });
-    const kept = await sessions.create(tenantId, bob.id, {});
+    const { token, session } = await sessions.create({ tenantId, userId: bob.id, ip: '10.0.0.1' });
+    const kept = await sessions.create({ tenantId, userId: bob.id });
     expect(await sessions.verify(token)).toMatchObject({ id: session.id, userId: bob.id });
     await users.update(tenantId, bob.id, { password: 'another long password' }, kept.session.id);
     expect(await sessions.verify(token)).toBeUndefined();

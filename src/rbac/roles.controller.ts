@@ -19,7 +19,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { AccessContext } from '../access/access-context';
-import { Caller, RequirePermission } from '../access/decorators';
+import { Caller, RequireElevated, RequirePermission } from '../access/decorators';
 import {
   AssignmentDto,
   AssignmentListDto,
@@ -71,6 +71,7 @@ export class RolesController {
 
   @Post('roles')
   @RequirePermission('role:create', 'role')
+  @RequireElevated()
   @ApiOperation({ summary: 'Create a custom role (only with permissions you hold)' })
   @ApiCreatedResponse({ type: RoleDto })
   async create(@Caller() caller: AccessContext, @Body() body: CreateRoleDto): Promise<RoleDto> {
@@ -90,6 +91,7 @@ export class RolesController {
 
   @Patch('roles/:name')
   @RequirePermission('role:update', 'role', 'name')
+  @RequireElevated()
   @ApiOperation({ summary: 'Change a custom role' })
   @ApiOkResponse({ type: RoleDto })
   @ApiNotFoundResponse({ description: 'No such role in this tenant' })
@@ -106,6 +108,7 @@ export class RolesController {
   @Delete('roles/:name')
   @HttpCode(204)
   @RequirePermission('role:delete', 'role', 'name')
+  @RequireElevated()
   @ApiOperation({ summary: 'Delete a custom role and its assignments' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'No such role in this tenant' })
@@ -130,6 +133,7 @@ export class RolesController {
 
   @Post('role-assignments')
   @RequirePermission('role:assign', 'role-assignment')
+  @RequireElevated()
   @ApiOperation({
     summary: 'Assign a role to a user of this tenant, optionally for a time window',
     description: 'Only to a user who holds no permission you do not hold (otherwise 403).',
@@ -159,6 +163,7 @@ export class RolesController {
   @Delete('role-assignments/:id')
   @HttpCode(204)
   @RequirePermission('role:assign', 'role-assignment', 'id')
+  @RequireElevated()
   @ApiOperation({
     summary: "Revoke a role assignment; the user's sessions end",
     description: 'Only for a user who holds no permission you do not hold (otherwise 403).',

@@ -23,6 +23,8 @@ const statements = {
       .selectAll()
       .where((eb) => eb.or([eb(eb.cast('id', 'text'), '=', ref), eb('slug', '=', ref)])),
   all: () => db.selectFrom('tenants').selectAll().orderBy('created_at'),
+  setMfaRequired: (id: string, required: boolean) =>
+    db.updateTable('tenants').set({ mfa_required: required }).where('id', '=', id).returningAll(),
 };
 
 @Injectable()
@@ -49,6 +51,10 @@ export class TenantRepository {
   all(): Promise<TenantRow[]> {
     return rowsOf(this.dataSource, statements.all());
   }
+
+  setMfaRequired(id: string, required: boolean): Promise<TenantRow | undefined> {
+    return firstOf(this.dataSource, statements.setMfaRequired(id, required));
+  }
 }
 
 export const tenantStatements: StatementCatalog = {
@@ -66,5 +72,9 @@ export const tenantStatements: StatementCatalog = {
     { name: 'bySlug', statement: statements.bySlug('acme') },
     { name: 'byIdOrSlug', statement: statements.byIdOrSlug('acme') },
     { name: 'all', statement: statements.all() },
+    {
+      name: 'setMfaRequired',
+      statement: statements.setMfaRequired('00000000-0000-0000-0000-000000000001', true),
+    },
   ],
 };

@@ -1,8 +1,13 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { currentTenantId } from '../common/request-context';
-import { RequireAdmin, RequirePermission } from '../access/decorators';
-import { CreateTenantDto, TenantDto, TenantListDto } from './dto/tenant.dto';
+import { RequireAdmin, RequireElevated, RequirePermission } from '../access/decorators';
+import {
+  CreateTenantDto,
+  TenantDto,
+  TenantListDto,
+  UpdateTenantSettingsDto,
+} from './dto/tenant.dto';
 import { TenantsService } from './tenants.service';
 
 @ApiTags('tenants')
@@ -16,6 +21,18 @@ export class TenantsController {
   @ApiOkResponse({ type: TenantDto })
   async current(): Promise<TenantDto> {
     return TenantDto.from(await this.tenants.get(currentTenantId()));
+  }
+
+  @Patch('current')
+  @RequireAdmin('tenant')
+  @RequireElevated()
+  @ApiOperation({
+    summary: 'Change the tenant settings (tenant administrators, elevated sessions)',
+    description: 'With mfa_required, every user must enroll a second factor at next sign-in.',
+  })
+  @ApiOkResponse({ type: TenantDto })
+  async update(@Body() body: UpdateTenantSettingsDto): Promise<TenantDto> {
+    return TenantDto.from(await this.tenants.setMfaRequired(currentTenantId(), body.mfa_required));
   }
 
   @Get()

@@ -7,6 +7,8 @@ export interface Tenant {
   slug: string;
   name: string;
   status: string;
+  /** Every user must sign in with a second factor (and enroll one at next sign-in). */
+  mfaRequired: boolean;
   createdAt: Date;
 }
 
@@ -15,6 +17,7 @@ const toTenant = (r: TenantRow): Tenant => ({
   slug: r.slug,
   name: r.name,
   status: r.status,
+  mfaRequired: r.mfa_required,
   createdAt: new Date(r.created_at),
 });
 
@@ -44,6 +47,12 @@ export class TenantsService {
   async findByRef(ref: string): Promise<Tenant | undefined> {
     const row = await this.tenants.byIdOrSlug(ref.toLowerCase());
     return row ? toTenant(row) : undefined;
+  }
+
+  async setMfaRequired(id: string, required: boolean): Promise<Tenant> {
+    const row = await this.tenants.setMfaRequired(id, required);
+    if (!row) throw new NotFound('tenant', id);
+    return toTenant(row);
   }
 
   async list(): Promise<Tenant[]> {

@@ -21,7 +21,9 @@ import {
 } from '@nestjs/swagger';
 import type { AccessContext } from '../access/access-context';
 import { currentTenantId } from '../common/request-context';
-import { Caller, RequirePermission } from '../access/decorators';
+import { Caller, RequireElevated, RequirePermission } from '../access/decorators';
+import { MfaEnrollment } from '../mfa/mfa-enrollment.service';
+import { SessionsService } from '../sessions/sessions.service';
 import { PrincipalAccess } from '../rbac/principal-access.service';
 import {
   CreateUserDto,
@@ -40,6 +42,8 @@ export class UsersController {
   constructor(
     private readonly users: UsersService,
     private readonly principals: PrincipalAccess,
+    private readonly mfa: MfaEnrollment,
+    private readonly sessions: SessionsService,
   ) {}
 
   @Post()
@@ -120,5 +124,24 @@ export class UsersController {
     const tenantId = currentTenantId();
     await this.principals.requireUser(caller, tenantId, id);
     await this.users.delete(tenantId, id);
+  }
+
+  @Post(':id/mfa/reset')
+  @HttpCode(204)
+  @RequirePermission('user:update', 'user', 'id')
+  @RequireElevated()
+  @ApiOperation({
+    summary: "Reset a user's second factors (elevated sessions)",
+    description:
+      'Removes every second factor, backup code and trusted device of the user and ends ' +
+      'their sessions; only for a user who holds no permission you do not hold.',
+  })
+  @ApiNoContentResponse()
+  @ApiForbiddenResponse({ description: 'Not elevated, or the user holds permissions you do not' })
+  async resetMfa(@Caller() caller: AccessContext, @Param('id', uuid) id: string): Promise<void> {
+    const tenantId = currentTenantId();
+    await this.principals.requireUser(caller, tenantId, id);
+    await this.mfa.reset(tenantId, id, caller.userId);
+    await this.sessions.endAllFor(tenantId, id, undefined, 'mfa-reset', caller.userId);
   }
 }

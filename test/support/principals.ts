@@ -26,10 +26,18 @@ export class Principals {
     return res.body.id;
   }
 
+  /**
+   * Signs a user in and elevates the session with the password (dangerous routes, such as
+   * creating a key or assigning a role, refuse a session that is not elevated).
+   */
   async login(email: string, password = PASSWORD): Promise<string> {
     const res = await this.anonymous.post('/api/v1/auth/login', { email, password });
     if (res.status !== 200) throw new Error(`could not sign in ${email}: ${res.status}`);
-    return res.body.token;
+    const elevated = await this.anonymous
+      .withBearer(res.body.token)
+      .post('/api/v1/sessions/current/elevate', { password });
+    if (elevated.status !== 200) throw new Error(`could not elevate ${email}: ${elevated.status}`);
+    return elevated.body.token;
   }
 
   /** A session client for a new user with `role`. */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@agent-village.local' })
@@ -20,11 +20,29 @@ export class LoginDto {
 }
 
 export class LoginResultDto {
-  @ApiProperty({ description: 'Bearer token (also set as the HttpOnly av_session cookie)' })
-  token!: string;
-  @ApiProperty({ format: 'date-time' }) expires_at!: string;
-  @ApiProperty({ format: 'uuid' }) user_id!: string;
-  @ApiProperty({ format: 'uuid' }) tenant_id!: string;
+  @ApiProperty({
+    enum: ['authenticated', 'mfa_required'],
+    description: 'mfa_required: complete the sign-in at POST /api/v1/auth/mfa/verify',
+  })
+  status!: 'authenticated' | 'mfa_required';
+  @ApiPropertyOptional({
+    description: 'Bearer token (also set as the HttpOnly av_session cookie)',
+  })
+  token?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) session_id?: string;
+  @ApiProperty({ format: 'date-time', description: 'When the session or challenge ends' })
+  expires_at!: string;
+  @ApiPropertyOptional({ format: 'uuid' }) user_id?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) tenant_id?: string;
+  @ApiPropertyOptional() mfa_verified?: boolean;
+  @ApiPropertyOptional({
+    description: 'The tenant requires MFA: only /api/v1/mfa enrollment is open to this session',
+  })
+  mfa_enrollment_required?: boolean;
+  @ApiPropertyOptional({ description: 'The second-factor challenge to answer' })
+  challenge_token?: string;
+  @ApiPropertyOptional({ type: [String], enum: ['totp', 'sms', 'email', 'backup_code'] })
+  methods?: string[];
 }
 
 export class MeDto {
@@ -39,4 +57,49 @@ export class MeDto {
   @ApiProperty({ type: [String] }) permissions!: string[];
   @ApiPropertyOptional({ type: [String], description: 'API key scopes' }) scopes?: string[];
   @ApiPropertyOptional({ format: 'uuid' }) api_key_id?: string;
+}
+
+export class MfaVerifyDto {
+  @ApiProperty({ description: 'The challenge_token of the mfa_required login answer' })
+  @IsString()
+  @Length(1, 100)
+  challenge_token!: string;
+
+  @ApiProperty({ enum: ['totp', 'sms', 'email', 'backup_code'] })
+  @IsIn(['totp', 'sms', 'email', 'backup_code'])
+  method!: 'totp' | 'sms' | 'email' | 'backup_code';
+
+  @ApiProperty({ example: '123456' })
+  @IsString()
+  @Length(1, 20)
+  code!: string;
+
+  @ApiPropertyOptional({
+    description: 'Remember this browser: later sign-ins skip the second factor',
+  })
+  @IsOptional()
+  @IsBoolean()
+  trust_device?: boolean;
+
+  @ApiPropertyOptional({ description: 'A name for the trusted device' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  device_name?: string;
+}
+
+export class MfaSendDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 100)
+  challenge_token!: string;
+
+  @ApiProperty({ enum: ['sms', 'email'] })
+  @IsIn(['sms', 'email'])
+  method!: 'sms' | 'email';
+}
+
+export class CodeSentDto {
+  @ApiProperty({ enum: ['sent', 'failed'] }) delivery_status!: string;
+  @ApiProperty({ format: 'date-time' }) expires_at!: string;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsString, Length, Matches } from 'class-validator';
 import type { Tenant } from '../tenants.service';
 
 export class CreateTenantDto {
@@ -21,6 +21,7 @@ export class TenantDto {
   @ApiProperty() slug!: string;
   @ApiProperty() name!: string;
   @ApiProperty() status!: string;
+  @ApiProperty({ description: 'Users must sign in with a second factor' }) mfa_required!: boolean;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
 
   static from(t: Tenant): TenantDto {
@@ -29,6 +30,7 @@ export class TenantDto {
       slug: t.slug,
       name: t.name,
       status: t.status,
+      mfa_required: t.mfaRequired,
       created_at: t.createdAt.toISOString(),
     };
   }
@@ -36,4 +38,10 @@ export class TenantDto {
 
 export class TenantListDto {
   @ApiProperty({ type: [TenantDto] }) items!: TenantDto[];
+}
+
+export class UpdateTenantSettingsDto {
+  @ApiProperty({ description: 'Require a second factor of every user of the tenant' })
+  @IsBoolean()
+  mfa_required!: boolean;
 }

@@ -30,3 +30,10 @@ select *
 select *
   from "tenants"
   order by "created_at";
+
+-- setMfaRequired
+-- parameters: [true,"00000000-0000-0000-0000-000000000001"]
+update "tenants"
+  set "mfa_required" = $1
+  where "id" = $2
+  returning *;

@@ -1,0 +1,5 @@
+import QRCode from 'qrcode';
+
+export function qrCodeSvg(text: string): Promise<string> {
+  return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+}
