@@ -144,6 +144,7 @@ describe('principal boundaries (embedded)', () => {
         ok: 200,
         body: { password: 'a brand new passphrase' },
       },
+      { route: 'POST /api/v1/users/{id}/mfa/reset', on: 'user', ok: 204 },
       { route: 'POST /api/v1/role-assignments', on: 'assign', ok: 201 },
       { route: 'DELETE /api/v1/role-assignments/{id}', on: 'assignment', ok: 204 },
       { route: 'POST /api/v1/api-keys/{id}/revoke', on: 'key', ok: 200 },

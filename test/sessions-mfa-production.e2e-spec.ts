@@ -73,6 +73,7 @@ describe('sessions and MFA (PostgreSQL + Redis)', () => {
     await principals.createUser(email, role);
     const first = await login(email);
     expect(first.body).toMatchObject({ status: 'authenticated', mfa_verified: false });
+    const passwordOnly = (await login(email)).body.token as string;
     const enrolled = await as(first.body.token).post('/api/v1/mfa/totp/enroll');
     expect(enrolled.status).toBe(200);
     expect(enrolled.body.otpauth_uri).toMatch(/^otpauth:\/\/totp\/.+secret=/);
@@ -88,6 +89,8 @@ describe('sessions and MFA (PostgreSQL + Redis)', () => {
     expect(confirmed.body.token).toBeDefined();
     expect(await status(first.body.token)).toBe(401);
     expect(await status(confirmed.body.token)).toBe(200);
+    // a session signed in by password alone ends with the first second factor
+    expect(await status(passwordOnly)).toBe(401);
     return {
       secret,
       backupCodes: confirmed.body.backup_codes as string[],

@@ -1,9 +1,10 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { ApiExtension } from '@nestjs/swagger';
 import type { AccessPolicy } from './access-policy';
 import type { AccessContext } from './access-context';
 
 export const ACCESS_POLICY = 'agent-village:access-policy';
+/** Where @nestjs/swagger reads a route's `x-` extensions from. */
+const SWAGGER_EXTENSIONS = 'swagger/apiExtension';
 
 /** Merges a rule into the route's policy (decorators stack) and documents it as `x-access`. */
 function access(rule: AccessPolicy): MethodDecorator & ClassDecorator {
@@ -29,7 +30,15 @@ function access(rule: AccessPolicy): MethodDecorator & ClassDecorator {
       ...(merged.enrollment ? { enrollment: true } : {}),
     };
     if (descriptor) {
-      ApiExtension('x-access', wire)(target, key!, descriptor);
+      // Swagger's ApiExtension keeps the first value written for a key, and decorators
+      // stack (RequirePermission + RequireElevated): the merged rule replaces the earlier one.
+      const extensions = (Reflect.getMetadata(SWAGGER_EXTENSIONS, descriptor.value) ??
+        {}) as object;
+      Reflect.defineMetadata(
+        SWAGGER_EXTENSIONS,
+        { ...extensions, 'x-access': wire },
+        descriptor.value,
+      );
       return descriptor;
     }
     return target;

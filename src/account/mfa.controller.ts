@@ -28,6 +28,8 @@ import {
   RequireMfa,
   RequireSession,
 } from '../access/decorators';
+import { deniedType } from '../auth/access-policy';
+import { AccessDenied } from '../auth/auth-errors';
 import { CodeSentDto } from '../auth/dto/auth.dto';
 import { SessionCookies } from '../auth/session-cookies';
 import type { AppConfig } from '../config/app-config';
@@ -93,7 +95,7 @@ export class MfaController {
   @ApiOperation({ summary: 'Start enrolling an authenticator app: secret, URI and QR code' })
   @ApiOkResponse({ type: TotpEnrollmentDto })
   async enrollTotp(@Caller() caller: AccessContext): Promise<TotpEnrollmentDto> {
-    const enrollment = await this.mfa.enrollTotp(await this.user(caller));
+    const enrollment = await this.mfa.enrollTotp(await this.enrollingUser(caller));
     return { secret: enrollment.secret, otpauth_uri: enrollment.uri, qr_svg: enrollment.qrSvg };
   }
 
@@ -122,7 +124,7 @@ export class MfaController {
     @Caller() caller: AccessContext,
     @Body() body: SmsEnrollDto,
   ): Promise<CodeSentDto> {
-    const sent = await this.mfa.enrollByCode(await this.user(caller), 'sms', body.phone);
+    const sent = await this.mfa.enrollByCode(await this.enrollingUser(caller), 'sms', body.phone);
     return { delivery_status: sent.deliveryStatus, expires_at: sent.expiresAt.toISOString() };
   }
 
@@ -158,7 +160,7 @@ export class MfaController {
     @Caller() caller: AccessContext,
     @Body() body: EmailEnrollDto,
   ): Promise<CodeSentDto> {
-    const user = await this.user(caller);
+    const user = await this.enrollingUser(caller);
     const sent = await this.mfa.enrollByCode(user, 'email', body.email ?? user.email);
     return { delivery_status: sent.deliveryStatus, expires_at: sent.expiresAt.toISOString() };
   }
@@ -229,8 +231,19 @@ export class MfaController {
     await this.devices.revoke(caller.homeTenantId, caller.userId, id);
   }
 
-  private async user(caller: AccessContext) {
+  /**
+   * The user, when this session may add a second factor: anyone may add their first, but
+   * once a user has one, only a session verified with it may add another (a session that
+   * predates the first factor, or a stolen password, cannot plant the attacker's phone).
+   */
+  private async enrollingUser(caller: AccessContext) {
     const user = await this.users.get(caller.homeTenantId, caller.userId);
+    const enrolled = (await this.mfa.activeKinds(user.tenantId, user.id)).length > 0;
+    if (enrolled && !caller.session?.mfaVerified)
+      throw new AccessDenied(
+        'This route needs a session verified with a second factor.',
+        deniedType('mfa'),
+      );
     return { tenantId: user.tenantId, userId: user.id, email: user.email };
   }
 
@@ -249,6 +262,8 @@ export class MfaController {
         { mfaVerified: true, enrollmentOnly: false },
         'mfa-enrolled',
       );
+      // Sessions signed in by password alone end with the first second factor.
+      await this.sessions.endAllFor(who.tenantId, who.userId, who.id, 'mfa-enrolled', who.userId);
       const session = await this.sessions.get(who.tenantId, who.id);
       this.cookies.setSession(res, body.token, session.expiresAt);
     }

@@ -27,6 +27,12 @@ export const REDACTED_PATHS = [
   '*.secretHash',
   'passwordHash',
   '*.passwordHash',
+  'code',
+  '*.code',
+  'challenge_token',
+  '*.challenge_token',
+  'backup_codes',
+  '*.backup_codes',
 ];
 
 let root: PinoLogger | undefined;
