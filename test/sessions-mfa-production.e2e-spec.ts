@@ -374,6 +374,36 @@ describe('sessions and MFA (PostgreSQL + Redis)', () => {
     expect((await stranger.delete(`/api/v1/sessions/${listed.body.items[0].id}`)).status).toBe(404);
   });
 
+  it('records what a session is for and the device it was opened from', async () => {
+    await principals.createUser('cli@example.com', 'operator');
+    const res = await anonymous.post(
+      '/api/v1/auth/login',
+      { email: 'cli@example.com', password: PASSWORD, session_type: 'cli' },
+      {
+        'user-agent':
+          'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+      },
+    );
+    const [session] = (await as(res.body.token).get('/api/v1/sessions')).body.items;
+    expect(session).toMatchObject({
+      type: 'cli',
+      auth_method: 'password',
+      mfa_verified: false,
+      elevated_until: null,
+      device: { browser: 'Mobile Safari', os: 'iOS', device_type: 'mobile' },
+    });
+    const lifetime = Date.parse(session.expires_at) - Date.parse(session.created_at);
+    expect(Math.abs(lifetime - 24 * 3_600_000)).toBeLessThan(5_000);
+    expect(Date.parse(session.idle_expires_at)).toBeLessThanOrEqual(Date.now() + 3_600_000);
+    const bad = await anonymous.post('/api/v1/auth/login', {
+      email: 'cli@example.com',
+      password: PASSWORD,
+      session_type: 'tv',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toContain('session_type');
+  });
+
   it('ends the oldest session past the per-user limit', async () => {
     await principals.createUser('limit@example.com', 'operator');
     const tokens: string[] = [];

@@ -67,6 +67,7 @@ export class AuthController {
         email: body.email,
         password: body.password,
         tenant: body.tenant,
+        sessionType: body.session_type,
         ...this.requestMeta(req),
         deviceCookie: readCookie(req.header('cookie'), DEVICE_COOKIE),
       });
@@ -105,6 +106,7 @@ export class AuthController {
         code: body.code,
         trustDevice: body.trust_device,
         deviceName: body.device_name,
+        sessionType: body.session_type,
         ...this.requestMeta(req),
       });
       if (signedIn.device)

@@ -17,6 +17,14 @@ export class LoginDto {
   @IsString()
   @Length(1, 100)
   tenant?: string;
+
+  @ApiPropertyOptional({
+    enum: ['web', 'api', 'cli'],
+    description: 'What the session is for (listed with it); web when omitted',
+  })
+  @IsOptional()
+  @IsIn(['web', 'api', 'cli'])
+  session_type?: 'web' | 'api' | 'cli';
 }
 
 export class LoginResultDto {
@@ -86,6 +94,11 @@ export class MfaVerifyDto {
   @IsString()
   @Length(1, 100)
   device_name?: string;
+
+  @ApiPropertyOptional({ enum: ['web', 'api', 'cli'] })
+  @IsOptional()
+  @IsIn(['web', 'api', 'cli'])
+  session_type?: 'web' | 'api' | 'cli';
 }
 
 export class MfaSendDto {
