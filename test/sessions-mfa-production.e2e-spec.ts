@@ -313,6 +313,10 @@ describe('sessions and MFA (PostgreSQL + Redis)', () => {
     );
     expect(right.status).not.toBe(200);
 
+    // the audit trail's input: security events in the log
+    const log = app.output();
+    for (const event of ['auth.logged_in', 'mfa.challenged', 'mfa.failed', 'mfa.locked'])
+      expect(log).toContain(`"msg":"${event}"`);
     await app.stop();
     app = await startApp({ env: { ...env, DB_MIGRATE_ON_START: 'false' } });
     anonymous = new ApiClient(app.baseUrl);
