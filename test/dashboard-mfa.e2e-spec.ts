@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
-import { ApiClient, AppProcess, startApp, tempDir, TEST_ADMIN_API_KEY } from '#testing';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium';
+import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY } from '#testing';
 import { totpCode } from '../src/mfa/kit/totp';
 import { PASSWORD, Principals } from './support/principals';
 
@@ -18,20 +19,7 @@ describe('the web dashboard with a second factor', () => {
   beforeAll(async () => {
     app = await startApp({ env: { DASHBOARD_REFRESH_MS: '60000' } });
     anonymous = new ApiClient(app.baseUrl);
-    browser = await chromium.launchPersistentContext(tempDir('av-chromium-'), {
-      viewport: { width: 1400, height: 1000 },
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium({ width: 1400, height: 1000 });
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
   });

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium';
 import {
   ApiClient,
   AppProcess,
   startApp,
-  tempDir,
   waitFor,
   TEST_ADMIN_API_KEY,
   TEST_ADMIN_EMAIL,
@@ -24,21 +24,7 @@ describe('the web dashboard', () => {
       env: { DASHBOARD_TITLE: 'Village Control', DASHBOARD_REFRESH_MS: '60000' },
     });
     api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
-    // A fresh profile per run (Playwright's way of passing --user-data-dir).
-    browser = await chromium.launchPersistentContext(tempDir('av-chromium-'), {
-      viewport: { width: 1400, height: 1100 },
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium({ width: 1400, height: 1100 });
   });
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Delete,
@@ -54,6 +55,9 @@ import {
 
 const KINDS: readonly MfaKind[] = ['totp', 'sms', 'email'];
 
+/** A step of enrolling a second factor: open to a session that must enroll first. */
+const EnrollmentStep = () => applyDecorators(RequireSession(), AllowDuringEnrollment());
+
 /**
  * The signed-in user's second factors. Enrollment stays open to a session that must enroll
  * before anything else (tenant `mfa_required`); confirming the first method verifies the
@@ -76,8 +80,7 @@ export class MfaController {
   }
 
   @Get()
-  @RequireSession()
-  @AllowDuringEnrollment()
+  @EnrollmentStep()
   @ApiOperation({ summary: 'My second factors and backup codes left' })
   @ApiOkResponse({ type: MfaStatusDto })
   async status(@Caller() caller: AccessContext): Promise<MfaStatusDto> {
@@ -90,8 +93,7 @@ export class MfaController {
 
   @Post('totp/enroll')
   @HttpCode(200)
-  @RequireSession()
-  @AllowDuringEnrollment()
+  @EnrollmentStep()
   @ApiOperation({ summary: 'Start enrolling an authenticator app: secret, URI and QR code' })
   @ApiOkResponse({ type: TotpEnrollmentDto })
   async enrollTotp(@Caller() caller: AccessContext): Promise<TotpEnrollmentDto> {
@@ -101,8 +103,7 @@ export class MfaController {
 
   @Post('totp/confirm')
   @HttpCode(200)
-  @RequireSession()
-  @AllowDuringEnrollment()
+  @EnrollmentStep()
   @ApiOperation({ summary: 'Confirm the authenticator app with its first code' })
   @ApiOkResponse({ type: ConfirmationDto })
   async confirmTotp(
@@ -116,8 +117,7 @@ export class MfaController {
 
   @Post('sms/enroll')
   @HttpCode(202)
-  @RequireSession()
-  @AllowDuringEnrollment()
+  @EnrollmentStep()
   @ApiOperation({ summary: 'Enroll a phone number: a code goes to it by SMS' })
   @ApiAcceptedResponse({ type: CodeSentDto })
   async enrollSms(
@@ -125,13 +125,12 @@ export class MfaController {
     @Body() body: SmsEnrollDto,
   ): Promise<CodeSentDto> {
     const sent = await this.mfa.enrollByCode(await this.enrollingUser(caller), 'sms', body.phone);
-    return { delivery_status: sent.deliveryStatus, expires_at: sent.expiresAt.toISOString() };
+    return CodeSentDto.from(sent);
   }
 
   @Post('sms/confirm')
   @HttpCode(200)
-  @RequireSession()
-  @AllowDuringEnrollment()
+  @EnrollmentStep()
   @ApiOperation({ summary: 'Confirm the phone number with the code it received' })
   @ApiOkResponse({ type: ConfirmationDto })
   async confirmSms(
@@ -139,19 +138,16 @@ export class MfaController {
     @Body() body: MfaCodeDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ConfirmationDto> {
-    const confirmation = await this.mfa.confirmByCode(
-      caller.homeTenantId,
-      caller.userId,
-      'sms',
-      body.code,
+    return this.confirmed(
+      caller,
+      await this.mfa.confirmByCode(caller.homeTenantId, caller.userId, 'sms', body.code),
+      res,
     );
-    return this.confirmed(caller, confirmation, res);
   }
 
   @Post('email/enroll')
   @HttpCode(202)
-  @RequireSession()
-  @AllowDuringEnrollment()
+  @EnrollmentStep()
   @ApiOperation({
     summary: "Enroll an email address (the account's by default): a code goes to it",
   })
@@ -162,13 +158,12 @@ export class MfaController {
   ): Promise<CodeSentDto> {
     const user = await this.enrollingUser(caller);
     const sent = await this.mfa.enrollByCode(user, 'email', body.email ?? user.email);
-    return { delivery_status: sent.deliveryStatus, expires_at: sent.expiresAt.toISOString() };
+    return CodeSentDto.from(sent);
   }
 
   @Post('email/confirm')
   @HttpCode(200)
-  @RequireSession()
-  @AllowDuringEnrollment()
+  @EnrollmentStep()
   @ApiOperation({ summary: 'Confirm the email address with the code it received' })
   @ApiOkResponse({ type: ConfirmationDto })
   async confirmEmail(
@@ -176,13 +171,11 @@ export class MfaController {
     @Body() body: MfaCodeDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ConfirmationDto> {
-    const confirmation = await this.mfa.confirmByCode(
-      caller.homeTenantId,
-      caller.userId,
-      'email',
-      body.code,
+    return this.confirmed(
+      caller,
+      await this.mfa.confirmByCode(caller.homeTenantId, caller.userId, 'email', body.code),
+      res,
     );
-    return this.confirmed(caller, confirmation, res);
   }
 
   @Post('backup-codes/regenerate')

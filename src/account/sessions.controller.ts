@@ -135,7 +135,7 @@ export class SessionsController {
     @Body() body: ElevationCodeDto,
   ): Promise<CodeSentDto> {
     const sent = await this.elevation.sendCode(caller, body.method);
-    return { delivery_status: sent.deliveryStatus, expires_at: sent.expiresAt.toISOString() };
+    return CodeSentDto.from(sent);
   }
 
   @Post('current/rotate')

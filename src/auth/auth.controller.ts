@@ -126,7 +126,7 @@ export class AuthController {
   ): Promise<CodeSentDto> {
     return this.withRetryAfter(res, async () => {
       const sent = await this.challenges.sendCode(body.challenge_token, body.method);
-      return { delivery_status: sent.deliveryStatus, expires_at: sent.expiresAt.toISOString() };
+      return CodeSentDto.from(sent);
     });
   }
 

@@ -115,4 +115,8 @@ export class MfaSendDto {
 export class CodeSentDto {
   @ApiProperty({ enum: ['sent', 'failed'] }) delivery_status!: string;
   @ApiProperty({ format: 'date-time' }) expires_at!: string;
+
+  static from(sent: { deliveryStatus: string; expiresAt: Date }): CodeSentDto {
+    return { delivery_status: sent.deliveryStatus, expires_at: sent.expiresAt.toISOString() };
+  }
 }
