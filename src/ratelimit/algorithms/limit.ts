@@ -1,5 +1,6 @@
-export const STRATEGIES = ['FIXED_WINDOW', 'SLIDING_WINDOW', 'TOKEN_BUCKET'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+import type { RateLimitStrategy } from '../../common/rate-limit-rule';
+
+export type Strategy = RateLimitStrategy;
 
 /** One limit: at most `limit` requests per `windowMs` (a token bucket refills `limit` per window). */
 export interface LimitSpec {
