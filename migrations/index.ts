@@ -8,6 +8,7 @@ import { TenantIsolationForNewTables1764600000000 } from './1764600000000-tenant
 import { GoalIdempotencyKeys1764700000000 } from './1764700000000-goal-idempotency-keys';
 import { GoalStatusQueued1764800000000 } from './1764800000000-goal-status-queued';
 import { SessionsAndMfa1764900000000 } from './1764900000000-sessions-and-mfa';
+import { RateLimitRules1765100000000 } from './1765100000000-rate-limit-rules';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   GoalIdempotencyKeys1764700000000,
   GoalStatusQueued1764800000000,
   SessionsAndMfa1764900000000,
+  RateLimitRules1765100000000,
 ];

@@ -16,7 +16,7 @@ import {
 } from './api-key-format';
 import { ApiKeyRepository, type ApiKeyRow } from './api-key.repository';
 import { isIpAllowed, isValidCidr, isValidIp } from '#net/ip-rules';
-import type { RateLimits } from './rate-limiter';
+import type { RateLimits } from './api-key-rate-limits';
 
 export const API_KEY_TYPES = ['personal', 'service', 'tenant', 'admin'] as const;
 export const API_KEY_STATUSES = ['active', 'expired', 'revoked', 'suspended'] as const;

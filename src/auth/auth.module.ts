@@ -15,13 +15,26 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { InMemoryLoginThrottleStore, LOGIN_THROTTLE_STORE } from './login-throttle';
 import { RedisLoginThrottleStore } from './redis-login-throttle.store';
+import { RateLimitModule } from '../ratelimit/ratelimit.module';
+import {
+  RateLimitAfterAuthenticationGuard,
+  RateLimitBeforeAuthenticationGuard,
+} from '../ratelimit/rate-limit.guard';
 
 /**
  * The security pipeline. `Authenticator` is exported for the WebSocket gateway and the
  * dashboard: they authenticate a raw header set the same way REST does.
  */
 @Module({
-  imports: [IdentityModule, TenancyModule, RbacModule, ApiKeysModule, SessionsModule, MfaModule],
+  imports: [
+    IdentityModule,
+    TenancyModule,
+    RbacModule,
+    ApiKeysModule,
+    SessionsModule,
+    MfaModule,
+    RateLimitModule,
+  ],
   controllers: [AuthController],
   providers: [
     AuthService,
@@ -35,7 +48,11 @@ import { RedisLoginThrottleStore } from './redis-login-throttle.store';
           ? new RedisLoginThrottleStore(config.REDIS_URL, config.QUEUE_PREFIX)
           : new InMemoryLoginThrottleStore(),
     },
+    // Global guards run in the order given here: limits that need no caller, then
+    // authentication and authorization, then limits on the caller.
+    { provide: APP_GUARD, useExisting: RateLimitBeforeAuthenticationGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_GUARD, useExisting: RateLimitAfterAuthenticationGuard },
   ],
   exports: [Authenticator, AuthService, SessionsModule, MfaModule, BootstrapService],
 })

@@ -2,9 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { TtlCache } from '#common';
 import { ApiKeysService } from '../apikeys/api-keys.service';
-import { RATE_LIMIT_STORE } from '../apikeys/api-keys.module';
 import { clientIp } from '#net/ip-rules';
-import type { RateLimits, RateLimitStore } from '../apikeys/rate-limiter';
+import {
+  apiKeyLimitChecks,
+  type RateLimits,
+  refusedLimitName,
+} from '../apikeys/api-key-rate-limits';
+import { RateLimiter } from '../ratelimit/rate-limiter.service';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -72,7 +76,7 @@ export class Authenticator {
     private readonly rbac: RbacService,
     private readonly tenants: TenantsService,
     private readonly users: UsersService,
-    @Inject(RATE_LIMIT_STORE) private readonly rateLimits: RateLimitStore,
+    private readonly rateLimiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.userStates = new TtlCache(config.AUTH_CACHE_TTL_MS, 100_000);
@@ -175,11 +179,11 @@ export class Authenticator {
         : new AccessDenied('You have no access to this tenant.', 'tenant-access-denied');
 
     if (apiKeyId && limits) {
-      const verdict = await this.rateLimits.consume(`api-key:${apiKeyId}`, limits);
-      if (!verdict.allowed)
+      const verdict = await this.rateLimiter.check(apiKeyLimitChecks(apiKeyId, limits));
+      if (verdict && !verdict.allowed)
         throw new TooManyRequests(
-          verdict.retryAfterS,
-          `The API key exceeded its ${verdict.window === 'burst' ? 'burst' : `per-${verdict.window}`} limit of ${verdict.limit} requests.`,
+          Math.max(1, Math.ceil(verdict.decision.retryAfterMs / 1000)),
+          `The API key exceeded its ${refusedLimitName(verdict)} limit of ${verdict.decision.limit} requests.`,
         );
     }
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { API_KEY_PATTERN } from '../common/api-key-pattern';
+import {
+  RATE_LIMIT_SCOPES,
+  RATE_LIMIT_STRATEGIES,
+  type RateLimitRuleDefinition,
+} from '../common/rate-limit-rule';
+import { TENANT_TIERS } from '../common/tenant-tier';
 import { isValidCidr, isValidIp } from '#net/ip-rules';
 
 const isIpOrCidr = (v: string) => (v.includes('/') ? isValidCidr(v) : isValidIp(v));
@@ -29,6 +35,69 @@ const url = (protocols: string[]) =>
     .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), {
       message: `must use ${protocols.join(' or ')}`,
     });
+
+const commaList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const rateLimitRule = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'must be a name of letters, digits, . _ -'),
+    path: z.string().regex(/^\/\S*$/, 'must be a path pattern starting with /'),
+    methods: z
+      .array(z.string().regex(/^[a-z]+$/i))
+      .default([])
+      .transform((m) => m.map((x) => x.toUpperCase())),
+    strategy: z.enum(RATE_LIMIT_STRATEGIES).default('SLIDING_WINDOW'),
+    scope: z.enum(RATE_LIMIT_SCOPES).default('IP'),
+    limit: z.number().int().min(1).max(1_000_000_000),
+    window_s: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400 * 31),
+    key_header: z
+      .string()
+      .regex(/^[a-z0-9-]+$/i)
+      .optional(),
+  })
+  .refine((r) => r.scope !== 'CUSTOM' || r.key_header, {
+    message: 'a CUSTOM rule needs key_header',
+  })
+  .transform((r): RateLimitRuleDefinition => ({
+    name: r.name,
+    path: r.path,
+    methods: r.methods,
+    strategy: r.strategy,
+    scope: r.scope,
+    limit: r.limit,
+    windowS: r.window_s,
+    keyHeader: r.key_header?.toLowerCase(),
+  }));
+
+const rateLimitRules = z
+  .string()
+  .default('[]')
+  .transform((v, ctx) => {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of rules' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(rateLimitRule))
+  .refine((rules) => new Set(rules.map((r) => r.name)).size === rules.length, {
+    message: 'rule names must be unique',
+  });
 
 export const DASHBOARD_PANELS = ['stats', 'goals', 'agents', 'metrics', 'logs'] as const;
 export type DashboardPanel = (typeof DASHBOARD_PANELS)[number];
@@ -149,6 +218,23 @@ export const configSchema = z.object({
   API_KEY_RATE_PER_HOUR: int(1, 100_000_000).default(20_000),
   API_KEY_RATE_PER_DAY: int(1, 1_000_000_000).default(200_000),
   API_KEY_RATE_BURST: int(1, 1_000_000).default(100),
+  RATE_LIMIT_ENABLED: bool.default(true),
+  RATE_LIMIT_RULES: rateLimitRules,
+  RATE_LIMIT_EXEMPT_PATHS: z
+    .string()
+    .default('/health/**,/metrics')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  RATE_LIMIT_EXEMPT_IPS: commaList.refine((list) => list.every((e) => isIpOrCidr(e)), {
+    message: 'must be a comma-separated list of IP addresses or CIDRs',
+  }),
+  RATE_LIMIT_TIER_DEFAULTS: bool.default(false),
+  RATE_LIMIT_DEFAULT_TIER: z.enum(TENANT_TIERS).default('ENTERPRISE'),
+  RATE_LIMIT_RULES_REFRESH_MS: int(0, 3_600_000).default(5_000),
   TRUSTED_PROXIES: z
     .string()
     .optional()

@@ -23,6 +23,7 @@ import { goalEventStatements } from '../events/goal-event.repository';
 import { llmCallStatements } from '../llm/llm-call.repository';
 import { progressLedgerStatements } from '../agents/progress-ledger.repository';
 import { approvalStatements } from '../safety/approval.repository';
+import { rateLimitRuleStatements } from '../ratelimit/rules/rate-limit-rule.repository';
 import { userSessionStatements } from '../sessions/user-session.repository';
 import { mfaChallengeStatements } from '../mfa/mfa-challenge.repository';
 import { mfaMethodStatements } from '../mfa/mfa-method.repository';
@@ -66,6 +67,7 @@ const CATALOGS: StatementCatalog[] = [
   goalEventStatements,
   llmCallStatements,
   progressLedgerStatements,
+  rateLimitRuleStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

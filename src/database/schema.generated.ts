@@ -373,6 +373,21 @@ export interface ProgressLedger {
   tenant_id: string;
 }
 
+export interface RateLimitRules {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: string;
+  key_header: string | null;
+  limit: number;
+  methods: Generated<string[]>;
+  name: string;
+  path: string;
+  scope: string;
+  strategy: string;
+  updated_at: Generated<Timestamp>;
+  window_s: number;
+}
+
 export interface RoleAssignments {
   created_at: Generated<Timestamp>;
   created_by: string | null;
@@ -509,6 +524,7 @@ export interface DB {
   mfa_methods: MfaMethods;
   platform_capabilities: PlatformCapabilities;
   progress_ledger: ProgressLedger;
+  rate_limit_rules: RateLimitRules;
   role_assignments: RoleAssignments;
   roles: Roles;
   tasks: Tasks;
