@@ -9,6 +9,7 @@ import { GoalIdempotencyKeys1764700000000 } from './1764700000000-goal-idempoten
 import { GoalStatusQueued1764800000000 } from './1764800000000-goal-status-queued';
 import { SessionsAndMfa1764900000000 } from './1764900000000-sessions-and-mfa';
 import { RateLimitRules1765100000000 } from './1765100000000-rate-limit-rules';
+import { TenantLifecycleAndQuotas1765200000000 } from './1765200000000-tenant-lifecycle-and-quotas';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   GoalStatusQueued1764800000000,
   SessionsAndMfa1764900000000,
   RateLimitRules1765100000000,
+  TenantLifecycleAndQuotas1765200000000,
 ];

@@ -201,6 +201,7 @@ export interface Goals {
   llm_calls: Generated<number>;
   metadata: Generated<Json>;
   pattern: string | null;
+  paused_at: Timestamp | null;
   plan_version: Generated<number>;
   priority: Generated<number>;
   prompt_tokens: Generated<Int8>;
@@ -440,12 +441,29 @@ export interface Tasks {
 }
 
 export interface Tenants {
+  config: Generated<Json>;
   created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
   id: string;
   mfa_required: Generated<boolean>;
   name: string;
+  owner_email: string | null;
+  purge_after: Timestamp | null;
+  quota_overrides: Generated<Json>;
   slug: string;
   status: Generated<string>;
+  status_changed_at: Timestamp | null;
+  status_reason: string | null;
+  tier: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface TenantUsage {
+  resource: string;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  used: Generated<Int8>;
+  window_start: Timestamp;
 }
 
 export interface TrustedDevices {
@@ -528,6 +546,7 @@ export interface DB {
   role_assignments: RoleAssignments;
   roles: Roles;
   tasks: Tasks;
+  tenant_usage: TenantUsage;
   tenants: Tenants;
   trusted_devices: TrustedDevices;
   user_sessions: UserSessions;
