@@ -16,6 +16,7 @@ import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { QueueModule } from './queue/queue.module';
 import { RbacModule } from './rbac/rbac.module';
 import { TenancyModule } from './tenancy/tenancy.module';
+import { TenantAdminModule } from './tenant-admin/tenant-admin.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { SafetyModule } from './safety/safety.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ApprovalsModule,
         HealthModule,
         TenancyModule,
+        TenantAdminModule,
         IdentityModule,
         UserAdministrationModule,
         RbacModule,

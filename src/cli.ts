@@ -5,7 +5,7 @@ import { ConfigError, loadConfigFromProcess } from './config/app-config';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
-  tenants:create --slug <slug> --name <name>
+  tenants:create --slug <slug> --name <name> [--tier FREE|STARTER|PROFESSIONAL|ENTERPRISE]
   tenants:list
   users:create   --email <email> --name <display name> [--password <password>]
                  [--role <role>] [--tenant <id or slug>]
@@ -34,6 +34,7 @@ async function main(): Promise<number> {
       scopes: { type: 'string' },
       type: { type: 'string' },
       expires: { type: 'string' },
+      tier: { type: 'string' },
     },
     strict: true,
   });
@@ -50,6 +51,7 @@ async function main(): Promise<number> {
   const { NestFactory } = await import('@nestjs/core');
   const { AppModule } = await import('./app.module');
   const { TenantsService } = await import('./tenancy/tenants.service');
+  const { isTenantTier } = await import('./tenancy/tiers');
   const { UsersService } = await import('./identity/users.service');
   const { RbacService } = await import('./rbac/rbac.service');
   const { ApiKeysService, API_KEY_TYPES } = await import('./apikeys/api-keys.service');
@@ -79,8 +81,13 @@ async function main(): Promise<number> {
     let result: unknown;
     switch (command) {
       case 'tenants:create': {
-        const t = await app.get(TenantsService).create(need('slug'), need('name'));
-        result = { id: t.id, slug: t.slug, name: t.name, status: t.status };
+        const tier = values.tier?.toUpperCase();
+        if (tier !== undefined && !isTenantTier(tier))
+          throw new UsageError('--tier must be FREE, STARTER, PROFESSIONAL or ENTERPRISE');
+        const t = await app
+          .get(TenantsService)
+          .create({ slug: need('slug'), name: need('name'), tier });
+        result = { id: t.id, slug: t.slug, name: t.name, status: t.status, tier: t.tier };
         break;
       }
       case 'tenants:list':
@@ -89,6 +96,7 @@ async function main(): Promise<number> {
           slug: t.slug,
           name: t.name,
           status: t.status,
+          tier: t.tier,
         }));
         break;
       case 'users:create': {

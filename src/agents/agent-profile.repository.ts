@@ -148,6 +148,10 @@ export class AgentProfileRepository {
     if (ids.length) await affectedBy(executor, statements.markReused(tenantId, ids));
   }
 
+  async lockSpawns(executor: SqlExecutor, tenantId: string): Promise<void> {
+    await rowsOf(executor, statements.lockSpawns(tenantId));
+  }
+
   countRunning(executor: SqlExecutor, tenantId: string): Promise<number> {
     return count(executor, statements.countRunning(tenantId));
   }

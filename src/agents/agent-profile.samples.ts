@@ -106,6 +106,7 @@ export const agentProfileStatements: StatementCatalog = {
         .selectAll(),
     },
     { name: 'markReused', statement: statements.markReused(tenant, [agent]) },
+    { name: 'lockSpawns', statement: statements.lockSpawns(tenant) },
     { name: 'countRunning', statement: statements.countRunning(tenant) },
     { name: 'countSpawnedForGoal', statement: statements.countSpawnedForGoal(tenant, goal) },
   ],

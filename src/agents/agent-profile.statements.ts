@@ -351,6 +351,13 @@ export const statements = {
       .from('locked')
       .whereRef('p.id', '=', 'locked.id')
       .where('p.tenant_id', '=', tenantId),
+  /** Serializes the tenant's spawns to the end of the transaction (count, then insert). */
+  lockSpawns: (tenantId: string) =>
+    db.selectNoFrom(
+      sql<string>`pg_advisory_xact_lock(hashtextextended(${`agent-spawns:${tenantId}`}, 0))::text`.as(
+        'locked',
+      ),
+    ),
   countRunning: (tenantId: string) =>
     db
       .selectFrom('agent_profiles')

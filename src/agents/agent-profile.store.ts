@@ -237,6 +237,11 @@ export class AgentProfileStore implements OnApplicationBootstrap {
     return this.repository.markReused(manager, tenantId, ids);
   }
 
+  /** Holds the tenant's other spawns until this transaction ends (a quota counted, then used). */
+  lockSpawns(manager: EntityManager, tenantId: string): Promise<void> {
+    return this.repository.lockSpawns(manager, tenantId);
+  }
+
   countRunning(manager: EntityManager, tenantId: string): Promise<number> {
     return this.repository.countRunning(manager, tenantId);
   }

@@ -1,5 +1,6 @@
 import { SafetyViolation } from '../safety/safety-errors';
 import { SafetyGate } from '../safety/safety-gate.service';
+import { QuotaService } from '../quotas/quota.service';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -40,6 +41,7 @@ export class AgentSpawner {
     private readonly profiles: AgentProfileStore,
     private readonly events: GoalEventLog,
     private readonly gate: SafetyGate,
+    private readonly quotas: QuotaService,
   ) {}
 
   get limits(): SpawnLimits {
@@ -48,6 +50,18 @@ export class AgentSpawner {
       perGoal: this.config.AGENT_SPAWN_LIMIT_PER_GOAL,
       running: this.config.AGENT_MAX_RUNNING,
     };
+  }
+
+  /**
+   * The limits for a spawn in this tenant: its agents quota caps the agents running at once.
+   * With a quota, the tenant's spawns wait for each other to the end of their transactions,
+   * so two concurrent spawns cannot both take the last place.
+   */
+  private async limitsFor(uow: UnitOfWork, tenantId: string): Promise<SpawnLimits> {
+    const quota = await this.quotas.limitOf(tenantId, 'agents');
+    if (quota === null) return this.limits;
+    await this.profiles.lockSpawns(uow.manager, tenantId);
+    return { ...this.limits, running: Math.min(this.limits.running, quota) };
   }
 
   /** Whether a task whose best agent scores `bestScore` needs a new one. */
@@ -61,9 +75,10 @@ export class AgentSpawner {
    */
   async spawn(uow: UnitOfWork, request: SpawnRequest): Promise<SpawnResult | undefined> {
     const { tenantId, goalId } = request;
+    const limits = await this.limitsFor(uow, tenantId);
     const spawned = await this.profiles.countSpawnedForGoal(uow.manager, tenantId, goalId);
     const running = await this.profiles.countRunning(uow.manager, tenantId);
-    const decision = decideSpawn(request.bestScore, spawned, running, this.limits);
+    const decision = decideSpawn(request.bestScore, spawned, running, limits);
     if ('blocked' in decision) {
       await this.events.append(
         uow,
@@ -155,9 +170,10 @@ export class AgentSpawner {
     count: number,
   ): Promise<AgentProfileRow[]> {
     const spec = KIND_SPECS.swarm_worker;
+    const limits = await this.limitsFor(uow, tenantId);
     const spawned = await this.profiles.countSpawnedForGoal(uow.manager, tenantId, goalId);
     const running = await this.profiles.countRunning(uow.manager, tenantId);
-    const limited = decideWorkerSpawns(count, spawned, running, this.limits);
+    const limited = decideWorkerSpawns(count, spawned, running, limits);
     const gated = await this.gate.checkAgentSpawns(
       { tenantId, goalId, taskId },
       { name: 'swarm-worker', depth: 1 },

@@ -1,3 +1,4 @@
+import { QuotasModule } from '../quotas/quotas.module';
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
 import { LlmModule } from '../llm/llm.module';
@@ -21,7 +22,7 @@ import { TaskRepository } from '../goal-records/task.repository';
 import { ProgressLedgerRepository } from './progress-ledger.repository';
 
 @Module({
-  imports: [ToolsModule, SafetyModule, LlmModule, EventsModule],
+  imports: [ToolsModule, SafetyModule, LlmModule, EventsModule, QuotasModule],
   controllers: [AgentsController, GoalLedgerController],
   providers: [
     AgentRuntime,
@@ -40,6 +41,6 @@ import { ProgressLedgerRepository } from './progress-ledger.repository';
     AgentWorkforce,
     AgentsService,
   ],
-  exports: [AgentRuntime, AgentWorkforce],
+  exports: [AgentRuntime, AgentWorkforce, AgentProfileStore],
 })
 export class AgentsModule {}

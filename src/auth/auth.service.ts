@@ -4,6 +4,8 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { normalizeEmail, UsersService } from '../identity/users.service';
 import { TenantsService } from '../tenancy/tenants.service';
+import { admitsRequests } from '../tenancy/tenant-lifecycle';
+import { TenantNotActive } from '../tenancy/tenant-errors';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { InvalidLogin, TooManyRequests } from './auth-errors';
 import { isLocked, lockoutDurationMs, LockoutPolicy, retryAfterSeconds } from './lockout';
@@ -133,6 +135,9 @@ export class AuthService {
       throw new InvalidLogin();
     }
     await this.throttle.release(counters.map((c) => c.key));
+    // the status only after a right password: it tells nothing to someone without one
+    const home = tenant ?? (await this.tenants.get(user.tenantId));
+    if (!admitsRequests(home.status)) throw new TenantNotActive(home.status, home.statusReason);
     await this.users.recordLoginSuccess(user.tenantId, user.id);
     await this.endPresented(input.presentedToken);
 
@@ -143,8 +148,7 @@ export class AuthService {
         return this.signedIn(who, input, { mfaVerified: true, via: 'trusted-device' });
       return { status: 'mfa_required', challenge: await this.challenges.issue(who, kinds, input) };
     }
-    const mustEnroll = (tenant ?? (await this.tenants.get(who.tenantId))).mfaRequired;
-    return this.signedIn(who, input, { mfaVerified: false, enrollmentOnly: mustEnroll });
+    return this.signedIn(who, input, { mfaVerified: false, enrollmentOnly: home.mfaRequired });
   }
 
   /** Completes a sign-in with a second factor: a new session, and a trusted device if asked. */

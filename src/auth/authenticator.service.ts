@@ -16,6 +16,9 @@ import { UsersService } from '../identity/users.service';
 import { RbacService } from '../rbac/rbac.service';
 import { resolveTenant, subdomainSlug } from '../tenancy/tenant-resolution';
 import { TenantsService } from '../tenancy/tenants.service';
+import { TenantDirectory } from '../tenancy/tenant-directory';
+import { admitsRequests } from '../tenancy/tenant-lifecycle';
+import { TenantNotActive } from '../tenancy/tenant-errors';
 import type { AccessContext, SessionFacts } from '../access/access-context';
 import {
   AccessDenied,
@@ -77,6 +80,7 @@ export class Authenticator {
     private readonly tenants: TenantsService,
     private readonly users: UsersService,
     private readonly rateLimiter: RateLimiter,
+    private readonly directory: TenantDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.userStates = new TtlCache(config.AUTH_CACHE_TTL_MS, 100_000);
@@ -177,6 +181,9 @@ export class Authenticator {
       throw decision.reason === 'malformed-header'
         ? new AccessDenied('X-Tenant-ID must be a tenant id (UUID).', 'tenant-access-denied')
         : new AccessDenied('You have no access to this tenant.', 'tenant-access-denied');
+    const tenant = await this.directory.lookup(decision.tenantId);
+    if (tenant && !admitsRequests(tenant.status))
+      throw new TenantNotActive(tenant.status, tenant.statusReason);
 
     if (apiKeyId && limits) {
       const verdict = await this.rateLimiter.check(apiKeyLimitChecks(apiKeyId, limits));

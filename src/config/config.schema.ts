@@ -233,7 +233,13 @@ export const configSchema = z.object({
     message: 'must be a comma-separated list of IP addresses or CIDRs',
   }),
   RATE_LIMIT_TIER_DEFAULTS: bool.default(false),
-  RATE_LIMIT_DEFAULT_TIER: z.enum(TENANT_TIERS).default('ENTERPRISE'),
+  /** The tier of a tenant created without one. */
+  TENANT_DEFAULT_TIER: z.enum(TENANT_TIERS).default('FREE'),
+  /** How long a deleted tenant's data is kept before the purge removes it. */
+  TENANT_RETENTION_DAYS: int(0, 3650).default(30),
+  TENANT_PURGE_INTERVAL_MS: int(1_000, 86_400_000).default(3_600_000),
+  /** How long a process trusts what it read of a tenant (status, tier, quotas) without a signal. */
+  TENANT_CACHE_MS: int(0, 600_000).default(5_000),
   RATE_LIMIT_RULES_REFRESH_MS: int(0, 3_600_000).default(5_000),
   TRUSTED_PROXIES: z
     .string()

@@ -9,7 +9,7 @@ describe('dashboard read model and platform gauges in process (in-memory PGlite)
 
   beforeAll(async () => {
     product = await startInProcessApp();
-    tenantId = (await product.app.get(TenantsService).create('reads', 'Reads')).id;
+    tenantId = (await product.app.get(TenantsService).create({ slug: 'reads', name: 'Reads' })).id;
   });
 
   afterAll(() => product.close());

@@ -29,6 +29,7 @@ import { mfaChallengeStatements } from '../mfa/mfa-challenge.repository';
 import { mfaMethodStatements } from '../mfa/mfa-method.repository';
 import { trustedDeviceStatements } from '../mfa/trusted-device.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
+import { tenantUsageStatements } from '../quotas/tenant-usage.repository';
 import { effectJournalStatements } from '../tools/effect-journal.repository';
 import { goalArtifactStatements } from '../tools/goal-artifact.repository';
 import { platformCapabilityStatements } from '../tools/platform-capability.repository';
@@ -37,6 +38,7 @@ import { renderCatalog, type StatementCatalog } from './statement-catalog';
 /** Every repository's statements; a new repository adds its catalog here. */
 const CATALOGS: StatementCatalog[] = [
   tenantStatements,
+  tenantUsageStatements,
   dashboardSettingsStatements,
   approvalStatements,
   goalStatements,

@@ -76,6 +76,10 @@ export interface GoalEventPayloads {
   'goal.completed': { summary: string; duration_ms: number };
   'goal.failed': { reasons: string[] };
   'goal.cancelled': { reason: string };
+  /** The tenant was suspended: the goal waits where it is. */
+  'goal.paused': { reason: string };
+  /** The tenant is active again: the goal goes on from where it waited. */
+  'goal.resumed': { status: string };
   'approval.required': {
     task_id: string;
     action: string;

@@ -209,7 +209,10 @@ export const goalEventStatements: StatementCatalog = {
           'goal-row',
           tenant,
           goal,
-          { set: { state: 'PLANNING', status: 'running' }, where: { state: 'ANALYZING_INTENT' } },
+          {
+            set: { state: 'PLANNING', status: 'running' },
+            where: { state: 'ANALYZING_INTENT', notPaused: true },
+          },
           [{ type: 'goal.status', task_id: null, data: { to: 'PLANNING' }, merge: false }],
         ),
       },

@@ -33,10 +33,13 @@ export interface EventRow {
 /** A goal row to insert with its first events (its positions are set by the statement). */
 export type NewGoalRow = Omit<Insertable<Goals>, 'event_seq'> & { id: string; tenant_id: string };
 
-/** A change of the goal row, made only while the goal is in `where.state`. */
+/**
+ * A change of the goal row, made only while the goal is in `where.state` (and, with
+ * `notPaused`, only while its tenant's suspension has not paused it).
+ */
 export interface GoalUpdate {
   set: UpdateObject<DB, 'goals'>;
-  where: { state: string };
+  where: { state: string; notPaused?: boolean };
 }
 
 /** A row of the `events` CTE of a composed statement: one event per row, appended in `ord` order. */
@@ -317,6 +320,7 @@ export const statements = {
           .where('id', '=', goalId)
           .where('tenant_id', '=', tenantId)
           .where('state', '=', update.where.state)
+          .$if(update.where.notPaused === true, (q) => q.where('status', '<>', sql.lit('paused')))
           .returningAll(),
       )
       .with('ev', (qc) =>

@@ -18,11 +18,13 @@ export const GOAL_STATES = [
 
 export type GoalState = (typeof GOAL_STATES)[number];
 export type GoalStatus =
-  'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'cancelled';
+  'queued' | 'running' | 'awaiting_approval' | 'paused' | 'completed' | 'failed' | 'cancelled';
+/** `paused`: its tenant is suspended; the goal keeps its state and goes on at activation. */
 export const GOAL_STATUSES: readonly GoalStatus[] = [
   'queued',
   'running',
   'awaiting_approval',
+  'paused',
   'completed',
   'failed',
   'cancelled',

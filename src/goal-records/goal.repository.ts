@@ -129,6 +129,47 @@ const statements = {
       .orderBy('priority', 'desc')
       .orderBy('created_at')
       .limit(limit),
+  /** The tenant's goals per status. */
+  countByStatus: (tenantId: string) =>
+    db
+      .selectFrom('goals')
+      .select((eb) => ['status', eb.fn.countAll<string>().as('total')])
+      .where('tenant_id', '=', tenantId)
+      .groupBy('status'),
+  /** Goals of the tenant a process drives now (a live lease): its workers in use. */
+  countDriven: (tenantId: string) =>
+    db
+      .selectFrom('goals')
+      .select((eb) => eb.fn.countAll<string>().as('total'))
+      .where('tenant_id', '=', tenantId)
+      .where('status', 'in', RUNNING_STATUSES)
+      .where('lease_expires_at', '>', sql<Date>`now()`),
+  /** Every unfinished goal of the tenant waits (its lease ends, so its holder stops). */
+  pauseAllOf: (tenantId: string) =>
+    db
+      .updateTable('goals')
+      .set({
+        status: sql.lit('paused'),
+        paused_at: sql<Date>`now()`,
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('status', 'in', [...RUNNING_STATUSES, sql.lit('awaiting_approval')])
+      .returning(['id']),
+  /** The tenant's paused goals take the status their state has again. */
+  resumeAllOf: (tenantId: string) =>
+    db
+      .updateTable('goals')
+      .set({
+        status: sql<string>`CASE state WHEN 'RECEIVED' THEN 'queued' WHEN 'AWAITING_APPROVAL' THEN 'awaiting_approval' ELSE 'running' END`,
+        paused_at: null,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', sql.lit('paused'))
+      .returning(['id', 'status']),
   // --- safety counters, approval waits and the ledger's goal check ---
   exists: (tenantId: string, goalId: string) =>
     db
@@ -254,6 +295,27 @@ export class GoalRepository {
     return rowsOf(this.dataSource, statements.orphans(quietMs, limit));
   }
 
+  async countByStatus(tenantId: string): Promise<Record<string, number>> {
+    const rows = await rowsOf(this.dataSource, statements.countByStatus(tenantId));
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.total)]));
+  }
+
+  async countDriven(tenantId: string): Promise<number> {
+    return Number((await firstOf(this.dataSource, statements.countDriven(tenantId)))?.total ?? 0);
+  }
+
+  /** The ids of the goals it paused. */
+  async pauseAllOf(executor: SqlExecutor, tenantId: string): Promise<string[]> {
+    return (await rowsOf(executor, statements.pauseAllOf(tenantId))).map((r) => r.id);
+  }
+
+  async resumeAllOf(
+    executor: SqlExecutor,
+    tenantId: string,
+  ): Promise<Array<{ id: string; status: string }>> {
+    return rowsOf(executor, statements.resumeAllOf(tenantId));
+  }
+
   // --- safety counters, approval waits and the ledger's goal check ---
   async exists(executor: SqlExecutor, tenantId: string, goalId: string): Promise<boolean> {
     return (await firstOf(executor, statements.exists(tenantId, goalId))) !== undefined;
@@ -293,6 +355,10 @@ export const goalStatements: StatementCatalog = {
     const owner = 'host:1:abc';
     return [
       { name: 'byId', statement: statements.byId(tenant, goal) },
+      { name: 'countByStatus', statement: statements.countByStatus(tenant) },
+      { name: 'countDriven', statement: statements.countDriven(tenant) },
+      { name: 'pauseAllOf', statement: statements.pauseAllOf(tenant) },
+      { name: 'resumeAllOf', statement: statements.resumeAllOf(tenant) },
       { name: 'byIdempotencyKey', statement: statements.byIdempotencyKey(tenant, 'key-1') },
       { name: 'count', statement: statements.count(tenant, undefined) },
       { name: 'count (one status)', statement: statements.count(tenant, 'running') },

@@ -97,7 +97,8 @@ export class GoalStore {
       uow,
       goal.tenant_id,
       goal.id,
-      { set, where: { state: from } },
+      // a paused goal only ends (cancelled or failed); it does not move on
+      { set, where: { state: from, notPaused: status !== 'cancelled' && status !== 'failed' } },
       events,
     );
     if (!row) throw new StateConflict(goal.id, from);

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Conflict, DEFAULT_PAGE_LIMIT, PayloadTooLarge, uuidv7, ValidationFailed } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { inOneStatement, inTransaction } from '../database/transaction';
+import { inTransaction } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { LlmCallRepository } from '../llm/llm-call.repository';
 import { logFor } from '../observability/logger';
@@ -11,6 +11,7 @@ import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queu
 import type { CreateGoalDto } from './dto/create-goal.dto';
 import { isTerminal } from '../goal-records/goal-fsm';
 import { GoalRunner } from './goal-runner';
+import { QuotaService } from '../quotas/quota.service';
 import { GoalStore } from './goal-store.service';
 import { GoalRepository } from '../goal-records/goal.repository';
 import { TaskRepository } from '../goal-records/task.repository';
@@ -31,6 +32,7 @@ export class GoalsService {
     private readonly eventLog: GoalEventLog,
     private readonly llmCalls: LlmCallRepository,
     private readonly runner: GoalRunner,
+    private readonly quotas: QuotaService,
   ) {}
 
   async submit(
@@ -45,9 +47,10 @@ export class GoalsService {
       throw new PayloadTooLarge('goal', this.config.GOAL_MAX_CHARS);
     const id = uuidv7();
     const title = input.title?.trim() || deriveTitle(text);
-    // the goal and its goal.created event: one statement
-    const created = await inOneStatement(this.dataSource, (uow) =>
-      this.eventLog.appendWithGoalInsert(
+    // the goal, its goal.created event and the day's goal count: one transaction, so a
+    // submission the quota refuses leaves nothing behind
+    const created = await inTransaction(this.dataSource, async (uow) => {
+      const inserted = await this.eventLog.appendWithGoalInsert(
         uow,
         {
           row: {
@@ -75,8 +78,10 @@ export class GoalsService {
             },
           },
         ],
-      ),
-    );
+      );
+      if (inserted) await this.quotas.consume(uow.manager, tenantId, 'goals_per_day', 1);
+      return inserted;
+    });
     if (!created) {
       // the same request again (its first answer was lost): the goal it created
       const existing = await this.goals.byIdempotencyKey(tenantId, idempotencyKey!);

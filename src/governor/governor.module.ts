@@ -1,3 +1,5 @@
+import { QuotasModule } from '../quotas/quotas.module';
+import { GoalPauses } from './goal-pauses.service';
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
 import { EventsModule } from '../events/events.module';
@@ -48,6 +50,7 @@ const STEPS = [
 
 @Module({
   imports: [
+    QuotasModule,
     AgentsModule,
     MemoryModule,
     EvolutionModule,
@@ -69,7 +72,8 @@ const STEPS = [
     GoalRunner,
     GoalsService,
     GoalSweeper,
+    GoalPauses,
   ],
-  exports: [GoalsService, GoalStore, GoalRunner],
+  exports: [GoalsService, GoalStore, GoalRunner, GoalPauses, GoalRepository],
 })
 export class GovernorModule {}

@@ -21,7 +21,7 @@ describe('users, sessions, roles and API keys in process (in-memory PGlite)', ()
     sessions = product.app.get(SessionsService);
     rbac = product.app.get(RbacService);
     keys = product.app.get(ApiKeysService);
-    tenantId = (await product.app.get(TenantsService).create('ids', 'Ids')).id;
+    tenantId = (await product.app.get(TenantsService).create({ slug: 'ids', name: 'Ids' })).id;
   });
 
   afterAll(() => product.close());

@@ -51,7 +51,14 @@ const CALL_COLUMNS = {
   duration_ms: 'integer',
 } as const;
 
-const callCount = sql<number>`(SELECT count(*) FROM c)`.as('calls');
+/** Today's window of the tenant's token counter (`tenant_usage`, as quotas/ counts it). */
+const TOKENS_TODAY = sql<Date>`date_trunc('day', now(), 'UTC')`;
+
+/** A tenant's tokens of today, after the calls just stored. */
+export interface TenantTokensToday {
+  tenant_id: string;
+  used: string;
+}
 
 /**
  * Every statement on `llm_calls`. Each call row carries its tenant; the task and goal
@@ -95,7 +102,25 @@ const statements = {
           .where('tenant_id', '=', row.tenant_id)
           .returning(sql<number>`1`.as('one')),
       )
-      .selectNoFrom(callCount),
+      .with('u', (qc) =>
+        qc
+          .insertInto('tenant_usage')
+          .values({
+            tenant_id: row.tenant_id,
+            resource: 'tokens_per_day',
+            window_start: TOKENS_TODAY,
+            used: row.prompt_tokens + row.completion_tokens,
+          })
+          .onConflict((oc) =>
+            oc.columns(['tenant_id', 'resource', 'window_start']).doUpdateSet({
+              used: sql<string>`tenant_usage.used + excluded.used`,
+              updated_at: sql<Date>`now()`,
+            }),
+          )
+          .returning(['tenant_id', 'used']),
+      )
+      .selectFrom('u')
+      .select(['u.tenant_id', 'u.used']),
   /** Several calls, sent as one JSON parameter, with the task and goal roll-ups summed. */
   storeMany: (rows: readonly LlmCallRow[]) =>
     db
@@ -165,7 +190,33 @@ const statements = {
           .whereRef('goals.tenant_id', '=', 's.tenant_id')
           .returning(sql<number>`1`.as('one')),
       )
-      .selectNoFrom(callCount),
+      .with('u', (qc) =>
+        qc
+          .insertInto('tenant_usage')
+          .columns(['tenant_id', 'resource', 'window_start', 'used'])
+          .expression((eb) =>
+            eb
+              .selectFrom('v')
+              .select((sb) => [
+                'v.tenant_id',
+                sql<string>`'tokens_per_day'`.as('resource'),
+                TOKENS_TODAY.as('window_start'),
+                sql<string>`sum(${sb.ref('v.prompt_tokens')} + ${sb.ref('v.completion_tokens')})`.as(
+                  'used',
+                ),
+              ])
+              .groupBy('v.tenant_id'),
+          )
+          .onConflict((oc) =>
+            oc.columns(['tenant_id', 'resource', 'window_start']).doUpdateSet({
+              used: sql<string>`tenant_usage.used + excluded.used`,
+              updated_at: sql<Date>`now()`,
+            }),
+          )
+          .returning(['tenant_id', 'used']),
+      )
+      .selectFrom('u')
+      .select(['u.tenant_id', 'u.used']),
   /** A goal's calls, counted and summed per agent. */
   usageByAgent: (tenantId: string, goalId: string) =>
     db
@@ -186,10 +237,13 @@ const statements = {
 /** Statements run on the executor given (the data source: a call is stored on its own). */
 @Injectable()
 export class LlmCallRepository {
-  /** Stores the calls with their task and goal roll-ups, in one statement. */
-  async store(executor: SqlExecutor, rows: readonly LlmCallRow[]): Promise<void> {
-    if (!rows.length) return;
-    await rowsOf(
+  /**
+   * Stores the calls with their task and goal roll-ups and the tenants' tokens of the day,
+   * in one statement; answers each tenant's tokens of today after them.
+   */
+  async store(executor: SqlExecutor, rows: readonly LlmCallRow[]): Promise<TenantTokensToday[]> {
+    if (!rows.length) return [];
+    return rowsOf(
       executor,
       rows.length === 1 ? statements.storeOne(rows[0]) : statements.storeMany(rows),
     );

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { uuidv7, WriteBatcher } from '#common';
 import { LlmCallRepository, type LlmCallRow } from './llm-call.repository';
+import { TokenBudget } from '../quotas/token-budget';
 
 export interface LlmCallScope {
   tenantId: string;
@@ -49,6 +50,7 @@ export class LlmUsageRecorder {
   constructor(
     private readonly dataSource: DataSource,
     private readonly calls: LlmCallRepository,
+    private readonly budget: TokenBudget,
   ) {}
 
   /** Observers (metrics) of every recorded call, told after it is stored. */
@@ -120,8 +122,13 @@ export class LlmUsageRecorder {
     if (writes) await Promise.all([...writes]);
   }
 
-  /** One statement: the call rows plus the task and goal roll-ups (atomic without a transaction). */
-  private store(rows: LlmCallRow[]): Promise<void> {
-    return this.calls.store(this.dataSource, rows);
+  /**
+   * One statement: the call rows plus the task, goal and tenant roll-ups (atomic without a
+   * transaction); the tenants' tokens of today then tell the budget whether they are spent.
+   */
+  private async store(rows: LlmCallRow[]): Promise<void> {
+    const tenants = await this.calls.store(this.dataSource, rows);
+    for (const tenant of tenants)
+      await this.budget.observe(tenant.tenant_id, Number(tenant.used)).catch(() => undefined);
   }
 }

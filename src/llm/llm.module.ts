@@ -5,8 +5,10 @@ import { createChatModel } from './chat-model.factory';
 import { LlmCallRepository } from './llm-call.repository';
 import { LlmUsageRecorder } from './llm-usage.recorder';
 import { CHAT_MODEL, LlmService } from './llm.service';
+import { QuotasModule } from '../quotas/quotas.module';
 
 @Module({
+  imports: [QuotasModule],
   providers: [
     {
       provide: CHAT_MODEL,

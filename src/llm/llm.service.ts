@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/app-config';
 import { callDeadline } from './call-deadline';
 import { classifyLlmError, LlmCallFailed } from './llm-errors';
 import { LlmCallScope, LlmUsageRecorder } from './llm-usage.recorder';
+import { TokenBudget } from '../quotas/token-budget';
 import { isOutage, ModelAvailability } from './model-availability';
 import { costUsd, priceFor } from './pricing';
 import type { ChatRunnable } from './structured/structured-binding';
@@ -52,6 +53,7 @@ export class LlmService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CHAT_MODEL) private readonly model: BaseChatModel | null,
     private readonly usage: LlmUsageRecorder,
+    private readonly budget: TokenBudget,
   ) {
     this.structuredCaller = new StructuredCaller({
       provider: config.llmProvider,
@@ -91,6 +93,7 @@ export class LlmService {
         retryable: false,
         reason: 'offline',
       });
+    this.refuseWhenBudgetSpent(scope.tenantId);
     const runnable =
       options.bound ?? (options.tools?.length ? this.withTools(options.tools) : this.model);
     const started = performance.now();
@@ -170,6 +173,16 @@ export class LlmService {
       else if (scope.taskId) await this.usage.record(scope, call);
       else this.usage.recordInBackground(scope, call);
       return { message, usage };
+    }
+  }
+
+  /** A tenant whose tokens of the day are spent makes no further call today. */
+  private refuseWhenBudgetSpent(tenantId: string): void {
+    try {
+      this.budget.assertAvailable(tenantId);
+    } catch (error) {
+      const reason = (error as Error).message;
+      throw new LlmCallFailed(reason, { retryable: false, reason }, error);
     }
   }
 

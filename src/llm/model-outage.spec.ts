@@ -1,4 +1,6 @@
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
+import { TokenBudget } from '../quotas/token-budget';
+import type { TenantDirectory } from '../tenancy/tenant-directory';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { loadConfig } from '../config/app-config';
 import { LlmService } from './llm.service';
@@ -38,7 +40,10 @@ function service(model: BaseChatModel, env: Record<string, string> = {}) {
     ...env,
   });
   const warnings: string[] = [];
-  const llm = new LlmService(config, model, usage);
+  const budget = new TokenBudget({
+    lookup: () => Promise.resolve(undefined),
+  } as unknown as TenantDirectory);
+  const llm = new LlmService(config, model, usage, budget);
   (llm as unknown as { logger: { warn(m: string): void } }).logger.warn = (m: string) =>
     void warnings.push(m);
   return { llm, recorded, warnings };

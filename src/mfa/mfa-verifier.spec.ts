@@ -24,7 +24,7 @@ describe('second-factor checks in process (in-memory PGlite)', () => {
     enrollment = product.app.get(MfaEnrollment);
     verifier = product.app.get(MfaVerifier);
     users = product.app.select(IdentityModule).get(UsersService);
-    tenantId = (await product.app.get(TenantsService).create('mfa', 'Mfa')).id;
+    tenantId = (await product.app.get(TenantsService).create({ slug: 'mfa', name: 'Mfa' })).id;
   });
 
   afterAll(() => product.close());

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { logFor } from './logger';
 
-/** Every sign-in, second-factor and session change, named `resource.past_tense`. */
+/** Every sign-in, second-factor, session and tenant lifecycle change, named `resource.past_tense`. */
 export type SecurityEventType =
   | 'auth.logged_in'
   | 'auth.login_failed'
@@ -24,7 +24,13 @@ export type SecurityEventType =
   | 'session.locked'
   | 'session.unlocked'
   | 'trusted_device.added'
-  | 'trusted_device.revoked';
+  | 'trusted_device.revoked'
+  | 'tenant.approved'
+  | 'tenant.suspended'
+  | 'tenant.activated'
+  | 'tenant.deleted'
+  | 'tenant.purged'
+  | 'tenant.tier_changed';
 
 /**
  * One security-relevant fact, ready for an audit trail: who did it (`actorId`, absent for

@@ -13,6 +13,8 @@ import type { RateLimitRule, RequestFacts, RulePhase } from './rules/rate-limit-
 import { RateLimitRules } from './rules/rate-limit-rules.service';
 import { matchesPath } from './rules/path-pattern';
 import { counterKey } from './rules/rule-matching';
+import { API_CALLS_QUOTA_RULE } from './rules/api-calls-quota';
+import { QuotaExceeded } from '../quotas/quota-errors';
 
 type LimitedRequest = Request & { access?: AccessContext };
 
@@ -58,6 +60,12 @@ export abstract class RateLimitGuard implements CanActivate {
     if (verdict.allowed) return true;
     const retryAfterS = retryAfterSeconds(verdict);
     res.setHeader('Retry-After', String(retryAfterS));
+    if (verdict.rule === API_CALLS_QUOTA_RULE)
+      throw new QuotaExceeded(
+        'api_calls_per_minute',
+        verdict.decision.limit,
+        new Date(verdict.decision.resetAtMs),
+      );
     throw new RateLimited(retryAfterS, verdict.rule, verdict.decision.limit);
   }
 

@@ -24,6 +24,14 @@ export interface LimitVerdict {
 export class RateLimiter {
   constructor(@Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore) {}
 
+  /** How much of a limit its counter holds now, without taking any. */
+  async used(check: LimitCheck): Promise<number> {
+    const [decision] = await this.store.hit([
+      { key: `${check.rule}:${check.key}`, spec: check.spec, cost: 0 },
+    ]);
+    return decision.limit - decision.remaining;
+  }
+
   /** Undefined when there is nothing to check. The verdict names the refusing or tightest limit. */
   async check(checks: readonly LimitCheck[]): Promise<LimitVerdict | undefined> {
     if (checks.length === 0) return undefined;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { TenancyModule } from '../tenancy/tenancy.module';
 import {
   RateLimitAfterAuthenticationGuard,
   RateLimitBeforeAuthenticationGuard,
@@ -12,7 +13,6 @@ import { RateLimitRules } from './rules/rate-limit-rules.service';
 import { InMemoryRateLimitStore } from './storage/in-memory-rate-limit.store';
 import { RATE_LIMIT_STORE } from './storage/rate-limit.store';
 import { RedisRateLimitStore } from './storage/redis-rate-limit.store';
-import { DefaultTenantTierSource, TENANT_TIER_SOURCE } from './tenant-tier.source';
 
 /**
  * The rate limiter: counters in Redis when REDIS_URL is set (shared by every process),
@@ -20,6 +20,7 @@ import { DefaultTenantTierSource, TENANT_TIER_SOURCE } from './tenant-tier.sourc
  * guard; `RateLimiter` for limits counted elsewhere (API keys).
  */
 @Module({
+  imports: [TenancyModule],
   controllers: [RateLimitRulesController],
   providers: [
     RateLimiter,
@@ -27,7 +28,6 @@ import { DefaultTenantTierSource, TENANT_TIER_SOURCE } from './tenant-tier.sourc
     RateLimitRuleRepository,
     RateLimitBeforeAuthenticationGuard,
     RateLimitAfterAuthenticationGuard,
-    { provide: TENANT_TIER_SOURCE, useClass: DefaultTenantTierSource },
     {
       provide: RATE_LIMIT_STORE,
       inject: [APP_CONFIG],
@@ -37,6 +37,11 @@ import { DefaultTenantTierSource, TENANT_TIER_SOURCE } from './tenant-tier.sourc
           : new InMemoryRateLimitStore(),
     },
   ],
-  exports: [RateLimiter, RateLimitBeforeAuthenticationGuard, RateLimitAfterAuthenticationGuard],
+  exports: [
+    RateLimiter,
+    RateLimitRules,
+    RateLimitBeforeAuthenticationGuard,
+    RateLimitAfterAuthenticationGuard,
+  ],
 })
 export class RateLimitModule {}

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TenantsController } from './tenants.controller';
+import { TenantDirectory } from './tenant-directory';
 import { TenantRepository } from './tenant.repository';
 import { TenantsService } from './tenants.service';
 
+/** Tenants, their tiers, quotas and lifecycle; the administration routes live in tenant-admin/. */
 @Module({
-  controllers: [TenantsController],
-  providers: [TenantsService, TenantRepository],
-  exports: [TenantsService],
+  providers: [TenantsService, TenantRepository, TenantDirectory],
+  exports: [TenantsService, TenantDirectory],
 })
 export class TenancyModule {}

@@ -1,15 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
 import { DataSource } from 'typeorm';
 import type { Tenants } from '../database/schema.generated';
 import { db, firstOf, rowsOf } from '../database/query-builder';
 import type { StatementCatalog } from '../database/statement-catalog';
+import type { TenantStatus } from './tenant-lifecycle';
 
 export type TenantRow = Selectable<Tenants>;
 
+export interface NewTenantRow {
+  id: string;
+  slug: string;
+  name: string;
+  tier?: string;
+  status?: TenantStatus;
+  owner_email?: string | null;
+  config?: string;
+  quota_overrides?: string;
+}
+
+/** What an administrator may change of a tenant (JSON columns as JSON text). */
+export type TenantChange = Pick<
+  Updateable<Tenants>,
+  'name' | 'tier' | 'owner_email' | 'config' | 'quota_overrides' | 'mfa_required'
+>;
+
+/** A move in the lifecycle: made only while the tenant is in one of `from`. */
+export interface TenantStatusMove {
+  from: readonly TenantStatus[];
+  to: TenantStatus;
+  reason: string | null;
+  /** DELETED only: when the purge may remove the tenant's data. */
+  purgeAfterDays?: number;
+}
+
 /** Every statement on `tenants`. The table is the platform's list of tenants: not tenant-owned. */
 const statements = {
-  insert: (row: { id: string; slug: string; name: string }) =>
+  insert: (row: NewTenantRow) =>
     db
       .insertInto('tenants')
       .values(row)
@@ -22,7 +49,36 @@ const statements = {
       .selectFrom('tenants')
       .selectAll()
       .where((eb) => eb.or([eb(eb.cast('id', 'text'), '=', ref), eb('slug', '=', ref)])),
-  all: () => db.selectFrom('tenants').selectAll().orderBy('created_at'),
+  all: (includeDeleted: boolean) =>
+    db
+      .selectFrom('tenants')
+      .selectAll()
+      .$if(!includeDeleted, (q) => q.where('status', '<>', sql.lit('DELETED')))
+      .orderBy('created_at'),
+  update: (id: string, change: TenantChange) =>
+    db
+      .updateTable('tenants')
+      .set({ ...change, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .where('status', '<>', sql.lit('DELETED'))
+      .returningAll(),
+  move: (id: string, move: TenantStatusMove) =>
+    db
+      .updateTable('tenants')
+      .set({
+        status: move.to,
+        status_reason: move.reason,
+        status_changed_at: sql`now()`,
+        updated_at: sql`now()`,
+        deleted_at: move.to === 'DELETED' ? sql`now()` : null,
+        purge_after:
+          move.to === 'DELETED'
+            ? sql`now() + make_interval(days => ${move.purgeAfterDays ?? 0})`
+            : null,
+      })
+      .where('id', '=', id)
+      .where('status', 'in', [...move.from])
+      .returningAll(),
   setMfaRequired: (id: string, required: boolean) =>
     db.updateTable('tenants').set({ mfa_required: required }).where('id', '=', id).returningAll(),
 };
@@ -32,7 +88,7 @@ export class TenantRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The new row, or undefined when the slug is taken (also by a concurrent insert). */
-  insert(row: { id: string; slug: string; name: string }): Promise<TenantRow | undefined> {
+  insert(row: NewTenantRow): Promise<TenantRow | undefined> {
     return firstOf(this.dataSource, statements.insert(row));
   }
 
@@ -48,8 +104,18 @@ export class TenantRepository {
     return firstOf(this.dataSource, statements.byIdOrSlug(ref));
   }
 
-  all(): Promise<TenantRow[]> {
-    return rowsOf(this.dataSource, statements.all());
+  all(includeDeleted = false): Promise<TenantRow[]> {
+    return rowsOf(this.dataSource, statements.all(includeDeleted));
+  }
+
+  /** Undefined when there is no such tenant, or it is deleted. */
+  update(id: string, change: TenantChange): Promise<TenantRow | undefined> {
+    return firstOf(this.dataSource, statements.update(id, change));
+  }
+
+  /** The row after the move; undefined when the tenant was not in a status the move starts from. */
+  move(id: string, move: TenantStatusMove): Promise<TenantRow | undefined> {
+    return firstOf(this.dataSource, statements.move(id, move));
   }
 
   setMfaRequired(id: string, required: boolean): Promise<TenantRow | undefined> {
@@ -57,24 +123,50 @@ export class TenantRepository {
   }
 }
 
+const SAMPLE_ID = '00000000-0000-0000-0000-000000000001';
+
 export const tenantStatements: StatementCatalog = {
   file: 'src/tenancy/queries/tenant.repository.sql',
   samples: () => [
     {
       name: 'insert',
       statement: statements.insert({
-        id: '00000000-0000-0000-0000-000000000001',
+        id: SAMPLE_ID,
         slug: 'acme',
         name: 'Acme',
+        tier: 'FREE',
+        status: 'ACTIVE',
+        owner_email: null,
+        config: '{}',
+        quota_overrides: '{}',
       }),
     },
-    { name: 'byId', statement: statements.byId('00000000-0000-0000-0000-000000000001') },
+    { name: 'byId', statement: statements.byId(SAMPLE_ID) },
     { name: 'bySlug', statement: statements.bySlug('acme') },
     { name: 'byIdOrSlug', statement: statements.byIdOrSlug('acme') },
-    { name: 'all', statement: statements.all() },
+    { name: 'all', statement: statements.all(false) },
+    { name: 'all (with deleted)', statement: statements.all(true) },
     {
-      name: 'setMfaRequired',
-      statement: statements.setMfaRequired('00000000-0000-0000-0000-000000000001', true),
+      name: 'update',
+      statement: statements.update(SAMPLE_ID, { name: 'Acme Corp', tier: 'STARTER' }),
     },
+    {
+      name: 'move (suspend)',
+      statement: statements.move(SAMPLE_ID, {
+        from: ['ACTIVE'],
+        to: 'SUSPENDED',
+        reason: 'billing',
+      }),
+    },
+    {
+      name: 'move (delete)',
+      statement: statements.move(SAMPLE_ID, {
+        from: ['PENDING', 'ACTIVE', 'SUSPENDED'],
+        to: 'DELETED',
+        reason: null,
+        purgeAfterDays: 30,
+      }),
+    },
+    { name: 'setMfaRequired', statement: statements.setMfaRequired(SAMPLE_ID, true) },
   ],
 };

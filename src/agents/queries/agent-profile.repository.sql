@@ -177,6 +177,10 @@ with "locked" as materialized (select "id"
   from "locked"
   where "p"."id" = "locked"."id" and "p"."tenant_id" = $3;
 
+-- lockSpawns
+-- parameters: ["agent-spawns:00000000-0000-0000-0000-000000000001"]
+select pg_advisory_xact_lock(hashtextextended($1, 0))::text as "locked";
+
 -- countRunning
 -- parameters: ["00000000-0000-0000-0000-000000000001"]
 select count(*) as "n"

@@ -100,7 +100,7 @@ with "g" as (insert into "goals" ("id", "tenant_id", "title", "goal", "status", 
 -- parameters: ["PLANNING","running",1,"00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","ANALYZING_INTENT","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,"[{\"type\":\"goal.status\",\"task_id\":null,\"data\":{\"to\":\"PLANNING\"},\"merge\":false}]"]
 with "g" as (update "goals"
   set "state" = $1, "status" = $2, "event_seq" = "event_seq" + $3::int
-  where "id" = $4 and "tenant_id" = $5 and "state" = $6
+  where "id" = $4 and "tenant_id" = $5 and "state" = $6 and "status" <> 'paused'
   returning *), "ev" as (insert into "goal_events" ("tenant_id", "goal_id", "seq", "type", "task_id", "data", "created_at") select $7::uuid as "tenant_id", $8::uuid as "goal_id", "g"."event_seq" - $9::int + e.ord as "seq", e.item->>'type' as "type", NULL as "task_id", e.item->'data' as "data", clock_timestamp() as "created_at"
   from "g", jsonb_array_elements($10::jsonb) with ordinality as e(item, ord)
   order by "e"."ord"

@@ -6,6 +6,33 @@ select *
   from "goals"
   where "id" = $1 and "tenant_id" = $2;
 
+-- countByStatus
+-- parameters: ["00000000-0000-0000-0000-000000000001"]
+select "status", count(*) as "total"
+  from "goals"
+  where "tenant_id" = $1
+  group by "status";
+
+-- countDriven
+-- parameters: ["00000000-0000-0000-0000-000000000001"]
+select count(*) as "total"
+  from "goals"
+  where "tenant_id" = $1 and "status" in ('queued', 'running') and "lease_expires_at" > now();
+
+-- pauseAllOf
+-- parameters: [null,null,"00000000-0000-0000-0000-000000000001"]
+update "goals"
+  set "status" = 'paused', "paused_at" = now(), "lease_owner" = $1, "lease_expires_at" = $2, "updated_at" = now()
+  where "tenant_id" = $3 and "status" in ('queued', 'running', 'awaiting_approval')
+  returning "id";
+
+-- resumeAllOf
+-- parameters: [null,"00000000-0000-0000-0000-000000000001"]
+update "goals"
+  set "status" = CASE state WHEN 'RECEIVED' THEN 'queued' WHEN 'AWAITING_APPROVAL' THEN 'awaiting_approval' ELSE 'running' END, "paused_at" = $1, "updated_at" = now()
+  where "tenant_id" = $2 and "status" = 'paused'
+  returning "id", "status";
+
 -- byIdempotencyKey
 -- parameters: ["00000000-0000-0000-0000-000000000001","key-1"]
 select "id", "status"

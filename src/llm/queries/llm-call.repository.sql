@@ -1,7 +1,7 @@
 -- Rendered from src/llm/llm-call.repository.ts by `npm run db:queries`; do not edit.
 
 -- storeOne
--- parameters: ["00000000-0000-0000-0000-000000000004","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000003","generalist","task","scripted","m","succeeded",null,1,10,5,0.001,12,10,5,0.001,"00000000-0000-0000-0000-000000000003","00000000-0000-0000-0000-000000000003","00000000-0000-0000-0000-000000000001",10,5,0.001,1,"00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001"]
+-- parameters: ["00000000-0000-0000-0000-000000000004","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000003","generalist","task","scripted","m","succeeded",null,1,10,5,0.001,12,10,5,0.001,"00000000-0000-0000-0000-000000000003","00000000-0000-0000-0000-000000000003","00000000-0000-0000-0000-000000000001",10,5,0.001,1,"00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000001","tokens_per_day",15]
 with "c" as (insert into "llm_calls" ("id", "tenant_id", "goal_id", "task_id", "agent", "purpose", "provider", "model", "status", "error", "attempts", "prompt_tokens", "completion_tokens", "cost_usd", "duration_ms")
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
   returning 1 as "one"), "t" as (update "tasks"
@@ -10,7 +10,12 @@ with "c" as (insert into "llm_calls" ("id", "tenant_id", "goal_id", "task_id", "
   returning 1 as "one"), "g" as (update "goals"
   set "prompt_tokens" = "prompt_tokens" + $22, "completion_tokens" = "completion_tokens" + $23, "cost_usd" = "cost_usd" + $24, "llm_calls" = "llm_calls" + $25
   where $26::uuid IS NOT NULL and "id" = $27::uuid and "tenant_id" = $28
-  returning 1 as "one") select (SELECT count(*) FROM c) as "calls";
+  returning 1 as "one"), "u" as (insert into "tenant_usage" ("tenant_id", "resource", "window_start", "used")
+  values ($29, $30, date_trunc('day', now(), 'UTC'), $31)
+  on conflict ("tenant_id", "resource", "window_start") do update
+  set "used" = tenant_usage.used + excluded.used, "updated_at" = now()
+  returning "tenant_id", "used") select "u"."tenant_id", "u"."used"
+  from "u";
 
 -- storeMany
 -- parameters: ["[{\"id\":\"00000000-0000-0000-0000-000000000004\",\"tenant_id\":\"00000000-0000-0000-0000-000000000001\",\"goal_id\":\"00000000-0000-0000-0000-000000000002\",\"task_id\":\"00000000-0000-0000-0000-000000000003\",\"agent\":\"generalist\",\"purpose\":\"task\",\"provider\":\"scripted\",\"model\":\"m\",\"status\":\"succeeded\",\"error\":null,\"attempts\":1,\"prompt_tokens\":10,\"completion_tokens\":5,\"cost_usd\":0.001,\"duration_ms\":12},{\"id\":\"00000000-0000-0000-0000-000000000004\",\"tenant_id\":\"00000000-0000-0000-0000-000000000001\",\"goal_id\":\"00000000-0000-0000-0000-000000000002\",\"task_id\":\"00000000-0000-0000-0000-000000000003\",\"agent\":\"generalist\",\"purpose\":\"task\",\"provider\":\"scripted\",\"model\":\"m\",\"status\":\"succeeded\",\"error\":null,\"attempts\":1,\"prompt_tokens\":10,\"completion_tokens\":5,\"cost_usd\":0.001,\"duration_ms\":12}]"]
@@ -31,7 +36,13 @@ with "v" as (select *
   where "v"."goal_id" is not null
   group by "v"."goal_id", "v"."tenant_id") as "s"
   where "goals"."id" = "s"."goal_id" and "goals"."tenant_id" = "s"."tenant_id"
-  returning 1 as "one") select (SELECT count(*) FROM c) as "calls";
+  returning 1 as "one"), "u" as (insert into "tenant_usage" ("tenant_id", "resource", "window_start", "used") select "v"."tenant_id", 'tokens_per_day' as "resource", date_trunc('day', now(), 'UTC') as "window_start", sum("v"."prompt_tokens" + "v"."completion_tokens") as "used"
+  from "v"
+  group by "v"."tenant_id"
+  on conflict ("tenant_id", "resource", "window_start") do update
+  set "used" = tenant_usage.used + excluded.used, "updated_at" = now()
+  returning "tenant_id", "used") select "u"."tenant_id", "u"."used"
+  from "u";
 
 -- usageByAgent
 -- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002"]

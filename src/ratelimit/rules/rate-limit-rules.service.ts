@@ -4,7 +4,8 @@ import type { RateLimitRuleDefinition } from '../../common/rate-limit-rule';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { RateLimitRuleNameTaken, RateLimitRuleNotFound } from '../rate-limit.errors';
-import { TENANT_TIER_SOURCE, type TenantTierSource } from '../tenant-tier.source';
+import { TenantDirectory } from '../../tenancy/tenant-directory';
+import { apiCallsQuotaRule } from './api-calls-quota';
 import { type RateLimitRuleRow, RateLimitRuleRepository } from './rate-limit-rule.repository';
 import { phaseOf, type RateLimitRule, type RequestFacts, type RulePhase } from './rate-limit-rule';
 import { ruleApplies } from './rule-matching';
@@ -34,8 +35,8 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
 
 /**
  * The rules in force: from settings, from the admin API (stored, re-read by every process
- * within RATE_LIMIT_RULES_REFRESH_MS), the route's own @RateLimit(), and the tenant's tier
- * defaults when they are on.
+ * within RATE_LIMIT_RULES_REFRESH_MS), the route's own @RateLimit(), the tenant's API calls
+ * quota, and the tenant's tier defaults when they are on.
  */
 @Injectable()
 export class RateLimitRules {
@@ -44,7 +45,7 @@ export class RateLimitRules {
 
   constructor(
     private readonly repository: RateLimitRuleRepository,
-    @Inject(TENANT_TIER_SOURCE) private readonly tiers: TenantTierSource,
+    private readonly directory: TenantDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -58,9 +59,28 @@ export class RateLimitRules {
       ...(await this.adminRules()),
     ];
     if (routeRule) candidates.push(routeRule);
-    if (this.config.RATE_LIMIT_TIER_DEFAULTS && facts.access)
-      candidates.push(...tierRules(await this.tiers.tierOf(facts.access.tenantId)));
+    if (facts.access) candidates.push(...(await this.tenantRules(facts.access.tenantId)));
     return candidates.filter((r) => phaseOf(r) === phase && ruleApplies(r, facts));
+  }
+
+  /** The rules that come from the tenant: its API calls quota, and its tier's when they are on. */
+  async tenantRules(tenantId: string): Promise<RateLimitRule[]> {
+    const tenant = await this.directory.lookup(tenantId);
+    if (!tenant) return [];
+    const rules: RateLimitRule[] = [];
+    if (tenant.quotas.api_calls_per_minute !== null)
+      rules.push(apiCallsQuotaRule(tenant.quotas.api_calls_per_minute));
+    if (this.config.RATE_LIMIT_TIER_DEFAULTS) rules.push(...tierRules(tenant.tier));
+    return rules;
+  }
+
+  /** Every rule that counts per tenant for this tenant (what its administrators see). */
+  async perTenant(tenantId: string): Promise<RateLimitRule[]> {
+    return [
+      ...this.config.RATE_LIMIT_RULES,
+      ...(await this.adminRules()),
+      ...(await this.tenantRules(tenantId)),
+    ].filter((r) => r.scope === 'TENANT');
   }
 
   settingsRules(): readonly RateLimitRuleDefinition[] {

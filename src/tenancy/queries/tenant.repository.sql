@@ -1,9 +1,9 @@
 -- Rendered from src/tenancy/tenant.repository.ts by `npm run db:queries`; do not edit.
 
 -- insert
--- parameters: ["00000000-0000-0000-0000-000000000001","acme","Acme"]
-insert into "tenants" ("id", "slug", "name")
-  values ($1, $2, $3)
+-- parameters: ["00000000-0000-0000-0000-000000000001","acme","Acme","FREE","ACTIVE",null,"{}","{}"]
+insert into "tenants" ("id", "slug", "name", "tier", "status", "owner_email", "config", "quota_overrides")
+  values ($1, $2, $3, $4, $5, $6, $7, $8)
   on conflict ("slug") do nothing
   returning *;
 
@@ -29,7 +29,35 @@ select *
 -- parameters: []
 select *
   from "tenants"
+  where "status" <> 'DELETED'
   order by "created_at";
+
+-- all (with deleted)
+-- parameters: []
+select *
+  from "tenants"
+  order by "created_at";
+
+-- update
+-- parameters: ["Acme Corp","STARTER","00000000-0000-0000-0000-000000000001"]
+update "tenants"
+  set "name" = $1, "tier" = $2, "updated_at" = now()
+  where "id" = $3 and "status" <> 'DELETED'
+  returning *;
+
+-- move (suspend)
+-- parameters: ["SUSPENDED","billing",null,null,"00000000-0000-0000-0000-000000000001","ACTIVE"]
+update "tenants"
+  set "status" = $1, "status_reason" = $2, "status_changed_at" = now(), "updated_at" = now(), "deleted_at" = $3, "purge_after" = $4
+  where "id" = $5 and "status" in ($6)
+  returning *;
+
+-- move (delete)
+-- parameters: ["DELETED",null,30,"00000000-0000-0000-0000-000000000001","PENDING","ACTIVE","SUSPENDED"]
+update "tenants"
+  set "status" = $1, "status_reason" = $2, "status_changed_at" = now(), "updated_at" = now(), "deleted_at" = now(), "purge_after" = now() + make_interval(days => $3)
+  where "id" = $4 and "status" in ($5, $6, $7)
+  returning *;
 
 -- setMfaRequired
 -- parameters: [true,"00000000-0000-0000-0000-000000000001"]

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { GoalPauses } from '../governor/goal-pauses.service';
+import { securityEvents, type SecurityEventType } from '../observability/security-events';
+import type { TenantAction } from '../tenancy/tenant-lifecycle';
+import { type Tenant, TenantsService } from '../tenancy/tenants.service';
+
+const EVENT_OF: Record<TenantAction, SecurityEventType> = {
+  approve: 'tenant.approved',
+  suspend: 'tenant.suspended',
+  activate: 'tenant.activated',
+  delete: 'tenant.deleted',
+};
+
+/**
+ * The lifecycle moves with what they do to the tenant's work: a suspension (or deletion)
+ * pauses its unfinished goals, an activation resumes them where they waited.
+ */
+@Injectable()
+export class TenantLifecycle {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly pauses: GoalPauses,
+  ) {}
+
+  async apply(
+    tenantId: string,
+    action: TenantAction,
+    reason: string | null,
+    actor: { userId: string },
+  ): Promise<Tenant> {
+    const tenant = await this.tenants.transition(tenantId, action, reason);
+    if (action === 'suspend' || action === 'delete')
+      await this.pauses.pauseTenant(tenantId, `tenant ${tenant.status.toLowerCase()}`);
+    else if (action === 'activate') await this.pauses.resumeTenant(tenantId);
+    securityEvents.publish({
+      type: EVENT_OF[action],
+      tenantId,
+      actorId: actor.userId,
+      details: { tenant_id: tenantId, status: tenant.status, ...(reason ? { reason } : {}) },
+    });
+    return tenant;
+  }
+}
