@@ -29,6 +29,7 @@ import { mfaChallengeStatements } from '../mfa/mfa-challenge.repository';
 import { mfaMethodStatements } from '../mfa/mfa-method.repository';
 import { trustedDeviceStatements } from '../mfa/trusted-device.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
+import { tenantPurgeStatements } from '../tenant-purge/tenant-purge.repository';
 import { effectJournalStatements } from '../tools/effect-journal.repository';
 import { goalArtifactStatements } from '../tools/goal-artifact.repository';
 import { platformCapabilityStatements } from '../tools/platform-capability.repository';
@@ -68,6 +69,7 @@ const CATALOGS: StatementCatalog[] = [
   llmCallStatements,
   progressLedgerStatements,
   rateLimitRuleStatements,
+  tenantPurgeStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');
