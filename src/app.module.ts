@@ -17,6 +17,7 @@ import { QueueModule } from './queue/queue.module';
 import { RbacModule } from './rbac/rbac.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { TenantAdminModule } from './tenant-admin/tenant-admin.module';
+import { TenantPurgeModule } from './tenant-purge/tenant-purge.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { SafetyModule } from './safety/safety.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -45,6 +46,7 @@ export class AppModule {
         HealthModule,
         TenancyModule,
         TenantAdminModule,
+        TenantPurgeModule,
         IdentityModule,
         UserAdministrationModule,
         RbacModule,

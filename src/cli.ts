@@ -7,6 +7,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 
   tenants:create --slug <slug> --name <name> [--tier FREE|STARTER|PROFESSIONAL|ENTERPRISE]
   tenants:list
+  tenants:purge  purge now the deleted tenants whose retention has ended
   users:create   --email <email> --name <display name> [--password <password>]
                  [--role <role>] [--tenant <id or slug>]
   keys:create    --email <owner email> --name <key name> --scopes <a,b>
@@ -88,6 +89,11 @@ async function main(): Promise<number> {
           .get(TenantsService)
           .create({ slug: need('slug'), name: need('name'), tier });
         result = { id: t.id, slug: t.slug, name: t.name, status: t.status, tier: t.tier };
+        break;
+      }
+      case 'tenants:purge': {
+        const { TenantPurge } = await import('./tenant-purge/tenant-purge.service');
+        result = await app.get(TenantPurge).purgeDue();
         break;
       }
       case 'tenants:list':

@@ -30,6 +30,7 @@ import { mfaMethodStatements } from '../mfa/mfa-method.repository';
 import { trustedDeviceStatements } from '../mfa/trusted-device.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
 import { tenantUsageStatements } from '../quotas/tenant-usage.repository';
+import { tenantPurgeStatements } from '../tenant-purge/tenant-purge.repository';
 import { effectJournalStatements } from '../tools/effect-journal.repository';
 import { goalArtifactStatements } from '../tools/goal-artifact.repository';
 import { platformCapabilityStatements } from '../tools/platform-capability.repository';
@@ -70,6 +71,7 @@ const CATALOGS: StatementCatalog[] = [
   llmCallStatements,
   progressLedgerStatements,
   rateLimitRuleStatements,
+  tenantPurgeStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

@@ -6,6 +6,6 @@ import { TenantsService } from './tenants.service';
 /** Tenants, their tiers, quotas and lifecycle; the administration routes live in tenant-admin/. */
 @Module({
   providers: [TenantsService, TenantRepository, TenantDirectory],
-  exports: [TenantsService, TenantDirectory],
+  exports: [TenantsService, TenantDirectory, TenantRepository],
 })
 export class TenancyModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql, type Selectable, type Updateable } from 'kysely';
 import { DataSource } from 'typeorm';
 import type { Tenants } from '../database/schema.generated';
-import { db, firstOf, rowsOf } from '../database/query-builder';
+import { affectedBy, db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
 import type { StatementCatalog } from '../database/statement-catalog';
 import type { TenantStatus } from './tenant-lifecycle';
 
@@ -81,6 +81,19 @@ const statements = {
       .returningAll(),
   setMfaRequired: (id: string, required: boolean) =>
     db.updateTable('tenants').set({ mfa_required: required }).where('id', '=', id).returningAll(),
+  duePurge: (limit: number, now: Date) =>
+    db
+      .selectFrom('tenants')
+      .select('id')
+      .where('status', '=', 'DELETED')
+      .where('purge_after', '<=', now)
+      .orderBy('purge_after')
+      .limit(limit),
+  /** Holds off writes that reference the tenant (they take a key share lock on its row). */
+  lockForPurge: (id: string) =>
+    db.selectFrom('tenants').select(['id', 'status']).where('id', '=', id).forUpdate(),
+  deletePurged: (id: string) =>
+    db.deleteFrom('tenants').where('id', '=', id).where('status', '=', 'DELETED'),
 };
 
 @Injectable()
@@ -120,6 +133,21 @@ export class TenantRepository {
 
   setMfaRequired(id: string, required: boolean): Promise<TenantRow | undefined> {
     return firstOf(this.dataSource, statements.setMfaRequired(id, required));
+  }
+
+  /** Deleted tenants whose retention has ended by `now`, the longest overdue first. */
+  async duePurge(limit: number, now: Date): Promise<string[]> {
+    return (await rowsOf(this.dataSource, statements.duePurge(limit, now))).map((r) => r.id);
+  }
+
+  /** The tenant's status, its row locked until the purge's transaction ends. */
+  async lockForPurge(executor: SqlExecutor, id: string): Promise<string | undefined> {
+    return (await firstOf(executor, statements.lockForPurge(id)))?.status;
+  }
+
+  /** Deletes the row of a tenant in status DELETED; 0 when there is none. */
+  deletePurged(executor: SqlExecutor, id: string): Promise<number> {
+    return affectedBy(executor, statements.deletePurged(id));
   }
 }
 
@@ -168,5 +196,17 @@ export const tenantStatements: StatementCatalog = {
       }),
     },
     { name: 'setMfaRequired', statement: statements.setMfaRequired(SAMPLE_ID, true) },
+    {
+      name: 'duePurge',
+      statement: statements.duePurge(100, new Date('2026-01-01T00:00:00.000Z')),
+    },
+    {
+      name: 'lockForPurge',
+      statement: statements.lockForPurge('00000000-0000-0000-0000-000000000001'),
+    },
+    {
+      name: 'deletePurged',
+      statement: statements.deletePurged('00000000-0000-0000-0000-000000000001'),
+    },
   ],
 };

@@ -65,3 +65,23 @@ update "tenants"
   set "mfa_required" = $1
   where "id" = $2
   returning *;
+
+-- duePurge
+-- parameters: ["DELETED","2026-01-01T00:00:00.000Z",100]
+select "id"
+  from "tenants"
+  where "status" = $1 and "purge_after" <= $2
+  order by "purge_after"
+  limit $3;
+
+-- lockForPurge
+-- parameters: ["00000000-0000-0000-0000-000000000001"]
+select "id", "status"
+  from "tenants"
+  where "id" = $1 for update;
+
+-- deletePurged
+-- parameters: ["00000000-0000-0000-0000-000000000001","DELETED"]
+delete
+  from "tenants"
+  where "id" = $1 and "status" = $2;

@@ -1,0 +1,55 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { logFor } from '../observability/logger';
+import { securityEvents } from '../observability/security-events';
+import { TenantPurge } from './tenant-purge.service';
+
+/**
+ * In job-processing processes: every TENANT_PURGE_INTERVAL_MS, purges the deleted tenants
+ * whose retention has ended. Two processes may look at once; the purge locks the tenant's
+ * row, so the second finds it gone.
+ */
+@Injectable()
+export class TenantPurgeJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = logFor('TenantPurgeJob');
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly purge: TenantPurge,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.PROCESS_JOBS) return;
+    this.timer = setInterval(() => void this.run(), this.config.TENANT_PURGE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** One pass; answers the tenants purged. */
+  async run(): Promise<string[]> {
+    if (this.running) return [];
+    this.running = true;
+    try {
+      const report = await this.purge.purgeDue();
+      for (const purged of report.purged) {
+        securityEvents.publish({
+          type: 'tenant.purged',
+          tenantId: purged.tenantId,
+          details: { rows: Object.values(purged.tables).reduce((a, b) => a + b, 0) },
+        });
+      }
+      return report.purged.map((p) => p.tenantId);
+    } catch (error) {
+      this.log.warn(`tenant purge failed: ${(error as Error).message}`);
+      return [];
+    } finally {
+      this.running = false;
+    }
+  }
+}
