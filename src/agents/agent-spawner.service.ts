@@ -58,7 +58,7 @@ export class AgentSpawner {
    * so two concurrent spawns cannot both take the last place.
    */
   private async limitsFor(uow: UnitOfWork, tenantId: string): Promise<SpawnLimits> {
-    const quota = await this.quotas.limitOf(tenantId, 'agents');
+    const quota = await this.quotas.limitOf(tenantId, 'agents', uow.manager);
     if (quota === null) return this.limits;
     await this.profiles.lockSpawns(uow.manager, tenantId);
     return { ...this.limits, running: Math.min(this.limits.running, quota) };

@@ -25,6 +25,10 @@ export class ProblemFilter implements ExceptionFilter {
       log.error(`${req.method} ${req.originalUrl?.split('?')[0]} failed`, {
         error: (error as Error)?.message,
       });
+    // a refusal that knows when it ends says so (quotas, rate limits), unless a guard already did
+    const retryAfterS = (error as { retryAfterS?: unknown })?.retryAfterS;
+    if (body.status === 429 && typeof retryAfterS === 'number' && !res.getHeader('Retry-After'))
+      res.setHeader('Retry-After', String(retryAfterS));
     res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 }

@@ -50,14 +50,19 @@ export class QuotaService {
     this.gauges.set(resource, gauge);
   }
 
-  async limitsOf(tenantId: string): Promise<QuotaLimits> {
-    const tenant = await this.directory.lookup(tenantId);
+  /** Inside a unit of work, pass its executor (see TenantDirectory.lookup). */
+  async limitsOf(tenantId: string, executor?: SqlExecutor): Promise<QuotaLimits> {
+    const tenant = await this.directory.lookup(tenantId, executor);
     if (!tenant) throw new NotFound('tenant', tenantId);
     return tenant.quotas;
   }
 
-  async limitOf(tenantId: string, resource: QuotaResource): Promise<number | null> {
-    return (await this.limitsOf(tenantId))[resource];
+  async limitOf(
+    tenantId: string,
+    resource: QuotaResource,
+    executor?: SqlExecutor,
+  ): Promise<number | null> {
+    return (await this.limitsOf(tenantId, executor))[resource];
   }
 
   /**
@@ -72,7 +77,7 @@ export class QuotaService {
     amount: number,
   ): Promise<number> {
     const counter = COUNTER_OF[resource]!;
-    const limit = await this.limitOf(tenantId, resource);
+    const limit = await this.limitOf(tenantId, resource, executor);
     const used = await this.usage.consume(
       executor,
       tenantId,

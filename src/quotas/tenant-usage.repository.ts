@@ -82,12 +82,12 @@ const statements = {
           eb('window_start', '=', windowStart('total')),
         ]),
       ),
-  /** Every tenant's counters of today (for the metrics). */
+  /** Every tenant's counters of today and running totals (for the metrics). */
   today: () =>
     db
       .selectFrom('tenant_usage')
       .select(['tenant_id', 'resource', 'used'])
-      .where('window_start', '=', windowStart('day')),
+      .where('window_start', 'in', [windowStart('day'), windowStart('total')]),
   /** Windows that ended before the retention: nothing reads them any more. */
   deleteEnded: (days: number) =>
     db

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DomainError } from '#common';
+import { accessInvalidation } from '../common/access-invalidation';
 import { TenantDirectory } from '../tenancy/tenant-directory';
 import { resetsAt } from './quota-windows';
 
@@ -24,10 +25,19 @@ export class TokenBudgetSpent extends DomainError {
  * budget is passed by at most the calls in flight when it ran out.
  */
 @Injectable()
-export class TokenBudget {
+export class TokenBudget implements OnModuleDestroy {
   private readonly spent = new Map<string, { limit: number; until: Date }>();
 
-  constructor(private readonly directory: TenantDirectory) {}
+  // a changed tenant (a higher quota, another tier) is judged afresh at its next call
+  private readonly onTenantChanged = (tenantId: string) => this.spent.delete(tenantId);
+
+  constructor(private readonly directory: TenantDirectory) {
+    accessInvalidation.on('tenant', this.onTenantChanged);
+  }
+
+  onModuleDestroy(): void {
+    accessInvalidation.off('tenant', this.onTenantChanged);
+  }
 
   async observe(tenantId: string, usedToday: number, now = new Date()): Promise<void> {
     const limit = (await this.directory.lookup(tenantId))?.quotas.tokens_per_day ?? null;
@@ -45,10 +55,5 @@ export class TokenBudget {
       return;
     }
     throw new TokenBudgetSpent(spent.limit, spent.until);
-  }
-
-  /** Forgets what it saw of a tenant (its quota changed). */
-  forget(tenantId: string): void {
-    this.spent.delete(tenantId);
   }
 }

@@ -3,6 +3,7 @@ import { TtlCache } from '#common';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import type { SqlExecutor } from '../database/query-builder';
 import { type Tenant, TenantsService } from './tenants.service';
 
 /**
@@ -31,10 +32,18 @@ export class TenantDirectory implements OnModuleDestroy {
     accessInvalidation.off('tenant', this.onTenantChanged);
   }
 
-  /** The tenant as of at most TENANT_CACHE_MS ago; undefined when there is none. */
-  async lookup(tenantId: string): Promise<Tenant | undefined> {
+  /**
+   * The tenant as of at most TENANT_CACHE_MS ago; undefined when there is none. Inside a unit
+   * of work, pass its executor: a miss is then read in the same transaction.
+   */
+  async lookup(tenantId: string, executor?: SqlExecutor): Promise<Tenant | undefined> {
     const cached = this.cache.get(tenantId);
     if (cached) return cached;
+    if (executor) {
+      const tenant = await this.tenants.find(tenantId, executor);
+      if (tenant) this.cache.set(tenantId, tenant);
+      return tenant;
+    }
     let read = this.reading.get(tenantId);
     if (!read) {
       read = this.tenants.find(tenantId).then(

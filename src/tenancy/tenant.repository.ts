@@ -105,8 +105,9 @@ export class TenantRepository {
     return firstOf(this.dataSource, statements.insert(row));
   }
 
-  byId(id: string): Promise<TenantRow | undefined> {
-    return firstOf(this.dataSource, statements.byId(id));
+  /** On `executor` inside a unit of work (PGlite has one connection: it would wait on itself). */
+  byId(id: string, executor: SqlExecutor = this.dataSource): Promise<TenantRow | undefined> {
+    return firstOf(executor, statements.byId(id));
   }
 
   bySlug(slug: string): Promise<TenantRow | undefined> {

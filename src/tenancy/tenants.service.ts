@@ -5,6 +5,7 @@ import { accessInvalidation } from '../common/access-invalidation';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import type { SqlExecutor } from '../database/query-builder';
 import { allowedFrom, nextStatus, type TenantAction, type TenantStatus } from './tenant-lifecycle';
 import { TenantRepository, type TenantChange, type TenantRow } from './tenant.repository';
 import { quotaLimitsOf, type QuotaLimits, type QuotaResource, type TenantTier } from './tiers';
@@ -116,9 +117,9 @@ export class TenantsService {
     return toTenant(row);
   }
 
-  /** The tenant, or undefined when there is none with this id. */
-  async find(id: string): Promise<Tenant | undefined> {
-    const row = await this.tenants.byId(id);
+  /** The tenant, or undefined when there is none with this id (read on `executor` if given). */
+  async find(id: string, executor?: SqlExecutor): Promise<Tenant | undefined> {
+    const row = await this.tenants.byId(id, executor);
     return row ? toTenant(row) : undefined;
   }
 

@@ -20,6 +20,7 @@ const saveArtifact: Tool<{ name: string; content: string }> = {
   effectsInDatabase: true,
   async run(args, ctx) {
     if (!ctx.manager) throw new Error('save_artifact needs the journal transaction');
+    await ctx.useStorage?.(Buffer.byteLength(args.content));
     const id = uuidv7();
     await artifacts.insert(ctx.manager, {
       id,

@@ -1,3 +1,4 @@
+import type { ToolContext } from './tool';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { fingerprint } from '#common';
@@ -7,6 +8,7 @@ import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { SafetyViolation } from '../safety/safety-errors';
 import { SafetyGate } from '../safety/safety-gate.service';
+import { QuotaService } from '../quotas/quota.service';
 import { EffectJournalRepository } from './effect-journal.repository';
 import { workspaceDir } from './files/workspace';
 import { ToolRegistry } from './tool-registry.service';
@@ -50,6 +52,7 @@ export class ToolExecutor {
     private readonly events: GoalEventLog,
     private readonly gate: SafetyGate,
     private readonly journal: EffectJournalRepository,
+    private readonly quotas: QuotaService,
   ) {}
 
   async execute(
@@ -97,13 +100,21 @@ export class ToolExecutor {
     const key = tool.hasSideEffects
       ? `${scope.taskId}:${ordinal}:${fingerprint({ tool: tool.name, args: parsed.data })}`
       : undefined;
-    const base = {
+    const { quotas, dataSource } = this;
+    const base: ToolContext = {
       tenantId: scope.tenantId,
       goalId: scope.goalId,
       taskId: scope.taskId,
       signal: scope.signal,
       idempotencyKey: key,
       workspaceDir: workspaceDir(this.config.DATA_DIR, scope.tenantId, scope.goalId),
+      // called as ctx.useStorage(...), so `context` is the tool's context, with the journal's
+      // transaction when the tool runs in one: the count rolls back with the effect
+      useStorage(this: ToolContext, bytes: number) {
+        return quotas
+          .consume(this.manager ?? dataSource.manager, this.tenantId, 'storage_mb', bytes)
+          .then(() => undefined);
+      },
     };
     const journaled = key ? await this.journaled(scope.tenantId, key) : undefined;
     if (journaled)

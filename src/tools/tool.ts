@@ -15,6 +15,11 @@ export interface ToolContext {
   signal?: AbortSignal;
   /** The goal's workspace directory on the host (DATA_DIR/workspaces/<tenant>/<goal>). */
   workspaceDir: string;
+  /**
+   * Counts bytes about to be stored against the tenant's storage quota (in the journal's
+   * transaction when there is one); throws the quota's refusal when they do not fit.
+   */
+  useStorage?: (bytes: number) => Promise<void>;
 }
 
 /**

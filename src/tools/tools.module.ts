@@ -1,3 +1,4 @@
+import { QuotasModule } from '../quotas/quotas.module';
 import { Module } from '@nestjs/common';
 import { EffectJournalRepository } from './effect-journal.repository';
 import { PlatformCapabilityRepository } from './platform-capability.repository';
@@ -9,7 +10,7 @@ import { ToolRegistry } from './tool-registry.service';
 import { ToolsController } from './tools.controller';
 
 @Module({
-  imports: [SafetyModule, EventsModule],
+  imports: [SafetyModule, EventsModule, QuotasModule],
   providers: [
     sandboxProvider,
     SandboxProbe,

@@ -34,7 +34,7 @@ select "resource", "used"
 -- parameters: []
 select "tenant_id", "resource", "used"
   from "tenant_usage"
-  where "window_start" = date_trunc('day', now(), 'UTC');
+  where "window_start" in (date_trunc('day', now(), 'UTC'), 'epoch'::timestamptz);
 
 -- deleteEnded
 -- parameters: [30]

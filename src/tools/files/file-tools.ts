@@ -51,6 +51,7 @@ export function fileTools(limits: FileToolLimits): Tool[] {
           `content is ${data.length} bytes; the write limit is ${limits.maxBytes}`,
         );
       const ws = await open(ctx);
+      await ctx.useStorage?.(data.length);
       const bytes = await ws.writeFile(args.path, data, { append: args.append });
       return { path: args.path, bytes, appended: args.append === true };
     },
@@ -140,6 +141,7 @@ export function fileTools(limits: FileToolLimits): Tool[] {
             `${args.source} is ${size} bytes; the copy limit is ${limits.maxBytes}`,
           );
         const data = await handle.readFile();
+        await ctx.useStorage?.(data.length);
         const bytes = await ws.writeFile(args.destination, data, {
           overwrite: args.overwrite ?? false,
         });
