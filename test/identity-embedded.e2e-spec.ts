@@ -400,7 +400,11 @@ describe('identity and access (embedded)', () => {
   });
 
   it("answers 404 for another tenant's goals, users, keys and assignments, and refuses foreign tenants", async () => {
-    const tenant = await admin.post('/api/v1/tenants', { slug: 'other', name: 'Other Inc' });
+    const tenant = await admin.post('/api/v1/tenants', {
+      slug: 'other',
+      name: 'Other Inc',
+      tier: 'ENTERPRISE',
+    });
     expect(tenant.status).toBe(201);
     const otherAdmin = admin.inTenant(tenant.body.id);
     expect((await otherAdmin.get('/api/v1/tenants/current')).body.slug).toBe('other');

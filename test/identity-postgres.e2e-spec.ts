@@ -25,8 +25,9 @@ describe('tenant isolation on PostgreSQL, with row-level security', () => {
     db = await createPostgresDatabase();
     app = await startApp({ env: { DATABASE_URL: db.url } });
     admin = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
-    otherTenant = (await admin.post('/api/v1/tenants', { slug: 'rls-other', name: 'Other' })).body
-      .id;
+    otherTenant = (
+      await admin.post('/api/v1/tenants', { slug: 'rls-other', name: 'Other', tier: 'ENTERPRISE' })
+    ).body.id;
     expect((await admin.post('/api/v1/goals', { goal: 'Say hello' })).status).toBe(202);
     expect(
       (await admin.inTenant(otherTenant).post('/api/v1/goals', { goal: 'Say hi' })).status,

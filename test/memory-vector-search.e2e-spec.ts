@@ -69,7 +69,11 @@ describe('memory vector search with a large and a small tenant (PGlite + pgvecto
       env: { API_KEY_RATE_PER_MINUTE: '100000', API_KEY_RATE_BURST: '10000' },
     });
     large = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
-    const tenant = await large.post('/api/v1/tenants', { slug: 'small', name: 'Small' });
+    const tenant = await large.post('/api/v1/tenants', {
+      slug: 'small',
+      name: 'Small',
+      tier: 'ENTERPRISE',
+    });
     expect(tenant.status).toBe(201);
     small = large.inTenant(tenant.body.id);
   });

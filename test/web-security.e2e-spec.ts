@@ -176,7 +176,9 @@ describe('web security: headers, WebSocket origins, login throttling (embedded)'
   });
 
   it('throttles a spray on one tenant from many addresses, leaving other tenants alone', async () => {
-    const tenant = (await admin.post('/api/v1/tenants', { slug: 'sprayed', name: 'Sprayed' })).body;
+    const tenant = (
+      await admin.post('/api/v1/tenants', { slug: 'sprayed', name: 'Sprayed', tier: 'ENTERPRISE' })
+    ).body;
     expect(tenant.id).toBeDefined();
     for (let i = 0; i < 10; i++) {
       const res = await from(`192.0.2.${i + 1}`).post('/api/v1/auth/login', {
