@@ -153,6 +153,26 @@ describe('tenant tiers, lifecycle and quotas (PostgreSQL + Redis, two API proces
     expect(JSON.stringify(bad.body)).toContain('tier');
   });
 
+  it('a pending tenant is refused until approved; moves the lifecycle lacks are refused by name', async () => {
+    const id = await createTenant('waiting', { tier: 'ENTERPRISE', status: 'PENDING' });
+    const refused = await adminB.inTenant(id).get('/api/v1/goals');
+    expect(refused.status).toBe(403);
+    expect(refused.body.type).toMatch(/\/tenant-pending$/);
+    expect((await adminA.post(`/api/v1/tenants/${id}/approve`, {})).body.status).toBe('ACTIVE');
+    expect((await adminB.inTenant(id).get('/api/v1/goals')).status).toBe(200);
+
+    const again = await adminA.post(`/api/v1/tenants/${id}/activate`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.type).toMatch(/\/tenant-status-conflict$/);
+    const noReason = await adminA.post(`/api/v1/tenants/${id}/suspend`, {});
+    expect(noReason.status).toBe(400);
+    expect(JSON.stringify(noReason.body.errors)).toContain('reason');
+    const me = (await adminA.get('/api/v1/tenants/me')).body;
+    const own = await adminA.post(`/api/v1/tenants/${me.id}/suspend`, { reason: 'try' });
+    expect(own.status).toBe(409);
+    expect((await adminA.get('/api/v1/tenants/me')).body.status).toBe('ACTIVE');
+  });
+
   it('concurrent goal submissions over both processes create exactly the goals/day quota; the rest get 429 quota-exceeded', async () => {
     const quota = 7;
     const id = await createTenant('daily', {

@@ -7,7 +7,7 @@ describe('tenants and dashboard settings repositories in process (in-memory PGli
   let tenants: TenantsService;
 
   beforeAll(async () => {
-    product = await startInProcessApp();
+    product = await startInProcessApp({ TENANT_RETENTION_DAYS: '7' });
     tenants = product.app.get(TenantsService);
   });
 
@@ -41,5 +41,35 @@ describe('tenants and dashboard settings repositories in process (in-memory PGli
     const row = await settings.ofTenant(tenant.id);
     expect(row?.settings).toEqual({ theme: 'dark', refresh_ms: 2000 });
     expect(row?.updated_at).toBeInstanceOf(Date);
+  });
+
+  it('moves along the lifecycle, refuses what it lacks, and sets the purge date on deletion', async () => {
+    const t = await tenants.create({ slug: 'life', name: 'Life', status: 'PENDING' });
+    await expect(tenants.transition(t.id, 'suspend', 'x')).rejects.toMatchObject({
+      status: 409,
+      type: 'tenant-status-conflict',
+    });
+    expect((await tenants.transition(t.id, 'approve', null)).status).toBe('ACTIVE');
+    await expect(tenants.transition(t.id, 'activate', null)).rejects.toMatchObject({
+      status: 409,
+    });
+    const suspended = await tenants.transition(t.id, 'suspend', 'billing');
+    expect(suspended).toMatchObject({ status: 'SUSPENDED', statusReason: 'billing' });
+    const deleted = await tenants.transition(t.id, 'delete', null);
+    expect(deleted.status).toBe('DELETED');
+    const days = (deleted.purgeAfter!.getTime() - deleted.deletedAt!.getTime()) / 86_400_000;
+    expect(Math.round(days)).toBe(7);
+    await expect(tenants.update(t.id, { name: 'Zombie' })).rejects.toMatchObject({ status: 404 });
+    expect((await tenants.list()).some((x) => x.id === t.id)).toBe(false);
+    expect((await tenants.list(true)).some((x) => x.id === t.id)).toBe(true);
+  });
+
+  it('two concurrent moves from one status: exactly one applies', async () => {
+    const t = await tenants.create({ slug: 'race-move', name: 'Race' });
+    const outcomes = await Promise.allSettled([
+      tenants.transition(t.id, 'suspend', 'a'),
+      tenants.transition(t.id, 'delete', null),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
   });
 });

@@ -78,7 +78,7 @@ export class TenantStatusConflict extends Conflict {
       'tenant-status-conflict',
       'Not possible in this status',
       `Tenant ${tenant.id} is ${tenant.status}; ${action} applies to a tenant that is ${allowedFrom(action).join(' or ')}.`,
-      { status: tenant.status, action },
+      { tenant_status: tenant.status, action },
     );
   }
 }

@@ -5,7 +5,7 @@ import {
   Get,
   HttpCode,
   Param,
-  ParseUUIDPipe,
+  type PipeTransform,
   Patch,
   Post,
 } from '@nestjs/common';
@@ -13,6 +13,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { AccessContext } from '../access/access-context';
 import { Caller, RequireAdmin, RequireElevated, RequirePermission } from '../access/decorators';
 import { ApiKeyWithSecretDto } from '../apikeys/dto/api-key.dto';
+import { isUuid, ValidationFailed } from '#common';
 import { currentTenantId } from '../common/request-context';
 import { TenantsService } from '../tenancy/tenants.service';
 import {
@@ -31,7 +32,15 @@ import { TenantAdministration } from './tenant-administration.service';
 import { TenantLifecycle } from './tenant-lifecycle.service';
 import { TenantStats } from './tenant-stats.service';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+/** Any UUID, the installation's own tenant (00000000-…-0001) included. */
+class TenantIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!isUuid(value)) throw new ValidationFailed([{ field: 'id', message: 'must be a UUID' }]);
+    return value.toLowerCase();
+  }
+}
+
+const uuid = new TenantIdPipe();
 
 /**
  * Tenants: the caller's own (`me`, `current`) for its members; every tenant, its lifecycle,
