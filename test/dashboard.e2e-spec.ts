@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/chromium';
+import { PASSWORD, Principals } from './support/principals';
 import {
   ApiClient,
   AppProcess,
@@ -13,6 +14,32 @@ import {
 } from '#testing';
 
 const OUTPUT = join(__dirname, '..', 'test-output');
+const QUOTA_LABELS = {
+  goals_per_day: 'Goals today',
+  tokens_per_day: 'Tokens today',
+  agents: 'Agents running',
+  workers: 'Workers in use',
+  storage_mb: 'Storage (MB)',
+  api_calls_per_minute: 'API calls this minute',
+};
+
+/** What the Tenant panel shows for each quota: label, usage text, level, bar, reset line. */
+async function quotaRows(page: Page) {
+  return page.locator('[data-testid="quota-row"]').evaluateAll((rows) =>
+    rows.map((row) => {
+      const meter = row.querySelector('meter');
+      return {
+        resource: row.getAttribute('data-resource'),
+        label: row.querySelector('.quota-label')?.textContent,
+        usage: row.querySelector('[data-testid="quota-usage"]')?.textContent,
+        used: Number(row.querySelector('[data-testid="quota-usage"]')?.getAttribute('data-used')),
+        level: row.getAttribute('data-level'),
+        meter: meter ? { value: meter.value, max: meter.max, low: meter.low } : null,
+        foot: row.querySelector('[data-testid="quota-reset"]')?.textContent ?? null,
+      };
+    }),
+  );
+}
 
 describe('the web dashboard', () => {
   let app: AppProcess;
@@ -39,7 +66,7 @@ describe('the web dashboard', () => {
         title: 'Village Control',
         refresh_ms: 60000,
         theme: 'dark',
-        panels: ['stats', 'goals', 'agents', 'metrics', 'logs'],
+        panels: ['stats', 'tenant', 'goals', 'agents', 'metrics', 'logs'],
         api_url: '',
         ws_url: '',
       });
@@ -80,7 +107,7 @@ describe('the web dashboard', () => {
       await api.post('/dashboard/settings', {
         refresh_ms: 60000,
         theme: 'dark',
-        panels: ['stats', 'goals', 'agents', 'metrics', 'logs'],
+        panels: ['stats', 'tenant', 'goals', 'agents', 'metrics', 'logs'],
       });
     });
 
@@ -227,6 +254,58 @@ describe('the web dashboard', () => {
       ).toBeGreaterThan(0);
     });
 
+    it("shows the tenant's tier, its quotas (unlimited here) and goals today going up by one", async () => {
+      // The default tenant: ENTERPRISE, every quota lifted (migration 1765200000000).
+      const panel = page.locator('[data-testid="tenant"]');
+      await panel.waitFor();
+      await page.waitForSelector('[data-testid="quota-row"]');
+      expect(await page.textContent('[data-testid="tenant-tier"]')).toBe('ENTERPRISE');
+      expect(await page.textContent('[data-testid="tenant-status"]')).toBe('active');
+      expect(await page.textContent('[data-testid="tenant-name"]')).toBe(
+        (await api.get('/api/v1/tenants/me')).body.name,
+      );
+      const before = await quotaRows(page);
+      expect(before.map((r) => [r.resource, r.label])).toEqual(Object.entries(QUOTA_LABELS));
+      for (const row of before) {
+        expect(row.usage).toBe(`${row.used.toLocaleString('en-US')} · unlimited`);
+        expect(row.level).toBe('none');
+        expect(row.meter).toBeNull(); // no limit, no bar to fill
+      }
+      expect(before.find((r) => r.resource === 'goals_per_day')?.foot).toBe('resets 00:00 UTC');
+      expect(before.find((r) => r.resource === 'agents')?.foot).toBeNull();
+
+      // Its per-tenant rate limits, as the stats API lists them.
+      const limits = (await api.get('/api/v1/tenants/me/stats')).body.rate_limits as Array<{
+        rule: string;
+      }>;
+      const limitRows = page.locator('[data-testid="tenant-limits"] tr');
+      if (limits.length)
+        expect(
+          await page
+            .locator('[data-testid="rate-limit-row"]')
+            .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule'))),
+        ).toEqual(limits.map((l) => l.rule));
+      else expect(await limitRows.textContent()).toBe('no per-tenant rate limits');
+
+      // A goal submitted here counts in "Goals today" at once.
+      const goalsToday = before.find((r) => r.resource === 'goals_per_day')!.used;
+      await page.fill('[data-testid="goal-input"]', 'Say hello');
+      await page.click('[data-testid="goal-submit"]');
+      await page.waitForSelector(
+        `[data-testid="quota-row"][data-resource="goals_per_day"] [data-used="${goalsToday + 1}"]`,
+      );
+      expect(
+        await page
+          .locator(
+            '[data-testid="quota-row"][data-resource="goals_per_day"] [data-testid="quota-usage"]',
+          )
+          .textContent(),
+      ).toBe(`${goalsToday + 1} · unlimited`);
+      await page.locator('[data-testid="goal-detail"][data-status="completed"]').waitFor({
+        timeout: 60000,
+      });
+    });
+
     it('toggles the theme and saves a screenshot', async () => {
       const html = page.locator('html');
       expect(await html.getAttribute('data-theme')).toBe('dark');
@@ -289,6 +368,130 @@ describe('the web dashboard', () => {
         what: 'the injected inline script to be reported',
       });
       expect(await page.evaluate('window.inlineRan')).toBeUndefined();
+    });
+  });
+
+  describe('in a FREE tenant', () => {
+    let other: BrowserContext;
+    const pageErrors: string[] = [];
+
+    afterAll(async () => {
+      await other?.close();
+    });
+
+    it('shows its finite quotas as bars, warning near the limit, and its API-calls rate limit', async () => {
+      const created = await api.post('/api/v1/tenants', {
+        slug: 'small-shop',
+        name: 'Small Shop',
+        tier: 'FREE',
+        owner_email: 'owner@small-shop.example',
+        // five goals a day, so four make 80 %; enough API calls for the dashboard itself
+        quotas: { goals_per_day: 5, api_calls_per_minute: 600 },
+      });
+      expect(created.status).toBe(201);
+      const tenantId: string = created.body.id;
+      const inTenant = api.inTenant(tenantId);
+      // The owner has no password: an operator with one signs in to the dashboard.
+      await new Principals(new ApiClient(app.baseUrl), inTenant).createUser(
+        'operator@small-shop.example',
+        'operator',
+      );
+      for (let i = 0; i < 4; i++)
+        expect((await inTenant.post('/api/v1/goals', { goal: `Say hello ${i}` })).status).toBe(202);
+
+      other = await launchChromium({ width: 1400, height: 1100 });
+      const page = await other.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(app.baseUrl + '/');
+      await page.waitForSelector('[data-testid="login"]:visible');
+      // The sign-in form has no tenant field: sign in to this tenant the way a portal would,
+      // with the tenant's slug, and let the cookie carry the session.
+      const status = await page.evaluate(
+        async ([email, password]) =>
+          (
+            await fetch('/api/v1/auth/login', {
+              method: 'POST',
+              credentials: 'include',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ email, password, tenant: 'small-shop' }),
+            })
+          ).status,
+        ['operator@small-shop.example', PASSWORD],
+      );
+      expect(status).toBe(200);
+      await page.reload();
+      await page.waitForSelector('[data-testid="connection"]:text("live")');
+      await page.waitForSelector('[data-testid="quota-row"]');
+
+      expect(await page.textContent('[data-testid="tenant-name"]')).toBe('Small Shop');
+      expect(await page.textContent('[data-testid="tenant-tier"]')).toBe('FREE');
+      const rows = Object.fromEntries(
+        (await quotaRows(page)).map((r) => [String(r.resource), r] as const),
+      );
+      expect(Object.keys(rows)).toEqual(Object.keys(QUOTA_LABELS));
+      expect(rows.goals_per_day).toMatchObject({
+        label: 'Goals today',
+        usage: '4 / 5',
+        level: 'warn',
+        meter: { value: 80, max: 100, low: 80 },
+        foot: '1 left · resets 00:00 UTC',
+      });
+      expect(rows.tokens_per_day.usage).toMatch(/^[\d,]+ \/ 10,000$/);
+      expect(rows.agents.usage).toMatch(/^\d+ \/ 3$/);
+      expect(rows.storage_mb).toMatchObject({ usage: '0 / 100', level: 'ok' });
+      expect(rows.storage_mb.meter?.value).toBe(0);
+      expect(rows.api_calls_per_minute.usage).toMatch(/^\d+ \/ 600$/);
+      expect(rows.api_calls_per_minute.foot).toMatch(/ left · resets \d\d:\d\d UTC$/);
+      for (const row of Object.values(rows)) expect(row.meter).not.toBeNull();
+      // 80 % used: the usage reads in the theme's warning colour; a used-up quota in its error colour.
+      const usageColour = (resource: string): Promise<string> =>
+        page.evaluate(
+          `getComputedStyle(document.querySelector('[data-resource="${resource}"] [data-testid="quota-usage"]')).color`,
+        );
+      const themeColour = (variable: string): Promise<string> =>
+        page.evaluate(`(() => {
+          const probe = document.body.appendChild(document.createElement('span'));
+          probe.style.color = 'var(${variable})';
+          const colour = getComputedStyle(probe).color;
+          probe.remove();
+          return colour;
+        })()`);
+      expect(await usageColour('goals_per_day')).toBe(await themeColour('--warn'));
+      expect(await usageColour('storage_mb')).toBe(await themeColour('--fg'));
+
+      const limits = await page
+        .locator('[data-testid="rate-limit-row"]')
+        .evaluateAll((rows) =>
+          rows.map((r) =>
+            Array.from(
+              r.querySelectorAll('td'),
+              (td: { textContent: string | null }) => td.textContent,
+            ),
+          ),
+        );
+      expect(limits).toContainEqual([
+        'quota-api-calls-per-minute',
+        '600 per minute',
+        'fixed window',
+      ]);
+
+      // The fifth goal uses the quota up: a full, red bar.
+      await page.fill('[data-testid="goal-input"]', 'Say goodbye');
+      await page.click('[data-testid="goal-submit"]');
+      await page.waitForSelector('[data-resource="goals_per_day"][data-level="full"]');
+      expect(
+        await page.textContent('[data-resource="goals_per_day"] [data-testid="quota-usage"]'),
+      ).toBe('5 / 5');
+      expect(await usageColour('goals_per_day')).toBe(await themeColour('--err'));
+      mkdirSync(OUTPUT, { recursive: true });
+      await page.locator('[data-testid="tenant"]').screenshot({
+        path: join(OUTPUT, 'dashboard-tenant-dark.png'),
+      });
+      await page.click('[data-testid="theme-toggle"]');
+      await page.locator('[data-testid="tenant"]').screenshot({
+        path: join(OUTPUT, 'dashboard-tenant-light.png'),
+      });
+      expect(pageErrors).toEqual([]);
     });
   });
 });

@@ -99,7 +99,7 @@ const rateLimitRules = z
     message: 'rule names must be unique',
   });
 
-export const DASHBOARD_PANELS = ['stats', 'goals', 'agents', 'metrics', 'logs'] as const;
+export const DASHBOARD_PANELS = ['stats', 'tenant', 'goals', 'agents', 'metrics', 'logs'] as const;
 export type DashboardPanel = (typeof DASHBOARD_PANELS)[number];
 
 /**
@@ -369,7 +369,7 @@ export const configSchema = z.object({
   DASHBOARD_WS_URL: url(['ws', 'wss']).optional(),
   DASHBOARD_PANELS: z
     .string()
-    .default('stats,goals,agents,metrics,logs')
+    .default('stats,tenant,goals,agents,metrics,logs')
     .transform((v, ctx) => {
       const panels = v
         .split(',')

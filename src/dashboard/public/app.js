@@ -2,7 +2,8 @@
 (function () {
   'use strict';
 
-  var PANELS = ['stats', 'goals', 'agents', 'metrics', 'logs'];
+  var PANELS = ['stats', 'tenant', 'goals', 'agents', 'metrics', 'logs'];
+  var QF = window.avQuotaFormat;
   var LEVELS = { debug: 0, info: 1, warn: 2, error: 3 };
   var MAX_LOG = 500;
   var state = {
@@ -16,6 +17,7 @@
     nextId: 1,
     refreshTimer: null,
     refreshSoon: null,
+    tenantSoon: null,
     signedIn: false,
   };
 
@@ -190,6 +192,120 @@
       s.success_rate === null ? '–' : Math.round(s.success_rate * 100) + '%';
     $('stat-tokens').textContent = fmtNum(s.total_tokens);
     $('stat-uptime').textContent = fmtDuration(s.uptime_s);
+  }
+
+  /* ---------- tenant: tier, status, quotas, rate limits ---------- */
+  var TENANT_STATUS_CLASS = {
+    ACTIVE: 's-completed',
+    PENDING: 's-pending',
+    SUSPENDED: 's-failed',
+    DELETED: 's-cancelled',
+  };
+  function quotaRow(q) {
+    var level = QF.quotaLevel(q);
+    var labelId = 'quota-label-' + q.resource;
+    var li = el('li', {
+      class: 'quota quota-' + level,
+      'data-testid': 'quota-row',
+      'data-resource': q.resource,
+      'data-level': level,
+    });
+    var head = el('div', { class: 'quota-head' });
+    head.appendChild(el('span', { id: labelId, class: 'quota-label' }, QF.quotaLabel(q.resource)));
+    head.appendChild(
+      el(
+        'span',
+        { class: 'quota-usage', 'data-testid': 'quota-usage', 'data-used': String(q.used) },
+        QF.usageText(q),
+      ),
+    );
+    li.appendChild(head);
+    if (level === 'none') {
+      // No limit: an empty track, nothing to fill; the text says "unlimited".
+      li.appendChild(el('div', { class: 'quota-nolimit', 'aria-hidden': 'true' }));
+    } else {
+      // A meter: its colour turns at 80 % (low) and 95 % (high); optimum is an empty quota.
+      var meter = el('meter', {
+        class: 'quota-meter',
+        'data-testid': 'quota-meter',
+        'aria-labelledby': labelId,
+        min: '0',
+        max: '100',
+        low: String(QF.WARN_PERCENT),
+        high: '95',
+        optimum: '0',
+        value: String(q.percent),
+        title: q.percent + '% used',
+      });
+      meter.textContent = q.percent + '%';
+      li.appendChild(meter);
+    }
+    var reset = QF.resetText(q.resets_at);
+    var foot = [];
+    if (q.remaining !== null && q.remaining !== undefined)
+      foot.push(QF.groupDigits(q.remaining) + ' left');
+    if (reset) foot.push(reset);
+    if (foot.length)
+      li.appendChild(
+        el('div', { class: 'muted small', 'data-testid': 'quota-reset' }, foot.join(' · ')),
+      );
+    return li;
+  }
+  function renderTenant(tenant, stats) {
+    $('tenant-name').textContent = tenant.name;
+    var tier = $('tenant-tier');
+    tier.textContent = stats.tier || tenant.tier;
+    tier.className = 'badge tier tier-' + String(stats.tier || tenant.tier).toLowerCase();
+    var status = stats.status || tenant.status;
+    var st = $('tenant-status');
+    st.textContent = String(status).toLowerCase();
+    st.className = 'badge ' + (TENANT_STATUS_CLASS[status] || '');
+    $('tenant-status-reason').textContent = tenant.status_reason || '';
+    var list = $('tenant-quotas');
+    clear(list);
+    stats.quotas.forEach(function (q) {
+      list.appendChild(quotaRow(q));
+    });
+    var body = $('tenant-limits');
+    clear(body);
+    if (!stats.rate_limits.length) {
+      var empty = el('tr');
+      empty.appendChild(el('td', { colspan: '3', class: 'muted' }, 'no per-tenant rate limits'));
+      body.appendChild(empty);
+    }
+    stats.rate_limits.forEach(function (r) {
+      var tr = el('tr', { 'data-testid': 'rate-limit-row', 'data-rule': r.rule });
+      tr.appendChild(el('td', { title: r.path }, r.rule));
+      tr.appendChild(el('td', null, QF.rateLimitText(r)));
+      tr.appendChild(el('td', null, r.strategy.toLowerCase().replace(/_/g, ' ')));
+      body.appendChild(tr);
+    });
+    $('tenant-msg').textContent = '';
+  }
+  function tenantShown() {
+    return !$('panel-tenant').hidden;
+  }
+  /**
+   * The tenant's usage. Its two calls count against the API-calls quota, so it refreshes on
+   * the refresh tick, on (re)connecting and when a goal starts or ends, never on every event.
+   */
+  function refreshTenant() {
+    if (!tenantShown()) return Promise.resolve();
+    return Promise.all([api('/api/v1/tenants/me'), api('/api/v1/tenants/me/stats')])
+      .then(function (r) {
+        renderTenant(r[0], r[1]);
+      })
+      .catch(function (err) {
+        if (err.message === 'sign-in required') return;
+        $('tenant-msg').textContent = 'Tenant usage could not be loaded: ' + err.message;
+      });
+  }
+  function refreshTenantSoon() {
+    if (state.tenantSoon) return;
+    state.tenantSoon = setTimeout(function () {
+      state.tenantSoon = null;
+      refreshTenant();
+    }, 500);
   }
 
   /* ---------- goals ---------- */
@@ -431,6 +547,7 @@
       $('goal-input').value = '';
       state.selectedGoal = res.goal_id;
       refreshGoals();
+      refreshTenantSoon(); // goals today went up by one
     };
     var fail = function (err) {
       $('goal-form-msg').textContent = 'rejected: ' + err.message;
@@ -678,6 +795,7 @@
         { 'data-event': env.event, 'data-goal-id': data.goal_id || '' },
       );
       refreshSoon();
+      if (/^goal\.(created|completed|failed|cancelled)$/.test(env.event)) refreshTenantSoon();
     };
     ws.onclose = function (ev) {
       // A socket this page already replaced (signed out, then in again) has nothing to say.
@@ -710,7 +828,8 @@
   function refreshGoals() {
     return api('/dashboard/goals?limit=20').then(renderGoals);
   }
-  function refreshAll() {
+  /** Every panel; `live` (a burst of events) leaves out the tenant's usage. */
+  function refreshAll(options) {
     var tasks = [
       api('/dashboard/stats').then(renderStats),
       refreshGoals(),
@@ -721,6 +840,7 @@
         },
       ),
     ];
+    if (!options || !options.live) tasks.push(refreshTenant());
     return Promise.all(tasks).catch(function (err) {
       log('error', 'refresh failed: ' + err.message);
     });
@@ -730,12 +850,14 @@
     if (state.refreshSoon) return;
     state.refreshSoon = setTimeout(function () {
       state.refreshSoon = null;
-      refreshAll();
+      refreshAll({ live: true });
     }, 250);
   }
   function scheduleRefresh() {
     if (state.refreshTimer) clearInterval(state.refreshTimer);
-    state.refreshTimer = setInterval(refreshAll, state.config.refresh_ms);
+    state.refreshTimer = setInterval(function () {
+      refreshAll();
+    }, state.config.refresh_ms);
   }
   window.addEventListener('resize', function () {
     if (state.lastMetrics) renderMetrics(state.lastMetrics[0], state.lastMetrics[1]);
