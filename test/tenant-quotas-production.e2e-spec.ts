@@ -79,7 +79,8 @@ describe('tenant tiers, lifecycle and quotas (PostgreSQL + Redis, two API proces
           ? res.body
           : undefined;
       },
-      { what: `goal ${id} to finish`, timeoutMs: 60_000 },
+      // the admin key's own per-minute limit counts these polls
+      { what: `goal ${id} to finish`, timeoutMs: 60_000, intervalMs: 300 },
     );
   }
 
@@ -222,6 +223,39 @@ describe('tenant tiers, lifecycle and quotas (PostgreSQL + Redis, two API proces
     expect(refused).toHaveLength(20);
     expect(refused[0].body).toMatchObject({ resource: 'api_calls_per_minute', limit: 20 });
     expect(refused[0].body.type).toMatch(/\/quota-exceeded$/);
+  });
+
+  it('a workers quota of 1 drives one goal at a time; the others wait queued and all finish', async () => {
+    const id = await createTenant('one-worker', {
+      tier: 'FREE',
+      quotas: { workers: 1, goals_per_day: null, api_calls_per_minute: null, tokens_per_day: null },
+    });
+    const tenantApi = adminA.inTenant(id);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (await tenantApi.post('/api/v1/goals', { goal: `SLOW-WORK: part ${i}` })).body.goal_id,
+      );
+    let most = 0;
+    const sampling = setInterval(() => {
+      void queryPostgres<{ n: string }>(
+        db.url,
+        `SELECT count(*) AS n FROM goals WHERE tenant_id = $1 AND lease_expires_at > now()
+            AND status IN ('queued', 'running')`,
+        [id],
+      ).then(([row]) => (most = Math.max(most, Number(row.n))));
+    }, 100);
+    try {
+      for (const goalId of ids)
+        expect((await finished(tenantApi, goalId)).status).toBe('completed');
+    } finally {
+      clearInterval(sampling);
+    }
+    expect(most).toBe(1);
+    const workers = (await tenantApi.get('/api/v1/tenants/me/stats')).body.quotas.find(
+      (q: { resource: string }) => q.resource === 'workers',
+    );
+    expect(workers).toMatchObject({ limit: 1, used: 0 });
   });
 
   it('suspend pauses a running goal and refuses requests; activate resumes it to completion', async () => {

@@ -136,14 +136,35 @@ const statements = {
       .select((eb) => ['status', eb.fn.countAll<string>().as('total')])
       .where('tenant_id', '=', tenantId)
       .groupBy('status'),
-  /** Goals of the tenant a process drives now (a live lease): its workers in use. */
-  countDriven: (tenantId: string) =>
+  /** Goals of the tenant a process drives now (a live lease), but `except`: its workers in use. */
+  countDriven: (tenantId: string, except: string | null) =>
     db
       .selectFrom('goals')
       .select((eb) => eb.fn.countAll<string>().as('total'))
       .where('tenant_id', '=', tenantId)
       .where('status', 'in', RUNNING_STATUSES)
-      .where('lease_expires_at', '>', sql<Date>`now()`),
+      .where('lease_expires_at', '>', sql<Date>`now()`)
+      .$if(except !== null, (q) => q.where('id', '<>', except!)),
+  /** Holds the tenant's other lease takers until this transaction ends (count, then take). */
+  lockWorkers: (tenantId: string) =>
+    db.selectNoFrom(
+      sql<string>`pg_advisory_xact_lock(hashtextextended(${`goal-workers:${tenantId}`}, 0))::text`.as(
+        'locked',
+      ),
+    ),
+  /** The tenant's goal that has waited longest for a worker (due to run, no live lease). */
+  nextWaiting: (tenantId: string) =>
+    db
+      .selectFrom('goals')
+      .select(['id', 'event_seq'])
+      .where('tenant_id', '=', tenantId)
+      .where('status', 'in', RUNNING_STATUSES)
+      .where((eb) =>
+        eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', sql<Date>`now()`)]),
+      )
+      .orderBy('priority', 'desc')
+      .orderBy('created_at')
+      .limit(1),
   /** Every unfinished goal of the tenant waits (its lease ends, so its holder stops). */
   pauseAllOf: (tenantId: string) =>
     db
@@ -263,11 +284,10 @@ export class GoalRepository {
     goalId: string,
     owner: string,
     ttlMs: number,
+    executor: SqlExecutor = this.dataSource,
   ): Promise<GoalRow | undefined> {
-    return (await firstOf(
-      this.dataSource,
-      statements.acquireLease(tenantId, goalId, owner, ttlMs),
-    )) as GoalRow | undefined;
+    return (await firstOf(executor, statements.acquireLease(tenantId, goalId, owner, ttlMs))) as
+      GoalRow | undefined;
   }
 
   /** False when the lease was lost or the goal left the running states. */
@@ -300,8 +320,20 @@ export class GoalRepository {
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.total)]));
   }
 
-  async countDriven(tenantId: string): Promise<number> {
-    return Number((await firstOf(this.dataSource, statements.countDriven(tenantId)))?.total ?? 0);
+  async countDriven(
+    tenantId: string,
+    except: string | null = null,
+    executor: SqlExecutor = this.dataSource,
+  ): Promise<number> {
+    return Number((await firstOf(executor, statements.countDriven(tenantId, except)))?.total ?? 0);
+  }
+
+  async lockWorkers(executor: SqlExecutor, tenantId: string): Promise<void> {
+    await rowsOf(executor, statements.lockWorkers(tenantId));
+  }
+
+  nextWaiting(tenantId: string): Promise<{ id: string; event_seq: number } | undefined> {
+    return firstOf(this.dataSource, statements.nextWaiting(tenantId));
   }
 
   /** The ids of the goals it paused. */
@@ -356,7 +388,9 @@ export const goalStatements: StatementCatalog = {
     return [
       { name: 'byId', statement: statements.byId(tenant, goal) },
       { name: 'countByStatus', statement: statements.countByStatus(tenant) },
-      { name: 'countDriven', statement: statements.countDriven(tenant) },
+      { name: 'countDriven', statement: statements.countDriven(tenant, goal) },
+      { name: 'lockWorkers', statement: statements.lockWorkers(tenant) },
+      { name: 'nextWaiting', statement: statements.nextWaiting(tenant) },
       { name: 'pauseAllOf', statement: statements.pauseAllOf(tenant) },
       { name: 'resumeAllOf', statement: statements.resumeAllOf(tenant) },
       { name: 'byIdempotencyKey', statement: statements.byIdempotencyKey(tenant, 'key-1') },

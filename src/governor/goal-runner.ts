@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { JOB_QUEUE, type JobQueue, RUN_GOAL_JOB, type RunGoalJob } from '../queue/job-queue';
 import type { GoalScope } from '../agents/agent-runtime.service';
 import { DatabaseAvailability } from '../database/database-availability.service';
 import { GoalState, isTerminal } from '../goal-records/goal-fsm';
@@ -26,6 +27,7 @@ export class GoalRunner {
   private readonly logger = new Logger('GoalRunner');
 
   constructor(
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly store: GoalStore,
     private readonly leases: GoalLeases,
     private readonly heartbeat: LeaseHeartbeat,
@@ -80,7 +82,19 @@ export class GoalRunner {
       stopHeartbeat();
       this.runs.end(goalId);
       await this.leases.release(tenantId, goalId).catch(() => undefined);
+      await this.wakeNextWaiting(tenantId).catch(() => undefined);
     }
+  }
+
+  /** A tenant with a workers quota: the worker this run frees goes to its goal waiting longest. */
+  private async wakeNextWaiting(tenantId: string): Promise<void> {
+    const next = await this.leases.nextWaiting(tenantId);
+    if (next)
+      await this.queue.add<RunGoalJob>(
+        RUN_GOAL_JOB,
+        { tenantId, goalId: next.id },
+        { jobId: `goal-${next.id}-${next.event_seq}-w${Date.now()}` },
+      );
   }
 
   fail(tenantId: string, goalId: string, reasons: string[]): Promise<void> {

@@ -14,10 +14,22 @@ select "status", count(*) as "total"
   group by "status";
 
 -- countDriven
--- parameters: ["00000000-0000-0000-0000-000000000001"]
+-- parameters: ["00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002"]
 select count(*) as "total"
   from "goals"
-  where "tenant_id" = $1 and "status" in ('queued', 'running') and "lease_expires_at" > now();
+  where "tenant_id" = $1 and "status" in ('queued', 'running') and "lease_expires_at" > now() and "id" <> $2;
+
+-- lockWorkers
+-- parameters: ["goal-workers:00000000-0000-0000-0000-000000000001"]
+select pg_advisory_xact_lock(hashtextextended($1, 0))::text as "locked";
+
+-- nextWaiting
+-- parameters: ["00000000-0000-0000-0000-000000000001",1]
+select "id", "event_seq"
+  from "goals"
+  where "tenant_id" = $1 and "status" in ('queued', 'running') and ("lease_expires_at" is null or "lease_expires_at" < now())
+  order by "priority" desc, "created_at"
+  limit $2;
 
 -- pauseAllOf
 -- parameters: [null,null,"00000000-0000-0000-0000-000000000001"]
