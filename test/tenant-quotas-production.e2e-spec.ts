@@ -5,6 +5,7 @@ import {
   conversationText,
   createPostgresDatabase,
   queryPostgres,
+  goalFinished,
   ScriptedLlmServer,
   startApp,
   TEST_ADMIN_API_KEY,
@@ -71,18 +72,15 @@ describe('tenant tiers, lifecycle and quotas (PostgreSQL + Redis, two API proces
     return rows.map((r) => r.type);
   }
 
-  async function finished(client: ApiClient, id: string) {
-    return waitFor(
-      async () => {
-        const res = await client.get(`/api/v1/goals/${id}`);
-        return ['completed', 'failed', 'cancelled'].includes(res.body.status)
-          ? res.body
-          : undefined;
+  // the admin key's own per-minute limit counts these polls
+  const finished = (client: ApiClient, id: string) =>
+    goalFinished(
+      () => client.get<{ status: string; failure_reasons: string[] }>(`/api/v1/goals/${id}`),
+      {
+        what: `goal ${id} to finish`,
+        intervalMs: 300,
       },
-      // the admin key's own per-minute limit counts these polls
-      { what: `goal ${id} to finish`, timeoutMs: 60_000, intervalMs: 300 },
     );
-  }
 
   beforeAll(async () => {
     await llm.start();

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type OnConflictBuilder } from 'kysely';
 import { db, rowsOf, type SqlExecutor } from '../database/query-builder';
 import { recordset } from '../database/recordset';
-import type { LlmCalls } from '../database/schema.generated';
+import type { DB, LlmCalls } from '../database/schema.generated';
 import type { StatementCatalog } from '../database/statement-catalog';
 
 /** One model call as stored: the call and where it belongs (its tenant, goal, task). */
@@ -53,6 +53,13 @@ const CALL_COLUMNS = {
 
 /** Today's window of the tenant's token counter (`tenant_usage`, as quotas/ counts it). */
 const TOKENS_TODAY = sql<Date>`date_trunc('day', now(), 'UTC')`;
+
+/** A tenant's tokens of today grow by the calls just stored (the row exists after the first). */
+const addToTodaysTokens = (oc: OnConflictBuilder<DB, 'tenant_usage'>) =>
+  oc.columns(['tenant_id', 'resource', 'window_start']).doUpdateSet({
+    used: sql<string>`tenant_usage.used + excluded.used`,
+    updated_at: sql<Date>`now()`,
+  });
 
 /** A tenant's tokens of today, after the calls just stored. */
 export interface TenantTokensToday {
@@ -111,12 +118,7 @@ const statements = {
             window_start: TOKENS_TODAY,
             used: row.prompt_tokens + row.completion_tokens,
           })
-          .onConflict((oc) =>
-            oc.columns(['tenant_id', 'resource', 'window_start']).doUpdateSet({
-              used: sql<string>`tenant_usage.used + excluded.used`,
-              updated_at: sql<Date>`now()`,
-            }),
-          )
+          .onConflict(addToTodaysTokens)
           .returning(['tenant_id', 'used']),
       )
       .selectFrom('u')
@@ -207,12 +209,7 @@ const statements = {
               ])
               .groupBy('v.tenant_id'),
           )
-          .onConflict((oc) =>
-            oc.columns(['tenant_id', 'resource', 'window_start']).doUpdateSet({
-              used: sql<string>`tenant_usage.used + excluded.used`,
-              updated_at: sql<Date>`now()`,
-            }),
-          )
+          .onConflict(addToTodaysTokens)
           .returning(['tenant_id', 'used']),
       )
       .selectFrom('u')

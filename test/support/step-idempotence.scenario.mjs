@@ -13,6 +13,11 @@ import { DEFAULT_TENANT_ID } from '../../dist/src/common/request-context.js';
 import { createDataSource } from '../../dist/src/database/data-source.factory.js';
 import { runMigrations } from '../../dist/src/database/migration-runner.js';
 import { inTransaction } from '../../dist/src/database/transaction.js';
+import { QuotaService } from '../../dist/src/quotas/quota.service.js';
+import { TenantUsageRepository } from '../../dist/src/quotas/tenant-usage.repository.js';
+import { TenantDirectory } from '../../dist/src/tenancy/tenant-directory.js';
+import { TenantRepository } from '../../dist/src/tenancy/tenant.repository.js';
+import { TenantsService } from '../../dist/src/tenancy/tenants.service.js';
 import { EventBus } from '../../dist/src/events/event-bus.js';
 import { GoalEventLog } from '../../dist/src/events/goal-event-log.service.js';
 import { GoalEventRepository } from '../../dist/src/events/goal-event.repository.js';
@@ -76,6 +81,11 @@ async function main() {
     profiles,
     new GoalEventLog(dataSource, new EventBus(), new GoalEventRepository()),
     gate,
+    new QuotaService(
+      dataSource,
+      new TenantDirectory(new TenantsService(new TenantRepository(dataSource), config), config),
+      new TenantUsageRepository(dataSource),
+    ),
   );
   const seen = {};
 

@@ -19,3 +19,17 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
   }
 }
+
+/** A goal as the API shows it once it has finished (completed, failed or cancelled). */
+export function goalFinished<G extends { status: string }>(
+  read: () => Promise<{ body: G }>,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<G> {
+  return waitFor(
+    async () => {
+      const goal = (await read()).body;
+      return ['completed', 'failed', 'cancelled'].includes(goal.status) ? goal : undefined;
+    },
+    { what: 'the goal to finish', timeoutMs: 60_000, ...options },
+  );
+}
