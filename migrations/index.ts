@@ -10,6 +10,7 @@ import { GoalStatusQueued1764800000000 } from './1764800000000-goal-status-queue
 import { SessionsAndMfa1764900000000 } from './1764900000000-sessions-and-mfa';
 import { RateLimitRules1765100000000 } from './1765100000000-rate-limit-rules';
 import { TenantLifecycleAndQuotas1765200000000 } from './1765200000000-tenant-lifecycle-and-quotas';
+import { AuditLog1765300000000 } from './1765300000000-audit-log';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   SessionsAndMfa1764900000000,
   RateLimitRules1765100000000,
   TenantLifecycleAndQuotas1765200000000,
+  AuditLog1765300000000,
 ];

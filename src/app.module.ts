@@ -18,6 +18,7 @@ import { RbacModule } from './rbac/rbac.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { TenantAdminModule } from './tenant-admin/tenant-admin.module';
 import { TenantPurgeModule } from './tenant-purge/tenant-purge.module';
+import { AuditModule } from './audit/audit.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { SafetyModule } from './safety/safety.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -47,6 +48,7 @@ export class AppModule {
         TenancyModule,
         TenantAdminModule,
         TenantPurgeModule,
+        AuditModule,
         IdentityModule,
         UserAdministrationModule,
         RbacModule,

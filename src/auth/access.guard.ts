@@ -7,6 +7,7 @@ import { AccessPolicy, deniedType, evaluateAccess } from './access-policy';
 import { AccessDenied, TooManyRequests } from './auth-errors';
 import { Authenticator } from './authenticator.service';
 import { ACCESS_POLICY } from '../access/decorators';
+import { securityEvents } from '../observability/security-events';
 
 /**
  * The global guard: every route is closed unless its decorators open it. Public routes
@@ -38,6 +39,7 @@ export class AccessGuard implements CanActivate {
       const status = (error as { status?: number }).status;
       if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="agent-village"');
       if (error instanceof TooManyRequests) res.setHeader('Retry-After', String(error.retryAfterS));
+      if (status === 401 || status === 403) this.refused(req, status, error as Error);
       throw error;
     }
     const ctx = currentContext();
@@ -51,8 +53,28 @@ export class AccessGuard implements CanActivate {
         };
     }
     const decision = evaluateAccess(policy, access);
-    if (!decision.allowed) throw new AccessDenied(decision.detail, deniedType(decision.reason));
+    if (!decision.allowed) {
+      const denied = new AccessDenied(decision.detail, deniedType(decision.reason));
+      this.refused(req, 403, denied, access);
+      throw denied;
+    }
     req.access = access;
     return true;
+  }
+
+  /** A refusal is a security event: who (when known), what they asked and why not. */
+  private refused(req: Request, status: number, error: Error, access?: AccessContext): void {
+    securityEvents.publish({
+      type: status === 401 ? 'auth.rejected' : 'access.denied',
+      tenantId: access?.tenantId,
+      actorId: access?.userId,
+      ip: access?.clientIp ?? req.socket.remoteAddress,
+      details: {
+        method: req.method,
+        path: req.path,
+        problem: (error as { type?: string }).type ?? null,
+        reason: error.message,
+      },
+    });
   }
 }

@@ -19,6 +19,22 @@ export interface RequestContext {
   goalId?: string;
   /** The resource a route acts on, as its access policy names it (for audit). */
   resource?: { type: string; id?: string };
+  /** Field changes the request's work made, for its audit entry (masked before storage). */
+  changes?: FieldChange[];
+}
+
+/** One field a request changed: its value before and after. */
+export interface FieldChange {
+  field: string;
+  old: unknown;
+  new: unknown;
+}
+
+/** Notes a field change of the current request for its audit entry (nothing outside a request). */
+export function recordChange(field: string, oldValue: unknown, newValue: unknown): void {
+  const context = storage.getStore();
+  if (!context) return;
+  (context.changes ??= []).push({ field, old: oldValue, new: newValue });
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -233,6 +233,17 @@ export const configSchema = z.object({
     message: 'must be a comma-separated list of IP addresses or CIDRs',
   }),
   RATE_LIMIT_TIER_DEFAULTS: bool.default(false),
+  /** Record the audit log (every mutation, sign-in, refusal, tenant, goal and agent event). */
+  AUDIT_ENABLED: bool.default(true),
+  /** Days an audit entry is kept; SECURITY and AUTHENTICATION entries keep theirs. */
+  AUDIT_RETENTION_DAYS: int(0, 36_500).default(90),
+  AUDIT_RETENTION_SECURITY_DAYS: int(0, 36_500).default(365),
+  AUDIT_RETENTION_INTERVAL_MS: int(1_000, 86_400_000).default(3_600_000),
+  /** Signs retention checkpoints (32+ characters); embedded mode keeps a key file of its own. */
+  AUDIT_SIGNING_KEY: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  /** Also append every stored entry to this JSONL file. */
+  AUDIT_FILE_PATH: z.string().min(1).optional(),
+  AUDIT_FLUSH_MS: int(1, 60_000).default(100),
   /** The tier of a tenant created without one. */
   TENANT_DEFAULT_TIER: z.enum(TENANT_TIERS).default('FREE'),
   /** How long a deleted tenant's data is kept before the purge removes it. */

@@ -29,6 +29,7 @@ import { mfaChallengeStatements } from '../mfa/mfa-challenge.repository';
 import { mfaMethodStatements } from '../mfa/mfa-method.repository';
 import { trustedDeviceStatements } from '../mfa/trusted-device.repository';
 import { tenantStatements } from '../tenancy/tenant.repository';
+import { auditEventStatements } from '../audit/audit-event.repository';
 import { tenantUsageStatements } from '../quotas/tenant-usage.repository';
 import { tenantPurgeStatements } from '../tenant-purge/tenant-purge.repository';
 import { effectJournalStatements } from '../tools/effect-journal.repository';
@@ -39,6 +40,7 @@ import { renderCatalog, type StatementCatalog } from './statement-catalog';
 /** Every repository's statements; a new repository adds its catalog here. */
 const CATALOGS: StatementCatalog[] = [
   tenantStatements,
+  auditEventStatements,
   tenantUsageStatements,
   dashboardSettingsStatements,
   approvalStatements,

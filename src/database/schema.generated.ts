@@ -117,6 +117,41 @@ export interface Approvals {
   tool: string;
 }
 
+export interface AuditCheckpoints {
+  created_at: Generated<Timestamp>;
+  hash: string;
+  removed: Int8;
+  seq: Int8;
+  signature: string;
+  tenant_id: string;
+}
+
+export interface AuditEvents {
+  actor_id: string | null;
+  actor_ip: string | null;
+  actor_type: string;
+  category: string;
+  changes: Generated<Json>;
+  details: Generated<Json>;
+  duration_ms: number | null;
+  endpoint: string | null;
+  event_type: string;
+  hash: string;
+  id: string;
+  message: string | null;
+  method: string | null;
+  occurred_at: Timestamp;
+  outcome: string;
+  prev_hash: string;
+  request_id: string | null;
+  resource_id: string | null;
+  resource_type: string | null;
+  seq: Int8;
+  severity: string;
+  tags: Generated<string[]>;
+  tenant_id: string;
+}
+
 export interface DashboardSettings {
   settings: Generated<Json>;
   tenant_id: string;
@@ -524,6 +559,8 @@ export interface DB {
   agent_profiles: AgentProfiles;
   api_keys: ApiKeys;
   approvals: Approvals;
+  audit_checkpoints: AuditCheckpoints;
+  audit_events: AuditEvents;
   dashboard_settings: DashboardSettings;
   effect_journal: EffectJournal;
   evolution_trials: EvolutionTrials;

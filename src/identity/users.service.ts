@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Conflict, NotFound, uuidv7 } from '#common';
 import { accessInvalidation } from '../common/access-invalidation';
+import { recordChange } from '../common/request-context';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasswordHasher } from './password-hasher';
 import { UserRepository, type UserRow } from './user.repository';
@@ -128,6 +129,11 @@ export class UsersService {
       password_hash: passwordHash,
       passwordChanged: !!changes.password,
     });
+    if (changes.password) recordChange('password', current.passwordHash, changes.password);
+    if (changes.status && changes.status !== current.status)
+      recordChange('status', current.status, changes.status);
+    if (changes.displayName && changes.displayName !== current.displayName)
+      recordChange('display_name', current.displayName, changes.displayName);
     const endsSessions = !!changes.password || changes.status === 'disabled';
     if (endsSessions) await this.sessions.endAllFor(tenantId, id, keepSessionId);
     else await accessInvalidation.userChanged(tenantId, id);

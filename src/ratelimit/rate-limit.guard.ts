@@ -15,6 +15,7 @@ import { matchesPath } from './rules/path-pattern';
 import { counterKey } from './rules/rule-matching';
 import { API_CALLS_QUOTA_RULE } from './rules/api-calls-quota';
 import { QuotaExceeded } from '../quotas/quota-errors';
+import { securityEvents } from '../observability/security-events';
 
 type LimitedRequest = Request & { access?: AccessContext };
 
@@ -60,6 +61,18 @@ export abstract class RateLimitGuard implements CanActivate {
     if (verdict.allowed) return true;
     const retryAfterS = retryAfterSeconds(verdict);
     res.setHeader('Retry-After', String(retryAfterS));
+    securityEvents.publish({
+      type: 'rate_limit.exceeded',
+      tenantId: facts.access?.tenantId,
+      actorId: facts.access?.userId,
+      ip: facts.ip,
+      details: {
+        rule: verdict.rule,
+        limit: verdict.decision.limit,
+        method: facts.method,
+        path: facts.path,
+      },
+    });
     if (verdict.rule === API_CALLS_QUOTA_RULE)
       throw new QuotaExceeded(
         'api_calls_per_minute',

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Conflict, NotFound, TtlCache, uuidv7, ValidationFailed } from '#common';
 import { accessInvalidation } from '../common/access-invalidation';
+import { recordChange } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { UsersService } from '../identity/users.service';
@@ -168,6 +169,8 @@ export class RbacService {
       permissions,
       inherits,
     });
+    recordChange('permissions', [...current.permissions].sort(), [...permissions].sort());
+    if (changes.inherits) recordChange('inherits', [...current.inherits], [...inherits]);
     await accessInvalidation.tenantChanged(tenantId);
     return this.getRole(tenantId, name);
   }

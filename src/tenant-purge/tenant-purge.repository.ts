@@ -114,10 +114,15 @@ const statements = {
         sql`order by child.relname, con.conname`,
       ])}`,
     ),
-  /** For the rest of the transaction: row-level security admits this tenant's rows. */
+  /**
+   * For the rest of the transaction: row-level security admits this tenant's rows, and the
+   * append-only audit tables let its entries go with it.
+   */
   admitTenant: (tenantId: string) =>
     statement(
-      sql<{ tenant: string }>`select set_config('app.tenant_id', ${tenantId}, true) as tenant`,
+      sql<{
+        tenant: string;
+      }>`select set_config('app.tenant_id', ${tenantId}, true) as tenant, set_config('app.audit_maintenance', 'on', true) as maintenance`,
     ),
   deleteOwned: (schema: string, table: OwnedTable, tenantId: string) =>
     db

@@ -22,7 +22,7 @@ select child.relname::text as child, parent.relname::text as parent, array(selec
 
 -- admitTenant
 -- parameters: ["00000000-0000-0000-0000-000000000001"]
-select set_config('app.tenant_id', $1, true) as tenant;
+select set_config('app.tenant_id', $1, true) as tenant, set_config('app.audit_maintenance', 'on', true) as maintenance;
 
 -- deleteOwned
 -- parameters: ["00000000-0000-0000-0000-000000000001"]
