@@ -3,6 +3,7 @@ import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { securityEvents } from '../observability/security-events';
 import { TenantsService } from '../tenancy/tenants.service';
 import { startInProcessApp, type InProcessApp } from '../testing/in-process-app';
+import type { AuditCategory } from './audit-event';
 import { AuditEventRepository } from './audit-event.repository';
 import { AuditRetention } from './audit-retention.job';
 import { AuditVerifier } from './audit-verifier';
@@ -26,7 +27,7 @@ describe('the audit log in process (in-memory PGlite)', () => {
 
   afterAll(() => product.close());
 
-  const record = (tenantId: string, eventType: string, category = 'DATA_MUTATION' as const) =>
+  const record = (tenantId: string, eventType: string, category: AuditCategory = 'DATA_MUTATION') =>
     writer.record({
       tenantId,
       category,

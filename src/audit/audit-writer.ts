@@ -1,4 +1,9 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { appendFile } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { backoffDelay, uuidv7 } from '#common';
@@ -30,7 +35,7 @@ type Pending = Omit<AuditEntry, 'seq' | 'prev_hash' | 'hash'>;
  * with backoff; shutdown flushes what is left.
  */
 @Injectable()
-export class AuditWriter implements OnApplicationShutdown {
+export class AuditWriter implements BeforeApplicationShutdown, OnApplicationShutdown {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
@@ -86,23 +91,35 @@ export class AuditWriter implements OnApplicationShutdown {
   }
 
   /** Stores everything queued so far (tests and shutdown). */
-  async flush(): Promise<void> {
-    while (this.pending.length) {
-      if (this.flushing) await this.flushing;
-      else await this.flushOnce();
-      if (this.failures > 0 && this.closed) break;
+  async flush(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending.length && Date.now() < deadline) {
+      await (this.flushing ?? this.flushOnce());
+      if (this.failures) await sleepMs(100);
     }
     if (this.flushing) await this.flushing;
   }
 
+  /** Before the database closes: what is queued is stored (up to the shutdown timeout). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
+  /** Entries that came while the other modules shut down, if the database is still there. */
   async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.drain();
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     const deadline = Date.now() + this.config.SHUTDOWN_TIMEOUT_MS;
     while (this.pending.length && Date.now() < deadline) {
       await this.flushOnce();
       if (this.pending.length && this.failures) await sleepMs(Math.min(500, deadline - Date.now()));
     }
-    this.closed = true;
     if (this.pending.length)
       log.error(`shutting down with ${this.pending.length} audit entries not stored`);
   }

@@ -14,14 +14,7 @@ describe('audit masking', () => {
       'Authorization',
     ])
       expect([name, isSecretName(name)]).toEqual([name, true]);
-    for (const name of [
-      'status',
-      'status_text',
-      'name',
-      'keyboard',
-      'display_name',
-      'permissions',
-    ])
+    for (const name of ['status', 'status_text', 'name', 'keyboard', 'display_name', 'permissions'])
       expect([name, isSecretName(name)]).toEqual([name, false]);
     expect(
       maskSecrets({ email: 'a@b.c', password: 'hunter2', nested: { otp: '123456', n: 1 } }),
