@@ -1,3 +1,4 @@
+import { Audit } from '../access/audit.decorator';
 import {
   Body,
   Controller,
@@ -73,6 +74,7 @@ export class AgentsController {
     return this.agents.get(currentTenantId(), id);
   }
 
+  @Audit({ category: 'AGENT', resource: 'agent' })
   @Post()
   @RequirePermission('agent:create', 'agent')
   @ApiOperation({ summary: 'Create a custom agent profile' })
@@ -83,6 +85,7 @@ export class AgentsController {
     return this.agents.create(currentTenantId(), body);
   }
 
+  @Audit({ category: 'AGENT', resource: 'agent' })
   @Patch(':id')
   @RequirePermission('agent:update', 'agent', 'id')
   @ApiOperation({
@@ -95,6 +98,7 @@ export class AgentsController {
     return this.agents.update(currentTenantId(), id, body);
   }
 
+  @Audit({ category: 'AGENT', resource: 'agent' })
   @Delete(':id')
   @RequirePermission('agent:delete', 'agent', 'id')
   @ApiOperation({ summary: 'Retire an agent: it is no longer selected; its stats are kept' })
@@ -105,6 +109,7 @@ export class AgentsController {
     return this.agents.retire(currentTenantId(), id);
   }
 
+  @Audit({ category: 'AGENT', resource: 'agent' })
   @Post(':id/terminate')
   @RequirePermission('agent:execute', 'agent', 'id')
   @HttpCode(200)

@@ -1,3 +1,4 @@
+import { Audit } from '../access/audit.decorator';
 import {
   Body,
   Controller,
@@ -91,6 +92,7 @@ export class ApiKeysController {
     return { ...ApiKeyDto.from(key), key: plaintext };
   }
 
+  @Audit({ resource: 'api-key' })
   @Get()
   @RequirePermission('api-key:read', 'api-key')
   @ApiOperation({
@@ -109,6 +111,7 @@ export class ApiKeysController {
     return { items: visible.map(ApiKeyDto.from) };
   }
 
+  @Audit({ resource: 'api-key' })
   @Get(':id')
   @RequirePermission('api-key:read', 'api-key', 'id')
   @ApiOperation({ summary: 'An API key (never its secret)' })

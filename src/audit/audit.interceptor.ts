@@ -79,6 +79,7 @@ export class AuditInterceptor implements NestInterceptor {
     const resourceId =
       ctx?.resource?.id ||
       (typeof req.params?.id === 'string' ? req.params.id : undefined) ||
+      (typeof req.params?.name === 'string' ? req.params.name : undefined) ||
       (typeof createdId === 'string' ? createdId : undefined);
     this.writer.record({
       tenantId: access.tenantId ?? ctx?.tenantId ?? DEFAULT_TENANT_ID,

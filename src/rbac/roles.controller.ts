@@ -1,3 +1,4 @@
+import { Audit } from '../access/audit.decorator';
 import {
   Body,
   Controller,
@@ -69,6 +70,7 @@ export class RolesController {
     return RoleDto.from(await this.rbac.getRole(caller.tenantId, name));
   }
 
+  @Audit({ category: 'AUTHORIZATION', resource: 'role' })
   @Post('roles')
   @RequirePermission('role:create', 'role')
   @RequireElevated()
@@ -89,6 +91,7 @@ export class RolesController {
     );
   }
 
+  @Audit({ category: 'AUTHORIZATION', resource: 'role' })
   @Patch('roles/:name')
   @RequirePermission('role:update', 'role', 'name')
   @RequireElevated()
@@ -105,6 +108,7 @@ export class RolesController {
     );
   }
 
+  @Audit({ category: 'AUTHORIZATION', resource: 'role' })
   @Delete('roles/:name')
   @HttpCode(204)
   @RequirePermission('role:delete', 'role', 'name')
@@ -131,6 +135,7 @@ export class RolesController {
     };
   }
 
+  @Audit({ category: 'AUTHORIZATION', resource: 'role-assignment' })
   @Post('role-assignments')
   @RequirePermission('role:assign', 'role-assignment')
   @RequireElevated()
@@ -160,6 +165,7 @@ export class RolesController {
     );
   }
 
+  @Audit({ category: 'AUTHORIZATION', resource: 'role-assignment' })
   @Delete('role-assignments/:id')
   @HttpCode(204)
   @RequirePermission('role:assign', 'role-assignment', 'id')

@@ -53,9 +53,9 @@ export class TenantAdministration {
     const tenant = await this.tenants.update(tenantId, { tier });
     securityEvents.publish({
       type: 'tenant.tier_changed',
-      tenantId,
+      tenantId: caller.tenantId,
       actorId: caller.userId,
-      details: { from: before.tier, to: tier },
+      details: { tenant_id: tenantId, from: before.tier, to: tier },
     });
     return tenant;
   }

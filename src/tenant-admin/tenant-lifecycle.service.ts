@@ -26,7 +26,7 @@ export class TenantLifecycle {
     tenantId: string,
     action: TenantAction,
     reason: string | null,
-    actor: { userId: string },
+    actor: { userId: string; tenantId: string },
   ): Promise<Tenant> {
     const tenant = await this.tenants.transition(tenantId, action, reason);
     if (action === 'suspend' || action === 'delete')
@@ -34,7 +34,8 @@ export class TenantLifecycle {
     else if (action === 'activate') await this.pauses.resumeTenant(tenantId);
     securityEvents.publish({
       type: EVENT_OF[action],
-      tenantId,
+      // recorded where the administrator acted; the tenant acted on is in the details
+      tenantId: actor.tenantId,
       actorId: actor.userId,
       details: { tenant_id: tenantId, status: tenant.status, ...(reason ? { reason } : {}) },
     });

@@ -1,3 +1,4 @@
+import { Audit } from '../access/audit.decorator';
 import {
   Body,
   Controller,
@@ -80,6 +81,7 @@ export class TenantsController {
     return this.me();
   }
 
+  @Audit({ category: 'TENANT', resource: 'tenant' })
   @Patch('current')
   @RequireAdmin('tenant')
   @RequireElevated()
@@ -100,6 +102,7 @@ export class TenantsController {
     return { items: (await this.tenants.list()).map(TenantDto.from) };
   }
 
+  @Audit({ category: 'TENANT', resource: 'tenant' })
   @Post()
   @RequirePermission('tenant:create', 'tenant')
   @ApiOperation({
@@ -119,6 +122,7 @@ export class TenantsController {
     return TenantDto.from(await this.tenants.get(id));
   }
 
+  @Audit({ category: 'TENANT', resource: 'tenant' })
   @Patch(':id')
   @RequireAdmin('system')
   @RequireElevated()
@@ -135,6 +139,7 @@ export class TenantsController {
     );
   }
 
+  @Audit({ category: 'TENANT', resource: 'tenant' })
   @Delete(':id')
   @RequireAdmin('system')
   @RequireElevated()
@@ -147,6 +152,7 @@ export class TenantsController {
     return TenantDto.from(await this.lifecycle.apply(id, 'delete', null, caller));
   }
 
+  @Audit({ category: 'TENANT', resource: 'tenant' })
   @Post(':id/approve')
   @HttpCode(200)
   @RequireAdmin('system')
@@ -159,6 +165,7 @@ export class TenantsController {
     return TenantDto.from(await this.lifecycle.apply(id, 'approve', null, caller));
   }
 
+  @Audit({ category: 'TENANT', resource: 'tenant' })
   @Post(':id/suspend')
   @HttpCode(200)
   @RequireAdmin('system')
@@ -173,6 +180,7 @@ export class TenantsController {
     return TenantDto.from(await this.lifecycle.apply(id, 'suspend', body.reason, caller));
   }
 
+  @Audit({ category: 'TENANT', resource: 'tenant' })
   @Post(':id/activate')
   @HttpCode(200)
   @RequireAdmin('system')
@@ -185,6 +193,7 @@ export class TenantsController {
     return TenantDto.from(await this.lifecycle.apply(id, 'activate', null, caller));
   }
 
+  @Audit({ category: 'TENANT', resource: 'tenant' })
   @Post(':id/upgrade')
   @HttpCode(200)
   @RequireAdmin('system')
@@ -198,6 +207,7 @@ export class TenantsController {
     return TenantDto.from(await this.administration.changeTier(caller, id, body.tier));
   }
 
+  @Audit({ category: 'TENANT', resource: 'tenant' })
   @Post(':id/api-keys')
   @RequireAdmin('system')
   @RequireElevated()
@@ -221,6 +231,7 @@ export class TenantsController {
     return this.stats.of(id);
   }
 
+  @Audit({ category: 'TENANT', resource: 'tenant' })
   @Patch(':id/config')
   @RequireAdmin('system')
   @ApiOperation({ summary: "Merge keys into a tenant's configuration" })

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { logFor } from '../observability/logger';
 import { securityEvents } from '../observability/security-events';
 import { TenantPurge } from './tenant-purge.service';
@@ -40,8 +41,12 @@ export class TenantPurgeJob implements OnApplicationBootstrap, OnApplicationShut
       for (const purged of report.purged) {
         securityEvents.publish({
           type: 'tenant.purged',
-          tenantId: purged.tenantId,
-          details: { rows: Object.values(purged.tables).reduce((a, b) => a + b, 0) },
+          // the purged tenant's own log went with it: the platform's tenant keeps the record
+          tenantId: DEFAULT_TENANT_ID,
+          details: {
+            tenant_id: purged.tenantId,
+            rows: Object.values(purged.tables).reduce((a, b) => a + b, 0),
+          },
         });
       }
       return report.purged.map((p) => p.tenantId);

@@ -1,3 +1,4 @@
+import { Audit } from '../access/audit.decorator';
 import {
   Body,
   Controller,
@@ -60,6 +61,7 @@ export class UsersController {
     );
   }
 
+  @Audit({ resource: 'user' })
   @Get()
   @RequirePermission('user:read', 'user')
   @ApiOperation({ summary: "List the tenant's users" })
@@ -71,6 +73,7 @@ export class UsersController {
     return { items: page.items.map(UserDto.from), total: page.total, limit, offset };
   }
 
+  @Audit({ resource: 'user' })
   @Get(':id')
   @RequirePermission('user:read', 'user', 'id')
   @ApiOperation({ summary: 'A user' })
