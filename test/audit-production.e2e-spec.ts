@@ -273,3 +273,66 @@ describe('audit log (PostgreSQL + Redis)', () => {
     });
   });
 });
+
+describe('audit retention (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let app: AppProcess;
+  let admin: ApiClient;
+
+  beforeAll(async () => {
+    db = await createPostgresDatabase();
+    app = await startApp({
+      env: {
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: uniqueQueuePrefix(),
+        AUDIT_SIGNING_KEY: 'an-audit-signing-key-for-the-tests-only-0123',
+        AUDIT_RETENTION_DAYS: '0',
+        AUDIT_RETENTION_SECURITY_DAYS: '365',
+        AUDIT_RETENTION_INTERVAL_MS: '1000',
+      },
+    });
+    admin = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+  });
+
+  it('removes only the expired prefix and the chain still verifies from its signed checkpoint', async () => {
+    const principals = new Principals(new ApiClient(app.baseUrl), admin);
+    await principals.createUser('early@retention.test'); // DATA_MUTATION: expires at once
+    await principals.login('early@retention.test'); // AUTHENTICATION: kept a year
+    await principals.createUser('late@retention.test'); // after a kept entry: stays
+    const report = await waitFor(
+      async () => {
+        const verified = (await admin.get('/api/v1/audit/verify')).body;
+        return verified.starts_after > 0 ? verified : undefined;
+      },
+      { what: 'retention to remove the expired prefix', timeoutMs: 15_000, intervalMs: 250 },
+    );
+    expect(report).toMatchObject({ valid: true });
+    const left = (await admin.get<{ items: Entry[] }>('/api/v1/audit?limit=100&sort=asc')).body
+      .items;
+    expect(left[0].seq).toBe(report.starts_after + 1);
+    expect(left.some((e) => e.event_type === 'auth.logged_in')).toBe(true);
+    expect(left.some((e) => e.event_type === 'user.create' && e.resource.id !== null)).toBe(true);
+    const [checkpoint] = await queryPostgres<{ seq: string; signature: string }>(
+      db.url,
+      'SELECT seq, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1',
+    );
+    expect(Number(checkpoint.seq)).toBe(report.starts_after);
+    // a forged checkpoint does not pass
+    await queryPostgres(
+      db.url,
+      `ALTER TABLE audit_checkpoints DISABLE TRIGGER audit_checkpoints_append_only;
+       UPDATE audit_checkpoints SET signature = repeat('0', 64);
+       ALTER TABLE audit_checkpoints ENABLE TRIGGER audit_checkpoints_append_only;`,
+    );
+    expect((await admin.get('/api/v1/audit/verify')).body).toMatchObject({
+      valid: false,
+      first_broken: { reason: 'checkpoint-signature' },
+    });
+  });
+});
