@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { CSV_HEADER } from '../src/audit/audit-views';
 import { launchChromium } from './support/chromium';
 import { PASSWORD, Principals } from './support/principals';
 import {
@@ -345,6 +346,86 @@ describe('the web dashboard', () => {
       await page.locator(`#goals-recent [data-goal-id="${goalId}"]`).waitFor();
     });
 
+    it('searches the audit log, shows an entry, verifies the chain and exports CSV', async () => {
+      // Audit writes are batched (about every 100 ms): wait until the earlier tests' are stored.
+      const total = async (query: string): Promise<number> =>
+        (await api.get(`/api/v1/audit?limit=1&${query}`)).body.total;
+      await waitFor(async () => (await total('categories=AUTHENTICATION')) >= 2, {
+        what: 'the sign-ins to be audited',
+      });
+      await waitFor(async () => (await total('categories=DATA_MUTATION')) >= 1, {
+        what: 'the goals submitted to be audited',
+      });
+
+      await page.click('[data-testid="audit-open"]');
+      await page.waitForSelector('[data-testid="audit"][open]');
+      const rows = page.locator('[data-testid="audit-row"]');
+      await rows.first().waitFor();
+      expect(await page.textContent('[data-testid="audit-page"]')).toMatch(/^1–\d+ of \d+$/);
+      const rowCategories = () =>
+        rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-category')));
+      expect((await rowCategories()).length).toBeGreaterThan(0);
+
+      // Only AUTHENTICATION entries: the wrong password and the sign-in among them.
+      await page.check('[data-testid="audit-categories"] input[value="AUTHENTICATION"]');
+      await page.click('[data-testid="audit-apply"]');
+      const authTotal = await total('categories=AUTHENTICATION');
+      await waitFor(
+        async () =>
+          (await page.textContent('[data-testid="audit-page"]')) ===
+          `1–${Math.min(authTotal, 25)} of ${authTotal}`,
+        { what: 'the filtered page' },
+      );
+      const categories = await rowCategories();
+      expect(categories.length).toBe(Math.min(authTotal, 25));
+      expect(new Set(categories)).toEqual(new Set(['AUTHENTICATION']));
+      const outcomes = await rows.evaluateAll((trs) =>
+        trs.map((tr) => tr.getAttribute('data-outcome')),
+      );
+      expect(outcomes).toContain('FAILURE');
+      expect(outcomes).toContain('SUCCESS');
+
+      // An entry's details beside the list.
+      const first = rows.first();
+      const id = await first.getAttribute('data-id');
+      await first.click();
+      const detail = page.locator(`[data-testid="audit-detail"][data-id="${id}"]`);
+      await detail.waitFor();
+      const entry = (await api.get(`/api/v1/audit/${id}`)).body;
+      expect(await page.textContent('#audit-detail-heading')).toBe(entry.event_type);
+      expect(await page.textContent('[data-testid="audit-detail-hash"]')).toBe(entry.hash);
+      expect(entry.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.parse((await page.textContent('[data-testid="audit-detail-details"]'))!)).toEqual(
+        entry.details ?? {},
+      );
+      expect(await page.textContent('[data-testid="audit-detail-facts"]')).toContain(entry.id);
+
+      // The hash chain is intact.
+      await page.click('[data-testid="audit-verify"]');
+      const verdict = page.locator('[data-testid="audit-verify-result"][data-valid]');
+      await verdict.waitFor();
+      expect(await verdict.getAttribute('data-valid')).toBe('true');
+      expect(await verdict.textContent()).toMatch(/^Chain intact: \d+ entries/);
+
+      // Export with the same filter: a CSV file, its first line the header.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-testid="audit-export-csv"]'),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^audit-[0-9a-f-]{36}\.csv$/);
+      const csv = readFileSync(await download.path(), 'utf8');
+      const lines = csv.trim().split('\n');
+      expect(lines[0] + '\n').toBe(CSV_HEADER);
+      const records = lines.filter((l) => /^[0-9a-f-]{36},/.test(l));
+      expect(records.length).toBeGreaterThanOrEqual(authTotal);
+      expect(new Set(records.map((l) => l.split(',')[4]))).toEqual(new Set(['AUTHENTICATION']));
+      expect(await page.textContent('[data-testid="audit-msg"]')).toBe('');
+
+      mkdirSync(OUTPUT, { recursive: true });
+      await page.screenshot({ path: join(OUTPUT, 'dashboard-audit.png') });
+      await page.click('#audit-close');
+    });
+
     it('loads nothing from outside the API (works offline)', () => {
       expect((page as unknown as { external: string[] }).external).toEqual([]);
     });
@@ -483,6 +564,13 @@ describe('the web dashboard', () => {
         await page.textContent('[data-resource="goals_per_day"] [data-testid="quota-usage"]'),
       ).toBe('5 / 5');
       expect(await usageColour('goals_per_day')).toBe(await themeColour('--err'));
+
+      // An operator may not read the audit log: the Audit page says which permission it needs.
+      await page.click('[data-testid="audit-open"]');
+      await page.waitForSelector('[data-testid="audit-msg"]:not(:empty)');
+      expect(await page.textContent('[data-testid="audit-msg"]')).toContain('audit:read');
+      expect(await page.locator('[data-testid="audit-row"]').count()).toBe(0);
+      await page.click('#audit-close');
       mkdirSync(OUTPUT, { recursive: true });
       await page.locator('[data-testid="tenant"]').screenshot({
         path: join(OUTPUT, 'dashboard-tenant-dark.png'),

@@ -4,6 +4,7 @@
 
   var PANELS = ['stats', 'tenant', 'goals', 'agents', 'metrics', 'logs'];
   var QF = window.avQuotaFormat;
+  var AV = window.avAuditView;
   var LEVELS = { debug: 0, info: 1, warn: 2, error: 3 };
   var MAX_LOG = 500;
   var state = {
@@ -84,7 +85,9 @@
                   .join('; ') +
                 ')'
               : '';
-          throw new Error((detail || 'HTTP ' + res.status) + fields);
+          var err = new Error((detail || 'HTTP ' + res.status) + fields);
+          err.status = res.status;
+          throw err;
         }
         return body;
       });
@@ -921,6 +924,8 @@
     state.refreshTimer = null;
     $('sessions-open').hidden = true;
     if ($('sessions').open) $('sessions').close();
+    $('audit-open').hidden = true;
+    if ($('audit').open) $('audit').close();
     $('login').hidden = false;
     setConn('conn-down', 'signed out');
   }
@@ -1164,11 +1169,295 @@
     $('sessions').close();
   });
 
+  /* ---------- audit log: search, details, chain verification, export ---------- */
+  var audit = { offset: 0, items: [], total: 0, selected: null, loading: 0 };
+  var AUDIT_OUTCOME_CLASS = { SUCCESS: 's-completed', FAILURE: 's-failed', PENDING: 's-pending' };
+  var AUDIT_SEVERITY_CLASS = {
+    DEBUG: 's-cancelled',
+    INFO: '',
+    WARNING: 's-pending',
+    ERROR: 's-failed',
+    CRITICAL: 's-failed',
+  };
+  function fillChecks(box, name, values) {
+    values.forEach(function (v) {
+      var label = el('label');
+      label.appendChild(el('input', { type: 'checkbox', name: name, value: v }));
+      label.appendChild(document.createTextNode(' ' + v.toLowerCase().replace(/_/g, ' ')));
+      box.appendChild(label);
+    });
+  }
+  fillChecks($('audit-categories'), 'categories', AV.CATEGORIES);
+  fillChecks($('audit-severities'), 'severities', AV.SEVERITIES);
+  fillChecks($('audit-outcomes'), 'outcomes', AV.OUTCOMES);
+  function checkedIn(box) {
+    return Array.prototype.slice.call(box.querySelectorAll('input:checked')).map(function (i) {
+      return i.value;
+    });
+  }
+  /** The filter form as AV.buildQuery takes it, at the current page. */
+  function auditFilters() {
+    return {
+      start: $('audit-start').value,
+      end: $('audit-end').value,
+      actor_id: $('audit-actor').value,
+      ip: $('audit-ip').value,
+      resource_type: $('audit-resource-type').value,
+      resource_id: $('audit-resource-id').value,
+      search: $('audit-search').value,
+      categories: checkedIn($('audit-categories')),
+      severities: checkedIn($('audit-severities')),
+      outcomes: checkedIn($('audit-outcomes')),
+      sort: $('audit-sort').value,
+      limit: Number($('audit-limit').value) || AV.DEFAULT_LIMIT,
+      offset: audit.offset,
+    };
+  }
+  /** A refusal (403) says which permission is missing; anything else as it came. */
+  function auditError(err, permission, what) {
+    if (err.status === 403)
+      return (
+        'You need the ' +
+        permission +
+        ' permission to ' +
+        what +
+        '. Ask a tenant administrator for a role that has it.'
+      );
+    return err.message;
+  }
+  function auditBadge(text, cls) {
+    var td = el('td');
+    td.appendChild(el('span', { class: 'badge ' + (cls || '') }, text.toLowerCase()));
+    return td;
+  }
+  function auditRow(e) {
+    var tr = el('tr', {
+      class: 'audit-row' + (audit.selected === e.id ? ' selected' : ''),
+      tabindex: '0',
+      'data-testid': 'audit-row',
+      'data-id': e.id,
+      'data-category': e.category,
+      'data-outcome': e.outcome,
+      'data-severity': e.severity,
+    });
+    tr.appendChild(el('td', { title: e.timestamp }, fmtWhen(e.timestamp)));
+    tr.appendChild(el('td', { 'data-testid': 'audit-category' }, e.category));
+    tr.appendChild(el('td', { class: 'audit-type' }, e.event_type));
+    tr.appendChild(auditBadge(e.outcome, AUDIT_OUTCOME_CLASS[e.outcome]));
+    tr.appendChild(auditBadge(e.severity, AUDIT_SEVERITY_CLASS[e.severity]));
+    var actor = AV.actorText(e.actor);
+    var resource = AV.resourceText(e.resource);
+    tr.appendChild(el('td', { class: 'out', title: actor }, actor));
+    tr.appendChild(el('td', { class: 'out', title: resource }, resource));
+    tr.addEventListener('click', function () {
+      selectAuditEntry(e);
+    });
+    tr.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        selectAuditEntry(e);
+      }
+    });
+    return tr;
+  }
+  function renderAudit(data) {
+    audit.items = data.items;
+    audit.total = data.total;
+    audit.offset = data.offset;
+    var body = $('audit-list');
+    clear(body);
+    data.items.forEach(function (e) {
+      body.appendChild(auditRow(e));
+    });
+    if (!data.items.length) {
+      var tr = el('tr');
+      tr.appendChild(el('td', { colspan: '7', class: 'muted' }, 'no matching entries'));
+      body.appendChild(tr);
+    }
+    $('audit-page').textContent = AV.pageText(data.offset, data.items.length, data.total);
+    $('audit-prev').disabled = !AV.hasPrev(data.offset);
+    $('audit-next').disabled = !AV.hasNext(data.offset, data.items.length, data.total);
+  }
+  function loadAudit() {
+    var ticket = ++audit.loading;
+    $('audit-msg').textContent = '';
+    return api('/api/v1/audit' + AV.buildQuery(auditFilters()))
+      .then(function (data) {
+        if (ticket === audit.loading) renderAudit(data);
+      })
+      .catch(function (err) {
+        if (ticket !== audit.loading || err.message === 'sign-in required') return;
+        renderAudit({ items: [], total: 0, offset: 0 });
+        $('audit-page').textContent = '';
+        $('audit-msg').textContent = auditError(err, 'audit:read', 'read the audit log');
+      });
+  }
+  function facts(dl, rows) {
+    clear(dl);
+    rows.forEach(function (r) {
+      dl.appendChild(el('dt', null, r[0]));
+      dl.appendChild(el('dd', null, r[1]));
+    });
+  }
+  function selectAuditEntry(e) {
+    audit.selected = e.id;
+    Array.prototype.slice.call($('audit-list').querySelectorAll('tr')).forEach(function (tr) {
+      tr.classList.toggle('selected', tr.getAttribute('data-id') === e.id);
+    });
+    var box = $('audit-detail');
+    box.hidden = false;
+    box.setAttribute('data-id', e.id);
+    $('audit-detail-heading').textContent = e.event_type;
+    $('audit-detail-message').textContent = e.message || '';
+    facts($('audit-detail-facts'), [
+      ['Id', e.id],
+      ['Time', e.timestamp],
+      ['Position', String(e.seq)],
+      ['Category', e.category],
+      ['Outcome', e.outcome],
+      ['Severity', e.severity],
+      ['Actor', AV.actorText(e.actor)],
+      ['Resource', AV.resourceText(e.resource)],
+      ['Tags', (e.tags || []).join(', ') || '–'],
+    ]);
+    var changes = $('audit-detail-changes');
+    clear(changes);
+    var rows = AV.changeRows(e.changes);
+    rows.forEach(function (r) {
+      var tr = el('tr', { 'data-testid': 'audit-change' });
+      r.forEach(function (cell) {
+        tr.appendChild(el('td', null, cell));
+      });
+      changes.appendChild(tr);
+    });
+    if (!rows.length) {
+      var none = el('tr');
+      none.appendChild(el('td', { colspan: '3', class: 'muted' }, 'no changes recorded'));
+      changes.appendChild(none);
+    }
+    var context = AV.contextRows(e.context);
+    facts($('audit-detail-context'), context.length ? context : [['', 'none recorded']]);
+    $('audit-detail-details').textContent =
+      e.details && Object.keys(e.details).length ? JSON.stringify(e.details, null, 2) : '{}';
+    $('audit-detail-hash').textContent = e.hash;
+    $('audit-detail-prev-hash').textContent = e.prev_hash;
+  }
+  function verifyAudit() {
+    var out = $('audit-verify-result');
+    out.className = 'small';
+    out.removeAttribute('data-valid');
+    out.textContent = 'verifying…';
+    $('audit-verify').disabled = true;
+    api('/api/v1/audit/verify')
+      .then(function (report) {
+        out.textContent = AV.verifyText(report);
+        out.className = 'small ' + (report.valid ? 's-completed' : 's-failed');
+        out.setAttribute('data-valid', String(report.valid));
+      })
+      .catch(function (err) {
+        out.className = 'small s-failed';
+        out.textContent =
+          'Not verified: ' + auditError(err, 'audit:read', 'verify the audit chain');
+      })
+      .then(function () {
+        $('audit-verify').disabled = false;
+      });
+  }
+  /**
+   * Export with the current filters: fetched with the dashboard's own credentials (the
+   * session cookie), then saved through a temporary `<a download>` on a Blob URL.
+   */
+  function exportAudit(format, button) {
+    var query = AV.buildQuery(auditFilters(), { format: format }, { paging: false });
+    button.disabled = true;
+    $('audit-msg').textContent = '';
+    fetch(apiBase() + '/api/v1/audit/export' + query, {
+      credentials: 'include',
+      headers: { accept: format === 'csv' ? 'text/csv' : 'application/x-ndjson' },
+    })
+      .then(function (res) {
+        if (res.status === 401) {
+          showLogin();
+          throw new Error('sign-in required');
+        }
+        if (!res.ok)
+          return res.text().then(function (text) {
+            var body = null;
+            try {
+              body = text ? JSON.parse(text) : null;
+            } catch (e) {
+              body = null;
+            }
+            var err = new Error((body && (body.detail || body.title)) || 'HTTP ' + res.status);
+            err.status = res.status;
+            throw err;
+          });
+        var name = AV.fileNameOf(res.headers.get('content-disposition'), 'audit.' + format);
+        return res.blob().then(function (blob) {
+          var url = URL.createObjectURL(blob);
+          var a = el('a', { href: url, download: name, hidden: '' });
+          document.body.appendChild(a);
+          a.click();
+          document.body.removeChild(a);
+          setTimeout(function () {
+            URL.revokeObjectURL(url);
+          }, 10000);
+        });
+      })
+      .catch(function (err) {
+        if (err.message === 'sign-in required') return;
+        $('audit-msg').textContent =
+          'Not exported: ' + auditError(err, 'audit:export', 'export the audit log');
+      })
+      .then(function () {
+        button.disabled = false;
+      });
+  }
+  $('audit-open').addEventListener('click', function () {
+    $('audit-verify-result').textContent = '';
+    $('audit-detail').hidden = true;
+    audit.selected = null;
+    audit.offset = 0;
+    $('audit').showModal();
+    loadAudit();
+  });
+  $('audit-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    audit.offset = 0;
+    loadAudit();
+  });
+  $('audit-form').addEventListener('reset', function () {
+    // After the browser has cleared the fields.
+    setTimeout(function () {
+      audit.offset = 0;
+      loadAudit();
+    }, 0);
+  });
+  $('audit-prev').addEventListener('click', function () {
+    audit.offset = AV.prevOffset(audit.offset, Number($('audit-limit').value));
+    loadAudit();
+  });
+  $('audit-next').addEventListener('click', function () {
+    audit.offset += audit.items.length;
+    loadAudit();
+  });
+  $('audit-verify').addEventListener('click', verifyAudit);
+  $('audit-export-jsonl').addEventListener('click', function () {
+    exportAudit('jsonl', $('audit-export-jsonl'));
+  });
+  $('audit-export-csv').addEventListener('click', function () {
+    exportAudit('csv', $('audit-export-csv'));
+  });
+  $('audit-close').addEventListener('click', function () {
+    $('audit').close();
+  });
+
   function start() {
     return api('/dashboard/config')
       .then(function (config) {
         state.signedIn = true;
         $('sessions-open').hidden = false;
+        $('audit-open').hidden = false;
         applyConfig(config);
         refreshAll();
         if (!state.ws || state.ws.readyState > 1) connect();
