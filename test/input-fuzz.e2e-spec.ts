@@ -206,7 +206,7 @@ function fuzzSuite(mode: string, setup: () => Promise<Record<string, string>>) {
     ): Promise<void> {
       const res = await client.request<Json>(method, path, body);
       const type = String(res.body?.type ?? '');
-      const brief = `${label}: ${method} ${path.slice(0, 120)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+      const brief = `${label}: ${method} ${path.slice(0, 120)} -> ${res.status} ${String(JSON.stringify(res.body ?? null)).slice(0, 200)}`;
       if (res.status >= 500) failures.push(brief);
       // 401 and 429 from the pipeline mean the handler never saw the input; a handler's own
       // (a wrong password or code, a code sent too often) are answers like any other.
