@@ -39,6 +39,8 @@ export class AuditWriter implements BeforeApplicationShutdown, OnApplicationShut
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** Entries of the batch being stored (taken off `pending`, not yet committed). */
+  private storing = 0;
   private failures = 0;
   private closed = false;
 
@@ -112,16 +114,21 @@ export class AuditWriter implements BeforeApplicationShutdown, OnApplicationShut
     if (this.timer) clearTimeout(this.timer);
   }
 
+  /**
+   * Stores what is queued and waits out a batch already taken off the queue: its
+   * transaction may still wait (on another process's chain lock, on a slow database), and
+   * closing the pool under it would lose the whole batch.
+   */
   private async drain(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const deadline = Date.now() + this.config.SHUTDOWN_TIMEOUT_MS;
-    while (this.pending.length && Date.now() < deadline) {
-      await this.flushOnce();
+    while ((this.pending.length || this.flushing) && Date.now() < deadline) {
+      await within(this.flushOnce(), deadline - Date.now());
       if (this.pending.length && this.failures) await sleepMs(Math.min(500, deadline - Date.now()));
     }
-    if (this.pending.length)
-      log.error(`shutting down with ${this.pending.length} audit entries not stored`);
+    const left = this.pending.length + this.storing;
+    if (left) log.error(`shutting down with ${left} audit entries not stored`);
   }
 
   private schedule(delayMs: number): void {
@@ -137,6 +144,7 @@ export class AuditWriter implements BeforeApplicationShutdown, OnApplicationShut
     if (this.flushing) return this.flushing;
     this.flushing = this.store().finally(() => {
       this.flushing = undefined;
+      this.storing = 0;
       if (this.pending.length)
         this.schedule(
           this.failures
@@ -152,6 +160,7 @@ export class AuditWriter implements BeforeApplicationShutdown, OnApplicationShut
   private async store(): Promise<void> {
     const batch = this.pending.splice(0, BATCH);
     if (!batch.length) return;
+    this.storing = batch.length;
     try {
       const stored = await inTransaction(this.dataSource, async ({ manager }) => {
         const tenants = [...new Set(batch.map((e) => e.tenant_id))].sort();
@@ -242,3 +251,13 @@ export class AuditWriter implements BeforeApplicationShutdown, OnApplicationShut
 }
 
 const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Waits for `work`, or `ms` at most (leaving no timer behind). */
+async function within(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
