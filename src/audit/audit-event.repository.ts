@@ -3,6 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import { DataSource } from 'typeorm';
 import { affectedBy, db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
 import type { AuditEvents } from '../database/schema.generated';
+import { recordset } from '../database/recordset';
 import type { StatementCatalog } from '../database/statement-catalog';
 import type { AuditEntry } from './audit-event';
 import type { AuditFilters } from './audit-query';
@@ -46,6 +47,33 @@ const matching = (f: AuditFilters) =>
       ),
     );
 
+const ENTRY_COLUMNS = {
+  id: 'uuid',
+  tenant_id: 'uuid',
+  seq: 'bigint',
+  occurred_at: 'timestamptz',
+  category: 'text',
+  event_type: 'text',
+  severity: 'text',
+  outcome: 'text',
+  actor_id: 'text',
+  actor_type: 'text',
+  actor_ip: 'text',
+  resource_type: 'text',
+  resource_id: 'text',
+  request_id: 'text',
+  endpoint: 'text',
+  method: 'text',
+  duration_ms: 'integer',
+  changes: 'jsonb',
+  tags: 'text[]',
+  details: 'jsonb',
+  message: 'text',
+  prev_hash: 'text',
+  hash: 'text',
+} as const;
+const ENTRY_COLUMN_NAMES = Object.keys(ENTRY_COLUMNS) as Array<keyof typeof ENTRY_COLUMNS>;
+
 /** Every statement on `audit_events` and `audit_checkpoints`. */
 const statements = {
   /** Holds the tenant's chain to the end of the transaction (read the head, then append). */
@@ -69,14 +97,12 @@ const statements = {
       .where('tenant_id', '=', tenantId)
       .orderBy('seq', 'desc')
       .limit(1),
+  /** Any number of entries as one JSON parameter (one prepared statement for every batch). */
   insert: (rows: readonly AuditEntry[]) =>
-    db.insertInto('audit_events').values(
-      rows.map((r) => ({
-        ...r,
-        changes: JSON.stringify(r.changes),
-        details: JSON.stringify(r.details),
-      })),
-    ),
+    db
+      .insertInto('audit_events')
+      .columns(ENTRY_COLUMN_NAMES)
+      .expression(db.selectFrom(recordset('r', rows, ENTRY_COLUMNS)).select(ENTRY_COLUMN_NAMES)),
   search: (f: AuditFilters) =>
     matching(f)
       .selectAll()
@@ -245,6 +271,7 @@ export const auditEventStatements: StatementCatalog = {
     { name: 'lockChain', statement: statements.lockChain(TENANT) },
     { name: 'lastEntry', statement: statements.lastEntry(TENANT) },
     { name: 'lastCheckpoint', statement: statements.lastCheckpoint(TENANT) },
+    { name: 'insert', statement: statements.insert([]) },
     { name: 'search', statement: statements.search(sampleFilters) },
     { name: 'count', statement: statements.count(sampleFilters) },
     { name: 'byId', statement: statements.byId(TENANT, '00000000-0000-0000-0000-0000000000a1') },

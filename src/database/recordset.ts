@@ -7,6 +7,7 @@ interface RecordsetTypes {
   text: string;
   int: number;
   integer: number;
+  bigint: string;
   real: number;
   numeric: string;
   boolean: boolean;

@@ -1,10 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** UUID v7: time-ordered, so ids sort by creation time in indexes and logs. */
+/** Random bytes drawn in blocks: one system call per 409 ids instead of one per id. */
+const pool = Buffer.allocUnsafe(4090);
+let poolOffset = pool.length;
+
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
-  const ms = BigInt(now);
-  for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+  if (poolOffset + 10 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = Buffer.allocUnsafe(16);
+  bytes.writeUIntBE(now, 0, 6);
+  pool.copy(bytes, 6, poolOffset, poolOffset + 10);
+  poolOffset += 10;
   bytes[6] = (bytes[6] & 0x0f) | 0x70;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

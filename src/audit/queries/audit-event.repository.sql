@@ -20,6 +20,11 @@ select *
   order by "seq" desc
   limit $2;
 
+-- insert
+-- parameters: ["[]"]
+insert into "audit_events" ("id", "tenant_id", "seq", "occurred_at", "category", "event_type", "severity", "outcome", "actor_id", "actor_type", "actor_ip", "resource_type", "resource_id", "request_id", "endpoint", "method", "duration_ms", "changes", "tags", "details", "message", "prev_hash", "hash") select "id", "tenant_id", "seq", "occurred_at", "category", "event_type", "severity", "outcome", "actor_id", "actor_type", "actor_ip", "resource_type", "resource_id", "request_id", "endpoint", "method", "duration_ms", "changes", "tags", "details", "message", "prev_hash", "hash"
+  from jsonb_to_recordset($1::jsonb) as "r"("id" uuid, "tenant_id" uuid, "seq" bigint, "occurred_at" timestamptz, "category" text, "event_type" text, "severity" text, "outcome" text, "actor_id" text, "actor_type" text, "actor_ip" text, "resource_type" text, "resource_id" text, "request_id" text, "endpoint" text, "method" text, "duration_ms" integer, "changes" jsonb, "tags" text[], "details" jsonb, "message" text, "prev_hash" text, "hash" text);
+
 -- search
 -- parameters: ["00000000-0000-0000-0000-000000000001","2026-01-01T00:00:00.000Z","2026-02-01T00:00:00.000Z","u1","SECURITY","AUTHENTICATION","FAILURE",["http"],"%role%","%admin%",50,0]
 select *
