@@ -27,6 +27,23 @@ interface Entry {
   details: Record<string, unknown>;
 }
 
+/** The product in production mode on a database of its own, with an audit signing key. */
+async function startAudited(
+  env: Record<string, string> = {},
+): Promise<{ db: TestDatabase; app: AppProcess }> {
+  const db = await createPostgresDatabase();
+  const app = await startApp({
+    env: {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: uniqueQueuePrefix(),
+      AUDIT_SIGNING_KEY: 'an-audit-signing-key-for-the-tests-only-0123',
+      ...env,
+    },
+  });
+  return { db, app };
+}
+
 /**
  * The audit log on PostgreSQL: real actions of every category recorded with actor, resource
  * and context; role and password changes with their field changes (secrets masked); every
@@ -56,15 +73,7 @@ describe('audit log (PostgreSQL + Redis)', () => {
     );
 
   beforeAll(async () => {
-    db = await createPostgresDatabase();
-    app = await startApp({
-      env: {
-        DATABASE_URL: db.url,
-        REDIS_URL: TEST_REDIS_URL,
-        QUEUE_PREFIX: uniqueQueuePrefix(),
-        AUDIT_SIGNING_KEY: 'an-audit-signing-key-for-the-tests-only-0123',
-      },
-    });
+    ({ db, app } = await startAudited());
     anonymous = new ApiClient(app.baseUrl);
     admin = anonymous.withApiKey(TEST_ADMIN_API_KEY);
     principals = new Principals(anonymous, admin);
@@ -280,18 +289,11 @@ describe('audit retention (PostgreSQL)', () => {
   let admin: ApiClient;
 
   beforeAll(async () => {
-    db = await createPostgresDatabase();
-    app = await startApp({
-      env: {
-        DATABASE_URL: db.url,
-        REDIS_URL: TEST_REDIS_URL,
-        QUEUE_PREFIX: uniqueQueuePrefix(),
-        AUDIT_SIGNING_KEY: 'an-audit-signing-key-for-the-tests-only-0123',
-        AUDIT_RETENTION_DAYS: '0',
-        AUDIT_RETENTION_SECURITY_DAYS: '365',
-        AUDIT_RETENTION_INTERVAL_MS: '1000',
-      },
-    });
+    ({ db, app } = await startAudited({
+      AUDIT_RETENTION_DAYS: '0',
+      AUDIT_RETENTION_SECURITY_DAYS: '365',
+      AUDIT_RETENTION_INTERVAL_MS: '1000',
+    }));
     admin = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
   });
 

@@ -1,3 +1,6 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { db, rowsOf } from '../database/query-builder';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { securityEvents } from '../observability/security-events';
@@ -9,6 +12,8 @@ import { AuditRetention } from './audit-retention.job';
 import { AuditVerifier } from './audit-verifier';
 import { AuditWriter } from './audit-writer';
 
+const auditFile = join(tmpdir(), `av-audit-${process.pid}-${Date.now()}.jsonl`);
+
 describe('the audit log in process (in-memory PGlite)', () => {
   let product: InProcessApp;
   let writer: AuditWriter;
@@ -17,6 +22,7 @@ describe('the audit log in process (in-memory PGlite)', () => {
 
   beforeAll(async () => {
     product = await startInProcessApp({
+      AUDIT_FILE_PATH: auditFile,
       AUDIT_RETENTION_DAYS: '0',
       AUDIT_RETENTION_SECURITY_DAYS: '365',
     });
@@ -25,7 +31,10 @@ describe('the audit log in process (in-memory PGlite)', () => {
     events = product.app.get(AuditEventRepository);
   });
 
-  afterAll(() => product.close());
+  afterAll(async () => {
+    await product.close();
+    rmSync(auditFile, { force: true });
+  });
 
   const record = (tenantId: string, eventType: string, category: AuditCategory = 'DATA_MUTATION') =>
     writer.record({
@@ -56,6 +65,13 @@ describe('the audit log in process (in-memory PGlite)', () => {
     ]);
     expect(await verifier.verify(DEFAULT_TENANT_ID)).toMatchObject({ valid: true });
     expect(await verifier.verify(other)).toMatchObject({ valid: true, entries: 3 });
+    // the JSONL copy holds the same entries, masked as stored
+    const copied = readFileSync(auditFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string });
+    expect(copied.map((e) => e.id)).toEqual(expect.arrayContaining(theirs.map((r) => r.id)));
+    expect(readFileSync(auditFile, 'utf8')).not.toContain('hunter2');
   });
 
   it('refuses changes from the application, and reports a change made behind its back', async () => {
