@@ -11,6 +11,7 @@ import { SessionsAndMfa1764900000000 } from './1764900000000-sessions-and-mfa';
 import { RateLimitRules1765100000000 } from './1765100000000-rate-limit-rules';
 import { TenantLifecycleAndQuotas1765200000000 } from './1765200000000-tenant-lifecycle-and-quotas';
 import { AuditLog1765300000000 } from './1765300000000-audit-log';
+import { OAuthServer1765400000000 } from './1765400000000-oauth-server';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   RateLimitRules1765100000000,
   TenantLifecycleAndQuotas1765200000000,
   AuditLog1765300000000,
+  OAuthServer1765400000000,
 ];

@@ -383,6 +383,48 @@ export interface MfaMethods {
   user_id: string;
 }
 
+export interface OauthArtifacts {
+  consumed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp | null;
+  grant_id: string | null;
+  id: string;
+  model: string;
+  payload: Json;
+  tenant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+}
+
+export interface OauthClients {
+  auth_method: string;
+  client_id: string;
+  client_type: string;
+  created_at: Generated<Timestamp>;
+  grant_types: string[];
+  name: string;
+  owner_user_id: string | null;
+  post_logout_redirect_uris: Generated<string[]>;
+  redirect_uris: Generated<string[]>;
+  scopes: Generated<string[]>;
+  secret_hash: string | null;
+  secret_rotated_at: Timestamp | null;
+  skip_consent: Generated<boolean>;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface OauthKeys {
+  alg: string;
+  created_at: Generated<Timestamp>;
+  kid: string;
+  public_jwk: Json | null;
+  purpose: string;
+  retired_at: Timestamp | null;
+  sealed_secret: string;
+  unpublish_after: Timestamp | null;
+}
+
 export interface PlatformCapabilities {
   available: boolean;
   detail: string | null;
@@ -577,6 +619,9 @@ export interface DB {
   mfa_codes: MfaCodes;
   mfa_lockouts: MfaLockouts;
   mfa_methods: MfaMethods;
+  oauth_artifacts: OauthArtifacts;
+  oauth_clients: OauthClients;
+  oauth_keys: OauthKeys;
   platform_capabilities: PlatformCapabilities;
   progress_ledger: ProgressLedger;
   rate_limit_rules: RateLimitRules;

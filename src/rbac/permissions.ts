@@ -51,6 +51,10 @@ export const PERMISSIONS = [
   'webhook:delete',
   'session:read',
   'session:revoke',
+  'oauth-client:create',
+  'oauth-client:read',
+  'oauth-client:update',
+  'oauth-client:delete',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -82,7 +86,14 @@ export interface RoleDefinition {
 const readOnly = PERMISSIONS.filter(
   (p) =>
     p.endsWith(':read') &&
-    !['user:read', 'role:read', 'audit:read', 'session:read', 'api-key:read'].includes(p),
+    ![
+      'user:read',
+      'role:read',
+      'audit:read',
+      'session:read',
+      'api-key:read',
+      'oauth-client:read',
+    ].includes(p),
 );
 
 export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleName, RoleDefinition>> = {
@@ -160,6 +171,10 @@ export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleName, RoleDefinition>> =
       'audit:read',
       'audit:export',
       'session:revoke',
+      'oauth-client:create',
+      'oauth-client:read',
+      'oauth-client:update',
+      'oauth-client:delete',
     ],
     inherits: ['operator', 'developer'],
     builtIn: true,
@@ -231,6 +246,7 @@ const SCOPE_RESOURCES: Record<string, string> = {
   audit: 'audit',
   webhook: 'webhooks',
   session: 'sessions',
+  'oauth-client': 'oauth-clients',
 };
 
 export const ADMIN_SCOPE = 'admin:full';
