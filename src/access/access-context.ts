@@ -10,16 +10,16 @@ export interface SessionFacts {
 
 /** Who is calling, in which tenant, with what rights: the result of the auth pipeline. */
 export interface AccessContext {
-  principal: Principal & { kind: 'user' | 'api_key' };
+  principal: Principal & { kind: 'user' | 'api_key' | 'oauth' };
   tenantId: string;
   userId: string;
   homeTenantId: string;
   roles: ReadonlySet<string>;
   permissions: ReadonlySet<string>;
-  /** Scopes of the API key; undefined for user sessions. */
+  /** Scopes of the API key or OAuth access token (API key spelling); undefined for sessions. */
   scopes?: readonly string[];
   clientIp?: string;
   /** The login session behind a user's request; undefined for API keys. */
   session?: SessionFacts;
-  tenantSource: 'header' | 'api_key' | 'subdomain' | 'home';
+  tenantSource: 'header' | 'api_key' | 'token' | 'subdomain' | 'home';
 }

@@ -32,7 +32,11 @@ export function classifySecurityEvent(type: SecurityEventType): Classification {
     case 'rate_limit.exceeded':
       return { category: 'SECURITY', outcome: 'FAILURE', severity: 'WARNING' };
     case 'session.elevated':
+    case 'oauth.consent_granted':
       return { category: 'AUTHORIZATION' };
+    case 'oauth.grant_revoked':
+    case 'oauth.keys_rotated':
+      return { category: 'SECURITY' };
     case 'session.locked':
     case 'session.unlocked':
     case 'session.revoked':

@@ -116,7 +116,7 @@ export class AuditInterceptor implements NestInterceptor {
 }
 
 function actorType(kind: string): ActorType {
-  if (kind === 'api_key') return 'service';
+  if (kind === 'api_key' || kind === 'oauth') return 'service';
   if (kind === 'user' || kind === 'system') return kind;
   return 'anonymous';
 }

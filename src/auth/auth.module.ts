@@ -11,6 +11,7 @@ import { Authenticator } from './authenticator.service';
 import { BootstrapService } from './bootstrap.service';
 import { SessionsModule } from '../sessions/sessions.module';
 import { MfaModule } from '../mfa/mfa.module';
+import { OAuthTokensModule } from '../oauth-tokens/oauth-tokens.module';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { InMemoryLoginThrottleStore, LOGIN_THROTTLE_STORE } from './login-throttle';
@@ -34,6 +35,7 @@ import {
     SessionsModule,
     MfaModule,
     RateLimitModule,
+    OAuthTokensModule,
   ],
   controllers: [AuthController],
   providers: [

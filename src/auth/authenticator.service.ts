@@ -28,6 +28,9 @@ import {
   Unauthenticated,
 } from './auth-errors';
 import { SESSION_COOKIE, type SessionCheck, SessionsService } from '../sessions/sessions.service';
+import { AccessTokenRefused, OAuthAccessTokens } from '../oauth-tokens/oauth-access-tokens.service';
+import { keyScopesOf } from '../oauth-tokens/oauth-scopes';
+import { JWT_SHAPE } from '../oauth-tokens/jwt-shape';
 
 const SESSION_REFUSALS: Record<Exclude<SessionCheck, { ok: true }>['reason'], string> = {
   invalid: 'The session token is not valid or has expired.',
@@ -64,7 +67,7 @@ export function readCookie(cookieHeader: string | undefined, name: string): stri
 
 /**
  * The security pipeline up to authorization, reusable by REST, WebSocket and dashboard:
- * authentication (API key or session) → tenant resolution → rate limiting → the caller's
+ * authentication (API key, OAuth access token or session) → tenant resolution → rate limiting → the caller's
  * roles and permissions in that tenant. Throws problem-mapped errors; never reveals
  * whether a key id exists.
  */
@@ -81,6 +84,7 @@ export class Authenticator {
     private readonly users: UsersService,
     private readonly rateLimiter: RateLimiter,
     private readonly directory: TenantDirectory,
+    private readonly oauthTokens: OAuthAccessTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.userStates = new TtlCache(config.AUTH_CACHE_TTL_MS, 100_000);
@@ -132,6 +136,17 @@ export class Authenticator {
       limits = key.rateLimits;
       platformKey = key.type === 'admin';
       principal = { kind: 'api_key', id: key.ownerUserId, apiKeyId: key.id };
+    } else if (bearer !== undefined && JWT_SHAPE.test(bearer)) {
+      const token = await this.oauthTokens.verify(bearer).catch((error: unknown) => {
+        if (error instanceof AccessTokenRefused) throw new Unauthenticated(error.message);
+        throw error;
+      });
+      const actingUser = token.userId ?? token.ownerUserId;
+      if (!actingUser) throw new Unauthenticated('The OAuth client has no owner to act as.');
+      userId = actingUser;
+      keyTenantId = token.tenantId;
+      scopes = keyScopesOf(token.scope);
+      principal = { kind: 'oauth', id: actingUser, oauthClientId: token.clientId };
     } else {
       const token = bearer ?? cookie;
       if (!token) throw new Unauthenticated();
@@ -151,6 +166,8 @@ export class Authenticator {
     const user = await this.userState(userId);
     if (!user || user.status !== 'active') {
       if (apiKeyId) throw new CredentialNoLongerValid('suspended', 'API key owner');
+      if (principal.kind === 'oauth')
+        throw new Unauthenticated('The user the access token acts for is not active.');
       throw new Unauthenticated('The session token is not valid or has expired.');
     }
 
@@ -208,7 +225,8 @@ export class Authenticator {
       permissions,
       scopes,
       clientIp: ip,
-      tenantSource: decision.source,
+      tenantSource:
+        decision.source === 'api_key' && principal.kind === 'oauth' ? 'token' : decision.source,
       session: sessionFacts,
     };
   }

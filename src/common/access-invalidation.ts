@@ -1,10 +1,17 @@
 import { EventEmitter } from 'node:events';
 
-/** What went stale: one user's identity or rights, a tenant's roles, or one API key. */
+/**
+ * What went stale: one user's identity or rights, a tenant's roles, one API key, an OAuth
+ * client, everything issued under an OAuth grant, one OAuth token, or the signing keys.
+ */
 export type AccessSignal =
   | { kind: 'user'; tenantId: string; userId: string }
   | { kind: 'tenant'; tenantId: string }
-  | { kind: 'key'; keyId: string };
+  | { kind: 'key'; keyId: string }
+  | { kind: 'oauth-client'; clientId: string }
+  | { kind: 'oauth-grant'; grantId: string }
+  | { kind: 'oauth-token'; tokenId: string }
+  | { kind: 'oauth-keys' };
 
 /** Carries a signal to the other processes; resolves once it is handed to them. */
 export type AccessSignalRelay = (signal: AccessSignal) => Promise<void>;
@@ -36,11 +43,31 @@ class AccessInvalidation extends EventEmitter {
     return this.signal({ kind: 'key', keyId });
   }
 
+  oauthClientChanged(clientId: string): Promise<void> {
+    return this.signal({ kind: 'oauth-client', clientId });
+  }
+
+  oauthGrantRevoked(grantId: string): Promise<void> {
+    return this.signal({ kind: 'oauth-grant', grantId });
+  }
+
+  oauthTokenRevoked(tokenId: string): Promise<void> {
+    return this.signal({ kind: 'oauth-token', tokenId });
+  }
+
+  oauthKeysChanged(): Promise<void> {
+    return this.signal({ kind: 'oauth-keys' });
+  }
+
   /** Drops the stale entries in this process only (a signal that came from another one). */
   apply(signal: AccessSignal): void {
     if (signal.kind === 'user') this.emit('user', signal.tenantId, signal.userId);
     else if (signal.kind === 'tenant') this.emit('tenant', signal.tenantId);
-    else this.emit('key', signal.keyId);
+    else if (signal.kind === 'key') this.emit('key', signal.keyId);
+    else if (signal.kind === 'oauth-client') this.emit('oauth-client', signal.clientId);
+    else if (signal.kind === 'oauth-grant') this.emit('oauth-grant', signal.grantId);
+    else if (signal.kind === 'oauth-token') this.emit('oauth-token', signal.tokenId);
+    else this.emit('oauth-keys');
   }
 
   private async signal(signal: AccessSignal): Promise<void> {

@@ -2,11 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DEFAULT_TENANT_ID } from '../../migrations/1764000000000-foundation';
 
 export interface Principal {
-  kind: 'anonymous' | 'user' | 'api_key' | 'system';
+  kind: 'anonymous' | 'user' | 'api_key' | 'oauth' | 'system';
   /** The user id for users and keys (a key acts for its owner), 'system' or 'anonymous'. */
   id: string;
   /** The API key's resource id when kind is 'api_key'. */
   apiKeyId?: string;
+  /** The OAuth client whose access token the request carries, when kind is 'oauth'. */
+  oauthClientId?: string;
   /** The login session's id when authenticated by a session token. */
   sessionId?: string;
 }

@@ -7,6 +7,8 @@ export interface AppConfig extends Omit<RawConfig, 'LLM_PROVIDER' | 'JOB_CONCURR
   JOB_CONCURRENCY: number;
   llmProvider: LlmProviderName;
   llmModel: string;
+  /** PUBLIC_URL without a trailing slash, or http://localhost:PORT. */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     JOB_CONCURRENCY: raw.JOB_CONCURRENCY ?? defaultJobConcurrency(raw.DATABASE_URL),
     llmProvider,
     llmModel: raw.LLM_MODEL ?? DEFAULT_MODELS[llmProvider],
+    publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
   };
 }
 

@@ -7,6 +7,8 @@ import {
 } from '../common/rate-limit-rule';
 import { TENANT_TIERS } from '../common/tenant-tier';
 import { isValidCidr, isValidIp } from '#net/ip-rules';
+import { identitySettings } from './identity-settings';
+import { bool, commaList, int, url } from './setting-types';
 
 const isIpOrCidr = (v: string) => (v.includes('/') ? isValidCidr(v) : isValidIp(v));
 const isOriginOrSelf = (v: string) => {
@@ -18,33 +20,6 @@ const isOriginOrSelf = (v: string) => {
     return false;
   }
 };
-
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const int = (min: number, max: number) =>
-  z.coerce
-    .number({ message: 'must be a number' })
-    .int({ message: 'must be an integer' })
-    .min(min, { message: `must be at least ${min}` })
-    .max(max, { message: `must be at most ${max}` });
-const url = (protocols: string[]) =>
-  z
-    .string()
-    .url({ message: 'must be a URL' })
-    .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), {
-      message: `must use ${protocols.join(' or ')}`,
-    });
-
-const commaList = z
-  .string()
-  .default('')
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
 
 const rateLimitRule = z
   .object({
@@ -177,41 +152,7 @@ export const configSchema = z.object({
   SWEEPER_INTERVAL_MS: int(100, 3_600_000).default(5000),
   RETENTION_DAYS: int(1, 3650).default(30),
 
-  /** A session's absolute lifetime. */
-  SESSION_TTL_MINUTES: int(1, 525_600).default(1440),
-  /** A session unused this long ends. */
-  SESSION_IDLE_MINUTES: int(1, 525_600).default(60),
-  SESSION_COOKIE_SECURE: bool.default(true),
-  /** Live sessions a user may hold; a new one ends the oldest. */
-  SESSION_MAX_PER_USER: int(1, 1000).default(10),
-  /** A session is refused from any address but the one it was created from. */
-  SESSION_BIND_IP: bool.default(false),
-  SESSION_ELEVATION_MINUTES: int(1, 1440).default(15),
-  /** 32 bytes (64 hex or base64) sealing MFA secrets and signing device cookies. */
-  MFA_ENCRYPTION_KEY: z.string().min(1).optional(),
-  MFA_ISSUER: z.string().min(1).max(100).default('Agent Village'),
-  /** Wrong second-factor codes before the user's MFA locks. */
-  MFA_MAX_ATTEMPTS: int(1, 100).default(5),
-  MFA_LOCK_MINUTES: int(1, 10_080).default(15),
-  MFA_CHALLENGE_MINUTES: int(1, 60).default(10),
-  MFA_SMS_CODE_MINUTES: int(1, 60).default(5),
-  MFA_EMAIL_CODE_MINUTES: int(1, 120).default(10),
-  MFA_TRUSTED_DEVICE_DAYS: int(1, 365).default(30),
-  /** smtp:// or smtps:// URL of the server that sends email codes. */
-  MFA_SMTP_URL: url(['smtp', 'smtps']).optional(),
-  MFA_EMAIL_FROM: z.string().email({ message: 'must be an email address' }).optional(),
-  /** The HTTP endpoint that sends SMS codes (POST JSON {to, message}). */
-  MFA_SMS_URL: url(['http', 'https']).optional(),
-  /** The Authorization header value sent to MFA_SMS_URL. */
-  MFA_SMS_AUTHORIZATION: z.string().min(1).optional(),
-  /** A GeoLite2-format database file for coarse session locations. */
-  GEOIP_DATABASE_PATH: z.string().min(1).optional(),
-  LOGIN_MAX_FAILURES: int(1, 100).default(5),
-  LOGIN_LOCKOUT_BASE_MS: int(1, 86_400_000).default(60_000),
-  LOGIN_LOCKOUT_MAX_MS: int(1, 604_800_000).default(3_600_000),
-  LOGIN_MAX_FAILURES_PER_IP: int(0, 1_000_000).default(50),
-  LOGIN_MAX_FAILURES_PER_TENANT: int(0, 10_000_000).default(1000),
-  LOGIN_THROTTLE_WINDOW_MS: int(1000, 86_400_000).default(900_000),
+  ...identitySettings,
   PERMISSION_CACHE_TTL_MS: int(0, 3_600_000).default(60_000),
   AUTH_CACHE_TTL_MS: int(0, 600_000).default(5_000),
   API_KEY_RATE_PER_MINUTE: int(1, 10_000_000).default(600),

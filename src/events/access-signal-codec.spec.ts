@@ -18,6 +18,19 @@ describe('access invalidation messages', () => {
     });
   });
 
+  it('reads the OAuth signals', () => {
+    const read = (signal: unknown) =>
+      decodeAccessSignal(JSON.stringify({ v: 1, origin: 'process-a', signal }))?.signal;
+    for (const signal of [
+      { kind: 'oauth-client', clientId: 'avc_x' },
+      { kind: 'oauth-grant', grantId: 'g1' },
+      { kind: 'oauth-token', tokenId: 't1' },
+      { kind: 'oauth-keys' },
+    ])
+      expect(read(signal)).toEqual(signal);
+    expect(read({ kind: 'oauth-grant', grantId: '' })).toBeUndefined();
+  });
+
   it('ignores anything else', () => {
     for (const raw of [
       'not json',

@@ -20,5 +20,12 @@ export function decodeAccessSignal(raw: string): { origin: string; signal: Acces
     return { origin, signal: { kind: 'tenant', tenantId: String(s.tenantId) } };
   if (s.kind === 'key' && isText(s.keyId))
     return { origin, signal: { kind: 'key', keyId: String(s.keyId) } };
+  if (s.kind === 'oauth-client' && isText(s.clientId))
+    return { origin, signal: { kind: 'oauth-client', clientId: String(s.clientId) } };
+  if (s.kind === 'oauth-grant' && isText(s.grantId))
+    return { origin, signal: { kind: 'oauth-grant', grantId: String(s.grantId) } };
+  if (s.kind === 'oauth-token' && isText(s.tokenId))
+    return { origin, signal: { kind: 'oauth-token', tokenId: String(s.tokenId) } };
+  if (s.kind === 'oauth-keys') return { origin, signal: { kind: 'oauth-keys' } };
   return null;
 }

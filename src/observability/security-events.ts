@@ -33,7 +33,10 @@ export type SecurityEventType =
   | 'tenant.activated'
   | 'tenant.deleted'
   | 'tenant.purged'
-  | 'tenant.tier_changed';
+  | 'tenant.tier_changed'
+  | 'oauth.consent_granted'
+  | 'oauth.grant_revoked'
+  | 'oauth.keys_rotated';
 
 /**
  * One security-relevant fact, ready for an audit trail: who did it (`actorId`, absent for

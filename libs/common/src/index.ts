@@ -6,3 +6,4 @@ export * from './pagination';
 export * from './backoff';
 export * from './concurrency';
 export * from './ttl-cache';
+export * from './sealed-box';

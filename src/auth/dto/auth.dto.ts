@@ -54,13 +54,14 @@ export class LoginResultDto {
 }
 
 export class MeDto {
-  @ApiProperty({ enum: ['user', 'api_key'] }) principal_kind!: string;
+  @ApiProperty({ enum: ['user', 'api_key', 'oauth'] }) principal_kind!: string;
   @ApiProperty({ format: 'uuid' }) user_id!: string;
   @ApiProperty() email!: string;
   @ApiProperty() display_name!: string;
   @ApiProperty({ format: 'uuid' }) tenant_id!: string;
   @ApiProperty({ format: 'uuid' }) home_tenant_id!: string;
-  @ApiProperty({ enum: ['header', 'api_key', 'subdomain', 'home'] }) tenant_source!: string;
+  @ApiProperty({ enum: ['header', 'api_key', 'token', 'subdomain', 'home'] })
+  tenant_source!: string;
   @ApiProperty({ type: [String] }) roles!: string[];
   @ApiProperty({ type: [String] }) permissions!: string[];
   @ApiPropertyOptional({ type: [String], description: 'API key scopes' }) scopes?: string[];

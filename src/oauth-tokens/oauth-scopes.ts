@@ -1,4 +1,4 @@
-import { ADMIN_SCOPE, hasScope, SCOPES } from '../rbac/permissions';
+import { ADMIN_SCOPE, hasScope, SCOPES, scopeForPermission } from '../rbac/permissions';
 
 /** Scopes about the signed-in user, not the API: what an ID token and userinfo may say. */
 export const IDENTITY_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
@@ -59,4 +59,14 @@ export function grantableResourceScopes(
     if (keyScope && hasScope(allowedKeyScopes, keyScope)) granted.push(scope);
   }
   return granted;
+}
+
+/** The API-key scopes a holder of these permissions may use (admin:access gives `admin:full`). */
+export function keyScopesOfPermissions(permissions: Iterable<string>): string[] {
+  const scopes = new Set<string>();
+  for (const permission of permissions) {
+    if (permission === 'admin:access') scopes.add(ADMIN_SCOPE);
+    else if (!permission.startsWith('admin:')) scopes.add(scopeForPermission(permission));
+  }
+  return [...scopes];
 }

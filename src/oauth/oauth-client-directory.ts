@@ -1,0 +1,14 @@
+import type { ClientMetadata } from 'oidc-provider';
+
+/** A registered client as the authorization server reads it, with the tenant it belongs to. */
+export interface RegisteredClient {
+  metadata: ClientMetadata;
+  tenantId: string;
+  ownerUserId: string | null;
+  skipConsent: boolean;
+}
+
+/** Finds a registered client by its id, in whichever tenant (null when there is none). */
+export interface OAuthClientDirectory {
+  find(clientId: string): Promise<RegisteredClient | null>;
+}
