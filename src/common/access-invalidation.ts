@@ -1,10 +1,14 @@
 import { EventEmitter } from 'node:events';
 
-/** What went stale: one user's identity or rights, a tenant's roles, or one API key. */
+/**
+ * What went stale: one user's identity or rights, a tenant's roles, one API key, or one
+ * OAuth client (deleted, its secret rotated or its settings changed).
+ */
 export type AccessSignal =
   | { kind: 'user'; tenantId: string; userId: string }
   | { kind: 'tenant'; tenantId: string }
-  | { kind: 'key'; keyId: string };
+  | { kind: 'key'; keyId: string }
+  | { kind: 'oauth-client'; clientId: string };
 
 /** Carries a signal to the other processes; resolves once it is handed to them. */
 export type AccessSignalRelay = (signal: AccessSignal) => Promise<void>;
@@ -36,11 +40,17 @@ class AccessInvalidation extends EventEmitter {
     return this.signal({ kind: 'key', keyId });
   }
 
+  /** The authorization server must stop trusting what it holds of this client. */
+  oauthClientChanged(clientId: string): Promise<void> {
+    return this.signal({ kind: 'oauth-client', clientId });
+  }
+
   /** Drops the stale entries in this process only (a signal that came from another one). */
   apply(signal: AccessSignal): void {
     if (signal.kind === 'user') this.emit('user', signal.tenantId, signal.userId);
     else if (signal.kind === 'tenant') this.emit('tenant', signal.tenantId);
-    else this.emit('key', signal.keyId);
+    else if (signal.kind === 'key') this.emit('key', signal.keyId);
+    else this.emit('oauth-client', signal.clientId);
   }
 
   private async signal(signal: AccessSignal): Promise<void> {

@@ -20,5 +20,7 @@ export function decodeAccessSignal(raw: string): { origin: string; signal: Acces
     return { origin, signal: { kind: 'tenant', tenantId: String(s.tenantId) } };
   if (s.kind === 'key' && isText(s.keyId))
     return { origin, signal: { kind: 'key', keyId: String(s.keyId) } };
+  if (s.kind === 'oauth-client' && isText(s.clientId))
+    return { origin, signal: { kind: 'oauth-client', clientId: String(s.clientId) } };
   return null;
 }
