@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ApiKeysModule } from './apikeys/api-keys.module';
 import { AccountModule } from './account/account.module';
 import { AuthModule } from './auth/auth.module';
+import { OAuthClientsModule } from './oauth/clients/oauth-clients.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -53,6 +54,7 @@ export class AppModule {
         UserAdministrationModule,
         RbacModule,
         ApiKeysModule,
+        OAuthClientsModule,
         AuthModule,
         AccountModule,
         MetricsEndpointModule.forRoot(config),

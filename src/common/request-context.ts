@@ -39,6 +39,15 @@ export function recordChange(field: string, oldValue: unknown, newValue: unknown
   (context.changes ??= []).push({ field, old: oldValue, new: newValue });
 }
 
+/**
+ * Names the resource the current request created, for its audit entry, when its id is not
+ * the route's (it did not exist before the request) nor an `id` in the answer.
+ */
+export function nameResource(id: string): void {
+  const context = storage.getStore();
+  if (context?.resource && !context.resource.id) context.resource.id = id;
+}
+
 const storage = new AsyncLocalStorage<RequestContext>();
 
 export const SYSTEM_PRINCIPAL: Principal = { kind: 'system', id: 'system' };

@@ -35,6 +35,7 @@ import { tenantPurgeStatements } from '../tenant-purge/tenant-purge.repository';
 import { effectJournalStatements } from '../tools/effect-journal.repository';
 import { goalArtifactStatements } from '../tools/goal-artifact.repository';
 import { platformCapabilityStatements } from '../tools/platform-capability.repository';
+import { oauthClientStatements } from '../oauth/clients/oauth-client.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
 
 /** Every repository's statements; a new repository adds its catalog here. */
@@ -74,6 +75,7 @@ const CATALOGS: StatementCatalog[] = [
   progressLedgerStatements,
   rateLimitRuleStatements,
   tenantPurgeStatements,
+  oauthClientStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

@@ -1,7 +1,7 @@
 import { decodeAccessSignal } from './access-signal-codec';
 
 describe('access invalidation messages', () => {
-  it('reads the three kinds of signal with their origin', () => {
+  it('reads the four kinds of signal with their origin', () => {
     const read = (signal: unknown) =>
       decodeAccessSignal(JSON.stringify({ v: 1, origin: 'process-a', signal }));
     expect(read({ kind: 'user', tenantId: 't1', userId: 'u1' })).toEqual({
@@ -15,6 +15,10 @@ describe('access invalidation messages', () => {
     expect(read({ kind: 'key', keyId: '0123456789ab' })?.signal).toEqual({
       kind: 'key',
       keyId: '0123456789ab',
+    });
+    expect(read({ kind: 'oauth-client', clientId: 'avc_0123456789abcdefghijkl' })?.signal).toEqual({
+      kind: 'oauth-client',
+      clientId: 'avc_0123456789abcdefghijkl',
     });
   });
 
@@ -39,6 +43,8 @@ describe('access invalidation messages', () => {
       JSON.stringify({ v: 1, signal: { kind: 'tenant', tenantId: 't' } }),
       JSON.stringify({ v: 1, origin: 'a', signal: { kind: 'user', tenantId: 't' } }),
       JSON.stringify({ v: 1, origin: 'a', signal: { kind: 'key', keyId: '' } }),
+      JSON.stringify({ v: 1, origin: 'a', signal: { kind: 'oauth-client', clientId: 7 } }),
+      JSON.stringify({ v: 1, origin: 'a', signal: { kind: 'oauth-client', keyId: 'k' } }),
       JSON.stringify({ v: 1, origin: 'a', signal: { kind: 'everything' } }),
     ])
       expect([raw, decodeAccessSignal(raw)]).toEqual([raw, null]);
