@@ -33,6 +33,8 @@ const ESM_ONLY_PACKAGES = [
   'uhyphen',
   'uint8array-extras',
 ];
+/** ES-module-only packages the e2e suites themselves load. */
+const E2E_ESM_ONLY_PACKAGES = ['openid-client', 'oauth4webapi', 'jose'];
 /** package.json "imports" (`#common`, `#testing`, ...) point at the build; tests run the sources. */
 const moduleNameMapper = Object.fromEntries(
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- this file is CommonJS
@@ -62,7 +64,10 @@ module.exports = {
       globalSetup: '<rootDir>/test/global-setup.ts',
       testMatch: ['**/*.e2e-spec.ts'],
       moduleNameMapper,
-      transform: { '^.+\\.ts$': swc },
+      // openid-client, the relying party the OAuth suites drive the product with, and its
+      // dependencies ship ES modules only: compiled to CommonJS like the unit project does.
+      transform: { '^.+\\.ts$': swc, '^.+/node_modules/.+\\.js$': swc },
+      transformIgnorePatterns: [`/node_modules/(?!(${E2E_ESM_ONLY_PACKAGES.join('|')})/)`],
     },
   ],
 };

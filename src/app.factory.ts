@@ -14,6 +14,7 @@ import { createValidationPipe } from './http/validation';
 import { metricsToken } from './metrics/metrics-token';
 import { NestPinoLogger } from './observability/nest-logger';
 import { OriginCheckingWsAdapter } from './realtime/origin-checking-ws-adapter';
+import { OAuthHttp } from './oauth/oauth-http';
 
 export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -26,6 +27,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   if (config.METRICS_ENABLED) metricsToken(config); // at start: a generated token is announced now
   app.use(requestContextMiddleware);
   app.use(accessLogMiddleware);
+  // The authorization server parses its own form bodies: mounted before the JSON-only rule.
+  app.use('/oauth', app.get(OAuthHttp).router());
   app.use(jsonOnlyMiddleware);
   installInputHardening(app, config);
   app.useGlobalPipes(createValidationPipe());
@@ -48,7 +51,11 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
         'Turn natural-language goals into finished work by coordinating specialized LLM agents.',
       )
       .setVersion('1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key or session token' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'API key, session token or OAuth access token (JWT from /oauth/token)',
+      })
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .addSecurityRequirements('bearer')
       .addSecurityRequirements('api-key')

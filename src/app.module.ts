@@ -3,6 +3,7 @@ import { ApiKeysModule } from './apikeys/api-keys.module';
 import { AccountModule } from './account/account.module';
 import { AuthModule } from './auth/auth.module';
 import { OAuthClientsModule } from './oauth/clients/oauth-clients.module';
+import { OAuthModule } from './oauth/oauth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -31,7 +32,7 @@ export class AppModule {
   static forRoot(config: AppConfig, role: 'api' | 'worker' = 'api'): DynamicModule {
     const apiOnly =
       role === 'api'
-        ? [RealtimeModule, ...(config.DASHBOARD_ENABLED ? [DashboardModule] : [])]
+        ? [RealtimeModule, OAuthModule, ...(config.DASHBOARD_ENABLED ? [DashboardModule] : [])]
         : [];
     return {
       module: AppModule,

@@ -82,7 +82,8 @@ export function evaluateAccess(
     if (!subject.permissions.has(policy.permission))
       return deny('permission', `Requires the permission ${policy.permission}.`);
     const scope = scopeForPermission(policy.permission);
-    if (needScope(scope)) return deny('scope', `The API key or access token lacks the scope ${scope}.`);
+    if (needScope(scope))
+      return deny('scope', `The API key or access token lacks the scope ${scope}.`);
   }
   if (policy.roles?.length && !policy.roles.some((r) => subject.roles.has(r)))
     return deny('role', `Requires one of the roles ${policy.roles.join(', ')}.`);
@@ -90,10 +91,12 @@ export function evaluateAccess(
     const permission = ADMIN_PERMISSION[policy.admin];
     if (!subject.permissions.has(permission))
       return deny('admin', `Requires ${policy.admin} administrator rights.`);
-    if (needScope(ADMIN_SCOPE)) return deny('scope', `The API key or access token lacks the scope ${ADMIN_SCOPE}.`);
+    if (needScope(ADMIN_SCOPE))
+      return deny('scope', `The API key or access token lacks the scope ${ADMIN_SCOPE}.`);
   }
   for (const scope of policy.scopes ?? [])
-    if (needScope(scope)) return deny('scope', `The API key or access token lacks the scope ${scope}.`);
+    if (needScope(scope))
+      return deny('scope', `The API key or access token lacks the scope ${scope}.`);
   return { allowed: true };
 }
 

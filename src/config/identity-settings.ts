@@ -46,7 +46,7 @@ export const identitySettings = {
     .optional(),
   /** 32 bytes (64 hex or base64) sealing the OAuth signing and cookie keys at rest. */
   OAUTH_ENCRYPTION_KEY: z.string().min(1).optional(),
-  OAUTH_ACCESS_TOKEN_TTL_S: int(60, 86_400).default(3_600),
+  OAUTH_ACCESS_TOKEN_TTL_S: int(1, 86_400).default(3_600),
   OAUTH_REFRESH_TOKEN_TTL_S: int(300, 31_536_000).default(1_209_600),
   OAUTH_ID_TOKEN_TTL_S: int(60, 86_400).default(3_600),
   OAUTH_DEVICE_CODE_TTL_S: int(60, 3_600).default(600),

@@ -35,3 +35,14 @@ export function strictDirectives(extraConnectSources: string[] = []): CspDirecti
 export function docsDirectives(): CspDirectives {
   return { ...strictDirectives(), 'style-src': ["'self'", "'unsafe-inline'"] };
 }
+
+/**
+ * The authorization server's pages: as strict, except that a form there may lead on to
+ * the client's registered redirect URI (another origin, or an app's own scheme), which
+ * browsers check against form-action when they follow the redirect after a submission.
+ */
+export function oauthDirectives(): CspDirectives {
+  const directives = strictDirectives();
+  delete directives['form-action'];
+  return directives;
+}

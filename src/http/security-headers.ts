@@ -6,6 +6,7 @@ import {
   CspDirectives,
   dashboardConnectSources,
   docsDirectives,
+  oauthDirectives,
   strictDirectives,
 } from './content-security-policy';
 
@@ -14,6 +15,7 @@ interface HeaderTarget {
 }
 
 const DOCS_PATH = /^\/docs(?:\/|$)/;
+const OAUTH_PATH = /^\/oauth(?:\/|$)/;
 
 function helmetWith(directives: CspDirectives): RequestHandler {
   return helmet({
@@ -40,8 +42,13 @@ export function applySecurityHeaders(
     strictDirectives(dashboardConnectSources([config.DASHBOARD_API_URL, config.DASHBOARD_WS_URL])),
   );
   const docs = helmetWith(docsDirectives());
+  const oauth = helmetWith(oauthDirectives());
   app.use((req: Request, res: Response, next: NextFunction) =>
-    DOCS_PATH.test(req.path) ? docs(req, res, next) : strict(req, res, next),
+    DOCS_PATH.test(req.path)
+      ? docs(req, res, next)
+      : OAUTH_PATH.test(req.path)
+        ? oauth(req, res, next)
+        : strict(req, res, next),
   );
 
   const cacheable = dashboardAssetsDir ? staticAssetPaths(dashboardAssetsDir) : new Set<string>();

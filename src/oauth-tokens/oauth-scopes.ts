@@ -3,6 +3,10 @@ import { ADMIN_SCOPE, hasScope, SCOPES, scopeForPermission } from '../rbac/permi
 /** Scopes about the signed-in user, not the API: what an ID token and userinfo may say. */
 export const IDENTITY_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
+export function isIdentityScope(scope: string): boolean {
+  return (IDENTITY_SCOPES as readonly string[]).includes(scope);
+}
+
 /** The OAuth scope that stands for everything, as `admin:full` does for API keys. */
 export const OAUTH_ADMIN_SCOPE = 'admin';
 

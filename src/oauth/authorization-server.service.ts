@@ -119,6 +119,7 @@ export class AuthorizationServer implements OnModuleInit {
         account: (userId) => this.account(userId),
         ownerScopes: (clientId) => this.ownerScopes(clientId),
         interactionPolicy: policy,
+        errors,
       }),
     );
     provider.proxy = this.config.TRUSTED_PROXIES.length > 0;

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import type { ClientMetadata } from 'oidc-provider';
 import { TtlCache } from '#common';
 import { accessInvalidation } from '../common/access-invalidation';
+import { isIdentityScope } from '../oauth-tokens/oauth-scopes';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { OAuthClientRepository } from './clients/oauth-client.repository';
@@ -28,7 +29,12 @@ export const oauthClientDirectoryProvider: Provider = {
         const row = await repository.byClientId(clientId);
         const client: RegisteredClient | null = row
           ? {
-              metadata: toProviderMetadata(row) as unknown as ClientMetadata,
+              metadata: {
+                ...(toProviderMetadata(row) as unknown as ClientMetadata),
+                // the provider knows identity scopes only; API scopes are checked per resource
+                scope: row.scopes.filter(isIdentityScope).join(' ') || undefined,
+              },
+              scopes: row.scopes,
               tenantId: row.tenant_id,
               ownerUserId: row.owner_user_id,
               skipConsent: row.skip_consent,

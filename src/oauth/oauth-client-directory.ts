@@ -6,6 +6,8 @@ export interface RegisteredClient {
   tenantId: string;
   ownerUserId: string | null;
   skipConsent: boolean;
+  /** Every scope it is registered for (identity and API); its metadata lists identity ones. */
+  scopes: string[];
 }
 
 /** Finds a registered client by its id, in whichever tenant (null when there is none). */

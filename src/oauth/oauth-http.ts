@@ -14,6 +14,7 @@ const CLIENT_AUTHENTICATED = new Set([
   '/token/introspection',
   '/token/revocation',
   '/device/auth',
+  '/request',
 ]);
 /** Endpoints that take a token to look up. */
 const TOKEN_LOOKUP = new Set(['/token/introspection', '/token/revocation']);
@@ -129,6 +130,8 @@ function replay(req: Request, headers: IncomingMessage['headers'], body: Buffer)
   if (headers.authorization === undefined) delete copy.headers.authorization;
   delete copy.headers['transfer-encoding'];
   Object.assign(copy, { originalUrl: req.originalUrl, baseUrl: req.baseUrl });
+  // Complete, so that its end does not count as an aborted request (which closes the socket).
+  copy.complete = true;
   copy.push(body);
   copy.push(null);
   return copy;

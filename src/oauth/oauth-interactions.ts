@@ -242,11 +242,7 @@ export class OAuthInteractions {
     const requested = String(details.params.scope ?? '')
       .split(' ')
       .filter(Boolean);
-    return decideConsent(
-      requested,
-      String(client.metadata.scope ?? '').split(' '),
-      subject.permissions,
-    );
+    return decideConsent(requested, client.scopes, subject.permissions);
   }
 
   private async completeSignIn(

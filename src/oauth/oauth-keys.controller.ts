@@ -3,10 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { Audit } from '../access/audit.decorator';
 import { RequireAdmin, RequireElevated } from '../access/decorators';
 import { securityEvents } from '../observability/security-events';
-import {
-  type KeyDescription,
-  OAuthSigningKeys,
-} from '../oauth-tokens/oauth-signing-keys.service';
+import { type KeyDescription, OAuthSigningKeys } from '../oauth-tokens/oauth-signing-keys.service';
 import { OAuthNotConfigured } from './oauth-errors';
 
 export class OAuthSigningKeyDto {

@@ -6,6 +6,7 @@ import type {
   KoaContextWithOIDC,
   ResourceServer,
 } from 'oidc-provider';
+import type { errors as OidcErrors } from 'oidc-provider';
 import type { AppConfig } from '../config/app-config';
 import { OAuthArtifactRepository } from '../oauth-tokens/oauth-artifact.repository';
 import { oauthIdentifiers } from '../oauth-tokens/oauth-access-tokens.service';
@@ -24,9 +25,10 @@ export interface ProviderDependencies {
   pages: OAuthPages;
   /** The claims of a user, or undefined when the user is gone or disabled. */
   account(userId: string): Promise<AccountClaims | undefined>;
-  /** The resource scopes a client-credentials token of this client may carry (its owner's rights). */
+  /** The API scopes a client-credentials token of this client may carry (its owner's rights). */
   ownerScopes(clientId: string): Promise<string[]>;
   interactionPolicy: NonNullable<Configuration['interactions']>['policy'];
+  errors: typeof OidcErrors;
 }
 
 export interface AccountClaims {
@@ -45,7 +47,7 @@ const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
  * token end them at once; ID tokens are signed RS256 or ES256, nothing weaker.
  */
 export function providerConfiguration(deps: ProviderDependencies): Configuration {
-  const { config, keys } = deps;
+  const { config, keys, errors } = deps;
   const { audience } = oauthIdentifiers(config);
   const apiServer = (scope: string): ResourceServer => ({
     scope,
@@ -68,7 +70,9 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
       profile: ['name', 'tenant_id'],
       email: ['email', 'email_verified'],
     },
-    scopes: [...IDENTITY_SCOPES, ...RESOURCE_SCOPES],
+    // Identity scopes only: API scopes belong to the resource server (getResourceServerInfo);
+    // listed here too, the provider would also expect them granted as identity scopes.
+    scopes: [...IDENTITY_SCOPES],
     async findAccount(_ctx, sub) {
       const account = await deps.account(sub);
       if (!account) return undefined;
@@ -125,11 +129,17 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
         enabled: true,
         defaultResource: () => audience,
         useGrantedResource: () => true,
+        // The API scopes a client may be given: those it is registered for and, for client
+        // credentials, that its owner's permissions cover.
         async getResourceServerInfo(ctx, indicator, client) {
-          if (indicator !== audience) throw new Error('unknown resource');
-          if (ctx.oidc.params?.grant_type === 'client_credentials')
-            return apiServer((await deps.ownerScopes(client.clientId)).join(' '));
-          return apiServer(RESOURCE_SCOPES.join(' '));
+          if (indicator !== audience) throw new errors.InvalidTarget();
+          const registered = (await deps.clients.find(client.clientId))?.scopes ?? [];
+          let scopes = registered.filter((s) => RESOURCE_SCOPES.includes(s));
+          if (ctx.oidc.params?.grant_type === 'client_credentials') {
+            const owner = new Set(await deps.ownerScopes(client.clientId));
+            scopes = scopes.filter((s) => owner.has(s));
+          }
+          return apiServer(scopes.join(' '));
         },
       },
       rpInitiatedLogout: {

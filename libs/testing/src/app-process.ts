@@ -16,6 +16,8 @@ export const TEST_ADMIN_EMAIL = 'admin@agent-village.local';
 export const TEST_ADMIN_PASSWORD = 'test-only-admin-password';
 /** The bearer token test apps require on /metrics (METRICS_TOKEN). Test-only. */
 export const TEST_METRICS_TOKEN = 'test-only-metrics-token-do-not-use-outside-tests';
+/** Seals test apps' OAuth keys (OAUTH_ENCRYPTION_KEY). Test-only. */
+export const TEST_OAUTH_ENCRYPTION_KEY = '0'.repeat(63) + '1';
 /** The Authorization header that scrapes a test app's /metrics. */
 export const TEST_METRICS_AUTH = { authorization: `Bearer ${TEST_METRICS_TOKEN}` };
 /** Tests run the built product (npm run build) exactly as users do: `node dist/src/main.js`. */
@@ -74,6 +76,8 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     BOOTSTRAP_ADMIN_API_KEY: TEST_ADMIN_API_KEY,
     BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     METRICS_TOKEN: TEST_METRICS_TOKEN,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    OAUTH_ENCRYPTION_KEY: TEST_OAUTH_ENCRYPTION_KEY,
   };
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];

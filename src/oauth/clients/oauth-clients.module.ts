@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OAuthTokensModule } from '../../oauth-tokens/oauth-tokens.module';
 import { OAuthClientRepository } from './oauth-client.repository';
 import { OAuthClientsController } from './oauth-clients.controller';
 import { OAuthClientsService } from './oauth-clients.service';
@@ -8,6 +9,7 @@ import { OAuthClientsService } from './oauth-clients.service';
  * through the exported repository (`byClientId`, `toProviderMetadata`).
  */
 @Module({
+  imports: [OAuthTokensModule],
   controllers: [OAuthClientsController],
   providers: [OAuthClientsService, OAuthClientRepository],
   exports: [OAuthClientsService, OAuthClientRepository],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Conflict, DomainError, NotFound, ValidationFailed } from '#common';
 import { accessInvalidation } from '../../common/access-invalidation';
+import { OAuthArtifactRepository } from '../../oauth-tokens/oauth-artifact.repository';
 import { nameResource, recordChange } from '../../common/request-context';
 import {
   CLIENT_ID_PATTERN,
@@ -98,7 +99,10 @@ export class FirstPartyClientForbidden extends DomainError {
  */
 @Injectable()
 export class OAuthClientsService {
-  constructor(private readonly clients: OAuthClientRepository) {}
+  constructor(
+    private readonly clients: OAuthClientRepository,
+    private readonly artifacts: OAuthArtifactRepository,
+  ) {}
 
   async create(
     tenantId: string,
@@ -260,6 +264,8 @@ export class OAuthClientsService {
   async delete(tenantId: string, clientId: string): Promise<void> {
     if (!CLIENT_ID_PATTERN.test(clientId) || !(await this.clients.delete(tenantId, clientId)))
       throw new NotFound('oauth-client', clientId);
+    // Its codes, tokens and grants end with it, in every process before this answers.
+    await this.artifacts.revokeClient(clientId);
     await accessInvalidation.oauthClientChanged(clientId);
   }
 
