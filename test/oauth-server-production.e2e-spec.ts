@@ -1,6 +1,6 @@
 import { createHmac, createPublicKey } from 'node:crypto';
 import * as oidc from 'openid-client';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import {
   ApiClient,
   AppProcess,
@@ -14,6 +14,7 @@ import {
   uniqueQueuePrefix,
 } from '#testing';
 import { formAction, OAuthUserAgent } from './support/oauth-user-agent';
+import { PASSWORD, Principals } from './support/principals';
 
 const REDIRECT_URI = 'https://app.example.com/callback';
 const SCOPE = 'openid profile email offline_access goals:read';
@@ -40,6 +41,7 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
   let admin: ApiClient;
   let web: RegisteredClient;
   let service: RegisteredClient;
+  let adminKey: ApiClient;
 
   const env = (extra: Record<string, string> = {}) => ({
     DATABASE_URL: db.url,
@@ -72,6 +74,7 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
     config: oidc.Configuration,
     scope = SCOPE,
     agent = new OAuthUserAgent(a.baseUrl),
+    user = { email: TEST_ADMIN_EMAIL, password: TEST_ADMIN_PASSWORD },
   ) {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
@@ -89,7 +92,7 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
     let page = await agent.follow(url.href);
     if (page.body.includes('/login"')) {
       page = await agent.follow(formAction(page.body, 'login'), {
-        form: { email: TEST_ADMIN_EMAIL, password: TEST_ADMIN_PASSWORD, tenant: '' },
+        form: { ...user, tenant: '' },
       });
     }
     if (!page.left) {
@@ -105,6 +108,24 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
           .join('\n')}`,
       );
     return { callback: new URL(page.left!), verifier, state, nonce, agent };
+  }
+
+  async function codeTokens(config: oidc.Configuration) {
+    const flow = await authorize(config);
+    return oidc.authorizationCodeGrant(config, flow.callback, {
+      pkceCodeVerifier: flow.verifier,
+      expectedState: flow.state,
+      expectedNonce: flow.nonce,
+    });
+  }
+
+  const goals = (app: AppProcess, token: string) =>
+    new ApiClient(app.baseUrl).withBearer(token).get('/api/v1/goals');
+
+  /** A token with the same claims as `token` but another header and signature. */
+  function forged(token: string, header: object, sign: (input: string) => string): string {
+    const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${token.split('.')[1]}`;
+    return `${input}.${sign(input)}`;
   }
 
   beforeAll(async () => {
@@ -124,6 +145,7 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
       .withBearer(login.body.token)
       .post('/api/v1/sessions/current/elevate', { password: TEST_ADMIN_PASSWORD });
     admin = anonymous.withBearer(elevated.body.token as string);
+    adminKey = anonymous.withApiKey(TEST_ADMIN_API_KEY);
     web = await register({
       name: 'Reports',
       redirect_uris: [REDIRECT_URI],
@@ -259,5 +281,225 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
     await expect(
       oidc.clientCredentialsGrant(wrongSecret, { scope: 'goals:read' }),
     ).rejects.toMatchObject({ error: 'invalid_client' });
+  });
+  describe('attacks', () => {
+    it('refuses a code used twice, and the second use revokes what the first gave', async () => {
+      const config = await relyingParty(web);
+      const flow = await authorize(config);
+      const checks = {
+        pkceCodeVerifier: flow.verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+      };
+      const tokens = await oidc.authorizationCodeGrant(config, flow.callback, checks);
+      expect((await goals(a, tokens.access_token)).status).toBe(200);
+      await expect(
+        oidc.authorizationCodeGrant(config, flow.callback, checks),
+      ).rejects.toMatchObject({ error: 'invalid_grant' });
+      expect((await goals(a, tokens.access_token)).status).toBe(401);
+      await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+    });
+
+    it('refuses a code with the wrong PKCE verifier', async () => {
+      const config = await relyingParty(web);
+      const flow = await authorize(config);
+      await expect(
+        oidc.authorizationCodeGrant(config, flow.callback, {
+          pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
+          expectedState: flow.state,
+          expectedNonce: flow.nonce,
+        }),
+      ).rejects.toMatchObject({ error: 'invalid_grant' });
+    });
+
+    it('never redirects to a URI that differs from the registered one by a character', async () => {
+      const config = await relyingParty(web);
+      for (const redirect of [
+        `${REDIRECT_URI}x`,
+        REDIRECT_URI.replace('callback', 'callbacK'),
+        `${REDIRECT_URI}/`,
+      ]) {
+        const url = oidc.buildAuthorizationUrl(config, {
+          redirect_uri: redirect,
+          scope: 'openid',
+          state: oidc.randomState(),
+          code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+          code_challenge_method: 'S256',
+        });
+        const page = await new OAuthUserAgent(a.baseUrl).follow(url.href);
+        expect(page.left).toBeUndefined();
+        expect(page.status).toBe(400);
+        expect(page.body).toContain('redirect_uri');
+      }
+    });
+
+    it('refuses a plain PKCE challenge, and a request without PKCE', async () => {
+      const config = await relyingParty(web);
+      const plain = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid',
+        code_challenge: 'a'.repeat(43),
+        code_challenge_method: 'plain',
+      });
+      const page = await new OAuthUserAgent(a.baseUrl).follow(plain.href);
+      expect(page.left ?? '').not.toContain('code=');
+      expect(`${page.left ?? ''}${page.body}`).toMatch(/code_challenge_method|invalid_request/);
+      const without = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid',
+      });
+      const refused = await new OAuthUserAgent(a.baseUrl).follow(without.href);
+      expect(refused.left ?? '').not.toContain('code=');
+      expect(refused.left ?? '').toContain('error=invalid_request');
+    });
+
+    it('refuses alg none, HS256 keyed with the public key, a changed payload and an expired token', async () => {
+      const config = await relyingParty(service);
+      const { access_token: token } = await oidc.clientCredentialsGrant(config, {
+        scope: 'goals:read',
+      });
+      expect((await goals(a, token)).status).toBe(200);
+      const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as {
+        kid: string;
+      };
+      const none = forged(token, { alg: 'none', typ: 'at+jwt' }, () => '');
+      const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as {
+        keys: Array<{ kid: string }>;
+      };
+      const rsa = jwks.keys.find((k) => k.kid === header.kid)!;
+      const pem = createPublicKey({ key: rsa as never, format: 'jwk' })
+        .export({ type: 'spki', format: 'pem' })
+        .toString();
+      const hs256 = forged(token, { alg: 'HS256', typ: 'at+jwt', kid: header.kid }, (input) =>
+        createHmac('sha256', pem).update(input).digest('base64url'),
+      );
+      const [h, p, sig] = token.split('.');
+      const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+      const widened = `${h}.${Buffer.from(JSON.stringify({ ...claims, scope: 'admin' })).toString('base64url')}.${sig}`;
+      for (const bad of [none, hs256, widened]) {
+        const res = await new ApiClient(a.baseUrl).withBearer(bad).get('/api/v1/goals');
+        expect(res.status).toBe(401);
+      }
+
+      // The second process issues tokens that live 2 s.
+      const shortLived = await oidc.clientCredentialsGrant(await relyingParty(service, b), {
+        scope: 'goals:read',
+      });
+      expect((await goals(a, shortLived.access_token)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const expired = await goals(a, shortLived.access_token);
+      expect(expired.status).toBe(401);
+      expect(expired.body.detail).toMatch(/expired/);
+    });
+
+    it("refuses a tenant's token on another tenant's resources", async () => {
+      const tenant = await adminKey.post('/api/v1/tenants', {
+        name: 'Other corp',
+        slug: `other-${Date.now()}`,
+        tier: 'ENTERPRISE',
+      });
+      expect(tenant.status).toBe(201);
+      const tokens = await codeTokens(await relyingParty(web));
+      const elsewhere = await new ApiClient(a.baseUrl)
+        .withBearer(tokens.access_token)
+        .inTenant(tenant.body.id)
+        .get('/api/v1/goals');
+      expect(elsewhere.status).toBe(403);
+      expect(elsewhere.body.type).toMatch(/tenant-access-denied$/);
+    });
+
+    it('gives a user no scope their permissions do not cover, whatever the client asks', async () => {
+      const principals = new Principals(new ApiClient(a.baseUrl), adminKey);
+      await principals.createUser('viewer.oauth@example.test', 'viewer');
+      const config = await relyingParty(web);
+      const flow = await authorize(config, 'openid goals:read goals:write', undefined, {
+        email: 'viewer.oauth@example.test',
+        password: PASSWORD,
+      });
+      const tokens = await oidc.authorizationCodeGrant(config, flow.callback, {
+        pkceCodeVerifier: flow.verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+      });
+      expect(tokens.scope).toBe('goals:read');
+      const api = new ApiClient(a.baseUrl).withBearer(tokens.access_token);
+      expect((await api.get('/api/v1/goals')).status).toBe(200);
+      const write = await api.post('/api/v1/goals', { description: 'Write a haiku' });
+      expect(write.status).toBe(403);
+    });
+  });
+
+  describe('two processes, one issuer', () => {
+    it('redeems at one process a code the other issued', async () => {
+      const flow = await authorize(await relyingParty(web, a));
+      const tokens = await oidc.authorizationCodeGrant(await relyingParty(web, b), flow.callback, {
+        pkceCodeVerifier: flow.verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+      });
+      expect((await goals(a, tokens.access_token)).status).toBe(200);
+    });
+
+    it('refuses at one process as reused a refresh token the other rotated', async () => {
+      const onA = await relyingParty(web, a);
+      const onB = await relyingParty(web, b);
+      const first = await codeTokens(onA);
+      const second = await oidc.refreshTokenGrant(onA, first.refresh_token!);
+      await expect(oidc.refreshTokenGrant(onB, first.refresh_token!)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+      await expect(oidc.refreshTokenGrant(onA, second.refresh_token!)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+      expect((await goals(b, second.access_token)).status).toBe(401);
+    });
+  });
+
+  describe('signing keys', () => {
+    it('survive a restart; a rotation signs with new keys and keeps old tokens valid', async () => {
+      const jwksOf = async (app: AppProcess) =>
+        (
+          (await (await fetch(`${app.baseUrl}/oauth/jwks`)).json()) as {
+            keys: Array<{ kid: string }>;
+          }
+        ).keys
+          .map((k) => k.kid)
+          .sort();
+      const kidOf = (token: string) =>
+        (JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string })
+          .kid;
+      const before = await jwksOf(a);
+      const old = await oidc.clientCredentialsGrant(await relyingParty(service), {
+        scope: 'goals:read',
+      });
+
+      await b.stop();
+      b = await startApp({ env: env({ PUBLIC_URL: a.baseUrl }) });
+      expect(await jwksOf(b)).toEqual(before);
+      expect((await goals(b, old.access_token)).status).toBe(200);
+
+      const rotated = await admin.post('/api/v1/oauth/keys/rotate');
+      expect(rotated.status).toBe(200);
+      const listed = await admin.get('/api/v1/oauth/keys');
+      expect(
+        listed.body.items.filter((k: { retired_at: string | null }) => !k.retired_at),
+      ).toHaveLength(2);
+      expect(
+        listed.body.items.filter((k: { unpublish_after: string | null }) => k.unpublish_after),
+      ).toHaveLength(2);
+      const fresh = await oidc.clientCredentialsGrant(await relyingParty(service), {
+        scope: 'goals:read',
+      });
+      expect(kidOf(fresh.access_token)).not.toBe(kidOf(old.access_token));
+      const after = await jwksOf(a);
+      expect(after).toEqual(expect.arrayContaining(before));
+      expect(after).toContain(kidOf(fresh.access_token));
+      expect(await jwksOf(b)).toEqual(after);
+      for (const app of [a, b])
+        for (const token of [old.access_token, fresh.access_token])
+          expect((await goals(app, token)).status).toBe(200);
+    });
   });
 });
