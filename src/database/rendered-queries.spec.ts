@@ -36,10 +36,14 @@ import { effectJournalStatements } from '../tools/effect-journal.repository';
 import { goalArtifactStatements } from '../tools/goal-artifact.repository';
 import { platformCapabilityStatements } from '../tools/platform-capability.repository';
 import { oauthClientStatements } from '../oauth/clients/oauth-client.repository';
+import { oauthArtifactStatements } from '../oauth-tokens/oauth-artifact.repository';
+import { oauthKeyStatements } from '../oauth-tokens/oauth-key.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
 
 /** Every repository's statements; a new repository adds its catalog here. */
 const CATALOGS: StatementCatalog[] = [
+  oauthArtifactStatements,
+  oauthKeyStatements,
   tenantStatements,
   auditEventStatements,
   tenantUsageStatements,
