@@ -1,3 +1,4 @@
+import { everyInterval } from '#common';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
@@ -19,7 +20,7 @@ const log = logFor('AuditRetention');
  */
 @Injectable()
 export class AuditRetention implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer?: () => void;
   private running = false;
 
   constructor(
@@ -35,12 +36,16 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
       log.warn('AUDIT_SIGNING_KEY is not set: audit retention removes nothing');
       return;
     }
-    this.timer = setInterval(() => void this.run(), this.config.AUDIT_RETENTION_INTERVAL_MS);
-    this.timer.unref();
+    // run() logs its own failures and skips a tick while one is going
+    this.stopTimer = everyInterval(
+      this.config.AUDIT_RETENTION_INTERVAL_MS,
+      () => this.run(),
+      () => undefined,
+    );
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopTimer?.();
   }
 
   /** One pass over every tenant; answers the entries removed per tenant. */

@@ -50,6 +50,8 @@ export const identitySettings = {
   OAUTH_REFRESH_TOKEN_TTL_S: int(300, 31_536_000).default(1_209_600),
   OAUTH_ID_TOKEN_TTL_S: int(60, 86_400).default(3_600),
   OAUTH_DEVICE_CODE_TTL_S: int(60, 3_600).default(600),
+  /** How often expired OAuth codes, tokens and grants are removed. */
+  OAUTH_CLEANUP_INTERVAL_MS: int(1_000, 86_400_000).default(600_000),
   /** How often each process re-reads the published signing keys. */
   OAUTH_KEYS_REFRESH_MS: int(1_000, 3_600_000).default(60_000),
 };

@@ -1,3 +1,4 @@
+import { everyInterval } from '#common';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { runWithContext, SYSTEM_PRINCIPAL } from '../common/request-context';
@@ -20,7 +21,7 @@ import { GoalsService } from './goals.service';
 @Injectable()
 export class GoalSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = logFor('GoalSweeper');
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer?: () => void;
   private sweeping = false;
 
   constructor(
@@ -53,12 +54,16 @@ export class GoalSweeper implements OnApplicationBootstrap, OnApplicationShutdow
       await this.leases.releaseAll();
     }
     await this.sweep();
-    this.timer = setInterval(() => void this.sweep(), this.config.SWEEPER_INTERVAL_MS);
-    this.timer.unref();
+    // sweep() logs its own failures and skips a tick while one is going
+    this.stopTimer = everyInterval(
+      this.config.SWEEPER_INTERVAL_MS,
+      () => this.sweep(),
+      () => undefined,
+    );
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopTimer?.();
   }
 
   async sweep(): Promise<number> {

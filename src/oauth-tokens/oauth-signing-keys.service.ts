@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { SealedBox } from '#common';
+import { everyInterval, type SealedBox } from '#common';
 import { accessInvalidation } from '../common/access-invalidation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -48,7 +48,7 @@ export class OAuthSigningKeys implements OnModuleInit, OnModuleDestroy {
   private fingerprint = '';
   private rows: KeyDescription[] = [];
   private readonly listeners = new Set<(keys: OAuthKeySet) => void>();
-  private timer?: NodeJS.Timeout;
+  private stopRefresh?: () => void;
   private readonly onSignal = () => void this.reload().catch((e) => this.warn(e));
 
   constructor(
@@ -69,13 +69,16 @@ export class OAuthSigningKeys implements OnModuleInit, OnModuleDestroy {
     }
     await this.ensure();
     accessInvalidation.on('oauth-keys', this.onSignal);
-    this.timer = setInterval(this.onSignal, this.config.OAUTH_KEYS_REFRESH_MS);
-    this.timer.unref();
+    this.stopRefresh = everyInterval(
+      this.config.OAUTH_KEYS_REFRESH_MS,
+      () => this.reload(),
+      (e) => this.warn(e),
+    );
   }
 
   onModuleDestroy(): void {
     accessInvalidation.off('oauth-keys', this.onSignal);
-    if (this.timer) clearInterval(this.timer);
+    this.stopRefresh?.();
   }
 
   keys(): OAuthKeySet | undefined {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OAuthAccessTokens } from './oauth-access-tokens.service';
+import { OAuthArtifactCleanup } from './oauth-artifact-cleanup.job';
 import { OAuthArtifactRepository } from './oauth-artifact.repository';
 import { OAuthKeyRepository } from './oauth-key.repository';
 import { oauthKeySealerProvider } from './oauth-key-sealer.provider';
@@ -16,6 +17,7 @@ import { OAuthSigningKeys } from './oauth-signing-keys.service';
     oauthKeySealerProvider,
     OAuthSigningKeys,
     OAuthAccessTokens,
+    OAuthArtifactCleanup,
   ],
   exports: [OAuthArtifactRepository, OAuthSigningKeys, OAuthAccessTokens],
 })

@@ -1,3 +1,4 @@
+import { everyInterval } from '#common';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -14,7 +15,7 @@ import { TenantPurge } from './tenant-purge.service';
 @Injectable()
 export class TenantPurgeJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = logFor('TenantPurgeJob');
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer?: () => void;
   private running = false;
 
   constructor(
@@ -24,12 +25,16 @@ export class TenantPurgeJob implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     if (!this.config.PROCESS_JOBS) return;
-    this.timer = setInterval(() => void this.run(), this.config.TENANT_PURGE_INTERVAL_MS);
-    this.timer.unref();
+    // run() logs its own failures and skips a tick while one is going
+    this.stopTimer = everyInterval(
+      this.config.TENANT_PURGE_INTERVAL_MS,
+      () => this.run(),
+      () => undefined,
+    );
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopTimer?.();
   }
 
   /** One pass; answers the tenants purged. */

@@ -7,3 +7,4 @@ export * from './backoff';
 export * from './concurrency';
 export * from './ttl-cache';
 export * from './sealed-box';
+export * from './interval-job';
