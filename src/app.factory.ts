@@ -15,6 +15,7 @@ import { metricsToken } from './metrics/metrics-token';
 import { NestPinoLogger } from './observability/nest-logger';
 import { OriginCheckingWsAdapter } from './realtime/origin-checking-ws-adapter';
 import { OAuthHttp } from './oauth/oauth-http';
+import { oauthSecurityScheme } from './oauth/oauth-security-scheme';
 
 export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -57,8 +58,10 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
         description: 'API key, session token or OAuth access token (JWT from /oauth/token)',
       })
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .addOAuth2(oauthSecurityScheme(config), 'oauth2')
       .addSecurityRequirements('bearer')
       .addSecurityRequirements('api-key')
+      .addSecurityRequirements('oauth2')
       .build(),
   );
   // /docs and /docs-json are served by Swagger itself, outside the guarded routes: public.

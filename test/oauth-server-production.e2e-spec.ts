@@ -95,6 +95,7 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
         form: { ...user, tenant: '' },
       });
     }
+    const consentShown = !page.left;
     if (!page.left) {
       expect(page.body).toContain('Allow access');
       page = await agent.follow(formAction(page.body, 'confirm'), { form: {} });
@@ -107,7 +108,7 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
           .filter((l) => /PROMPT|RSINFO|GRANT/.test(l))
           .join('\n')}`,
       );
-    return { callback: new URL(page.left!), verifier, state, nonce, agent };
+    return { callback: new URL(page.left!), verifier, state, nonce, agent, consentShown };
   }
 
   async function codeTokens(config: oidc.Configuration) {
@@ -429,6 +430,47 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
       const write = await api.post('/api/v1/goals', { description: 'Write a haiku' });
       expect(write.status).toBe(403);
     });
+  });
+
+  it("ends a deleted client's tokens at once, in every process", async () => {
+    const temporary = await register({
+      name: 'Temporary',
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      scopes: ['goals:read'],
+    });
+    const tokens = await oidc.clientCredentialsGrant(await relyingParty(temporary), {
+      scope: 'goals:read',
+    });
+    expect((await goals(b, tokens.access_token)).status).toBe(200);
+    expect((await admin.delete(`/api/v1/oauth/clients/${temporary.client_id}`)).status).toBe(204);
+    expect((await goals(a, tokens.access_token)).status).toBe(401);
+    expect((await goals(b, tokens.access_token)).status).toBe(401);
+  });
+
+  it('signs a signed-in browser in to a first-party client without a consent page', async () => {
+    const firstParty = await register({
+      name: 'Console',
+      redirect_uris: [REDIRECT_URI],
+      scopes: ['openid', 'email', 'goals:read'],
+      skip_consent: true,
+    });
+    const config = await relyingParty(firstParty);
+    const agent = new OAuthUserAgent(a.baseUrl);
+    const login = await new ApiClient(a.baseUrl).post('/api/v1/auth/login', {
+      email: TEST_ADMIN_EMAIL,
+      password: TEST_ADMIN_PASSWORD,
+    });
+    agent.setCookie('av_session', login.body.token as string);
+    const flow = await authorize(config, 'openid email goals:read', agent);
+    expect(flow.consentShown).toBe(false);
+    const tokens = await oidc.authorizationCodeGrant(config, flow.callback, {
+      pkceCodeVerifier: flow.verifier,
+      expectedState: flow.state,
+      expectedNonce: flow.nonce,
+    });
+    expect(tokens.scope).toBe('goals:read');
+    expect((await goals(a, tokens.access_token)).status).toBe(200);
   });
 
   describe('two processes, one issuer', () => {
