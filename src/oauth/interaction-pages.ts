@@ -5,13 +5,12 @@ const action = (uid: string, step: string) =>
   `/oauth/interaction/${encodeURIComponent(uid)}/${step}`;
 
 /** Sign-in with email and password, and a way to continue with a sign-in the browser holds. */
-export function loginPage(uid: string, clientName: string, tenant: string, error?: string): string {
+export function loginPage(uid: string, clientName: string, error?: string): string {
   return page(
     'Sign in',
     `<p>Sign in to continue to <strong>${escapeHtml(clientName)}</strong>.</p>
 ${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="${action(uid, 'login')}">
-<input type="hidden" name="tenant" value="${escapeHtml(tenant)}">
 <label for="email">Email</label><input type="email" id="email" name="email" autocomplete="username" required autofocus>
 <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>

@@ -59,7 +59,7 @@ export class OAuthInteractions {
       if (details.prompt.name === 'login') {
         const user = await this.signedIn(req);
         if (user) return this.finishLogin(req, res, details, client, user);
-        return this.html(res, loginPage(details.uid, this.clientName(client), client.tenantId));
+        return this.html(res, loginPage(details.uid, this.clientName(client)));
       }
       return this.consent(req, res, details, client);
     });
@@ -90,7 +90,7 @@ export class OAuthInteractions {
       } catch (error) {
         return this.html(
           res,
-          loginPage(details.uid, this.clientName(client), client.tenantId, this.reason(error)),
+          loginPage(details.uid, this.clientName(client), this.reason(error)),
           401,
         );
       }
@@ -144,7 +144,7 @@ export class OAuthInteractions {
       if (user) return this.finishLogin(req, res, details, client, user);
       return this.html(
         res,
-        loginPage(details.uid, this.clientName(client), client.tenantId, 'You are not signed in.'),
+        loginPage(details.uid, this.clientName(client), 'You are not signed in.'),
         401,
       );
     });

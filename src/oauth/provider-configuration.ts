@@ -153,6 +153,12 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
       policy: deps.interactionPolicy,
     },
     renderError: (ctx, out, error) => deps.pages.error(ctx, out, error),
+    // A browser may call the token endpoints only from a public client's own origin (a
+    // single-page app); confidential clients keep their secret on a server.
+    clientBasedCORS: (_ctx, origin, client) =>
+      origin !== 'null' &&
+      client.clientAuthMethod === 'none' &&
+      (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
     pkce: { required: () => true },
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client, code) =>
