@@ -27,6 +27,7 @@ const ESM_ONLY_PACKAGES = [
   'entities',
   'file-type',
   'flatted',
+  'jose',
   'nth-check',
   'strtok3',
   'token-types',

@@ -1,12 +1,10 @@
-import { createHmac, createPublicKey } from 'node:crypto';
 import * as oidc from 'openid-client';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import {
   ApiClient,
   AppProcess,
   createPostgresDatabase,
   startApp,
-  TEST_ADMIN_API_KEY,
   TEST_ADMIN_EMAIL,
   TEST_ADMIN_PASSWORD,
   TEST_REDIS_URL,
