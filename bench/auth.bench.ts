@@ -7,6 +7,12 @@
  *    request carrying `Authorization: Bearer <session token>` (the administrator's, from a
  *    sign-in over HTTP), warm caches. Nothing else runs in that call, so its time is the
  *    added latency.
+ *    Then what validating an OAuth access token adds, measured the same way: a client
+ *    credentials JWT from the authorization server (a confidential client registered over
+ *    HTTP with the bench key, `POST /oauth/token` with client_secret_basic), presented as
+ *    `Authorization: Bearer <JWT>` (signature, claims, the token's record with its warm
+ *    cache, the acting user). Interleaved with the API key's Authenticator.authenticate, so
+ *    the paired difference to that baseline is printed too.
  * 2. Over HTTP (keep-alive, one client): an open route (/health/live) vs a small protected
  *    route (/api/v1/tools). The difference is an upper bound: it also holds the tools
  *    handler's own (small) serialization work.
@@ -19,6 +25,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/app-config';
@@ -30,22 +37,26 @@ const BENCH_KEY = 'ak_be0c4000000a_BenchmarkOnlyKeyxxxxxxxxxxxxxxxxxxxxxxxxxxx';
 const BENCH_ADMIN_EMAIL = 'admin@agent-village.local';
 const BENCH_ADMIN_PASSWORD = 'benchmark-only-admin-password';
 const SESSION_TARGET_MS = 0.5;
+const BEARER_TARGET_MS = 0.5;
 
 function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { median: at(0.5), p99: at(0.99) };
+  return { median: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'av-bench-auth-'));
+  // The issuer and the access tokens' audience come from PUBLIC_URL: the port is chosen first.
+  const listenPort = await freePort();
   const config = loadConfig({
     DATA_DIR: dataDir,
     LOG_LEVEL: 'error',
-    PORT: '0',
+    PORT: String(listenPort),
     HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${listenPort}`,
     BOOTSTRAP_ADMIN_API_KEY: BENCH_KEY,
     BOOTSTRAP_ADMIN_EMAIL: BENCH_ADMIN_EMAIL,
     BOOTSTRAP_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
@@ -62,7 +73,7 @@ async function main(): Promise<void> {
   const { evaluateAccess } = await import('../src/auth/access-policy');
   const app = await createApiApp(config);
   await app.get(BootstrapService).run();
-  await app.listen(0, '127.0.0.1');
+  await app.listen(listenPort, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
@@ -96,6 +107,30 @@ async function main(): Promise<void> {
       const access = await authenticator.authenticate(sessionRaw);
       sessionAuth.push(performance.now() - t);
       if (!access.principal.sessionId) throw new Error('the session token was not taken');
+    }
+
+    // 1c. OAuth access token validation: a real client credentials JWT, warm caches,
+    // interleaved with the API key's authentication (the baseline) for a paired difference.
+    const accessToken = await clientCredentialsToken(port);
+    const bearerRaw = {
+      headers: { authorization: `Bearer ${accessToken}`, host: 'localhost' },
+      remoteAddress: '127.0.0.1',
+    };
+    for (let i = 0; i < 500; i++) {
+      await authenticator.authenticate(bearerRaw);
+      await authenticator.authenticate(raw);
+    }
+    const bearerAuth: number[] = [];
+    const keyAuth: number[] = [];
+    for (let i = 0; i < ITERATIONS; i++) {
+      let t = performance.now();
+      const access = await authenticator.authenticate(bearerRaw);
+      bearerAuth.push(performance.now() - t);
+      if (access.principal.kind !== 'oauth' || !access.scopes?.length)
+        throw new Error('the access token was not taken');
+      t = performance.now();
+      await authenticator.authenticate(raw);
+      keyAuth.push(performance.now() - t);
     }
 
     // 2. Over HTTP: open vs a small protected route.
@@ -149,6 +184,8 @@ async function main(): Promise<void> {
 
     const p = stats(pipeline);
     const s = stats(sessionAuth);
+    const b = stats(bearerAuth);
+    const bearerGap = stats(bearerAuth.map((t, i) => t - keyAuth[i]));
     const o = stats(open);
     const g = stats(guarded);
     const u = stats(unknown);
@@ -164,43 +201,70 @@ async function main(): Promise<void> {
       {
         measure: 'pipeline alone (key auth + tenant + rate limit + RBAC, warm)',
         median: ms(p.median),
+        p95: ms(p.p95),
         p99: ms(p.p99),
       },
       {
         measure: `session validation added latency (Bearer session token, warm; target < ${SESSION_TARGET_MS} ms)`,
         median: ms(s.median),
+        p95: ms(s.p95),
         p99: ms(s.p99),
       },
-      { measure: 'HTTP GET /health/live (open route)', median: ms(o.median), p99: ms(o.p99) },
+      {
+        measure: `bearer JWT verification added latency (OAuth access token, warm; target < ${BEARER_TARGET_MS} ms)`,
+        median: ms(b.median),
+        p95: ms(b.p95),
+        p99: ms(b.p99),
+      },
+      {
+        measure: `bearer JWT vs API key authentication, paired difference (${bearerAuth.length} pairs)`,
+        median: ms(bearerGap.median),
+        p95: ms(bearerGap.p95),
+        p99: ms(bearerGap.p99),
+      },
+      {
+        measure: 'HTTP GET /health/live (open route)',
+        median: ms(o.median),
+        p95: ms(o.p95),
+        p99: ms(o.p99),
+      },
       {
         measure: 'HTTP GET /api/v1/tools (X-API-Key, tool:read)',
         median: ms(g.median),
+        p95: ms(g.p95),
         p99: ms(g.p99),
       },
       {
         measure: 'HTTP difference (protected - open)',
         median: ms(g.median - o.median),
+        p95: ms(g.p95 - o.p95),
         p99: ms(g.p99 - o.p99),
       },
       {
         measure: `HTTP 401, unknown key id (${unknown.length} of ${PROBE_REQUESTS} interleaved)`,
         median: ms(u.median),
+        p95: ms(u.p95),
         p99: ms(u.p99),
       },
       {
         measure: `HTTP 401, known key id, wrong secret (${wrongSecret.length} interleaved)`,
         median: ms(w.median),
+        p95: ms(w.p95),
         p99: ms(w.p99),
       },
       {
         measure: `key probe difference (unknown id - wrong secret), median of ${pairDiffs.length} pairs`,
         median: ms(probeGap),
+        p95: '',
         p99: '',
       },
     ]);
     console.log(`target: pipeline median under 0.5 ms → ${p.median < 0.5 ? 'met' : 'NOT met'}`);
     console.log(
       `target: session validation median under ${SESSION_TARGET_MS} ms → ${s.median < SESSION_TARGET_MS ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `target: bearer JWT verification median under ${BEARER_TARGET_MS} ms → ${b.median < BEARER_TARGET_MS ? 'met' : 'NOT met'}`,
     );
     console.log(
       `target: key probe median difference under 0.1 ms → ${Math.abs(probeGap) < 0.1 ? 'met' : 'NOT met'}`,
@@ -222,6 +286,58 @@ async function signIn(port: number): Promise<string> {
   if (res.status !== 200 || typeof body.token !== 'string')
     throw new Error(`sign-in answered ${res.status} ${String(body.status ?? '')}`);
   return body.token;
+}
+
+/**
+ * A client credentials access token as a service would get one: a confidential client with
+ * the goals:read scope, registered over HTTP with the bench key (the bootstrap
+ * administrator's, so the administrator owns the client), then `POST /oauth/token` with
+ * client_secret_basic.
+ */
+async function clientCredentialsToken(port: number): Promise<string> {
+  const base = `http://127.0.0.1:${port}`;
+  const registered = await fetch(`${base}/api/v1/oauth/clients`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': BENCH_KEY },
+    body: JSON.stringify({
+      name: 'Auth bench',
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      scopes: ['goals:read'],
+    }),
+  });
+  const client = (await registered.json()) as { client_id?: string; client_secret?: string };
+  if (registered.status !== 201 || !client.client_id || !client.client_secret)
+    throw new Error(`client registration answered ${registered.status}`);
+  const basic = Buffer.from(
+    `${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`,
+  ).toString('base64');
+  const res = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${basic}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'goals:read' }).toString(),
+  });
+  const body = (await res.json()) as { access_token?: unknown; scope?: unknown; error?: unknown };
+  if (res.status !== 200 || typeof body.access_token !== 'string')
+    throw new Error(`the token endpoint answered ${res.status} ${String(body.error ?? '')}`);
+  if (body.scope !== 'goals:read') throw new Error(`the token carries ${String(body.scope)}`);
+  return body.access_token;
+}
+
+/** A port free on the loopback interface now (to put in PUBLIC_URL before listening). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 main().catch((error: Error) => {
