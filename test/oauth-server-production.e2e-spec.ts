@@ -1,3 +1,4 @@
+import { createHmac, createPublicKey } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import {
@@ -5,6 +6,7 @@ import {
   AppProcess,
   createPostgresDatabase,
   startApp,
+  TEST_ADMIN_API_KEY,
   TEST_ADMIN_EMAIL,
   TEST_ADMIN_PASSWORD,
   TEST_REDIS_URL,
