@@ -29,14 +29,16 @@ const ESM_ONLY_PACKAGES = [
   'flatted',
   'jose',
   'nth-check',
+  'oauth4webapi',
   'oidc-provider',
+  'openid-client',
   'strtok3',
   'token-types',
   'uhyphen',
   'uint8array-extras',
 ];
 /** ES-module-only packages the e2e suites themselves load. */
-const E2E_ESM_ONLY_PACKAGES = ['openid-client', 'oauth4webapi', 'jose'];
+const E2E_ESM_ONLY_PACKAGES = ['openid-client', 'oauth4webapi', 'jose', 'oidc-provider'];
 /** package.json "imports" (`#common`, `#testing`, ...) point at the build; tests run the sources. */
 const moduleNameMapper = Object.fromEntries(
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- this file is CommonJS

@@ -12,6 +12,7 @@ import { RateLimitRules1765100000000 } from './1765100000000-rate-limit-rules';
 import { TenantLifecycleAndQuotas1765200000000 } from './1765200000000-tenant-lifecycle-and-quotas';
 import { AuditLog1765300000000 } from './1765300000000-audit-log';
 import { OAuthServer1765400000000 } from './1765400000000-oauth-server';
+import { Sso1765500000000 } from './1765500000000-sso';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   TenantLifecycleAndQuotas1765200000000,
   AuditLog1765300000000,
   OAuthServer1765400000000,
+  Sso1765500000000,
 ];

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { urlencoded } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
@@ -30,6 +31,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.use(accessLogMiddleware);
   // The authorization server parses its own form bodies: mounted before the JSON-only rule.
   app.use('/oauth', app.get(OAuthHttp).router());
+  app.use('/sso/mfa', urlencoded({ extended: false, limit: '16kb' }));
   app.use(jsonOnlyMiddleware);
   installInputHardening(app, config);
   app.useGlobalPipes(createValidationPipe());

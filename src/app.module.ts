@@ -4,6 +4,7 @@ import { AccountModule } from './account/account.module';
 import { AuthModule } from './auth/auth.module';
 import { OAuthClientsModule } from './oauth/clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { SsoModule } from './sso/sso.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -32,7 +33,12 @@ export class AppModule {
   static forRoot(config: AppConfig, role: 'api' | 'worker' = 'api'): DynamicModule {
     const apiOnly =
       role === 'api'
-        ? [RealtimeModule, OAuthModule, ...(config.DASHBOARD_ENABLED ? [DashboardModule] : [])]
+        ? [
+            RealtimeModule,
+            OAuthModule,
+            SsoModule,
+            ...(config.DASHBOARD_ENABLED ? [DashboardModule] : []),
+          ]
         : [];
     return {
       module: AppModule,

@@ -151,6 +151,38 @@ export class AuthService {
     return this.signedIn(who, input, { mfaVerified: false, enrollmentOnly: home.mfaRequired });
   }
 
+  /**
+   * A sign-in another party verified (an identity provider): the same rules after the
+   * password as `login` (tenant status, the second factor unless the device is trusted or
+   * the provider's own MFA is trusted), with a session of auth method `sso`.
+   */
+  async federatedLogin(
+    who: { tenantId: string; userId: string },
+    input: Omit<LoginInput, 'email' | 'password' | 'tenant'> & { idpMfaTrusted: boolean },
+  ): Promise<LoginOutcome> {
+    const home = await this.tenants.get(who.tenantId);
+    if (!admitsRequests(home.status)) throw new TenantNotActive(home.status, home.statusReason);
+    await this.users.recordLoginSuccess(who.tenantId, who.userId);
+    await this.endPresented(input.presentedToken);
+    if (input.idpMfaTrusted)
+      return this.signedIn(who, input, { mfaVerified: true, via: 'idp', authMethod: 'sso' });
+    const kinds = await this.mfa.activeKinds(who.tenantId, who.userId);
+    if (kinds.length) {
+      if (await this.trustedDevices.isTrusted(who, input.deviceCookie))
+        return this.signedIn(who, input, {
+          mfaVerified: true,
+          via: 'trusted-device',
+          authMethod: 'sso',
+        });
+      return { status: 'mfa_required', challenge: await this.challenges.issue(who, kinds, input) };
+    }
+    return this.signedIn(who, input, {
+      mfaVerified: false,
+      enrollmentOnly: home.mfaRequired,
+      authMethod: 'sso',
+    });
+  }
+
   /** Completes a sign-in with a second factor: a new session, and a trusted device if asked. */
   async verifyMfa(input: MfaVerifyInput): Promise<SignedIn & { device?: TrustedDeviceCookie }> {
     const who = await this.challenges.complete(
@@ -173,12 +205,17 @@ export class AuthService {
   private async signedIn(
     who: { tenantId: string; userId: string },
     meta: { ip?: string; userAgent?: string; sessionType?: SessionType },
-    state: { mfaVerified: boolean; enrollmentOnly?: boolean; via?: string },
+    state: {
+      mfaVerified: boolean;
+      enrollmentOnly?: boolean;
+      via?: string;
+      authMethod?: 'password' | 'sso';
+    },
   ): Promise<SignedIn> {
     const { token, session } = await this.sessions.create({
       ...who,
       type: meta.sessionType ?? 'web',
-      authMethod: 'password',
+      authMethod: state.authMethod ?? 'password',
       mfaVerified: state.mfaVerified,
       enrollmentOnly: state.enrollmentOnly,
       ip: meta.ip,
@@ -191,6 +228,7 @@ export class AuthService {
       ip: meta.ip,
       details: {
         mfa: state.via ?? 'none',
+        method: state.authMethod ?? 'password',
         enrollment_required: state.enrollmentOnly ?? false,
       },
     });

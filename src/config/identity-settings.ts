@@ -50,6 +50,20 @@ export const identitySettings = {
   OAUTH_REFRESH_TOKEN_TTL_S: int(300, 31_536_000).default(1_209_600),
   OAUTH_ID_TOKEN_TTL_S: int(60, 86_400).default(3_600),
   OAUTH_DEVICE_CODE_TTL_S: int(60, 3_600).default(600),
+  /** 32 bytes (64 hex or base64) sealing identity providers' client secrets at rest. */
+  SSO_ENCRYPTION_KEY: z.string().min(1).optional(),
+  /** Identity provider hosts on private networks the sign-in may reach (`host` or `host:port`). */
+  SSO_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  /** How long a started single sign-on may take before it must start again. */
+  SSO_LOGIN_TTL_S: int(60, 3_600).default(600),
   /** How often expired OAuth codes, tokens and grants are removed. */
   OAUTH_CLEANUP_INTERVAL_MS: int(1_000, 86_400_000).default(600_000),
   /** How often each process re-reads the published signing keys. */

@@ -488,6 +488,34 @@ export interface Roles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SsoLoginStates {
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  payload: Json;
+  provider_id: string;
+  state_hash: string;
+  tenant_id: string;
+}
+
+export interface SsoProviders {
+  allowed_domains: Generated<string[]>;
+  blocked_domains: Generated<string[]>;
+  created_at: Generated<Timestamp>;
+  default_role: Generated<string>;
+  enabled: Generated<boolean>;
+  group_roles: Generated<Json>;
+  id: string;
+  jit_enabled: Generated<boolean>;
+  name: string;
+  protocol: string;
+  sealed_secrets: string | null;
+  settings: Generated<Json>;
+  template: string;
+  tenant_id: string;
+  trust_idp_mfa: Generated<boolean>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Tasks {
   acceptance_criteria: string | null;
   agent_id: string | null;
@@ -627,6 +655,8 @@ export interface DB {
   rate_limit_rules: RateLimitRules;
   role_assignments: RoleAssignments;
   roles: Roles;
+  sso_login_states: SsoLoginStates;
+  sso_providers: SsoProviders;
   tasks: Tasks;
   tenant_usage: TenantUsage;
   tenants: Tenants;

@@ -16,7 +16,11 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
 }
 
 /** Mutating API requests with a body must be JSON (415 otherwise). */
+/** Our own HTML pages post forms (the second factor after single sign-on). */
+const FORM_PATHS = /^\/sso\/mfa$/;
+
 export function jsonOnlyMiddleware(req: Request, res: Response, next: NextFunction): void {
+  if (FORM_PATHS.test(req.path) && req.is('application/x-www-form-urlencoded')) return next();
   const hasBody =
     Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
   if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json')) {

@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -66,4 +68,32 @@ export class SealedBox {
       throw new Error('Sealed value could not be decrypted');
     }
   }
+}
+
+export interface SealingKeySource {
+  /** The configured master key (64 hex or base64), if any. */
+  configured?: string;
+  /** The setting's name, for error messages. */
+  setting: string;
+  /** When nothing is configured: keep a generated master key in this file (0600), or none. */
+  keyFile?: string;
+  salt: string;
+  label: string;
+}
+
+/**
+ * The sealing box for one use: from the configured master key, else from a key file the
+ * process generates once (the embedded mode's no-set-up start), else none (null).
+ */
+export function sealingBoxFrom(source: SealingKeySource): SealedBox | null {
+  let master: Buffer;
+  if (source.configured) master = parseMasterKey(source.configured, source.setting);
+  else if (source.keyFile) {
+    if (!existsSync(source.keyFile)) {
+      mkdirSync(dirname(source.keyFile), { recursive: true });
+      writeFileSync(source.keyFile, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    }
+    master = parseMasterKey(readFileSync(source.keyFile, 'utf8'), source.keyFile);
+  } else return null;
+  return new SealedBox(deriveSubKey(master, source.salt, source.label));
 }

@@ -78,6 +78,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     METRICS_TOKEN: TEST_METRICS_TOKEN,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     OAUTH_ENCRYPTION_KEY: TEST_OAUTH_ENCRYPTION_KEY,
+    SSO_ENCRYPTION_KEY: TEST_OAUTH_ENCRYPTION_KEY.replace(/1$/, '2'),
   };
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];

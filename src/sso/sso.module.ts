@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { IdentityModule } from '../identity/identity.module';
+import { RbacModule } from '../rbac/rbac.module';
+import { TenancyModule } from '../tenancy/tenancy.module';
+import { SsoDirectoryController } from './sso-directory.controller';
+import { SsoLoginStateRepository } from './sso-login-state.repository';
+import { SsoProviderRepository } from './sso-provider.repository';
+import { SsoProviders } from './sso-providers.service';
+import { SsoProvidersController } from './sso-providers.controller';
+import { ssoSecretSealerProvider } from './sso-secret-sealer.provider';
+import { SsoSignInController } from './sso-sign-in.controller';
+import { SsoSignIn } from './sso-sign-in.service';
+
+/**
+ * Single sign-on for staff (API processes only): each tenant's identity providers, their
+ * admin API, and the browser's sign-in through them.
+ */
+@Module({
+  imports: [AuthModule, IdentityModule, RbacModule, TenancyModule],
+  controllers: [SsoProvidersController, SsoDirectoryController, SsoSignInController],
+  providers: [
+    SsoProviderRepository,
+    SsoLoginStateRepository,
+    ssoSecretSealerProvider,
+    SsoProviders,
+    SsoSignIn,
+  ],
+})
+export class SsoModule {}

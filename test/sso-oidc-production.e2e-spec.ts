@@ -1,0 +1,209 @@
+import {
+  ApiClient,
+  AppProcess,
+  createPostgresDatabase,
+  freePort,
+  queryPostgres,
+  startApp,
+  TEST_ADMIN_EMAIL,
+  TEST_ADMIN_PASSWORD,
+  TEST_REDIS_URL,
+  TestDatabase,
+  uniqueQueuePrefix,
+} from '#testing';
+import { CrossOriginBrowser, firstForm } from './support/cross-origin-browser';
+import { startTestIdp, type TestIdp } from './support/test-oidc-idp';
+
+const ACCOUNTS = {
+  alice: { email: 'alice@acme.test', email_verified: true, name: 'Alice', groups: ['engineers'] },
+  mallory: { email: 'mallory@evil.test', email_verified: true, name: 'Mallory' },
+  carol: { email: 'carol@acme.test', email_verified: false, name: 'Carol' },
+};
+
+/**
+ * Staff sign in through their tenant's OpenID Connect identity provider (a real one,
+ * oidc-provider, started by the test), on the built product in production mode: discovery,
+ * state, nonce, PKCE and the ID token checked; just-in-time users with mapped roles; the
+ * tenant's domain rules; refusals of a missing, wrong or replayed state, an unverified email
+ * for an existing account, and a redirect elsewhere.
+ */
+describe('single sign-on with OpenID Connect (PostgreSQL + Redis)', () => {
+  let db: TestDatabase;
+  let app: AppProcess;
+  let idp: TestIdp;
+  let tenantId: string;
+  let providerId: string;
+
+  /** Signs in at the test IdP as `login` and answers the page the product ends on. */
+  async function signIn(login: string, start: string, browser = new CrossOriginBrowser()) {
+    const atIdp = await browser.go(`${app.baseUrl}${start}`);
+    if (!atIdp.url.startsWith(idp.issuer)) return { browser, page: atIdp, callback: undefined };
+    const loginForm = firstForm(atIdp.body, atIdp.url);
+    const consent = await browser.go(loginForm.action, {
+      ...loginForm.fields,
+      login,
+      password: 'any',
+    });
+    const consentForm = firstForm(consent.body, consent.url);
+    let callback: string | undefined;
+    await browser.go(consentForm.action, consentForm.fields, (url) => {
+      if (url.pathname.startsWith('/sso/callback/')) callback = url.href;
+      return url.pathname.startsWith('/sso/callback/');
+    });
+    const page = await browser.go(
+      callback!,
+      undefined,
+      (url) => url.origin === app.baseUrl && !url.pathname.startsWith('/sso/'),
+    );
+    return { browser, page, callback };
+  }
+
+  beforeAll(async () => {
+    db = await createPostgresDatabase();
+    const idpPort = await freePort();
+    app = await startApp({
+      env: {
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: uniqueQueuePrefix(),
+        PROCESS_JOBS: 'false',
+        SSO_ALLOW_HOSTS: `127.0.0.1:${idpPort}`,
+      },
+    });
+    const anonymous = new ApiClient(app.baseUrl);
+    const login = await anonymous.post('/api/v1/auth/login', {
+      email: TEST_ADMIN_EMAIL,
+      password: TEST_ADMIN_PASSWORD,
+    });
+    const elevated = await anonymous
+      .withBearer(login.body.token)
+      .post('/api/v1/sessions/current/elevate', { password: TEST_ADMIN_PASSWORD });
+    const admin = anonymous.withBearer(elevated.body.token as string);
+    const tenant = await admin.post('/api/v1/tenants', {
+      name: 'Acme',
+      slug: 'acme',
+      tier: 'ENTERPRISE',
+    });
+    expect(tenant.status).toBe(201);
+    tenantId = tenant.body.id;
+    const inAcme = admin.inTenant(tenantId);
+    const created = await inAcme.post('/api/v1/sso/providers', {
+      name: 'Acme login',
+      template: 'oidc',
+      settings: {
+        issuer: `http://127.0.0.1:${idpPort}`,
+        client_id: 'village',
+        scopes: ['openid', 'email', 'profile'],
+      },
+      client_secret: 'village-secret',
+      allowed_domains: ['acme.test', 'evil.test'],
+      blocked_domains: ['evil.test'],
+      default_role: 'viewer',
+      group_roles: { engineers: 'developer' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ protocol: 'oidc', has_client_secret: true });
+    expect(JSON.stringify(created.body)).not.toContain('village-secret');
+    providerId = created.body.id;
+    idp = await startTestIdp({
+      port: idpPort,
+      clientId: 'village',
+      clientSecret: 'village-secret',
+      redirectUri: created.body.callback_url,
+      accounts: ACCOUNTS,
+    });
+    await inAcme.post('/api/v1/users', {
+      email: 'carol@acme.test',
+      display_name: 'Carol',
+      password: 'correct horse battery staple',
+    });
+    const test = await inAcme.post(`/api/v1/sso/providers/${providerId}/test`);
+    expect(test.body).toMatchObject({ ok: true, issuer: idp.issuer });
+  });
+
+  afterAll(async () => {
+    await idp?.stop();
+    await app?.stop();
+    await db?.drop();
+  });
+
+  it('creates the user just in time in the right tenant with the mapped roles, and reuses it', async () => {
+    const first = await signIn('alice', `/sso/login/${providerId}?redirect_to=/goals`);
+    expect(new URL(first.page.url).pathname).toBe('/goals');
+    const cookie = first.browser.cookie(app.baseUrl, 'av_session')!;
+    expect(cookie).toMatch(/^avs_/);
+    const me = await new ApiClient(app.baseUrl).withBearer(cookie).get('/api/v1/auth/me');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ tenant_id: tenantId, email: 'alice@acme.test' });
+    expect(me.body.roles.sort()).toEqual(['developer', 'viewer']);
+    const sessions = await new ApiClient(app.baseUrl).withBearer(cookie).get('/api/v1/sessions');
+    expect(sessions.body.items[0]).toMatchObject({ auth_method: 'sso' });
+
+    const second = await signIn('alice', `/sso/login/${providerId}`);
+    const again = await new ApiClient(app.baseUrl)
+      .withBearer(second.browser.cookie(app.baseUrl, 'av_session')!)
+      .get('/api/v1/auth/me');
+    expect(again.body.user_id).toBe(me.body.user_id);
+    const users = await queryPostgres<{ n: string }>(
+      db.url,
+      `SELECT count(*) AS n FROM users WHERE email = 'alice@acme.test'`,
+    );
+    expect(Number(users[0].n)).toBe(1);
+  });
+
+  it('refuses a blocked domain and creates nobody', async () => {
+    const { page, browser } = await signIn('mallory', `/sso/login/${providerId}`);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain('evil.test is not allowed');
+    expect(browser.cookie(app.baseUrl, 'av_session')).toBeUndefined();
+    const users = await queryPostgres(
+      db.url,
+      `SELECT 1 FROM users WHERE email = 'mallory@evil.test'`,
+    );
+    expect(users).toHaveLength(0);
+  });
+
+  it('links to an existing account only by a verified email', async () => {
+    const { page, browser } = await signIn('carol', `/sso/login/${providerId}`);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain('did not verify this email address');
+    expect(browser.cookie(app.baseUrl, 'av_session')).toBeUndefined();
+  });
+
+  it('refuses a missing, a wrong and a replayed state', async () => {
+    const { callback } = await signIn('alice', `/sso/login/${providerId}`);
+    const replay = await new CrossOriginBrowser().go(callback!);
+    expect(replay.status).toBe(400);
+    expect(replay.body).toContain('unknown, used or expired');
+    const url = new URL(callback!);
+    url.searchParams.delete('state');
+    expect((await new CrossOriginBrowser().go(url.href)).status).toBe(400);
+    url.searchParams.set('state', 'forged-state-value');
+    const wrong = await new CrossOriginBrowser().go(url.href);
+    expect(wrong.status).toBe(400);
+  });
+
+  it('never sends the browser elsewhere after a sign-in', async () => {
+    for (const target of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+      const res = await fetch(
+        `${app.baseUrl}/sso/login/${providerId}?redirect_to=${encodeURIComponent(target)}`,
+        { redirect: 'manual' },
+      );
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+    }
+  });
+
+  it('lists the tenant providers for the sign-in page, names and links only', async () => {
+    const options = await new ApiClient(app.baseUrl).get('/api/v1/sso/sign-in-options?tenant=acme');
+    expect(options.status).toBe(200);
+    expect(options.body.items).toEqual([
+      {
+        id: providerId,
+        name: 'Acme login',
+        protocol: 'oidc',
+        login_url: `${app.baseUrl}/sso/login/${providerId}`,
+      },
+    ]);
+  });
+});

@@ -1,0 +1,74 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import Provider from 'oidc-provider';
+
+export interface IdpAccount {
+  email: string;
+  email_verified: boolean;
+  name: string;
+  groups?: string[];
+}
+
+export interface TestIdp {
+  issuer: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real OpenID Connect identity provider for the SSO suites: oidc-provider with its
+ * development sign-in pages (any password; the login names an account below), one
+ * confidential client, PKCE required, ID tokens signed RS256 with keys of its own.
+ */
+export async function startTestIdp(options: {
+  port: number;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  accounts: Record<string, IdpAccount>;
+}): Promise<TestIdp> {
+  const issuer = `http://127.0.0.1:${options.port}`;
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+        redirect_uris: [options.redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    ],
+    features: { devInteractions: { enabled: true } },
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'groups'],
+    },
+    pkce: { required: () => true },
+    jwks: {
+      keys: [
+        generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+      ],
+    },
+    ttl: {
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      AccessToken: 600,
+      IdToken: 600,
+      AuthorizationCode: 60,
+    },
+    conformIdTokenClaims: false,
+    async findAccount(_ctx, id) {
+      const account = options.accounts[id];
+      if (!account) return undefined;
+      return { accountId: id, claims: () => ({ sub: id, ...account }) };
+    },
+  });
+  const server: Server = createServer(provider.callback());
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  return {
+    issuer,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
