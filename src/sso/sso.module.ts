@@ -4,6 +4,7 @@ import { IdentityModule } from '../identity/identity.module';
 import { RbacModule } from '../rbac/rbac.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { SsoDirectoryController } from './sso-directory.controller';
+import { SsoLoginStateCleanup } from './sso-login-state-cleanup.job';
 import { SsoLoginStateRepository } from './sso-login-state.repository';
 import { SsoProviderRepository } from './sso-provider.repository';
 import { SsoProviders } from './sso-providers.service';
@@ -25,6 +26,7 @@ import { SsoSignIn } from './sso-sign-in.service';
     ssoSecretSealerProvider,
     SsoProviders,
     SsoSignIn,
+    SsoLoginStateCleanup,
   ],
 })
 export class SsoModule {}
