@@ -76,12 +76,16 @@ export class OAuthServer1765400000000 implements MigrationInterface {
         unpublish_after timestamptz
       )`);
 
-    await q.query(`ALTER TABLE oauth_clients ENABLE ROW LEVEL SECURITY`);
-    await q.query(`
-      CREATE POLICY tenant_isolation ON oauth_clients
-        USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
-        WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)`);
-    await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON oauth_clients TO ${TENANT_DB_ROLE}`);
+    // Rows of the authorization server's own (sessions, interactions) have no tenant: the
+    // restricted tenant role sees none of them.
+    for (const table of ['oauth_clients', 'oauth_artifacts']) {
+      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
+      await q.query(`
+        CREATE POLICY tenant_isolation ON ${table}
+          USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+          WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)`);
+      await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${TENANT_DB_ROLE}`);
+    }
   }
 
   async down(q: QueryRunner): Promise<void> {
