@@ -11,7 +11,7 @@ import type { MfaFactor } from '../mfa/mfa-verifier.service';
 import { DEVICE_COOKIE } from '../mfa/trusted-devices.service';
 import { SESSION_COOKIE } from '../sessions/sessions.service';
 import { ssoErrorPage, ssoMfaPage } from './sso-pages';
-import { SsoSignIn } from './sso-sign-in.service';
+import { browserBinding, SSO_BROWSER_COOKIE, SsoSignIn } from './sso-sign-in.service';
 import { localRedirect } from './sso-rules';
 
 /**
@@ -37,11 +37,21 @@ export class SsoSignInController {
   async login(
     @Param('provider') provider: string,
     @Query('redirect_to') redirectTo: unknown,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await this.page(res, async () =>
-      res.redirect(303, (await this.signIn.begin(provider, redirectTo)).href),
-    );
+    await this.page(res, async () => {
+      const binding = browserBinding(readCookie(req.header('cookie'), SSO_BROWSER_COOKIE));
+      const url = await this.signIn.begin(provider, redirectTo, binding);
+      res.cookie(SSO_BROWSER_COOKIE, binding, {
+        httpOnly: true,
+        secure: this.config.SESSION_COOKIE_SECURE,
+        sameSite: 'lax',
+        path: '/sso',
+        maxAge: this.config.SSO_LOGIN_TTL_S * 1000,
+      });
+      res.redirect(303, url.href);
+    });
   }
 
   @Get('callback/:provider')
@@ -49,7 +59,12 @@ export class SsoSignInController {
   async callback(@Param('provider') provider: string, @Req() req: Request, @Res() res: Response) {
     await this.page(res, async () => {
       const url = new URL(req.originalUrl, this.config.publicUrl);
-      const { outcome, redirectTo } = await this.signIn.complete(provider, url, this.meta(req));
+      const { outcome, redirectTo } = await this.signIn.complete(
+        provider,
+        url,
+        this.meta(req),
+        readCookie(req.header('cookie'), SSO_BROWSER_COOKIE),
+      );
       if (outcome.status === 'mfa_required')
         return this.html(
           res,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { DomainError, TtlCache } from '#common';
 import { AuthService, type LoginOutcome } from '../auth/auth.service';
@@ -39,6 +39,20 @@ const ALL_PERMISSIONS: ReadonlySet<string> = new Set(PERMISSIONS);
 const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
 
 /**
+ * The cookie that ties a sign-in to the browser that started it: a random value set by
+ * `/sso/login`, whose hash the sign-in's state keeps. A callback opened in any other browser
+ * (an attacker's own sign-in, its URL sent to a victim: login CSRF) finds no match.
+ * SameSite=Lax, since the callback is a navigation from the identity provider's site.
+ */
+export const SSO_BROWSER_COOKIE = 'av_sso_browser';
+const BROWSER_BINDING = /^[A-Za-z0-9_-]{43}$/;
+
+/** This browser's binding value: the one its cookie holds, or a new one. */
+export function browserBinding(cookie: string | undefined): string {
+  return cookie && BROWSER_BINDING.test(cookie) ? cookie : randomBytes(32).toString('base64url');
+}
+
+/**
  * Sign-in through a tenant's OpenID Connect or OAuth 2.0 identity provider, as a relying
  * party on openid-client (OpenID Certified): discovery, state, nonce and PKCE S256 kept in
  * our own store (one row per sign-in, taken once by whichever API process the browser
@@ -64,8 +78,8 @@ export class SsoSignIn {
     return `${this.config.publicUrl}/sso/callback/${providerId}`;
   }
 
-  /** The URL at the identity provider that starts a sign-in. */
-  async begin(providerId: string, redirectTo: unknown): Promise<URL> {
+  /** The URL at the identity provider that starts a sign-in in the browser `binding` names. */
+  async begin(providerId: string, redirectTo: unknown, binding: string): Promise<URL> {
     const target = localRedirect(redirectTo, this.config.publicUrl);
     if (!target) throw new SsoRefused('redirect_to must be a path on this site.');
     const provider = await this.provider(providerId);
@@ -77,7 +91,7 @@ export class SsoSignIn {
       stateHash: hashState(state),
       providerId,
       tenantId: provider.row.tenant_id,
-      payload: { nonce, verifier, redirect_to: target },
+      payload: { nonce, verifier, redirect_to: target, browser: hashState(binding) },
       expiresAt: new Date(Date.now() + this.config.SSO_LOGIN_TTL_S * 1000),
     });
     return oidc.buildAuthorizationUrl(config, {
@@ -90,11 +104,12 @@ export class SsoSignIn {
     });
   }
 
-  /** Completes the sign-in the provider sent the browser back with. */
+  /** Completes the sign-in the provider sent the browser back with (`binding`: its cookie). */
   async complete(
     providerId: string,
     callback: URL,
     meta: SsoRequestMeta,
+    binding: string | undefined,
   ): Promise<{ outcome: LoginOutcome; redirectTo: string }> {
     const provider = await this.provider(providerId);
     const error = callback.searchParams.get('error');
@@ -104,6 +119,8 @@ export class SsoSignIn {
     if (!state) throw new SsoRefused('The sign-in has no state: start again.');
     const stored = await this.states.take(hashState(state), providerId);
     if (!stored) throw new SsoRefused('This sign-in is unknown, used or expired: start again.');
+    if (!binding || typeof stored.browser !== 'string' || hashState(binding) !== stored.browser)
+      throw new SsoRefused('This sign-in was started in another browser: start again here.');
     const identity = await this.identity(provider, callback, state, stored);
     const who = await this.userFor(provider, identity);
     const outcome = await this.auth.federatedLogin(who, {

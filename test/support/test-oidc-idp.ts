@@ -21,12 +21,17 @@ export interface TestIdp {
  */
 export async function startTestIdp(options: {
   port: number;
+  /**
+   * The host name in its issuer (it listens on 127.0.0.1): `localhost` puts it on another
+   * site than the product at 127.0.0.1, as a real identity provider is, for cookie rules.
+   */
+  host?: '127.0.0.1' | 'localhost';
   clientId: string;
   clientSecret: string;
   redirectUri: string;
   accounts: Record<string, IdpAccount>;
 }): Promise<TestIdp> {
-  const issuer = `http://127.0.0.1:${options.port}`;
+  const issuer = `http://${options.host ?? '127.0.0.1'}:${options.port}`;
   const provider = new Provider(issuer, {
     clients: [
       {

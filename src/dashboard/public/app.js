@@ -87,6 +87,7 @@
               : '';
           var err = new Error((detail || 'HTTP ' + res.status) + fields);
           err.status = res.status;
+          err.problemType = (body && body.type) || '';
           throw err;
         }
         return body;
@@ -919,6 +920,7 @@
   }
 
   function showLogin() {
+    if ($('login').hidden) loadSsoOptions();
     state.signedIn = false;
     if (state.refreshTimer) clearInterval(state.refreshTimer);
     state.refreshTimer = null;
@@ -962,14 +964,14 @@
     $('mfa-code').setAttribute('inputmode', method === 'backup_code' ? 'text' : 'numeric');
     $('mfa-code').setAttribute('placeholder', method === 'backup_code' ? 'XXXX-XXXX' : '123456');
   }
+  var ENROLLMENT_REQUIRED =
+    'This organization requires a second factor. Set one up with the API ' +
+    '(/api/v1/mfa), then sign in again.';
   /** Signed in (with or without a second step): on to the dashboard, as before. */
   function signedIn(result) {
     $('login-password').value = '';
     if (result.mfa_enrollment_required) {
-      showPasswordStep(
-        'This organization requires a second factor. Set one up with the API ' +
-          '(/api/v1/mfa), then sign in again.',
-      );
+      showPasswordStep(ENROLLMENT_REQUIRED);
       return;
     }
     mfaChallenge = null;
@@ -979,15 +981,87 @@
     start();
   }
 
+  /**
+   * Single sign-on: the organization's identity providers (the Organization field, else the
+   * default tenant), one link each. The link starts the sign-in at the provider, which comes
+   * back to `/` with the session cookie set; `start()` then finds the browser signed in.
+   */
+  var sso = { ticket: 0, timer: null };
+  function loginTenant() {
+    return $('login-tenant').value.trim();
+  }
+  function ssoHref(loginUrl) {
+    var url;
+    try {
+      url = new URL(loginUrl, location.href);
+    } catch (e) {
+      return null;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+    return url.origin + url.pathname + '?redirect_to=/';
+  }
+  function renderSsoOptions(items) {
+    var list = $('sso-list');
+    clear(list);
+    items.forEach(function (p) {
+      var href = ssoHref(p.login_url);
+      if (!href) return;
+      var li = el('li');
+      li.appendChild(
+        el(
+          'a',
+          {
+            class: 'sso-link',
+            href: href,
+            'data-testid': 'sso-link',
+            'data-provider-id': p.id,
+            'data-protocol': p.protocol,
+          },
+          'Sign in with ' + p.name,
+        ),
+      );
+      list.appendChild(li);
+    });
+    $('sso-options').hidden = !list.firstChild;
+  }
+  function loadSsoOptions() {
+    var ticket = ++sso.ticket;
+    var tenant = loginTenant();
+    fetch(
+      apiBase() +
+        '/api/v1/sso/sign-in-options' +
+        (tenant ? '?tenant=' + encodeURIComponent(tenant) : ''),
+      { headers: { accept: 'application/json' } },
+    )
+      .then(function (res) {
+        return res.ok ? res.json() : { items: [] };
+      })
+      .catch(function () {
+        return { items: [] };
+      })
+      .then(function (data) {
+        if (ticket === sso.ticket) renderSsoOptions((data && data.items) || []);
+      });
+  }
+  $('login-tenant').addEventListener('input', function () {
+    if (sso.timer) clearTimeout(sso.timer);
+    sso.timer = setTimeout(function () {
+      sso.timer = null;
+      loadSsoOptions();
+    }, 300);
+  });
+  (function () {
+    var tenant = new URLSearchParams(location.search).get('tenant');
+    if (tenant) $('login-tenant').value = tenant.slice(0, 100);
+  })();
+
   $('login-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var error = $('login-error');
     error.textContent = '';
-    authPost(
-      '/api/v1/auth/login',
-      { email: $('login-email').value, password: $('login-password').value },
-      'sign-in failed',
-    )
+    var credentials = { email: $('login-email').value, password: $('login-password').value };
+    if (loginTenant()) credentials.tenant = loginTenant();
+    authPost('/api/v1/auth/login', credentials, 'sign-in failed')
       .then(function (result) {
         if (result.status === 'mfa_required') {
           $('login-password').value = '';
@@ -1452,6 +1526,10 @@
     $('audit').close();
   });
 
+  /**
+   * Signed in or not, whichever way the session cookie was set (this page's form, or a
+   * single sign-on that came back to it): the dashboard's configuration answers, or 401.
+   */
   function start() {
     return api('/dashboard/config')
       .then(function (config) {
@@ -1464,6 +1542,12 @@
       })
       .catch(function (err) {
         if (err.message === 'sign-in required') return;
+        if (isProblem(err, 'mfa-enrollment-required')) {
+          // A session that may only enroll a second factor (the organization requires one).
+          showLogin();
+          showPasswordStep(ENROLLMENT_REQUIRED);
+          return;
+        }
         setConn('conn-down', 'error');
         log('error', 'could not load the dashboard configuration: ' + err.message);
       });
