@@ -136,13 +136,17 @@ describe('identity and access (embedded)', () => {
       .map((r) => `${r.method} ${r.path}`)
       .sort();
     expect(publicRoutes).toEqual([
+      'GET /api/v1/sso/sign-in-options',
       'GET /health',
       'GET /health/live',
       'GET /health/ready',
       'GET /metrics',
+      'GET /sso/callback/{provider}',
+      'GET /sso/login/{provider}',
       'POST /api/v1/auth/login',
       'POST /api/v1/auth/mfa/send',
       'POST /api/v1/auth/mfa/verify',
+      'POST /sso/mfa',
     ]);
     expect((await anonymous.get('/docs-json')).status).toBe(200);
   });

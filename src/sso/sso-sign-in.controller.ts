@@ -1,5 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthService } from '../auth/auth.service';
 import { Authenticator, readCookie } from '../auth/authenticator.service';
@@ -18,7 +25,8 @@ import { localRedirect } from './sso-rules';
  * The browser's side of single sign-on: start at the identity provider, come back, and the
  * second factor when one is needed. Pages, not JSON: these are navigations.
  */
-@ApiExcludeController()
+@ApiTags('sso')
+@ApiProduces('text/html')
 @Controller('sso')
 export class SsoSignInController {
   private readonly cookies: SessionCookies;
@@ -33,6 +41,12 @@ export class SsoSignInController {
   }
 
   @Get('login/:provider')
+  @ApiOperation({
+    summary: 'Start a sign-in at an identity provider (a browser navigation)',
+    description: '`redirect_to`: a path on this site to land on afterwards (default /).',
+  })
+  @ApiResponse({ status: 303, description: "Redirect to the identity provider's sign-in" })
+  @ApiBadRequestResponse({ description: 'An HTML page saying why not' })
   @Public()
   async login(
     @Param('provider') provider: string,
@@ -55,6 +69,14 @@ export class SsoSignInController {
   }
 
   @Get('callback/:provider')
+  @ApiOperation({
+    summary: 'Where the identity provider sends the browser back (code and state)',
+    description:
+      'Signs in (sets the session cookie) and redirects to `redirect_to`, or shows the second-factor page.',
+  })
+  @ApiResponse({ status: 303, description: 'Signed in: redirect to the page asked for' })
+  @ApiOkResponse({ description: 'The second-factor page (HTML)' })
+  @ApiBadRequestResponse({ description: 'An HTML page saying why the sign-in was refused' })
   @Public()
   async callback(@Param('provider') provider: string, @Req() req: Request, @Res() res: Response) {
     await this.page(res, async () => {
@@ -76,6 +98,9 @@ export class SsoSignInController {
   }
 
   @Post('mfa')
+  @ApiOperation({ summary: 'The second factor after an identity provider (HTML form post)' })
+  @ApiResponse({ status: 303, description: 'Signed in: redirect to the page asked for' })
+  @ApiBadRequestResponse({ description: 'The page again, saying why the code was refused' })
   @HttpCode(200)
   @Public()
   async mfa(@Req() req: Request, @Res() res: Response): Promise<void> {
