@@ -38,6 +38,8 @@ import { platformCapabilityStatements } from '../tools/platform-capability.repos
 import { oauthClientStatements } from '../oauth/clients/oauth-client.repository';
 import { oauthArtifactStatements } from '../oauth-tokens/oauth-artifact.repository';
 import { oauthKeyStatements } from '../oauth-tokens/oauth-key.repository';
+import { ssoLoginStateStatements } from '../sso/sso-login-state.repository';
+import { ssoProviderStatements } from '../sso/sso-provider.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
 
 /** Every repository's statements; a new repository adds its catalog here. */
@@ -80,6 +82,8 @@ const CATALOGS: StatementCatalog[] = [
   rateLimitRuleStatements,
   tenantPurgeStatements,
   oauthClientStatements,
+  ssoProviderStatements,
+  ssoLoginStateStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');
