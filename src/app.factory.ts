@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { urlencoded } from 'express';
+import { type NextFunction, type Request, type Response, urlencoded } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
@@ -32,6 +32,11 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   // The authorization server parses its own form bodies: mounted before the JSON-only rule.
   app.use('/oauth', app.get(OAuthHttp).router());
   app.use('/sso/mfa', urlencoded({ extended: false, limit: '16kb' }));
+  // A SAML response posted by the IdP's page (signed XML in base64, with its groups).
+  const samlForm = urlencoded({ extended: false, limit: '1mb', parameterLimit: 10 });
+  app.use('/sso/callback/:provider', (req: Request, res: Response, next: NextFunction) =>
+    req.method === 'POST' ? samlForm(req, res, next) : next(),
+  );
   app.use(jsonOnlyMiddleware);
   installInputHardening(app, config);
   app.useGlobalPipes(createValidationPipe());

@@ -84,6 +84,8 @@ const CATALOGS: StatementCatalog[] = [
   rateLimitRuleStatements,
   tenantPurgeStatements,
   oauthClientStatements,
+  ssoProviderStatements,
+  ssoLoginStateStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

@@ -15,12 +15,21 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
   runWithContext({ requestId, principal: ANONYMOUS_PRINCIPAL }, next);
 }
 
-/** Mutating API requests with a body must be JSON (415 otherwise). */
-/** Our own HTML pages post forms (the second factor after single sign-on). */
-const FORM_PATHS = /^\/sso\/mfa$/;
+/**
+ * Form posts let through the JSON-only rule: our own page's second factor after single
+ * sign-on, and a SAML identity provider's page posting its response to the assertion
+ * consumer service (HTTP-POST binding).
+ */
+const FORM_PATHS = /^\/sso\/(?:mfa|callback\/[^/]{1,100})$/;
 
+/** Mutating API requests with a body must be JSON (415 otherwise). */
 export function jsonOnlyMiddleware(req: Request, res: Response, next: NextFunction): void {
-  if (FORM_PATHS.test(req.path) && req.is('application/x-www-form-urlencoded')) return next();
+  if (
+    req.method === 'POST' &&
+    FORM_PATHS.test(req.path) &&
+    req.is('application/x-www-form-urlencoded')
+  )
+    return next();
   const hasBody =
     Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
   if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json')) {

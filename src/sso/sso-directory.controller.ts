@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { TenantsService } from '../tenancy/tenants.service';
 import { SsoProviders } from './sso-providers.service';
+import { ssoUrls } from './sso-urls';
 
 export class SsoSignInOptionDto {
   @ApiProperty() id!: string;
@@ -45,7 +46,7 @@ export class SsoDirectoryController {
           id: r.id,
           name: r.name,
           protocol: r.protocol,
-          login_url: `${this.config.publicUrl}/sso/login/${r.id}`,
+          login_url: ssoUrls.login(this.config.publicUrl, r.id),
         })),
     };
   }

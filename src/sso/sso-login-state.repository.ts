@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { db, firstOf, rowsOf } from '../database/query-builder';
 import type { StatementCatalog } from '../database/statement-catalog';
@@ -12,9 +13,15 @@ export interface NewLoginState {
 }
 
 /**
+ * The key a sign-in in progress is stored under: the SHA-256 of what the identity provider
+ * sends back (the OAuth state, the SAML request id), so the table holds nothing to replay.
+ */
+export const hashLoginKey = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
  * Every statement on `sso_login_states`: a sign-in in progress, found by the hash of the
- * state the identity provider sends back, and taken once (delete … returning), so a state
- * replayed to any process finds nothing.
+ * state (or SAML request id) the identity provider sends back, and taken once (delete …
+ * returning), so a state replayed to any process finds nothing.
  */
 const statements = {
   insert: (s: NewLoginState) =>

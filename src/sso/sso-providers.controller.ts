@@ -39,6 +39,7 @@ function toInput(body: CreateSsoProviderDto | UpdateSsoProviderDto): SsoProvider
     template: 'template' in body ? body.template : undefined,
     settings: body.settings,
     clientSecret: body.client_secret,
+    decryptionPrivateKey: body.decryption_private_key,
     enabled: body.enabled,
     allowedDomains: body.allowed_domains,
     blockedDomains: body.blocked_domains,

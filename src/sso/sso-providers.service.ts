@@ -6,19 +6,27 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RbacService } from '../rbac/rbac.service';
 import { idpFetch } from './idp-fetch';
+import { isPrivateKeyPem } from './saml-settings';
 import { SSO_SECRET_SEALER } from './sso-secret-sealer.provider';
 import {
   type NewSsoProviderRow,
   SsoProviderRepository,
   type SsoProviderRow,
 } from './sso-provider.repository';
-import { resolveSettings, type SsoSettings, type SsoTemplate } from './sso-templates';
+import {
+  resolveSettings,
+  type SsoProtocol,
+  type SsoSettings,
+  type SsoTemplate,
+} from './sso-templates';
 
 export interface SsoProviderInput {
   name?: string;
   template?: SsoTemplate;
   settings?: SsoSettings;
   clientSecret?: string | null;
+  /** SAML: the private key (PEM) that opens encrypted assertions. */
+  decryptionPrivateKey?: string | null;
   enabled?: boolean;
   allowedDomains?: string[];
   blockedDomains?: string[];
@@ -33,6 +41,13 @@ export interface SsoProvider {
   row: SsoProviderRow;
   settings: SsoSettings;
   clientSecret?: string;
+  decryptionPrivateKey?: string;
+}
+
+/** A provider's secrets, sealed together: the OAuth client secret, or SAML's decryption key. */
+interface SsoSecrets {
+  client_secret?: string;
+  decryption_private_key?: string;
 }
 
 export interface DiscoveryReport {
@@ -70,6 +85,7 @@ export class SsoProviders {
     const template = input.template!;
     const resolved = resolveSettings(template, input.settings ?? {});
     if (!resolved.ok) throw new ValidationFailed(resolved.errors);
+    checkSecrets(resolved.protocol, input);
     await this.checkRoles(tenantId, input.defaultRole, input.groupRoles);
     const row: NewSsoProviderRow = {
       id: uuidv7(),
@@ -79,7 +95,7 @@ export class SsoProviders {
       protocol: resolved.protocol,
       enabled: input.enabled ?? true,
       settings: JSON.stringify(resolved.settings),
-      sealed_secrets: this.seal(input.clientSecret),
+      sealed_secrets: this.seal(secretsOf(resolved.protocol, input)),
       allowed_domains: normalizeDomains(input.allowedDomains),
       blocked_domains: normalizeDomains(input.blockedDomains),
       jit_enabled: input.jitEnabled ?? true,
@@ -111,13 +127,14 @@ export class SsoProviders {
       if (!resolved.ok) throw new ValidationFailed(resolved.errors);
       settings = JSON.stringify(resolved.settings);
     }
+    const protocol = current.protocol as SsoProtocol;
+    checkSecrets(protocol, input);
+    const secrets = secretsOf(protocol, input);
     await this.checkRoles(tenantId, input.defaultRole, input.groupRoles);
     const updated = await this.repository.update(tenantId, id, {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(settings ? { settings } : {}),
-      ...(input.clientSecret !== undefined
-        ? { sealed_secrets: this.seal(input.clientSecret) }
-        : {}),
+      ...(secrets !== undefined ? { sealed_secrets: this.seal(secrets) } : {}),
       ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
       ...(input.allowedDomains ? { allowed_domains: normalizeDomains(input.allowedDomains) } : {}),
       ...(input.blockedDomains ? { blocked_domains: normalizeDomains(input.blockedDomains) } : {}),
@@ -128,6 +145,8 @@ export class SsoProviders {
     });
     if (!updated) throw new NotFound('sso-provider', id);
     if (input.clientSecret !== undefined) recordChange('client_secret', 'old', 'new');
+    if (input.decryptionPrivateKey !== undefined)
+      recordChange('decryption_private_key', 'old', 'new');
     return updated;
   }
 
@@ -139,14 +158,14 @@ export class SsoProviders {
   async forSignIn(id: string): Promise<SsoProvider | undefined> {
     const row = await this.repository.byId(id);
     if (!row || !row.enabled) return undefined;
-    const secrets =
+    const opened =
       row.sealed_secrets && this.sealer ? this.sealer.open(row.sealed_secrets) : undefined;
+    const secrets = opened ? (JSON.parse(opened) as SsoSecrets) : {};
     return {
       row,
       settings: row.settings as SsoSettings,
-      clientSecret: secrets
-        ? (JSON.parse(secrets) as { client_secret?: string }).client_secret
-        : undefined,
+      clientSecret: secrets.client_secret,
+      decryptionPrivateKey: secrets.decryption_private_key,
     };
   }
 
@@ -186,10 +205,10 @@ export class SsoProviders {
     }
   }
 
-  private seal(secret: string | null | undefined): string | null {
-    if (!secret) return null;
+  private seal(secrets: SsoSecrets | undefined): string | null {
+    if (!secrets || !Object.values(secrets).some(Boolean)) return null;
     if (!this.sealer) throw new SsoNotConfigured();
-    return this.sealer.seal(JSON.stringify({ client_secret: secret }));
+    return this.sealer.seal(JSON.stringify(secrets));
   }
 
   private async checkRoles(
@@ -212,6 +231,33 @@ export class SsoProviders {
     }
     if (errors.length) throw new ValidationFailed(errors);
   }
+}
+
+/**
+ * The secret a protocol takes: a client secret for OpenID Connect and OAuth 2.0, a
+ * decryption key for SAML (each provider holds one kind, so a change replaces it whole);
+ * undefined when the input leaves it as it is.
+ */
+function secretsOf(protocol: SsoProtocol, input: SsoProviderInput): SsoSecrets | undefined {
+  const given = protocol === 'saml' ? input.decryptionPrivateKey : input.clientSecret;
+  if (given === undefined) return undefined;
+  if (!given) return {};
+  return protocol === 'saml' ? { decryption_private_key: given } : { client_secret: given };
+}
+
+function checkSecrets(protocol: SsoProtocol, input: SsoProviderInput): void {
+  const errors = [];
+  if (protocol === 'saml' && input.clientSecret)
+    errors.push({ field: 'client_secret', message: 'is not used by SAML providers' });
+  if (protocol !== 'saml' && input.decryptionPrivateKey)
+    errors.push({ field: 'decryption_private_key', message: 'is only used by SAML providers' });
+  if (
+    protocol === 'saml' &&
+    input.decryptionPrivateKey &&
+    !isPrivateKeyPem(input.decryptionPrivateKey)
+  )
+    errors.push({ field: 'decryption_private_key', message: 'must be an RSA private key (PEM)' });
+  if (errors.length) throw new ValidationFailed(errors);
 }
 
 function normalizeDomains(domains: string[] | undefined): string[] {

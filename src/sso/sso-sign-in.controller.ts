@@ -9,36 +9,35 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthService } from '../auth/auth.service';
-import { Authenticator, readCookie } from '../auth/authenticator.service';
-import { SessionCookies } from '../auth/session-cookies';
 import { Public } from '../access/decorators';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { MfaFactor } from '../mfa/mfa-verifier.service';
-import { DEVICE_COOKIE } from '../mfa/trusted-devices.service';
-import { SESSION_COOKIE } from '../sessions/sessions.service';
-import { ssoErrorPage, ssoMfaPage } from './sso-pages';
+import { FederatedSignIn } from './federated-sign-in.service';
+import { SamlSignIn } from './saml-sign-in.service';
+import { ssoMfaPage } from './sso-pages';
+import { SsoResponder } from './sso-responder';
 import { browserBinding, SSO_BROWSER_COOKIE, SsoSignIn } from './sso-sign-in.service';
+import { readCookie } from '../auth/authenticator.service';
 import { localRedirect } from './sso-rules';
 
 /**
- * The browser's side of single sign-on: start at the identity provider, come back, and the
- * second factor when one is needed. Pages, not JSON: these are navigations.
+ * The browser's side of single sign-on: start at the identity provider (OpenID Connect,
+ * OAuth 2.0 or SAML), come back from an OAuth provider, and the second factor when one is
+ * needed. SAML's own routes (metadata, the POST back) are in `SamlController`.
  */
 @ApiTags('sso')
 @ApiProduces('text/html')
 @Controller('sso')
 export class SsoSignInController {
-  private readonly cookies: SessionCookies;
-
   constructor(
+    private readonly federated: FederatedSignIn,
     private readonly signIn: SsoSignIn,
+    private readonly saml: SamlSignIn,
     private readonly auth: AuthService,
-    private readonly authenticator: Authenticator,
+    private readonly responder: SsoResponder,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.cookies = new SessionCookies(config.SESSION_COOKIE_SECURE);
-  }
+  ) {}
 
   @Get('login/:provider')
   @ApiOperation({
@@ -49,14 +48,19 @@ export class SsoSignInController {
   @ApiBadRequestResponse({ description: 'An HTML page saying why not' })
   @Public()
   async login(
-    @Param('provider') provider: string,
+    @Param('provider') providerId: string,
     @Query('redirect_to') redirectTo: unknown,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await this.page(res, async () => {
+    await this.responder.page(res, async () => {
+      const { provider, target } = await this.federated.start(providerId, redirectTo);
+      if (provider.row.protocol === 'saml') {
+        res.redirect(303, (await this.saml.begin(provider, target)).href);
+        return;
+      }
       const binding = browserBinding(readCookie(req.header('cookie'), SSO_BROWSER_COOKIE));
-      const url = await this.signIn.begin(provider, redirectTo, binding);
+      const url = await this.signIn.begin(provider, target, binding);
       res.cookie(SSO_BROWSER_COOKIE, binding, {
         httpOnly: true,
         secure: this.config.SESSION_COOKIE_SECURE,
@@ -70,7 +74,7 @@ export class SsoSignInController {
 
   @Get('callback/:provider')
   @ApiOperation({
-    summary: 'Where the identity provider sends the browser back (code and state)',
+    summary: 'Where an OpenID Connect or OAuth 2.0 provider sends the browser back',
     description:
       'Signs in (sets the session cookie) and redirects to `redirect_to`, or shows the second-factor page.',
   })
@@ -79,21 +83,15 @@ export class SsoSignInController {
   @ApiBadRequestResponse({ description: 'An HTML page saying why the sign-in was refused' })
   @Public()
   async callback(@Param('provider') provider: string, @Req() req: Request, @Res() res: Response) {
-    await this.page(res, async () => {
+    await this.responder.page(res, async () => {
       const url = new URL(req.originalUrl, this.config.publicUrl);
       const { outcome, redirectTo } = await this.signIn.complete(
         provider,
         url,
-        this.meta(req),
+        this.responder.meta(req),
         readCookie(req.header('cookie'), SSO_BROWSER_COOKIE),
       );
-      if (outcome.status === 'mfa_required')
-        return this.html(
-          res,
-          ssoMfaPage(outcome.challenge.token, outcome.challenge.methods, redirectTo),
-        );
-      this.cookies.setSession(res, outcome.token, outcome.session.expiresAt);
-      res.redirect(303, redirectTo);
+      this.responder.signedIn(res, outcome, redirectTo);
     });
   }
 
@@ -114,50 +112,19 @@ export class SsoSignInController {
         method,
         code: form.code ?? '',
         sessionType: 'web',
-        ...this.meta(req),
+        ...this.responder.meta(req),
       });
-      this.cookies.setSession(res, signedIn.token, signedIn.session.expiresAt);
+      this.responder.cookies.setSession(res, signedIn.token, signedIn.session.expiresAt);
       res.redirect(303, redirectTo);
     } catch (error) {
       const status = (error as { status?: number }).status ?? 500;
-      this.html(
+      this.responder.html(
         res,
         ssoMfaPage(
           token,
           [method],
           redirectTo,
           status < 500 ? (error as Error).message : 'Try again.',
-        ),
-        status < 500 ? status : 500,
-      );
-    }
-  }
-
-  private meta(req: Request) {
-    return {
-      ip: this.authenticator.clientIp({
-        headers: req.headers,
-        remoteAddress: req.socket.remoteAddress,
-      }),
-      userAgent: req.header('user-agent'),
-      presentedToken: readCookie(req.header('cookie'), SESSION_COOKIE),
-      deviceCookie: readCookie(req.header('cookie'), DEVICE_COOKIE),
-    };
-  }
-
-  private html(res: Response, body: string, status = 200): void {
-    res.status(status).type('html').send(body);
-  }
-
-  private async page(res: Response, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      const status = (error as { status?: number }).status ?? 500;
-      this.html(
-        res,
-        ssoErrorPage(
-          status < 500 ? (error as Error).message : 'The sign-in could not be completed.',
         ),
         status < 500 ? status : 500,
       );

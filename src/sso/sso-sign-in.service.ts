@@ -1,42 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
-import { DomainError, TtlCache } from '#common';
-import { AuthService, type LoginOutcome } from '../auth/auth.service';
+import { TtlCache } from '#common';
+import type { LoginOutcome } from '../auth/auth.service';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { UsersService } from '../identity/users.service';
-import { PERMISSIONS } from '../rbac/permissions';
-import { RbacService } from '../rbac/rbac.service';
-import { securityEvents } from '../observability/security-events';
+import { FederatedSignIn, SsoRefused, type SsoRequestMeta } from './federated-sign-in.service';
 import { idpFetch } from './idp-fetch';
-import { SsoLoginStateRepository } from './sso-login-state.repository';
-import { type SsoProvider, SsoProviders } from './sso-providers.service';
-import {
-  checkEmailDomain,
-  type FederatedIdentity,
-  identityFrom,
-  idpUsedMfa,
-  localRedirect,
-  rolesForGroups,
-} from './sso-rules';
-
-/** A sign-in refused: 400 with a reason the person can read (never an internal detail). */
-export class SsoRefused extends DomainError {
-  constructor(detail: string) {
-    super(400, 'sso-refused', 'Single sign-on refused', detail);
-  }
-}
-
-export interface SsoRequestMeta {
-  ip?: string;
-  userAgent?: string;
-  presentedToken?: string;
-  deviceCookie?: string;
-}
-
-const ALL_PERMISSIONS: ReadonlySet<string> = new Set(PERMISSIONS);
-const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
+import { hashLoginKey, SsoLoginStateRepository } from './sso-login-state.repository';
+import type { SsoProvider } from './sso-providers.service';
+import { type FederatedIdentity, identityFrom } from './sso-rules';
+import { ssoUrls } from './sso-urls';
 
 /**
  * The cookie that ties a sign-in to the browser that started it: a random value set by
@@ -57,45 +31,38 @@ export function browserBinding(cookie: string | undefined): string {
  * party on openid-client (OpenID Certified): discovery, state, nonce and PKCE S256 kept in
  * our own store (one row per sign-in, taken once by whichever API process the browser
  * returns to), the ID token's signature checked against the provider's JWKS with its
- * issuer, audience, expiry and nonce. Then the tenant's rules: blocked and allowed email
- * domains, linking to an existing user by a verified email only, just-in-time users with a
- * default role and group roles, and our second factor unless the provider's is trusted.
+ * issuer, audience, expiry and nonce. Then the tenant's rules and the session, shared with
+ * SAML (`FederatedSignIn`).
  */
 @Injectable()
 export class SsoSignIn {
   private readonly configs = new TtlCache<string, oidc.Configuration>(300_000, 1_000);
 
   constructor(
-    private readonly providers: SsoProviders,
+    private readonly federated: FederatedSignIn,
     private readonly states: SsoLoginStateRepository,
-    private readonly users: UsersService,
-    private readonly rbac: RbacService,
-    private readonly auth: AuthService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  callbackUrl(providerId: string): string {
-    return `${this.config.publicUrl}/sso/callback/${providerId}`;
-  }
-
-  /** The URL at the identity provider that starts a sign-in in the browser `binding` names. */
-  async begin(providerId: string, redirectTo: unknown, binding: string): Promise<URL> {
-    const target = localRedirect(redirectTo, this.config.publicUrl);
-    if (!target) throw new SsoRefused('redirect_to must be a path on this site.');
-    const provider = await this.provider(providerId);
+  /**
+   * The URL at the identity provider that starts a sign-in in the browser `binding` names,
+   * coming back to `target`.
+   */
+  async begin(provider: SsoProvider, target: string, binding: string): Promise<URL> {
+    const providerId = provider.row.id;
     const config = await this.configuration(provider);
     const state = oidc.randomState();
     const nonce = provider.row.protocol === 'oidc' ? oidc.randomNonce() : undefined;
     const verifier = oidc.randomPKCECodeVerifier();
     await this.states.insert({
-      stateHash: hashState(state),
+      stateHash: hashLoginKey(state),
       providerId,
       tenantId: provider.row.tenant_id,
-      payload: { nonce, verifier, redirect_to: target, browser: hashState(binding) },
+      payload: { nonce, verifier, redirect_to: target, browser: hashLoginKey(binding) },
       expiresAt: new Date(Date.now() + this.config.SSO_LOGIN_TTL_S * 1000),
     });
     return oidc.buildAuthorizationUrl(config, {
-      redirect_uri: this.callbackUrl(providerId),
+      redirect_uri: ssoUrls.callback(this.config.publicUrl, providerId),
       scope: (provider.settings.scopes ?? []).join(' '),
       state,
       ...(nonce ? { nonce } : {}),
@@ -104,30 +71,25 @@ export class SsoSignIn {
     });
   }
 
-  /** Completes the sign-in the provider sent the browser back with (`binding`: its cookie). */
+  /** Completes the sign-in the provider sent the browser back with. */
   async complete(
     providerId: string,
     callback: URL,
     meta: SsoRequestMeta,
     binding: string | undefined,
   ): Promise<{ outcome: LoginOutcome; redirectTo: string }> {
-    const provider = await this.provider(providerId);
+    const provider = await this.federated.provider(providerId, ['oidc', 'oauth2']);
     const error = callback.searchParams.get('error');
     if (error)
       throw new SsoRefused(`The identity provider refused the sign-in (${error.slice(0, 100)}).`);
     const state = callback.searchParams.get('state');
     if (!state) throw new SsoRefused('The sign-in has no state: start again.');
-    const stored = await this.states.take(hashState(state), providerId);
+    const stored = await this.states.take(hashLoginKey(state), providerId);
     if (!stored) throw new SsoRefused('This sign-in is unknown, used or expired: start again.');
-    if (!binding || typeof stored.browser !== 'string' || hashState(binding) !== stored.browser)
+    if (!binding || typeof stored.browser !== 'string' || hashLoginKey(binding) !== stored.browser)
       throw new SsoRefused('This sign-in was started in another browser: start again here.');
     const identity = await this.identity(provider, callback, state, stored);
-    const who = await this.userFor(provider, identity);
-    const outcome = await this.auth.federatedLogin(who, {
-      ...meta,
-      sessionType: 'web',
-      idpMfaTrusted: provider.row.trust_idp_mfa && idpUsedMfa(identity.amr),
-    });
+    const outcome = await this.federated.finish(provider, identity, meta);
     return { outcome, redirectTo: String(stored.redirect_to ?? '/') };
   }
 
@@ -199,65 +161,6 @@ export class SsoSignIn {
       }
     }
     return { ...found, email, emailVerified: verified };
-  }
-
-  private async userFor(
-    provider: SsoProvider,
-    identity: FederatedIdentity,
-  ): Promise<{ tenantId: string; userId: string }> {
-    const tenantId = provider.row.tenant_id;
-    const refuse = (reason: string, detail: string) => {
-      securityEvents.publish({
-        type: 'auth.login_failed',
-        tenantId,
-        details: { reason, method: 'sso', provider_id: provider.row.id },
-      });
-      return new SsoRefused(detail);
-    };
-    const domain = checkEmailDomain(
-      identity.email,
-      provider.row.allowed_domains,
-      provider.row.blocked_domains,
-    );
-    if (!domain.ok) throw refuse('domain', domain.reason);
-    const existing = await this.users.findByEmail(tenantId, identity.email);
-    if (existing) {
-      if (!identity.emailVerified)
-        throw refuse(
-          'unverified-email',
-          'The identity provider did not verify this email address, so it cannot sign in to an existing account.',
-        );
-      if (existing.status !== 'active') throw refuse('inactive', 'This account is not active.');
-      return { tenantId, userId: existing.id };
-    }
-    if (!provider.row.jit_enabled)
-      throw refuse('unknown-user', 'No account exists for this email address.');
-    if (!identity.emailVerified)
-      throw refuse('unverified-email', 'The identity provider did not verify this email address.');
-    const user = await this.users.create(tenantId, {
-      email: identity.email,
-      displayName: identity.name.slice(0, 200) || identity.email,
-    });
-    const roles = new Set([
-      provider.row.default_role,
-      ...rolesForGroups(identity.groups, provider.row.group_roles as Record<string, string>),
-    ]);
-    for (const role of roles)
-      if (role !== 'system_admin')
-        await this.rbac.assign(
-          tenantId,
-          { userId: user.id, role },
-          ALL_PERMISSIONS,
-          `sso:${provider.row.id}`,
-        );
-    return { tenantId, userId: user.id };
-  }
-
-  private async provider(id: string): Promise<SsoProvider> {
-    const provider = /^[0-9a-f-]{36}$/i.test(id) ? await this.providers.forSignIn(id) : undefined;
-    if (!provider || provider.row.protocol === 'saml')
-      throw new SsoRefused('There is no such identity provider.');
-    return provider;
   }
 
   private async configuration(provider: SsoProvider): Promise<oidc.Configuration> {

@@ -1,3 +1,5 @@
+import { checkSamlSettings } from './saml-settings';
+
 /** How a provider speaks: OpenID Connect, plain OAuth 2.0 with a user-info API, or SAML 2.0. */
 export type SsoProtocol = 'oidc' | 'oauth2' | 'saml';
 
@@ -28,9 +30,20 @@ export interface SsoSettings {
   email_claim?: string;
   name_claim?: string;
   groups_claim?: string;
+  /** SAML: the IdP's sign-in URL (HTTP-Redirect binding) and its signing certificate. */
   entry_point?: string;
   idp_issuer?: string;
   idp_certificate?: string;
+  /** SAML: our entity id when the IdP needs a given one; our encryption certificate. */
+  sp_entity_id?: string;
+  sp_certificate?: string;
+  name_id_format?: string;
+  /** SAML attribute names read for the email, the name and the groups. */
+  email_attribute?: string;
+  name_attribute?: string;
+  groups_attribute?: string;
+  /** SAML: the administrator vouches that the IdP's email addresses are verified. */
+  trust_email?: boolean;
   [key: string]: unknown;
 }
 
@@ -144,6 +157,7 @@ export function resolveSettings(template: SsoTemplate, input: SsoSettings): Sett
     if (value !== undefined && !isProviderUrl(value))
       errors.push({ field: `settings.${field}`, message: 'must be an https URL' });
   }
+  if (spec.protocol === 'saml') errors.push(...checkSamlSettings(settings));
   if (settings.scopes !== undefined && !isScopeList(settings.scopes))
     errors.push({ field: 'settings.scopes', message: 'must be a list of scope names' });
   if (

@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import type { SsoProviderRow } from '../sso-provider.repository';
 import { SSO_TEMPLATES, type SsoSettings, type SsoTemplate } from '../sso-templates';
+import { ssoUrls } from '../sso-urls';
 
 const DOMAIN =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
@@ -31,7 +32,10 @@ class SsoProviderFieldsDto {
       'Settings of the template: client_id, and issuer (oidc), domain (okta, auth0), ' +
       'directory_tenant (microsoft), subdomain (onelogin), authorization_endpoint, ' +
       'token_endpoint and userinfo_endpoint (oauth2), entry_point and idp_certificate (saml); ' +
-      'scopes, email_claim, name_claim, groups_claim.',
+      'scopes, email_claim, name_claim, groups_claim; for saml also idp_issuer, sp_entity_id, ' +
+      'sp_certificate, name_id_format, email_attribute, name_attribute, groups_attribute and ' +
+      'trust_email (the IdP vouches for its email addresses; without it no SAML email counts ' +
+      'as verified).',
     example: { client_id: 'agent-village', domain: 'acme.okta.com' },
   })
   @IsOptional()
@@ -43,6 +47,15 @@ class SsoProviderFieldsDto {
   @IsString()
   @MaxLength(2000)
   client_secret?: string | null;
+
+  @ApiPropertyOptional({
+    description: 'SAML: the private key (PEM) opening encrypted assertions; stored sealed',
+    nullable: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  decryption_private_key?: string | null;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 
@@ -109,6 +122,8 @@ export class SsoProviderDto {
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ type: 'object', additionalProperties: true }) settings!: Record<string, unknown>;
   @ApiProperty() has_client_secret!: boolean;
+  @ApiProperty({ description: 'SAML: whether encrypted assertions can be opened' })
+  has_decryption_key!: boolean;
   @ApiProperty({ type: [String] }) allowed_domains!: string[];
   @ApiProperty({ type: [String] }) blocked_domains!: string[];
   @ApiProperty() jit_enabled!: boolean;
@@ -118,28 +133,44 @@ export class SsoProviderDto {
   @ApiProperty() trust_idp_mfa!: boolean;
   @ApiProperty({ description: 'Where staff start a sign-in with this provider' })
   login_url!: string;
-  @ApiProperty({ description: 'The redirect URI to register at the identity provider' })
+  @ApiProperty({
+    description:
+      'The redirect URI to register at the identity provider (SAML: the assertion consumer service)',
+  })
   callback_url!: string;
+  @ApiPropertyOptional({ description: "SAML: our service provider's metadata" })
+  metadata_url?: string;
+  @ApiPropertyOptional({ description: 'SAML: our entity id (the audience of assertions)' })
+  entity_id?: string;
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
 
   static from(row: SsoProviderRow, publicUrl: string): SsoProviderDto {
+    const saml = row.protocol === 'saml';
+    const settings = row.settings as SsoSettings;
     return {
       id: row.id,
       name: row.name,
       template: row.template,
       protocol: row.protocol,
       enabled: row.enabled,
-      settings: row.settings as Record<string, unknown>,
-      has_client_secret: row.sealed_secrets !== null,
+      settings,
+      has_client_secret: row.sealed_secrets !== null && !saml,
+      has_decryption_key: row.sealed_secrets !== null && saml,
       allowed_domains: row.allowed_domains,
       blocked_domains: row.blocked_domains,
       jit_enabled: row.jit_enabled,
       default_role: row.default_role,
       group_roles: row.group_roles as Record<string, string>,
       trust_idp_mfa: row.trust_idp_mfa,
-      login_url: `${publicUrl}/sso/login/${row.id}`,
-      callback_url: `${publicUrl}/sso/callback/${row.id}`,
+      login_url: ssoUrls.login(publicUrl, row.id),
+      callback_url: ssoUrls.callback(publicUrl, row.id),
+      ...(saml
+        ? {
+            metadata_url: ssoUrls.samlMetadata(publicUrl, row.id),
+            entity_id: ssoUrls.samlEntityId(publicUrl, row.id, settings),
+          }
+        : {}),
       created_at: row.created_at.toISOString(),
       updated_at: row.updated_at.toISOString(),
     };
