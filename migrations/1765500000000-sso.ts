@@ -43,6 +43,11 @@ export class Sso1765500000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX sso_login_states_expiry_idx ON sso_login_states (expires_at)`);
 
+    // A second factor after an identity provider completes a session of that method.
+    await q.query(`
+      ALTER TABLE mfa_challenges ADD COLUMN auth_method text NOT NULL DEFAULT 'password'
+        CHECK (auth_method IN ('password', 'sso'))`);
+
     for (const table of ['sso_providers', 'sso_login_states']) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
       await q.query(`
@@ -54,6 +59,7 @@ export class Sso1765500000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE mfa_challenges DROP COLUMN auth_method`);
     await q.query(`DROP TABLE IF EXISTS sso_login_states`);
     await q.query(`DROP TABLE IF EXISTS sso_providers`);
   }

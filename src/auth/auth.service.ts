@@ -174,7 +174,10 @@ export class AuthService {
           via: 'trusted-device',
           authMethod: 'sso',
         });
-      return { status: 'mfa_required', challenge: await this.challenges.issue(who, kinds, input) };
+      return {
+        status: 'mfa_required',
+        challenge: await this.challenges.issue(who, kinds, { ...input, authMethod: 'sso' }),
+      };
     }
     return this.signedIn(who, input, {
       mfaVerified: false,
@@ -185,14 +188,18 @@ export class AuthService {
 
   /** Completes a sign-in with a second factor: a new session, and a trusted device if asked. */
   async verifyMfa(input: MfaVerifyInput): Promise<SignedIn & { device?: TrustedDeviceCookie }> {
-    const who = await this.challenges.complete(
+    const { authMethod, ...who } = await this.challenges.complete(
       input.challengeToken,
       input.method,
       input.code,
       input.ip,
     );
     await this.endPresented(input.presentedToken);
-    const signedIn = await this.signedIn(who, input, { mfaVerified: true, via: input.method });
+    const signedIn = await this.signedIn(who, input, {
+      mfaVerified: true,
+      via: input.method,
+      authMethod,
+    });
     if (!input.trustDevice) return signedIn;
     const device = await this.trustedDevices.add(who, {
       name: input.deviceName,

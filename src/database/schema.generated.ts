@@ -331,6 +331,7 @@ export interface MfaBackupCodes {
 }
 
 export interface MfaChallenges {
+  auth_method: Generated<string>;
   completed_at: Timestamp | null;
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;

@@ -34,7 +34,7 @@ export class MfaChallenges {
   async issue(
     user: { tenantId: string; userId: string },
     kinds: MfaKind[],
-    meta: { ip?: string; userAgent?: string },
+    meta: { ip?: string; userAgent?: string; authMethod?: 'password' | 'sso' },
   ): Promise<IssuedChallenge> {
     await this.verifier.assertNotLocked(user.tenantId, user.userId);
     const token = `avc_${randomToken(32)}`;
@@ -47,6 +47,7 @@ export class MfaChallenges {
       ip: meta.ip ?? null,
       user_agent: meta.userAgent?.slice(0, 500) ?? null,
       expires_at: expiresAt,
+      auth_method: meta.authMethod ?? 'password',
     });
     const status = await this.enrollment.status(user.tenantId, user.userId);
     const methods: MfaFactor[] = [...kinds];
@@ -89,7 +90,7 @@ export class MfaChallenges {
     method: MfaFactor,
     code: string,
     ip?: string,
-  ): Promise<{ tenantId: string; userId: string }> {
+  ): Promise<{ tenantId: string; userId: string; authMethod: 'password' | 'sso' }> {
     const challenge = await this.live(token);
     const who = { tenantId: challenge.tenant_id, userId: challenge.user_id };
     try {
@@ -125,7 +126,7 @@ export class MfaChallenges {
       ip,
       details: { method, purpose: 'login' },
     });
-    return who;
+    return { ...who, authMethod: challenge.auth_method === 'sso' ? 'sso' : 'password' };
   }
 
   private async live(token: string): Promise<MfaChallengeRow> {

@@ -9,7 +9,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthService } from '../auth/auth.service';
-import { Public } from '../access/decorators';
+import { AllowDuringEnrollment, Authenticated, Caller, Public } from '../access/decorators';
+import type { AccessContext } from '../access/access-context';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { MfaFactor } from '../mfa/mfa-verifier.service';
@@ -93,6 +94,35 @@ export class SsoSignInController {
       );
       this.responder.signedIn(res, outcome, redirectTo);
     });
+  }
+
+  @Post('logout')
+  @ApiOperation({
+    summary: 'Sign out: end this session, then at the identity provider where it has a logout',
+    description:
+      '`provider`: the identity provider the session came from; an OpenID Connect provider ' +
+      'with an end-session endpoint gets the browser next, and sends it back to `/`.',
+  })
+  @ApiResponse({ status: 303, description: "To the provider's logout, or to /" })
+  @Authenticated()
+  @AllowDuringEnrollment()
+  async logout(
+    @Caller() caller: AccessContext,
+    @Query('provider') providerId: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (caller.principal.sessionId)
+      await this.auth.logout({
+        tenantId: caller.homeTenantId,
+        sessionId: caller.principal.sessionId,
+        userId: caller.userId,
+      });
+    this.responder.cookies.clearSession(res);
+    const atIdp =
+      typeof providerId === 'string' && providerId
+        ? await this.signIn.endSessionUrl(providerId).catch(() => undefined)
+        : undefined;
+    res.redirect(303, atIdp?.href ?? '/');
   }
 
   @Post('mfa')

@@ -163,6 +163,20 @@ export class SsoSignIn {
     return { ...found, email, emailVerified: verified };
   }
 
+  /**
+   * Where to send the browser to end its session at an OpenID Connect provider too
+   * (RP-initiated logout, coming back to our home page); undefined when it has none.
+   */
+  async endSessionUrl(providerId: string): Promise<URL | undefined> {
+    const provider = await this.federated.provider(providerId, ['oidc']);
+    const config = await this.configuration(provider);
+    if (!config.serverMetadata().end_session_endpoint) return undefined;
+    return oidc.buildEndSessionUrl(config, {
+      client_id: provider.settings.client_id!,
+      post_logout_redirect_uri: `${this.config.publicUrl}/`,
+    });
+  }
+
   private async configuration(provider: SsoProvider): Promise<oidc.Configuration> {
     const key = `${provider.row.id}:${provider.row.updated_at.getTime()}`;
     const cached = this.configs.get(key);

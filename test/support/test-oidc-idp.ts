@@ -38,6 +38,8 @@ export async function startTestIdp(options: {
         client_id: options.clientId,
         client_secret: options.clientSecret,
         redirect_uris: [options.redirectUri],
+        // the product's home page, where its sign-out comes back to
+        post_logout_redirect_uris: [`${new URL(options.redirectUri).origin}/`],
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_post',
