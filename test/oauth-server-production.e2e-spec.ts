@@ -138,14 +138,9 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
     // expiry of a token is seen within the suite.
     b = await startApp({ env: env({ PUBLIC_URL: a.baseUrl, OAUTH_ACCESS_TOKEN_TTL_S: '2' }) });
     const anonymous = new ApiClient(a.baseUrl);
-    const login = await anonymous.post('/api/v1/auth/login', {
-      email: TEST_ADMIN_EMAIL,
-      password: TEST_ADMIN_PASSWORD,
-    });
-    const elevated = await anonymous
-      .withBearer(login.body.token)
-      .post('/api/v1/sessions/current/elevate', { password: TEST_ADMIN_PASSWORD });
-    admin = anonymous.withBearer(elevated.body.token as string);
+    admin = anonymous.withBearer(
+      await new Principals(anonymous, anonymous).login(TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD),
+    );
     adminKey = anonymous.withApiKey(TEST_ADMIN_API_KEY);
     web = await register({
       name: 'Reports',

@@ -13,6 +13,7 @@ import {
   uniqueQueuePrefix,
 } from '#testing';
 import { totpCode } from '../src/mfa/kit/totp';
+import { Principals } from './support/principals';
 import { CrossOriginBrowser, firstForm } from './support/cross-origin-browser';
 import { startTestIdp, type TestIdp } from './support/test-oidc-idp';
 
@@ -75,14 +76,9 @@ describe('single sign-on with OpenID Connect (PostgreSQL + Redis)', () => {
       },
     });
     const anonymous = new ApiClient(app.baseUrl);
-    const login = await anonymous.post('/api/v1/auth/login', {
-      email: TEST_ADMIN_EMAIL,
-      password: TEST_ADMIN_PASSWORD,
-    });
-    const elevated = await anonymous
-      .withBearer(login.body.token)
-      .post('/api/v1/sessions/current/elevate', { password: TEST_ADMIN_PASSWORD });
-    const admin = anonymous.withBearer(elevated.body.token as string);
+    const admin = anonymous.withBearer(
+      await new Principals(anonymous, anonymous).login(TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD),
+    );
     const tenant = await admin.post('/api/v1/tenants', {
       name: 'Acme',
       slug: 'acme',

@@ -20,6 +20,7 @@ import {
   responseXml,
   signElement,
 } from './support/test-saml-idp';
+import { Principals } from './support/principals';
 
 const IDP_ISSUER = 'https://idp.acme.test/saml';
 const ENTRY_POINT = 'https://idp.acme.test/saml/sso';
@@ -138,14 +139,9 @@ describe('single sign-on with SAML 2.0 (PostgreSQL + Redis)', () => {
       },
     });
     const anonymous = new ApiClient(app.baseUrl);
-    const login = await anonymous.post('/api/v1/auth/login', {
-      email: TEST_ADMIN_EMAIL,
-      password: TEST_ADMIN_PASSWORD,
-    });
-    const elevated = await anonymous
-      .withBearer(login.body.token)
-      .post('/api/v1/sessions/current/elevate', { password: TEST_ADMIN_PASSWORD });
-    const admin = anonymous.withBearer(elevated.body.token as string);
+    const admin = anonymous.withBearer(
+      await new Principals(anonymous, anonymous).login(TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD),
+    );
     const tenant = await admin.post('/api/v1/tenants', {
       name: 'Acme SAML',
       slug: 'acme-saml',
