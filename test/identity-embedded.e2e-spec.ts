@@ -164,6 +164,7 @@ describe('identity and access (embedded)', () => {
       (r) =>
         !r.access?.public &&
         r.path !== '/api/v1/auth/logout' &&
+        r.path !== '/sso/logout' &&
         r.path !== '/api/v1/sessions/current/rotate',
     );
     let allowedCount = 0;
