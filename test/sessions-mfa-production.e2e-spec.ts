@@ -9,6 +9,7 @@ import {
   TEST_REDIS_URL,
   TestDatabase,
   uniqueQueuePrefix,
+  waitFor,
 } from '#testing';
 import { totpCode } from '../src/mfa/kit/totp';
 import { codeIn, startMailbox, startSmsReceiver } from './support/code-receivers';
@@ -314,9 +315,12 @@ describe('sessions and MFA (PostgreSQL + Redis)', () => {
     expect(right.status).not.toBe(200);
 
     // the audit trail's input: security events in the log
-    const log = app.output();
-    for (const event of ['auth.logged_in', 'mfa.challenged', 'mfa.failed', 'mfa.locked'])
-      expect(log).toContain(`"msg":"${event}"`);
+    // (the log reaches the test's pipe a moment after the response that caused it)
+    const events = ['auth.logged_in', 'mfa.challenged', 'mfa.failed', 'mfa.locked'];
+    await waitFor(() => events.every((event) => app.output().includes(`"msg":"${event}"`)), {
+      timeoutMs: 5_000,
+      what: 'the security events in the log',
+    });
     await app.stop();
     app = await startApp({ env: { ...env, DB_MIGRATE_ON_START: 'false' } });
     anonymous = new ApiClient(app.baseUrl);
