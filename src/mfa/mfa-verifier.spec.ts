@@ -33,21 +33,23 @@ describe('second-factor checks in process (in-memory PGlite)', () => {
     const user = await users.create(tenantId, { email, displayName: email });
     const who = { tenantId, userId: user.id };
     const { secret } = await enrollment.enrollTotp({ ...who, email });
+    const confirmedAt = Date.now();
     const { backupCodes } = await enrollment.confirmTotp(
       tenantId,
       user.id,
-      totpCode(secret, Date.now()),
+      totpCode(secret, confirmedAt),
     );
-    return { who, secret, backupCodes: backupCodes! };
+    return { who, secret, confirmedAt, backupCodes: backupCodes! };
   }
 
   it('refuses a TOTP step that was already used, and takes a later one once', async () => {
-    const { who, secret } = await enrolled('replay@example.com');
+    const { who, secret, confirmedAt } = await enrolled('replay@example.com');
     const attempt = { ...who, method: 'totp' as const, purpose: 'login' as const };
+    // The step the confirmation used, even when the clock has moved into the next one since.
     await expect(
-      verifier.verify({ ...attempt, code: totpCode(secret, Date.now()) }),
+      verifier.verify({ ...attempt, code: totpCode(secret, confirmedAt) }),
     ).rejects.toBeInstanceOf(MfaCodeInvalid);
-    const next = totpCode(secret, Date.now() + STEP_MS);
+    const next = totpCode(secret, confirmedAt + STEP_MS);
     await expect(verifier.verify({ ...attempt, code: next })).resolves.toBeUndefined();
     await expect(verifier.verify({ ...attempt, code: next })).rejects.toBeInstanceOf(
       MfaCodeInvalid,
