@@ -27,14 +27,15 @@ export class AgentAssigner {
    * Decisions are made task by task (a spawned specialist joins the pool at once); the
    * round's assignments and bids are then written together. Its events are returned, after
    * `lead` (events of the transaction not written yet), for the caller to write with its
-   * last statement; a spawn writes `lead` first, so its events keep their place.
+   * last statement; a spawn writes `lead` first, so its events keep their place. The
+   * agent each task was given is returned too, by task id.
    */
   async assign(
     uow: UnitOfWork,
     goal: WorkGoal,
     tasks: WorkTask[],
     lead: NewGoalEvent[] = [],
-  ): Promise<NewGoalEvent[]> {
+  ): Promise<{ events: NewGoalEvent[]; agents: Map<string, AgentProfileRow> }> {
     const pool = await this.selector.candidates(uow.manager, goal.tenant_id);
     const reused = new Set<string>();
     const assignments: Assignment[] = [];
@@ -100,7 +101,10 @@ export class AgentAssigner {
     await this.profiles.markReused(uow.manager, goal.tenant_id, toMark);
     await this.auction.record(uow, goal.tenant_id, goal.id, awards);
     await this.writeAssignments(uow, goal.tenant_id, assignments);
-    return [...lead, ...events];
+    return {
+      events: [...lead, ...events],
+      agents: new Map(assignments.map((a) => [a.task.id, a.agent])),
+    };
   }
 
   /** Reassigns one task (after a failed attempt), with its agent.assigned event. */

@@ -36,6 +36,8 @@ export interface GoalScope {
   signal?: AbortSignal;
   /** Set by a swarm: its workers' calls are stored together when the units are done. */
   deferredUsage?: DeferredUsage;
+  /** See `LlmCallScope.ready`. */
+  ready?: Promise<unknown>;
 }
 
 export interface TaskInput {

@@ -53,14 +53,15 @@ export class AgentWorkforce {
 
   /**
    * Assigns every unassigned task (AGENT_ASSIGNMENT), inside the runner's transaction; its
-   * events are returned after `lead` for the caller to write (see `AgentAssigner.assign`).
+   * events are returned after `lead` for the caller to write, with the agent of each task
+   * (see `AgentAssigner.assign`).
    */
   assign(
     uow: UnitOfWork,
     goal: WorkGoal,
     tasks: WorkTask[],
     lead: NewGoalEvent[] = [],
-  ): Promise<NewGoalEvent[]> {
+  ): Promise<{ events: NewGoalEvent[]; agents: Map<string, AgentProfileRow> }> {
     return this.assigner.assign(uow, goal, tasks, lead);
   }
 
@@ -91,8 +92,10 @@ export class AgentWorkforce {
     const turns: LedgerBuffer = [];
     this.turns.set(task.id, turns);
     try {
-      if (goal.pattern === 'swarm' && !hasParallelism([...plan]))
+      if (goal.pattern === 'swarm' && !hasParallelism([...plan])) {
+        await scope.ready; // the swarm writes its workers: after the attempt's start
         return await this.swarm.run(task, agent, dependencies, goal.goal, taskScope);
+      }
       return await this.runtime.executeTask(task, dependencies, goal.goal, taskScope, {
         agent: {
           id: agent.id,

@@ -73,7 +73,10 @@ export class PGlitePool extends EventEmitter {
     });
     const previous = this.queue;
     this.queue = previous.then(() => turn);
-    return previous.then(() => release);
+    // PGlite works on this thread, and a checkout's statements follow one another without
+    // giving way: what is waiting for the event loop (a model request being sent, say) goes
+    // first, as it would while a database server worked
+    return previous.then(() => new Promise<Release>((resolve) => setImmediate(resolve, release)));
   }
 }
 

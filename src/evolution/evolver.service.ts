@@ -92,6 +92,24 @@ export class Evolver implements OnModuleInit, OnModuleDestroy {
     return assignment;
   }
 
+  /** Whether the tenant has a live variant, which a goal can be assigned to (`assignGoal`). */
+  async hasLive(tenantId: string): Promise<boolean> {
+    return (await this.variantRows.live(this.dataSource.manager, tenantId)).length > 0;
+  }
+
+  /**
+   * `assign` in a transaction of its own; none at all while the tenant has no live variant
+   * (`live`: `hasLive`, when it was asked ahead).
+   */
+  async assignGoal(
+    tenantId: string,
+    goalId: string,
+    live?: Promise<boolean | undefined>,
+  ): Promise<Assignment> {
+    if (!((await live) ?? (await this.hasLive(tenantId)))) return { variants: [], guidance: [] };
+    return inTransaction(this.dataSource, (uow) => this.assign(uow, tenantId, goalId));
+  }
+
   async recordOutcome(tenantId: string, goalId: string, succeeded: boolean): Promise<void> {
     await this.trials.finish(this.dataSource, tenantId, goalId, succeeded ? 'succeeded' : 'failed');
   }

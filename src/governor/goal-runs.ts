@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { AgentProfileRow } from '../agents/agent-profile.store';
 import type { MemoryLearning } from '../memory/memory-learning.service';
 import { GoalStore } from './goal-store.service';
 import type { GoalRow, TaskRow } from '../goal-records/goal.types';
-import type { Intent } from '../planning/schemas';
+import type { CriticVerdict, Intent } from '../planning/schemas';
 
 type RecallSearch = Awaited<ReturnType<MemoryLearning['search']>>;
 
@@ -11,12 +12,16 @@ export interface GoalRun {
   controller: AbortController;
   /** The goal row as the last committed transition (or the lease) left it: saves a reload. */
   latest?: GoalRow;
-  /** The plan's task rows as the run keeps them (see `planTasksOf`). */
-  tasks?: { version: number; rows: TaskRow[] };
+  /** The plan's task rows as the run keeps them (see `planTasksOf`), with the agents assigned to them. */
+  tasks?: { version: number; rows: TaskRow[]; agents?: ReadonlyMap<string, AgentProfileRow> };
   /** The intent analysis, started while the goal moves to INTENT_ANALYSIS. */
   analysis?: Promise<Intent>;
   /** The first plan's memory search, started with the intent analysis. */
   search?: Promise<RecallSearch | undefined>;
+  /** Whether the tenant has live evolver variants, asked with the intent analysis. */
+  variants?: Promise<boolean | undefined>;
+  /** The critic's verdict on a plan, started once every task had answered (see `VerifyStep.ahead`). */
+  verdict?: { planVersion: number; verdict: Promise<CriticVerdict> };
 }
 
 /**
@@ -67,15 +72,28 @@ export class GoalRuns {
     return latest;
   }
 
-  keepTasks(goal: Pick<GoalRow, 'id' | 'plan_version'>, tasks: TaskRow[]): void {
+  keepTasks(
+    goal: Pick<GoalRow, 'id' | 'plan_version'>,
+    tasks: TaskRow[],
+    agents?: ReadonlyMap<string, AgentProfileRow>,
+  ): void {
     const run = this.runs.get(goal.id);
-    if (run) run.tasks = { version: goal.plan_version, rows: tasks };
+    if (run) run.tasks = { version: goal.plan_version, rows: tasks, agents };
+  }
+
+  /** The profile of the agent this run assigned to the task, while the task still has that agent. */
+  assignedAgent(task: Pick<TaskRow, 'id' | 'goal_id' | 'agent_id'>): AgentProfileRow | undefined {
+    const agent = this.runs.get(task.goal_id)?.tasks?.agents?.get(task.id);
+    return agent && agent.id === task.agent_id ? agent : undefined;
   }
 
   /** After a database outage the kept task rows may be behind what was committed. */
   forgetTasks(goalId: string): void {
     const run = this.runs.get(goalId);
-    if (run) run.tasks = undefined;
+    if (run) {
+      run.tasks = undefined;
+      run.verdict = undefined;
+    }
   }
 
   /**

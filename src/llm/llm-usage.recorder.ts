@@ -17,6 +17,11 @@ export interface LlmCallScope {
    * `recordAll` before it reads the task's totals.
    */
   deferredUsage?: DeferredUsage;
+  /**
+   * What a call's answer waits for before it is recorded or returned: the start of a task's
+   * attempt, written while the attempt's first call is on its way (a rejection fails the call).
+   */
+  ready?: Promise<unknown>;
 }
 
 /** Calls made but not yet stored, each with the scope it was made in. */

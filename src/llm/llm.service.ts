@@ -166,6 +166,18 @@ export class LlmService {
         costUsd: cost,
         durationMs: performance.now() - started,
       };
+      if (scope.ready) {
+        // made while its task's start was written: the answer waits for that start, and a
+        // task that could not start keeps the call with its attempt's others (`deferredUsage`)
+        const notStarted = await scope.ready.then(
+          () => undefined,
+          (error: unknown) => ({ error }),
+        );
+        if (notStarted) {
+          scope.deferredUsage?.push({ scope, call });
+          throw notStarted.error;
+        }
+      }
       // a task's totals are read when its result is stored; other calls need not wait
       if (scope.deferredUsage && message.tool_calls?.length)
         // a tool call meets the safety gate, which must see every token spent so far

@@ -91,19 +91,12 @@ export class MemoryLearning {
   }
 
   /**
-   * Memory query before planning: the searches (or their result, when they ran ahead),
-   * one access counted for every memory recalled, and the agents that succeeded before
-   * with the capabilities the intent names.
+   * The rest of a recall once its searches are done (`search`), which the planner does not
+   * wait for: one access counted for every memory recalled, and the agents that succeeded
+   * before with the capabilities the intent names.
    */
-  async recall(
-    goal: LearnedGoal,
-    allowProcedure: boolean,
-    searched?: RecallSearch,
-  ): Promise<Recall> {
-    const recall: Recall = {
-      ...(searched ?? (await this.search(goal, allowProcedure))),
-      preferred_agents: [],
-    };
+  async recall(goal: LearnedGoal, searched: RecallSearch): Promise<Recall> {
+    const recall: Recall = { ...searched, preferred_agents: [] };
     const capabilities = intentCapabilities(goal);
     // independent reads and writes: on PostgreSQL they run side by side
     const [, preferred] = await Promise.all([

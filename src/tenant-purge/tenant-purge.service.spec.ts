@@ -1,4 +1,5 @@
 import { uuidv7 } from '#common';
+import { AuditWriter } from '../audit/audit-writer';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { affectedBy, db, rowsOf } from '../database/query-builder';
 import { GoalsService } from '../governor/goals.service';
@@ -165,6 +166,8 @@ describe('TenantPurge (in-memory PGlite with every migration)', () => {
       userId,
     );
     await settled(tenantId, goal_id);
+    // the goal's audit entries are stored by a timer: before any counting, not between counts
+    await product.app.get(AuditWriter).flush();
     await ds.query(`INSERT INTO later_notes VALUES ($1, $2, 'n')`, [uuidv7(), tenantId]);
     await ds.query(`INSERT INTO goal_annotations (goal_id, note) VALUES ($1, 'n')`, [goal_id]);
     return tenantId;

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AgentRuntime, GoalScope } from '../../agents/agent-runtime.service';
 import { inOneStatement } from '../../database/transaction';
-import { MemoryLearning } from '../../memory/memory-learning.service';
 import { GoalRuns } from '../goal-runs';
 import type { GoalRow } from '../../goal-records/goal.types';
 import { Pattern, patternFor } from '../pattern';
 import type { Intent } from '../../planning/schemas';
 import { GoalTransitions } from './goal-transitions';
+import { PlanningRecall } from './planning-recall';
 
 /**
  * RECEIVED and INTENT_ANALYSIS: the intent analyzer sets the goal's complexity and risk,
@@ -18,7 +18,7 @@ export class AnalyseIntentStep {
   constructor(
     private readonly dataSource: DataSource,
     private readonly agents: AgentRuntime,
-    private readonly learning: MemoryLearning,
+    private readonly recall: PlanningRecall,
     private readonly runs: GoalRuns,
     private readonly transitions: GoalTransitions,
   ) {}
@@ -60,16 +60,15 @@ export class AnalyseIntentStep {
   }
 
   /**
-   * Starts the intent analysis and, for a first plan, the memory search (it needs only the
-   * goal text) ahead of the step that awaits them.
+   * Starts the intent analysis and, for a first plan, what its recall needs from the goal
+   * alone (`PlanningRecall.ahead`) ahead of the steps that await them.
    */
   private start(goal: GoalRow, scope: GoalScope): Promise<Intent> {
     const run = this.runs.get(goal.id) ?? { controller: new AbortController() };
     if (run.analysis) return run.analysis;
     run.analysis = this.agents.analyzeIntent(goal.goal, scope);
     run.analysis.catch(() => undefined); // awaited (and reported) by run()
-    if (goal.plan_version === 0 && !goal.feedback)
-      run.search = this.learning.search(goal, true).catch(() => undefined);
+    this.recall.ahead(goal, run);
     return run.analysis;
   }
 }

@@ -45,7 +45,7 @@ export class AssignStep {
     held: NewGoalEvent[] = [],
   ): Promise<void> {
     const parallel = !isSequential((goal.pattern ?? 'single') as Pattern) && hasParallelism(tasks);
-    const events = await this.workforce.assign(uow, goal, tasks, held);
+    const { events, agents } = await this.workforce.assign(uow, goal, tasks, held);
     await this.transitions.advance(
       uow,
       goal,
@@ -55,6 +55,6 @@ export class AssignStep {
       undefined,
       events,
     );
-    uow.afterCommit(() => this.runs.keepTasks(goal, tasks));
+    uow.afterCommit(() => this.runs.keepTasks(goal, tasks, agents));
   }
 }

@@ -28,12 +28,14 @@ export class CompleteStep {
 
   /** WRITING_MEMORY, then REFLECTING and COMPLETED in the same transaction. */
   async writeMemory(goal: GoalRow): Promise<void> {
+    // the goal's token totals are final when it completes: its last calls are stored meanwhile
+    const settled = this.usage.settled(goal.id);
     const complexity = (goal.complexity ?? 'SIMPLE') as Complexity;
     const prepared = usesMemory(complexity)
       ? await this.learning.goalMemories(goal, await this.runs.planTasksOf(goal))
       : undefined;
     const reflection = await this.learning.reflection(goal);
-    await this.usage.settled(goal.id); // the goal's token totals are final when it completes
+    await settled;
     await inTransaction(this.dataSource, async (uow) => {
       const written = prepared
         ? await this.learning.persistGoalMemories(uow, goal.tenant_id, prepared)

@@ -10,6 +10,7 @@ import type { GoalTransitions } from './goal-transitions';
 import type { ReplanStep } from './replan.step';
 import type { TaskAttempts, TaskOutcome } from './task-attempt';
 import type { TaskWriteBatches, TaskWave } from './task-write-batches';
+import type { VerifyStep } from './verify.step';
 
 /** The execution step with fakes around it: the order tasks run in and what the phase ends in. */
 describe('ExecuteStep', () => {
@@ -58,6 +59,7 @@ describe('ExecuteStep', () => {
       {
         run: async (failure: GoalFailure) => void record.failures.push(failure),
       } as unknown as FailStep,
+      { ahead: () => false } as unknown as VerifyStep,
     );
     await step.run(goal, scope);
     return record;

@@ -12,6 +12,7 @@ import { GoalTransitions } from './goal-transitions';
 import { ReplanStep } from './replan.step';
 import { TaskAttempts } from './task-attempt';
 import { TaskWriteBatches } from './task-write-batches';
+import { VerifyStep } from './verify.step';
 
 /**
  * EXECUTING (one task at a time) and PARALLEL_EXECUTING (up to TASK_CONCURRENCY): ready
@@ -29,6 +30,7 @@ export class ExecuteStep {
     private readonly transitions: GoalTransitions,
     private readonly replan: ReplanStep,
     private readonly failure: FailStep,
+    private readonly verification: VerifyStep,
   ) {}
 
   async run(goal: GoalRow, scope: GoalScope): Promise<void> {
@@ -42,6 +44,15 @@ export class ExecuteStep {
     let thrown: { error: unknown } | undefined;
     const held: ApprovalPending[] = []; // safety gate: actions waiting for a human
     const wave = this.writes.wave();
+    // once every task has answered and its model calls are stored (the token budget has
+    // seen them), the critic starts on the outputs while the results are still being written
+    const outputs = new Map<string, unknown>();
+    wave.recorded = (items) => {
+      for (const { task, output } of items) outputs.set(task.key, output);
+      const allAnswered = tasks.every((t) => t.status === 'completed' || outputs.has(t.key));
+      if (!allAnswered || failure || thrown || held.length || scope.signal?.aborted) return false;
+      return this.verification.ahead(goal, tasks, outputs, scope);
+    };
 
     const ready = () =>
       tasks.filter(

@@ -36,14 +36,11 @@ export class PlanStep {
 
   async run(goal: GoalRow, scope: GoalScope): Promise<void> {
     const intent = goal.intent as Intent;
-    const { recall, planning, variant } = await this.recall.forPlanning(goal);
-    const plan = await this.agents.plan(
-      goal.goal,
-      intent,
-      scope,
-      goal.feedback ?? undefined,
-      planning,
-    );
+    const { planning, variant, ...recalling } = await this.recall.forPlanning(goal);
+    const [plan, recall] = await Promise.all([
+      this.agents.plan(goal.goal, intent, scope, goal.feedback ?? undefined, planning),
+      recalling.recall,
+    ]);
     const version = goal.plan_version + 1;
     await this.workforce.prepare(goal.tenant_id);
     await inTransaction(this.dataSource, async (uow) => {

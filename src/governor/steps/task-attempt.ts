@@ -10,6 +10,7 @@ import { inTransaction } from '../../database/transaction';
 import { GoalEventLog } from '../../events/goal-event-log.service';
 import { LlmUsageRecorder, type DeferredUsage } from '../../llm/llm-usage.recorder';
 import { ApprovalHolds, TaskInterruption } from '../../safety/approval-holds.service';
+import { GoalRuns } from '../goal-runs';
 import { StateConflict } from '../goal-store.service';
 import type { GoalRow, TaskRow } from '../../goal-records/goal.types';
 import { TaskRepository } from '../../goal-records/task.repository';
@@ -35,6 +36,7 @@ export class TaskAttempts {
     private readonly database: DatabaseAvailability,
     private readonly tasks: TaskRepository,
     private readonly usage: LlmUsageRecorder,
+    private readonly runs: GoalRuns,
   ) {}
 
   async run(
@@ -53,9 +55,16 @@ export class TaskAttempts {
     const taskScope = scope.deferredUsage ? scope : { ...scope, deferredUsage: usage };
     for (;;) {
       const attempt = task.attempts + 1;
-      // the task goes running and its agent takes a slot: one statement for all tasks starting together
-      const started = await wave.starts.add({ task, attempt });
-      if (started === undefined) throw new StateConflict(goal.id, goal.state);
+      // the task goes running and its agent takes a slot: one statement for all tasks starting
+      // together. When this run assigned the agent, the attempt's first model call goes out
+      // while that is written, and its answer waits for it (`GoalScope.ready`).
+      const assigned = this.runs.assignedAgent(task);
+      const starting = wave.starts.add({ task, attempt }).then((started) => {
+        if (started === undefined) throw new StateConflict(goal.id, goal.state);
+        return started;
+      });
+      starting.catch(() => undefined); // awaited below
+      const started = assigned ?? (await starting);
       task.attempts = attempt;
       task.status = 'running';
       try {
@@ -66,7 +75,7 @@ export class TaskAttempts {
             goal,
             task,
             dependencies,
-            taskScope,
+            assigned ? { ...taskScope, ready: starting } : taskScope,
             [...byKey.values()],
             started ?? undefined,
           );
@@ -74,6 +83,7 @@ export class TaskAttempts {
           wave.executing--;
           wave.finishes.recheck();
         }
+        await starting;
         // the result, its events, the learning step and the ledger: one statement for the
         // tasks that finish together
         const stored = await wave.finishes.add({ task, attempt, output, usage: usage.splice(0) });
@@ -83,6 +93,11 @@ export class TaskAttempts {
         task.output = output as unknown as Record<string, unknown>;
         return { ok: true };
       } catch (error) {
+        // an attempt that could not start fails as such, whatever its call did
+        await starting.catch((notStarted: unknown) => {
+          this.storeInBackground(usage.splice(0));
+          throw notStarted;
+        });
         if (scope.signal?.aborted || this.database.isTransient(error)) {
           this.storeInBackground(usage.splice(0));
           throw error;

@@ -30,6 +30,12 @@ export interface TaskFinishItem {
  */
 export interface TaskWave {
   executing: number;
+  /**
+   * Told of results whose model calls are stored (the tenant's token budget has seen them)
+   * before the results themselves are written; answers true when it started a model call,
+   * whose request then goes out before the results' statement is built and run.
+   */
+  recorded?: (items: readonly TaskFinishItem[]) => boolean;
   /** Per task: its agent's profile row (null without a profile), undefined when it could not start. */
   starts: WriteBatcher<TaskStartItem, AgentProfileRow | null | undefined>;
   /** Per task: whether its result was stored (false when it was no longer running). */
@@ -54,7 +60,7 @@ export class TaskWriteBatches {
     const wave: TaskWave = {
       executing: 0,
       starts: new WriteBatcher((items) => this.start(items)),
-      finishes: new WriteBatcher((items) => this.finish(items), 200, {
+      finishes: new WriteBatcher((items) => this.finish(items, wave), 200, {
         // tasks still executing finish soon after one another: store their results together
         hold: () => wave.executing > 0,
         maxHoldMs: FINISH_HOLD_MS,
@@ -109,9 +115,10 @@ export class TaskWriteBatches {
    * task's token totals), its agent's learning step and its progress-ledger rows. The
    * attempts' model calls are stored first, in one statement, so the totals include them.
    */
-  private async finish(items: readonly TaskFinishItem[]): Promise<boolean[]> {
+  private async finish(items: readonly TaskFinishItem[], wave: TaskWave): Promise<boolean[]> {
     const { tenant_id: tenantId, goal_id: goalId } = items[0].task;
     await this.usage.recordAll(items.flatMap((item) => item.usage));
+    if (wave.recorded?.(items)) await new Promise<void>((resolve) => setImmediate(resolve));
     const { inputs, steps } = this.workforce.completions(
       items.map(({ task, output }) => ({ task, text: output.text })),
     );

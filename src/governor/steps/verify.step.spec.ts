@@ -30,7 +30,7 @@ describe('VerifyStep', () => {
     const step = new VerifyStep(
       { manager: {} } as DataSource,
       { verify: async () => ({ ...verdict, provider: 'fake' }) } as unknown as AgentRuntime,
-      { planTasksOf: async () => tasks } as unknown as GoalRuns,
+      { planTasksOf: async () => tasks, get: () => undefined } as unknown as GoalRuns,
       {
         advance: async (...args: unknown[]) => void advanced.push(args),
       } as unknown as GoalTransitions,

@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AgentRuntime, GoalScope, outputText } from '../../agents/agent-runtime.service';
+import {
+  AgentRuntime,
+  GoalScope,
+  outputText,
+  type ReviewedTask,
+} from '../../agents/agent-runtime.service';
 import { applyChecks } from '../../agents/critic-checks';
 import { inOneStatement } from '../../database/transaction';
 import type { NewGoalEvent } from '../../events/goal-event-log.service';
 import { GoalRuns } from '../goal-runs';
-import type { GoalRow } from '../../goal-records/goal.types';
+import type { GoalRow, TaskRow } from '../../goal-records/goal.types';
+import type { CriticVerdict } from '../../planning/schemas';
 import { GoalTransitions } from './goal-transitions';
 import { ReplanStep } from './replan.step';
 
@@ -24,19 +30,42 @@ export class VerifyStep {
     private readonly replan: ReplanStep,
   ) {}
 
-  async run(goal: GoalRow, scope: GoalScope): Promise<void> {
-    const tasks = await this.runs.planTasksOf(goal);
-    const modelVerdict = await this.agents.verify(
-      goal.goal,
-      tasks.map((t) => ({
-        key: t.key,
-        title: t.title,
-        status: t.status,
-        acceptance_criteria: t.acceptance_criteria,
-        output: t.output,
-      })),
+  /**
+   * Starts the critic on a plan whose every task has answered, while their results and the
+   * move to VERIFYING are still being written (it reads only the outputs, which are final):
+   * `run` then awaits this verdict instead of asking again. Nothing is stored here; answers
+   * whether the critic was asked.
+   */
+  ahead(
+    goal: GoalRow,
+    tasks: ReadonlyArray<TaskRow>,
+    outputs: ReadonlyMap<string, unknown>,
+    scope: GoalScope,
+  ): boolean {
+    const run = this.runs.get(goal.id);
+    if (!run) return false;
+    const verdict = this.review(
+      goal,
+      tasks.map((t) => reviewed(t, 'completed', outputs.get(t.key) ?? t.output)),
       scope,
     );
+    verdict.catch(() => undefined); // awaited (and reported) by run()
+    run.verdict = { planVersion: goal.plan_version, verdict };
+    return true;
+  }
+
+  async run(goal: GoalRow, scope: GoalScope): Promise<void> {
+    const tasks = await this.runs.planTasksOf(goal);
+    const run = this.runs.get(goal.id);
+    const ahead = run?.verdict;
+    if (run) run.verdict = undefined;
+    const modelVerdict = await (ahead && ahead.planVersion === goal.plan_version
+      ? ahead.verdict
+      : this.review(
+          goal,
+          tasks.map((t) => reviewed(t, t.status, t.output)),
+          scope,
+        ));
     const verdict = { ...modelVerdict, ...applyChecks(modelVerdict, tasks) };
     // the critic may name tasks this plan does not have: they are ignored, and recorded
     const named = new Set(tasks.map((t) => t.key));
@@ -74,4 +103,18 @@ export class VerifyStep {
         [verdictEvent],
       );
   }
+
+  private review(goal: GoalRow, tasks: ReviewedTask[], scope: GoalScope): Promise<CriticVerdict> {
+    return this.agents.verify(goal.goal, tasks, scope);
+  }
+}
+
+function reviewed(task: TaskRow, status: string, output: unknown): ReviewedTask {
+  return {
+    key: task.key,
+    title: task.title,
+    status,
+    acceptance_criteria: task.acceptance_criteria,
+    output,
+  };
 }
