@@ -57,6 +57,9 @@ const statements = {
       .selectAll()
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id),
+  /** The tenant an endpoint belongs to, whichever tenant asks (for administrators). */
+  tenantOf: (id: string) =>
+    db.selectFrom('webhook_endpoints').select('tenant_id').where('id', '=', id),
   /** A page of a tenant's endpoints, newest first, optionally in one status. */
   list: (tenantId: string, status: WebhookStatus | undefined, limit: number, offset: number) =>
     db
@@ -193,6 +196,10 @@ export class WebhookEndpointRepository {
     return firstOf(this.dataSource, statements.byId(tenantId, id));
   }
 
+  async tenantOf(id: string): Promise<string | undefined> {
+    return (await firstOf(this.dataSource, statements.tenantOf(id)))?.tenant_id;
+  }
+
   async list(
     tenantId: string,
     status: WebhookStatus | undefined,
@@ -304,6 +311,7 @@ export const webhookEndpointStatements: StatementCatalog = {
         }),
       },
       { name: 'byId', statement: statements.byId(tenant, id) },
+      { name: 'tenantOf', statement: statements.tenantOf(id) },
       { name: 'list', statement: statements.list(tenant, 'ACTIVE', 20, 0) },
       { name: 'listAll', statement: statements.listAll(undefined, undefined, 20, 0) },
       { name: 'update', statement: statements.update(tenant, id, changes) },

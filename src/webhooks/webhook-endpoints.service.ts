@@ -93,6 +93,13 @@ export class WebhookEndpoints {
     return this.endpoints.listAll(tenantId, status, limit, offset);
   }
 
+  /** The tenant of an endpoint in any tenant, for the installation's administrators. */
+  async tenantOf(id: string): Promise<string> {
+    const tenantId = await this.endpoints.tenantOf(id);
+    if (!tenantId) throw new NotFound('webhook', id);
+    return tenantId;
+  }
+
   async get(tenantId: string, id: string): Promise<WebhookEndpointRow> {
     this.box();
     const row = await this.endpoints.byId(tenantId, id);

@@ -78,7 +78,7 @@ describe('webhook outbox in process (in-memory PGlite)', () => {
         .map((e) => `evt_${e.id}`)
         .sort();
     const goalDeliveries = (await deliveriesOf(goalWide.id)).filter(
-      (d) => (d.payload as WebhookPayload).data.goal_id === goal_id,
+      (d) => (d.payload as unknown as WebhookPayload).data.goal_id === goal_id,
     );
     expect(goalDeliveries.map((d) => d.event_id).sort()).toEqual(
       idsOf((t) => t.startsWith('goal.')),
@@ -93,9 +93,9 @@ describe('webhook outbox in process (in-memory PGlite)', () => {
     // created after the goal started: the events before it are not sent, the rest are
     const filtered = await deliveriesOf(onlyThisGoal.id);
     expect(filtered.length).toBeGreaterThan(0);
-    expect(filtered.every((d) => (d.payload as WebhookPayload).data.goal_id === goal_id)).toBe(
-      true,
-    );
+    expect(
+      filtered.every((d) => (d.payload as unknown as WebhookPayload).data.goal_id === goal_id),
+    ).toBe(true);
     const completed = goalDeliveries.find((d) => d.event_type === 'goal.completed')!;
     expect(completed.payload).toMatchObject({
       event_id: completed.event_id,

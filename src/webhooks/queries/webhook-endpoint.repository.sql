@@ -22,6 +22,12 @@ select *
   from "webhook_endpoints"
   where "tenant_id" = $1 and "id" = $2;
 
+-- tenantOf
+-- parameters: ["00000000-0000-0000-0000-0000000000e1"]
+select "tenant_id"
+  from "webhook_endpoints"
+  where "id" = $1;
+
 -- list
 -- parameters: ["00000000-0000-0000-0000-000000000001","ACTIVE",20,0]
 select *, count(*) OVER ()::int as "total"
