@@ -81,6 +81,18 @@ export class MetricsService implements OnModuleDestroy {
     ['method'],
   );
 
+  readonly webhookAttempts = counter(
+    'webhook_delivery_attempts_total',
+    'Webhook delivery attempts, by outcome (delivered, retrying, expired, gone)',
+    ['outcome'],
+  );
+  readonly webhookDuration = histogram(
+    'webhook_delivery_duration_seconds',
+    'Time of each webhook delivery attempt, connection and answer included',
+    [],
+    DURATION_BUCKETS,
+  );
+
   readonly agentSpawn = counter(
     'agent_spawn_total',
     'Agents put to work on a task (one per assignment), by agent kind',

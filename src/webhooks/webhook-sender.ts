@@ -5,6 +5,7 @@ import { SsrfRefused, isAllowListed, safeHttpRequest } from '#net/safe-http';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { inTransaction, type UnitOfWork } from '../database/transaction';
+import { MetricsService } from '../metrics/metrics.service';
 import { logFor } from '../observability/logger';
 import {
   type AttemptOutcome,
@@ -54,6 +55,7 @@ export class WebhookSender {
     private readonly deliveries: WebhookDeliveryRepository,
     private readonly endpoints: WebhookEndpointRepository,
     private readonly publisher: WebhookPublisher,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** How long a claim lasts while queued (the dispatcher's) and while sending (the sender's). */
@@ -152,6 +154,10 @@ export class WebhookSender {
       outcome,
     );
     if (attempts === undefined) return; // the claim expired and another sender took it
+    uow.afterCommit(() => {
+      this.metrics.webhookAttempts.inc({ outcome: gone ? 'gone' : outcome.status.toLowerCase() });
+      this.metrics.webhookDuration.observe(result.durationMs / 1000);
+    });
     await this.deliveries.insertAttempt(uow.manager, {
       id: uuidv7(),
       tenant_id: delivery.tenant_id,

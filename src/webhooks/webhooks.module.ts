@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { EventsModule } from '../events/events.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import type { JobQueue } from '../queue/job-queue';
 import { createJobQueue } from '../queue/queue.module';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
@@ -26,7 +27,7 @@ import { WebhooksController } from './webhooks.controller';
  * in-process handlers of the same events.
  */
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, MetricsModule],
   controllers: [WebhooksController, WebhookDeliveriesController, WebhooksAdminController],
   providers: [
     {
