@@ -55,10 +55,9 @@ export class SamlController {
     @Res() res: Response,
   ): Promise<void> {
     await this.responder.page(res, async () => {
-      const form = (req.body ?? {}) as Record<string, unknown>;
       const { outcome, redirectTo } = await this.saml.complete(
         provider,
-        form.SAMLResponse,
+        req,
         this.responder.meta(req),
       );
       this.responder.signedIn(res, outcome, redirectTo);
@@ -112,12 +111,7 @@ export class SamlController {
 
   private async logout(provider: string, req: Request, res: Response): Promise<void> {
     await this.responder.page(res, async () => {
-      const result = await this.saml.logoutCallback(provider, {
-        method: req.method,
-        rawQuery: req.originalUrl.split('?')[1] ?? '',
-        query: req.query as Record<string, unknown>,
-        body: (req.body ?? {}) as Record<string, unknown>,
-      });
+      const result = await this.saml.logoutCallback(provider, req);
       res.redirect(303, result.kind === 'answer' ? result.redirect.href : '/');
     });
   }

@@ -57,11 +57,11 @@ export class SsoSignInController {
     await this.responder.page(res, async () => {
       const { provider, target } = await this.federated.start(providerId, redirectTo);
       if (provider.row.protocol === 'saml') {
-        res.redirect(303, (await this.saml.begin(provider, target)).href);
+        res.redirect(303, (await this.saml.begin(provider, target, req)).href);
         return;
       }
       const binding = browserBinding(readCookie(req.header('cookie'), SSO_BROWSER_COOKIE));
-      const url = await this.signIn.begin(provider, target, binding);
+      const url = await this.signIn.begin(provider, target, binding, req);
       res.cookie(SSO_BROWSER_COOKIE, binding, {
         httpOnly: true,
         secure: this.config.SESSION_COOKIE_SECURE,
@@ -85,10 +85,9 @@ export class SsoSignInController {
   @Public()
   async callback(@Param('provider') provider: string, @Req() req: Request, @Res() res: Response) {
     await this.responder.page(res, async () => {
-      const url = new URL(req.originalUrl, this.config.publicUrl);
       const { outcome, redirectTo } = await this.signIn.complete(
         provider,
-        url,
+        req,
         this.responder.meta(req),
         readCookie(req.header('cookie'), SSO_BROWSER_COOKIE),
       );
