@@ -37,6 +37,12 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.use('/sso/callback/:provider', (req: Request, res: Response, next: NextFunction) =>
     req.method === 'POST' ? samlForm(req, res, next) : next(),
   );
+  // A logout message posted by the IdP's page to the single logout service.
+  app.use(
+    '/sso/saml/:provider/logout/callback',
+    (req: Request, res: Response, next: NextFunction) =>
+      req.method === 'POST' ? samlForm(req, res, next) : next(),
+  );
   app.use(jsonOnlyMiddleware);
   installInputHardening(app, config);
   app.useGlobalPipes(createValidationPipe());

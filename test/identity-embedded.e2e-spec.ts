@@ -143,12 +143,14 @@ describe('identity and access (embedded)', () => {
       'GET /metrics',
       'GET /sso/callback/{provider}',
       'GET /sso/login/{provider}',
+      'GET /sso/saml/{provider}/logout/callback',
       'GET /sso/saml/{provider}/metadata',
       'POST /api/v1/auth/login',
       'POST /api/v1/auth/mfa/send',
       'POST /api/v1/auth/mfa/verify',
       'POST /sso/callback/{provider}',
       'POST /sso/mfa',
+      'POST /sso/saml/{provider}/logout/callback',
     ]);
     expect((await anonymous.get('/docs-json')).status).toBe(200);
   });

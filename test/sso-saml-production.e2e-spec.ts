@@ -16,7 +16,12 @@ import {
   authnRequestOf,
   encryptAssertion,
   generateKeyPair,
+  idpLogoutRequestXml,
   type KeyPair,
+  logoutRequestOf,
+  logoutResponseOf,
+  logoutResponseXml,
+  redirectQuery,
   responseXml,
   signElement,
 } from './support/test-saml-idp';
@@ -24,11 +29,14 @@ import { Principals } from './support/principals';
 
 const IDP_ISSUER = 'https://idp.acme.test/saml';
 const ENTRY_POINT = 'https://idp.acme.test/saml/sso';
+const LOGOUT_URL = 'https://idp.acme.test/saml/slo';
 
 interface SamlProvider {
   id: string;
   acs: string;
   entityId: string;
+  /** Our single logout service, when the provider has a logout URL. */
+  slo?: string;
 }
 
 /**
@@ -51,6 +59,7 @@ describe('single sign-on with SAML 2.0 (PostgreSQL + Redis)', () => {
   let main: SamlProvider;
   let encrypted: SamlProvider;
   let untrusted: SamlProvider;
+  let withLogout: SamlProvider;
 
   /** Starts a sign-in as the browser does: the redirect to the IdP and its request id. */
   async function startSignIn(provider: SamlProvider, redirectTo = '/') {
@@ -172,6 +181,7 @@ describe('single sign-on with SAML 2.0 (PostgreSQL + Redis)', () => {
         id: created.body.id,
         acs: created.body.callback_url,
         entityId: created.body.entity_id,
+        slo: created.body.logout_callback_url,
       };
     };
     main = await create({ name: 'Acme SAML', settings: { trust_email: true } });
@@ -187,6 +197,19 @@ describe('single sign-on with SAML 2.0 (PostgreSQL + Redis)', () => {
     });
     expect(encrypted.entityId).toBe('urn:acme:village');
     untrusted = await create({ name: 'Acme SAML (untrusted emails)' });
+    withLogout = await create({
+      name: 'Acme SAML (single logout)',
+      settings: { trust_email: true, logout_url: LOGOUT_URL },
+    });
+    expect(withLogout.slo).toBe(`${app.baseUrl}/sso/saml/${withLogout.id}/logout/callback`);
+    expect(main.slo).toBeUndefined();
+    const badLogout = await inAcme.post('/api/v1/sso/providers', {
+      name: 'Broken logout',
+      template: 'saml',
+      settings: { entry_point: ENTRY_POINT, idp_certificate: idp.cert, logout_url: 'ftp://idp' },
+    });
+    expect(badLogout.status).toBe(400);
+    expect(JSON.stringify(badLogout.body)).toContain('settings.logout_url');
     const secret = await inAcme.get(`/api/v1/sso/providers/${encrypted.id}`);
     expect(secret.body).toMatchObject({ has_decryption_key: true });
     expect(JSON.stringify(secret.body)).not.toContain('PRIVATE KEY');
@@ -409,5 +432,198 @@ describe('single sign-on with SAML 2.0 (PostgreSQL + Redis)', () => {
       body: 'email=a&password=b',
     });
     expect(elsewhere.status).toBe(415);
+  });
+
+  describe('single logout', () => {
+    /** A sign-in through `provider` in the IdP session `sessionIndex`: our session token. */
+    async function signInAt(
+      provider: SamlProvider,
+      sessionIndex: string,
+      email = 'alice@acme.test',
+    ) {
+      const { id } = await startSignIn(provider);
+      const res = await post(provider, signedResponse(provider, id, { sessionIndex, email }));
+      expect(res.status).toBe(303);
+      return res.session!;
+    }
+
+    const alive = async (token: string) =>
+      (await new ApiClient(app.baseUrl).withBearer(token).get('/api/v1/auth/me')).status === 200;
+
+    async function signOut(token: string) {
+      const res = await fetch(`${app.baseUrl}/sso/logout`, {
+        method: 'POST',
+        headers: { cookie: `av_session=${token}` },
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(303);
+      return res.headers.get('location')!;
+    }
+
+    /** The IdP's page posting a logout message to our single logout service. */
+    async function postToSlo(param: 'SAMLRequest' | 'SAMLResponse', xml: string) {
+      const res = await fetch(withLogout.slo!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ [param]: Buffer.from(xml).toString('base64') }).toString(),
+        redirect: 'manual',
+      });
+      return { status: res.status, location: res.headers.get('location'), body: await res.text() };
+    }
+
+    /** The IdP redirecting the browser to our single logout service. */
+    async function redirectToSlo(query: string) {
+      const res = await fetch(`${withLogout.slo!}?${query}`, { redirect: 'manual' });
+      return { status: res.status, location: res.headers.get('location'), body: await res.text() };
+    }
+
+    const answer = (inResponseTo: string, change: { status?: string } = {}) =>
+      logoutResponseXml({
+        issuer: IDP_ISSUER,
+        destination: withLogout.slo!,
+        inResponseTo,
+        ...change,
+      });
+
+    it('publishes the single logout service in the metadata when a logout URL is set', async () => {
+      const xml = await (await fetch(`${app.baseUrl}/sso/saml/${withLogout.id}/metadata`)).text();
+      expect(xml).toContain('SingleLogoutService');
+      expect(xml).toContain(`Location="${withLogout.slo}"`);
+      const none = await (await fetch(`${app.baseUrl}/sso/saml/${main.id}/metadata`)).text();
+      expect(none).not.toContain('SingleLogoutService');
+    });
+
+    it('signs out here without the IdP when the provider has no logout URL', async () => {
+      const token = await signInAt(main, '_no-slo');
+      expect(await signOut(token)).toBe('/');
+      expect(await alive(token)).toBe(false);
+    });
+
+    it("sends the IdP a LogoutRequest for the sign-in's NameID and SessionIndex, and takes its signed answer once", async () => {
+      const token = await signInAt(withLogout, '_idp-session-1');
+      const location = await signOut(token);
+      expect(location.startsWith(`${LOGOUT_URL}?`)).toBe(true);
+      expect(await alive(token)).toBe(false);
+      const request = await logoutRequestOf(location);
+      expect(request).toMatchObject({
+        issuer: withLogout.entityId,
+        destination: LOGOUT_URL,
+        nameId: 'alice@acme.test',
+        nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+        sessionIndexes: ['_idp-session-1'],
+      });
+
+      const reply = answer(request.id);
+      const signed = signElement(reply.xml, reply.id, idp);
+      const done = await postToSlo('SAMLResponse', signed);
+      expect(done.status).toBe(303);
+      expect(done.location).toBe('/');
+      // the same answer again, by either binding, finds nothing to answer
+      const replayed = await postToSlo('SAMLResponse', signed);
+      expect(replayed.status).toBe(400);
+      expect(replayed.body).toMatch(/answers no sign-out of ours/);
+      const again = await redirectToSlo(redirectQuery('SAMLResponse', reply.xml, idp));
+      expect(again.status).toBe(400);
+    });
+
+    it('takes a LogoutResponse by the redirect binding, signed over its query', async () => {
+      const request = await logoutRequestOf(await signOut(await signInAt(withLogout, '_s2')));
+      const done = await redirectToSlo(
+        redirectQuery('SAMLResponse', answer(request.id).xml, idp, 'back'),
+      );
+      expect(done.status).toBe(303);
+      expect(done.location).toBe('/');
+    });
+
+    it('refuses a LogoutResponse unsigned, signed by another key, or failed, and keeps its request', async () => {
+      const request = await logoutRequestOf(await signOut(await signInAt(withLogout, '_s3')));
+      const reply = answer(request.id);
+      const refusals = [
+        await postToSlo('SAMLResponse', reply.xml),
+        await postToSlo('SAMLResponse', signElement(reply.xml, reply.id, stranger)),
+        await redirectToSlo(redirectQuery('SAMLResponse', reply.xml)),
+        await redirectToSlo(redirectQuery('SAMLResponse', reply.xml, stranger)),
+      ];
+      for (const refused of refusals) {
+        expect(refused.status).toBe(400);
+        expect(refused.location).toBeNull();
+      }
+      const failed = answer(request.id, {
+        status: 'urn:oasis:names:tc:SAML:2.0:status:Responder',
+      });
+      expect(
+        (await postToSlo('SAMLResponse', signElement(failed.xml, failed.id, idp))).status,
+      ).toBe(400);
+      // none of them used up the request: the IdP's real answer is still taken
+      const done = await postToSlo('SAMLResponse', signElement(reply.xml, reply.id, idp));
+      expect(done.status).toBe(303);
+      // a signed answer to a request never sent, or to a sign-in's AuthnRequest, is refused
+      const invented = answer('_never-sent');
+      expect(
+        (await postToSlo('SAMLResponse', signElement(invented.xml, invented.id, idp))).status,
+      ).toBe(400);
+      const { id: authnId } = await startSignIn(withLogout);
+      const misused = answer(authnId);
+      expect(
+        (await postToSlo('SAMLResponse', signElement(misused.xml, misused.id, idp))).status,
+      ).toBe(400);
+    });
+
+    it('ends the sessions an IdP-initiated LogoutRequest names, and answers it', async () => {
+      const first = await signInAt(withLogout, '_idp-a');
+      const second = await signInAt(withLogout, '_idp-b');
+      const other = await signInAt(withLogout, '_idp-c', 'carol@acme.test');
+      const request = idpLogoutRequestXml({
+        issuer: IDP_ISSUER,
+        destination: withLogout.slo!,
+        nameId: 'alice@acme.test',
+        sessionIndex: '_idp-a',
+      });
+      const res = await postToSlo('SAMLRequest', signElement(request.xml, request.id, idp));
+      expect(res.status).toBe(303);
+      expect(res.location!.startsWith(`${LOGOUT_URL}?`)).toBe(true);
+      expect(await logoutResponseOf(res.location!)).toEqual({
+        inResponseTo: request.id,
+        status: 'urn:oasis:names:tc:SAML:2.0:status:Success',
+        issuer: withLogout.entityId,
+      });
+      expect(await alive(first)).toBe(false);
+      expect(await alive(second)).toBe(true);
+      expect(await alive(other)).toBe(true);
+
+      // by the redirect binding, without a session index: every session of the subject
+      const all = idpLogoutRequestXml({
+        issuer: IDP_ISSUER,
+        destination: withLogout.slo!,
+        nameId: 'alice@acme.test',
+      });
+      const viaRedirect = await redirectToSlo(redirectQuery('SAMLRequest', all.xml, idp, 'rs'));
+      expect(viaRedirect.status).toBe(303);
+      expect(new URL(viaRedirect.location!).searchParams.get('RelayState')).toBe('rs');
+      expect(await alive(second)).toBe(false);
+      expect(await alive(other)).toBe(true);
+    });
+
+    it('refuses an IdP LogoutRequest unsigned or signed by another key, and ends nothing', async () => {
+      const token = await signInAt(withLogout, '_idp-d');
+      const request = idpLogoutRequestXml({
+        issuer: IDP_ISSUER,
+        destination: withLogout.slo!,
+        nameId: 'alice@acme.test',
+      });
+      const refusals = [
+        await postToSlo('SAMLRequest', request.xml),
+        await postToSlo('SAMLRequest', signElement(request.xml, request.id, stranger)),
+        await redirectToSlo(redirectQuery('SAMLRequest', request.xml)),
+        await redirectToSlo(redirectQuery('SAMLRequest', request.xml, stranger)),
+      ];
+      for (const refused of refusals) expect(refused.status).toBe(400);
+      expect(await alive(token)).toBe(true);
+      // a provider without single logout has no such service
+      const elsewhere = await fetch(`${app.baseUrl}/sso/saml/${main.id}/logout/callback`, {
+        redirect: 'manual',
+      });
+      expect(elsewhere.status).toBe(400);
+    });
   });
 });

@@ -38,6 +38,7 @@ import { platformCapabilityStatements } from '../tools/platform-capability.repos
 import { oauthClientStatements } from '../oauth/clients/oauth-client.repository';
 import { oauthArtifactStatements } from '../oauth-tokens/oauth-artifact.repository';
 import { oauthKeyStatements } from '../oauth-tokens/oauth-key.repository';
+import { samlSessionStatements } from '../sso/saml-session.repository';
 import { ssoLoginStateStatements } from '../sso/sso-login-state.repository';
 import { ssoProviderStatements } from '../sso/sso-provider.repository';
 import { webhookDeliveryStatements } from '../webhooks/webhook-delivery.repository';
@@ -50,6 +51,7 @@ const CATALOGS: StatementCatalog[] = [
   oauthKeyStatements,
   ssoProviderStatements,
   ssoLoginStateStatements,
+  samlSessionStatements,
   tenantStatements,
   auditEventStatements,
   tenantUsageStatements,

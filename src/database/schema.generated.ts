@@ -489,6 +489,16 @@ export interface Roles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SamlSessions {
+  created_at: Generated<Timestamp>;
+  name_id: string;
+  name_id_format: string | null;
+  provider_id: string;
+  session_id: string;
+  session_index: string | null;
+  tenant_id: string;
+}
+
 export interface SsoLoginStates {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -711,6 +721,7 @@ export interface DB {
   rate_limit_rules: RateLimitRules;
   role_assignments: RoleAssignments;
   roles: Roles;
+  saml_sessions: SamlSessions;
   sso_login_states: SsoLoginStates;
   sso_providers: SsoProviders;
   tasks: Tasks;

@@ -18,9 +18,9 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
 /**
  * Form posts let through the JSON-only rule: our own page's second factor after single
  * sign-on, and a SAML identity provider's page posting its response to the assertion
- * consumer service (HTTP-POST binding).
+ * consumer service or a logout message to the single logout service (HTTP-POST binding).
  */
-const FORM_PATHS = /^\/sso\/(?:mfa|callback\/[^/]{1,100})$/;
+const FORM_PATHS = /^\/sso\/(?:mfa|callback\/[^/]{1,100}|saml\/[^/]{1,100}\/logout\/callback)$/;
 
 /** Mutating API requests with a body must be JSON (415 otherwise). */
 export function jsonOnlyMiddleware(req: Request, res: Response, next: NextFunction): void {

@@ -15,9 +15,10 @@ import { SamlSignIn } from './saml-sign-in.service';
 import { SsoResponder } from './sso-responder';
 
 /**
- * SAML's own routes: our service provider's metadata, and the assertion consumer service
- * where the IdP's page posts the SAMLResponse (HTTP-POST binding; its form body is let
- * through the JSON-only rule for this path alone).
+ * SAML's own routes: our service provider's metadata, the assertion consumer service where
+ * the IdP's page posts the SAMLResponse (HTTP-POST binding), and the single logout service
+ * where the IdP answers our LogoutRequest or sends its own (HTTP-Redirect or HTTP-POST).
+ * Their form bodies are let through the JSON-only rule for these paths alone.
  */
 @ApiTags('sso')
 @Controller('sso')
@@ -54,13 +55,64 @@ export class SamlController {
     @Res() res: Response,
   ): Promise<void> {
     await this.responder.page(res, async () => {
-      const form = (req.body ?? {}) as Record<string, unknown>;
       const { outcome, redirectTo } = await this.saml.complete(
         provider,
-        form.SAMLResponse,
+        req,
         this.responder.meta(req),
       );
       this.responder.signedIn(res, outcome, redirectTo);
+    });
+  }
+
+  @Get('saml/:provider/logout/callback')
+  @ApiOperation({
+    summary: 'SAML single logout service (HTTP-Redirect binding: SAMLResponse or SAMLRequest)',
+    description:
+      "The IdP's signed LogoutResponse to our LogoutRequest (accepted once) lands the browser " +
+      "on the sign-in page; the IdP's signed LogoutRequest ends the sessions of its NameID " +
+      '(and SessionIndex) and is answered with a LogoutResponse.',
+  })
+  @ApiProduces('text/html')
+  @ApiResponse({
+    status: 303,
+    description: 'To the sign-in page, or to the IdP with our LogoutResponse',
+  })
+  @ApiBadRequestResponse({ description: 'An HTML page saying why the message was refused' })
+  @Public()
+  async logoutRedirect(
+    @Param('provider') provider: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.logout(provider, req, res);
+  }
+
+  @Post('saml/:provider/logout/callback')
+  @ApiOperation({
+    summary: 'SAML single logout service (HTTP-POST binding: SAMLResponse or SAMLRequest)',
+    description: 'As the GET route, for a signed logout message posted by the IdP’s page.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiProduces('text/html')
+  @ApiResponse({
+    status: 303,
+    description: 'To the sign-in page, or to the IdP with our LogoutResponse',
+  })
+  @ApiBadRequestResponse({ description: 'An HTML page saying why the message was refused' })
+  @HttpCode(200)
+  @Public()
+  async logoutPost(
+    @Param('provider') provider: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.logout(provider, req, res);
+  }
+
+  private async logout(provider: string, req: Request, res: Response): Promise<void> {
+    await this.responder.page(res, async () => {
+      const result = await this.saml.logoutCallback(provider, req);
+      res.redirect(303, result.kind === 'answer' ? result.redirect.href : '/');
     });
   }
 }

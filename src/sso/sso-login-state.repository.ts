@@ -38,6 +38,12 @@ const statements = {
       .where('state_hash', '=', stateHash)
       .where('provider_id', '=', providerId)
       .returning(['payload', 'expires_at']),
+  /** A state whose key alone names it (the provider is read from the row). */
+  takeAny: (stateHash: string) =>
+    db
+      .deleteFrom('sso_login_states')
+      .where('state_hash', '=', stateHash)
+      .returning(['provider_id', 'tenant_id', 'payload', 'expires_at']),
   deleteExpired: () =>
     db.deleteFrom('sso_login_states').where('expires_at', '<', db.fn<Date>('now')),
 };
@@ -60,6 +66,23 @@ export class SsoLoginStateRepository {
     >;
   }
 
+  /** The state, its provider and tenant, once, while unexpired; undefined otherwise. */
+  async takeAny(stateHash: string): Promise<
+    | {
+        providerId: string;
+        tenantId: string;
+        payload: Record<string, unknown>;
+      }
+    | undefined
+  > {
+    const row = await firstOf(this.dataSource, statements.takeAny(stateHash));
+    if (!row || row.expires_at.getTime() <= Date.now()) return undefined;
+    const payload = (
+      typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
+    ) as Record<string, unknown>;
+    return { providerId: row.provider_id, tenantId: row.tenant_id, payload };
+  }
+
   async deleteExpired(): Promise<void> {
     await rowsOf(this.dataSource, statements.deleteExpired());
   }
@@ -79,6 +102,7 @@ export const ssoLoginStateStatements: StatementCatalog = {
       }),
     },
     { name: 'take', statement: statements.take('hash', '00000000-0000-4000-8000-000000000002') },
+    { name: 'takeAny', statement: statements.takeAny('hash') },
     { name: 'deleteExpired', statement: statements.deleteExpired() },
   ],
 };

@@ -57,11 +57,11 @@ export class SsoSignInController {
     await this.responder.page(res, async () => {
       const { provider, target } = await this.federated.start(providerId, redirectTo);
       if (provider.row.protocol === 'saml') {
-        res.redirect(303, (await this.saml.begin(provider, target)).href);
+        res.redirect(303, (await this.saml.begin(provider, target, req)).href);
         return;
       }
       const binding = browserBinding(readCookie(req.header('cookie'), SSO_BROWSER_COOKIE));
-      const url = await this.signIn.begin(provider, target, binding);
+      const url = await this.signIn.begin(provider, target, binding, req);
       res.cookie(SSO_BROWSER_COOKIE, binding, {
         httpOnly: true,
         secure: this.config.SESSION_COOKIE_SECURE,
@@ -85,10 +85,9 @@ export class SsoSignInController {
   @Public()
   async callback(@Param('provider') provider: string, @Req() req: Request, @Res() res: Response) {
     await this.responder.page(res, async () => {
-      const url = new URL(req.originalUrl, this.config.publicUrl);
       const { outcome, redirectTo } = await this.signIn.complete(
         provider,
-        url,
+        req,
         this.responder.meta(req),
         readCookie(req.header('cookie'), SSO_BROWSER_COOKIE),
       );
@@ -100,8 +99,11 @@ export class SsoSignInController {
   @ApiOperation({
     summary: 'Sign out: end this session, then at the identity provider where it has a logout',
     description:
-      '`provider`: the identity provider the session came from; an OpenID Connect provider ' +
-      'with an end-session endpoint gets the browser next, and sends it back to `/`.',
+      'A session from a SAML sign-in whose provider has a `logout_url` sends the browser to ' +
+      'the IdP with a LogoutRequest (its NameID and SessionIndex); the IdP answers at ' +
+      '`/sso/saml/{provider}/logout/callback`. Otherwise `provider`: the identity provider ' +
+      'the session came from; an OpenID Connect provider with an end-session endpoint gets ' +
+      'the browser next, and sends it back to `/`.',
   })
   @ApiResponse({ status: 303, description: "To the provider's logout, or to /" })
   @Authenticated()
@@ -111,17 +113,23 @@ export class SsoSignInController {
     @Query('provider') providerId: unknown,
     @Res() res: Response,
   ): Promise<void> {
-    if (caller.principal.sessionId)
+    const sessionId = caller.principal.sessionId;
+    // read before the session ends: the SAML subject and IdP session it was opened with
+    const samlLogout = sessionId
+      ? await this.saml.logoutUrl(caller.homeTenantId, sessionId).catch(() => undefined)
+      : undefined;
+    if (sessionId)
       await this.auth.logout({
         tenantId: caller.homeTenantId,
-        sessionId: caller.principal.sessionId,
+        sessionId,
         userId: caller.userId,
       });
     this.responder.cookies.clearSession(res);
     const atIdp =
-      typeof providerId === 'string' && providerId
+      samlLogout ??
+      (typeof providerId === 'string' && providerId
         ? await this.signIn.endSessionUrl(providerId).catch(() => undefined)
-        : undefined;
+        : undefined);
     res.redirect(303, atIdp?.href ?? '/');
   }
 
@@ -144,6 +152,7 @@ export class SsoSignInController {
         sessionType: 'web',
         ...this.responder.meta(req),
       });
+      await this.saml.afterMfa(token, signedIn.session.id);
       this.responder.cookies.setSession(res, signedIn.token, signedIn.session.expiresAt);
       res.redirect(303, redirectTo);
     } catch (error) {

@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
+import {
+  type AuthenticateOptions,
+  Strategy as OidcStrategy,
+  type StrategyOptionsWithRequest,
+  type VerifyFunctionWithRequest,
+} from 'openid-client/passport';
 import { TtlCache } from '#common';
 import type { LoginOutcome } from '../auth/auth.service';
 import type { AppConfig } from '../config/app-config';
@@ -8,6 +15,13 @@ import { APP_CONFIG } from '../config/config.module';
 import { FederatedSignIn, SsoRefused, type SsoRequestMeta } from './federated-sign-in.service';
 import { idpFetch } from './idp-fetch';
 import { hashLoginKey, SsoLoginStateRepository } from './sso-login-state.repository';
+import {
+  failureMessage,
+  type SignInSession,
+  SignInSessions,
+  signInSession,
+  SsoPassport,
+} from './sso-passport';
 import type { SsoProvider } from './sso-providers.service';
 import { type FederatedIdentity, identityFrom } from './sso-rules';
 import { ssoUrls } from './sso-urls';
@@ -21,102 +35,162 @@ import { ssoUrls } from './sso-urls';
 export const SSO_BROWSER_COOKIE = 'av_sso_browser';
 const BROWSER_BINDING = /^[A-Za-z0-9_-]{43}$/;
 
+/** A request as the strategies see it: with the sign-in's `req.session`. */
+type SessionRequest = Request & { session?: SignInSession };
+
 /** This browser's binding value: the one its cookie holds, or a new one. */
 export function browserBinding(cookie: string | undefined): string {
   return cookie && BROWSER_BINDING.test(cookie) ? cookie : randomBytes(32).toString('base64url');
 }
 
+/** What `passport.authenticate` is given for one of our OpenID Connect or OAuth 2.0 routes. */
+interface SsoAuthenticateOptions extends AuthenticateOptions {
+  /** Whether this request starts the sign-in (`/sso/login`) or finishes it (the callback). */
+  ssoStart: boolean;
+}
+
+/**
+ * openid-client's passport strategy, as our routes use it: a sign-in starts at `/sso/login`
+ * and finishes at the callback, whatever the callback carries (the strategy would start a
+ * new authorization request for a callback without a code); and every authorization request
+ * has a state, which keys the stored `req.session` (the strategy adds one only when the
+ * provider does not announce PKCE and no nonce is sent) and, for OpenID Connect, a nonce
+ * (the strategy sends one only for the implicit and hybrid flows).
+ */
+class SsoOidcStrategy extends OidcStrategy {
+  constructor(
+    options: StrategyOptionsWithRequest,
+    verify: VerifyFunctionWithRequest,
+    private readonly withNonce: boolean,
+  ) {
+    super(options, verify);
+  }
+
+  override shouldInitiateAuthRequest<T extends AuthenticateOptions>(
+    _req: Request,
+    _url: URL,
+    options: T,
+  ): boolean {
+    return (options as unknown as SsoAuthenticateOptions).ssoStart === true;
+  }
+
+  override authorizationRequestParams<T extends AuthenticateOptions>(
+    req: Request,
+    options: T,
+  ): URLSearchParams {
+    const params = new URLSearchParams(super.authorizationRequestParams(req, options));
+    params.set('state', oidc.randomState());
+    if (this.withNonce) params.set('nonce', oidc.randomNonce());
+    return params;
+  }
+}
+
+/** A provider's openid-client configuration and the passport strategy built on it. */
+interface ProviderClient {
+  config: oidc.Configuration;
+  strategy: SsoOidcStrategy;
+}
+
+/** The key the strategy keeps its authorization request under in `req.session`. */
+const SESSION_KEY = 'oidc';
+
 /**
  * Sign-in through a tenant's OpenID Connect or OAuth 2.0 identity provider, as a relying
- * party on openid-client (OpenID Certified): discovery, state, nonce and PKCE S256 kept in
- * our own store (one row per sign-in, taken once by whichever API process the browser
- * returns to), the ID token's signature checked against the provider's JWKS with its
- * issuer, audience, expiry and nonce. Then the tenant's rules and the session, shared with
- * SAML (`FederatedSignIn`).
+ * party on openid-client (OpenID Certified) through its passport strategy
+ * (`openid-client/passport`): discovery, state, nonce and PKCE S256; the strategy keeps the
+ * authorization request in `req.session`, which `SignInSessions` stores in our shared store
+ * (one row per sign-in, keyed by the state, taken once by whichever API process the browser
+ * returns to, with the browser binding); the ID token's signature is checked against the
+ * provider's JWKS with its issuer, audience, expiry and nonce. Then the tenant's rules and
+ * the session, shared with SAML (`FederatedSignIn`).
  */
 @Injectable()
 export class SsoSignIn {
-  private readonly configs = new TtlCache<string, oidc.Configuration>(300_000, 1_000);
+  private readonly clients = new TtlCache<string, ProviderClient>(300_000, 1_000);
+  private readonly passport = new SsoPassport();
+  private readonly sessions: SignInSessions;
 
   constructor(
     private readonly federated: FederatedSignIn,
-    private readonly states: SsoLoginStateRepository,
+    states: SsoLoginStateRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.sessions = new SignInSessions(states, config.SSO_LOGIN_TTL_S * 1000);
+  }
 
   /**
    * The URL at the identity provider that starts a sign-in in the browser `binding` names,
    * coming back to `target`.
    */
-  async begin(provider: SsoProvider, target: string, binding: string): Promise<URL> {
-    const providerId = provider.row.id;
-    const config = await this.configuration(provider);
-    const state = oidc.randomState();
-    const nonce = provider.row.protocol === 'oidc' ? oidc.randomNonce() : undefined;
-    const verifier = oidc.randomPKCECodeVerifier();
-    await this.states.insert({
-      stateHash: hashLoginKey(state),
-      providerId,
-      tenantId: provider.row.tenant_id,
-      payload: { nonce, verifier, redirect_to: target, browser: hashLoginKey(binding) },
-      expiresAt: new Date(Date.now() + this.config.SSO_LOGIN_TTL_S * 1000),
+  async begin(provider: SsoProvider, target: string, binding: string, req: Request): Promise<URL> {
+    const { strategy } = await this.client(provider);
+    const session = signInSession();
+    (req as SessionRequest).session = session;
+    const outcome = await this.passport
+      .run(strategy, req, {
+        ssoStart: true,
+        scope: (provider.settings.scopes ?? []).join(' '),
+      } satisfies SsoAuthenticateOptions)
+      .catch((error: unknown) => {
+        throw new SsoRefused(`The identity provider could not be reached: ${describe(error)}`);
+      });
+    const request = session[SESSION_KEY] as { state?: unknown } | undefined;
+    if (outcome.kind !== 'redirect' || typeof request?.state !== 'string')
+      throw new SsoRefused('The sign-in could not be started.');
+    await this.sessions.store(provider.row, request.state, session, {
+      redirectTo: target,
+      browser: binding,
     });
-    return oidc.buildAuthorizationUrl(config, {
-      redirect_uri: ssoUrls.callback(this.config.publicUrl, providerId),
-      scope: (provider.settings.scopes ?? []).join(' '),
-      state,
-      ...(nonce ? { nonce } : {}),
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
+    return new URL(outcome.url);
   }
 
   /** Completes the sign-in the provider sent the browser back with. */
   async complete(
     providerId: string,
-    callback: URL,
+    req: Request,
     meta: SsoRequestMeta,
     binding: string | undefined,
   ): Promise<{ outcome: LoginOutcome; redirectTo: string }> {
     const provider = await this.federated.provider(providerId, ['oidc', 'oauth2']);
+    const callback = new URL(req.originalUrl, this.config.publicUrl);
     const error = callback.searchParams.get('error');
     if (error)
       throw new SsoRefused(`The identity provider refused the sign-in (${error.slice(0, 100)}).`);
     const state = callback.searchParams.get('state');
     if (!state) throw new SsoRefused('The sign-in has no state: start again.');
-    const stored = await this.states.take(hashLoginKey(state), providerId);
+    const stored = await this.sessions.take(providerId, state);
     if (!stored) throw new SsoRefused('This sign-in is unknown, used or expired: start again.');
     if (!binding || typeof stored.browser !== 'string' || hashLoginKey(binding) !== stored.browser)
       throw new SsoRefused('This sign-in was started in another browser: start again here.');
-    const identity = await this.identity(provider, callback, state, stored);
-    const outcome = await this.federated.finish(provider, identity, meta);
-    return { outcome, redirectTo: String(stored.redirect_to ?? '/') };
+    const { strategy } = await this.client(provider);
+    (req as SessionRequest).session = stored.session;
+    const result = await this.passport
+      .run(strategy, req, { ssoStart: false } satisfies SsoAuthenticateOptions)
+      .catch((error: unknown) => {
+        if (error instanceof SsoRefused) throw error;
+        throw new SsoRefused(`The identity provider's answer was refused: ${describe(error)}`);
+      });
+    if (result.kind !== 'success')
+      throw new SsoRefused(
+        `The identity provider's answer was refused: ${
+          (result.kind === 'fail' && failureMessage(result.info)) || 'no sign-in'
+        }`,
+      );
+    const outcome = await this.federated.finish(provider, result.user as FederatedIdentity, meta);
+    return { outcome, redirectTo: stored.redirectTo };
   }
 
+  /** The strategy's verify callback: the identity in the tokens the code was exchanged for. */
   private async identity(
     provider: SsoProvider,
-    callback: URL,
-    state: string,
-    stored: Record<string, unknown>,
+    config: oidc.Configuration,
+    tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
   ): Promise<FederatedIdentity> {
-    const config = await this.configuration(provider);
     const names = {
       email: provider.settings.email_claim,
       name: provider.settings.name_claim,
       groups: provider.settings.groups_claim,
     };
-    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
-    try {
-      tokens = await oidc.authorizationCodeGrant(config, callback, {
-        expectedState: state,
-        pkceCodeVerifier: String(stored.verifier),
-        ...(provider.row.protocol === 'oidc'
-          ? { expectedNonce: String(stored.nonce), idTokenExpected: true }
-          : {}),
-      });
-    } catch (error) {
-      throw new SsoRefused(`The identity provider's answer was refused: ${describe(error)}`);
-    }
     if (provider.row.protocol === 'oidc') {
       const claims = tokens.claims();
       if (!claims) throw new SsoRefused('The identity provider sent no ID token.');
@@ -126,7 +200,12 @@ export class SsoSignIn {
     return this.oauth2Identity(provider, config, tokens.access_token, names);
   }
 
-  /** Plain OAuth 2.0 (the GitHub shape): the user-info API, and its email list when needed. */
+  /**
+   * Plain OAuth 2.0 (the GitHub shape): the user-info API, and its email list when needed.
+   * The strategy hands over the tokens only, and openid-client's `fetchUserInfo` expects an
+   * OpenID Connect UserInfo answer for an ID token's subject, which GitHub's user API is not:
+   * so these two reads are direct calls, with the access token the strategy obtained.
+   */
   private async oauth2Identity(
     provider: SsoProvider,
     config: oidc.Configuration,
@@ -169,7 +248,7 @@ export class SsoSignIn {
    */
   async endSessionUrl(providerId: string): Promise<URL | undefined> {
     const provider = await this.federated.provider(providerId, ['oidc']);
-    const config = await this.configuration(provider);
+    const { config } = await this.client(provider);
     if (!config.serverMetadata().end_session_endpoint) return undefined;
     return oidc.buildEndSessionUrl(config, {
       client_id: provider.settings.client_id!,
@@ -177,9 +256,10 @@ export class SsoSignIn {
     });
   }
 
-  private async configuration(provider: SsoProvider): Promise<oidc.Configuration> {
+  /** The provider's configuration (discovery, cached a while) and its passport strategy. */
+  private async client(provider: SsoProvider): Promise<ProviderClient> {
     const key = `${provider.row.id}:${provider.row.updated_at.getTime()}`;
-    const cached = this.configs.get(key);
+    const cached = this.clients.get(key);
     if (cached) return cached;
     const { settings } = provider;
     const auth = provider.clientSecret ? oidc.ClientSecretPost(provider.clientSecret) : oidc.None();
@@ -220,8 +300,25 @@ export class SsoSignIn {
       config[oidc.customFetch] = options[oidc.customFetch];
       if (options.execute.includes(oidc.allowInsecureRequests)) oidc.allowInsecureRequests(config);
     }
-    this.configs.set(key, config);
-    return config;
+    const strategy = new SsoOidcStrategy(
+      {
+        config,
+        name: `sso-${provider.row.id}`,
+        sessionKey: SESSION_KEY,
+        callbackURL: ssoUrls.callback(this.config.publicUrl, provider.row.id),
+        passReqToCallback: true,
+      },
+      (_req, tokens, verified) => {
+        this.identity(provider, config, tokens).then(
+          (identity) => verified(null, identity),
+          (error: unknown) => verified(error),
+        );
+      },
+      provider.row.protocol === 'oidc',
+    );
+    const client = { config, strategy };
+    this.clients.set(key, client);
+    return client;
   }
 }
 

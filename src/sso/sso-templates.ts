@@ -32,6 +32,8 @@ export interface SsoSettings {
   groups_claim?: string;
   /** SAML: the IdP's sign-in URL (HTTP-Redirect binding) and its signing certificate. */
   entry_point?: string;
+  /** SAML: the IdP's single logout URL (HTTP-Redirect binding); none, no SAML sign-out. */
+  logout_url?: string;
   idp_issuer?: string;
   idp_certificate?: string;
   /** SAML: our entity id when the IdP needs a given one; our encryption certificate. */
@@ -132,6 +134,7 @@ const URL_SETTINGS = [
   'userinfo_endpoint',
   'emails_endpoint',
   'entry_point',
+  'logout_url',
 ];
 
 /**

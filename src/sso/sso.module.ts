@@ -5,6 +5,7 @@ import { RbacModule } from '../rbac/rbac.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { FederatedSignIn } from './federated-sign-in.service';
 import { SamlController } from './saml.controller';
+import { SamlSessionRepository } from './saml-session.repository';
 import { SamlSignIn } from './saml-sign-in.service';
 import { SsoDirectoryController } from './sso-directory.controller';
 import { SsoLoginStateCleanup } from './sso-login-state-cleanup.job';
@@ -32,6 +33,7 @@ import { SsoSignIn } from './sso-sign-in.service';
   providers: [
     SsoProviderRepository,
     SsoLoginStateRepository,
+    SamlSessionRepository,
     ssoSecretSealerProvider,
     SsoProviders,
     FederatedSignIn,

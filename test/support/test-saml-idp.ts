@@ -1,9 +1,11 @@
+// node-saml's XML parser (xmldom, failing on malformed XML), as the product uses it.
+import { parseDomFromString } from '@node-saml/node-saml/lib/xml';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createSign, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SignedXml } from 'xml-crypto';
 import { encrypt } from 'xml-encryption';
 
@@ -73,6 +75,8 @@ export interface AssertionInput {
   groups?: string[];
   /** When the assertion stops being valid, from now (default five minutes). */
   validForMs?: number;
+  /** The IdP's session this sign-in belongs to (default a new one). */
+  sessionIndex?: string;
 }
 
 /** An unsigned assertion with a bearer confirmation, conditions and attributes. */
@@ -94,7 +98,8 @@ export function assertionXml(input: AssertionInput): { id: string; xml: string }
     `<saml:Conditions NotBefore="${instant(-30_000)}" NotOnOrAfter="${until}">` +
     `<saml:AudienceRestriction><saml:Audience>${escape(input.audience)}</saml:Audience>` +
     `</saml:AudienceRestriction></saml:Conditions>` +
-    `<saml:AuthnStatement AuthnInstant="${instant()}" SessionIndex="${newId()}">` +
+    `<saml:AuthnStatement AuthnInstant="${instant()}" ` +
+    `SessionIndex="${escape(input.sessionIndex ?? newId())}">` +
     `<saml:AuthnContext><saml:AuthnContextClassRef>` +
     `urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport` +
     `</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
@@ -170,5 +175,153 @@ export function responseXml(input: {
       `<saml:Issuer>${escape(input.issuer)}</saml:Issuer>` +
       `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/>` +
       `</samlp:Status>${input.assertions}</samlp:Response>`,
+  };
+}
+
+/** What the IdP reads of parsed XML elements. */
+interface XmlElement {
+  nodeType: number;
+  localName: string;
+  namespaceURI: string | null;
+  textContent: string | null;
+  childNodes: ArrayLike<XmlElement>;
+  getAttribute(name: string): string | null;
+}
+
+const parse = async (xml: string): Promise<XmlElement> =>
+  (await parseDomFromString(xml)).documentElement as XmlElement;
+const childrenOf = (parent: XmlElement, name: string, ns: string): XmlElement[] =>
+  Array.from(parent.childNodes).filter(
+    (n) => n.nodeType === 1 && n.localName === name && n.namespaceURI === ns,
+  );
+
+/** A LogoutRequest as the IdP reads it from the service provider's redirect, checked. */
+export interface ReceivedLogoutRequest {
+  id: string;
+  issuer: string;
+  destination: string;
+  nameId: string;
+  nameIdFormat: string | null;
+  sessionIndexes: string[];
+  xml: string;
+}
+
+/**
+ * The LogoutRequest a redirect to the IdP carries (HTTP-Redirect binding), parsed with
+ * xmldom as an IdP would and checked against the SAML 2.0 protocol: the root element in
+ * the protocol's namespace, version 2.0, an ID, an IssueInstant within a minute, exactly
+ * one Issuer and one NameID in the assertion namespace; and no signature, which would
+ * come with SigAlg and Signature parameters (the service provider holds no signing key).
+ */
+export async function logoutRequestOf(location: string): Promise<ReceivedLogoutRequest> {
+  const url = new URL(location);
+  const encoded = url.searchParams.get('SAMLRequest');
+  if (!encoded) throw new Error(`No SAMLRequest in ${location}`);
+  const xml = inflateRawSync(Buffer.from(encoded, 'base64')).toString('utf8');
+  const root = await parse(xml);
+  if (root.localName !== 'LogoutRequest' || root.namespaceURI !== SAMLP)
+    throw new Error(`Not a LogoutRequest: ${xml}`);
+  if (root.getAttribute('Version') !== '2.0') throw new Error('LogoutRequest is not version 2.0');
+  const id = root.getAttribute('ID');
+  if (!id) throw new Error('LogoutRequest without ID');
+  const issued = Date.parse(root.getAttribute('IssueInstant') ?? '');
+  if (!(Math.abs(Date.now() - issued) < 60_000)) throw new Error('LogoutRequest not current');
+  const issuers = childrenOf(root, 'Issuer', SAML);
+  const nameIds = childrenOf(root, 'NameID', SAML);
+  if (issuers.length !== 1 || nameIds.length !== 1)
+    throw new Error(`LogoutRequest needs one Issuer and one NameID: ${xml}`);
+  if (url.searchParams.has('Signature') || url.searchParams.has('SigAlg'))
+    throw new Error('LogoutRequest unexpectedly signed');
+  return {
+    id,
+    issuer: issuers[0].textContent ?? '',
+    destination: root.getAttribute('Destination') ?? '',
+    nameId: nameIds[0].textContent ?? '',
+    nameIdFormat: nameIds[0].getAttribute('Format'),
+    sessionIndexes: childrenOf(root, 'SessionIndex', SAMLP).map((e) => e.textContent ?? ''),
+    xml,
+  };
+}
+/** A LogoutResponse of the IdP (Success unless told otherwise), unsigned. */
+export function logoutResponseXml(input: {
+  issuer: string;
+  destination: string;
+  inResponseTo: string;
+  status?: string;
+}): { id: string; xml: string } {
+  const id = newId();
+  const status = input.status ?? 'urn:oasis:names:tc:SAML:2.0:status:Success';
+  return {
+    id,
+    xml:
+      `<samlp:LogoutResponse xmlns:samlp="${SAMLP}" xmlns:saml="${SAML}" ID="${id}" ` +
+      `Version="2.0" IssueInstant="${instant()}" Destination="${escape(input.destination)}" ` +
+      `InResponseTo="${escape(input.inResponseTo)}">` +
+      `<saml:Issuer>${escape(input.issuer)}</saml:Issuer>` +
+      `<samlp:Status><samlp:StatusCode Value="${escape(status)}"/></samlp:Status>` +
+      `</samlp:LogoutResponse>`,
+  };
+}
+
+/** A LogoutRequest of the IdP (IdP-initiated logout) for a subject and session, unsigned. */
+export function idpLogoutRequestXml(input: {
+  issuer: string;
+  destination: string;
+  nameId: string;
+  sessionIndex?: string;
+}): { id: string; xml: string } {
+  const id = newId();
+  return {
+    id,
+    xml:
+      `<samlp:LogoutRequest xmlns:samlp="${SAMLP}" xmlns:saml="${SAML}" ID="${id}" ` +
+      `Version="2.0" IssueInstant="${instant()}" Destination="${escape(input.destination)}" ` +
+      `NotOnOrAfter="${instant(300_000)}">` +
+      `<saml:Issuer>${escape(input.issuer)}</saml:Issuer>` +
+      `<saml:NameID Format="${EMAIL_FORMAT}">${escape(input.nameId)}</saml:NameID>` +
+      (input.sessionIndex
+        ? `<samlp:SessionIndex>${escape(input.sessionIndex)}</samlp:SessionIndex>`
+        : '') +
+      `</samlp:LogoutRequest>`,
+  };
+}
+
+/**
+ * The query string of a message sent by the HTTP-Redirect binding: deflated, base64, and
+ * signed as the binding says (the signature over `SAMLResponse=…&RelayState=…&SigAlg=…`,
+ * RSA-SHA256) when a signer is given.
+ */
+export function redirectQuery(
+  param: 'SAMLRequest' | 'SAMLResponse',
+  xml: string,
+  signer?: KeyPair,
+  relayState?: string,
+): string {
+  const parts = [`${param}=${encodeURIComponent(deflateRawSync(xml).toString('base64'))}`];
+  if (relayState) parts.push(`RelayState=${encodeURIComponent(relayState)}`);
+  if (!signer) return parts.join('&');
+  parts.push(`SigAlg=${encodeURIComponent('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256')}`);
+  const signature = createSign('RSA-SHA256').update(parts.join('&')).sign(signer.key, 'base64');
+  return `${parts.join('&')}&Signature=${encodeURIComponent(signature)}`;
+}
+
+/** A LogoutResponse read from a redirect back to the IdP (HTTP-Redirect binding). */
+export async function logoutResponseOf(location: string): Promise<{
+  inResponseTo: string | null;
+  status: string | null;
+  issuer: string;
+}> {
+  const encoded = new URL(location).searchParams.get('SAMLResponse');
+  if (!encoded) throw new Error(`No SAMLResponse in ${location}`);
+  const xml = inflateRawSync(Buffer.from(encoded, 'base64')).toString('utf8');
+  const root = await parse(xml);
+  if (root.localName !== 'LogoutResponse') throw new Error(`Not a LogoutResponse: ${xml}`);
+  const status = childrenOf(root, 'Status', SAMLP).flatMap((s) =>
+    childrenOf(s, 'StatusCode', SAMLP),
+  )[0];
+  return {
+    inResponseTo: root.getAttribute('InResponseTo'),
+    status: status?.getAttribute('Value') ?? null,
+    issuer: childrenOf(root, 'Issuer', SAML)[0]?.textContent ?? '',
   };
 }

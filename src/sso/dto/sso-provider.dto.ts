@@ -32,7 +32,9 @@ class SsoProviderFieldsDto {
       'Settings of the template: client_id, and issuer (oidc), domain (okta, auth0), ' +
       'directory_tenant (microsoft), subdomain (onelogin), authorization_endpoint, ' +
       'token_endpoint and userinfo_endpoint (oauth2), entry_point and idp_certificate (saml); ' +
-      'scopes, email_claim, name_claim, groups_claim; for saml also idp_issuer, sp_entity_id, ' +
+      "scopes, email_claim, name_claim, groups_claim; for saml also logout_url (the IdP's " +
+      'single logout URL, an https URL like entry_point: sign-out then ends the IdP session ' +
+      'too, and the IdP may end ours), idp_issuer, sp_entity_id, ' +
       'sp_certificate, name_id_format, email_attribute, name_attribute, groups_attribute and ' +
       'trust_email (the IdP vouches for its email addresses; without it no SAML email counts ' +
       'as verified).',
@@ -142,6 +144,11 @@ export class SsoProviderDto {
   metadata_url?: string;
   @ApiPropertyOptional({ description: 'SAML: our entity id (the audience of assertions)' })
   entity_id?: string;
+  @ApiPropertyOptional({
+    description:
+      'SAML with a logout_url: our single logout service, where the IdP sends its LogoutResponse and LogoutRequest',
+  })
+  logout_callback_url?: string;
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
 
@@ -169,6 +176,9 @@ export class SsoProviderDto {
         ? {
             metadata_url: ssoUrls.samlMetadata(publicUrl, row.id),
             entity_id: ssoUrls.samlEntityId(publicUrl, row.id, settings),
+            ...(settings.logout_url
+              ? { logout_callback_url: ssoUrls.samlLogoutCallback(publicUrl, row.id) }
+              : {}),
           }
         : {}),
       created_at: row.created_at.toISOString(),

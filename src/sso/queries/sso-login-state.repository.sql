@@ -12,6 +12,13 @@ delete
   where "state_hash" = $1 and "provider_id" = $2
   returning "payload", "expires_at";
 
+-- takeAny
+-- parameters: ["hash"]
+delete
+  from "sso_login_states"
+  where "state_hash" = $1
+  returning "provider_id", "tenant_id", "payload", "expires_at";
+
 -- deleteExpired
 -- parameters: []
 delete
