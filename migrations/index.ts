@@ -13,6 +13,7 @@ import { TenantLifecycleAndQuotas1765200000000 } from './1765200000000-tenant-li
 import { AuditLog1765300000000 } from './1765300000000-audit-log';
 import { OAuthServer1765400000000 } from './1765400000000-oauth-server';
 import { Sso1765500000000 } from './1765500000000-sso';
+import { Webhooks1765700000000 } from './1765700000000-webhooks';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   AuditLog1765300000000,
   OAuthServer1765400000000,
   Sso1765500000000,
+  Webhooks1765700000000,
 ];

@@ -26,6 +26,7 @@ import { ApprovalsModule } from './approvals/approvals.module';
 import { SafetyModule } from './safety/safety.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { ToolsModule } from './tools/tools.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The whole product; the API and the worker process share it (the worker serves no HTTP). */
 @Module({})
@@ -57,6 +58,7 @@ export class AppModule {
         TenantAdminModule,
         TenantPurgeModule,
         AuditModule,
+        WebhooksModule,
         IdentityModule,
         UserAdministrationModule,
         RbacModule,

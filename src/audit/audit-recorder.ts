@@ -102,6 +102,8 @@ export class AuditRecorder implements OnModuleInit, OnModuleDestroy {
   }
 
   private security(event: SecurityEvent): void {
+    // the audit interceptor records every change of a user, with the fields changed
+    if (event.type.startsWith('user.')) return;
     const how = classifySecurityEvent(event.type);
     const actorId = event.actorId ?? event.userId;
     this.writer.record({

@@ -40,6 +40,8 @@ import { oauthArtifactStatements } from '../oauth-tokens/oauth-artifact.reposito
 import { oauthKeyStatements } from '../oauth-tokens/oauth-key.repository';
 import { ssoLoginStateStatements } from '../sso/sso-login-state.repository';
 import { ssoProviderStatements } from '../sso/sso-provider.repository';
+import { webhookDeliveryStatements } from '../webhooks/webhook-delivery.repository';
+import { webhookEndpointStatements } from '../webhooks/webhook-endpoint.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
 
 /** Every repository's statements; a new repository adds its catalog here. */
@@ -86,6 +88,8 @@ const CATALOGS: StatementCatalog[] = [
   oauthClientStatements,
   ssoProviderStatements,
   ssoLoginStateStatements,
+  webhookEndpointStatements,
+  webhookDeliveryStatements,
 ];
 
 const ROOT = join(__dirname, '..', '..');

@@ -625,6 +625,61 @@ export interface UserSessions {
   user_id: string;
 }
 
+export interface WebhookAttempts {
+  attempt: number;
+  delivery_id: string;
+  duration_ms: number;
+  error: string | null;
+  id: string;
+  response_body: string | null;
+  response_status: number | null;
+  started_at: Timestamp;
+  tenant_id: string;
+}
+
+export interface WebhookDeliveries {
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  id: string;
+  last_attempt_at: Timestamp | null;
+  last_error: string | null;
+  last_response_status: number | null;
+  lease_token: string | null;
+  locked_until: Timestamp | null;
+  next_attempt_at: Generated<Timestamp>;
+  payload: Json;
+  redelivery_of: string | null;
+  status: Generated<string>;
+  tenant_id: string;
+}
+
+export interface WebhookEndpoints {
+  consecutive_failures: Generated<number>;
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  events: string[];
+  filters: Json | null;
+  id: string;
+  last_delivery_at: Timestamp | null;
+  last_failure_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  name: string;
+  owner_id: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  sealed_previous_secret: string | null;
+  sealed_secret: string;
+  standard_webhooks: Generated<boolean>;
+  status: Generated<string>;
+  status_reason: string | null;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  url: string;
+}
+
 export interface DB {
   agent_bids: AgentBids;
   agent_profiles: AgentProfiles;
@@ -664,4 +719,7 @@ export interface DB {
   trusted_devices: TrustedDevices;
   user_sessions: UserSessions;
   users: Users;
+  webhook_attempts: WebhookAttempts;
+  webhook_deliveries: WebhookDeliveries;
+  webhook_endpoints: WebhookEndpoints;
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Conflict, NotFound, uuidv7 } from '#common';
 import { accessInvalidation } from '../common/access-invalidation';
-import { recordChange } from '../common/request-context';
+import { currentContext, recordChange } from '../common/request-context';
+import { securityEvents, type SecurityEventType } from '../observability/security-events';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasswordHasher } from './password-hasher';
 import { UserRepository, type UserRow } from './user.repository';
@@ -68,6 +69,7 @@ export class UsersService {
         'User exists',
         `A user with email ${email} exists in this tenant.`,
       );
+    announce('user.created', tenantId, row.id, { email, display_name: input.displayName });
     return toUser(row);
   }
 
@@ -137,6 +139,11 @@ export class UsersService {
     const endsSessions = !!changes.password || changes.status === 'disabled';
     if (endsSessions) await this.sessions.endAllFor(tenantId, id, keepSessionId);
     else await accessInvalidation.userChanged(tenantId, id);
+    announce('user.updated', tenantId, id, {
+      status: changes.status ?? current.status,
+      display_name: changes.displayName ?? current.displayName,
+      password_changed: !!changes.password,
+    });
     return toUser(row!);
   }
 
@@ -146,6 +153,7 @@ export class UsersService {
     if (!affected) throw new NotFound('user', id);
     // Sessions, keys and role assignments went with the row (ON DELETE CASCADE).
     await accessInvalidation.userChanged(tenantId, id);
+    announce('user.deleted', tenantId, id, {});
   }
 
   async recordLoginFailure(tenantId: string, id: string, lockedUntil: Date | null): Promise<void> {
@@ -155,4 +163,21 @@ export class UsersService {
   async recordLoginSuccess(tenantId: string, id: string): Promise<void> {
     await this.users.recordLoginSuccess(tenantId, id);
   }
+}
+
+/** A change of a user, for webhooks and the log; the actor is the caller of the request, if any. */
+function announce(
+  type: Extract<SecurityEventType, `user.${string}`>,
+  tenantId: string,
+  userId: string,
+  details: Record<string, string | boolean>,
+): void {
+  const principal = currentContext()?.principal;
+  securityEvents.publish({
+    type,
+    tenantId,
+    userId,
+    actorId: principal && principal.kind !== 'anonymous' ? principal.id : undefined,
+    details,
+  });
 }

@@ -16,6 +16,7 @@ export class BullMqJobQueue implements JobQueue {
   constructor(
     private readonly queue: Queue,
     private readonly config: AppConfig,
+    private readonly concurrency: number = config.JOB_CONCURRENCY,
   ) {}
 
   async add<T>(name: string, data: T, options: JobOptions = {}): Promise<void> {
@@ -40,7 +41,7 @@ export class BullMqJobQueue implements JobQueue {
       {
         connection: this.queue.opts.connection,
         prefix: this.queue.opts.prefix,
-        concurrency: this.config.JOB_CONCURRENCY,
+        concurrency: this.concurrency,
         stalledInterval: this.config.QUEUE_STALLED_INTERVAL_MS,
         lockDuration: this.config.QUEUE_STALLED_INTERVAL_MS,
         maxStalledCount: 3,

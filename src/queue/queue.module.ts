@@ -17,18 +17,27 @@ class JobQueueCloser implements OnApplicationShutdown {
   }
 }
 
+/** Which queue, and how many of its jobs one process runs at once. */
+export interface JobQueueShape {
+  name: string;
+  concurrency: number;
+}
+
 /** BullMQ when REDIS_URL is set, otherwise the in-process runner. */
-export function createJobQueue(config: AppConfig): JobQueue {
+export function createJobQueue(
+  config: AppConfig,
+  shape: JobQueueShape = { name: GOALS_QUEUE, concurrency: config.JOB_CONCURRENCY },
+): JobQueue {
   if (!config.REDIS_URL) {
     return new InProcessJobQueue({
-      concurrency: config.JOB_CONCURRENCY,
+      concurrency: shape.concurrency,
       attempts: config.JOB_ATTEMPTS,
       backoffMs: config.JOB_BACKOFF_MS,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     });
   }
   const redis = new URL(config.REDIS_URL);
-  const queue = new Queue(GOALS_QUEUE, {
+  const queue = new Queue(shape.name, {
     prefix: config.QUEUE_PREFIX,
     connection: {
       host: redis.hostname,
@@ -40,13 +49,17 @@ export function createJobQueue(config: AppConfig): JobQueue {
       maxRetriesPerRequest: null,
     },
   });
-  return new BullMqJobQueue(queue, config);
+  return new BullMqJobQueue(queue, config, shape.concurrency);
 }
 
 /** The `JobQueue` port, closed (running jobs drained) when the application shuts down. */
 @Module({
   providers: [
-    { provide: JOB_QUEUE, inject: [APP_CONFIG], useFactory: createJobQueue },
+    {
+      provide: JOB_QUEUE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createJobQueue(config),
+    },
     JobQueueCloser,
   ],
   exports: [JOB_QUEUE],

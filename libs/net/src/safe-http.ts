@@ -27,6 +27,8 @@ export interface SafeHttpOptions {
   /** Hosts an operator opened: `host` (any port) or `host:port`. */
   allowHosts?: readonly string[];
   maxRedirects?: number;
+  /** false: a redirect is answered as it came, its Location not followed. */
+  followRedirects?: boolean;
   maxResponseBytes?: number;
   timeoutMs?: number;
   userAgent?: string;
@@ -82,7 +84,7 @@ export async function safeHttpRequest(
   for (;;) {
     const response = await oneHop(url, method, headers, body, options, signal);
     const location = response.headers.location;
-    if (!REDIRECTS.has(response.status) || !location) {
+    if (!REDIRECTS.has(response.status) || !location || options.followRedirects === false) {
       return { ...response, url: url.toString(), redirects };
     }
     if (redirects.length >= maxRedirects)
