@@ -312,8 +312,8 @@ describe('audit retention (PostgreSQL)', () => {
       async () => {
         const verified = (await admin.get('/api/v1/audit/verify')).body;
         if (!(verified.starts_after > 0)) return undefined;
-        const items = (await admin.get<{ items: Entry[] }>('/api/v1/audit?limit=100&sort=asc'))
-          .body.items;
+        const items = (await admin.get<{ items: Entry[] }>('/api/v1/audit?limit=100&sort=asc')).body
+          .items;
         const lateStored = items.some(
           (e) => e.event_type === 'user.create' && e.seq > verified.starts_after,
         );

@@ -67,9 +67,16 @@ function namedFields(res: JsonResponse): string[] {
   return errors.map((e) => e.field ?? '');
 }
 
-/** A 422 problem whose errors name `field`. */
-function expectRefused(res: JsonResponse, field: string, what: string): void {
-  expect([what, res.status]).toEqual([what, 422]);
+/** The statuses refusals answered, by what was refused (each must be 422). */
+type Refusals = Array<[string, number]>;
+
+/**
+ * A validation problem whose errors name `field`. Its status is noted in `refusals` and
+ * checked to be 422 at the test's end, so one wrong status does not hide the other checks.
+ */
+function expectRefused(res: JsonResponse, field: string, what: string, refusals: Refusals): void {
+  refusals.push([what, res.status]);
+  expect([what, [400, 422].includes(res.status)]).toEqual([what, true]);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
   expect([what, namedFields(res).some((f) => f === field || f.startsWith(`${field}.`))]).toEqual([
     what,
@@ -813,6 +820,7 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
 
   it('refuses endpoints at addresses it must not reach; a DNS name for loopback and a redirect to it never connect', async () => {
     const { client } = await tenantAdmin('ssrf');
+    const refusals: Refusals = [];
     for (const url of [
       `http://127.0.0.1:${counting.port}/hook`,
       'http://[::1]/hook',
@@ -827,7 +835,7 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
         events: ['goal.completed'],
         name: 'bad',
       });
-      expectRefused(res, 'url', url);
+      expectRefused(res, 'url', url, refusals);
     }
 
     // a name that resolves to loopback: accepted or refused, it must never be connected to
@@ -849,7 +857,7 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
       expect(d.status).not.toBe('DELIVERED');
       expect(d.log[0].error).toBeTruthy();
       expect(d.log[0].response_status ?? null).toBeNull();
-    } else expectRefused(byName, 'url', 'https://localhost');
+    } else expectRefused(byName, 'url', 'https://localhost', refusals);
 
     receiver.script('/g/redirect', [], {
       status: 302,
@@ -872,6 +880,8 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(counting.connections).toBe(0);
     expect(counting.requests).toHaveLength(0);
+    // refusals answer 422
+    expect(refusals.filter(([, status]) => status !== 422)).toEqual([]);
   });
 
   it('pause holds pending deliveries and creates none; resume sends them', async () => {
@@ -936,7 +946,6 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
     });
     const sent = await client.post(`/api/v1/webhooks/${endpoint.id}/test`);
     expect(sent.status).toBe(202);
-    expect(Object.keys(sent.body)).toContain('delivery_id');
     const firstId = (sent.body.delivery_id ?? sent.body.id) as string;
     const first = await deliveryWhen(
       client,
@@ -1010,10 +1019,13 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
       receiver.at('/h/everything').filter((r) => r.json?.event_type === 'webhook.test'),
     ).toEqual([]);
     expect(listener.status).toBe('ACTIVE');
+    // the test route answers the new delivery's id as delivery_id
+    expect(Object.keys(sent.body)).toContain('delivery_id');
   });
 
   it('CRUD: secrets only at creation and rotation, changes validated, deletion, paging', async () => {
     const { tenantId, client } = await tenantAdmin('crud');
+    const refusals: Refusals = [];
     const created = await createEndpoint(client, {
       url: receiver.url('/h/crud'),
       events: ['goal.completed', 'task.*'],
@@ -1065,11 +1077,13 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
       await client.patch(`/api/v1/webhooks/${created.id}`, { url: 'http://10.1.2.3/x' }),
       'url',
       'patch url',
+      refusals,
     );
     expectRefused(
       await client.patch(`/api/v1/webhooks/${created.id}`, { events: [] }),
       'events',
       'patch events',
+      refusals,
     );
 
     const post = (body: Record<string, unknown>) =>
@@ -1079,12 +1093,17 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
         name: 'n',
         ...body,
       });
-    expectRefused(await post({ events: [] }), 'events', 'events empty');
-    expectRefused(await post({ events: ['no.such_event'] }), 'events', 'unknown event type');
-    expectRefused(await post({ events: ['nothing.*'] }), 'events', 'unknown category');
-    expectRefused(await post({ filters: 'goal_id' }), 'filters', 'filters a string');
-    expectRefused(await post({ filters: ['goal_id'] }), 'filters', 'filters an array');
-    expectRefused(await post({ url: undefined }), 'url', 'url missing');
+    expectRefused(await post({ events: [] }), 'events', 'events empty', refusals);
+    expectRefused(
+      await post({ events: ['no.such_event'] }),
+      'events',
+      'unknown event type',
+      refusals,
+    );
+    expectRefused(await post({ events: ['nothing.*'] }), 'events', 'unknown category', refusals);
+    expectRefused(await post({ filters: 'goal_id' }), 'filters', 'filters a string', refusals);
+    expectRefused(await post({ filters: ['goal_id'] }), 'filters', 'filters an array', refusals);
+    expectRefused(await post({ url: undefined }), 'url', 'url missing', refusals);
 
     const removed = await client.delete(`/api/v1/webhooks/${created.id}`);
     expect([200, 204]).toContain(removed.status);
@@ -1092,6 +1111,8 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
     expect((await client.get('/api/v1/webhooks')).body.total).toBe(0);
     expect((await client.delete(`/api/v1/webhooks/${created.id}`)).status).toBe(404);
     expect(tenantId).toBeTruthy();
+    // refusals answer 422
+    expect(refusals.filter(([, status]) => status !== 422)).toEqual([]);
   });
 
   it("keeps tenants apart; a viewer may read but not create; one owner's endpoints are limited", async () => {
