@@ -79,6 +79,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     OAUTH_ENCRYPTION_KEY: TEST_OAUTH_ENCRYPTION_KEY,
     SSO_ENCRYPTION_KEY: TEST_OAUTH_ENCRYPTION_KEY.replace(/1$/, '2'),
+    WEBHOOK_ENCRYPTION_KEY: TEST_OAUTH_ENCRYPTION_KEY.replace(/1$/, '3'),
   };
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
