@@ -47,10 +47,13 @@ export class Webhooks1765700000000 implements MigrationInterface {
     );
     await q.query(`CREATE INDEX webhook_endpoints_owner_idx ON webhook_endpoints (owner_id)`);
 
+    // Written on the goal's path by the outbox trigger: no foreign key to tenants (the
+    // endpoint's row carries it, and the purge finds tables by their tenant_id) and only
+    // the indexes that sending and listing need, to keep that insert cheap.
     await q.query(`
       CREATE TABLE webhook_deliveries (
         id uuid PRIMARY KEY,
-        tenant_id uuid NOT NULL REFERENCES tenants(id),
+        tenant_id uuid NOT NULL,
         endpoint_id uuid NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
         event_id text NOT NULL,
         event_type text NOT NULL,
@@ -68,17 +71,16 @@ export class Webhooks1765700000000 implements MigrationInterface {
         delivered_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    // One delivery per event and endpoint (a redelivery is a new one on purpose).
-    await q.query(`
-      CREATE UNIQUE INDEX webhook_deliveries_event_idx ON webhook_deliveries (endpoint_id, event_id)
-        WHERE redelivery_of IS NULL`);
     await q.query(`
       CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at)
         WHERE status IN ('PENDING', 'RETRYING')`);
     await q.query(
       `CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries (endpoint_id, created_at DESC)`,
     );
-    await q.query(`CREATE INDEX webhook_deliveries_created_idx ON webhook_deliveries (created_at)`);
+    // For retention: only finished rows, so the insert on the goal's path does not pay for it.
+    await q.query(`
+      CREATE INDEX webhook_deliveries_finished_idx ON webhook_deliveries (created_at)
+        WHERE status IN ('DELIVERED', 'EXPIRED')`);
 
     await q.query(`
       CREATE TABLE webhook_attempts (
@@ -150,8 +152,7 @@ export class Webhooks1765700000000 implements MigrationInterface {
             JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.status = 'ACTIVE'
            WHERE webhook_event_matches(w.events, e.type)
              AND webhook_filters_match(w.filters,
-                   jsonb_build_object('event_type', e.type, 'tenant_id', e.tenant_id) || e.data)
-          ON CONFLICT DO NOTHING;
+                   jsonb_build_object('event_type', e.type, 'tenant_id', e.tenant_id) || e.data);
           RETURN NULL;
         END
       $$`);

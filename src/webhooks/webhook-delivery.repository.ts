@@ -85,7 +85,6 @@ const statements = {
             sql<boolean>`webhook_filters_match(w.filters, jsonb_build_object('event_type', ${event.type}::text, 'tenant_id', w.tenant_id) || ${JSON.stringify(event.data)}::jsonb)`,
           ),
       )
-      .onConflict((oc) => oc.doNothing())
       .returning(['id', 'endpoint_id']),
   /** One delivery of `event` to one endpoint, whatever it subscribes to. */
   publishTo: (endpointId: string, event: WebhookEventInput) =>
