@@ -96,14 +96,12 @@ export class Webhooks1765700000000 implements MigrationInterface {
         UNIQUE (delivery_id, attempt)
       )`);
 
-    // '*', an exact type, or a category wildcard such as 'goal.*'.
+    // '*', an exact type, or its category's wildcard ('goal.*' for 'goal.completed'): one
+    // array overlap, which the planner inlines.
     await q.query(`
       CREATE FUNCTION webhook_event_matches(patterns text[], event_type text) RETURNS boolean
         LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-          SELECT EXISTS (
-            SELECT 1 FROM unnest(patterns) AS p
-            WHERE p = '*' OR p = event_type
-               OR (right(p, 2) = '.*' AND starts_with(event_type, left(p, -1))))
+          SELECT patterns && ARRAY['*', event_type, split_part(event_type, '.', 1) || '.*']
         $$`);
     // Every filter field must match: equal, one of a list, or contained in a list field.
     await q.query(`
@@ -123,7 +121,7 @@ export class Webhooks1765700000000 implements MigrationInterface {
     // The body every receiver gets: event_id, event_type, timestamp, data, tenant_id.
     await q.query(`
       CREATE FUNCTION webhook_payload(event_id text, event_type text, at timestamptz, data jsonb, tenant_id uuid)
-        RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE AS $$
           SELECT jsonb_build_object(
             'event_id', event_id,
             'event_type', event_type,
@@ -151,8 +149,8 @@ export class Webhooks1765700000000 implements MigrationInterface {
             ) e
             JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.status = 'ACTIVE'
            WHERE webhook_event_matches(w.events, e.type)
-             AND webhook_filters_match(w.filters,
-                   jsonb_build_object('event_type', e.type, 'tenant_id', e.tenant_id) || e.data);
+             AND (w.filters IS NULL OR webhook_filters_match(w.filters,
+                   jsonb_build_object('event_type', e.type, 'tenant_id', e.tenant_id) || e.data));
           RETURN NULL;
         END
       $$`);

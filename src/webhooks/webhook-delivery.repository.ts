@@ -82,7 +82,7 @@ const statements = {
           .where('w.status', '=', 'ACTIVE')
           .where(sql<boolean>`webhook_event_matches(w.events, ${event.type})`)
           .where(
-            sql<boolean>`webhook_filters_match(w.filters, jsonb_build_object('event_type', ${event.type}::text, 'tenant_id', w.tenant_id) || ${JSON.stringify(event.data)}::jsonb)`,
+            sql<boolean>`(w.filters IS NULL OR webhook_filters_match(w.filters, jsonb_build_object('event_type', ${event.type}::text, 'tenant_id', w.tenant_id) || ${JSON.stringify(event.data)}::jsonb))`,
           ),
       )
       .returning(['id', 'endpoint_id']),

@@ -120,7 +120,6 @@ export function isEventPattern(pattern: string): boolean {
 
 /** The same rule as the database's `webhook_event_matches`, for local handlers. */
 export function eventMatches(patterns: readonly string[], type: string): boolean {
-  return patterns.some(
-    (p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))),
-  );
+  const wildcard = `${type.split('.')[0]}.*`;
+  return patterns.some((p) => p === '*' || p === type || p === wildcard);
 }

@@ -4,7 +4,7 @@
 -- parameters: ["evt_0","auth.logged_in","evt_0","auth.logged_in","1970-01-01T00:00:00.000Z","{\"user_id\":\"u\"}","00000000-0000-0000-0000-000000000001","ACTIVE","auth.logged_in","auth.logged_in","{\"user_id\":\"u\"}"]
 insert into "webhook_deliveries" ("id", "tenant_id", "endpoint_id", "event_id", "event_type", "payload") select gen_random_uuid() as "id", "w"."tenant_id", "w"."id", $1 as "event_id", $2 as "event_type", webhook_payload($3, $4, $5::timestamptz, $6::jsonb, w.tenant_id) as "payload"
   from "webhook_endpoints" as "w"
-  where "w"."tenant_id" = $7 and "w"."status" = $8 and webhook_event_matches(w.events, $9) and webhook_filters_match(w.filters, jsonb_build_object('event_type', $10::text, 'tenant_id', w.tenant_id) || $11::jsonb)
+  where "w"."tenant_id" = $7 and "w"."status" = $8 and webhook_event_matches(w.events, $9) and (w.filters IS NULL OR webhook_filters_match(w.filters, jsonb_build_object('event_type', $10::text, 'tenant_id', w.tenant_id) || $11::jsonb))
   returning "id", "endpoint_id";
 
 -- publishTo
