@@ -76,6 +76,21 @@ export class BullMqJobQueue implements JobQueue {
     await this.queue.getJobCounts('active');
   }
 
+  async pause(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.config.SHUTDOWN_TIMEOUT_MS);
+      timer.unref();
+    });
+    // Worker.pause() stops fetching at once and resolves when its active jobs are done.
+    const paused = Promise.all(this.workers.map((w) => w.pause())).then(() => true);
+    try {
+      return await Promise.race([paused, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     const timeout = new Promise((resolve) =>
       setTimeout(resolve, this.config.SHUTDOWN_TIMEOUT_MS).unref(),

@@ -28,6 +28,7 @@ export class InProcessJobQueue implements JobQueue {
   private failed = 0;
   private sequence = 0;
   private closing = false;
+  private paused = false;
 
   constructor(private readonly options: InProcessQueueOptions) {}
 
@@ -53,6 +54,21 @@ export class InProcessJobQueue implements JobQueue {
 
   async ping(): Promise<void> {}
 
+  async pause(): Promise<boolean> {
+    this.paused = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.shutdownTimeoutMs);
+      timer.unref();
+    });
+    const drained = Promise.allSettled([...this.running]).then(() => true);
+    try {
+      return await Promise.race([drained, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     for (const timer of this.timers) clearTimeout(timer);
@@ -73,7 +89,7 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   private pump(): void {
-    while (!this.closing && this.running.size < this.options.concurrency) {
+    while (!this.closing && !this.paused && this.running.size < this.options.concurrency) {
       const index = this.waiting.findIndex((j) => this.handlers.has(j.name));
       if (index < 0) return;
       const [job] = this.waiting.splice(index, 1);
