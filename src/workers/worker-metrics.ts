@@ -3,14 +3,9 @@ import { Counter, Gauge, register } from 'prom-client';
 import { logFor } from '../observability/logger';
 import { WorkerRegistry, type WorkerView } from './worker-registry.service';
 
-export const WORKER_REGISTRY_METRIC_NAMES = [
-  'worker_active_jobs',
-  'worker_heartbeat_age_seconds',
-  'worker_jobs_total',
-] as const;
-
 /**
- * The registry's entries as Prometheus series, labelled by worker id and read at scrape
+ * The registry's entries as Prometheus series (WORKER_REGISTRY_METRIC_NAMES in
+ * `metrics/metric-names.ts`), labelled by worker id and read at scrape
  * time: only entries still in the registry have series, so the label set stays bounded
  * (a process that left drops out at the next scrape). Every process reads the same
  * registry and exports the same series: aggregate with max by (worker_id).
