@@ -5,16 +5,19 @@ import { WorkerRegistry } from './workers/worker-registry.service';
 /**
  * SIGTERM/SIGINT: drain (the worker registry shows DRAINING, no new goal jobs, the running
  * ones finish within SHUTDOWN_TIMEOUT_MS, the entry leaves the registry), close connections,
- * exit 0. A second signal exits at once. Answers the same stop, for a drain asked of this
- * process by the API.
+ * exit 0. A second signal exits at once. Answers the same stop for a drain asked of this
+ * process by the API (a no-op once stopping).
  */
 export function exitGracefullyOnSignals(
   app: INestApplicationContext,
   log: Log,
 ): (reason: string) => void {
   let stopping = false;
-  const stop = (reason: string) => {
-    if (stopping) process.exit(1);
+  const stop = (reason: string, signal: boolean) => {
+    if (stopping) {
+      if (signal) process.exit(1);
+      return; // e.g. the drain a signal started has just ended
+    }
     stopping = true;
     log.info(`${reason}: draining and shutting down`);
     drain(app, reason)
@@ -30,9 +33,9 @@ export function exitGracefullyOnSignals(
         },
       );
   };
-  process.once('SIGTERM', () => stop('SIGTERM received'));
-  process.once('SIGINT', () => stop('SIGINT received'));
-  return stop;
+  process.once('SIGTERM', () => stop('SIGTERM received', true));
+  process.once('SIGINT', () => stop('SIGINT received', true));
+  return (reason) => stop(reason, false);
 }
 
 /** Drains this process's jobs before the modules close (the database must outlive them). */

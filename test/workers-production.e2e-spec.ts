@@ -336,4 +336,19 @@ describe('the worker registry on Redis with three worker processes', () => {
     });
     expect((await list()).map((w) => w.id)).toContain(otherId);
   });
+
+  it('drains on SIGTERM too: DRAINING while its goal finishes, then it leaves and exits 0', async () => {
+    const goal = await submit('SLOW sigterm: answer briefly');
+    const id = await ownerOf(goal);
+    const last = workers.find((p) => id.includes(`-${p.process.pid}-`))!;
+    expect(last.process.exitCode).toBeNull();
+    const stopped = last.stop();
+    await waitFor(async () => (await list()).find((w) => w.id === id)?.status === 'DRAINING', {
+      what: 'the worker to show DRAINING',
+    });
+    expect(await stopped).toBe(0);
+    expect((await completed(goal)).status).toBe('completed');
+    expect([...owners.get(goal)!]).toEqual([id]);
+    expect((await admin.get(`/api/v1/workers/${id}`)).status).toBe(404);
+  });
 });
