@@ -160,7 +160,11 @@ export class RedisWorkerStore implements WorkerRegistryStore {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.subscriber?.quit(), this.commands.quit()]);
+    // quit() when connected (it flushes what was sent); a client still trying is just stopped
+    const closing = [this.subscriber, this.commands].map((client) =>
+      client?.status === 'ready' ? client.quit() : client?.disconnect(),
+    );
+    await Promise.allSettled(closing);
   }
 }
 

@@ -62,10 +62,10 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.PROCESS_JOBS) return;
     this.store.onDrainRequest((id) => {
       if (id === this.identity.id) void this.drain('a drain request');
     });
-    if (!this.config.PROCESS_JOBS) return;
     const sandbox = await this.sandbox.status().catch(() => ({ available: false }));
     this.capabilities = workerCapabilities(this.config.WORKER_CAPABILITIES, {
       codeSandbox: sandbox.available,
