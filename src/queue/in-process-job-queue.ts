@@ -29,6 +29,7 @@ export class InProcessJobQueue implements JobQueue {
   private sequence = 0;
   private closing = false;
   private paused = false;
+  private pausedAt?: number;
 
   constructor(private readonly options: InProcessQueueOptions) {}
 
@@ -55,6 +56,7 @@ export class InProcessJobQueue implements JobQueue {
   async ping(): Promise<void> {}
 
   async pause(): Promise<boolean> {
+    this.pausedAt ??= Date.now();
     this.paused = true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => {
@@ -69,13 +71,17 @@ export class InProcessJobQueue implements JobQueue {
     }
   }
 
+  /** A drain began with pause(): close() waits only what is left of the shutdown timeout. */
+  private closeWaitMs(): number {
+    if (this.pausedAt === undefined) return this.options.shutdownTimeoutMs;
+    return Math.max(0, this.options.shutdownTimeoutMs - (Date.now() - this.pausedAt));
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     for (const timer of this.timers) clearTimeout(timer);
     const drained = Promise.allSettled([...this.running]);
-    const timeout = new Promise((resolve) =>
-      setTimeout(resolve, this.options.shutdownTimeoutMs).unref(),
-    );
+    const timeout = new Promise((resolve) => setTimeout(resolve, this.closeWaitMs()).unref());
     await Promise.race([drained, timeout]);
   }
 
