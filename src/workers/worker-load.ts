@@ -6,6 +6,7 @@ export class WorkerLoad {
   private runningJobs = 0;
   private doneJobs = 0;
   private failedJobs = 0;
+  private readonly listeners: Array<() => void> = [];
 
   get running(): number {
     return this.runningJobs;
@@ -19,9 +20,14 @@ export class WorkerLoad {
     return this.failedJobs;
   }
 
+  /** Called when the process goes from no running job to one, or back. */
+  onIdleChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
   /** Runs one job, counting it as running, then done or failed (it threw). */
   async track<T>(job: () => Promise<T>): Promise<T> {
-    this.runningJobs++;
+    if (this.runningJobs++ === 0) this.changed();
     try {
       const result = await job();
       this.doneJobs++;
@@ -30,7 +36,11 @@ export class WorkerLoad {
       this.failedJobs++;
       throw error;
     } finally {
-      this.runningJobs--;
+      if (--this.runningJobs === 0) this.changed();
     }
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 }

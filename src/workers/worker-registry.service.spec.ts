@@ -55,6 +55,20 @@ describe('WorkerRegistry', () => {
     expect(await registry.list()).toEqual([]);
   });
 
+  it('shows BUSY within a moment of a job starting, not at the next heartbeat', async () => {
+    const { registry, load } = setup();
+    await registry.onApplicationBootstrap();
+    let finish!: () => void;
+    const job = load.track(() => new Promise<void>((resolve) => (finish = resolve)));
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await registry.get(registry.id)).status).toBe('BUSY');
+    finish();
+    await job;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await registry.get(registry.id)).toMatchObject({ status: 'IDLE', done: 1 });
+    await registry.onApplicationShutdown();
+  });
+
   it('shows a silent worker OFFLINE, then forgets it after ten windows', async () => {
     const { registry, tick } = setup();
     await registry.onApplicationBootstrap();

@@ -16,6 +16,9 @@ import { WorkerIdentity } from './worker-identity';
 import { WorkerLoad } from './worker-load';
 import { forgetAfterMs, workerStatus, type WorkerStatus } from './worker-status';
 
+/** How soon a change between IDLE and BUSY is written, coalescing the changes meanwhile. */
+const BEAT_SOON_MS = 250;
+
 /** One entry as the API and the metrics show it. */
 export interface WorkerView extends Omit<WorkerEntry, 'draining'> {
   status: WorkerStatus;
@@ -41,6 +44,7 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnApplicationShut
   private registered = false;
   private draining?: Promise<void>;
   private failing = false;
+  private soon?: NodeJS.Timeout;
   private readonly drainedListeners: Array<() => void> = [];
 
   constructor(
@@ -73,6 +77,8 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnApplicationShut
       llmModel: this.config.llmModel,
     });
     this.registered = true;
+    // IDLE ⇄ BUSY shows within a moment rather than at the next heartbeat
+    this.load.onIdleChange(() => this.beatSoon());
     await this.beat();
     this.stopHeartbeat = everyInterval(
       this.config.WORKER_HEARTBEAT_MS,
@@ -87,6 +93,7 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     this.stopHeartbeat?.();
+    clearTimeout(this.soon);
     await this.deregister();
     await this.store.close();
   }
@@ -176,6 +183,16 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnApplicationShut
       draining: this.isDraining,
       started_at: this.identity.startedAt,
     };
+  }
+
+  /** One extra heartbeat shortly (at most one pending), for a change worth showing now. */
+  private beatSoon(): void {
+    if (this.soon || !this.registered) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      void this.beat();
+    }, BEAT_SOON_MS);
+    this.soon.unref();
   }
 
   private async beat(): Promise<void> {
