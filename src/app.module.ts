@@ -27,6 +27,7 @@ import { SafetyModule } from './safety/safety.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { ToolsModule } from './tools/tools.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { WorkersModule } from './workers/workers.module';
 
 /** The whole product; the API and the worker process share it (the worker serves no HTTP). */
 @Module({})
@@ -44,7 +45,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, role),
         DatabaseModule,
         EventsModule,
         QueueModule,
@@ -52,6 +53,7 @@ export class AppModule {
         SafetyModule,
         ToolsModule,
         GovernorModule,
+        WorkersModule,
         ApprovalsModule,
         HealthModule,
         TenancyModule,

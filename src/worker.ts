@@ -6,6 +6,7 @@ import { logFor, rootLogger } from './observability/logger';
 import { startMetricsServer } from './metrics/metrics-server';
 import { metricsToken } from './metrics/metrics-token';
 import { exitGracefullyOnSignals } from './shutdown';
+import { WorkerRegistry } from './workers/worker-registry.service';
 import { NestPinoLogger } from './observability/nest-logger';
 
 /** `npm run worker`: processes goal jobs, serves no HTTP, drains on SIGTERM. */
@@ -28,8 +29,10 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'worker'), {
     logger: new NestPinoLogger(),
   });
-  exitGracefullyOnSignals(app, logFor('Worker'));
+  const stop = exitGracefullyOnSignals(app, logFor('Worker'));
   await app.init();
+  // Drained at the API's request: leave like on SIGTERM (the drain is already done).
+  app.get(WorkerRegistry).onDrained(() => stop('drained on request'));
   if (config.WORKER_METRICS_PORT > 0 && config.METRICS_ENABLED) {
     // Closed with the process (exitGracefullyOnSignals exits once the app has drained).
     (

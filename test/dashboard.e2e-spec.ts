@@ -307,6 +307,26 @@ describe('the web dashboard', () => {
       });
     });
 
+    it('shows a platform administrator the workers: status badge, load bar, capabilities, heartbeat', async () => {
+      // Embedded: the API process is the registry's one entry.
+      const row = page.locator('[data-testid="worker-row"]');
+      await row.waitFor();
+      expect(await row.count()).toBe(1);
+      const [worker] = (await api.get('/api/v1/workers')).body.items as Array<{ id: string }>;
+      expect(await row.getAttribute('data-worker-id')).toBe(worker.id);
+      expect(await row.locator('[data-testid="worker-status"]').textContent()).toMatch(
+        /^(IDLE|BUSY)$/,
+      );
+      const meter = row.locator('[data-testid="worker-load"]');
+      expect(await meter.getAttribute('max')).toBe('100');
+      expect(await meter.getAttribute('title')).toMatch(/^\d+\/100 goal jobs$/);
+      expect(await row.textContent()).toContain('goal_execution');
+      expect(await row.textContent()).toContain('llm:offline/heuristic');
+      expect(await row.locator('[data-testid="worker-heartbeat"]').textContent()).toMatch(
+        /^\d+(\.\d)? s ago$/,
+      );
+    });
+
     it('toggles the theme and saves a screenshot', async () => {
       const html = page.locator('html');
       expect(await html.getAttribute('data-theme')).toBe('dark');
@@ -505,6 +525,8 @@ describe('the web dashboard', () => {
       await page.waitForSelector('[data-testid="quota-row"]');
 
       expect(await page.textContent('[data-testid="tenant-name"]')).toBe('Small Shop');
+      // an operator is no platform administrator: no workers panel
+      expect(await page.locator('[data-testid="workers-panel"]').isHidden()).toBe(true);
       expect(await page.textContent('[data-testid="tenant-tier"]')).toBe('FREE');
       const rows = Object.fromEntries(
         (await quotaRows(page)).map((r) => [String(r.resource), r] as const),

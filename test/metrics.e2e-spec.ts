@@ -10,7 +10,11 @@ import {
   TEST_METRICS_AUTH,
   TEST_METRICS_TOKEN,
 } from '#testing';
-import { metricNamesInQuery, SEED_METRIC_NAMES } from '../src/metrics/metric-names';
+import {
+  metricNamesInQuery,
+  SEED_METRIC_NAMES,
+  WORKER_REGISTRY_METRIC_NAMES,
+} from '../src/metrics/metric-names';
 
 const DASHBOARDS = join(__dirname, '..', 'docker', 'grafana', 'dashboards');
 
@@ -90,6 +94,9 @@ describe('Prometheus metrics and the Grafana dashboards', () => {
 
     const missingSeed = SEED_METRIC_NAMES.filter((n) => !names.has(n));
     expect(missingSeed).toEqual([]);
+    // the embedded process is the registry's one entry
+    expect(WORKER_REGISTRY_METRIC_NAMES.filter((n) => !names.has(n))).toEqual([]);
+    expect(text).toMatch(/^worker_active_jobs\{worker_id="[^"]+-\d+-[0-9a-f]{8}"\} \d+$/m);
 
     const queries = dashboardQueries();
     expect(queries.length).toBeGreaterThan(30);

@@ -43,6 +43,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       'Invalid configuration: LLM_API_KEY or LLM_BASE_URL is required when LLM_PROVIDER=openai',
     );
   }
+  if (raw.WORKER_OFFLINE_AFTER_MS <= raw.WORKER_HEARTBEAT_MS) {
+    throw new ConfigError(
+      'Invalid configuration: WORKER_OFFLINE_AFTER_MS must be longer than WORKER_HEARTBEAT_MS',
+    );
+  }
   return {
     ...raw,
     mode: raw.DATABASE_URL ? 'production' : 'embedded',

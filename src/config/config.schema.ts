@@ -107,6 +107,15 @@ export const configSchema = z.object({
   JOB_BACKOFF_MS: int(1, 600000).default(1000),
   QUEUE_STALLED_INTERVAL_MS: int(1000, 600000).default(10000),
   SHUTDOWN_TIMEOUT_MS: int(100, 600000).default(30000),
+  /** What this process says it can do in the worker registry (probed ones are added). */
+  WORKER_CAPABILITIES: z
+    .string()
+    .regex(/^[a-z0-9_:./ ,-]*$/i, 'must be a comma list of names (letters, digits, _ : . / -)')
+    .default(
+      'goal_execution,task_execution,agent_spawning,llm_inference,file_operations,web_operations,memory_operations',
+    ),
+  WORKER_HEARTBEAT_MS: int(100, 600_000).default(5000),
+  WORKER_OFFLINE_AFTER_MS: int(300, 3_600_000).default(15000),
 
   LLM_PROVIDER: z.enum(['offline', 'openai', 'ollama', 'anthropic']).optional(),
   LLM_BASE_URL: url(['http', 'https']).optional(),

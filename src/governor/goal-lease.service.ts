@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { hostname } from 'node:os';
-import { randomToken } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { DataSource } from 'typeorm';
@@ -8,6 +6,7 @@ import { inTransaction } from '../database/transaction';
 import { GoalRepository } from '../goal-records/goal.repository';
 import { QuotaService } from '../quotas/quota.service';
 import type { GoalRow } from '../goal-records/goal.types';
+import { WorkerIdentity } from '../workers/worker-identity';
 
 /**
  * A goal is driven by one process at a time: the holder of its lease. A worker that dies
@@ -15,14 +14,18 @@ import type { GoalRow } from '../goal-records/goal.types';
  */
 @Injectable()
 export class GoalLeases {
-  readonly owner = `${hostname()}:${process.pid}:${randomToken(6)}`;
+  /** This process's worker id: a running goal's `lease_owner` names the worker driving it. */
+  readonly owner: string;
 
   constructor(
     private readonly goals: GoalRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly quotas: QuotaService,
     private readonly dataSource: DataSource,
-  ) {}
+    identity: WorkerIdentity,
+  ) {
+    this.owner = identity.id;
+  }
 
   /**
    * Takes the goal's lease; returns the goal row, or undefined when another process holds it

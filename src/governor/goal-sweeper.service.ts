@@ -12,6 +12,7 @@ import { GoalRepository } from '../goal-records/goal.repository';
 import { GoalEventRepository } from '../events/goal-event.repository';
 import { EffectJournalRepository } from '../tools/effect-journal.repository';
 import { GoalsService } from './goals.service';
+import { WorkerLoad } from '../workers/worker-load';
 
 /**
  * In job-processing processes: consumes goal jobs, and periodically finds goals whose
@@ -34,19 +35,23 @@ export class GoalSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly service: GoalsService,
     private readonly events: GoalEventRepository,
     private readonly journal: EffectJournalRepository,
+    private readonly load: WorkerLoad,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.PROCESS_JOBS) return;
+    // counted as this worker's load in the registry while it runs
     this.queue.process<RunGoalJob>(RUN_GOAL_JOB, (job, meta) =>
-      runWithContext(
-        {
-          requestId: `job-${meta.id}`,
-          tenantId: job.tenantId,
-          principal: SYSTEM_PRINCIPAL,
-          goalId: job.goalId,
-        },
-        () => this.runner.run(job.tenantId, job.goalId),
+      this.load.track(() =>
+        runWithContext(
+          {
+            requestId: `job-${meta.id}`,
+            tenantId: job.tenantId,
+            principal: SYSTEM_PRINCIPAL,
+            goalId: job.goalId,
+          },
+          () => this.runner.run(job.tenantId, job.goalId),
+        ),
       ),
     );
     if (this.config.mode === 'embedded') {

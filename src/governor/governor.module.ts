@@ -31,6 +31,7 @@ import { TaskAttempts } from './steps/task-attempt';
 import { TaskWriteBatches } from './steps/task-write-batches';
 import { VerifyStep } from './steps/verify.step';
 import { TaskRepository } from '../goal-records/task.repository';
+import { WorkersModule } from '../workers/workers.module';
 
 /** The FSM's steps, one class per step, and the units they share. */
 const STEPS = [
@@ -59,6 +60,7 @@ const STEPS = [
     QueueModule,
     EventsModule,
     ToolsModule,
+    WorkersModule,
   ],
   controllers: [GoalsController],
   providers: [

@@ -39,6 +39,13 @@ export const REALTIME_METRIC_NAMES = [
   'ws_event_delivery_lag',
 ] as const;
 
+/** Metrics of the worker registry, one series per registered worker id. */
+export const WORKER_REGISTRY_METRIC_NAMES = [
+  'worker_active_jobs',
+  'worker_heartbeat_age_seconds',
+  'worker_jobs_total',
+] as const;
+
 /**
  * Base metric names a PromQL expression refers to (histogram/summary series suffixes
  * `_bucket`, `_sum`, `_count` map to their family).

@@ -12,6 +12,7 @@ export class BullMqJobQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
   private readonly logger = new Logger('BullMQ');
   private readonly workers: Worker[] = [];
+  private pausedAt?: number;
 
   constructor(
     private readonly queue: Queue,
@@ -76,10 +77,30 @@ export class BullMqJobQueue implements JobQueue {
     await this.queue.getJobCounts('active');
   }
 
+  async pause(): Promise<boolean> {
+    this.pausedAt ??= Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.config.SHUTDOWN_TIMEOUT_MS);
+      timer.unref();
+    });
+    // Worker.pause() stops fetching at once and resolves when its active jobs are done.
+    const paused = Promise.all(this.workers.map((w) => w.pause())).then(() => true);
+    try {
+      return await Promise.race([paused, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A drain began with pause(): close() waits only what is left of the shutdown timeout. */
+  private closeWaitMs(): number {
+    if (this.pausedAt === undefined) return this.config.SHUTDOWN_TIMEOUT_MS;
+    return Math.max(0, this.config.SHUTDOWN_TIMEOUT_MS - (Date.now() - this.pausedAt));
+  }
+
   async close(): Promise<void> {
-    const timeout = new Promise((resolve) =>
-      setTimeout(resolve, this.config.SHUTDOWN_TIMEOUT_MS).unref(),
-    );
+    const timeout = new Promise((resolve) => setTimeout(resolve, this.closeWaitMs()).unref());
     await Promise.race([Promise.all(this.workers.map((w) => w.close())), timeout]);
     await this.queue.close();
   }

@@ -56,3 +56,34 @@ describe('InProcessJobQueue', () => {
     await expect(queue.add('work', {})).rejects.toThrow(/shutting down/);
   });
 });
+
+describe('InProcessJobQueue.pause', () => {
+  it('finishes the running job, takes no new ones, and still accepts jobs', async () => {
+    const queue = new InProcessJobQueue({ ...options, concurrency: 1 });
+    const ran: string[] = [];
+    queue.process<{ n: string }>('work', async (data) => {
+      await new Promise((r) => setTimeout(r, 20));
+      ran.push(data.n);
+    });
+    await queue.add('work', { n: 'a' });
+    await queue.add('work', { n: 'b' });
+    expect(await queue.pause()).toBe(true);
+    expect(ran).toEqual(['a']);
+    await queue.add('work', { n: 'c' });
+    await new Promise((r) => setTimeout(r, 40));
+    expect(ran).toEqual(['a']);
+    expect((await queue.counts()).waiting).toBe(2);
+    await queue.close();
+  });
+
+  it('answers false when the running jobs outlast the shutdown timeout', async () => {
+    const queue = new InProcessJobQueue({ ...options, shutdownTimeoutMs: 10 });
+    queue.process('work', () => new Promise((r) => setTimeout(r, 200)));
+    await queue.add('work', {});
+    expect(await queue.pause()).toBe(false);
+    // the drain used the shutdown timeout up: closing waits no longer
+    const started = Date.now();
+    await queue.close();
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+});

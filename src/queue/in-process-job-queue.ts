@@ -28,6 +28,8 @@ export class InProcessJobQueue implements JobQueue {
   private failed = 0;
   private sequence = 0;
   private closing = false;
+  private paused = false;
+  private pausedAt?: number;
 
   constructor(private readonly options: InProcessQueueOptions) {}
 
@@ -53,13 +55,33 @@ export class InProcessJobQueue implements JobQueue {
 
   async ping(): Promise<void> {}
 
+  async pause(): Promise<boolean> {
+    this.pausedAt ??= Date.now();
+    this.paused = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.shutdownTimeoutMs);
+      timer.unref();
+    });
+    const drained = Promise.allSettled([...this.running]).then(() => true);
+    try {
+      return await Promise.race([drained, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A drain began with pause(): close() waits only what is left of the shutdown timeout. */
+  private closeWaitMs(): number {
+    if (this.pausedAt === undefined) return this.options.shutdownTimeoutMs;
+    return Math.max(0, this.options.shutdownTimeoutMs - (Date.now() - this.pausedAt));
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     for (const timer of this.timers) clearTimeout(timer);
     const drained = Promise.allSettled([...this.running]);
-    const timeout = new Promise((resolve) =>
-      setTimeout(resolve, this.options.shutdownTimeoutMs).unref(),
-    );
+    const timeout = new Promise((resolve) => setTimeout(resolve, this.closeWaitMs()).unref());
     await Promise.race([drained, timeout]);
   }
 
@@ -73,7 +95,7 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   private pump(): void {
-    while (!this.closing && this.running.size < this.options.concurrency) {
+    while (!this.closing && !this.paused && this.running.size < this.options.concurrency) {
       const index = this.waiting.findIndex((j) => this.handlers.has(j.name));
       if (index < 0) return;
       const [job] = this.waiting.splice(index, 1);

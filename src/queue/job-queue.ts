@@ -20,6 +20,12 @@ export interface JobQueue {
   /** Counts of waiting and active jobs. */
   counts(): Promise<{ waiting: number; active: number; failed: number }>;
   ping(): Promise<void>;
+  /**
+   * Stops taking jobs in this process (adding still works) and waits, up to the shutdown
+   * timeout, for the running ones; true when they all finished in time. For good: a
+   * paused queue only closes.
+   */
+  pause(): Promise<boolean>;
   /** Stops taking jobs and waits (up to the shutdown timeout) for running ones. */
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@
   var PANELS = ['stats', 'tenant', 'goals', 'agents', 'metrics', 'logs'];
   var QF = window.avQuotaFormat;
   var AV = window.avAuditView;
+  var WV = window.avWorkersView;
   var LEVELS = { debug: 0, info: 1, warn: 2, error: 3 };
   var MAX_LOG = 500;
   var state = {
@@ -20,6 +21,8 @@
     refreshSoon: null,
     tenantSoon: null,
     signedIn: false,
+    /** Whether this user may see the worker registry (platform administrators); null: not asked yet. */
+    workersAllowed: null,
   };
 
   function $(id) {
@@ -588,6 +591,77 @@
       data.source === 'tasks' ? 'Derived from the tasks each agent ran.' : '';
   }
 
+  /* ---------- workers (platform administrators) ---------- */
+  function renderWorkers(data) {
+    var body = $('workers');
+    clear(body);
+    $('panel-workers').hidden = false;
+    if (!data.items.length) {
+      var tr = el('tr');
+      tr.appendChild(el('td', { colspan: '8', class: 'muted' }, 'no process is running jobs'));
+      body.appendChild(tr);
+    }
+    data.items.forEach(function (w) {
+      var tr = el('tr', { 'data-worker-id': w.id, 'data-testid': 'worker-row' });
+      tr.appendChild(el('td', { title: w.host + ' pid ' + w.pid + ' v' + w.version }, w.id));
+      tr.appendChild(el('td', null, w.role));
+      var st = el('td');
+      st.appendChild(
+        el(
+          'span',
+          { class: 'badge ' + WV.statusClass(w.status), 'data-testid': 'worker-status' },
+          w.status,
+        ),
+      );
+      tr.appendChild(st);
+      var load = el('td');
+      var box = el('div', { class: 'worker-load' });
+      var meter = el('meter', {
+        class: 'quota-meter',
+        'data-testid': 'worker-load',
+        min: '0',
+        max: '100',
+        low: '80',
+        high: '95',
+        optimum: '0',
+        value: String(WV.loadPercent(w.load)),
+        title: WV.loadText(w.load) + ' goal jobs',
+      });
+      meter.textContent = WV.loadText(w.load);
+      box.appendChild(meter);
+      box.appendChild(el('span', { class: 'small' }, WV.loadText(w.load)));
+      load.appendChild(box);
+      tr.appendChild(load);
+      tr.appendChild(el('td', { class: 'worker-caps' }, WV.capabilityText(w.capabilities)));
+      tr.appendChild(
+        el('td', { 'data-testid': 'worker-heartbeat' }, WV.ageText(w.heartbeat_age_ms) + ' ago'),
+      );
+      tr.appendChild(el('td', null, w.jobs.done));
+      tr.appendChild(el('td', null, w.jobs.failed));
+      body.appendChild(tr);
+    });
+    $('workers-msg').textContent = '';
+  }
+  /** Shown to platform administrators only: anyone else gets 403 once and is not asked again. */
+  function refreshWorkers() {
+    if (state.workersAllowed === false) return Promise.resolve();
+    return api('/api/v1/workers').then(
+      function (data) {
+        state.workersAllowed = true;
+        renderWorkers(data);
+      },
+      function (err) {
+        if (err.status === 403) {
+          state.workersAllowed = false;
+          $('panel-workers').hidden = true;
+          return;
+        }
+        if (err.message === 'sign-in required') throw err;
+        $('workers-msg').textContent = 'Workers unavailable: ' + err.message;
+      },
+    );
+  }
+
   /* ---------- charts ---------- */
   function drawChart(canvas, points, options) {
     var ctx = canvas.getContext('2d');
@@ -844,7 +918,7 @@
         },
       ),
     ];
-    if (!options || !options.live) tasks.push(refreshTenant());
+    if (!options || !options.live) tasks.push(refreshTenant(), refreshWorkers());
     return Promise.all(tasks).catch(function (err) {
       log('error', 'refresh failed: ' + err.message);
     });
@@ -928,6 +1002,8 @@
     if ($('sessions').open) $('sessions').close();
     $('audit-open').hidden = true;
     if ($('audit').open) $('audit').close();
+    $('panel-workers').hidden = true;
+    state.workersAllowed = null;
     $('login').hidden = false;
     setConn('conn-down', 'signed out');
   }

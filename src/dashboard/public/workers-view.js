@@ -1,0 +1,56 @@
+/*
+ * Agent Village dashboard: how the worker registry reads. Pure functions, plain browser
+ * JavaScript; the page gets them as window.avWorkersView, the unit tests through require().
+ */
+(function (root, factory) {
+  'use strict';
+  var api = factory();
+  if (typeof module === 'object' && module.exports) module.exports = api;
+  else root.avWorkersView = api;
+})(this, function () {
+  'use strict';
+
+  var STATUS_CLASSES = {
+    IDLE: 's-worker-idle',
+    BUSY: 's-busy',
+    DRAINING: 's-draining',
+    OFFLINE: 's-offline',
+  };
+
+  /** The badge class of a status (IDLE, BUSY, DRAINING, OFFLINE). */
+  function statusClass(status) {
+    return STATUS_CLASSES[status] || 's-offline';
+  }
+
+  /** "running/concurrency", e.g. "3/200". */
+  function loadText(load) {
+    return load.running + '/' + load.concurrency;
+  }
+
+  /** The share of its slots a worker uses, 0..100. */
+  function loadPercent(load) {
+    if (!load.concurrency) return 0;
+    return Math.min(100, Math.round((load.running / load.concurrency) * 100));
+  }
+
+  /** A heartbeat's age: "0.3 s", "12 s", "4 min", "2 h". */
+  function ageText(ms) {
+    if (ms < 10000) return (Math.round(ms / 100) / 10).toFixed(1) + ' s';
+    if (ms < 120000) return Math.round(ms / 1000) + ' s';
+    if (ms < 7200000) return Math.round(ms / 60000) + ' min';
+    return Math.round(ms / 3600000) + ' h';
+  }
+
+  /** Declared capabilities first, then the probed ones (code, llm:…), as the API lists them. */
+  function capabilityText(capabilities) {
+    return capabilities.length ? capabilities.join(', ') : '–';
+  }
+
+  return {
+    statusClass: statusClass,
+    loadText: loadText,
+    loadPercent: loadPercent,
+    ageText: ageText,
+    capabilityText: capabilityText,
+  };
+});

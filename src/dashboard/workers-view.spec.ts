@@ -1,0 +1,40 @@
+interface WorkersView {
+  statusClass(status: string): string;
+  loadText(load: { running: number; concurrency: number }): string;
+  loadPercent(load: { running: number; concurrency: number }): number;
+  ageText(ms: number): string;
+  capabilityText(capabilities: string[]): string;
+}
+// The dashboard's browser script, loaded as CommonJS (it exports itself when `module` exists).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const view = require('./public/workers-view.js') as WorkersView;
+
+describe('the dashboard worker view', () => {
+  it('gives each status its badge', () => {
+    expect(['IDLE', 'BUSY', 'DRAINING', 'OFFLINE'].map(view.statusClass)).toEqual([
+      's-worker-idle',
+      's-busy',
+      's-draining',
+      's-offline',
+    ]);
+  });
+
+  it('reads the load as running/concurrency and a bounded percentage', () => {
+    expect(view.loadText({ running: 3, concurrency: 200 })).toBe('3/200');
+    expect(view.loadPercent({ running: 1, concurrency: 2 })).toBe(50);
+    expect(view.loadPercent({ running: 5, concurrency: 2 })).toBe(100);
+    expect(view.loadPercent({ running: 0, concurrency: 0 })).toBe(0);
+  });
+
+  it('writes heartbeat ages to the unit that fits', () => {
+    expect(view.ageText(260)).toBe('0.3 s');
+    expect(view.ageText(12_400)).toBe('12 s');
+    expect(view.ageText(240_000)).toBe('4 min');
+    expect(view.ageText(9_000_000)).toBe('3 h');
+  });
+
+  it('lists capabilities, or a dash when there are none', () => {
+    expect(view.capabilityText(['goal_execution', 'code'])).toBe('goal_execution, code');
+    expect(view.capabilityText([])).toBe('–');
+  });
+});

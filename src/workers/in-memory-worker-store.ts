@@ -1,0 +1,44 @@
+import type { WorkerEntry, WorkerRegistryStore, WorkerSnapshot } from './worker-entry';
+
+/** The embedded mode: one process, so the registry is that process's own entry, in memory. */
+export class InMemoryWorkerStore implements WorkerRegistryStore {
+  private readonly entries = new Map<string, WorkerEntry & { drain: boolean }>();
+  private readonly handlers: Array<(id: string) => void> = [];
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  async beat(entry: Omit<WorkerEntry, 'heartbeat_at'>): Promise<{ drain: boolean }> {
+    const drain = this.entries.get(entry.id)?.drain ?? false;
+    this.entries.set(entry.id, { ...entry, heartbeat_at: this.clock(), drain });
+    return { drain };
+  }
+
+  async remove(id: string): Promise<void> {
+    this.entries.delete(id);
+  }
+
+  async list(forgetAfterMs: number): Promise<WorkerSnapshot> {
+    const now = this.clock();
+    for (const [id, entry] of this.entries)
+      if (now - entry.heartbeat_at > forgetAfterMs) this.entries.delete(id);
+    const entries = [...this.entries.values()].map(({ drain, ...entry }) => ({
+      ...entry,
+      draining: entry.draining || drain,
+    }));
+    return { now, entries };
+  }
+
+  async requestDrain(id: string): Promise<boolean> {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    entry.drain = true;
+    for (const handler of this.handlers) setImmediate(() => handler(id));
+    return true;
+  }
+
+  onDrainRequest(handler: (id: string) => void): void {
+    this.handlers.push(handler);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,47 @@
+import type { ProcessRole } from '../config/config.module';
+
+/** One process in the registry, as it last described itself. Times are epoch milliseconds. */
+export interface WorkerEntry {
+  id: string;
+  host: string;
+  pid: number;
+  version: string;
+  role: ProcessRole;
+  capabilities: string[];
+  /** Goal jobs it runs at once (JOB_CONCURRENCY). */
+  concurrency: number;
+  /** Goal jobs running as of the heartbeat. */
+  running: number;
+  done: number;
+  failed: number;
+  /** It drains, or was told to. */
+  draining: boolean;
+  started_at: number;
+  /** Stamped by the store's clock (Redis's in production), not the process's. */
+  heartbeat_at: number;
+}
+
+/** What the store answers a listing with: the entries and its clock at that moment. */
+export interface WorkerSnapshot {
+  now: number;
+  entries: WorkerEntry[];
+}
+
+export const WORKER_REGISTRY_STORE = Symbol('WORKER_REGISTRY_STORE');
+
+/** Where the entries live: Redis with REDIS_URL, this process's memory otherwise. */
+export interface WorkerRegistryStore {
+  /**
+   * Writes the entry with a fresh heartbeat; its keys expire after `ttlMs`. Answers whether
+   * a drain was requested for it meanwhile.
+   */
+  beat(entry: Omit<WorkerEntry, 'heartbeat_at'>, ttlMs: number): Promise<{ drain: boolean }>;
+  remove(id: string): Promise<void>;
+  /** Every entry, removing those whose heartbeat is older than `forgetAfterMs`. */
+  list(forgetAfterMs: number): Promise<WorkerSnapshot>;
+  /** Marks the entry as told to drain and tells its process; false when there is no entry. */
+  requestDrain(id: string): Promise<boolean>;
+  /** Called with the id of every drain request, in every process. */
+  onDrainRequest(handler: (id: string) => void): void;
+  close(): Promise<void>;
+}
