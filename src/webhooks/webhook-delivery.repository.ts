@@ -59,26 +59,39 @@ const PENDING_STATES = ['PENDING', 'RETRYING'] as const;
 const FINISHED_STATES = ['DELIVERED', 'EXPIRED'] as const;
 const interval = (ms: number) => sql<Date>`now() + ${`${ms} milliseconds`}::interval`;
 
+/** A delivery row of `event` for each of the tenant's endpoints the caller narrows to. */
+const deliveryRowsOf = (event: WebhookEventInput) =>
+  db
+    .selectFrom('webhook_endpoints as w')
+    .select([
+      sql<string>`gen_random_uuid()`.as('id'),
+      'w.tenant_id',
+      'w.id',
+      sql<string>`${event.eventId}`.as('event_id'),
+      sql<string>`${event.type}`.as('event_type'),
+      sql<unknown>`webhook_payload(${event.eventId}, ${event.type}, ${event.at}::timestamptz, ${JSON.stringify(event.data)}::jsonb, w.tenant_id)`.as(
+        'payload',
+      ),
+    ])
+    .where('w.tenant_id', '=', event.tenantId);
+
+const DELIVERY_COLUMNS = [
+  'id',
+  'tenant_id',
+  'endpoint_id',
+  'event_id',
+  'event_type',
+  'payload',
+] as const;
+
 const statements = {
   /** One delivery per ACTIVE endpoint of the tenant whose subscription and filters match. */
   publish: (event: WebhookEventInput) =>
     db
       .insertInto('webhook_deliveries')
-      .columns(['id', 'tenant_id', 'endpoint_id', 'event_id', 'event_type', 'payload'])
+      .columns(DELIVERY_COLUMNS)
       .expression(
-        db
-          .selectFrom('webhook_endpoints as w')
-          .select([
-            sql<string>`gen_random_uuid()`.as('id'),
-            'w.tenant_id',
-            'w.id',
-            sql<string>`${event.eventId}`.as('event_id'),
-            sql<string>`${event.type}`.as('event_type'),
-            sql<unknown>`webhook_payload(${event.eventId}, ${event.type}, ${event.at}::timestamptz, ${JSON.stringify(event.data)}::jsonb, w.tenant_id)`.as(
-              'payload',
-            ),
-          ])
-          .where('w.tenant_id', '=', event.tenantId)
+        deliveryRowsOf(event)
           .where('w.status', '=', 'ACTIVE')
           .where(sql<boolean>`webhook_event_matches(w.events, ${event.type})`)
           .where(
@@ -90,23 +103,8 @@ const statements = {
   publishTo: (endpointId: string, event: WebhookEventInput) =>
     db
       .insertInto('webhook_deliveries')
-      .columns(['id', 'tenant_id', 'endpoint_id', 'event_id', 'event_type', 'payload'])
-      .expression(
-        db
-          .selectFrom('webhook_endpoints as w')
-          .select([
-            sql<string>`gen_random_uuid()`.as('id'),
-            'w.tenant_id',
-            'w.id',
-            sql<string>`${event.eventId}`.as('event_id'),
-            sql<string>`${event.type}`.as('event_type'),
-            sql<unknown>`webhook_payload(${event.eventId}, ${event.type}, ${event.at}::timestamptz, ${JSON.stringify(event.data)}::jsonb, w.tenant_id)`.as(
-              'payload',
-            ),
-          ])
-          .where('w.tenant_id', '=', event.tenantId)
-          .where('w.id', '=', endpointId),
-      )
+      .columns(DELIVERY_COLUMNS)
+      .expression(deliveryRowsOf(event).where('w.id', '=', endpointId))
       .returningAll(),
   /**
    * Takes up to `limit` due deliveries of ACTIVE endpoints for `leaseMs`, each under a new
