@@ -61,6 +61,17 @@ function attemptLog(detail: Json): Json[] | undefined {
   return detail?.attempt_log;
 }
 
+/** The delivery ids each event of a goal arrived under. */
+function idsByEventOf(requests: ReceivedRequest[], goalId: string): Map<string, Set<string>> {
+  const byEvent = new Map<string, Set<string>>();
+  for (const r of requests.filter((q) => q.json?.data?.goal_id === goalId)) {
+    const ids = byEvent.get(String(r.json.event_id)) ?? new Set<string>();
+    ids.add(r.deliveryId ?? '');
+    byEvent.set(String(r.json.event_id), ids);
+  }
+  return byEvent;
+}
+
 /** The fields a validation problem names. */
 function namedFields(res: JsonResponse): string[] {
   const errors = (res.body?.errors ?? []) as Array<{ field?: string }>;
@@ -741,19 +752,29 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
     expect(expected.length).toBeGreaterThan(beforeRestart);
 
     // every event under exactly one delivery id, accepted at least once
-    const idsByEvent = new Map<string, Set<string>>();
-    for (const r of receiver.at('/e').filter((q) => q.json?.data?.goal_id === goalId)) {
-      const ids = idsByEvent.get(String(r.json.event_id)) ?? new Set<string>();
-      ids.add(r.deliveryId ?? '');
-      idsByEvent.set(String(r.json.event_id), ids);
-    }
+    const idsByEvent = idsByEventOf(receiver.at('/e'), goalId);
     expect(idsByEvent.size).toBe(expected.length);
     expect([...idsByEvent.entries()].filter(([, ids]) => ids.size !== 1)).toEqual([]);
     expect(received).toHaveLength(expected.length);
     for (const r of receiver.at('/e')) expect(verifyReceived(r, endpoint.secret)).toBe(true);
-    const page = (await client.get(`/api/v1/webhooks/${endpoint.id}/deliveries?limit=100`)).body;
+    // a delivery the killed worker sent but could not record is sent again (same id) once its
+    // claim expires, and then recorded
+    const page = await waitFor(
+      async () => {
+        const body = (await client.get(`/api/v1/webhooks/${endpoint.id}/deliveries?limit=100`))
+          .body;
+        return body.items.every((d: Json) => d.status === 'DELIVERED') ? body : undefined;
+      },
+      { what: 'every delivery recorded as DELIVERED', timeoutMs: 60_000, intervalMs: 500 },
+    ).catch(
+      async () => (await client.get(`/api/v1/webhooks/${endpoint.id}/deliveries?limit=100`)).body,
+    );
     expect(page.total).toBe(expected.length);
     expect(page.items.filter((d: Json) => d.status !== 'DELIVERED')).toEqual([]);
+    // each event still under one delivery id after the resends
+    expect(
+      [...idsByEventOf(receiver.at('/e'), goalId).values()].filter((ids) => ids.size !== 1),
+    ).toEqual([]);
   });
 
   it('secret rotation: during the window a receiver holding only the old or only the new secret verifies', async () => {
