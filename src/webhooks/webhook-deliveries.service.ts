@@ -35,9 +35,9 @@ export class WebhookDeliveries {
     id: string,
   ): Promise<{ delivery: WebhookDeliveryRow; attempts: WebhookAttemptRow[] }> {
     await this.endpoints.get(tenantId, endpointId);
-    const delivery = await this.deliveries.byId(tenantId, endpointId, id);
-    if (!delivery) throw new NotFound('webhook delivery', id);
-    return { delivery, attempts: await this.deliveries.attemptsOf(tenantId, id) };
+    const found = await this.deliveries.withAttempts(tenantId, endpointId, id);
+    if (!found) throw new NotFound('webhook delivery', id);
+    return found;
   }
 
   /** A new delivery of the same event (a new id, so a receiver that dedupes takes it). */

@@ -344,12 +344,20 @@ export class WebhookDeliveryRepository {
     };
   }
 
-  byId(tenantId: string, endpointId: string, id: string): Promise<WebhookDeliveryRow | undefined> {
-    return firstOf(this.dataSource, statements.byId(tenantId, endpointId, id));
-  }
-
-  attemptsOf(tenantId: string, deliveryId: string): Promise<WebhookAttemptRow[]> {
-    return rowsOf(this.dataSource, statements.attemptsOf(tenantId, deliveryId));
+  /**
+   * A delivery with its attempts, read from one snapshot: a sender committing in between
+   * would otherwise show an attempt beside the status from before it.
+   */
+  withAttempts(
+    tenantId: string,
+    endpointId: string,
+    id: string,
+  ): Promise<{ delivery: WebhookDeliveryRow; attempts: WebhookAttemptRow[] } | undefined> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const delivery = await firstOf(manager, statements.byId(tenantId, endpointId, id));
+      if (!delivery) return undefined;
+      return { delivery, attempts: await rowsOf(manager, statements.attemptsOf(tenantId, id)) };
+    });
   }
 
   redeliver(
