@@ -14,6 +14,10 @@ const entry = (id: string): Omit<WorkerEntry, 'heartbeat_at'> => ({
   running: 1,
   done: 2,
   failed: 3,
+  task_concurrency: 8,
+  tasks_running: 2,
+  tasks_done: 5,
+  tasks_failed: 1,
   draining: false,
   started_at: 1000,
 });

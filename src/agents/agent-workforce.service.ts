@@ -18,7 +18,7 @@ import type { WorkGoal, WorkTask } from './work-items';
 export type { WorkGoal, WorkTask };
 
 export class AgentTerminated extends Error {
-  constructor(agentId: string) {
+  constructor(readonly agentId: string) {
     super(`agent ${agentId} was terminated by an operator`);
     this.name = 'AgentTerminated';
   }
@@ -195,6 +195,21 @@ export class AgentWorkforce {
             .with('profile', this.profiles.outcomesFromRows(scope.tenantId)),
         ),
     );
+  }
+
+  /**
+   * A finished attempt run here for a goal driven by another process: its buffered ledger
+   * turns and duration leave with the result (see `adoptAttempt`).
+   */
+  handOffAttempt(task: WorkTask): { turns: LedgerBuffer; durationMs: number } {
+    const { turns, durationMs } = this.endAttempt(task);
+    return { turns, durationMs };
+  }
+
+  /** An attempt another process ran for this goal: stored by `completions` like one run here. */
+  adoptAttempt(task: WorkTask, turns: LedgerBuffer, durationMs: number): void {
+    this.turns.set(task.id, turns);
+    this.startedAt.set(task.id, performance.now() - durationMs);
   }
 
   /** What an attempt leaves behind once it ends: its buffered ledger turns and its duration. */

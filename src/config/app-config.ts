@@ -48,6 +48,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       'Invalid configuration: WORKER_OFFLINE_AFTER_MS must be longer than WORKER_HEARTBEAT_MS',
     );
   }
+  if (raw.WORKER_DISPATCH !== 'pull' && !raw.REDIS_URL) {
+    throw new ConfigError(
+      `Invalid configuration: WORKER_DISPATCH=${raw.WORKER_DISPATCH} places jobs on other workers' queues and needs REDIS_URL`,
+    );
+  }
   return {
     ...raw,
     mode: raw.DATABASE_URL ? 'production' : 'embedded',

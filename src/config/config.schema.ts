@@ -114,6 +114,20 @@ export const configSchema = z.object({
     .default(
       'goal_execution,task_execution,agent_spawning,llm_inference,file_operations,web_operations,memory_operations',
     ),
+  /**
+   * Where jobs go: `pull` (workers compete for shared queues) or a strategy that places each
+   * job on one chosen worker's own queue. Strategies need REDIS_URL.
+   */
+  WORKER_DISPATCH: z
+    .enum(['pull', 'round_robin', 'least_loaded', 'weighted_random', 'capability_match'])
+    .default('pull'),
+  /** Task capabilities only some workers have: a task needing one runs only where it is. */
+  WORKER_ROUTED_CAPABILITIES: z
+    .string()
+    .regex(/^[a-z0-9_:./ ,-]*$/i, 'must be a comma list of names (letters, digits, _ : . / -)')
+    .default('code'),
+  /** Task jobs one process runs at once for goals driven elsewhere. */
+  WORKER_TASK_CONCURRENCY: int(1, 1000).default(20),
   WORKER_HEARTBEAT_MS: int(100, 600_000).default(5000),
   WORKER_OFFLINE_AFTER_MS: int(300, 3_600_000).default(15000),
 

@@ -39,6 +39,8 @@ export interface GoalEventPayloads {
   'task.completed': {
     task_key: string;
     attempt: number;
+    /** The worker that ran the attempt. */
+    worker_id: string;
     prompt_tokens: number;
     completion_tokens: number;
   };

@@ -14,6 +14,7 @@ import { GoalRunner } from './goal-runner';
 import { QuotaService } from '../quotas/quota.service';
 import { GoalStore } from './goal-store.service';
 import { GoalRepository } from '../goal-records/goal.repository';
+import { WorkDispatcher } from '../workers/dispatch/work-dispatcher';
 import { TaskRepository } from '../goal-records/task.repository';
 import { eventView, goalView, taskView } from './goal-views';
 
@@ -33,6 +34,7 @@ export class GoalsService {
     private readonly llmCalls: LlmCallRepository,
     private readonly runner: GoalRunner,
     private readonly quotas: QuotaService,
+    private readonly dispatcher: WorkDispatcher,
   ) {}
 
   async submit(
@@ -94,10 +96,11 @@ export class GoalsService {
   /** Queues a run of the goal; if the queue is down, the sweeper picks the goal up later. */
   async enqueue(tenantId: string, goalId: string, generation: number): Promise<void> {
     try {
+      const { lane } = await this.dispatcher.place('goal', []);
       await this.queue.add<RunGoalJob>(
         RUN_GOAL_JOB,
         { tenantId, goalId },
-        { jobId: `goal-${goalId}-${generation}` },
+        { jobId: `goal-${goalId}-${generation}`, lane },
       );
     } catch (error) {
       this.log.warn(`could not queue goal ${goalId}; the sweeper will retry`, {

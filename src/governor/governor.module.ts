@@ -31,6 +31,9 @@ import { TaskAttempts } from './steps/task-attempt';
 import { TaskWriteBatches } from './steps/task-write-batches';
 import { VerifyStep } from './steps/verify.step';
 import { TaskRepository } from '../goal-records/task.repository';
+import { TaskExecutor } from './remote-tasks/task-executor';
+import { TaskJobRunner } from './remote-tasks/task-job-runner';
+import { TaskResultChannel } from './remote-tasks/task-result-channel';
 import { WorkersModule } from '../workers/workers.module';
 
 /** The FSM's steps, one class per step, and the units they share. */
@@ -75,6 +78,9 @@ const STEPS = [
     GoalsService,
     GoalSweeper,
     GoalPauses,
+    TaskResultChannel,
+    TaskExecutor,
+    TaskJobRunner,
   ],
   exports: [GoalsService, GoalStore, GoalRunner, GoalPauses, GoalRepository],
 })

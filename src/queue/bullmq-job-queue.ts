@@ -1,28 +1,46 @@
 import { Logger } from '@nestjs/common';
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
+import { Semaphore } from '#common';
 import type { AppConfig } from '../config/app-config';
 import type { JobHandler, JobOptions, JobQueue } from './job-queue';
+
+/** The shared lane's key in the maps below. */
+const SHARED = '';
+
+/** How many waiting jobs one `moveWaiting` call moves at most. */
+const MOVE_BATCH = 1000;
 
 /**
  * BullMQ on Redis: any number of `npm run worker` processes consume the same queue.
  * Retries use exponential backoff; a job whose worker died is detected as stalled and
  * handed to another worker; close() drains running jobs (graceful shutdown on SIGTERM).
+ *
+ * Lanes are further BullMQ queues named `<name>.<lane>` (a worker's own, a capability's):
+ * a process consumes the shared queue and the lanes it was given, and runs at most its
+ * concurrency of jobs across all of them.
  */
 export class BullMqJobQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
   private readonly logger = new Logger('BullMQ');
-  private readonly workers: Worker[] = [];
+  private readonly handlers = new Map<string, JobHandler<unknown>>();
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers = new Map<string, Worker>();
+  private readonly consumed = new Set<string>([SHARED]);
+  private readonly slots: Semaphore;
   private pausedAt?: number;
 
   constructor(
     private readonly queue: Queue,
     private readonly config: AppConfig,
     private readonly concurrency: number = config.JOB_CONCURRENCY,
-  ) {}
+  ) {
+    this.queues.set(SHARED, queue);
+    this.slots = new Semaphore(concurrency);
+  }
 
   async add<T>(name: string, data: T, options: JobOptions = {}): Promise<void> {
     const retentionSeconds = this.config.RETENTION_DAYS * 86400;
-    await this.queue.add(name, data, {
+    await this.laneQueue(options.lane ?? SHARED).add(name, data, {
       jobId: options.jobId,
       delay: options.delayMs,
       attempts: this.config.JOB_ATTEMPTS,
@@ -33,28 +51,39 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   process<T>(name: string, handler: JobHandler<T>): void {
-    const worker = new Worker(
-      this.queue.name,
-      async (job) => {
-        if (job.name !== name) throw new Error(`no handler for job ${job.name}`);
-        await handler(job.data as T, { id: job.id ?? '', attempt: job.attemptsMade + 1 });
-      },
-      {
-        connection: this.queue.opts.connection,
-        prefix: this.queue.opts.prefix,
-        concurrency: this.concurrency,
-        stalledInterval: this.config.QUEUE_STALLED_INTERVAL_MS,
-        lockDuration: this.config.QUEUE_STALLED_INTERVAL_MS,
-        maxStalledCount: 3,
-      },
-    );
-    worker.on('failed', (job, error) =>
-      this.logger.warn(
-        `job ${job?.name} ${job?.id} attempt ${job?.attemptsMade} failed: ${error.message}`,
-      ),
-    );
-    worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
-    this.workers.push(worker);
+    this.handlers.set(name, handler as JobHandler<unknown>);
+    for (const lane of this.consumed) this.consume(lane);
+  }
+
+  consumeLanes(lanes: readonly string[]): void {
+    for (const lane of lanes) {
+      this.consumed.add(lane);
+      if (this.handlers.size) this.consume(lane);
+    }
+  }
+
+  async moveWaiting(lane: string): Promise<number> {
+    if (lane === SHARED) return 0;
+    const from = this.laneQueue(lane);
+    const jobs = await from.getJobs(['waiting', 'delayed', 'prioritized'], 0, MOVE_BATCH - 1);
+    let moved = 0;
+    for (const job of jobs) {
+      // removed first: a job its worker took meanwhile is locked and stays where it is
+      const removed = await job.remove().then(
+        () => true,
+        () => false,
+      );
+      if (!removed) continue;
+      await this.add(job.name, job.data, { jobId: job.id });
+      moved++;
+    }
+    return moved;
+  }
+
+  async has(jobId: string, lane?: string): Promise<boolean> {
+    for (const name of lane ? [lane, SHARED] : [SHARED])
+      if (await this.laneQueue(name).getJob(jobId)) return true;
+    return false;
   }
 
   async counts() {
@@ -85,7 +114,7 @@ export class BullMqJobQueue implements JobQueue {
       timer.unref();
     });
     // Worker.pause() stops fetching at once and resolves when its active jobs are done.
-    const paused = Promise.all(this.workers.map((w) => w.pause())).then(() => true);
+    const paused = Promise.all([...this.workers.values()].map((w) => w.pause())).then(() => true);
     try {
       return await Promise.race([paused, timeout]);
     } finally {
@@ -101,7 +130,48 @@ export class BullMqJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     const timeout = new Promise((resolve) => setTimeout(resolve, this.closeWaitMs()).unref());
-    await Promise.race([Promise.all(this.workers.map((w) => w.close())), timeout]);
-    await this.queue.close();
+    await Promise.race([Promise.all([...this.workers.values()].map((w) => w.close())), timeout]);
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+
+  private laneQueue(lane: string): Queue {
+    let queue = this.queues.get(lane);
+    if (!queue) {
+      queue = new Queue(`${this.queue.name}.${lane}`, {
+        connection: this.queue.opts.connection,
+        prefix: this.queue.opts.prefix,
+      });
+      this.queues.set(lane, queue);
+    }
+    return queue;
+  }
+
+  private consume(lane: string): void {
+    if (this.workers.has(lane)) return;
+    const worker = new Worker(
+      this.laneQueue(lane).name,
+      (job: Job) => this.slots.run(() => this.handle(job)),
+      {
+        connection: this.queue.opts.connection,
+        prefix: this.queue.opts.prefix,
+        concurrency: this.concurrency,
+        stalledInterval: this.config.QUEUE_STALLED_INTERVAL_MS,
+        lockDuration: this.config.QUEUE_STALLED_INTERVAL_MS,
+        maxStalledCount: 3,
+      },
+    );
+    worker.on('failed', (job, error) =>
+      this.logger.warn(
+        `job ${job?.name} ${job?.id} attempt ${job?.attemptsMade} failed: ${error.message}`,
+      ),
+    );
+    worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
+    this.workers.set(lane, worker);
+  }
+
+  private async handle(job: Job): Promise<void> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) throw new Error(`no handler for job ${job.name}`);
+    await handler(job.data, { id: job.id ?? '', attempt: job.attemptsMade + 1 });
   }
 }

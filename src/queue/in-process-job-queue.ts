@@ -16,7 +16,10 @@ export interface InProcessQueueOptions {
   shutdownTimeoutMs: number;
 }
 
-/** The embedded runner: jobs run in this process with bounded concurrency, retries and backoff. */
+/**
+ * The embedded runner: jobs run in this process with bounded concurrency, retries and
+ * backoff. Lanes are ignored: this process is the only one.
+ */
 export class InProcessJobQueue implements JobQueue {
   readonly kind = 'in-process' as const;
   private readonly logger = logFor('InProcessQueue');
@@ -47,6 +50,17 @@ export class InProcessJobQueue implements JobQueue {
   process<T>(name: string, handler: JobHandler<T>): void {
     this.handlers.set(name, handler as JobHandler<unknown>);
     this.pump();
+  }
+
+  /** One process takes every lane: a job's lane changes nothing here. */
+  consumeLanes(): void {}
+
+  async moveWaiting(): Promise<number> {
+    return 0;
+  }
+
+  async has(jobId: string): Promise<boolean> {
+    return this.known.has(jobId);
   }
 
   async counts() {

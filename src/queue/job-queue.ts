@@ -3,6 +3,11 @@ export interface JobOptions {
   /** Jobs with the same id are deduplicated while one is waiting or running. */
   jobId?: string;
   delayMs?: number;
+  /**
+   * A lane of the queue (`workerLane`, `capabilityLane`): only the processes consuming it
+   * take the job. Unset: the shared lane every job-running process consumes.
+   */
+  lane?: string;
 }
 
 export interface JobMeta {
@@ -15,8 +20,14 @@ export type JobHandler<T> = (data: T, meta: JobMeta) => Promise<void>;
 export interface JobQueue {
   readonly kind: 'bullmq' | 'in-process';
   add<T>(name: string, data: T, options?: JobOptions): Promise<void>;
-  /** Starts consuming jobs of `name` in this process. */
+  /** Starts consuming jobs of `name` in this process (from the shared lane and `consumeLanes`). */
   process<T>(name: string, handler: JobHandler<T>): void;
+  /** Also takes jobs from these lanes, with the handlers given to `process`. */
+  consumeLanes(lanes: readonly string[]): void;
+  /** Moves the jobs waiting in `lane` to the shared lane; answers how many moved. */
+  moveWaiting(lane: string): Promise<number>;
+  /** Whether the job is still in `lane` or the shared lane (waiting, running or finished). */
+  has(jobId: string, lane?: string): Promise<boolean>;
   /** Counts of waiting and active jobs. */
   counts(): Promise<{ waiting: number; active: number; failed: number }>;
   ping(): Promise<void>;
@@ -30,8 +41,25 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
+/** A worker's own lane: jobs a dispatch strategy placed on that worker. */
+export function workerLane(workerId: string): string {
+  return `w.${laneSafe(workerId)}`;
+}
+
+/** The lane of jobs that need a routed capability (pull dispatch). */
+export function capabilityLane(capability: string): string {
+  return `c.${laneSafe(capability)}`;
+}
+
+/** Queue names may not hold `:`; lanes keep to letters, digits and `_ - . +`. */
+function laneSafe(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9_.+-]/g, '_');
+}
+
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
+export const TASK_QUEUE = Symbol('TASK_QUEUE');
 export const RUN_GOAL_JOB = 'run-goal';
+export const RUN_TASK_JOB = 'run-task';
 
 export interface RunGoalJob {
   tenantId: string;

@@ -4,16 +4,20 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { BullMqJobQueue } from './bullmq-job-queue';
 import { InProcessJobQueue } from './in-process-job-queue';
-import { JOB_QUEUE, JobQueue } from './job-queue';
+import { JOB_QUEUE, JobQueue, TASK_QUEUE } from './job-queue';
 
 export const GOALS_QUEUE = 'goals';
+export const TASKS_QUEUE = 'tasks';
 
 @Injectable()
 class JobQueueCloser implements OnApplicationShutdown {
-  constructor(@Inject(JOB_QUEUE) private readonly queue: JobQueue) {}
+  constructor(
+    @Inject(JOB_QUEUE) private readonly goals: JobQueue,
+    @Inject(TASK_QUEUE) private readonly tasks: JobQueue,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
+    await Promise.all([this.goals.close(), this.tasks.close()]);
   }
 }
 
@@ -38,7 +42,9 @@ export function createJobQueue(
   }
   const redis = new URL(config.REDIS_URL);
   const queue = new Queue(shape.name, {
-    prefix: config.QUEUE_PREFIX,
+    // a hash tag: every key of every queue in one Redis Cluster slot (BullMQ's scripts
+    // touch several keys of a queue at once)
+    prefix: `{${config.QUEUE_PREFIX}}`,
     connection: {
       host: redis.hostname,
       port: Number(redis.port || 6379),
@@ -52,7 +58,10 @@ export function createJobQueue(
   return new BullMqJobQueue(queue, config, shape.concurrency);
 }
 
-/** The `JobQueue` port, closed (running jobs drained) when the application shuts down. */
+/**
+ * The goal queue (`JOB_QUEUE`) and the task queue (`TASK_QUEUE`, tasks of goals driven by
+ * another process), closed (running jobs drained) when the application shuts down.
+ */
 @Module({
   providers: [
     {
@@ -60,8 +69,14 @@ export function createJobQueue(
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => createJobQueue(config),
     },
+    {
+      provide: TASK_QUEUE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        createJobQueue(config, { name: TASKS_QUEUE, concurrency: config.WORKER_TASK_CONCURRENCY }),
+    },
     JobQueueCloser,
   ],
-  exports: [JOB_QUEUE],
+  exports: [JOB_QUEUE, TASK_QUEUE],
 })
 export class QueueModule {}

@@ -40,5 +40,26 @@ export class InMemoryWorkerStore implements WorkerRegistryStore {
     this.handlers.push(handler);
   }
 
+  private readonly turns = new Map<string, number>();
+  private readonly knownLanes = new Set<string>();
+
+  async nextTurn(name: string): Promise<number> {
+    const turn = (this.turns.get(name) ?? 0) + 1;
+    this.turns.set(name, turn);
+    return turn;
+  }
+
+  async rememberLane(lane: string): Promise<void> {
+    this.knownLanes.add(lane);
+  }
+
+  async lanes(): Promise<string[]> {
+    return [...this.knownLanes];
+  }
+
+  async forgetLane(lane: string): Promise<void> {
+    this.knownLanes.delete(lane);
+  }
+
   async close(): Promise<void> {}
 }

@@ -100,6 +100,10 @@ export class RedisWorkerStore implements WorkerRegistryStore {
       running: String(entry.running),
       done: String(entry.done),
       failed: String(entry.failed),
+      task_concurrency: String(entry.task_concurrency),
+      tasks_running: String(entry.tasks_running),
+      tasks_done: String(entry.tasks_done),
+      tasks_failed: String(entry.tasks_failed),
       draining: entry.draining ? '1' : '0',
       started_at: String(entry.started_at),
     };
@@ -159,6 +163,26 @@ export class RedisWorkerStore implements WorkerRegistryStore {
       );
   }
 
+  async nextTurn(name: string): Promise<number> {
+    return this.commands.incr(`{${this.prefix}}:workers:turn:${name}`);
+  }
+
+  private get lanesKey(): string {
+    return `{${this.prefix}}:workers:lanes`;
+  }
+
+  async rememberLane(lane: string): Promise<void> {
+    await this.commands.sadd(this.lanesKey, lane);
+  }
+
+  lanes(): Promise<string[]> {
+    return this.commands.smembers(this.lanesKey);
+  }
+
+  async forgetLane(lane: string): Promise<void> {
+    await this.commands.srem(this.lanesKey, lane);
+  }
+
   async close(): Promise<void> {
     // quit() when connected (it flushes what was sent); a client still trying is just stopped
     const closing = [this.subscriber, this.commands].map((client) =>
@@ -187,6 +211,10 @@ function toEntry(hash: Record<string, string>): WorkerEntry | undefined {
     running: Number(hash.running),
     done: Number(hash.done),
     failed: Number(hash.failed),
+    task_concurrency: Number(hash.task_concurrency ?? 0),
+    tasks_running: Number(hash.tasks_running ?? 0),
+    tasks_done: Number(hash.tasks_done ?? 0),
+    tasks_failed: Number(hash.tasks_failed ?? 0),
     draining: hash.draining === '1' || hash.drain_requested === '1',
     started_at: Number(hash.started_at),
     heartbeat_at: Number(hash.heartbeat_at),

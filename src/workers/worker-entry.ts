@@ -14,6 +14,11 @@ export interface WorkerEntry {
   running: number;
   done: number;
   failed: number;
+  /** Task jobs it runs at once (WORKER_TASK_CONCURRENCY), running now, finished, failed. */
+  task_concurrency: number;
+  tasks_running: number;
+  tasks_done: number;
+  tasks_failed: number;
   /** It drains, or was told to. */
   draining: boolean;
   started_at: number;
@@ -43,5 +48,11 @@ export interface WorkerRegistryStore {
   requestDrain(id: string): Promise<boolean>;
   /** Called with the id of every drain request, in every process. */
   onDrainRequest(handler: (id: string) => void): void;
+  /** The next turn of a round-robin count shared by every process (one per `name`). */
+  nextTurn(name: string): Promise<number>;
+  /** Remembers a lane jobs were placed on, so its jobs can be moved if its worker leaves. */
+  rememberLane(lane: string): Promise<void>;
+  lanes(): Promise<string[]>;
+  forgetLane(lane: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -12,6 +12,8 @@ const config = {
   WORKER_CAPABILITIES: 'goal_execution,gpu',
   WORKER_HEARTBEAT_MS: 60_000,
   WORKER_OFFLINE_AFTER_MS: 1000,
+  WORKER_ROUTED_CAPABILITIES: 'code,gpu',
+  WORKER_TASK_CONCURRENCY: 8,
   JOB_CONCURRENCY: 4,
   llmProvider: 'offline',
   llmModel: 'heuristic',
@@ -22,18 +24,26 @@ function setup(overrides: Partial<AppConfig> = {}) {
   const store = new InMemoryWorkerStore(() => now);
   let release!: () => void;
   const running = new Promise<void>((resolve) => (release = resolve));
-  const queue = { pause: jest.fn(() => running.then(() => true)) } as unknown as JobQueue;
+  const fakeQueue = () =>
+    ({
+      pause: jest.fn(() => running.then(() => true)),
+      consumeLanes: jest.fn(),
+      moveWaiting: jest.fn(async () => 0),
+    }) as unknown as JobQueue;
+  const queue = fakeQueue();
+  const tasks = fakeQueue();
   const sandbox = { status: async () => ({ available: true, detail: 'ok' }) } as SandboxProbe;
   const load = new WorkerLoad();
   const registry = new WorkerRegistry(
     { ...config, ...overrides },
     store,
     queue,
+    tasks,
     new WorkerIdentity('worker'),
     load,
     sandbox,
   );
-  return { registry, queue, load, release, tick: (ms: number) => (now += ms) };
+  return { registry, queue, tasks, load, release, tick: (ms: number) => (now += ms) };
 }
 
 describe('WorkerRegistry', () => {
@@ -80,13 +90,32 @@ describe('WorkerRegistry', () => {
   });
 
   it('drains on request: DRAINING while its jobs finish, then leaves and tells its listeners', async () => {
-    const { registry, queue, release } = setup();
+    const { registry, queue, tasks, release } = setup();
     await registry.onApplicationBootstrap();
+    const own = `w.${registry.id.toLowerCase()}`;
+    expect(queue.consumeLanes).toHaveBeenCalledWith([own]);
+    // the task lanes: its own, and one per set of the routed capabilities it has (code, gpu
+    // and its model)
+    const llm = 'llm_offline_heuristic';
+    expect(tasks.consumeLanes).toHaveBeenCalledWith([
+      own,
+      'c.code',
+      'c.gpu',
+      'c.code+gpu',
+      `c.${llm}`,
+      `c.code+${llm}`,
+      `c.gpu+${llm}`,
+      `c.code+gpu+${llm}`,
+    ]);
     const drained = jest.fn();
     registry.onDrained(drained);
     expect((await registry.requestDrain(registry.id)).status).toBe('DRAINING');
     await new Promise((r) => setImmediate(r));
     expect(queue.pause).toHaveBeenCalledTimes(1);
+    expect(tasks.pause).toHaveBeenCalledTimes(1);
+    // what waited in its own lane goes back to the shared one at once
+    expect(queue.moveWaiting).toHaveBeenCalledWith(own);
+    expect(tasks.moveWaiting).toHaveBeenCalledWith(own);
     expect((await registry.get(registry.id)).status).toBe('DRAINING');
     // asking again while it drains answers the same
     expect((await registry.requestDrain(registry.id)).status).toBe('DRAINING');

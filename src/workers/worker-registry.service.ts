@@ -3,9 +3,16 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { logFor } from '../observability/logger';
-import { JOB_QUEUE, type JobQueue } from '../queue/job-queue';
+import {
+  capabilityLane,
+  JOB_QUEUE,
+  TASK_QUEUE,
+  workerLane,
+  type JobQueue,
+} from '../queue/job-queue';
 import { SandboxProbe } from '../tools/sandbox.provider';
-import { workerCapabilities } from './worker-capabilities';
+import { capabilitySets } from './dispatch/task-requirements';
+import { parseCapabilities, workerCapabilities } from './worker-capabilities';
 import {
   WORKER_REGISTRY_STORE,
   type WorkerEntry,
@@ -51,6 +58,7 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnApplicationShut
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORKER_REGISTRY_STORE) private readonly store: WorkerRegistryStore,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    @Inject(TASK_QUEUE) private readonly tasks: JobQueue,
     private readonly identity: WorkerIdentity,
     private readonly load: WorkerLoad,
     private readonly sandbox: SandboxProbe,
@@ -58,6 +66,11 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnApplicationShut
 
   get id(): string {
     return this.identity.id;
+  }
+
+  /** What this process can do (empty until it registered). */
+  get capabilitiesHeld(): readonly string[] {
+    return this.capabilities;
   }
 
   /** True from the moment this process starts draining. */
@@ -76,6 +89,15 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnApplicationShut
       llmProvider: this.config.llmProvider,
       llmModel: this.config.llmModel,
     });
+    // its own lane (jobs a dispatch strategy placed here) and, for tasks, the lanes of the
+    // routed capabilities it has
+    const own = workerLane(this.identity.id);
+    this.queue.consumeLanes([own]);
+    const routed = parseCapabilities(this.config.WORKER_ROUTED_CAPABILITIES);
+    this.tasks.consumeLanes([
+      own,
+      ...capabilitySets(this.capabilities, routed).map((set) => capabilityLane(set)),
+    ]);
     this.registered = true;
     // IDLE ⇄ BUSY shows within a moment rather than at the next heartbeat
     this.load.onIdleChange(() => this.beatSoon());
@@ -115,13 +137,24 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnApplicationShut
         running: this.load.running,
       });
       await this.beat();
-      const finished = await this.queue.pause().catch((error: Error) => {
-        this.log.warn('could not pause the goal queue', { error: error.message });
-        return false;
-      });
+      const pausing = [this.queue, this.tasks].map((queue) =>
+        queue.pause().catch((error: Error) => {
+          this.log.warn('could not pause a job queue', { error: error.message });
+          return false;
+        }),
+      );
+      // what waits in its own lane goes to the shared one at once, for the others to take
+      const own = workerLane(this.identity.id);
+      await Promise.all([this.queue.moveWaiting(own), this.tasks.moveWaiting(own)]).catch(
+        (error: Error) =>
+          this.log.warn('could not hand back the jobs waiting for this worker', {
+            error: error.message,
+          }),
+      );
+      const finished = (await Promise.all(pausing)).every(Boolean);
       if (!finished)
         this.log.warn(
-          `goal jobs still running after SHUTDOWN_TIMEOUT_MS: their leases expire and the sweeper resumes them elsewhere`,
+          `jobs still running after SHUTDOWN_TIMEOUT_MS: goals' leases expire and the sweeper resumes them elsewhere; their drivers run unfinished tasks again`,
           { running: this.load.running },
         );
       this.stopHeartbeat?.();
@@ -180,6 +213,10 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnApplicationShut
       running: this.load.running,
       done: this.load.done,
       failed: this.load.failed,
+      task_concurrency: this.config.WORKER_TASK_CONCURRENCY,
+      tasks_running: this.load.tasks.running,
+      tasks_done: this.load.tasks.done,
+      tasks_failed: this.load.tasks.failed,
       draining: this.isDraining,
       started_at: this.identity.startedAt,
     };
@@ -232,7 +269,7 @@ function views(snapshot: WorkerSnapshot, offlineAfterMs: number): WorkerView[] {
       ...entry,
       heartbeat_age_ms: age,
       status: workerStatus({
-        running: entry.running,
+        running: entry.running + entry.tasks_running,
         draining,
         heartbeatAgeMs: age,
         offlineAfterMs,

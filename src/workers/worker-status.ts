@@ -6,7 +6,7 @@ export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 export const FORGET_AFTER_OFFLINE_WINDOWS = 10;
 
 export interface StatusInputs {
-  /** Running goal jobs as of the last heartbeat. */
+  /** Running goal and task jobs as of the last heartbeat. */
   running: number;
   /** Draining, or told to drain. */
   draining: boolean;

@@ -3,6 +3,8 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { QueueModule } from '../queue/queue.module';
 import { ToolsModule } from '../tools/tools.module';
+import { LaneRehomer } from './dispatch/lane-rehomer';
+import { WorkDispatcher } from './dispatch/work-dispatcher';
 import { InMemoryWorkerStore } from './in-memory-worker-store';
 import { RedisWorkerStore } from './redis-worker-store';
 import { WORKER_REGISTRY_STORE } from './worker-entry';
@@ -29,7 +31,9 @@ import { WorkersController } from './workers.controller';
     WorkerLoad,
     WorkerRegistry,
     WorkerMetrics,
+    WorkDispatcher,
+    LaneRehomer,
   ],
-  exports: [WorkerIdentity, WorkerLoad, WorkerRegistry],
+  exports: [WorkerIdentity, WorkerLoad, WorkerRegistry, WorkDispatcher],
 })
 export class WorkersModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { backoffDelay, sleep } from '#common';
-import type { GoalScope, TaskOutput } from '../../agents/agent-runtime.service';
+import type { GoalScope } from '../../agents/agent-runtime.service';
 import { AgentWorkforce } from '../../agents/agent-workforce.service';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/app-config';
@@ -11,6 +11,7 @@ import { GoalEventLog } from '../../events/goal-event-log.service';
 import { LlmUsageRecorder, type DeferredUsage } from '../../llm/llm-usage.recorder';
 import { ApprovalHolds, TaskInterruption } from '../../safety/approval-holds.service';
 import { GoalRuns } from '../goal-runs';
+import { TaskExecutor, type ExecutedAttempt } from '../remote-tasks/task-executor';
 import { StateConflict } from '../goal-store.service';
 import type { GoalRow, TaskRow } from '../../goal-records/goal.types';
 import { TaskRepository } from '../../goal-records/task.repository';
@@ -37,6 +38,7 @@ export class TaskAttempts {
     private readonly tasks: TaskRepository,
     private readonly usage: LlmUsageRecorder,
     private readonly runs: GoalRuns,
+    private readonly executor: TaskExecutor,
   ) {}
 
   async run(
@@ -69,11 +71,12 @@ export class TaskAttempts {
       task.status = 'running';
       try {
         wave.executing++;
-        let output: TaskOutput;
+        let executed: ExecutedAttempt;
         try {
-          output = await this.workforce.execute(
+          executed = await this.executor.execute(
             goal,
             task,
+            attempt,
             dependencies,
             assigned ? { ...taskScope, ready: starting } : taskScope,
             [...byKey.values()],
@@ -86,7 +89,14 @@ export class TaskAttempts {
         await starting;
         // the result, its events, the learning step and the ledger: one statement for the
         // tasks that finish together
-        const stored = await wave.finishes.add({ task, attempt, output, usage: usage.splice(0) });
+        const { output, workerId } = executed;
+        const stored = await wave.finishes.add({
+          task,
+          attempt,
+          output,
+          usage: usage.splice(0),
+          workerId,
+        });
         // the task was no longer running (cancelled, or taken over): only free the agent
         if (!stored) await this.workforce.release(task);
         task.status = 'completed';

@@ -22,6 +22,8 @@ export interface TaskFinishItem {
   output: TaskOutput;
   /** The attempt's model calls, not yet stored. */
   usage: DeferredUsage;
+  /** The worker that ran the attempt (this process, or the one a task job went to). */
+  workerId: string;
 }
 
 /**
@@ -122,12 +124,18 @@ export class TaskWriteBatches {
     const { inputs, steps } = this.workforce.completions(
       items.map(({ task, output }) => ({ task, text: output.text })),
     );
-    const input = items.map(({ task, attempt, output }, ord) => ({
+    const input = items.map(({ task, attempt, output, workerId }, ord) => ({
       ...inputs[ord],
       ord,
       id: task.id,
       output,
-      task_event: { task_key: task.key, attempt, prompt_tokens: 0, completion_tokens: 0 },
+      task_event: {
+        task_key: task.key,
+        attempt,
+        worker_id: workerId,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+      },
     }));
     const rows = await retryingStatement(() =>
       this.events.appendFromRows(this.dataSource.manager, tenantId, goalId, (qc) =>

@@ -6,12 +6,18 @@ export class WorkerLoadDto {
   @ApiProperty({ description: 'Goal jobs running as of the last heartbeat' }) running!: number;
   @ApiProperty({ description: 'Goal jobs it runs at once (JOB_CONCURRENCY)' })
   concurrency!: number;
+  @ApiProperty({ description: 'Task jobs (tasks of goals driven elsewhere) running' })
+  tasks_running!: number;
+  @ApiProperty({ description: 'Task jobs it runs at once (WORKER_TASK_CONCURRENCY)' })
+  task_concurrency!: number;
 }
 
 export class WorkerJobsDto {
   @ApiProperty({ description: 'Goal jobs finished since it started' }) done!: number;
   @ApiProperty({ description: 'Goal jobs that failed (the job threw) since it started' })
   failed!: number;
+  @ApiProperty({ description: 'Task jobs finished since it started' }) tasks_done!: number;
+  @ApiProperty({ description: 'Task jobs that failed since it started' }) tasks_failed!: number;
 }
 
 export class WorkerDto {
@@ -52,12 +58,22 @@ export class WorkerDto {
       role: view.role,
       version: view.version,
       status: view.status,
-      load: { running: view.running, concurrency: view.concurrency },
+      load: {
+        running: view.running,
+        concurrency: view.concurrency,
+        tasks_running: view.tasks_running,
+        task_concurrency: view.task_concurrency,
+      },
       capabilities: view.capabilities,
       heartbeat_age_ms: view.heartbeat_age_ms,
       last_heartbeat_at: new Date(view.heartbeat_at).toISOString(),
       started_at: new Date(view.started_at).toISOString(),
-      jobs: { done: view.done, failed: view.failed },
+      jobs: {
+        done: view.done,
+        failed: view.failed,
+        tasks_done: view.tasks_done,
+        tasks_failed: view.tasks_failed,
+      },
     };
   }
 }

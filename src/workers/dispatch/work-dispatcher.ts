@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { capabilityLane, workerLane } from '../../queue/job-queue';
+import { WORKER_REGISTRY_STORE, type WorkerRegistryStore } from '../worker-entry';
+import type { JobKind } from '../worker-load';
+import { WorkerRegistry, type WorkerView } from '../worker-registry.service';
+import { parseCapabilities } from '../worker-capabilities';
+import { capableOf, chooseWorker, type DispatchCandidate } from './dispatch-strategy';
+import { capabilitySetName } from './task-requirements';
+
+/** How long one reading of the registry serves the dispatch decisions after it. */
+const SNAPSHOT_MS = 200;
+
+/** The capability a worker needs for each kind of job under a dispatch strategy. */
+const KIND_CAPABILITY: Record<JobKind, string> = {
+  goal: 'goal_execution',
+  task: 'task_execution',
+};
+
+/** Where one job goes: a lane of its queue (undefined: the shared one) and the worker chosen. */
+export interface Placement {
+  lane?: string;
+  workerId?: string;
+}
+
+/**
+ * Chooses the lane of each goal or task job (WORKER_DISPATCH). `pull`: the shared lane, or
+ * for a job needing routed capabilities the lane of that set, which only workers holding it
+ * consume. A strategy: the chosen live worker's own lane (see `chooseWorker`); when no
+ * worker fits, the job waits where any capable worker pulls it. The registry is read at
+ * most every 200 ms; placements since are counted as load, so a burst spreads out.
+ */
+@Injectable()
+export class WorkDispatcher {
+  private readonly routed: string[];
+  private snapshot?: { at: number; workers: Promise<WorkerView[]> };
+  private readonly placed = new Map<string, number>();
+  private readonly remembered = new Set<string>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WORKER_REGISTRY_STORE) private readonly store: WorkerRegistryStore,
+    private readonly registry: WorkerRegistry,
+  ) {
+    this.routed = parseCapabilities(config.WORKER_ROUTED_CAPABILITIES);
+  }
+
+  get routedCapabilities(): readonly string[] {
+    return this.routed;
+  }
+
+  /** True when jobs may go to chosen workers (not left to whoever pulls first). */
+  get placesJobs(): boolean {
+    return this.config.WORKER_DISPATCH !== 'pull' && Boolean(this.config.REDIS_URL);
+  }
+
+  async place(kind: JobKind, required: readonly string[]): Promise<Placement> {
+    const pulled: Placement = required.length
+      ? { lane: capabilityLane(capabilitySetName(required)) }
+      : {};
+    if (this.config.WORKER_DISPATCH === 'pull' || !this.config.REDIS_URL) return pulled;
+    const workers = await this.workers();
+    const candidates = workers
+      .filter((w) => w.status === 'IDLE' || w.status === 'BUSY')
+      .map((w) => this.candidate(kind, w));
+    const needs = [KIND_CAPABILITY[kind], ...required];
+    const capable = capableOf(candidates, needs);
+    const turn =
+      this.config.WORKER_DISPATCH === 'round_robin' && capable.length
+        ? await this.store.nextTurn(kind)
+        : 0;
+    const chosen = chooseWorker(this.config.WORKER_DISPATCH, capable, {
+      turn,
+      random: Math.random,
+      routed: this.routed,
+      required,
+    });
+    if (!chosen) return pulled;
+    const key = `${kind}:${chosen.id}`;
+    this.placed.set(key, (this.placed.get(key) ?? 0) + 1);
+    const lane = workerLane(chosen.id);
+    if (!this.remembered.has(lane)) {
+      await this.store.rememberLane(lane);
+      this.remembered.add(lane);
+    }
+    return { lane, workerId: chosen.id };
+  }
+
+  /** The registry as of at most 200 ms ago (placements since then start from zero). */
+  async workers(): Promise<WorkerView[]> {
+    const now = Date.now();
+    if (!this.snapshot || now - this.snapshot.at > SNAPSHOT_MS) {
+      const workers = this.registry.list();
+      this.snapshot = { at: now, workers };
+      workers.then(
+        () => this.placed.clear(),
+        () => (this.snapshot = undefined),
+      );
+    }
+    return this.snapshot.workers;
+  }
+
+  private candidate(kind: JobKind, worker: WorkerView): DispatchCandidate {
+    const placed = this.placed.get(`${kind}:${worker.id}`) ?? 0;
+    return kind === 'goal'
+      ? {
+          id: worker.id,
+          capabilities: worker.capabilities,
+          load: worker.running + placed,
+          capacity: worker.concurrency,
+        }
+      : {
+          id: worker.id,
+          capabilities: worker.capabilities,
+          load: worker.tasks_running + placed,
+          capacity: worker.task_concurrency,
+        };
+  }
+}
