@@ -82,6 +82,38 @@ describe('RedisWorkerStore (real Redis)', () => {
     expect(await redis.exists(`{${prefix}}:workers:w1`)).toBe(0);
   });
 
+  it('keeps one round-robin turn count per name for every process, and the lanes placed on', async () => {
+    const other = new RedisWorkerStore(TEST_REDIS_URL, prefix);
+    try {
+      await waitFor(
+        () =>
+          other.lanes().then(
+            () => true,
+            () => false,
+          ),
+        {
+          what: 'the second store to connect',
+        },
+      );
+      const turns = [
+        await store.nextTurn('task:'),
+        await other.nextTurn('task:'),
+        await store.nextTurn('task:'),
+        await other.nextTurn('task:gpu'),
+      ];
+      expect(turns).toEqual([1, 2, 3, 1]);
+      await store.rememberLane('w.a');
+      await other.rememberLane('w.b');
+      await store.rememberLane('w.a');
+      expect((await other.lanes()).sort()).toEqual(['w.a', 'w.b']);
+      await other.forgetLane('w.a');
+      expect(await store.lanes()).toEqual(['w.b']);
+      expect(await redis.exists(`{${prefix}}:workers:lanes`)).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('fails at once while Redis is away, so the heartbeat never holds anything up', async () => {
     const away = new RedisWorkerStore('redis://127.0.0.1:1', prefix);
     try {

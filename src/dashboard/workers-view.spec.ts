@@ -2,6 +2,8 @@ interface WorkersView {
   statusClass(status: string): string;
   loadText(load: { running: number; concurrency: number }): string;
   loadPercent(load: { running: number; concurrency: number }): number;
+  taskLoadText(load: { tasks_running: number; task_concurrency: number }): string;
+  jobCountText(goals: number, tasks: number): string;
   ageText(ms: number): string;
   capabilityText(capabilities: string[]): string;
 }
@@ -24,6 +26,12 @@ describe('the dashboard worker view', () => {
     expect(view.loadPercent({ running: 1, concurrency: 2 })).toBe(50);
     expect(view.loadPercent({ running: 5, concurrency: 2 })).toBe(100);
     expect(view.loadPercent({ running: 0, concurrency: 0 })).toBe(0);
+  });
+
+  it('reads task jobs beside goal jobs', () => {
+    expect(view.taskLoadText({ tasks_running: 2, task_concurrency: 20 })).toBe('tasks 2/20');
+    expect(view.jobCountText(12, 0)).toBe('12');
+    expect(view.jobCountText(12, 40)).toBe('12 + 40 tasks');
   });
 
   it('writes heartbeat ages to the unit that fits', () => {

@@ -17,10 +17,14 @@ export class WorkerMetrics {
 
   constructor(private readonly registry: WorkerRegistry) {
     const read = () => this.read();
-    gauge('worker_active_jobs', 'Goal jobs running in each registered worker', async function () {
-      this.reset();
-      for (const w of await read()) this.set({ worker_id: w.id }, w.running);
-    });
+    gauge(
+      'worker_active_jobs',
+      'Goal and task jobs running in each registered worker',
+      async function () {
+        this.reset();
+        for (const w of await read()) this.set({ worker_id: w.id }, w.running + w.tasks_running);
+      },
+    );
     gauge(
       'worker_heartbeat_age_seconds',
       "Seconds since each registered worker's last heartbeat",
@@ -33,14 +37,14 @@ export class WorkerMetrics {
       (register.getSingleMetric('worker_jobs_total') as Counter<string> | undefined) ??
       new Counter({
         name: 'worker_jobs_total',
-        help: 'Goal jobs each registered worker finished since it started, by outcome (done, failed)',
+        help: 'Goal and task jobs each registered worker finished since it started, by outcome (done, failed)',
         labelNames: ['worker_id', 'outcome'],
       });
     (jobs as unknown as { collect: () => Promise<void> }).collect = async () => {
       jobs.reset();
       for (const w of await read()) {
-        jobs.inc({ worker_id: w.id, outcome: 'done' }, w.done);
-        jobs.inc({ worker_id: w.id, outcome: 'failed' }, w.failed);
+        jobs.inc({ worker_id: w.id, outcome: 'done' }, w.done + w.tasks_done);
+        jobs.inc({ worker_id: w.id, outcome: 'failed' }, w.failed + w.tasks_failed);
       }
     };
   }

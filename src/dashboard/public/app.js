@@ -630,14 +630,17 @@
       meter.textContent = WV.loadText(w.load);
       box.appendChild(meter);
       box.appendChild(el('span', { class: 'small' }, WV.loadText(w.load)));
+      box.appendChild(
+        el('span', { class: 'small', 'data-testid': 'worker-tasks' }, WV.taskLoadText(w.load)),
+      );
       load.appendChild(box);
       tr.appendChild(load);
       tr.appendChild(el('td', { class: 'worker-caps' }, WV.capabilityText(w.capabilities)));
       tr.appendChild(
         el('td', { 'data-testid': 'worker-heartbeat' }, WV.ageText(w.heartbeat_age_ms) + ' ago'),
       );
-      tr.appendChild(el('td', null, w.jobs.done));
-      tr.appendChild(el('td', null, w.jobs.failed));
+      tr.appendChild(el('td', null, WV.jobCountText(w.jobs.done, w.jobs.tasks_done)));
+      tr.appendChild(el('td', null, WV.jobCountText(w.jobs.failed, w.jobs.tasks_failed)));
       body.appendChild(tr);
     });
     $('workers-msg').textContent = '';

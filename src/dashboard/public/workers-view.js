@@ -27,6 +27,16 @@
     return load.running + '/' + load.concurrency;
   }
 
+  /** Task jobs (tasks of goals other workers drive): "tasks 2/20". */
+  function taskLoadText(load) {
+    return 'tasks ' + (load.tasks_running || 0) + '/' + (load.task_concurrency || 0);
+  }
+
+  /** Goal jobs, and task jobs after a "+" when there were any: "12", "12 + 40 tasks". */
+  function jobCountText(goals, tasks) {
+    return tasks ? goals + ' + ' + tasks + ' tasks' : String(goals);
+  }
+
   /** The share of its slots a worker uses, 0..100. */
   function loadPercent(load) {
     if (!load.concurrency) return 0;
@@ -50,6 +60,8 @@
     statusClass: statusClass,
     loadText: loadText,
     loadPercent: loadPercent,
+    taskLoadText: taskLoadText,
+    jobCountText: jobCountText,
     ageText: ageText,
     capabilityText: capabilityText,
   };

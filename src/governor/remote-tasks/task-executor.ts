@@ -116,6 +116,7 @@ export class TaskExecutor {
       signal?.addEventListener('abort', () => resolve(), { once: true }),
     );
     try {
+      await this.requireCapableWorker(required);
       const placement = await this.dispatcher.place('task', required);
       await this.queue.add(RUN_TASK_JOB, job, { jobId: job.jobId, lane: placement.lane });
       for (;;) {
@@ -125,6 +126,7 @@ export class TaskExecutor {
         }
         const result = await this.channel.result(job.jobId);
         if (result) return result;
+        if (!placement.workerId) await this.requireCapableWorker(required);
         if (await this.lost(job.jobId, placement)) {
           this.log.warn('the worker running a task went away; placing it again', {
             job_id: job.jobId,
@@ -137,6 +139,24 @@ export class TaskExecutor {
     } finally {
       listener.end();
     }
+  }
+
+  /**
+   * A task needing what no live worker has would wait for ever: its attempt fails instead,
+   * naming what is missing (and is retried, then replanned, as any failed attempt).
+   */
+  private async requireCapableWorker(required: string[]): Promise<void> {
+    if (!required.length) return;
+    const workers = await this.dispatcher.workers();
+    const capable = workers.some(
+      (w) =>
+        (w.status === 'IDLE' || w.status === 'BUSY' || w.status === 'DRAINING') &&
+        required.every((name) => w.capabilities.includes(name)),
+    );
+    if (!capable)
+      throw new Error(
+        `no live worker has ${required.join(', ')} (WORKER_ROUTED_CAPABILITIES): the task cannot run`,
+      );
   }
 
   /** The worker that started the job is OFFLINE or gone; or the job vanished unstarted. */

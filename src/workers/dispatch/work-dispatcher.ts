@@ -29,7 +29,9 @@ export interface Placement {
  * for a job needing routed capabilities the lane of that set, which only workers holding it
  * consume. A strategy: the chosen live worker's own lane (see `chooseWorker`); when no
  * worker fits, the job waits where any capable worker pulls it. The registry is read at
- * most every 200 ms; placements since are counted as load, so a burst spreads out.
+ * most every 200 ms; placements since are counted as load, so a burst spreads out. Round
+ * robin keeps one turn count per kind of job and set of needs, so tasks bound to a few
+ * workers do not skew the turns of the others.
  */
 @Injectable()
 export class WorkDispatcher {
@@ -37,6 +39,7 @@ export class WorkDispatcher {
   private snapshot?: { at: number; workers: Promise<WorkerView[]> };
   private readonly placed = new Map<string, number>();
   private readonly remembered = new Set<string>();
+  private readonly localTurns = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -68,7 +71,7 @@ export class WorkDispatcher {
     const capable = capableOf(candidates, needs);
     const turn =
       this.config.WORKER_DISPATCH === 'round_robin' && capable.length
-        ? await this.store.nextTurn(kind)
+        ? await this.turn(`${kind}:${capabilitySetName(required)}`)
         : 0;
     const chosen = chooseWorker(this.config.WORKER_DISPATCH, capable, {
       turn,
@@ -80,11 +83,24 @@ export class WorkDispatcher {
     const key = `${kind}:${chosen.id}`;
     this.placed.set(key, (this.placed.get(key) ?? 0) + 1);
     const lane = workerLane(chosen.id);
-    if (!this.remembered.has(lane)) {
-      await this.store.rememberLane(lane);
-      this.remembered.add(lane);
-    }
+    if (!this.remembered.has(lane))
+      // remembered for the rehoming of its jobs; tried again with the next placement if it fails
+      await this.store.rememberLane(lane).then(
+        () => this.remembered.add(lane),
+        () => undefined,
+      );
     return { lane, workerId: chosen.id };
+  }
+
+  /** The shared turn count; this process's own while Redis does not answer (still a rotation). */
+  private async turn(name: string): Promise<number> {
+    try {
+      return await this.store.nextTurn(name);
+    } catch {
+      const turn = (this.localTurns.get(name) ?? 0) + 1;
+      this.localTurns.set(name, turn);
+      return turn;
+    }
   }
 
   /** The registry as of at most 200 ms ago (placements since then start from zero). */
