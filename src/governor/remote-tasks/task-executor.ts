@@ -33,6 +33,7 @@ export interface ExecutedAttempt {
 @Injectable()
 export class TaskExecutor {
   private readonly log = logFor('TaskExecutor');
+  private readonly warned = new Set<string>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,7 +54,7 @@ export class TaskExecutor {
     started: AgentProfileRow | undefined,
   ): Promise<ExecutedAttempt> {
     const required = requiredCapabilities(task.capabilities, this.dispatcher.routedCapabilities);
-    if (this.runsHere(required)) {
+    if (this.runsHere(required) || !(await this.someoneHas(required))) {
       const output = await this.workforce.execute(goal, task, dependencies, scope, plan, started);
       return { output, workerId: this.registry.id };
     }
@@ -116,7 +117,6 @@ export class TaskExecutor {
       signal?.addEventListener('abort', () => resolve(), { once: true }),
     );
     try {
-      await this.requireCapableWorker(required);
       const placement = await this.dispatcher.place('task', required);
       await this.queue.add(RUN_TASK_JOB, job, { jobId: job.jobId, lane: placement.lane });
       for (;;) {
@@ -142,20 +142,37 @@ export class TaskExecutor {
   }
 
   /**
-   * A task needing what no live worker has would wait for ever: its attempt fails instead,
-   * naming what is missing (and is retried, then replanned, as any failed attempt).
+   * Whether a live worker has what the task needs. When none has, the attempt runs here as
+   * it would without routing (its tools refuse what this process cannot do, e.g. code
+   * without a sandbox) rather than wait for a worker that may never come; said once per need.
    */
-  private async requireCapableWorker(required: string[]): Promise<void> {
-    if (!required.length) return;
+  private async someoneHas(required: string[]): Promise<boolean> {
+    if (!required.length) return true;
+    if (await this.capableWorkerLive(required)) return true;
+    const key = required.join('+');
+    if (!this.warned.has(key)) {
+      this.warned.add(key);
+      this.log.warn('no live worker has what a task needs; it runs where its goal runs', {
+        needs: required,
+      });
+    }
+    return false;
+  }
+
+  private async capableWorkerLive(required: string[]): Promise<boolean> {
     const workers = await this.dispatcher.workers();
-    const capable = workers.some(
+    return workers.some(
       (w) =>
         (w.status === 'IDLE' || w.status === 'BUSY' || w.status === 'DRAINING') &&
         required.every((name) => w.capabilities.includes(name)),
     );
-    if (!capable)
+  }
+
+  /** A job waiting for capable workers when the last of them left: it cannot run. */
+  private async requireCapableWorker(required: string[]): Promise<void> {
+    if (required.length && !(await this.capableWorkerLive(required)))
       throw new Error(
-        `no live worker has ${required.join(', ')} (WORKER_ROUTED_CAPABILITIES): the task cannot run`,
+        `no live worker has ${required.join(', ')} (WORKER_ROUTED_CAPABILITIES) any more: the task cannot run`,
       );
   }
 
