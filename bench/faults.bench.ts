@@ -25,6 +25,7 @@ import {
   waitFor,
 } from '#testing';
 import { scriptFanOut } from './fan-out-script';
+import { startWorker } from './production-pair';
 
 const FAULTS = (process.env.BENCH_FAULTS ?? 'worker,postgres,redis,model,api').split(',');
 const GOALS = Number(process.env.BENCH_G ?? 4);
@@ -90,11 +91,6 @@ const FAULT_DRILLS: Record<string, Fault> = {
     return { outage: 'kill -9 during submission, restarted', ids };
   },
 };
-
-/** A worker process (it says it has started at log level info). */
-function startWorker(env: Record<string, string>): Promise<AppProcess> {
-  return startApp({ entry: 'worker', env: { ...env, LOG_LEVEL: 'info' } });
-}
 
 function submit(client: ApiClient, scenario: string, key?: string) {
   return client.post(

@@ -12,7 +12,6 @@
  * change a run; BENCH_PHASES=1 adds when the model server received each kind of call. Targets: at C=200, p95 ≤ 1.15 (production) and ≤ 1.25 (embedded); at
  * C=500, no failed goal in either mode.
  */
-import { readFileSync } from 'node:fs';
 import {
   ApiClient,
   AppProcess,
@@ -24,6 +23,7 @@ import {
   waitFor,
 } from '#testing';
 import { scriptFanOut, uniqueWord } from './fan-out-script';
+import { cpuMs, peakRssMb } from './process-stats';
 import { startProductionPair } from './production-pair';
 
 const CONCURRENCIES = (process.env.BENCH_C ?? '50,200,500').split(',').map(Number);
@@ -49,18 +49,6 @@ interface GoalSummary {
 }
 
 const phases: string[] = [];
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-function peakRssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmHWM:'));
-  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -12,7 +12,6 @@
  * BENCH_RUNS narrow a run; BENCH_WARM_UP sets the goals run first and not measured.
  * Targets: ratio ≤ 1.10 at N=10, L=200; overhead ≤ 2 ms (embedded), ≤ 8 ms (production) at L=0.
  */
-import { readFileSync } from 'node:fs';
 import {
   ApiClient,
   AppProcess,
@@ -23,6 +22,7 @@ import {
   TEST_ADMIN_API_KEY,
 } from '#testing';
 import { scriptFanOut, uniqueWord } from './fan-out-script';
+import { cpuMs } from './process-stats';
 import { startProductionPair } from './production-pair';
 
 const SIZES = (process.env.BENCH_N ?? '10,50,100').split(',').map(Number);
@@ -46,12 +46,6 @@ interface Row {
   ratio: number;
   overheadMs: number;
   cpuMsPerTask: number;
-}
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100;
 }
 
 function script(llm: ScriptedLlmServer, latency: number): void {

@@ -7,21 +7,37 @@ import {
   uniqueQueuePrefix,
 } from '#testing';
 
-export interface ProductionPair {
+/** The production mode: an API process that only serves HTTP and worker processes. */
+export interface ProductionProcesses {
   api: AppProcess;
-  worker: AppProcess;
+  workers: AppProcess[];
   client: ApiClient;
   stop(): Promise<void>;
 }
 
+export interface ProductionPair extends ProductionProcesses {
+  worker: AppProcess;
+}
+
+/**
+ * A worker process (`npm run worker`; it says it has started at log level info).
+ * BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=prof") profiles it.
+ */
+export function startWorker(env: Record<string, string>): Promise<AppProcess> {
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
+  return startApp({ entry: 'worker', env: { ...env, LOG_LEVEL: 'info' }, nodeArgs });
+}
+
 /**
  * The production mode as the benches measure it: an API process that only serves HTTP and
- * one worker process, on the given PostgreSQL database and a Redis queue of their own.
+ * `workers` worker processes, on the given PostgreSQL database and a Redis queue of their
+ * own.
  */
-export async function startProductionPair(
+export async function startProduction(
   env: Record<string, string>,
   databaseUrl: string,
-): Promise<ProductionPair> {
+  workers: number,
+): Promise<ProductionProcesses> {
   const prodEnv = {
     ...env,
     DATABASE_URL: databaseUrl,
@@ -29,20 +45,24 @@ export async function startProductionPair(
     QUEUE_PREFIX: uniqueQueuePrefix(),
   };
   const api = await startApp({ env: { ...prodEnv, PROCESS_JOBS: 'false' } });
-  // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=prof") profiles the worker
-  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
-  const worker = await startApp({
-    entry: 'worker',
-    env: { ...prodEnv, LOG_LEVEL: 'info' },
-    nodeArgs,
-  });
+  // the API has run the migrations by the time it is up
+  const started = await Promise.all(Array.from({ length: workers }, () => startWorker(prodEnv)));
   return {
     api,
-    worker,
+    workers: started,
     client: new ApiClient(api.baseUrl).withApiKey(TEST_ADMIN_API_KEY),
     async stop() {
-      await worker.stop();
+      await Promise.all(started.map((w) => w.stop()));
       await api.stop();
     },
   };
+}
+
+/** The production mode with one worker process. */
+export async function startProductionPair(
+  env: Record<string, string>,
+  databaseUrl: string,
+): Promise<ProductionPair> {
+  const processes = await startProduction(env, databaseUrl, 1);
+  return { ...processes, worker: processes.workers[0] };
 }
