@@ -60,7 +60,7 @@ export class ToolExecutor {
     call: ToolCallRequest,
     ordinal: number,
   ): Promise<ToolCallOutcome> {
-    const tool = this.registry.get(call.name);
+    const tool = this.registry.get(call.name, scope.tenantId);
     if (!tool) return { ok: false, error: `unknown tool ${call.name}`, replayed: false };
     const parsed = tool.parameters.safeParse(call.args);
     if (!parsed.success) {

@@ -20,9 +20,20 @@ export interface ToolDescription {
   has_side_effects: boolean;
 }
 
+/**
+ * Tools that come and go at run time or differ per tenant (plugins, a tenant's MCP
+ * servers). Asked on every lookup, so `toolsFor` answers from memory.
+ */
+export interface ToolSource {
+  /** Names the source in logs and conflicts. */
+  readonly name: string;
+  toolsFor(tenantId: string): readonly Tool[];
+}
+
 @Injectable()
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
+  private readonly sources = new Set<ToolSource>();
   private cachedDefinitions: ToolDefinition[] | undefined;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, sandbox: ProcessSandbox) {
@@ -49,16 +60,35 @@ export class ToolRegistry {
     this.cachedDefinitions = undefined;
   }
 
-  get(name: string): Tool | undefined {
-    return this.tools.get(name);
+  unregister(name: string): void {
+    if (this.tools.delete(name)) this.cachedDefinitions = undefined;
   }
 
-  list(): Tool[] {
-    return [...this.tools.values()];
+  /** Adds a source of further tools; the returned function removes it again. */
+  addSource(source: ToolSource): () => void {
+    this.sources.add(source);
+    return () => this.sources.delete(source);
   }
 
-  describe(): ToolDescription[] {
-    return this.list().map((t) => ({
+  /** A tool by name: the registered ones first, then the sources' tools for the tenant. */
+  get(name: string, tenantId?: string): Tool | undefined {
+    const registered = this.tools.get(name);
+    if (registered || tenantId === undefined) return registered;
+    for (const source of this.sources)
+      for (const tool of source.toolsFor(tenantId)) if (tool.name === name) return tool;
+    return undefined;
+  }
+
+  /** Every tool a tenant's agents may call (registered tools without a tenant). */
+  list(tenantId?: string): Tool[] {
+    const tools = [...this.tools.values()];
+    if (tenantId === undefined) return tools;
+    for (const tool of this.sourceTools(tenantId)) tools.push(tool);
+    return tools;
+  }
+
+  describe(tenantId?: string): ToolDescription[] {
+    return this.list(tenantId).map((t) => ({
       name: t.name,
       description: t.description,
       parameters: jsonSchemaOf(t),
@@ -70,12 +100,32 @@ export class ToolRegistry {
   }
 
   /** Function-calling definitions offered to the model. */
-  definitions(): ToolDefinition[] {
-    return (this.cachedDefinitions ??= this.list().map((t) => ({
-      type: 'function',
-      function: { name: t.name, description: t.description, parameters: jsonSchemaOf(t) },
-    })));
+  definitions(tenantId?: string): ToolDefinition[] {
+    const registered = (this.cachedDefinitions ??= this.list().map(definitionOf));
+    if (tenantId === undefined || this.sources.size === 0) return registered;
+    const extra = this.sourceTools(tenantId);
+    return extra.length ? [...registered, ...extra.map(definitionOf)] : registered;
   }
+
+  /** The sources' tools for a tenant, minus any whose name a registered tool holds. */
+  private sourceTools(tenantId: string): Tool[] {
+    const seen = new Set(this.tools.keys());
+    const tools: Tool[] = [];
+    for (const source of this.sources)
+      for (const tool of source.toolsFor(tenantId)) {
+        if (seen.has(tool.name)) continue;
+        seen.add(tool.name);
+        tools.push(tool);
+      }
+    return tools;
+  }
+}
+
+function definitionOf(tool: Tool): ToolDefinition {
+  return {
+    type: 'function',
+    function: { name: tool.name, description: tool.description, parameters: jsonSchemaOf(tool) },
+  };
 }
 
 function jsonSchemaOf(tool: Tool): Record<string, unknown> {

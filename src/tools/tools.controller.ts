@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../access/decorators';
+import { currentTenantId } from '../common/request-context';
 import { ToolRegistry } from './tool-registry.service';
 
 @ApiTags('tools')
@@ -15,6 +16,6 @@ export class ToolsController {
   })
   @ApiOkResponse({ description: 'The tool registry' })
   list() {
-    return { items: this.registry.describe() };
+    return { items: this.registry.describe(currentTenantId()) };
   }
 }
