@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import type { PluginDefinition, PluginHost } from './plugin-contract';
+
+/** Takes back what an extension applied for a plugin (on unload, disable or reload). */
+export type Detach = () => void | Promise<void>;
+
+/**
+ * One part of the product plugins extend (tools, hooks, agent kinds, providers, memory,
+ * middleware). The plugin registry hands every loaded plugin to each extension.
+ */
+export interface PluginExtension {
+  readonly name: string;
+  /** Applies the parts of `plugin` this extension handles; throws to refuse the plugin. */
+  attach(plugin: PluginDefinition, host: PluginHost): Detach | Promise<Detach>;
+}
+
+/** The extensions registered by their modules at init, read by the registry at bootstrap. */
+@Injectable()
+export class PluginExtensions {
+  private readonly extensions: PluginExtension[] = [];
+
+  add(extension: PluginExtension): void {
+    this.extensions.push(extension);
+  }
+
+  all(): readonly PluginExtension[] {
+    return this.extensions;
+  }
+}
