@@ -79,11 +79,12 @@ export class GoalSweeper implements OnApplicationBootstrap, OnApplicationShutdow
         Math.min(this.config.SWEEPER_INTERVAL_MS, this.config.LEASE_TTL_MS),
         500,
       );
+      let resumed = 0;
       for (const goal of orphans)
-        await this.service.enqueue(goal.tenant_id, goal.id, goal.event_seq);
-      if (orphans.length) this.log.info(`resumed ${orphans.length} goal(s) without a live worker`);
+        if (await this.service.requeue(goal.tenant_id, goal.id, goal.event_seq)) resumed++;
+      if (resumed) this.log.info(`resumed ${resumed} goal(s) without a live worker`);
       await this.applyRetention();
-      return orphans.length;
+      return resumed;
     } catch (error) {
       this.log.warn(`sweep failed: ${(error as Error).message}`);
       return 0;

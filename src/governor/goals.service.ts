@@ -96,17 +96,30 @@ export class GoalsService {
   /** Queues a run of the goal; if the queue is down, the sweeper picks the goal up later. */
   async enqueue(tenantId: string, goalId: string, generation: number): Promise<void> {
     try {
-      const { lane } = await this.dispatcher.place('goal', []);
-      await this.queue.add<RunGoalJob>(
-        RUN_GOAL_JOB,
-        { tenantId, goalId },
-        { jobId: `goal-${goalId}-${generation}`, lane },
-      );
+      const { lane, workerId } = await this.dispatcher.place('goal', []);
+      const jobId = `goal-${goalId}-${generation}`;
+      await this.queue.add<RunGoalJob>(RUN_GOAL_JOB, { tenantId, goalId }, { jobId, lane });
+      if (workerId && lane) await this.dispatcher.rememberGoalPlacement(goalId, { jobId, lane });
     } catch (error) {
       this.log.warn(`could not queue goal ${goalId}; the sweeper will retry`, {
         error: (error as Error).message,
       });
     }
+  }
+
+  /**
+   * Queues a run of a goal the sweeper found without a live lease, unless its run placed on
+   * a chosen worker still waits there (a busy worker's queue, not a lost goal); false then.
+   */
+  async requeue(tenantId: string, goalId: string, generation: number): Promise<boolean> {
+    if (this.dispatcher.placesJobs) {
+      const placed = await this.dispatcher.goalPlacement(goalId);
+      const waiting =
+        placed && (await this.queue.isWaiting(placed.jobId, placed.lane).catch(() => false));
+      if (waiting) return false;
+    }
+    await this.enqueue(tenantId, goalId, generation);
+    return true;
   }
 
   async list(tenantId: string, status: string | undefined, limit = DEFAULT_PAGE_LIMIT, offset = 0) {

@@ -86,6 +86,14 @@ export class BullMqJobQueue implements JobQueue {
     return false;
   }
 
+  async isWaiting(jobId: string, lane?: string): Promise<boolean> {
+    for (const name of lane ? [lane, SHARED] : [SHARED]) {
+      const state = await this.laneQueue(name).getJobState(jobId);
+      if (state === 'waiting' || state === 'prioritized' || state === 'delayed') return true;
+    }
+    return false;
+  }
+
   async counts() {
     const c = await this.queue.getJobCounts(
       'waiting',

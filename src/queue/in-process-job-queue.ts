@@ -63,6 +63,10 @@ export class InProcessJobQueue implements JobQueue {
     return this.known.has(jobId);
   }
 
+  async isWaiting(jobId: string): Promise<boolean> {
+    return this.waiting.some((job) => job.id === jobId);
+  }
+
   async counts() {
     return { waiting: this.waiting.length, active: this.running.size, failed: this.failed };
   }

@@ -1,4 +1,9 @@
-import type { WorkerEntry, WorkerRegistryStore, WorkerSnapshot } from './worker-entry';
+import type {
+  JobPlacement,
+  WorkerEntry,
+  WorkerRegistryStore,
+  WorkerSnapshot,
+} from './worker-entry';
 
 /** The embedded mode: one process, so the registry is that process's own entry, in memory. */
 export class InMemoryWorkerStore implements WorkerRegistryStore {
@@ -42,11 +47,20 @@ export class InMemoryWorkerStore implements WorkerRegistryStore {
 
   private readonly turns = new Map<string, number>();
   private readonly knownLanes = new Set<string>();
+  private readonly placements = new Map<string, JobPlacement>();
 
   async nextTurn(name: string): Promise<number> {
     const turn = (this.turns.get(name) ?? 0) + 1;
     this.turns.set(name, turn);
     return turn;
+  }
+
+  async rememberPlacement(goalId: string, placement: JobPlacement): Promise<void> {
+    this.placements.set(goalId, placement);
+  }
+
+  async placementOf(goalId: string): Promise<JobPlacement | undefined> {
+    return this.placements.get(goalId);
   }
 
   async rememberLane(lane: string): Promise<void> {

@@ -1,6 +1,11 @@
 import Redis from 'ioredis';
 import { logFor } from '../observability/logger';
-import type { WorkerEntry, WorkerRegistryStore, WorkerSnapshot } from './worker-entry';
+import type {
+  JobPlacement,
+  WorkerEntry,
+  WorkerRegistryStore,
+  WorkerSnapshot,
+} from './worker-entry';
 
 /** The store's clock in epoch milliseconds, from Redis TIME. */
 const NOW = `local t = redis.call('TIME')
@@ -181,6 +186,20 @@ export class RedisWorkerStore implements WorkerRegistryStore {
 
   async forgetLane(lane: string): Promise<void> {
     await this.commands.srem(this.lanesKey, lane);
+  }
+
+  async rememberPlacement(goalId: string, placement: JobPlacement, ttlMs: number): Promise<void> {
+    const key = `{${this.prefix}}:workers:placed:${goalId}`;
+    await this.commands.set(key, JSON.stringify(placement), 'PX', ttlMs);
+  }
+
+  async placementOf(goalId: string): Promise<JobPlacement | undefined> {
+    const value = await this.commands.get(`{${this.prefix}}:workers:placed:${goalId}`);
+    if (!value) return undefined;
+    const parsed = JSON.parse(value) as Partial<JobPlacement>;
+    return typeof parsed.jobId === 'string' && typeof parsed.lane === 'string'
+      ? { jobId: parsed.jobId, lane: parsed.lane }
+      : undefined;
   }
 
   async close(): Promise<void> {

@@ -54,5 +54,14 @@ export interface WorkerRegistryStore {
   rememberLane(lane: string): Promise<void>;
   lanes(): Promise<string[]>;
   forgetLane(lane: string): Promise<void>;
+  /** Remembers (for `ttlMs`) the job and lane a goal's run was last placed on. */
+  rememberPlacement(goalId: string, placement: JobPlacement, ttlMs: number): Promise<void>;
+  placementOf(goalId: string): Promise<JobPlacement | undefined>;
   close(): Promise<void>;
+}
+
+/** Where one job was placed: its id and lane. */
+export interface JobPlacement {
+  jobId: string;
+  lane: string;
 }

@@ -2,12 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { capabilityLane, workerLane } from '../../queue/job-queue';
-import { WORKER_REGISTRY_STORE, type WorkerRegistryStore } from '../worker-entry';
+import {
+  WORKER_REGISTRY_STORE,
+  type JobPlacement,
+  type WorkerRegistryStore,
+} from '../worker-entry';
 import type { JobKind } from '../worker-load';
 import { WorkerRegistry, type WorkerView } from '../worker-registry.service';
 import { parseCapabilities } from '../worker-capabilities';
 import { capableOf, chooseWorker, type DispatchCandidate } from './dispatch-strategy';
 import { capabilitySetName } from './task-requirements';
+
+/** How long a goal's placement is remembered: longer than any goal waits queued. */
+const PLACEMENT_TTL_MS = 24 * 3600_000;
 
 /** How long one reading of the registry serves the dispatch decisions after it. */
 const SNAPSHOT_MS = 200;
@@ -90,6 +97,21 @@ export class WorkDispatcher {
         () => undefined,
       );
     return { lane, workerId: chosen.id };
+  }
+
+  /**
+   * Remembers where a goal's run was placed, so a sweep that finds the goal quiet can tell
+   * a run still waiting on that worker (left alone: placing it again would take another
+   * turn and run on whichever worker is first) from one that was lost.
+   */
+  async rememberGoalPlacement(goalId: string, placement: JobPlacement): Promise<void> {
+    await this.store
+      .rememberPlacement(goalId, placement, PLACEMENT_TTL_MS)
+      .catch(() => undefined);
+  }
+
+  async goalPlacement(goalId: string): Promise<JobPlacement | undefined> {
+    return this.store.placementOf(goalId).catch(() => undefined);
   }
 
   /** The shared turn count; this process's own while Redis does not answer (still a rotation). */
