@@ -238,10 +238,10 @@ describe('dispatch of goal and task jobs over three workers', () => {
       if (mode === 'round_robin') {
         const counts = all.map(count);
         expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
-        // goal jobs take turns too; a goal queued past the sweeper's quiet window is queued
-        // again (its lease decides who runs it), which takes an extra turn, so only a bound
+        // goal jobs take turns too (a goal waiting on its worker past the sweeper's quiet
+        // window is left there, not queued again)
         const goalCounts = all.map(goalsDone);
-        expect(Math.min(...goalCounts)).toBeGreaterThanOrEqual(GOALS / 6);
+        expect(Math.max(...goalCounts) - Math.min(...goalCounts)).toBeLessThanOrEqual(1);
       }
       for (const id of all) {
         expect(peaks.get(id)?.goals ?? 0).toBeLessThanOrEqual(JOB_CONCURRENCY);
