@@ -15,7 +15,7 @@ export function registerMemorySearch(
     {
       title: 'Search memory',
       description:
-        "Searches what the agents remember (facts, lessons, procedures) by similarity to the query, most similar first.",
+        'Searches what the agents remember (facts, lessons, procedures) by similarity to the query, most similar first.',
       inputSchema: {
         query: z.string().min(1).max(4000),
         limit: z.number().int().min(1).max(100).default(10),
