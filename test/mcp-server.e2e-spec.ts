@@ -188,6 +188,22 @@ describe('MCP server at /mcp (embedded)', () => {
     );
     const queued = await call(client, 'list_goals', { status: 'queued' });
     expect(queued.data.goals.map((g: { id: string }) => g.id)).not.toContain(goalId);
+
+    const audited = await waitFor(
+      async () => {
+        const res = await admin.get('/api/v1/audit?event_type=mcp.request&limit=100');
+        return res.body.items.find(
+          (e: { details: { body?: { params?: { name?: string } } } }) =>
+            e.details.body?.params?.name === 'submit_goal',
+        );
+      },
+      { what: 'the audit entry of the MCP submission', timeoutMs: 15000 },
+    );
+    expect(audited).toMatchObject({
+      outcome: 'SUCCESS',
+      resource: { type: 'mcp' },
+      actor: { type: 'service' },
+    });
   });
 
   it('answers memory_search with the memories similar to the query', async () => {
