@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { UserAdministrationModule } from './user-administration/user-administration.module';
 import { LlmModule } from './llm/llm.module';
+import { McpServerModule } from './mcp/server/mcp-server.module';
 import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { QueueModule } from './queue/queue.module';
 import { RbacModule } from './rbac/rbac.module';
@@ -39,6 +40,7 @@ export class AppModule {
             RealtimeModule,
             OAuthModule,
             SsoModule,
+            McpServerModule,
             ...(config.DASHBOARD_ENABLED ? [DashboardModule] : []),
           ]
         : [];

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Conflict, DomainError } from '#common';
+import { Conflict, DomainError, NotFound } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { Principal } from '../common/request-context';
@@ -130,6 +130,18 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     });
     if (resumed) await this.goals.enqueue(tenantId, goalId, resumed.generation);
     return result;
+  }
+
+  /** The same decision, the approval named by its own id (as `goal_status` of the MCP server shows it). */
+  async decideById(
+    tenantId: string,
+    approvalId: string,
+    input: Omit<ApprovalDecisionDto, 'task_id'>,
+    principal: Principal,
+  ) {
+    const row = await this.approvals.byId(this.dataSource, tenantId, approvalId);
+    if (!row) throw new NotFound('approval', approvalId);
+    return this.decide(tenantId, row.goal_id, { ...input, task_id: row.task_id }, principal);
   }
 
   /** Expires approvals nobody decided in time; their goals replan or fail. */
