@@ -5,7 +5,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { RateLimitRuleNameTaken, RateLimitRuleNotFound } from '../rate-limit.errors';
 import { TenantDirectory } from '../../tenancy/tenant-directory';
-import { apiCallsQuotaRule } from './api-calls-quota';
+import { apiCallsQuotaRules } from './api-calls-quota';
 import { type RateLimitRuleRow, RateLimitRuleRepository } from './rate-limit-rule.repository';
 import { phaseOf, type RateLimitRule, type RequestFacts, type RulePhase } from './rate-limit-rule';
 import { ruleApplies } from './rule-matching';
@@ -69,7 +69,7 @@ export class RateLimitRules {
     if (!tenant) return [];
     const rules: RateLimitRule[] = [];
     if (tenant.quotas.api_calls_per_minute !== null)
-      rules.push(apiCallsQuotaRule(tenant.quotas.api_calls_per_minute));
+      rules.push(...apiCallsQuotaRules(tenant.quotas.api_calls_per_minute));
     if (this.config.RATE_LIMIT_TIER_DEFAULTS) rules.push(...tierRules(tenant.tier));
     return rules;
   }
