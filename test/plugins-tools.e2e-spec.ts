@@ -83,7 +83,7 @@ describe('TOOL plugins', () => {
     const submitted = await api.post('/api/v1/goals', {
       goal: `Look it up [scenario:${scenario}]`,
     });
-    expect(submitted.status).toBe(201);
+    expect(submitted.status).toBe(202);
     const goal = await waitFor(
       async () => {
         const res = await api.get(`/api/v1/goals/${submitted.body.goal_id}`);

@@ -20,7 +20,7 @@ export class PluginStateConflict extends Conflict {
       'plugin-state-conflict',
       'Plugin state conflict',
       `Plugin ${name} is ${status} and cannot be ${action}.`,
-      { status },
+      { plugin_status: status },
     );
   }
 }
