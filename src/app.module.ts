@@ -4,6 +4,7 @@ import { AccountModule } from './account/account.module';
 import { AuthModule } from './auth/auth.module';
 import { OAuthClientsModule } from './oauth/clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { PluginsModule } from './plugins/plugins.module';
 import { SsoModule } from './sso/sso.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -54,6 +55,7 @@ export class AppModule {
         LlmModule,
         SafetyModule,
         ToolsModule,
+        PluginsModule,
         GovernorModule,
         WorkersModule,
         ApprovalsModule,

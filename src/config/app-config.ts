@@ -9,7 +9,11 @@ export interface AppConfig extends Omit<RawConfig, 'LLM_PROVIDER' | 'JOB_CONCURR
   llmModel: string;
   /** PUBLIC_URL without a trailing slash, or http://localhost:PORT. */
   publicUrl: string;
+  /** Each plugin's settings as given: `PLUGIN_<NAME>_SETTINGS` variables by name. */
+  pluginSettings?: Readonly<Record<string, string>>;
 }
+
+const PLUGIN_SETTINGS_VARIABLE = /^PLUGIN_[A-Z0-9_]+_SETTINGS$/;
 
 export class ConfigError extends Error {}
 
@@ -60,6 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     llmProvider,
     llmModel: raw.LLM_MODEL ?? DEFAULT_MODELS[llmProvider],
     publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
+    pluginSettings: Object.fromEntries(
+      Object.entries(env).filter(
+        (e): e is [string, string] => PLUGIN_SETTINGS_VARIABLE.test(e[0]) && e[1] !== undefined,
+      ),
+    ),
   };
 }
 

@@ -263,6 +263,12 @@ export const configSchema = z.object({
   TOOLS_HTTP_MAX_REDIRECTS: int(0, 20).default(5),
   TOOLS_HTTP_MAX_TEXT_CHARS: int(100, 10_000_000).default(100_000),
 
+  PLUGINS: commaList,
+  PLUGINS_DIR: z.string().min(1).optional(),
+  PLUGINS_SCAN_PACKAGES: bool.default(true),
+  PLUGIN_LOAD_TIMEOUT_MS: int(100, 600_000).default(10000),
+  PLUGIN_HEALTH_TIMEOUT_MS: int(10, 60_000).default(2000),
+
   SANDBOX_BWRAP_PATH: z.string().min(1).default('/usr/bin/bwrap'),
   SANDBOX_PYTHON_PATH: z.string().min(1).default('/usr/bin/python3'),
   SANDBOX_UID: int(1, 2_147_483_647).default(65534),

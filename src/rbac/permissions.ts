@@ -55,6 +55,8 @@ export const PERMISSIONS = [
   'oauth-client:read',
   'oauth-client:update',
   'oauth-client:delete',
+  'plugin:read',
+  'plugin:manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -93,6 +95,7 @@ const readOnly = PERMISSIONS.filter(
       'session:read',
       'api-key:read',
       'oauth-client:read',
+      'plugin:read',
     ].includes(p),
 );
 
@@ -175,6 +178,7 @@ export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleName, RoleDefinition>> =
       'oauth-client:read',
       'oauth-client:update',
       'oauth-client:delete',
+      'plugin:read',
     ],
     inherits: ['operator', 'developer'],
     builtIn: true,
@@ -182,7 +186,7 @@ export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleName, RoleDefinition>> =
   system_admin: {
     name: 'system_admin',
     description: 'The platform operator: every permission in every tenant.',
-    permissions: ['tenant:create', 'tenant:delete', 'admin:system'],
+    permissions: ['tenant:create', 'tenant:delete', 'admin:system', 'plugin:manage'],
     inherits: ['tenant_admin'],
     builtIn: true,
   },
@@ -247,6 +251,7 @@ const SCOPE_RESOURCES: Record<string, string> = {
   webhook: 'webhooks',
   session: 'sessions',
   'oauth-client': 'oauth-clients',
+  plugin: 'plugins',
 };
 
 export const ADMIN_SCOPE = 'admin:full';
