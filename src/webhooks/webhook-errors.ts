@@ -28,7 +28,7 @@ export class WebhookStatusConflict extends Conflict {
       'webhook-status-conflict',
       'Webhook status conflict',
       `An endpoint in status ${status} cannot be ${action}.`,
-      { status },
+      { endpoint_status: status },
     );
   }
 }

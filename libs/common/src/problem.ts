@@ -13,13 +13,14 @@ export interface ProblemDocument {
 }
 
 export function problemFromDomainError(error: DomainError, instance?: string): ProblemDocument {
+  // the standard members last: an extension never overrides them
   return {
+    ...error.extensions,
     type: PROBLEM_TYPE_BASE + error.type,
     title: error.title,
     status: error.status,
     detail: error.message,
     ...(instance ? { instance } : {}),
-    ...error.extensions,
   };
 }
 
