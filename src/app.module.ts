@@ -4,6 +4,7 @@ import { AccountModule } from './account/account.module';
 import { AuthModule } from './auth/auth.module';
 import { OAuthClientsModule } from './oauth/clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { HooksModule } from './plugins/hooks/hooks.module';
 import { SsoModule } from './sso/sso.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -52,6 +53,7 @@ export class AppModule {
         LlmModule,
         SafetyModule,
         ToolsModule,
+        HooksModule,
         GovernorModule,
         WorkersModule,
         ApprovalsModule,

@@ -263,6 +263,9 @@ export const configSchema = z.object({
   TOOLS_HTTP_MAX_REDIRECTS: int(0, 20).default(5),
   TOOLS_HTTP_MAX_TEXT_CHARS: int(100, 10_000_000).default(100_000),
 
+  /** Time one plugin hook handler may take before it is counted failed and ignored. */
+  PLUGIN_HOOK_TIMEOUT_MS: int(1, 60_000).default(2000),
+
   SANDBOX_BWRAP_PATH: z.string().min(1).default('/usr/bin/bwrap'),
   SANDBOX_PYTHON_PATH: z.string().min(1).default('/usr/bin/python3'),
   SANDBOX_UID: int(1, 2_147_483_647).default(65534),
