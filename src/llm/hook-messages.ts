@@ -19,7 +19,10 @@ const ROLES: Record<string, HookMessage['role']> = {
   tool: 'tool',
 };
 
-export function toHookMessages(messages: BaseMessage[], text: (m: BaseMessage) => string): HookMessage[] {
+export function toHookMessages(
+  messages: BaseMessage[],
+  text: (m: BaseMessage) => string,
+): HookMessage[] {
   return messages.map((message) => ({
     role: ROLES[message.type] ?? 'user',
     content: text(message),

@@ -45,7 +45,13 @@ function service(model: BaseChatModel, env: Record<string, string> = {}) {
   const budget = new TokenBudget({
     lookup: () => Promise.resolve(undefined),
   } as unknown as TenantDirectory);
-  const llm = new LlmService(config, model, usage, budget, new HookManager(config, new PluginHealth()));
+  const llm = new LlmService(
+    config,
+    model,
+    usage,
+    budget,
+    new HookManager(config, new PluginHealth()),
+  );
   (llm as unknown as { logger: { warn(m: string): void } }).logger.warn = (m: string) =>
     void warnings.push(m);
   return { llm, recorded, warnings };
