@@ -10,6 +10,9 @@
  * calls only through the native channel the request used (response_format json_schema).
  * BENCH_MODES (embedded,production), BENCH_LLM (offline,scripted), BENCH_N, BENCH_L and
  * BENCH_RUNS narrow a run; BENCH_WARM_UP sets the goals run first and not measured.
+ * BENCH_LLM=offline,hooks (embedded) runs the offline goals again with a plugin of ten no-op
+ * hook handlers on every hook point (bench/fixtures/no-op-hooks) and prints the ratio of its
+ * wall time to the run without plugins; target ≤ 1.05.
  * Targets: ratio ≤ 1.10 at N=10, L=200; overhead ≤ 2 ms (embedded), ≤ 8 ms (production) at L=0.
  */
 import {
@@ -21,6 +24,7 @@ import {
   waitFor,
   TEST_ADMIN_API_KEY,
 } from '#testing';
+import { join } from 'node:path';
 import { scriptFanOut, uniqueWord } from './fan-out-script';
 import { cpuMs } from './process-stats';
 import { startProductionPair } from './production-pair';
@@ -36,6 +40,9 @@ const LLMS = (process.env.BENCH_LLM ?? 'offline,scripted').split(',');
  * of the connections.
  */
 const WARM_UP_GOALS = Number(process.env.BENCH_WARM_UP ?? 4);
+/** Read by the product at start; the bench runs from the repository's root. */
+const NO_OP_HOOKS_DIR = join(process.cwd(), 'bench', 'fixtures', 'no-op-hooks');
+const WITH_HOOKS = 'offline + 10 no-op hooks per point';
 
 interface Row {
   mode: string;
@@ -119,6 +126,7 @@ async function measureOffline(
   mode: string,
   processes: AppProcess[],
   api: ApiClient,
+  label = 'none (offline)',
 ): Promise<Row[]> {
   const rows: Row[] = [];
   for (let i = 0; i < WARM_UP_GOALS; i++) await runGoal(api, 5, true);
@@ -126,7 +134,7 @@ async function measureOffline(
     const { wall, cpu } = await sample(processes, () => runGoal(api, n, true));
     rows.push({
       mode,
-      llm: 'none (offline)',
+      llm: label,
       n,
       l: 0,
       wallMs: wall,
@@ -209,6 +217,11 @@ async function main(): Promise<void> {
   const variants = [
     ['offline', offlineEnv, measureOffline],
     [
+      'hooks',
+      { ...offlineEnv, PLUGINS_DIR: NO_OP_HOOKS_DIR },
+      (mode: string, ps: AppProcess[], api: ApiClient) => measureOffline(mode, ps, api, WITH_HOOKS),
+    ],
+    [
       'scripted',
       llmEnv,
       (mode: string, ps: AppProcess[], api: ApiClient) => measure(mode, ps, api, llm),
@@ -233,7 +246,7 @@ async function main(): Promise<void> {
   const db = await createPostgresDatabase();
   try {
     for (const [name, env, run] of variants) {
-      if (!MODES.includes('production') || !LLMS.includes(name)) continue;
+      if (!MODES.includes('production') || !LLMS.includes(name) || name === 'hooks') continue;
       const pair = await startProductionPair(env, db.url);
       try {
         rows.push(...(await run('postgres+bullmq', [pair.api, pair.worker], pair.client)));
@@ -269,6 +282,20 @@ async function main(): Promise<void> {
     console.log(
       `| ${first.mode} | ${first.llm} | ${first.l} | ${((last.wallMs - first.wallMs) / (last.n - first.n)).toFixed(2)} |`,
     );
+  }
+  const hooked = rows.filter((r) => r.llm === WITH_HOOKS);
+  if (hooked.length) {
+    console.log('\nHook overhead: ten no-op handlers on every hook point against no plugins\n');
+    console.log('| N | wall ms, no plugins | wall ms, with hooks | ratio |');
+    console.log('|---|---|---|---|');
+    for (const r of hooked) {
+      const base = rows.find((b) => b.mode === r.mode && b.llm === 'none (offline)' && b.n === r.n);
+      const ratio = base ? (r.wallMs / base.wallMs).toFixed(3) : 'n/a (run offline too)';
+      console.log(
+        `| ${r.n} | ${base?.wallMs.toFixed(0) ?? 'n/a'} | ${r.wallMs.toFixed(0)} | ${ratio} |`,
+      );
+    }
+    console.log('\nTarget: ratio ≤ 1.05.');
   }
   console.log(
     '\nAt L=0, LLM "none (offline)" is pure orchestration (offline agents, no LLM client); "scripted (strict), HTTP" adds the LangChain/OpenAI client and an HTTP round trip per call.',

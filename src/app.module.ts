@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { OAuthClientsModule } from './oauth/clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { PluginsModule } from './plugins/plugins.module';
+import { HooksModule } from './plugins/hooks/hooks.module';
 import { SsoModule } from './sso/sso.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -56,6 +57,7 @@ export class AppModule {
         SafetyModule,
         ToolsModule,
         PluginsModule,
+        HooksModule,
         GovernorModule,
         WorkersModule,
         ApprovalsModule,

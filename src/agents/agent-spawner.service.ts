@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { UnitOfWork } from '../database/transaction';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
+import { HookManager } from '../plugins/hooks/hook-manager';
 import { KIND_SPECS, ProfileSeed } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
 import { decideSpawn, decideWorkerSpawns, SpawnLimits } from './spawn-policy';
@@ -42,6 +43,7 @@ export class AgentSpawner {
     private readonly events: GoalEventLog,
     private readonly gate: SafetyGate,
     private readonly quotas: QuotaService,
+    private readonly hooks: HookManager,
   ) {}
 
   get limits(): SpawnLimits {
@@ -126,6 +128,7 @@ export class AgentSpawner {
       },
       request.taskId ?? null,
     );
+    this.afterSpawn(uow, tenantId, goalId, request.taskId ?? null, [row]);
     return { agent: row, created: true };
   }
 
@@ -218,7 +221,33 @@ export class AgentSpawner {
         taskId,
       });
     await this.events.appendMany(uow, tenantId, goalId, events);
+    this.afterSpawn(uow, tenantId, goalId, taskId, rows);
     return rows;
+  }
+
+  /** Plugins' `agent.after_spawn` handlers see each new agent once its spawn has committed. */
+  private afterSpawn(
+    uow: UnitOfWork,
+    tenantId: string,
+    goalId: string,
+    taskId: string | null,
+    rows: AgentProfileRow[],
+  ): void {
+    if (!rows.length || !this.hooks.has('agent.after_spawn')) return;
+    uow.afterCommit(() => {
+      (async () => {
+        for (const row of rows)
+          await this.hooks.emit('agent.after_spawn', tenantId, {
+            goal_id: goalId,
+            task_id: taskId,
+            agent_id: row.id,
+            agent_kind: row.kind,
+            name: row.name,
+            capabilities: row.capabilities,
+            ephemeral: row.ephemeral,
+          });
+      })().catch(() => undefined);
+    });
   }
 
   private async freeName(tenantId: string, base: string, uow: UnitOfWork): Promise<string> {

@@ -1,3 +1,4 @@
+import { HooksModule } from '../plugins/hooks/hooks.module';
 import { QuotasModule } from '../quotas/quotas.module';
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
@@ -22,7 +23,7 @@ import { TaskRepository } from '../goal-records/task.repository';
 import { ProgressLedgerRepository } from './progress-ledger.repository';
 
 @Module({
-  imports: [ToolsModule, SafetyModule, LlmModule, EventsModule, QuotasModule],
+  imports: [ToolsModule, SafetyModule, LlmModule, EventsModule, QuotasModule, HooksModule],
   controllers: [AgentsController, GoalLedgerController],
   providers: [
     AgentRuntime,

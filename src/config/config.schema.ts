@@ -268,6 +268,8 @@ export const configSchema = z.object({
   PLUGINS_SCAN_PACKAGES: bool.default(true),
   PLUGIN_LOAD_TIMEOUT_MS: int(100, 600_000).default(10000),
   PLUGIN_HEALTH_TIMEOUT_MS: int(10, 60_000).default(2000),
+  /** Time one plugin hook handler may take before it is counted failed and ignored. */
+  PLUGIN_HOOK_TIMEOUT_MS: int(1, 60_000).default(2000),
 
   SANDBOX_BWRAP_PATH: z.string().min(1).default('/usr/bin/bwrap'),
   SANDBOX_PYTHON_PATH: z.string().min(1).default('/usr/bin/python3'),

@@ -20,6 +20,7 @@ import {
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { RequirePermission } from '../access/decorators';
@@ -48,6 +49,10 @@ export class GoalsController {
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid fields' })
   @ApiPayloadTooLargeResponse({ description: 'The goal text exceeds GOAL_MAX_CHARS' })
   @ApiUnsupportedMediaTypeResponse({ description: 'The body is not application/json' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'problem+json `goal-refused-by-plugin`: a plugin refused the goal; `detail`, `plugin` and `reason` say which and why',
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,

@@ -7,6 +7,7 @@ import { inTransaction } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { LlmCallRepository } from '../llm/llm-call.repository';
 import { logFor } from '../observability/logger';
+import { HookManager } from '../plugins/hooks/hook-manager';
 import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queue';
 import type { CreateGoalDto } from './dto/create-goal.dto';
 import { isTerminal } from '../goal-records/goal-fsm';
@@ -17,6 +18,7 @@ import { GoalRepository } from '../goal-records/goal.repository';
 import { WorkDispatcher } from '../workers/dispatch/work-dispatcher';
 import { TaskRepository } from '../goal-records/task.repository';
 import { eventView, goalView, taskView } from './goal-views';
+import { GoalRefusedByPlugin } from './goal-refused.error';
 
 /** The goal use cases behind the REST API (and later the WebSocket gateway). */
 @Injectable()
@@ -35,6 +37,7 @@ export class GoalsService {
     private readonly runner: GoalRunner,
     private readonly quotas: QuotaService,
     private readonly dispatcher: WorkDispatcher,
+    private readonly hooks: HookManager,
   ) {}
 
   async submit(
@@ -43,10 +46,27 @@ export class GoalsService {
     createdBy: string | null,
     idempotencyKey?: string,
   ): Promise<{ goal_id: string; status: string }> {
-    const text = input.goal.trim();
+    let text = input.goal.trim();
     if (!text) throw new ValidationFailed([{ field: 'goal', message: 'must not be blank' }]);
     if (text.length > this.config.GOAL_MAX_CHARS)
       throw new PayloadTooLarge('goal', this.config.GOAL_MAX_CHARS);
+    let metadata = input.metadata ?? {};
+    if (this.hooks.has('goal.before_create')) {
+      const outcome = await this.hooks.emit('goal.before_create', tenantId, {
+        text,
+        metadata,
+        title: input.title ?? null,
+        priority: input.priority ?? 5,
+        pattern: input.pattern ?? null,
+        created_by: createdBy,
+      });
+      if (outcome.cancelled)
+        throw new GoalRefusedByPlugin(outcome.cancelled.plugin, outcome.cancelled.reason);
+      ({ text, metadata } = outcome.payload);
+      text = text.trim();
+      if (text.length > this.config.GOAL_MAX_CHARS)
+        throw new PayloadTooLarge('goal', this.config.GOAL_MAX_CHARS);
+    }
     const id = uuidv7();
     const title = input.title?.trim() || deriveTitle(text);
     // the goal, its goal.created event and the day's goal count: one transaction, so a
@@ -64,7 +84,7 @@ export class GoalsService {
             state: 'RECEIVED',
             requested_pattern: input.pattern ?? null,
             priority: input.priority ?? 5,
-            metadata: JSON.stringify(input.metadata ?? {}),
+            metadata: JSON.stringify(metadata),
             created_by: createdBy,
             idempotency_key: idempotencyKey ?? null,
           },

@@ -1,3 +1,4 @@
+import { HooksModule } from '../plugins/hooks/hooks.module';
 import { QuotasModule } from '../quotas/quotas.module';
 import { GoalPauses } from './goal-pauses.service';
 import { Module } from '@nestjs/common';
@@ -64,6 +65,7 @@ const STEPS = [
     EventsModule,
     ToolsModule,
     WorkersModule,
+    HooksModule,
   ],
   controllers: [GoalsController],
   providers: [

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { backoffDelay, sleep } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { HookManager } from '../plugins/hooks/hook-manager';
 import { callDeadline } from './call-deadline';
+import { fromHookMessages, toHookMessages } from './hook-messages';
 import { classifyLlmError, LlmCallFailed } from './llm-errors';
 import { LlmCallScope, LlmUsageRecorder } from './llm-usage.recorder';
 import { TokenBudget } from '../quotas/token-budget';
@@ -54,6 +56,7 @@ export class LlmService {
     @Inject(CHAT_MODEL) private readonly model: BaseChatModel | null,
     private readonly usage: LlmUsageRecorder,
     private readonly budget: TokenBudget,
+    private readonly hooks: HookManager,
   ) {
     this.structuredCaller = new StructuredCaller({
       provider: config.llmProvider,
@@ -94,6 +97,7 @@ export class LlmService {
         reason: 'offline',
       });
     this.refuseWhenBudgetSpent(scope.tenantId);
+    if (this.hooks.has('llm.before_call')) messages = await this.beforeCall(messages, scope);
     const runnable =
       options.bound ?? (options.tools?.length ? this.withTools(options.tools) : this.model);
     const started = performance.now();
@@ -184,8 +188,42 @@ export class LlmService {
         await this.usage.recordAll([...scope.deferredUsage.splice(0), { scope, call }]);
       else if (scope.taskId) await this.usage.record(scope, call);
       else this.usage.recordInBackground(scope, call);
+      if (this.hooks.has('llm.after_call'))
+        await this.hooks.emit('llm.after_call', scope.tenantId, {
+          ...this.hookScope(scope),
+          content: messageText(message),
+          tool_calls: (message.tool_calls ?? []).map((c) => ({ name: c.name, args: c.args })),
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+        });
       return { message, usage };
     }
+  }
+
+  /** The messages after plugins' `llm.before_call` handlers; a cancel refuses the call. */
+  private async beforeCall(messages: BaseMessage[], scope: LlmCallScope): Promise<BaseMessage[]> {
+    const hookMessages = toHookMessages(messages, messageText);
+    const outcome = await this.hooks.emit('llm.before_call', scope.tenantId, {
+      ...this.hookScope(scope),
+      messages: hookMessages,
+    });
+    if (outcome.cancelled) {
+      const reason = `refused by plugin ${outcome.cancelled.plugin}: ${outcome.cancelled.reason}`;
+      throw new LlmCallFailed(reason, { retryable: false, reason });
+    }
+    return outcome.payload.messages === hookMessages
+      ? messages
+      : fromHookMessages(outcome.payload.messages, messages);
+  }
+
+  private hookScope(scope: LlmCallScope) {
+    return {
+      goal_id: scope.goalId ?? null,
+      task_id: scope.taskId ?? null,
+      purpose: scope.purpose,
+      provider: this.provider,
+      model: this.modelName,
+    };
   }
 
   /** A tenant whose tokens of the day are spent makes no further call today. */

@@ -5,6 +5,8 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { loadConfig } from '../config/app-config';
 import { LlmService } from './llm.service';
 import type { LlmCallRecord, LlmUsageRecorder } from './llm-usage.recorder';
+import { HookManager } from '../plugins/hooks/hook-manager';
+import { PluginHealth } from '../plugins/plugin-health';
 
 const refused = () =>
   Object.assign(new Error('Connection error.'), {
@@ -43,7 +45,13 @@ function service(model: BaseChatModel, env: Record<string, string> = {}) {
   const budget = new TokenBudget({
     lookup: () => Promise.resolve(undefined),
   } as unknown as TenantDirectory);
-  const llm = new LlmService(config, model, usage, budget);
+  const llm = new LlmService(
+    config,
+    model,
+    usage,
+    budget,
+    new HookManager(config, new PluginHealth()),
+  );
   (llm as unknown as { logger: { warn(m: string): void } }).logger.warn = (m: string) =>
     void warnings.push(m);
   return { llm, recorded, warnings };

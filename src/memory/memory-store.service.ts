@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotFound, uuidv7 } from '#common';
+import { DomainError, NotFound, uuidv7 } from '#common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { inTransaction, UnitOfWork } from '../database/transaction';
+import { HookManager } from '../plugins/hooks/hook-manager';
 import { MemoryEmbeddings } from './memory-embeddings.service';
 import { KindCounts, MemoryRepository, MemoryWriteItem } from './memory.repository';
 import {
@@ -37,19 +38,26 @@ export class MemoryStore {
     private readonly dataSource: DataSource,
     private readonly embeddings: MemoryEmbeddings,
     private readonly memories: MemoryRepository,
+    private readonly hooks: HookManager,
   ) {}
 
   /**
    * Writes drafts inside the caller's transaction, in one statement; a known dedupe key
    * updates in place. Rows come back in the order of the drafts.
    */
-  async persist(uow: UnitOfWork, tenantId: string, drafts: MemoryDraft[]): Promise<MemoryRow[]> {
+  async persist(
+    uow: UnitOfWork,
+    tenantId: string,
+    drafts: MemoryDraft[],
+    checked = false,
+  ): Promise<MemoryRow[]> {
+    if (!checked) drafts = this.writable(tenantId, drafts).drafts;
     if (!drafts.length) return [];
     const keys = drafts.map((d) => d.dedupe_key).filter((k): k is string => !!k);
     // one statement cannot update the same row twice: repeated keys are written one by one
     if (new Set(keys).size !== keys.length) {
       const rows: MemoryRow[] = [];
-      for (const d of drafts) rows.push(...(await this.persist(uow, tenantId, [d])));
+      for (const d of drafts) rows.push(...(await this.persist(uow, tenantId, [d], true)));
       return rows;
     }
     const items = drafts.map((d, ord) => this.writeItem(d, ord));
@@ -65,6 +73,33 @@ export class MemoryStore {
       const { dedupe_key: _key, ...row } = (byId.get(id) ?? byKey.get(dedupe_key))!;
       return row;
     });
+  }
+
+  /**
+   * The drafts plugins' `memory.before_write` handlers let through. Emitted synchronously,
+   * since writes happen inside their transaction: an asynchronous handler fails here.
+   */
+  private writable(
+    tenantId: string,
+    drafts: MemoryDraft[],
+  ): { drafts: MemoryDraft[]; refused?: { plugin: string; reason: string } } {
+    if (!this.hooks.has('memory.before_write')) return { drafts };
+    let refused: { plugin: string; reason: string } | undefined;
+    const kept = drafts.filter((d) => {
+      const { cancelled } = this.hooks.emitSync('memory.before_write', tenantId, {
+        kind: d.type,
+        title: d.title ?? null,
+        key: d.key ?? null,
+        content: d.content,
+        metadata: d.metadata ?? {},
+        importance: d.importance ?? 0.5,
+        source_goal_id: d.source?.goal_id ?? null,
+        source_task_id: d.source?.task_id ?? null,
+      });
+      refused ??= cancelled;
+      return !cancelled;
+    });
+    return { drafts: kept, refused };
   }
 
   private writeItem(d: MemoryDraft, ord: number): MemoryWriteItem {
@@ -97,8 +132,10 @@ export class MemoryStore {
 
   async create(tenantId: string, input: MemoryInput): Promise<MemoryView> {
     const [draft] = await this.embeddings.draft([input]);
+    const { refused } = this.writable(tenantId, [draft]);
+    if (refused) throw new MemoryRefusedByPlugin(refused.plugin, refused.reason);
     const [row] = await inTransaction(this.dataSource, (uow) =>
-      this.persist(uow, tenantId, [draft]),
+      this.persist(uow, tenantId, [draft], true),
     );
     return toView(row);
   }
@@ -163,4 +200,17 @@ export class MemoryStore {
 
 function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
+}
+
+/** A plugin's `memory.before_write` handler refused the memory (422, as a refused goal). */
+export class MemoryRefusedByPlugin extends DomainError {
+  constructor(plugin: string, reason: string) {
+    super(
+      422,
+      'memory-refused-by-plugin',
+      'Memory refused by a plugin',
+      `Plugin ${plugin} refused the memory: ${reason}`,
+      { plugin, reason },
+    );
+  }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
+import { HooksModule } from '../plugins/hooks/hooks.module';
 import { LearnedGoalRepository } from './learned-goal.repository';
 import { MemoryEmbeddings } from './memory-embeddings.service';
 import { MemoryGraphRepository } from './memory-graph.repository';
@@ -15,7 +16,7 @@ import { MemoryRepository } from './memory.repository';
 import { MemoryService } from './memory.service';
 
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, HooksModule],
   controllers: [MemoryController],
   providers: [
     MemoryRepository,

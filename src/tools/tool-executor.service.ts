@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
+import { HookManager } from '../plugins/hooks/hook-manager';
 import { SafetyViolation } from '../safety/safety-errors';
 import { SafetyGate } from '../safety/safety-gate.service';
 import { QuotaService } from '../quotas/quota.service';
@@ -53,9 +54,29 @@ export class ToolExecutor {
     private readonly gate: SafetyGate,
     private readonly journal: EffectJournalRepository,
     private readonly quotas: QuotaService,
+    private readonly hooks: HookManager,
   ) {}
 
   async execute(
+    scope: ToolCallScope,
+    call: ToolCallRequest,
+    ordinal: number,
+  ): Promise<ToolCallOutcome> {
+    const outcome = await this.checkAndRun(scope, call, ordinal);
+    if (this.hooks.has('tool.after_call'))
+      await this.hooks.emit('tool.after_call', scope.tenantId, {
+        ...hookScope(scope),
+        tool: call.name,
+        args: call.args,
+        ok: outcome.ok,
+        result: outcome.result,
+        error: outcome.error,
+        replayed: outcome.replayed,
+      });
+    return outcome;
+  }
+
+  private async checkAndRun(
     scope: ToolCallScope,
     call: ToolCallRequest,
     ordinal: number,
@@ -69,11 +90,26 @@ export class ToolExecutor {
         .join('; ');
       return { ok: false, error: `invalid arguments for ${tool.name}: ${detail}`, replayed: false };
     }
+    let args: unknown = parsed.data;
+    if (this.hooks.has('tool.before_call')) {
+      const hooked = await this.hooks.emit('tool.before_call', scope.tenantId, {
+        ...hookScope(scope),
+        tool: tool.name,
+        args: parsed.data as Record<string, unknown>,
+      });
+      if (hooked.cancelled) {
+        const { plugin, reason } = hooked.cancelled;
+        return { ok: false, error: `refused by plugin ${plugin}: ${reason}`, replayed: false };
+      }
+      // arguments a plugin changed are checked again; ones the tool refuses are not used
+      const reparsed = tool.parameters.safeParse(hooked.payload.args);
+      if (reparsed.success) args = reparsed.data;
+    }
     let release: () => void;
     try {
       release = await this.gate.checkToolCall(scope, {
         name: tool.name,
-        args: parsed.data,
+        args,
         risk: tool.risk,
         permission: tool.permission,
         requiresApproval: tool.requiresApproval,
@@ -84,7 +120,7 @@ export class ToolExecutor {
       throw error;
     }
     try {
-      return await this.run(scope, tool, parsed.data, ordinal);
+      return await this.run(scope, tool, args, ordinal);
     } finally {
       release();
     }
@@ -199,6 +235,10 @@ export class ToolExecutor {
       return outcome;
     });
   }
+}
+
+function hookScope(scope: ToolCallScope) {
+  return { goal_id: scope.goalId, task_id: scope.taskId, task_key: scope.taskKey };
 }
 
 async function runSafely(run: () => Promise<unknown>): Promise<ToolCallOutcome> {

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { EffectJournalRepository } from './effect-journal.repository';
 import { PlatformCapabilityRepository } from './platform-capability.repository';
 import { EventsModule } from '../events/events.module';
+import { HooksModule } from '../plugins/hooks/hooks.module';
 import { SafetyModule } from '../safety/safety.module';
 import { SandboxProbe, sandboxProvider } from './sandbox.provider';
 import { ToolExecutor } from './tool-executor.service';
@@ -10,7 +11,7 @@ import { ToolRegistry } from './tool-registry.service';
 import { ToolsController } from './tools.controller';
 
 @Module({
-  imports: [SafetyModule, EventsModule, QuotasModule],
+  imports: [SafetyModule, EventsModule, QuotasModule, HooksModule],
   providers: [
     sandboxProvider,
     SandboxProbe,

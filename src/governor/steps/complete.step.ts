@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { inTransaction, UnitOfWork } from '../../database/transaction';
 import { LlmUsageRecorder } from '../../llm/llm-usage.recorder';
 import { MemoryLearning } from '../../memory/memory-learning.service';
+import { HookManager } from '../../plugins/hooks/hook-manager';
 import { GoalRuns } from '../goal-runs';
 import type { GoalRow } from '../../goal-records/goal.types';
 import { usesMemory } from '../pattern';
@@ -24,6 +25,7 @@ export class CompleteStep {
     private readonly usage: LlmUsageRecorder,
     private readonly runs: GoalRuns,
     private readonly transitions: GoalTransitions,
+    private readonly hooks: HookManager,
   ) {}
 
   /** WRITING_MEMORY, then REFLECTING and COMPLETED in the same transaction. */
@@ -48,6 +50,7 @@ export class CompleteStep {
       if (prepared)
         await this.learning.linkGoalFacts(uow, goal.tenant_id, prepared, written.semanticId);
     });
+    await this.afterComplete(goal);
   }
 
   /** REFLECTING, for a goal that stopped between writing its memories and completing. */
@@ -55,6 +58,17 @@ export class CompleteStep {
     const reflection = await this.learning.reflection(goal);
     await this.usage.settled(goal.id);
     await inTransaction(this.dataSource, (uow) => this.completeWithin(uow, goal, reflection));
+    await this.afterComplete(goal);
+  }
+
+  private async afterComplete(goal: GoalRow): Promise<void> {
+    if (!this.hooks.has('goal.after_complete')) return;
+    await this.hooks.emit('goal.after_complete', goal.tenant_id, {
+      goal_id: goal.id,
+      title: goal.title,
+      goal: goal.goal,
+      result: goal.result,
+    });
   }
 
   private async completeWithin(

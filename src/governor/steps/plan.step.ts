@@ -8,6 +8,7 @@ import type { AppConfig } from '../../config/app-config';
 import { inTransaction } from '../../database/transaction';
 import type { NewGoalEvent } from '../../events/goal-event-log.service';
 import { MemoryLearning } from '../../memory/memory-learning.service';
+import { HookManager } from '../../plugins/hooks/hook-manager';
 import { GoalStore } from '../goal-store.service';
 import type { GoalRow } from '../../goal-records/goal.types';
 import type { Intent } from '../../planning/schemas';
@@ -32,6 +33,7 @@ export class PlanStep {
     private readonly taskRows: TaskRepository,
     private readonly recall: PlanningRecall,
     private readonly assignment: AssignStep,
+    private readonly hooks: HookManager,
   ) {}
 
   async run(goal: GoalRow, scope: GoalScope): Promise<void> {
@@ -86,5 +88,18 @@ export class PlanStep {
       tasks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       await this.assignment.within(uow, { ...goal, plan_version: version }, tasks, held);
     });
+    if (this.hooks.has('plan.after_create'))
+      await this.hooks.emit('plan.after_create', goal.tenant_id, {
+        goal_id: goal.id,
+        plan_version: version,
+        provider: plan.provider,
+        tasks: plan.tasks.map((t) => ({
+          key: t.key,
+          title: t.title,
+          description: t.description,
+          depends_on: t.depends_on,
+          capabilities: t.capabilities,
+        })),
+      });
   }
 }

@@ -8,6 +8,7 @@ import type { AppConfig } from '../../config/app-config';
 import { DatabaseAvailability } from '../../database/database-availability.service';
 import { inTransaction } from '../../database/transaction';
 import { GoalEventLog } from '../../events/goal-event-log.service';
+import { HookManager } from '../../plugins/hooks/hook-manager';
 import { LlmUsageRecorder, type DeferredUsage } from '../../llm/llm-usage.recorder';
 import { ApprovalHolds, TaskInterruption } from '../../safety/approval-holds.service';
 import { GoalRuns } from '../goal-runs';
@@ -39,6 +40,7 @@ export class TaskAttempts {
     private readonly usage: LlmUsageRecorder,
     private readonly runs: GoalRuns,
     private readonly executor: TaskExecutor,
+    private readonly hooks: HookManager,
   ) {}
 
   async run(
@@ -73,9 +75,10 @@ export class TaskAttempts {
         wave.executing++;
         let executed: ExecutedAttempt;
         try {
+          const planned = await this.beforeExecute(goal, task, attempt);
           executed = await this.executor.execute(
             goal,
-            task,
+            planned,
             attempt,
             dependencies,
             assigned ? { ...taskScope, ready: starting } : taskScope,
@@ -101,6 +104,7 @@ export class TaskAttempts {
         if (!stored) await this.workforce.release(task);
         task.status = 'completed';
         task.output = output as unknown as Record<string, unknown>;
+        await this.afterExecute(goal, task, attempt, { ok: true, output });
         return { ok: true };
       } catch (error) {
         // an attempt that could not start fails as such, whatever its call did
@@ -121,7 +125,10 @@ export class TaskAttempts {
         }
         const message = (error as Error).message;
         // a loop stopped by the progress ledger replans at once instead of retrying
-        const final = attempt >= task.max_attempts || this.workforce.isStall(error);
+        const final =
+          attempt >= task.max_attempts ||
+          this.workforce.isStall(error) ||
+          error instanceof TaskRefusedByPlugin;
         const delay = final
           ? 0
           : backoffDelay(
@@ -132,10 +139,51 @@ export class TaskAttempts {
         await this.recordFailure(goal, task, attempt, message, final, delay);
         task.status = final ? 'failed' : 'pending';
         task.error = message;
+        await this.afterExecute(goal, task, attempt, { ok: false, error: message, final });
         if (final) return { ok: false, error: message };
         await sleep(delay, scope.signal);
       }
     }
+  }
+
+  /**
+   * The task as plugins' `task.before_execute` handlers leave it (title and description may
+   * change for this attempt); a cancel fails the task with the plugin's reason.
+   */
+  private async beforeExecute(goal: GoalRow, task: TaskRow, attempt: number): Promise<TaskRow> {
+    if (!this.hooks.has('task.before_execute')) return task;
+    const outcome = await this.hooks.emit('task.before_execute', goal.tenant_id, {
+      goal_id: goal.id,
+      task_id: task.id,
+      task_key: task.key,
+      attempt,
+      title: task.title,
+      description: task.description,
+      capabilities: task.capabilities,
+    });
+    if (outcome.cancelled)
+      throw new TaskRefusedByPlugin(outcome.cancelled.plugin, outcome.cancelled.reason);
+    const { title, description } = outcome.payload;
+    return title === task.title && description === task.description
+      ? task
+      : { ...task, title, description };
+  }
+
+  private async afterExecute(
+    goal: GoalRow,
+    task: TaskRow,
+    attempt: number,
+    result: { ok: boolean; output?: unknown; error?: string; final?: boolean },
+  ): Promise<void> {
+    if (!this.hooks.has('task.after_execute')) return;
+    await this.hooks.emit('task.after_execute', goal.tenant_id, {
+      goal_id: goal.id,
+      task_id: task.id,
+      task_key: task.key,
+      title: task.title,
+      attempt,
+      ...result,
+    });
   }
 
   /** Calls of an attempt cut short (the goal stops or waits for the database) are still stored. */
@@ -187,5 +235,12 @@ export class TaskAttempts {
         tokens: 0,
       });
     });
+  }
+}
+
+/** A plugin's `task.before_execute` handler refused the task: it fails at once, not retried. */
+export class TaskRefusedByPlugin extends Error {
+  constructor(plugin: string, reason: string) {
+    super(`refused by plugin ${plugin}: ${reason}`);
   }
 }
