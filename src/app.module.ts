@@ -5,7 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { OAuthClientsModule } from './oauth/clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { PluginsModule } from './plugins/plugins.module';
-import { HooksModule } from './plugins/hooks/hooks.module';
+import { HooksModule } from './hooks/hooks.module';
 import { SsoModule } from './sso/sso.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';

@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { UnitOfWork } from '../database/transaction';
 import { GoalEventLog, NewGoalEvent } from '../events/goal-event-log.service';
-import { HookManager } from '../plugins/hooks/hook-manager';
+import { HookManager } from '../hooks/hook-manager';
 import { KIND_SPECS, ProfileSeed } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
 import { decideSpawn, decideWorkerSpawns, SpawnLimits } from './spawn-policy';

@@ -1,4 +1,4 @@
-import { HooksModule } from '../plugins/hooks/hooks.module';
+import { HooksModule } from '../hooks/hooks.module';
 import { QuotasModule } from '../quotas/quotas.module';
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';

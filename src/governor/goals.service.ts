@@ -7,7 +7,7 @@ import { inTransaction } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { LlmCallRepository } from '../llm/llm-call.repository';
 import { logFor } from '../observability/logger';
-import { HookManager } from '../plugins/hooks/hook-manager';
+import { HookManager } from '../hooks/hook-manager';
 import { JOB_QUEUE, JobQueue, RUN_GOAL_JOB, RunGoalJob } from '../queue/job-queue';
 import type { CreateGoalDto } from './dto/create-goal.dto';
 import { isTerminal } from '../goal-records/goal-fsm';

@@ -1,4 +1,4 @@
-import { HooksModule } from '../plugins/hooks/hooks.module';
+import { HooksModule } from '../hooks/hooks.module';
 import { QuotasModule } from '../quotas/quotas.module';
 import { GoalPauses } from './goal-pauses.service';
 import { Module } from '@nestjs/common';

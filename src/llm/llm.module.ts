@@ -6,7 +6,7 @@ import { LlmCallRepository } from './llm-call.repository';
 import { LlmUsageRecorder } from './llm-usage.recorder';
 import { CHAT_MODEL, LlmService } from './llm.service';
 import { QuotasModule } from '../quotas/quotas.module';
-import { HooksModule } from '../plugins/hooks/hooks.module';
+import { HooksModule } from '../hooks/hooks.module';
 
 @Module({
   imports: [QuotasModule, HooksModule],

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { backoffDelay, sleep } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { HookManager } from '../plugins/hooks/hook-manager';
+import { HookManager } from '../hooks/hook-manager';
 import { callDeadline } from './call-deadline';
 import { fromHookMessages, toHookMessages } from './hook-messages';
 import { classifyLlmError, LlmCallFailed } from './llm-errors';

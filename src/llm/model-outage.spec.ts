@@ -5,8 +5,8 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { loadConfig } from '../config/app-config';
 import { LlmService } from './llm.service';
 import type { LlmCallRecord, LlmUsageRecorder } from './llm-usage.recorder';
-import { HookManager } from '../plugins/hooks/hook-manager';
-import { PluginHealth } from '../plugins/plugin-health';
+import { HookManager } from '../hooks/hook-manager';
+import { PluginHealth } from '../plugin-contract/plugin-health';
 
 const refused = () =>
   Object.assign(new Error('Connection error.'), {

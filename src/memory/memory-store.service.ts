@@ -4,7 +4,7 @@ import { DomainError, NotFound, uuidv7 } from '#common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { inTransaction, UnitOfWork } from '../database/transaction';
-import { HookManager } from '../plugins/hooks/hook-manager';
+import { HookManager } from '../hooks/hook-manager';
 import { MemoryEmbeddings } from './memory-embeddings.service';
 import { KindCounts, MemoryRepository, MemoryWriteItem } from './memory.repository';
 import {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
-import { HooksModule } from '../plugins/hooks/hooks.module';
+import { HooksModule } from '../hooks/hooks.module';
 import { LearnedGoalRepository } from './learned-goal.repository';
 import { MemoryEmbeddings } from './memory-embeddings.service';
 import { MemoryGraphRepository } from './memory-graph.repository';

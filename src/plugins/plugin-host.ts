@@ -1,4 +1,8 @@
-import { HOST_API_VERSION, type PluginDefinition, type PluginHost } from './plugin-contract';
+import {
+  HOST_API_VERSION,
+  type PluginDefinition,
+  type PluginHost,
+} from '../plugin-contract/plugin-contract';
 import { logFor } from '../observability/logger';
 
 /** The host API one plugin gets: its validated settings and a log that names it. */

@@ -3,7 +3,7 @@ import {
   PLUGIN_PERMISSIONS,
   PLUGIN_TYPES,
   type PluginDefinition,
-} from './plugin-contract';
+} from '../plugin-contract/plugin-contract';
 import { PluginRefused } from './plugin-errors';
 import { isSemver, isSemverRange, satisfies } from './host-version';
 

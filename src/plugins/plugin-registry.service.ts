@@ -2,12 +2,16 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { logFor } from '../observability/logger';
-import { HOST_API_VERSION, type PluginDefinition, type PluginType } from './plugin-contract';
+import {
+  HOST_API_VERSION,
+  type PluginDefinition,
+  type PluginType,
+} from '../plugin-contract/plugin-contract';
 import { discoverPlugins, type PluginSource } from './plugin-discovery';
 import { PluginNotFound, PluginRefused, PluginStateConflict } from './plugin-errors';
-import type { Detach } from './plugin-extensions';
-import { PluginExtensions } from './plugin-extensions';
-import { PluginHealth, type PluginHealthState } from './plugin-health';
+import type { Detach } from '../plugin-contract/plugin-extensions';
+import { PluginExtensions } from '../plugin-contract/plugin-extensions';
+import { PluginHealth, type PluginHealthState } from '../plugin-contract/plugin-health';
 import { hostFor } from './plugin-host';
 import { hostApiMismatch, validatePluginDefinition } from './plugin-metadata';
 import { loadPluginModule } from './plugin-module-loader';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JsonSchema } from './plugin-contract';
+import type { JsonSchema } from '../plugin-contract/plugin-contract';
 import { PluginRefused } from './plugin-errors';
 
 /** `PLUGIN_<NAME>_SETTINGS`, the name upper-cased with `-` as `_`. */

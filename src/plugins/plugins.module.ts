@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ToolsModule } from '../tools/tools.module';
 import { PluginCommandsBridge } from './plugin-commands-bridge';
-import { PluginExtensionsModule } from './plugin-extensions.module';
+import { PluginExtensionsModule } from '../plugin-contract/plugin-extensions.module';
 import { PluginMetrics } from './plugin-metrics';
 import { PluginRegistry } from './plugin-registry.service';
 import { PluginsController } from './plugins.controller';

@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { inTransaction, UnitOfWork } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
-import { HookManager } from '../plugins/hooks/hook-manager';
+import { HookManager } from '../hooks/hook-manager';
 import { SafetyViolation } from '../safety/safety-errors';
 import { SafetyGate } from '../safety/safety-gate.service';
 import { QuotaService } from '../quotas/quota.service';

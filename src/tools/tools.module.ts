@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { EffectJournalRepository } from './effect-journal.repository';
 import { PlatformCapabilityRepository } from './platform-capability.repository';
 import { EventsModule } from '../events/events.module';
-import { HooksModule } from '../plugins/hooks/hooks.module';
+import { HooksModule } from '../hooks/hooks.module';
 import { SafetyModule } from '../safety/safety.module';
 import { SandboxProbe, sandboxProvider } from './sandbox.provider';
 import { ToolExecutor } from './tool-executor.service';

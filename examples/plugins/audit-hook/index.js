@@ -16,7 +16,7 @@ function refusedWord(text) {
   return settings.refuse_words.find((word) => lower.includes(String(word).toLowerCase()));
 }
 
-/** @type {import('../../../src/plugins/plugin-contract').PluginDefinition} */
+/** @type {import('../../../src/plugin-contract/plugin-contract').PluginDefinition} */
 const plugin = {
   metadata: {
     name: 'audit-hook',

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { inTransaction, UnitOfWork } from '../../database/transaction';
 import { LlmUsageRecorder } from '../../llm/llm-usage.recorder';
 import { MemoryLearning } from '../../memory/memory-learning.service';
-import { HookManager } from '../../plugins/hooks/hook-manager';
+import { HookManager } from '../../hooks/hook-manager';
 import { GoalRuns } from '../goal-runs';
 import type { GoalRow } from '../../goal-records/goal.types';
 import { usesMemory } from '../pattern';

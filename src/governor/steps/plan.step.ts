@@ -8,7 +8,7 @@ import type { AppConfig } from '../../config/app-config';
 import { inTransaction } from '../../database/transaction';
 import type { NewGoalEvent } from '../../events/goal-event-log.service';
 import { MemoryLearning } from '../../memory/memory-learning.service';
-import { HookManager } from '../../plugins/hooks/hook-manager';
+import { HookManager } from '../../hooks/hook-manager';
 import { GoalStore } from '../goal-store.service';
 import type { GoalRow } from '../../goal-records/goal.types';
 import type { Intent } from '../../planning/schemas';

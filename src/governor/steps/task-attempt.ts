@@ -8,7 +8,7 @@ import type { AppConfig } from '../../config/app-config';
 import { DatabaseAvailability } from '../../database/database-availability.service';
 import { inTransaction } from '../../database/transaction';
 import { GoalEventLog } from '../../events/goal-event-log.service';
-import { HookManager } from '../../plugins/hooks/hook-manager';
+import { HookManager } from '../../hooks/hook-manager';
 import { LlmUsageRecorder, type DeferredUsage } from '../../llm/llm-usage.recorder';
 import { ApprovalHolds, TaskInterruption } from '../../safety/approval-holds.service';
 import { GoalRuns } from '../goal-runs';

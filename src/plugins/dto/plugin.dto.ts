@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PLUGIN_TYPES } from '../plugin-contract';
+import { PLUGIN_TYPES } from '../../plugin-contract/plugin-contract';
 import {
   PLUGIN_STATUSES,
   type PluginHealthReport,

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { Tool, ToolContext } from '../../tools/tool';
-import type { PluginToolContext, PluginToolDefinition } from '../plugin-contract';
+import type {
+  PluginToolContext,
+  PluginToolDefinition,
+} from '../../plugin-contract/plugin-contract';
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const PERMISSIONS = ['READ_ONLY', 'READ_WRITE', 'EXECUTE', 'ADMIN'] as const;

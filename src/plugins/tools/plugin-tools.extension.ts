@@ -1,8 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ToolRegistry } from '../../tools/tool-registry.service';
-import type { PluginDefinition } from '../plugin-contract';
-import { type Detach, type PluginExtension, PluginExtensions } from '../plugin-extensions';
-import { PluginHealth } from '../plugin-health';
+import type { PluginDefinition } from '../../plugin-contract/plugin-contract';
+import {
+  type Detach,
+  type PluginExtension,
+  PluginExtensions,
+} from '../../plugin-contract/plugin-extensions';
+import { PluginHealth } from '../../plugin-contract/plugin-health';
 import { toProductTool } from './plugin-tool';
 
 /**

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Counter } from 'prom-client';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
-import { logFor } from '../../observability/logger';
-import type { HookContext, HookPoint, PluginHookHandler } from '../plugin-contract';
-import { PluginHealth } from '../plugin-health';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { logFor } from '../observability/logger';
+import type { HookContext, HookPoint, PluginHookHandler } from '../plugin-contract/plugin-contract';
+import { PluginHealth } from '../plugin-contract/plugin-health';
 import { frozenCopy, plainCopy } from './frozen-copy';
 import { hookFailureCounter, type HookFailureReason } from './hook-failure-counter';
 import { checkPatch, isHookPoint, priorityRank } from './hook-points';

@@ -1,6 +1,10 @@
 import { register } from 'prom-client';
-import type { HookContext, HookPriority, PluginHookHandler } from '../plugin-contract';
-import { PluginHealth } from '../plugin-health';
+import type {
+  HookContext,
+  HookPriority,
+  PluginHookHandler,
+} from '../plugin-contract/plugin-contract';
+import { PluginHealth } from '../plugin-contract/plugin-health';
 import { HOOK_FAILURES_METRIC } from './hook-failure-counter';
 import { HookManager } from './hook-manager';
 

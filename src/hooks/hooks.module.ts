@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { EventsModule } from '../../events/events.module';
-import { PluginExtensionsModule } from '../plugin-extensions.module';
+import { EventsModule } from '../events/events.module';
+import { PluginExtensionsModule } from '../plugin-contract/plugin-extensions.module';
 import { DomainEventHooks } from './domain-event-hooks';
 import { HookExtension } from './hook-extension';
 import { HookManager } from './hook-manager';

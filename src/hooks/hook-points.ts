@@ -4,7 +4,7 @@ import {
   HOOK_PRIORITIES,
   type HookPoint,
   type HookPriority,
-} from '../plugin-contract';
+} from '../plugin-contract/plugin-contract';
 
 /**
  * What a handler may replace with `modify`, per hook point; a patch naming anything else,

@@ -1,6 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import type { PluginDefinition } from '../plugin-contract';
-import { PluginExtensions, type Detach, type PluginExtension } from '../plugin-extensions';
+import type { PluginDefinition } from '../plugin-contract/plugin-contract';
+import {
+  PluginExtensions,
+  type Detach,
+  type PluginExtension,
+} from '../plugin-contract/plugin-extensions';
 import { HookManager } from './hook-manager';
 
 /** Registers a plugin's `hooks` with the HookManager; detaching removes every one of them. */

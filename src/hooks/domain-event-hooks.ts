@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { EventBus } from '../../events/event-bus';
-import { logFor } from '../../observability/logger';
-import type { HookPoint } from '../plugin-contract';
+import { EventBus } from '../events/event-bus';
+import { logFor } from '../observability/logger';
+import type { HookPoint } from '../plugin-contract/plugin-contract';
 import { HookManager } from './hook-manager';
 
 /**
