@@ -55,6 +55,7 @@ export const PERMISSIONS = [
   'oauth-client:read',
   'oauth-client:update',
   'oauth-client:delete',
+  'mcp:manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -175,6 +176,7 @@ export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleName, RoleDefinition>> =
       'oauth-client:read',
       'oauth-client:update',
       'oauth-client:delete',
+      'mcp:manage',
     ],
     inherits: ['operator', 'developer'],
     builtIn: true,
@@ -247,6 +249,7 @@ const SCOPE_RESOURCES: Record<string, string> = {
   webhook: 'webhooks',
   session: 'sessions',
   'oauth-client': 'oauth-clients',
+  mcp: 'mcp-servers',
 };
 
 export const ADMIN_SCOPE = 'admin:full';

@@ -7,7 +7,9 @@ const MAX_URL_LENGTH = 2048;
 const SERVER_NAME = /^[A-Za-z0-9_-]{1,40}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
-const NO_CONTROL = /^[^\0-\x1f\x7f]*$/;
+const hasNoControl = (text: string) =>
+  [...text].every((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f);
+const CONTROL = 'must not hold control characters';
 
 const override = z
   .object({
@@ -21,7 +23,7 @@ const secretMap = (key: RegExp, keyRule: string) =>
   z
     .record(
       z.string().regex(key, keyRule),
-      z.string().max(10_000).regex(NO_CONTROL, 'must not hold control characters').nullable(),
+      z.string().max(10_000).refine(hasNoControl, CONTROL).nullable(),
     )
     .refine((m) => Object.keys(m).length <= 50, 'may hold at most 50 entries');
 
@@ -29,7 +31,7 @@ const fields = {
   name: z.string().regex(SERVER_NAME, 'must be 1 to 40 letters, digits, _ or -'),
   description: z.string().max(2000).nullable(),
   transport: z.enum(MCP_TRANSPORTS),
-  command: z.string().min(1).max(1000).regex(NO_CONTROL, 'must not hold control characters'),
+  command: z.string().min(1).max(1000).refine(hasNoControl, CONTROL),
   args: z.array(z.string().max(4000)).max(100),
   working_dir: z
     .string()
@@ -83,7 +85,10 @@ export function parseInput<T>(
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
       const path = issue.path.map(String).join('.');
       if (keys.length)
-        return { field: [path, keys[0]].filter(Boolean).join('.'), message: 'is not a known field' };
+        return {
+          field: [path, keys[0]].filter(Boolean).join('.'),
+          message: 'is not a known field',
+        };
       return { field: path || '(body)', message: issue.message };
     }),
   };
@@ -104,7 +109,8 @@ export function mcpUrlProblem(raw: string, allowHosts: readonly string[]): strin
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https URL';
   if (url.username || url.password) return 'must not carry a user name or password';
   if (isAllowListed(url, allowHosts)) return undefined;
-  if (url.protocol !== 'https:') return 'must be an https URL (http only for hosts in MCP_ALLOW_HOSTS)';
+  if (url.protocol !== 'https:')
+    return 'must be an https URL (http only for hosts in MCP_ALLOW_HOSTS)';
   try {
     assertUrlAllowed(url, allowHosts);
   } catch (error) {

@@ -42,7 +42,12 @@ describe('argumentsSchema', () => {
   });
 
   it('falls back to any object for a schema it cannot read', () => {
-    for (const input of [undefined, 'x', { type: 'string' }, { type: 'object', properties: { a: { type: 'wat' } } }]) {
+    for (const input of [
+      undefined,
+      'x',
+      { type: 'string' },
+      { type: 'object', properties: { a: { type: 'wat' } } },
+    ]) {
       const { schema, exact } = argumentsSchema(input);
       expect(exact).toBe(false);
       expect(schema.safeParse({ anything: 1 }).success).toBe(true);

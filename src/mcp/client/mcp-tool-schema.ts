@@ -20,7 +20,10 @@ export function argumentsSchema(inputSchema: unknown): {
     return { schema: ANY_OBJECT, exact: false };
   const { $schema: _ignored, definitions, ...rest } = inputSchema;
   const normalized = isObject(definitions)
-    ? rewriteRefs({ ...rest, $defs: { ...definitions, ...(isObject(rest.$defs) ? rest.$defs : {}) } })
+    ? rewriteRefs({
+        ...rest,
+        $defs: { ...definitions, ...(isObject(rest.$defs) ? rest.$defs : {}) },
+      })
     : rest;
   if (normalized.type !== undefined && normalized.type !== 'object')
     return { schema: ANY_OBJECT, exact: false };
