@@ -326,4 +326,34 @@ describe('MCP servers as tool sources', () => {
     expect(tools).not.toContain('mcp__guarded__shout');
     expect(tools).toContain('mcp__web__shout');
   });
+
+  describe('on a machine without bubblewrap', () => {
+    let bare: AppProcess;
+    let bareApi: ApiClient;
+
+    beforeAll(async () => {
+      bare = await startApp({
+        env: { SANDBOX_BWRAP_PATH: '/nonexistent/bwrap', MCP_ALLOW_HOSTS: '127.0.0.1' },
+      });
+      bareApi = new ApiClient(bare.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
+    });
+    afterAll(async () => {
+      await bare?.stop();
+    });
+
+    it('refuses stdio servers with the reason, and still takes HTTP servers', async () => {
+      const stdio = await bareApi.post('/api/v1/mcp/servers', stdioServer());
+      expect(stdio.status).toBe(503);
+      expect(stdio.body).toMatchObject({
+        type: expect.stringMatching(/mcp-sandbox-unavailable$/),
+        detail: expect.stringMatching(/bubblewrap.*not available.*\/nonexistent\/bwrap/),
+      });
+      const http = await bareApi.post('/api/v1/mcp/servers', webServer());
+      expect(http.status).toBe(201);
+      const tools = (await bareApi.get('/api/v1/tools')).body.items.map(
+        (t: { name: string }) => t.name,
+      );
+      expect(tools).toContain('mcp__web__shout');
+    });
+  });
 });
