@@ -111,7 +111,8 @@ export class McpConnections implements OnModuleDestroy {
     const existing = this.connections.get(server.id);
     if (existing) {
       const connection = await existing.catch(() => undefined);
-      if (connection && connection.version === version) {
+      // a caller holding settings older than the connection's keeps the newer connection
+      if (connection && connection.version >= version) {
         connection.lastUsed = Date.now();
         return connection;
       }
