@@ -15,6 +15,7 @@ import { OAuthServer1765400000000 } from './1765400000000-oauth-server';
 import { Sso1765500000000 } from './1765500000000-sso';
 import { SamlSessions1765600000000 } from './1765600000000-saml-sessions';
 import { Webhooks1765700000000 } from './1765700000000-webhooks';
+import { McpServers1765800000000 } from './1765800000000-mcp-servers';
 
 /** Every migration, in order. A landed migration is never edited; add a new one. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   Sso1765500000000,
   SamlSessions1765600000000,
   Webhooks1765700000000,
+  McpServers1765800000000,
 ];

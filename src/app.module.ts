@@ -30,6 +30,7 @@ import { SafetyModule } from './safety/safety.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { ToolsModule } from './tools/tools.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { McpClientModule } from './mcp/client/mcp-client.module';
 import { WorkersModule } from './workers/workers.module';
 
 /** The whole product; the API and the worker process share it (the worker serves no HTTP). */
@@ -67,6 +68,7 @@ export class AppModule {
         TenantPurgeModule,
         AuditModule,
         WebhooksModule,
+        McpClientModule,
         IdentityModule,
         UserAdministrationModule,
         RbacModule,

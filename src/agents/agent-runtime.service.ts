@@ -199,6 +199,7 @@ export class AgentRuntime {
       ),
     ];
     const toolCalls: TaskOutput['tool_calls'] = [];
+    await this.tools.prepare(scope.tenantId);
     const definitions = this.tools.definitions(scope.tenantId);
     let ordinal = 0;
     for (let turn = 0; turn < this.config.TASK_TOOL_ITERATIONS; turn++) {

@@ -9,6 +9,7 @@ import { TENANT_TIERS } from '../common/tenant-tier';
 import { isValidCidr, isValidIp } from '#net/ip-rules';
 import { identitySettings } from './identity-settings';
 import { webhookSettings } from './webhook-settings';
+import { mcpSettings } from './mcp-settings';
 import { bool, commaList, int, url } from './setting-types';
 
 const isIpOrCidr = (v: string) => (v.includes('/') ? isValidCidr(v) : isValidIp(v));
@@ -178,6 +179,7 @@ export const configSchema = z.object({
 
   ...identitySettings,
   ...webhookSettings,
+  ...mcpSettings,
   PERMISSION_CACHE_TTL_MS: int(0, 3_600_000).default(60_000),
   AUTH_CACHE_TTL_MS: int(0, 600_000).default(5_000),
   API_KEY_RATE_PER_MINUTE: int(1, 10_000_000).default(600),

@@ -13,7 +13,11 @@ import { APP_CONFIG } from './config.module';
 export function sealingBoxProvider(
   token: symbol,
   use: {
-    setting: 'OAUTH_ENCRYPTION_KEY' | 'SSO_ENCRYPTION_KEY' | 'WEBHOOK_ENCRYPTION_KEY';
+    setting:
+      | 'OAUTH_ENCRYPTION_KEY'
+      | 'SSO_ENCRYPTION_KEY'
+      | 'WEBHOOK_ENCRYPTION_KEY'
+      | 'MCP_ENCRYPTION_KEY';
     keyFile: string;
     salt: string;
     label: string;

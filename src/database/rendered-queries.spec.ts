@@ -43,6 +43,7 @@ import { ssoLoginStateStatements } from '../sso/sso-login-state.repository';
 import { ssoProviderStatements } from '../sso/sso-provider.repository';
 import { webhookDeliveryStatements } from '../webhooks/webhook-delivery.repository';
 import { webhookEndpointStatements } from '../webhooks/webhook-endpoint.repository';
+import { mcpServerStatements } from '../mcp/client/mcp-server.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
 
 /** Every repository's statements; a new repository adds its catalog here. */
@@ -91,6 +92,7 @@ const CATALOGS: StatementCatalog[] = [
   ssoProviderStatements,
   ssoLoginStateStatements,
   webhookEndpointStatements,
+  mcpServerStatements,
   webhookDeliveryStatements,
 ];
 

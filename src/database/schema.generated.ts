@@ -273,6 +273,32 @@ export interface LlmCalls {
   tenant_id: string;
 }
 
+export interface McpServers {
+  args: Generated<string[]>;
+  command: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  default_permission: Generated<string>;
+  default_requires_approval: Generated<boolean>;
+  default_risk: Generated<string>;
+  description: string | null;
+  enabled: Generated<boolean>;
+  id: string;
+  last_checked_at: Timestamp | null;
+  last_error: string | null;
+  last_status: Generated<string>;
+  last_tools: Json | null;
+  name: string;
+  sealed_env: Generated<Json>;
+  sealed_headers: Generated<Json>;
+  tenant_id: string;
+  tool_overrides: Generated<Json>;
+  transport: string;
+  updated_at: Generated<Timestamp>;
+  url: string | null;
+  working_dir: string | null;
+}
+
 export interface Memories {
   access_count: Generated<number>;
   content: string;
@@ -705,6 +731,7 @@ export interface DB {
   goal_events: GoalEvents;
   goals: Goals;
   llm_calls: LlmCalls;
+  mcp_servers: McpServers;
   memories: Memories;
   memory_entities: MemoryEntities;
   memory_relations: MemoryRelations;

@@ -57,6 +57,7 @@ export const PERMISSIONS = [
   'oauth-client:delete',
   'plugin:read',
   'plugin:manage',
+  'mcp:manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -179,6 +180,7 @@ export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleName, RoleDefinition>> =
       'oauth-client:update',
       'oauth-client:delete',
       'plugin:read',
+      'mcp:manage',
     ],
     inherits: ['operator', 'developer'],
     builtIn: true,
@@ -252,6 +254,7 @@ const SCOPE_RESOURCES: Record<string, string> = {
   session: 'sessions',
   'oauth-client': 'oauth-clients',
   plugin: 'plugins',
+  mcp: 'mcp-servers',
 };
 
 export const ADMIN_SCOPE = 'admin:full';

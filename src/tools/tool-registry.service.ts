@@ -28,6 +28,8 @@ export interface ToolSource {
   /** Names the source in logs and conflicts. */
   readonly name: string;
   toolsFor(tenantId: string): readonly Tool[];
+  /** Brings the tenant's tools up to date before a task lists them (e.g. loads them). */
+  prepare?(tenantId: string): Promise<void>;
 }
 
 @Injectable()
@@ -68,6 +70,12 @@ export class ToolRegistry {
   addSource(source: ToolSource): () => void {
     this.sources.add(source);
     return () => this.sources.delete(source);
+  }
+
+  /** Lets every source bring a tenant's tools up to date; a source that fails keeps its old ones. */
+  async prepare(tenantId: string): Promise<void> {
+    const pending = [...this.sources].map((s) => s.prepare?.(tenantId).catch(() => undefined));
+    await Promise.all(pending);
   }
 
   /** A tool by name: the registered ones first, then the sources' tools for the tenant. */

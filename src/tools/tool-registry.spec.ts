@@ -60,4 +60,26 @@ describe('ToolRegistry sources', () => {
     expect(tools.get('extra')).toBeUndefined();
     expect(tools.definitions().map((d) => d.function.name)).not.toContain('extra');
   });
+
+  it('lets a source load a tenant before its tools are listed; a failing source keeps the others', async () => {
+    const tools = registry();
+    const loaded = new Set<string>();
+    tools.addSource({
+      name: 'lazy',
+      toolsFor: (tenantId) => (loaded.has(tenantId) ? [tool('late')] : []),
+      prepare: async (tenantId) => {
+        await new Promise((r) => setTimeout(r, 5));
+        loaded.add(tenantId);
+      },
+    });
+    tools.addSource({
+      name: 'broken',
+      toolsFor: () => [],
+      prepare: () => Promise.reject(new Error('down')),
+    });
+    expect(tools.get('late', 'a')).toBeUndefined();
+    await tools.prepare('a');
+    expect(tools.definitions('a').map((d) => d.function.name)).toContain('late');
+    expect(tools.get('late', 'b')).toBeUndefined();
+  });
 });

@@ -15,7 +15,9 @@ export class ToolsController {
     summary: 'List the tools agents may call, with their parameters, permission level and risk',
   })
   @ApiOkResponse({ description: 'The tool registry' })
-  list() {
-    return { items: this.registry.describe(currentTenantId()) };
+  async list() {
+    const tenantId = currentTenantId();
+    await this.registry.prepare(tenantId);
+    return { items: this.registry.describe(tenantId) };
   }
 }

@@ -1,5 +1,6 @@
 import { QuotasModule } from '../quotas/quotas.module';
 import { Module } from '@nestjs/common';
+import { ProcessSandbox } from '#sandbox';
 import { EffectJournalRepository } from './effect-journal.repository';
 import { PlatformCapabilityRepository } from './platform-capability.repository';
 import { EventsModule } from '../events/events.module';
@@ -21,6 +22,6 @@ import { ToolsController } from './tools.controller';
     PlatformCapabilityRepository,
   ],
   controllers: [ToolsController],
-  exports: [ToolRegistry, ToolExecutor, SandboxProbe, EffectJournalRepository],
+  exports: [ToolRegistry, ToolExecutor, SandboxProbe, EffectJournalRepository, ProcessSandbox],
 })
 export class ToolsModule {}

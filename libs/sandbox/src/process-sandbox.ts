@@ -37,6 +37,14 @@ export interface SandboxRequest {
   stdin?: string;
   env?: Record<string, string>;
   limits?: Partial<SandboxLimits>;
+  /** Mount the workspace read-only (a long-running server's own files). */
+  readOnlyWorkspace?: boolean;
+}
+
+/** A sandboxed program's command line, for callers that spawn and talk to it themselves. */
+export interface SandboxCommand {
+  command: string;
+  args: string[];
 }
 
 export interface SandboxResult {
@@ -112,6 +120,17 @@ export class ProcessSandbox {
     return this.execute(request);
   }
 
+  /**
+   * The command line that runs `request` in the sandbox, for a caller that keeps the
+   * program running (its own spawn, stdio and lifetime; spawn it with an empty env and
+   * `detached` so its process group can be killed). Refuses as `run` does.
+   */
+  async command(request: SandboxRequest): Promise<SandboxCommand> {
+    const probe = await this.probe();
+    if (!probe.available) throw new SandboxUnavailable(probe.detail);
+    return this.commandFor(request);
+  }
+
   private async systemMounts(): Promise<string[]> {
     if (this.systemArgs) return this.systemArgs;
     const args = ['--ro-bind', '/usr', '/usr'];
@@ -129,9 +148,16 @@ export class ProcessSandbox {
 
   private async execute(request: SandboxRequest): Promise<SandboxResult> {
     const limits = { ...this.options.limits, ...request.limits };
+    const { command, args } = await this.commandFor(request);
+    return runBounded(command, args, request.stdin, limits);
+  }
+
+  private async commandFor(request: SandboxRequest): Promise<SandboxCommand> {
+    const limits = { ...this.options.limits, ...request.limits };
     const uid = this.options.uid ?? 65534;
     const gid = this.options.gid ?? 65534;
-    if (this.dropsPrivileges) await handOver(request.workspace, uid, gid);
+    if (this.dropsPrivileges && !request.readOnlyWorkspace)
+      await handOver(request.workspace, uid, gid);
     // As root, the workspace (whose parents the sandbox uid may not traverse) is first
     // bind-mounted onto /tmp inside a private mount namespace, then privileges are dropped.
     const source = this.dropsPrivileges ? STAGING_DIR : request.workspace;
@@ -158,7 +184,7 @@ export class ProcessSandbox {
       '/proc',
       '--dev',
       '/dev',
-      '--bind',
+      request.readOnlyWorkspace ? '--ro-bind' : '--bind',
       source,
       SANDBOX_WORKDIR,
       '--size',
@@ -202,8 +228,8 @@ export class ProcessSandbox {
           '--',
         ]
       : [];
-    const argv = [...prlimit, '--', ...drop, this.bwrap, ...bwrapArgs];
-    return runBounded(this.options.prlimitPath ?? '/usr/bin/prlimit', argv, request.stdin, limits);
+    const args = [...prlimit, '--', ...drop, this.bwrap, ...bwrapArgs];
+    return { command: this.options.prlimitPath ?? '/usr/bin/prlimit', args };
   }
 }
 

@@ -1,0 +1,42 @@
+import { Conflict, DomainError } from '#common';
+
+export class McpNotConfigured extends DomainError {
+  constructor() {
+    super(
+      503,
+      'mcp-not-configured',
+      'MCP server secrets cannot be stored',
+      'Set MCP_ENCRYPTION_KEY to give MCP servers env values or headers.',
+    );
+  }
+}
+
+/** A server could not be reached or answered with a protocol error. */
+export class McpServerUnavailable extends Error {
+  constructor(server: string, detail: string) {
+    super(`MCP server ${server} is unavailable: ${detail}`);
+    this.name = 'McpServerUnavailable';
+  }
+}
+
+export class McpServerNameTaken extends Conflict {
+  constructor(name: string) {
+    super(
+      'mcp-server-name-taken',
+      'MCP server name taken',
+      `This tenant already has an MCP server named ${name}.`,
+      { name },
+    );
+  }
+}
+
+export class McpSandboxUnavailable extends DomainError {
+  constructor(detail: string) {
+    super(
+      503,
+      'mcp-sandbox-unavailable',
+      'stdio MCP servers cannot run here',
+      `stdio servers run only inside the bubblewrap sandbox, which is not available (${detail}). Install bubblewrap (scripts/install-system-deps.sh) and restart, or use an HTTP server.`,
+    );
+  }
+}
