@@ -138,7 +138,12 @@ describe('TOOL plugins', () => {
 
       const plugins = await admin.get('/api/v1/plugins');
       expect(plugins.status).toBe(200);
-      expect(plugins.body.items).toEqual([
+      // both examples load: the TOOL plugin and the HOOK plugin
+      expect(plugins.body.items.map((p: { name: string }) => p.name).sort()).toEqual([
+        'audit-hook',
+        'echo-tool',
+      ]);
+      expect(plugins.body.items.filter((p: { name: string }) => p.name === 'echo-tool')).toEqual([
         expect.objectContaining({
           name: 'echo-tool',
           version: '1.0.0',
@@ -156,7 +161,7 @@ describe('TOOL plugins', () => {
       const metrics = await new ApiClient(app.baseUrl)
         .withHeaders(TEST_METRICS_AUTH)
         .get('/metrics');
-      expect(metrics.body).toMatch(/^plugins\{status="LOADED"\} 1$/m);
+      expect(metrics.body).toMatch(/^plugins\{status="LOADED"\} 2$/m);
       expect(metrics.body).toMatch(/^plugins\{status="FAILED"\} 0$/m);
     });
 
