@@ -20,9 +20,19 @@ import { SwarmCoordinator } from './swarm-coordinator.service';
 import { GoalRepository } from '../goal-records/goal.repository';
 import { TaskRepository } from '../goal-records/task.repository';
 import { ProgressLedgerRepository } from './progress-ledger.repository';
+import { PluginExtensionsModule } from '../plugins/plugin-extensions.module';
+import { AgentKindRegistry } from './agent-kind-registry';
+import { PluginAgentKinds } from './plugin-agent-kinds.extension';
 
 @Module({
-  imports: [ToolsModule, SafetyModule, LlmModule, EventsModule, QuotasModule],
+  imports: [
+    ToolsModule,
+    SafetyModule,
+    LlmModule,
+    EventsModule,
+    QuotasModule,
+    PluginExtensionsModule,
+  ],
   controllers: [AgentsController, GoalLedgerController],
   providers: [
     AgentRuntime,
@@ -40,6 +50,8 @@ import { ProgressLedgerRepository } from './progress-ledger.repository';
     AgentAssigner,
     AgentWorkforce,
     AgentsService,
+    AgentKindRegistry,
+    PluginAgentKinds,
   ],
   exports: [AgentRuntime, AgentWorkforce, AgentProfileStore],
 })
