@@ -28,6 +28,7 @@ import { RealtimeModule } from './realtime/realtime.module';
 import { ToolsModule } from './tools/tools.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WorkersModule } from './workers/workers.module';
+import { PluginMiddlewareModule } from './plugin-middleware/plugin-middleware.module';
 
 /** The whole product; the API and the worker process share it (the worker serves no HTTP). */
 @Module({})
@@ -39,6 +40,7 @@ export class AppModule {
             RealtimeModule,
             OAuthModule,
             SsoModule,
+            PluginMiddlewareModule,
             ...(config.DASHBOARD_ENABLED ? [DashboardModule] : []),
           ]
         : [];
