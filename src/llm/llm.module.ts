@@ -6,9 +6,12 @@ import { LlmCallRepository } from './llm-call.repository';
 import { LlmUsageRecorder } from './llm-usage.recorder';
 import { CHAT_MODEL, LlmService } from './llm.service';
 import { QuotasModule } from '../quotas/quotas.module';
+import { PluginExtensionsModule } from '../plugins/plugin-extensions.module';
+import { ChatProviderRegistry } from './chat-provider-registry';
+import { PluginChatProviders } from './plugin-chat-providers.extension';
 
 @Module({
-  imports: [QuotasModule],
+  imports: [QuotasModule, PluginExtensionsModule],
   providers: [
     {
       provide: CHAT_MODEL,
@@ -18,6 +21,8 @@ import { QuotasModule } from '../quotas/quotas.module';
     LlmCallRepository,
     LlmUsageRecorder,
     LlmService,
+    ChatProviderRegistry,
+    PluginChatProviders,
   ],
   exports: [LlmService, LlmUsageRecorder, LlmCallRepository],
 })

@@ -13,9 +13,14 @@ import { MemoryStore } from './memory-store.service';
 import { MemoryController } from './memory.controller';
 import { MemoryRepository } from './memory.repository';
 import { MemoryService } from './memory.service';
+import { PluginExtensionsModule } from '../plugins/plugin-extensions.module';
+import { EmbeddingProviderRegistry } from './embedding-provider-registry';
+import { MemoryBackendRegistry } from './memory-backend-registry';
+import { PluginEmbeddingProviders } from './plugin-embedding-providers.extension';
+import { PluginMemoryBackends } from './plugin-memory-backends.extension';
 
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, PluginExtensionsModule],
   controllers: [MemoryController],
   providers: [
     MemoryRepository,
@@ -30,6 +35,10 @@ import { MemoryService } from './memory.service';
     MemoryLearning,
     MemoryLessonListener,
     MemoryKeeper,
+    EmbeddingProviderRegistry,
+    MemoryBackendRegistry,
+    PluginEmbeddingProviders,
+    PluginMemoryBackends,
   ],
   exports: [MemoryService, MemoryLearning],
 })
