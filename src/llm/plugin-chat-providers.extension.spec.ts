@@ -39,7 +39,7 @@ describe('chat providers from plugins', () => {
     expect(() => extension.verify()).toThrow(
       'LLM_PROVIDER=kinds-gateway is not a known provider; available: offline, openai, ollama, anthropic',
     );
-    const detach = await extension.attach(gatewayPlugin);
+    const detach = await extension.attach(gatewayPlugin, host);
     expect(() => extension.verify()).not.toThrow();
     expect(llm.provider).toBe('kinds-gateway');
     expect(llm.modelName).toBe('gateway-model');
@@ -51,8 +51,8 @@ describe('chat providers from plugins', () => {
   });
 
   it('refuses a provider with neither a gateway nor a model factory', () => {
-    expect(() => extension.attach({ ...gatewayPlugin, chatProviders: [{ id: 'empty' }] })).toThrow(
-      'neither openAICompatible nor createChatModel',
-    );
+    expect(() =>
+      extension.attach({ ...gatewayPlugin, chatProviders: [{ id: 'empty' }] }, host),
+    ).toThrow('neither openAICompatible nor createChatModel');
   });
 });
