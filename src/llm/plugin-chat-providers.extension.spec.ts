@@ -1,17 +1,11 @@
 import { loadConfig } from '../config/app-config';
-import type { PluginDefinition, PluginHost } from '../plugins/plugin-contract';
+import type { PluginDefinition } from '../plugins/plugin-contract';
 import { PluginExtensions } from '../plugins/plugin-extensions';
 import { TokenBudget } from '../quotas/token-budget';
 import { ChatProviderRegistry } from './chat-provider-registry';
 import { LlmUsageRecorder } from './llm-usage.recorder';
 import { LlmService } from './llm.service';
 import { PluginChatProviders } from './plugin-chat-providers.extension';
-
-const host: PluginHost = {
-  apiVersion: '1.0.0',
-  settings: {},
-  log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-};
 
 const gatewayPlugin: PluginDefinition = {
   metadata: { name: 'kinds-provider', version: '1.0.0', type: 'PROVIDER', hostApi: '^1.0.0' },
@@ -39,7 +33,7 @@ describe('chat providers from plugins', () => {
     expect(() => extension.verify()).toThrow(
       'LLM_PROVIDER=kinds-gateway is not a known provider; available: offline, openai, ollama, anthropic',
     );
-    const detach = await extension.attach(gatewayPlugin, host);
+    const detach = await extension.attach(gatewayPlugin);
     expect(() => extension.verify()).not.toThrow();
     expect(llm.provider).toBe('kinds-gateway');
     expect(llm.modelName).toBe('gateway-model');
@@ -51,8 +45,8 @@ describe('chat providers from plugins', () => {
   });
 
   it('refuses a provider with neither a gateway nor a model factory', () => {
-    expect(() =>
-      extension.attach({ ...gatewayPlugin, chatProviders: [{ id: 'empty' }] }, host),
-    ).toThrow('neither openAICompatible nor createChatModel');
+    expect(() => extension.attach({ ...gatewayPlugin, chatProviders: [{ id: 'empty' }] })).toThrow(
+      'neither openAICompatible nor createChatModel',
+    );
   });
 });
