@@ -32,6 +32,7 @@ import { ToolsModule } from './tools/tools.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { McpClientModule } from './mcp/client/mcp-client.module';
 import { WorkersModule } from './workers/workers.module';
+import { PluginMiddlewareModule } from './plugin-middleware/plugin-middleware.module';
 
 /** The whole product; the API and the worker process share it (the worker serves no HTTP). */
 @Module({})
@@ -44,6 +45,7 @@ export class AppModule {
             OAuthModule,
             SsoModule,
             McpServerModule,
+            PluginMiddlewareModule,
             ...(config.DASHBOARD_ENABLED ? [DashboardModule] : []),
           ]
         : [];

@@ -87,7 +87,8 @@ export const KIND_SPECS: Readonly<Record<AgentKind, KindSpec>> = {
 };
 
 export interface ProfileSeed {
-  kind: AgentKind;
+  /** A built-in `AgentKind` or a kind a plugin added (`AgentKindRegistry`). */
+  kind: string;
   name: string;
   capabilities: string[];
   specializations: string[];

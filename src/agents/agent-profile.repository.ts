@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Compilable } from 'kysely';
 import { affectedBy, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
-import type { AgentKind } from './agent-kinds';
 import type { OutcomeFold } from './agent-profile-fold';
 import type {
   AgentProfileRow,
@@ -67,7 +66,7 @@ export class AgentProfileRepository {
   liveOfKinds(
     executor: SqlExecutor,
     tenantId: string,
-    kinds: readonly AgentKind[],
+    kinds: readonly string[],
   ): Promise<AgentProfileRow[]> {
     return rowsOf(executor, statements.liveOfKinds(tenantId, kinds));
   }

@@ -1,10 +1,11 @@
-import type { AgentKind, AgentStatus } from './agent-kinds';
+import type { AgentStatus } from './agent-kinds';
 
 /** A row of `agent_profiles` as the services read it. */
 export interface AgentProfileRow {
   id: string;
   tenant_id: string;
-  kind: AgentKind;
+  /** A built-in `AgentKind` or a plugin's kind. */
+  kind: string;
   name: string;
   version: number;
   capabilities: string[];
@@ -34,7 +35,7 @@ export interface AgentProfileRow {
 /** A profile to insert (its tenant is given beside it). */
 export interface ProfileInsert {
   id: string;
-  kind: AgentKind;
+  kind: string;
   name: string;
   capabilities: string[];
   specializations: string[];

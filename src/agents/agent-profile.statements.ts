@@ -1,7 +1,6 @@
 import { sql, type Expression } from 'kysely';
 import { cte, type RecordsetRow } from '../database/recordset';
 import { db } from '../database/query-builder';
-import type { AgentKind } from './agent-kinds';
 import { FOLD_COLUMNS, foldSet, type OutcomeFold } from './agent-profile-fold';
 import type {
   AgentProfileRow,
@@ -146,7 +145,7 @@ export const statements = {
       .where((eb) => eb.or([eb('name', '=', base), eb('name', 'like', `${base}-%`)]))
       .where('status', '<>', RETIRED),
   /** Live (not retired) profiles of the given kinds; ephemeral workers excluded. */
-  liveOfKinds: (tenantId: string, kinds: readonly AgentKind[]) =>
+  liveOfKinds: (tenantId: string, kinds: readonly string[]) =>
     live(tenantId)
       .where('kind', '=', (eb) => eb.fn.any(eb.val([...kinds])))
       .where((eb) => eb.not(eb.ref('ephemeral')))

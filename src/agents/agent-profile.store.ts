@@ -2,7 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Conflict, isUuid, NotFound, uuidv7 } from '#common';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
-import { AgentKind, DEFAULT_PROFILES, ProfileSeed } from './agent-kinds';
+import { DEFAULT_PROFILES, ProfileSeed } from './agent-kinds';
 import { foldOf } from './agent-profile-fold';
 import { insertOrFindProfile, insertProfiles, nameTaken } from './agent-profile-inserts';
 import { AgentProfileRepository, type AgentProfileRow } from './agent-profile.repository';
@@ -95,7 +95,7 @@ export class AgentProfileStore implements OnApplicationBootstrap {
   }
 
   /** Live (not retired) profiles of the given kinds; ephemeral workers excluded. */
-  async live(tenantId: string, kinds: readonly AgentKind[]): Promise<AgentProfileRow[]> {
+  async live(tenantId: string, kinds: readonly string[]): Promise<AgentProfileRow[]> {
     await this.ensureDefaults(tenantId);
     return this.repository.liveOfKinds(this.dataSource, tenantId, kinds);
   }
@@ -104,7 +104,7 @@ export class AgentProfileStore implements OnApplicationBootstrap {
   liveIn(
     manager: EntityManager,
     tenantId: string,
-    kinds: readonly AgentKind[],
+    kinds: readonly string[],
   ): Promise<AgentProfileRow[]> {
     return this.repository.liveOfKinds(manager, tenantId, kinds);
   }

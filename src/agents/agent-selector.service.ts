@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { inTransaction } from '../database/transaction';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { EXECUTING_KINDS, taskTypeOf, TaskRequirements } from './agent-kinds';
+import { AgentKindRegistry } from './agent-kind-registry';
+import { taskTypeOf, TaskRequirements } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore, candidateOf } from './agent-profile.store';
 import {
   rankCandidates,
@@ -33,12 +35,23 @@ export interface Recommendation {
 export class AgentSelector {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
     private readonly profiles: AgentProfileStore,
+    private readonly kinds: AgentKindRegistry,
   ) {}
 
-  /** Live executing agents, read inside the caller's transaction. */
-  candidates(manager: EntityManager, tenantId: string): Promise<AgentProfileRow[]> {
-    return this.profiles.liveIn(manager, tenantId, EXECUTING_KINDS);
+  /**
+   * Live executing agents, read inside the caller's transaction. An added kind without a
+   * live profile in the tenant gets one first (once; later reads find it).
+   */
+  async candidates(manager: EntityManager, tenantId: string): Promise<AgentProfileRow[]> {
+    const rows = await this.profiles.liveIn(manager, tenantId, this.kinds.executingKinds());
+    for (const kind of this.kinds.addedKinds()) {
+      if (rows.some((r) => r.kind === kind.kind)) continue;
+      const placed = await this.profiles.insertOrFind(manager, tenantId, this.kinds.seedOf(kind));
+      if (placed.row.kind === kind.kind) rows.push(placed.row);
+    }
+    return rows;
   }
 
   select(rows: readonly AgentProfileRow[], task: TaskRequirements): Selection | undefined {
@@ -48,7 +61,10 @@ export class AgentSelector {
   }
 
   async recommend(tenantId: string, task: TaskRequirements): Promise<Recommendation> {
-    const rows = await this.profiles.live(tenantId, EXECUTING_KINDS);
+    await this.profiles.ensureDefaults(tenantId);
+    const rows = await inTransaction(this.dataSource, (uow) =>
+      this.candidates(uow.manager, tenantId),
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     const ranked = rankCandidates(rows.map(candidateOf), task);
     return {

@@ -21,9 +21,20 @@ import { SwarmCoordinator } from './swarm-coordinator.service';
 import { GoalRepository } from '../goal-records/goal.repository';
 import { TaskRepository } from '../goal-records/task.repository';
 import { ProgressLedgerRepository } from './progress-ledger.repository';
+import { PluginExtensionsModule } from '../plugin-contract/plugin-extensions.module';
+import { AgentKindRegistry } from './agent-kind-registry';
+import { PluginAgentKinds } from './plugin-agent-kinds.extension';
 
 @Module({
-  imports: [ToolsModule, SafetyModule, LlmModule, EventsModule, QuotasModule, HooksModule],
+  imports: [
+    ToolsModule,
+    SafetyModule,
+    LlmModule,
+    EventsModule,
+    QuotasModule,
+    PluginExtensionsModule,
+    HooksModule,
+  ],
   controllers: [AgentsController, GoalLedgerController],
   providers: [
     AgentRuntime,
@@ -41,6 +52,8 @@ import { ProgressLedgerRepository } from './progress-ledger.repository';
     AgentAssigner,
     AgentWorkforce,
     AgentsService,
+    AgentKindRegistry,
+    PluginAgentKinds,
   ],
   exports: [AgentRuntime, AgentWorkforce, AgentProfileStore],
 })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Conflict } from '#common';
 import { analyzeIntentOffline } from '../planning/offline-heuristics';
-import { AgentKind, KIND_SPECS, normalizeCapabilities } from './agent-kinds';
+import { AgentKind, KIND_SPECS, KindSpec, normalizeCapabilities } from './agent-kinds';
 import { AgentProfileRow, AgentProfileStore } from './agent-profile.store';
 import { AgentSelector } from './agent-selector.service';
 import { AgentWorkforce } from './agent-workforce.service';
@@ -146,7 +146,7 @@ export function toAgentDto(row: AgentProfileRow): AgentDto {
     kind: row.kind,
     name: row.name,
     version: row.version,
-    role: KIND_SPECS[row.kind]?.role ?? row.kind,
+    role: (KIND_SPECS as Partial<Record<string, KindSpec>>)[row.kind]?.role ?? row.kind,
     capabilities: row.capabilities,
     specializations: row.specializations,
     system_prompt: row.system_prompt,

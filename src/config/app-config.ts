@@ -1,11 +1,13 @@
 import { configSchema, RawConfig } from './config.schema';
 
-export type LlmProviderName = 'offline' | 'openai' | 'ollama' | 'anthropic';
+export const BUILTIN_LLM_PROVIDERS = ['offline', 'openai', 'ollama', 'anthropic'] as const;
+export type LlmProviderName = (typeof BUILTIN_LLM_PROVIDERS)[number];
 
 export interface AppConfig extends Omit<RawConfig, 'LLM_PROVIDER' | 'JOB_CONCURRENCY'> {
   mode: 'embedded' | 'production';
   JOB_CONCURRENCY: number;
-  llmProvider: LlmProviderName;
+  /** A built-in provider or the id of a plugin's chat provider (checked once plugins load). */
+  llmProvider: string;
   llmModel: string;
   /** PUBLIC_URL without a trailing slash, or http://localhost:PORT. */
   publicUrl: string;
@@ -24,6 +26,10 @@ const DEFAULT_MODELS: Record<LlmProviderName, string> = {
   anthropic: 'claude-sonnet-4-5',
 };
 
+export function isBuiltinLlmProvider(id: string): id is LlmProviderName {
+  return (BUILTIN_LLM_PROVIDERS as readonly string[]).includes(id);
+}
+
 /** Validates the environment; throws ConfigError with one line per bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const cleaned = Object.fromEntries(
@@ -35,7 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
   }
   const raw = parsed.data;
-  const llmProvider: LlmProviderName =
+  const llmProvider: string =
     raw.LLM_PROVIDER ?? (raw.LLM_BASE_URL || raw.LLM_API_KEY ? 'openai' : 'offline');
   if (llmProvider === 'anthropic' && !raw.LLM_API_KEY) {
     throw new ConfigError(
@@ -62,7 +68,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     mode: raw.DATABASE_URL ? 'production' : 'embedded',
     JOB_CONCURRENCY: raw.JOB_CONCURRENCY ?? defaultJobConcurrency(raw.DATABASE_URL),
     llmProvider,
-    llmModel: raw.LLM_MODEL ?? DEFAULT_MODELS[llmProvider],
+    llmModel:
+      raw.LLM_MODEL ?? (isBuiltinLlmProvider(llmProvider) ? DEFAULT_MODELS[llmProvider] : 'plugin'),
     publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
     pluginSettings: Object.fromEntries(
       Object.entries(env).filter(

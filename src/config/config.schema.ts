@@ -12,6 +12,10 @@ import { webhookSettings } from './webhook-settings';
 import { mcpSettings } from './mcp-settings';
 import { bool, commaList, int, url } from './setting-types';
 
+/** A built-in provider's name or a plugin provider's id; which ids exist is known once plugins load. */
+const providerId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be a provider id (lower-case letters, digits, - and _)');
 const isIpOrCidr = (v: string) => (v.includes('/') ? isValidCidr(v) : isValidIp(v));
 const isOriginOrSelf = (v: string) => {
   if (v === 'self') return true;
@@ -132,7 +136,8 @@ export const configSchema = z.object({
   WORKER_HEARTBEAT_MS: int(100, 600_000).default(5000),
   WORKER_OFFLINE_AFTER_MS: int(300, 3_600_000).default(15000),
 
-  LLM_PROVIDER: z.enum(['offline', 'openai', 'ollama', 'anthropic']).optional(),
+  /** offline, openai, ollama, anthropic, or a plugin chat provider's id (checked once plugins load). */
+  LLM_PROVIDER: providerId.optional(),
   LLM_BASE_URL: url(['http', 'https']).optional(),
   LLM_API_KEY: z.string().min(1).optional(),
   LLM_MODEL: z.string().min(1).optional(),
@@ -307,7 +312,8 @@ export const configSchema = z.object({
       { message: 'must be "none" or a list of deploy, delete, payment, admin, code_execution' },
     ),
   APPROVAL_TTL_MS: int(1000, 2_592_000_000).default(86_400_000),
-  EMBEDDING_PROVIDER: z.enum(['local', 'openai']).optional(),
+  /** local, openai, or a plugin embedding provider's id (checked once plugins load). */
+  EMBEDDING_PROVIDER: providerId.optional(),
   EMBEDDING_BASE_URL: url(['http', 'https']).optional(),
   EMBEDDING_API_KEY: z.string().min(1).optional(),
   EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),

@@ -15,15 +15,10 @@ export function createChatModel(config: AppConfig): BaseChatModel | null {
     case 'offline':
       return null;
     case 'openai':
-      return new ChatOpenAI({
-        ...common,
-        apiKey: config.LLM_API_KEY ?? 'not-required',
-        timeout: config.LLM_TIMEOUT_MS,
-        maxRetries: 0,
-        configuration: {
-          ...(config.LLM_BASE_URL ? { baseURL: config.LLM_BASE_URL } : {}),
-          fetch: createNodeHttpFetch(),
-        },
+      return createOpenAICompatibleModel(config, {
+        model: config.llmModel,
+        apiKey: config.LLM_API_KEY,
+        baseUrl: config.LLM_BASE_URL,
       });
     case 'ollama':
       return new ChatOllama({
@@ -38,5 +33,26 @@ export function createChatModel(config: AppConfig): BaseChatModel | null {
         maxRetries: 0,
         ...(config.LLM_BASE_URL ? { anthropicApiUrl: config.LLM_BASE_URL } : {}),
       });
+    default:
+      // a plugin's provider: LlmService takes its model from the ChatProviderRegistry
+      return null;
   }
+}
+
+/** An OpenAI-compatible endpoint, built as for `LLM_PROVIDER=openai` (a plugin's gateway too). */
+export function createOpenAICompatibleModel(
+  config: AppConfig,
+  endpoint: { model: string; apiKey?: string; baseUrl?: string },
+): ChatOpenAI {
+  return new ChatOpenAI({
+    model: endpoint.model,
+    temperature: config.LLM_TEMPERATURE,
+    apiKey: endpoint.apiKey ?? 'not-required',
+    timeout: config.LLM_TIMEOUT_MS,
+    maxRetries: 0,
+    configuration: {
+      ...(endpoint.baseUrl ? { baseURL: endpoint.baseUrl } : {}),
+      fetch: createNodeHttpFetch(),
+    },
+  });
 }

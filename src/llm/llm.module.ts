@@ -7,9 +7,12 @@ import { LlmUsageRecorder } from './llm-usage.recorder';
 import { CHAT_MODEL, LlmService } from './llm.service';
 import { QuotasModule } from '../quotas/quotas.module';
 import { HooksModule } from '../hooks/hooks.module';
+import { PluginExtensionsModule } from '../plugin-contract/plugin-extensions.module';
+import { ChatProviderRegistry } from './chat-provider-registry';
+import { PluginChatProviders } from './plugin-chat-providers.extension';
 
 @Module({
-  imports: [QuotasModule, HooksModule],
+  imports: [QuotasModule, PluginExtensionsModule, HooksModule],
   providers: [
     {
       provide: CHAT_MODEL,
@@ -19,6 +22,8 @@ import { HooksModule } from '../hooks/hooks.module';
     LlmCallRepository,
     LlmUsageRecorder,
     LlmService,
+    ChatProviderRegistry,
+    PluginChatProviders,
   ],
   exports: [LlmService, LlmUsageRecorder, LlmCallRepository],
 })

@@ -5,8 +5,9 @@ import { AIMessage, BaseMessage } from '@langchain/core/messages';
 import { z } from 'zod';
 import { backoffDelay, sleep } from '#common';
 import { APP_CONFIG } from '../config/config.module';
-import type { AppConfig } from '../config/app-config';
 import { HookManager } from '../hooks/hook-manager';
+import { isBuiltinLlmProvider, type AppConfig, type LlmProviderName } from '../config/app-config';
+import { AddedChatProvider, ChatProviderRegistry } from './chat-provider-registry';
 import { callDeadline } from './call-deadline';
 import { fromHookMessages, toHookMessages } from './hook-messages';
 import { classifyLlmError, LlmCallFailed } from './llm-errors';
@@ -16,6 +17,7 @@ import { isOutage, ModelAvailability } from './model-availability';
 import { costUsd, priceFor } from './pricing';
 import type { ChatRunnable } from './structured/structured-binding';
 import { StructuredCaller, StructuredOutputStatus } from './structured/structured-caller';
+import type { StructuredMode } from './structured/structured-channel';
 
 export type { StructuredOutputStatus } from './structured/structured-caller';
 
@@ -33,6 +35,13 @@ export interface LlmUsage {
   costUsd: number;
 }
 
+interface ActiveModel {
+  provider: string;
+  modelName: string;
+  model: BaseChatModel | null;
+  structured: StructuredCaller;
+}
+
 export interface ChatResult {
   message: AIMessage;
   usage: LlmUsage;
@@ -46,44 +55,87 @@ export interface ChatResult {
 @Injectable()
 export class LlmService {
   private readonly logger = new Logger('LLM');
-  /** Models bound to a tool set, per (cached) tool-definition array. */
-  private readonly bound = new WeakMap<ToolDefinition[], Runnable<BaseMessage[], AIMessage>>();
-  private readonly structuredCaller: StructuredCaller;
+  /** Models bound to a tool set, per model and (cached) tool-definition array. */
+  private readonly bound = new WeakMap<
+    BaseChatModel,
+    WeakMap<ToolDefinition[], Runnable<BaseMessage[], AIMessage>>
+  >();
+  /** The model of a built-in provider, made at start; a plugin's is looked up per call. */
+  private readonly builtin: ActiveModel | undefined;
+  private readonly pluginModels = new WeakMap<AddedChatProvider, ActiveModel>();
   readonly availability = new ModelAvailability((message) => this.logger.warn(message));
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(CHAT_MODEL) private readonly model: BaseChatModel | null,
+    @Inject(CHAT_MODEL) model: BaseChatModel | null,
     private readonly usage: LlmUsageRecorder,
     private readonly budget: TokenBudget,
     private readonly hooks: HookManager,
+    private readonly providers: ChatProviderRegistry = new ChatProviderRegistry(config),
   ) {
-    this.structuredCaller = new StructuredCaller({
-      provider: config.llmProvider,
-      model: config.llmModel,
-      mode: config.LLM_STRUCTURED_MODE,
-      retries: config.LLM_STRUCTURED_RETRIES,
-      chatModel: model,
-      chat: (messages, scope, bound) => this.chat(messages, scope, { bound }),
-      warn: (message) => this.logger.warn(message),
-    });
+    if (isBuiltinLlmProvider(config.llmProvider))
+      this.builtin = this.activeModel(config.llmProvider, config.llmModel, model, {
+        wire: config.llmProvider,
+        mode: config.LLM_STRUCTURED_MODE,
+      });
+  }
+
+  private activeModel(
+    provider: string,
+    modelName: string,
+    model: BaseChatModel | null,
+    structured: { wire: LlmProviderName; mode: StructuredMode },
+  ): ActiveModel {
+    return {
+      provider,
+      modelName,
+      model,
+      structured: new StructuredCaller({
+        provider: structured.wire,
+        model: modelName,
+        mode: structured.mode,
+        retries: this.config.LLM_STRUCTURED_RETRIES,
+        chatModel: model,
+        chat: (messages, scope, bound) => this.chat(messages, scope, { bound }),
+        warn: (message) => this.logger.warn(message),
+      }),
+    };
+  }
+
+  /**
+   * The model in use: the built-in provider's, or the plugin provider `LLM_PROVIDER` names
+   * (which exists once plugins have loaded; until then, or after it is removed, calls fail
+   * with the available ids).
+   */
+  private get active(): ActiveModel {
+    if (this.builtin) return this.builtin;
+    const provider = this.providers.configured();
+    let active = this.pluginModels.get(provider);
+    if (!active) {
+      active = this.activeModel(provider.id, provider.modelName, provider.model, {
+        wire: provider.wire,
+        mode: provider.structuredInPromptOnly ? 'prompt' : this.config.LLM_STRUCTURED_MODE,
+      });
+      this.pluginModels.set(provider, active);
+    }
+    return active;
   }
 
   /** The structured-output channel in use for the configured model. */
   get structuredStatus(): StructuredOutputStatus {
-    return this.structuredCaller.status;
+    return this.active.structured.status;
   }
 
   get provider(): string {
-    return this.config.llmProvider;
+    return this.active.provider;
   }
 
   get modelName(): string {
-    return this.config.llmModel;
+    return this.active.modelName;
   }
 
   get isOffline(): boolean {
-    return this.model === null;
+    return this.active.model === null;
   }
 
   async chat(
@@ -91,7 +143,8 @@ export class LlmService {
     scope: LlmCallScope,
     options: { tools?: ToolDefinition[]; bound?: ChatRunnable } = {},
   ): Promise<ChatResult> {
-    if (!this.model)
+    const { model } = this.active;
+    if (!model)
       throw new LlmCallFailed('no LLM provider is configured (offline mode)', {
         retryable: false,
         reason: 'offline',
@@ -99,7 +152,7 @@ export class LlmService {
     this.refuseWhenBudgetSpent(scope.tenantId);
     if (this.hooks.has('llm.before_call')) messages = await this.beforeCall(messages, scope);
     const runnable =
-      options.bound ?? (options.tools?.length ? this.withTools(options.tools) : this.model);
+      options.bound ?? (options.tools?.length ? this.withTools(model, options.tools) : model);
     const started = performance.now();
     const maxAttempts = this.config.LLM_MAX_RETRIES + 1;
     for (let attempt = 1; ; attempt++) {
@@ -236,16 +289,21 @@ export class LlmService {
     }
   }
 
-  private withTools(tools: ToolDefinition[]): Runnable<BaseMessage[], AIMessage> {
-    let runnable = this.bound.get(tools);
+  private withTools(
+    model: BaseChatModel,
+    tools: ToolDefinition[],
+  ): Runnable<BaseMessage[], AIMessage> {
+    let byTools = this.bound.get(model);
+    if (!byTools) this.bound.set(model, (byTools = new WeakMap()));
+    let runnable = byTools.get(tools);
     if (!runnable) {
-      if (!this.model?.bindTools)
+      if (!model.bindTools)
         throw new LlmCallFailed(`the ${this.provider} model cannot call tools`, {
           retryable: false,
           reason: 'no tool calling',
         });
-      runnable = this.model.bindTools(tools) as Runnable<BaseMessage[], AIMessage>;
-      this.bound.set(tools, runnable);
+      runnable = model.bindTools(tools) as Runnable<BaseMessage[], AIMessage>;
+      byTools.set(tools, runnable);
     }
     return runnable;
   }
@@ -259,7 +317,7 @@ export class LlmService {
     messages: BaseMessage[],
     scope: LlmCallScope,
   ): Promise<{ value: T; usage: LlmUsage }> {
-    return this.structuredCaller.call(schema, messages, scope);
+    return this.active.structured.call(schema, messages, scope);
   }
 }
 

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { inTransaction } from '../database/transaction';
 import { Embedder, LocalLexicalEmbedder, OpenAiEmbedder } from './embedding';
+import { EmbeddingProviderRegistry } from './embedding-provider-registry';
 import { EmbeddingOrigin, MemoryRepository } from './memory.repository';
 import { embeddingText, MemoryDraft, MemoryInput } from './memory.types';
 
@@ -17,18 +18,36 @@ const REEMBED_BATCH = 64;
 @Injectable()
 export class MemoryEmbeddings {
   private readonly logger = new Logger('Memory');
-  readonly embedder: Embedder;
+  private readonly builtin: Embedder | undefined;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly memories: MemoryRepository,
+    private readonly providers: EmbeddingProviderRegistry = new EmbeddingProviderRegistry(config),
   ) {
-    this.embedder = createEmbedder(config);
-    if (this.embedder.lexical)
+    if (providers.configuredId) return;
+    this.builtin = createEmbedder(config);
+    if (this.builtin.lexical)
       this.logger.log(
-        `embeddings: local lexical hashing (dimension ${this.embedder.dimensions}); similarity is lexical, not semantic`,
+        `embeddings: local lexical hashing (dimension ${this.builtin.dimensions}); similarity is lexical, not semantic`,
       );
+  }
+
+  /** The built-in embedder, or the plugin's that `EMBEDDING_PROVIDER` names (once loaded). */
+  get embedder(): Embedder {
+    return this.builtin ?? this.providers.configured();
+  }
+
+  /** False while `EMBEDDING_PROVIDER` names a plugin provider not loaded (yet). */
+  get isReady(): boolean {
+    if (this.builtin) return true;
+    try {
+      this.providers.configured();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The model and dimension this process embeds with. */

@@ -8,6 +8,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -16,9 +17,12 @@ import {
 import { MEMORY_TYPES, MemoryType } from './memory.types';
 
 export class CreateMemoryDto {
-  @ApiProperty({ enum: MEMORY_TYPES, description: 'episodic, semantic, procedural or strategic' })
-  @IsIn(MEMORY_TYPES)
-  type!: MemoryType;
+  @ApiProperty({
+    example: 'semantic',
+    description: 'episodic, semantic, procedural, strategic, or a memory type a plugin keeps',
+  })
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'must be a memory type' })
+  type!: string;
 
   @ApiProperty({ description: 'The memory text (embedded for search)', maxLength: 20000 })
   @IsString()
@@ -142,7 +146,8 @@ export class MemorySourceDto {
 
 export class MemoryDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: MEMORY_TYPES }) type!: MemoryType;
+  @ApiProperty({ example: 'semantic', description: 'a built-in type or a plugin’s memory type' })
+  type!: string;
   @ApiPropertyOptional({ nullable: true }) title!: string | null;
   @ApiPropertyOptional({ nullable: true }) key!: string | null;
   @ApiProperty() content!: string;

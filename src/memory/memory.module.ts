@@ -14,9 +14,14 @@ import { MemoryStore } from './memory-store.service';
 import { MemoryController } from './memory.controller';
 import { MemoryRepository } from './memory.repository';
 import { MemoryService } from './memory.service';
+import { PluginExtensionsModule } from '../plugin-contract/plugin-extensions.module';
+import { EmbeddingProviderRegistry } from './embedding-provider-registry';
+import { MemoryBackendRegistry } from './memory-backend-registry';
+import { PluginEmbeddingProviders } from './plugin-embedding-providers.extension';
+import { PluginMemoryBackends } from './plugin-memory-backends.extension';
 
 @Module({
-  imports: [EventsModule, HooksModule],
+  imports: [EventsModule, PluginExtensionsModule, HooksModule],
   controllers: [MemoryController],
   providers: [
     MemoryRepository,
@@ -31,6 +36,10 @@ import { MemoryService } from './memory.service';
     MemoryLearning,
     MemoryLessonListener,
     MemoryKeeper,
+    EmbeddingProviderRegistry,
+    MemoryBackendRegistry,
+    PluginEmbeddingProviders,
+    PluginMemoryBackends,
   ],
   exports: [MemoryService, MemoryLearning],
 })

@@ -1,9 +1,13 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ValidationFailed } from '#common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { BackendHit, MemoryBackendRegistry } from './memory-backend-registry';
 import { MemoryEmbeddings } from './memory-embeddings.service';
 import { MemoryGraph } from './memory-graph.service';
 import { MemorySearch, round, SearchHit, SearchOptions } from './memory-search.service';
 import { MemoryPatch, MemoryStore } from './memory-store.service';
-import { MEMORY_TYPES, MemoryInput, MemoryView } from './memory.types';
+import { MEMORY_TYPES, MemoryInput, MemoryType, MemoryView } from './memory.types';
 
 /**
  * The memory API's use cases over the tenant's store, its similarity search and its
@@ -19,6 +23,8 @@ export class MemoryService implements OnApplicationBootstrap {
     private readonly searcher: MemorySearch,
     private readonly embeddings: MemoryEmbeddings,
     private readonly graph: MemoryGraph,
+    private readonly backends: MemoryBackendRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -28,6 +34,11 @@ export class MemoryService implements OnApplicationBootstrap {
       // another process starting at the same moment may be creating the same index
       this.logger.warn(`vector index not prepared: ${(error as Error).message}`);
     }
+    // a plugin's embedder re-embeds once plugins have loaded (PluginEmbeddingProviders.verify)
+    if (this.embeddings.isReady) this.reembedInBackground();
+  }
+
+  reembedInBackground(): void {
     void this.embeddings
       .reembedStale()
       .catch((error: Error) => this.logger.error(`re-embedding failed: ${error.message}`));
@@ -41,8 +52,30 @@ export class MemoryService implements OnApplicationBootstrap {
     return this.searcher.vectors;
   }
 
-  create(tenantId: string, input: MemoryInput): Promise<MemoryView> {
-    return this.store.create(tenantId, input);
+  /** Stores a memory; a plugin's memory type goes to its backend instead of the database. */
+  async create(
+    tenantId: string,
+    input: Omit<MemoryInput, 'type'> & { type: string },
+  ): Promise<MemoryView> {
+    if (isBuiltinType(input.type))
+      return this.store.create(tenantId, { ...input, type: input.type });
+    if (!this.backends.has(input.type))
+      throw new ValidationFailed([
+        {
+          field: 'type',
+          message: `must be one of ${[...MEMORY_TYPES, ...this.backends.types()].join(', ')}`,
+        },
+      ]);
+    const entry = {
+      type: input.type,
+      content: input.content,
+      title: input.title ?? null,
+      key: input.key ?? null,
+      importance: input.importance ?? 0.5,
+      metadata: input.metadata ?? {},
+    };
+    const { id } = await this.backends.write(tenantId, entry);
+    return backendView({ ...entry, id, similarity: 1 });
   }
 
   get(tenantId: string, id: string): Promise<MemoryView> {
@@ -57,8 +90,24 @@ export class MemoryService implements OnApplicationBootstrap {
     return this.store.delete(tenantId, id);
   }
 
-  search(tenantId: string, text: string, options: SearchOptions = {}): Promise<SearchHit[]> {
-    return this.searcher.search(tenantId, text, options);
+  /** Similarity search over the database and the plugins' memory types, best first. */
+  async search(tenantId: string, text: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const pluginTypes = this.backends.types();
+    if (!pluginTypes.length) return this.searcher.search(tenantId, text, options);
+    const k = options.k ?? this.config.MEMORY_RECALL_K;
+    const wanted = options.types as readonly string[] | undefined;
+    const builtin = wanted?.filter(isBuiltinType);
+    const [stored, kept] = await Promise.all([
+      builtin && !builtin.length
+        ? Promise.resolve([])
+        : this.searcher.search(tenantId, text, { ...options, types: builtin }),
+      this.backends.search(tenantId, text, k, wanted),
+    ]);
+    const min = options.minSimilarity ?? -1;
+    const extra = kept
+      .filter((h) => h.similarity >= min)
+      .map((h) => ({ memory: backendView(h), similarity: round(h.similarity) }));
+    return [...stored, ...extra].sort((a, b) => b.similarity - a.similarity).slice(0, k);
   }
 
   exportAll(tenantId: string): AsyncGenerator<MemoryView> {
@@ -94,4 +143,31 @@ export class MemoryService implements OnApplicationBootstrap {
       vector_backend: this.vectors.backend,
     };
   }
+}
+
+function isBuiltinType(type: string): type is MemoryType {
+  return (MEMORY_TYPES as readonly string[]).includes(type);
+}
+
+/** A plugin-kept memory as the API shows memories (`<type>:<id>`, no database fields). */
+function backendView(hit: Omit<BackendHit, 'type'> & { type: string }): MemoryView {
+  const now = new Date().toISOString();
+  return {
+    id: `${hit.type}:${hit.id}`,
+    type: hit.type,
+    title: hit.title ?? null,
+    key: null,
+    content: hit.content,
+    importance: 0.5,
+    verified: false,
+    source: { goal_id: null, task_id: null, agent: null, model: null },
+    provenance: { kept_by: 'plugin' },
+    metadata: hit.metadata ?? {},
+    access_count: 0,
+    last_accessed_at: null,
+    created_at: now,
+    updated_at: now,
+    expires_at: null,
+    embedding_model: null,
+  };
 }

@@ -54,7 +54,8 @@ export interface MemoryRow {
 
 export interface MemoryView {
   id: string;
-  type: MemoryType;
+  /** A built-in type, or a plugin's memory type (its memories are kept by the plugin). */
+  type: string;
   title: string | null;
   key: string | null;
   content: string;

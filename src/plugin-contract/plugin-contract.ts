@@ -88,6 +88,44 @@ export interface PluginEmbeddingProvider {
   embed(texts: string[]): Promise<number[][]>;
 }
 
+/** What a memory backend is told about a call: only the calling tenant, never another's. */
+export interface PluginMemoryContext {
+  tenantId: string;
+}
+
+export interface PluginMemoryEntry {
+  type: string;
+  content: string;
+  title: string | null;
+  key: string | null;
+  importance: number;
+  metadata: Record<string, unknown>;
+}
+
+export interface PluginMemoryHit {
+  /** The backend's own id of the memory (shown as `<type>:<id>`). */
+  id: string;
+  content: string;
+  title?: string | null;
+  /** Cosine-like similarity in [-1, 1]; hits are merged with the database's by it. */
+  similarity: number;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * A memory type kept outside the database: memories written with this type go to `write`,
+ * and `search` hits join the calling tenant's memory searches.
+ */
+export interface PluginMemoryBackend {
+  /** Lower-case letters, digits and `_`; not one of the built-in memory types. */
+  type: string;
+  write(entry: PluginMemoryEntry, context: PluginMemoryContext): Promise<{ id: string }>;
+  search(
+    query: { text: string; k: number },
+    context: PluginMemoryContext,
+  ): Promise<PluginMemoryHit[]>;
+}
+
 /** Hook points the product emits; domain events are emitted as `event.<type>`. */
 export const HOOK_POINTS = [
   'goal.before_create',
@@ -160,6 +198,7 @@ export interface PluginDefinition {
   hooks?: PluginHookHandler[];
   chatProviders?: PluginChatProvider[];
   embeddingProviders?: PluginEmbeddingProvider[];
+  memoryBackends?: PluginMemoryBackend[];
   /** Express-style middleware on the named route prefixes, after authentication. */
   middleware?: {
     routes: string[];

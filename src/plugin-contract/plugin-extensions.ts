@@ -12,6 +12,11 @@ export interface PluginExtension {
   readonly name: string;
   /** Applies the parts of `plugin` this extension handles; throws to refuse the plugin. */
   attach(plugin: PluginDefinition, host: PluginHost): Detach | Promise<Detach>;
+  /**
+   * Called once at start after every plugin is attached: checks what only the full set of
+   * plugins can settle (a setting naming a plugin's provider); throws one line to stop the start.
+   */
+  verify?(): void | Promise<void>;
 }
 
 /** The extensions registered by their modules at init, read by the registry at bootstrap. */

@@ -94,6 +94,8 @@ export class PluginRegistry implements OnApplicationBootstrap, OnApplicationShut
     });
     for (const problem of problems) this.log.error(`plugin not loaded: ${problem}`);
     for (const source of sources) await this.register(source);
+    // settings that name a plugin's part (LLM_PROVIDER, EMBEDDING_PROVIDER) are settled now
+    for (const extension of this.extensions.all()) await extension.verify?.();
   }
 
   /** Adds a plugin from its source and loads it; the entry it ends up in (maybe FAILED). */

@@ -1,0 +1,40 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { PluginDefinition } from '../plugin-contract/plugin-contract';
+import { Detach, PluginExtension, PluginExtensions } from '../plugin-contract/plugin-extensions';
+import { AgentKindRegistry } from './agent-kind-registry';
+
+/** Applies a plugin's `agents`: each becomes a kind that selection, scoring and learning treat as built-in. */
+@Injectable()
+export class PluginAgentKinds implements PluginExtension, OnModuleInit {
+  readonly name = 'agents';
+
+  constructor(
+    private readonly extensions: PluginExtensions,
+    private readonly kinds: AgentKindRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.extensions.add(this);
+  }
+
+  attach(plugin: PluginDefinition): Detach {
+    const removals: Array<() => void> = [];
+    try {
+      for (const agent of plugin.agents ?? [])
+        removals.push(
+          this.kinds.add({
+            kind: agent.kind,
+            capabilities: agent.capabilities,
+            systemPrompt: agent.systemPrompt,
+            description: agent.description,
+          }),
+        );
+    } catch (error) {
+      for (const remove of removals) remove();
+      throw error;
+    }
+    return () => {
+      for (const remove of removals) remove();
+    };
+  }
+}
