@@ -95,5 +95,22 @@ describe('plugin hooks (embedded)', () => {
     expect(await hookFailures('hanging-hook', 'timeout')).toBe(1);
     expect(await hookFailures('slow-hook', 'timeout')).toBe(0);
     expect(await hookFailures('audit-hook', 'error')).toBe(0);
+
+    // the plugins are marked: the one that failed at each of the three tasks is degraded
+    type View = { name: string; status: string; health: Record<string, unknown> };
+    const plugins = (await api.get('/api/v1/plugins')).body.items as View[];
+    const byName = (name: string) => plugins.find((p) => p.name === name)!;
+    expect(byName('throwing-hook')).toMatchObject({
+      status: 'DEGRADED',
+      health: { degraded: true, failures_total: 3 },
+    });
+    expect(byName('hanging-hook')).toMatchObject({
+      status: 'LOADED',
+      health: { degraded: false, failures_total: 1 },
+    });
+    expect(byName('slow-hook')).toMatchObject({
+      status: 'LOADED',
+      health: { failures_total: 0 },
+    });
   });
 });
