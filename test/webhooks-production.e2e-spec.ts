@@ -78,6 +78,12 @@ function namedFields(res: JsonResponse): string[] {
   return errors.map((e) => e.field ?? '');
 }
 
+/** The message of a problem's error on `url`. */
+function urlRefusalMessage(res: JsonResponse): string | undefined {
+  const errors = (res.body?.errors ?? []) as Array<{ field?: string; message?: string }>;
+  return errors.find((e) => e.field === 'url')?.message;
+}
+
 /** The statuses refusals answered, by what was refused (each must be 400). */
 type Refusals = Array<[string, number]>;
 
@@ -843,11 +849,27 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
   it('refuses endpoints at addresses it must not reach; a DNS name for loopback and a redirect to it never connect', async () => {
     const { client } = await tenantAdmin('ssrf');
     const refusals: Refusals = [];
+    // https, so what refuses these is the address, not the scheme
+    for (const [url, addressClass] of [
+      [`https://127.0.0.1:${counting.port}/hook`, '127.0.0.1 is a loopback address'],
+      ['https://[::1]/hook', 'is a loopback address'],
+      ['https://169.254.169.254/latest/meta-data', '169.254.169.254 is a metadata address'],
+      ['https://10.0.0.1/hook', '10.0.0.1 is a private address'],
+    ]) {
+      const res = await client.post('/api/v1/webhooks', {
+        url,
+        events: ['goal.completed'],
+        name: 'bad',
+      });
+      expectRefused(res, 'url', url, refusals);
+      expect([url, urlRefusalMessage(res)]).toEqual([
+        url,
+        expect.stringContaining(`is not reachable from here: refused: `),
+      ]);
+      expect([url, urlRefusalMessage(res)]).toEqual([url, expect.stringContaining(addressClass)]);
+    }
     for (const url of [
       `http://127.0.0.1:${counting.port}/hook`,
-      'http://[::1]/hook',
-      'http://169.254.169.254/latest/meta-data',
-      'http://10.0.0.1/hook',
       'http://example.com/hook',
       'ftp://example.com/hook',
       'not a url',
