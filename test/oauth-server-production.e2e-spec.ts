@@ -52,6 +52,8 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
     PROCESS_JOBS: 'false',
     API_KEY_RATE_PER_MINUTE: '100000',
     API_KEY_RATE_BURST: '10000',
+    // seals second factors (the MFA sign-in test enrolls one); test-only
+    MFA_ENCRYPTION_KEY: 'c'.repeat(64),
     ...extra,
   });
 
