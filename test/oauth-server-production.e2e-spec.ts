@@ -13,11 +13,13 @@ import {
   TestDatabase,
   uniqueQueuePrefix,
 } from '#testing';
+import { totpCode } from '../src/mfa/kit/totp';
 import { formAction, OAuthUserAgent } from './support/oauth-user-agent';
 import { PASSWORD, Principals } from './support/principals';
 
 const REDIRECT_URI = 'https://app.example.com/callback';
 const SCOPE = 'openid profile email offline_access goals:read';
+const TOTP_STEP_MS = 30_000;
 
 interface RegisteredClient {
   client_id: string;
@@ -50,6 +52,8 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
     PROCESS_JOBS: 'false',
     API_KEY_RATE_PER_MINUTE: '100000',
     API_KEY_RATE_BURST: '10000',
+    // seals second factors (the MFA sign-in test enrolls one); test-only
+    MFA_ENCRYPTION_KEY: 'c'.repeat(64),
     ...extra,
   });
 
@@ -465,6 +469,78 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
       expectedNonce: flow.nonce,
     });
     expect(tokens.scope).toBe('goals:read');
+    expect((await goals(a, tokens.access_token)).status).toBe(200);
+  });
+
+  it('sends a user with TOTP through the second factor: no tokens without the code, tokens after it', async () => {
+    const anonymous = new ApiClient(a.baseUrl);
+    const email = 'oauth-totp@example.com';
+    await new Principals(anonymous, admin).createUser(email, 'operator');
+    const first = await anonymous.post('/api/v1/auth/login', { email, password: PASSWORD });
+    const enrolled = await anonymous.withBearer(first.body.token).post('/api/v1/mfa/totp/enroll');
+    expect(enrolled.status).toBe(200);
+    const secret = enrolled.body.secret as string;
+    const confirmed = await anonymous
+      .withBearer(first.body.token)
+      .post('/api/v1/mfa/totp/confirm', { code: totpCode(secret, Date.now()) });
+    expect(confirmed.status).toBe(200);
+
+    const config = await relyingParty(web);
+    const agent = new OAuthUserAgent(a.baseUrl);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid email goals:read',
+      state,
+      nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const loginPage = await agent.follow(url.href);
+    const afterPassword = await agent.follow(formAction(loginPage.body, 'login'), {
+      form: { email, password: PASSWORD, tenant: '' },
+    });
+    // the password alone leads to the second factor, not back to the client
+    expect(afterPassword.left).toBeUndefined();
+    expect(afterPassword.body).toContain('Second factor');
+    const mfaAction = formAction(afterPassword.body, 'mfa');
+    const challengeToken = /name="challenge_token" value="([^"]+)"/.exec(afterPassword.body)![1];
+
+    const now = Date.now();
+    const valid = totpCode(secret, now + TOTP_STEP_MS);
+    const wrong = ['000000', '111111', '222222'].find(
+      (c) => ![-1, 0, 1, 2].some((k) => totpCode(secret, now + k * TOTP_STEP_MS) === c),
+    )!;
+    const refused = await agent.follow(mfaAction, {
+      form: { challenge_token: challengeToken, method: 'totp', code: wrong },
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.left).toBeUndefined();
+    expect(refused.body).toContain('Second factor');
+    // the password alone gave the browser no session
+    expect(agent.cookie('av_session')).toBeUndefined();
+
+    const verified = await agent.follow(mfaAction, {
+      form: { challenge_token: challengeToken, method: 'totp', code: valid },
+    });
+    let page = verified;
+    if (!page.left) {
+      expect(page.body).toContain('Allow access');
+      page = await agent.follow(formAction(page.body, 'confirm'), { form: {} });
+    }
+    expect(page.left).toBeDefined();
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.left!), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
+    expect(tokens.claims()).toMatchObject({ email });
+    const me = await new ApiClient(a.baseUrl)
+      .withBearer(tokens.access_token)
+      .get('/api/v1/auth/me');
+    expect(me.status).toBe(200);
     expect((await goals(a, tokens.access_token)).status).toBe(200);
   });
 

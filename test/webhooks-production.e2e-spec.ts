@@ -78,6 +78,12 @@ function namedFields(res: JsonResponse): string[] {
   return errors.map((e) => e.field ?? '');
 }
 
+/** The message of a problem's error on `url`. */
+function urlRefusalMessage(res: JsonResponse): string | undefined {
+  const errors = (res.body?.errors ?? []) as Array<{ field?: string; message?: string }>;
+  return errors.find((e) => e.field === 'url')?.message;
+}
+
 /** The statuses refusals answered, by what was refused (each must be 400). */
 type Refusals = Array<[string, number]>;
 
@@ -843,11 +849,27 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
   it('refuses endpoints at addresses it must not reach; a DNS name for loopback and a redirect to it never connect', async () => {
     const { client } = await tenantAdmin('ssrf');
     const refusals: Refusals = [];
+    // https, so what refuses these is the address, not the scheme
+    for (const [url, addressClass] of [
+      [`https://127.0.0.1:${counting.port}/hook`, '127.0.0.1 is a loopback address'],
+      ['https://[::1]/hook', 'is a loopback address'],
+      ['https://169.254.169.254/latest/meta-data', '169.254.169.254 is a metadata address'],
+      ['https://10.0.0.1/hook', '10.0.0.1 is a private address'],
+    ]) {
+      const res = await client.post('/api/v1/webhooks', {
+        url,
+        events: ['goal.completed'],
+        name: 'bad',
+      });
+      expectRefused(res, 'url', url, refusals);
+      expect([url, urlRefusalMessage(res)]).toEqual([
+        url,
+        expect.stringContaining(`is not reachable from here: refused: `),
+      ]);
+      expect([url, urlRefusalMessage(res)]).toEqual([url, expect.stringContaining(addressClass)]);
+    }
     for (const url of [
       `http://127.0.0.1:${counting.port}/hook`,
-      'http://[::1]/hook',
-      'http://169.254.169.254/latest/meta-data',
-      'http://10.0.0.1/hook',
       'http://example.com/hook',
       'ftp://example.com/hook',
       'not a url',
@@ -953,6 +975,109 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
     expect(done.log).toHaveLength(2);
     await new Promise((r) => setTimeout(r, 500));
     expect(receiver.delivered('/h/pause').map((r) => r.deliveryId)).toEqual([deliveryId]);
+  });
+
+  it('a receiver that does not answer within WEBHOOK_TIMEOUT_MS (5 s here): the attempt is recorded as a timeout and retried', async () => {
+    const { client } = await tenantAdmin('timeout');
+    receiver.script('/t/timeout', [{ hang: true }], { status: 200, body: 'back' });
+    const endpoint = await createEndpoint(client, {
+      url: receiver.url('/t/timeout'),
+      events: ['goal.completed'],
+    });
+    const deliveryId = await sendTest(client, endpoint.id);
+    const done = await deliveryWhen(
+      client,
+      endpoint.id,
+      deliveryId,
+      (d) => d.status === 'DELIVERED',
+      'the retry after the timed-out attempt',
+    );
+    expect(done.log.map((a: Json) => [a.attempt, a.response_status])).toEqual([
+      [1, null],
+      [2, 200],
+    ]);
+    expect(done.log[0].error).toMatch(/did not answer in time/);
+    expect(done.log[0].response_body ?? null).toBeNull();
+    // the sender gave up at the timeout, not before and not much later
+    expect(done.log[0].duration_ms).toBeGreaterThanOrEqual(4900);
+    expect(done.log[0].duration_ms).toBeLessThan(9000);
+    const requests = receiver.at('/t/timeout');
+    expect(requests.map((r) => r.deliveryId)).toEqual([deliveryId, deliveryId]);
+    expect(requests[0].answered).toBeUndefined();
+  });
+
+  it("keeps only the first 1024 characters of a receiver's answer", async () => {
+    const { client } = await tenantAdmin('large');
+    const large = Array.from({ length: 20_000 }, (_, i) => `${i},`).join('');
+    expect(large.length).toBeGreaterThan(100_000);
+    receiver.script('/t/large', [{ status: 500, body: large }], { status: 200, body: large });
+    const endpoint = await createEndpoint(client, {
+      url: receiver.url('/t/large'),
+      events: ['goal.completed'],
+    });
+    const deliveryId = await sendTest(client, endpoint.id);
+    const done = await deliveryWhen(
+      client,
+      endpoint.id,
+      deliveryId,
+      (d) => d.status === 'DELIVERED',
+      'the delivery after a failed attempt with a large answer',
+    );
+    expect(done.log).toHaveLength(2);
+    for (const attempt of done.log) {
+      expect(attempt.response_body).toHaveLength(1024);
+      expect(large.startsWith(attempt.response_body)).toBe(true);
+    }
+  });
+
+  it("a platform administrator pauses and resumes another tenant's endpoint; the tenant sees it and no delivery is made meanwhile", async () => {
+    const { tenantId, slug, client } = await tenantAdmin('admin-pause');
+    const endpoint = await createEndpoint(client, {
+      url: receiver.url('/h/admin-pause'),
+      events: ['user.created'],
+    });
+    const path = `/api/v1/admin/webhooks/${endpoint.id}`;
+    // a tenant's administrator may not use the platform's routes, even on its own endpoint
+    expect((await client.post(`${path}/pause`)).status).toBe(403);
+    expect((await client.post(`${path}/resume`)).status).toBe(403);
+
+    const paused = await root.post(`${path}/pause`);
+    expect([paused.status, paused.body.status, paused.body.tenant_id]).toEqual([
+      200,
+      'PAUSED',
+      tenantId,
+    ]);
+    expect((await client.get(`/api/v1/webhooks/${endpoint.id}`)).body.status).toBe('PAUSED');
+    const whilePaused = await client.post('/api/v1/users', {
+      email: `while-paused@${slug}.test`,
+      display_name: 'while paused',
+      password: PASSWORD,
+    });
+    expect(whilePaused.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(receiver.at('/h/admin-pause')).toHaveLength(0);
+    expect((await client.get(`/api/v1/webhooks/${endpoint.id}/deliveries`)).body.items).toEqual([]);
+
+    const resumed = await root.post(`${path}/resume`);
+    expect([resumed.status, resumed.body.status]).toEqual([200, 'ACTIVE']);
+    expect((await client.get(`/api/v1/webhooks/${endpoint.id}`)).body.status).toBe('ACTIVE');
+    const afterResume = await client.post('/api/v1/users', {
+      email: `after-resume@${slug}.test`,
+      display_name: 'after resume',
+      password: PASSWORD,
+    });
+    expect(afterResume.status).toBe(201);
+    await receiver.until(() => receiver.delivered('/h/admin-pause').length >= 1 || undefined, {
+      what: 'the event after resume',
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const received = receiver.delivered('/h/admin-pause');
+    expect(received.map((r) => r.json.event_type)).toEqual(['user.created']);
+    expect(JSON.stringify(received[0].json.data)).toContain(afterResume.body.id);
+
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect((await root.post(`/api/v1/admin/webhooks/${unknown}/pause`)).status).toBe(404);
+    expect((await root.post(`/api/v1/admin/webhooks/${unknown}/resume`)).status).toBe(404);
   });
 
   it('the test event goes to that endpoint only; redelivery is a new delivery of the same event; stats add up', async () => {

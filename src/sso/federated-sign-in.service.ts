@@ -24,6 +24,18 @@ export class SsoRefused extends DomainError {
   }
 }
 
+/** A sign-in URL naming no enabled provider (removed, disabled or never there): 404. */
+export class UnknownSsoProvider extends DomainError {
+  constructor() {
+    super(
+      404,
+      'sso-provider-not-found',
+      'No such identity provider',
+      'There is no such identity provider.',
+    );
+  }
+}
+
 export interface SsoRequestMeta {
   ip?: string;
   userAgent?: string;
@@ -54,7 +66,7 @@ export class FederatedSignIn {
   async provider(id: string, protocols = ANY_PROTOCOL): Promise<SsoProvider> {
     const provider = /^[0-9a-f-]{36}$/i.test(id) ? await this.providers.forSignIn(id) : undefined;
     if (!provider || !protocols.includes(provider.row.protocol as SsoProtocol))
-      throw new SsoRefused('There is no such identity provider.');
+      throw new UnknownSsoProvider();
     return provider;
   }
 

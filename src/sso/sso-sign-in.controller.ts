@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -47,6 +48,7 @@ export class SsoSignInController {
   })
   @ApiResponse({ status: 303, description: "Redirect to the identity provider's sign-in" })
   @ApiBadRequestResponse({ description: 'An HTML page saying why not' })
+  @ApiNotFoundResponse({ description: 'No such identity provider (an HTML page)' })
   @Public()
   async login(
     @Param('provider') providerId: string,

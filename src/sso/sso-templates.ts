@@ -56,7 +56,12 @@ export type SettingsResult =
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const HOST =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
-const DIRECTORY = /^(?:[0-9a-f-]{36}|common|organizations|consumers|[a-z0-9.-]+\.[a-z]{2,})$/i;
+/**
+ * An Entra tenant GUID only: for `common`, `organizations`, `consumers` or a domain name,
+ * Entra's discovery answers with an issuer other than the one asked for, and openid-client
+ * refuses such a discovery document.
+ */
+const DIRECTORY_TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Template {
   protocol: SsoProtocol;
@@ -82,7 +87,12 @@ const TEMPLATES: Record<SsoTemplate, Template> = {
   microsoft: {
     protocol: 'oidc',
     requires: ['directory_tenant'],
-    check: hostCheck('directory_tenant', DIRECTORY, 'an Entra ID tenant id, domain or common'),
+    check: hostCheck(
+      'directory_tenant',
+      DIRECTORY_TENANT_ID,
+      'a GUID: the directory (tenant) ID from the Entra admin center (common, organizations, ' +
+        'consumers and domain names are refused, as their issuer differs from the one asked for)',
+    ),
     defaults: (s) => ({
       issuer: `https://login.microsoftonline.com/${String(s.directory_tenant)}/v2.0`,
     }),

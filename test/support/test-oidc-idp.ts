@@ -7,6 +7,11 @@ export interface IdpAccount {
   email_verified: boolean;
   name: string;
   groups?: string[];
+  /**
+   * The authentication methods this account's sign-in reports (the ID token's `amr`), such
+   * as `['pwd', 'mfa']` for an account that passes the IdP's own second factor; none, no amr.
+   */
+  amr?: string[];
 }
 
 export interface TestIdp {
@@ -28,18 +33,20 @@ export async function startTestIdp(options: {
   host?: '127.0.0.1' | 'localhost';
   clientId: string;
   clientSecret: string;
-  redirectUri: string;
+  /** The product's callback URL of each provider that uses this client. */
+  redirectUri: string | readonly string[];
   accounts: Record<string, IdpAccount>;
 }): Promise<TestIdp> {
   const issuer = `http://${options.host ?? '127.0.0.1'}:${options.port}`;
+  const redirectUris = [options.redirectUri].flat();
   const provider = new Provider(issuer, {
     clients: [
       {
         client_id: options.clientId,
         client_secret: options.clientSecret,
-        redirect_uris: [options.redirectUri],
+        redirect_uris: redirectUris,
         // the product's home page, where its sign-out comes back to
-        post_logout_redirect_uris: [`${new URL(options.redirectUri).origin}/`],
+        post_logout_redirect_uris: [`${new URL(redirectUris[0]).origin}/`],
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_post',
@@ -47,7 +54,7 @@ export async function startTestIdp(options: {
     ],
     features: { devInteractions: { enabled: true } },
     claims: {
-      openid: ['sub'],
+      openid: ['sub', 'amr'],
       email: ['email', 'email_verified'],
       profile: ['name', 'groups'],
     },
@@ -72,6 +79,18 @@ export async function startTestIdp(options: {
       return { accountId: id, claims: () => ({ sub: id, ...account }) };
     },
   });
+  // The development sign-in names the account only; its sign-in methods are added here.
+  const finish = provider.interactionFinished.bind(provider);
+  provider.interactionFinished = (req, res, result, finishOptions) => {
+    const accountId = result.login?.accountId;
+    const amr = accountId ? options.accounts[accountId]?.amr : undefined;
+    return finish(
+      req,
+      res,
+      result.login && amr ? { ...result, login: { ...result.login, amr } } : result,
+      finishOptions,
+    );
+  };
   const server: Server = createServer(provider.callback());
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
   return {

@@ -123,6 +123,14 @@ describe('safeHttpRequest', () => {
         { url: `http://127.0.0.1:${open.port}/slow` },
         { allowHosts: allow, timeoutMs: 200 },
       ),
-    ).rejects.toThrow(/timed out/);
+    ).rejects.toMatchObject({ name: 'TimeoutError', message: expect.stringMatching(/timed out/) });
+    const cancelled = new AbortController();
+    setTimeout(() => cancelled.abort(), 100);
+    await expect(
+      safeHttpRequest(
+        { url: `http://127.0.0.1:${open.port}/slow` },
+        { allowHosts: allow, timeoutMs: 5000, signal: cancelled.signal },
+      ),
+    ).rejects.toMatchObject({ name: 'AbortError', message: expect.stringMatching(/cancelled/) });
   });
 });

@@ -212,13 +212,23 @@ function oneHop(
       });
     });
     req.on('error', (error) => {
-      if (signal.aborted && !(error instanceof SsrfRefused))
-        reject(new Error(`request to ${url.host} timed out or was cancelled`));
+      if (signal.aborted && !(error instanceof SsrfRefused)) reject(abortedError(url, signal));
       else reject(error);
     });
     if (body !== undefined) req.write(body);
     req.end();
   });
+}
+
+/**
+ * A request ended by its time limit (named `TimeoutError`) or by the caller's signal
+ * (`AbortError`), so callers can tell a receiver that did not answer from other failures.
+ */
+function abortedError(url: URL, signal: AbortSignal): Error {
+  const timedOut = (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError';
+  const error = new Error(`request to ${url.host} ${timedOut ? 'timed out' : 'was cancelled'}`);
+  error.name = timedOut ? 'TimeoutError' : 'AbortError';
+  return error;
 }
 
 function collect(

@@ -30,7 +30,7 @@ class SsoProviderFieldsDto {
     additionalProperties: true,
     description:
       'Settings of the template: client_id, and issuer (oidc), domain (okta, auth0), ' +
-      'directory_tenant (microsoft), subdomain (onelogin), authorization_endpoint, ' +
+      'directory_tenant (microsoft: the directory (tenant) ID, a GUID), subdomain (onelogin), authorization_endpoint, ' +
       'token_endpoint and userinfo_endpoint (oauth2), entry_point and idp_certificate (saml); ' +
       "scopes, email_claim, name_claim, groups_claim; for saml also logout_url (the IdP's " +
       'single logout URL, an https URL like entry_point: sign-out then ends the IdP session ' +
