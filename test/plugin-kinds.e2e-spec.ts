@@ -88,7 +88,7 @@ describe('plugin kinds: agent, provider and middleware plugins (embedded)', () =
     const { status, body } = await api.post('/api/v1/goals', {
       goal: `${M}: translate "good morning" into French`,
     });
-    expect(status).toBe(201);
+    expect(status).toBe(202);
     const goal = await finished(body.goal_id);
     expect(goal.status).toBe('completed');
 

@@ -23,7 +23,10 @@ describe('acting on principals', () => {
   it('keeps a system administrator out of reach of a tenant administrator, naming what is missing', () => {
     expect(
       canActOnPrincipal(holder('tenant_admin'), effectivePermissions(['system_admin'])),
-    ).toEqual({ allowed: false, missing: ['admin:system', 'tenant:create', 'tenant:delete'] });
+    ).toEqual({
+      allowed: false,
+      missing: ['admin:system', 'plugin:manage', 'tenant:create', 'tenant:delete'],
+    });
     expect(
       canActOnPrincipal(holder('system_admin'), effectivePermissions(['tenant_admin'])).allowed,
     ).toBe(true);
