@@ -51,7 +51,14 @@ export default tseslint.config(
         __dirname: 'readonly',
         console: 'readonly',
         URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
       },
     },
+  },
+  {
+    // plugins are plain CommonJS modules, as users write them
+    files: ['examples/plugins/**/*.js', 'test/fixtures/**/*.js', 'bench/fixtures/**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -105,9 +105,7 @@ export class WorkDispatcher {
    * turn and run on whichever worker is first) from one that was lost.
    */
   async rememberGoalPlacement(goalId: string, placement: JobPlacement): Promise<void> {
-    await this.store
-      .rememberPlacement(goalId, placement, PLACEMENT_TTL_MS)
-      .catch(() => undefined);
+    await this.store.rememberPlacement(goalId, placement, PLACEMENT_TTL_MS).catch(() => undefined);
   }
 
   async goalPlacement(goalId: string): Promise<JobPlacement | undefined> {
