@@ -104,10 +104,13 @@ export class HookManager {
     if (!list) return { payload, results: NO_RESULTS };
     const run = new Emission<P>(point, tenantId, payload);
     for (const entry of list) {
-      if (this.health.of(entry.plugin).degraded) continue;
+      if (this.health.isDegraded(entry.plugin)) continue;
       const call = run.callFor(entry.plugin);
       try {
-        const value = await this.withinLimit(entry.handler.handle(call.context), call);
+        const answer: unknown = entry.handler.handle(call.context);
+        // a synchronous handler is not awaited: no timer, no turn of the event loop
+        const value = isThenable(answer) ? await this.withinLimit(answer, call) : answer;
+        call.open = false;
         run.accept(entry.plugin, call, value);
         this.health.recordSuccess(entry.plugin);
       } catch (error) {
@@ -133,7 +136,7 @@ export class HookManager {
     if (!list) return { payload, results: NO_RESULTS };
     const run = new Emission<P>(point, tenantId, payload);
     for (const entry of list) {
-      if (this.health.of(entry.plugin).degraded) continue;
+      if (this.health.isDegraded(entry.plugin)) continue;
       const call = run.callFor(entry.plugin);
       const started = performance.now();
       try {
@@ -219,7 +222,7 @@ class Emission<P extends object> {
       hook: point,
       tenantId: this.tenantId,
       payload: this.view as Readonly<Record<string, unknown>>,
-      results: new Map(results),
+      results: results.size ? new Map(results) : NO_RESULTS,
       modify(patch) {
         if (!call.open) return;
         const checked = checkPatch(point, patch);
@@ -243,7 +246,8 @@ class Emission<P extends object> {
       this.current = { ...this.current, ...plainCopy(call.patch) };
       this.view = undefined;
     }
-    this.results!.set(plugin, value);
+    // a handler that answers nothing adds no result
+    if (value !== undefined) this.results!.set(plugin, value);
     if (call.cancelReason !== undefined) this.cancelled = { plugin, reason: call.cancelReason };
   }
 

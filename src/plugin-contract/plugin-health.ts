@@ -36,6 +36,10 @@ export class PluginHealth {
     if (state) state.consecutive_failures = 0;
   }
 
+  isDegraded(plugin: string): boolean {
+    return this.states.get(plugin)?.degraded === true;
+  }
+
   of(plugin: string): PluginHealthState {
     return { ...this.stateOf(plugin) };
   }
