@@ -214,14 +214,17 @@ class Emission<P extends object> {
   }
 
   callFor(plugin: string): HandlerCall {
-    this.view ??= frozenCopy(this.current);
     const results = (this.results ??= new Map());
     const point = this.point;
     const call: HandlerCall = { open: true } as HandlerCall;
+    // the frozen copy is made when a handler first reads the payload, once per emission
+    const view = () => (this.view ??= frozenCopy(this.current));
     call.context = {
       hook: point,
       tenantId: this.tenantId,
-      payload: this.view as Readonly<Record<string, unknown>>,
+      get payload() {
+        return view() as Readonly<Record<string, unknown>>;
+      },
       results: results.size ? new Map(results) : NO_RESULTS,
       modify(patch) {
         if (!call.open) return;
