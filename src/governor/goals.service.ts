@@ -129,13 +129,17 @@ export class GoalsService {
 
   /**
    * Queues a run of a goal the sweeper found without a live lease, unless its run placed on
-   * a chosen worker still waits there (a busy worker's queue, not a lost goal); false then.
+   * a chosen worker still waits there and that worker is live (a busy worker's queue, not a
+   * lost goal); false then. A dead worker's run (which BullMQ may put back to waiting in its
+   * lane) is queued again.
    */
   async requeue(tenantId: string, goalId: string, generation: number): Promise<boolean> {
     if (this.dispatcher.placesJobs) {
       const placed = await this.dispatcher.goalPlacement(goalId);
       const waiting =
-        placed && (await this.queue.isWaiting(placed.jobId, placed.lane).catch(() => false));
+        placed &&
+        (await this.dispatcher.laneIsLive(placed.lane)) &&
+        (await this.queue.isWaiting(placed.jobId, placed.lane).catch(() => false));
       if (waiting) return false;
     }
     await this.enqueue(tenantId, goalId, generation);

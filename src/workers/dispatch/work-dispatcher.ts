@@ -112,6 +112,14 @@ export class WorkDispatcher {
     return this.store.placementOf(goalId).catch(() => undefined);
   }
 
+  /** Whether the lane is the own lane of a worker that takes jobs now (IDLE or BUSY). */
+  async laneIsLive(lane: string): Promise<boolean> {
+    const workers = await this.workers().catch(() => [] as WorkerView[]);
+    return workers.some(
+      (w) => (w.status === 'IDLE' || w.status === 'BUSY') && workerLane(w.id) === lane,
+    );
+  }
+
   /** The shared turn count; this process's own while Redis does not answer (still a rotation). */
   private async turn(name: string): Promise<number> {
     try {
