@@ -1,32 +1,10 @@
-import { SsrfRefused, assertUrlAllowed, isAllowListed } from '#net/safe-http';
+import { outboundUrlProblem } from '#net/outbound-url';
 
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
-/**
- * Why an endpoint URL is refused, or undefined when it may be stored: http(s) only, no
- * credentials in it, https unless the host is allow-listed, and no literal private,
- * loopback, link-local or metadata address unless allow-listed. Names are resolved and
- * checked again on every connection.
- */
+/** Why an endpoint URL is refused (see `outboundUrlProblem`), or undefined. */
 export function webhookUrlProblem(raw: string, allowHosts: readonly string[]): string | undefined {
   if (raw.length > MAX_WEBHOOK_URL_LENGTH)
     return `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return 'must be an absolute URL';
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https URL';
-  if (url.username || url.password) return 'must not carry a user name or password';
-  if (isAllowListed(url, allowHosts)) return undefined;
-  if (url.protocol !== 'https:')
-    return 'must be an https URL (http only for hosts in WEBHOOK_ALLOW_HOSTS)';
-  try {
-    assertUrlAllowed(url, allowHosts);
-  } catch (error) {
-    if (error instanceof SsrfRefused) return `is not reachable from here: ${error.message}`;
-    throw error;
-  }
-  return undefined;
+  return outboundUrlProblem(raw, allowHosts, 'WEBHOOK_ALLOW_HOSTS');
 }

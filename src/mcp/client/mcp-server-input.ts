@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FieldError } from '#common';
-import { SsrfRefused, assertUrlAllowed, isAllowListed } from '#net/safe-http';
+import { outboundUrlProblem } from '#net/outbound-url';
 import { MCP_TRANSPORTS, PERMISSION_LEVELS, RISK_LEVELS } from './mcp-server-settings';
 
 const MAX_URL_LENGTH = 2048;
@@ -94,28 +94,7 @@ export function parseInput<T>(
   };
 }
 
-/**
- * Why a server URL is refused, or undefined: http(s) only, no credentials in it, https
- * unless the host is in MCP_ALLOW_HOSTS, no literal internal address unless allow-listed.
- * Names are resolved and checked again on every connection.
- */
+/** Why a server URL is refused (see `outboundUrlProblem`), or undefined. */
 export function mcpUrlProblem(raw: string, allowHosts: readonly string[]): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return 'must be an absolute URL';
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https URL';
-  if (url.username || url.password) return 'must not carry a user name or password';
-  if (isAllowListed(url, allowHosts)) return undefined;
-  if (url.protocol !== 'https:')
-    return 'must be an https URL (http only for hosts in MCP_ALLOW_HOSTS)';
-  try {
-    assertUrlAllowed(url, allowHosts);
-  } catch (error) {
-    if (error instanceof SsrfRefused) return `is not reachable from here: ${error.message}`;
-    throw error;
-  }
-  return undefined;
+  return outboundUrlProblem(raw, allowHosts, 'MCP_ALLOW_HOSTS');
 }
