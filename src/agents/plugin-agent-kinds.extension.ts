@@ -1,6 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { PluginDefinition } from '../plugin-contract/plugin-contract';
-import { Detach, PluginExtension, PluginExtensions } from '../plugin-contract/plugin-extensions';
+import {
+  attachEach,
+  Detach,
+  PluginExtension,
+  PluginExtensions,
+} from '../plugin-contract/plugin-extensions';
 import { AgentKindRegistry } from './agent-kind-registry';
 
 /** Applies a plugin's `agents`: each becomes a kind that selection, scoring and learning treat as built-in. */
@@ -18,23 +23,13 @@ export class PluginAgentKinds implements PluginExtension, OnModuleInit {
   }
 
   attach(plugin: PluginDefinition): Detach {
-    const removals: Array<() => void> = [];
-    try {
-      for (const agent of plugin.agents ?? [])
-        removals.push(
-          this.kinds.add({
-            kind: agent.kind,
-            capabilities: agent.capabilities,
-            systemPrompt: agent.systemPrompt,
-            description: agent.description,
-          }),
-        );
-    } catch (error) {
-      for (const remove of removals) remove();
-      throw error;
-    }
-    return () => {
-      for (const remove of removals) remove();
-    };
+    return attachEach(plugin.agents, (agent) =>
+      this.kinds.add({
+        kind: agent.kind,
+        capabilities: agent.capabilities,
+        systemPrompt: agent.systemPrompt,
+        description: agent.description,
+      }),
+    );
   }
 }

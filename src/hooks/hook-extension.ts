@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { PluginDefinition } from '../plugin-contract/plugin-contract';
 import {
+  attachEach,
   PluginExtensions,
   type Detach,
   type PluginExtension,
@@ -27,15 +28,6 @@ export class HookExtension implements PluginExtension, OnModuleInit {
     const name = plugin.metadata.name;
     if (!plugin.metadata.permissions?.includes('hooks:register'))
       throw new Error(`plugin ${name} has hooks but not the permission hooks:register`);
-    const removals: (() => void)[] = [];
-    try {
-      for (const handler of handlers) removals.push(this.hooks.register(name, handler));
-    } catch (error) {
-      for (const remove of removals) remove();
-      throw error;
-    }
-    return () => {
-      for (const remove of removals) remove();
-    };
+    return attachEach(handlers, (handler) => this.hooks.register(name, handler));
   }
 }

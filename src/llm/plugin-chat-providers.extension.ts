@@ -3,7 +3,12 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { PluginChatProvider, PluginDefinition } from '../plugin-contract/plugin-contract';
-import { Detach, PluginExtension, PluginExtensions } from '../plugin-contract/plugin-extensions';
+import {
+  attachEach,
+  Detach,
+  PluginExtension,
+  PluginExtensions,
+} from '../plugin-contract/plugin-extensions';
 import { createOpenAICompatibleModel } from './chat-model.factory';
 import { AddedChatProvider, ChatProviderRegistry } from './chat-provider-registry';
 
@@ -23,17 +28,9 @@ export class PluginChatProviders implements PluginExtension, OnModuleInit {
   }
 
   attach(plugin: PluginDefinition): Detach {
-    const removals: Array<() => void> = [];
-    try {
-      for (const provider of plugin.chatProviders ?? [])
-        removals.push(this.providers.add(this.build(plugin.metadata.name, provider)));
-    } catch (error) {
-      for (const remove of removals) remove();
-      throw error;
-    }
-    return () => {
-      for (const remove of removals) remove();
-    };
+    return attachEach(plugin.chatProviders, (provider) =>
+      this.providers.add(this.build(plugin.metadata.name, provider)),
+    );
   }
 
   /** A start whose LLM_PROVIDER names no loaded provider stops with the ids there are. */

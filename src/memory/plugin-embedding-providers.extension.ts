@@ -1,6 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { PluginDefinition, PluginEmbeddingProvider } from '../plugin-contract/plugin-contract';
-import { Detach, PluginExtension, PluginExtensions } from '../plugin-contract/plugin-extensions';
+import {
+  attachEach,
+  Detach,
+  PluginExtension,
+  PluginExtensions,
+} from '../plugin-contract/plugin-extensions';
 import { AddedEmbedder, EmbeddingProviderRegistry } from './embedding-provider-registry';
 import { MemoryService } from './memory.service';
 
@@ -20,17 +25,9 @@ export class PluginEmbeddingProviders implements PluginExtension, OnModuleInit {
   }
 
   attach(plugin: PluginDefinition): Detach {
-    const removals: Array<() => void> = [];
-    try {
-      for (const provider of plugin.embeddingProviders ?? [])
-        removals.push(this.providers.add(embedderOf(plugin.metadata.name, provider)));
-    } catch (error) {
-      for (const remove of removals) remove();
-      throw error;
-    }
-    return () => {
-      for (const remove of removals) remove();
-    };
+    return attachEach(plugin.embeddingProviders, (provider) =>
+      this.providers.add(embedderOf(plugin.metadata.name, provider)),
+    );
   }
 
   /** Stops a start whose EMBEDDING_PROVIDER names no loaded provider; then re-embeds with it. */

@@ -1,6 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { PluginDefinition } from '../plugin-contract/plugin-contract';
-import { Detach, PluginExtension, PluginExtensions } from '../plugin-contract/plugin-extensions';
+import {
+  attachEach,
+  Detach,
+  PluginExtension,
+  PluginExtensions,
+} from '../plugin-contract/plugin-extensions';
 import { MemoryBackendRegistry } from './memory-backend-registry';
 
 /** Applies a plugin's `memoryBackends`: each keeps one memory type for every tenant, tenant by tenant. */
@@ -18,16 +23,8 @@ export class PluginMemoryBackends implements PluginExtension, OnModuleInit {
   }
 
   attach(plugin: PluginDefinition): Detach {
-    const removals: Array<() => void> = [];
-    try {
-      for (const backend of plugin.memoryBackends ?? [])
-        removals.push(this.backends.add({ plugin: plugin.metadata.name, backend }));
-    } catch (error) {
-      for (const remove of removals) remove();
-      throw error;
-    }
-    return () => {
-      for (const remove of removals) remove();
-    };
+    return attachEach(plugin.memoryBackends, (backend) =>
+      this.backends.add({ plugin: plugin.metadata.name, backend }),
+    );
   }
 }

@@ -32,3 +32,24 @@ export class PluginExtensions {
     return this.extensions;
   }
 }
+
+/**
+ * Adds each of a plugin's parts with `add`, all or nothing: when one is refused (throws),
+ * those added before it are taken back. The Detach takes them all back.
+ */
+export function attachEach<T>(
+  parts: readonly T[] | undefined,
+  add: (part: T) => () => void,
+): Detach {
+  const removals: Array<() => void> = [];
+  const removeAll = () => {
+    for (const remove of removals.splice(0).reverse()) remove();
+  };
+  try {
+    for (const part of parts ?? []) removals.push(add(part));
+  } catch (error) {
+    removeAll();
+    throw error;
+  }
+  return removeAll;
+}
