@@ -5,6 +5,20 @@ import { MEMORY_TYPES } from './memory.types';
 
 const TYPE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
+/**
+ * The memory types plugins keep in this process, read by the request validation of
+ * `POST /api/v1/memory` (which runs before any service is reached).
+ */
+const pluginMemoryTypes = new Set<string>();
+
+/** Whether a memory may be stored with this type: a built-in one or a plugin's. */
+export function isKnownMemoryType(type: unknown): boolean {
+  return (
+    typeof type === 'string' &&
+    ((MEMORY_TYPES as readonly string[]).includes(type) || pluginMemoryTypes.has(type))
+  );
+}
+
 export interface AddedMemoryBackend {
   plugin: string;
   backend: PluginMemoryBackend;
@@ -34,8 +48,11 @@ export class MemoryBackendRegistry {
     if (typeof added.backend.write !== 'function' || typeof added.backend.search !== 'function')
       throw new Error(`memory type ${type} needs write and search functions`);
     this.backends.set(type, added);
+    pluginMemoryTypes.add(type);
     return () => {
-      if (this.backends.get(type) === added) this.backends.delete(type);
+      if (this.backends.get(type) !== added) return;
+      this.backends.delete(type);
+      pluginMemoryTypes.delete(type);
     };
   }
 

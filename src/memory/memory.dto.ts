@@ -8,12 +8,13 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
+import { isKnownMemoryType } from './memory-backend-registry';
 import { MEMORY_TYPES, MemoryType } from './memory.types';
 
 export class CreateMemoryDto {
@@ -21,7 +22,14 @@ export class CreateMemoryDto {
     example: 'semantic',
     description: 'episodic, semantic, procedural, strategic, or a memory type a plugin keeps',
   })
-  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'must be a memory type' })
+  @ValidateBy({
+    name: 'isKnownMemoryType',
+    validator: {
+      validate: isKnownMemoryType,
+      defaultMessage: () =>
+        `must be one of ${MEMORY_TYPES.join(', ')} or a memory type a loaded plugin keeps`,
+    },
+  })
   type!: string;
 
   @ApiProperty({ description: 'The memory text (embedded for search)', maxLength: 20000 })

@@ -19,6 +19,8 @@ import { TenantDirectory } from '../../dist/src/tenancy/tenant-directory.js';
 import { TenantRepository } from '../../dist/src/tenancy/tenant.repository.js';
 import { TenantsService } from '../../dist/src/tenancy/tenants.service.js';
 import { EventBus } from '../../dist/src/events/event-bus.js';
+import { HookManager } from '../../dist/src/hooks/hook-manager.js';
+import { PluginHealth } from '../../dist/src/plugin-contract/plugin-health.js';
 import { GoalEventLog } from '../../dist/src/events/goal-event-log.service.js';
 import { GoalEventRepository } from '../../dist/src/events/goal-event.repository.js';
 
@@ -86,6 +88,7 @@ async function main() {
       new TenantDirectory(new TenantsService(new TenantRepository(dataSource), config), config),
       new TenantUsageRepository(dataSource),
     ),
+    new HookManager(config, new PluginHealth()),
   );
   const seen = {};
 
