@@ -28,6 +28,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads each outbound allow-list as lower-cased hosts', () => {
+    const config = loadConfig({
+      TOOLS_HTTP_ALLOW_HOSTS: ' Docs.Example.com , 127.0.0.1:4100,',
+      WEBHOOK_ALLOW_HOSTS: 'Hooks.Example.com',
+      MCP_ALLOW_HOSTS: '',
+    });
+    expect(config.TOOLS_HTTP_ALLOW_HOSTS).toEqual(['docs.example.com', '127.0.0.1:4100']);
+    expect(config.WEBHOOK_ALLOW_HOSTS).toEqual(['hooks.example.com']);
+    expect(config.MCP_ALLOW_HOSTS).toEqual([]);
+  });
+
   it('names the bad variable in one line', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(

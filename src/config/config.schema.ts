@@ -10,7 +10,7 @@ import { isValidCidr, isValidIp } from '#net/ip-rules';
 import { identitySettings } from './identity-settings';
 import { webhookSettings } from './webhook-settings';
 import { mcpSettings } from './mcp-settings';
-import { bool, commaList, int, url } from './setting-types';
+import { bool, commaList, hostList, int, url } from './setting-types';
 
 /** A built-in provider's name or a plugin provider's id; which ids exist is known once plugins load. */
 const providerId = z
@@ -256,15 +256,7 @@ export const configSchema = z.object({
     .regex(API_KEY_PATTERN, 'must be an API key like ak_{12 hex}_{43 base64url}')
     .optional(),
   TOOLS_FILE_MAX_BYTES: int(1, 100_000_000).default(5_000_000),
-  TOOLS_HTTP_ALLOW_HOSTS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean),
-    ),
+  TOOLS_HTTP_ALLOW_HOSTS: hostList,
   TOOLS_HTTP_TIMEOUT_MS: int(100, 600_000).default(15000),
   TOOLS_HTTP_MAX_BYTES: int(1, 100_000_000).default(2_000_000),
   TOOLS_HTTP_MAX_REDIRECTS: int(0, 20).default(5),

@@ -1,20 +1,12 @@
 import { z } from 'zod';
-import { int } from './setting-types';
+import { hostList, int } from './setting-types';
 
 /** Each tenant's MCP servers as sources of tools. */
 export const mcpSettings = {
   /** 32 bytes (64 hex or base64) sealing MCP servers' env values and headers at rest. */
   MCP_ENCRYPTION_KEY: z.string().min(1).optional(),
   /** Hosts on private networks, or reached over http, that HTTP servers may name (`host` or `host:port`). */
-  MCP_ALLOW_HOSTS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean),
-    ),
+  MCP_ALLOW_HOSTS: hostList,
   /** How long one tool call (or listing) may take. */
   MCP_CALL_TIMEOUT_MS: int(100, 600_000).default(30_000),
   /** How long connecting and the protocol's handshake may take. */

@@ -27,3 +27,14 @@ export const commaList = z
       .map((s) => s.trim())
       .filter(Boolean),
   );
+
+/** Hosts (`host` or `host:port`), comma separated, lower-cased: an allow-list of outbound calls. */
+export const hostList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  );

@@ -1,20 +1,12 @@
 import { z } from 'zod';
-import { int } from './setting-types';
+import { hostList, int } from './setting-types';
 
 /** Webhook endpoints, their deliveries and the sending of them. */
 export const webhookSettings = {
   /** 32 bytes (64 hex or base64) sealing webhook signing secrets at rest. */
   WEBHOOK_ENCRYPTION_KEY: z.string().min(1).optional(),
   /** Hosts on private networks, or reached over http, that endpoints may name (`host` or `host:port`). */
-  WEBHOOK_ALLOW_HOSTS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean),
-    ),
+  WEBHOOK_ALLOW_HOSTS: hostList,
   /** Multiplies the retry schedule (1, 2, 4, 8 and 16 minutes). */
   WEBHOOK_RETRY_SCALE: z.coerce
     .number({ message: 'must be a number' })
