@@ -41,7 +41,7 @@ import { oauthKeyStatements } from '../oauth-tokens/oauth-key.repository';
 import { samlSessionStatements } from '../sso/saml-session.repository';
 import { ssoLoginStateStatements } from '../sso/sso-login-state.repository';
 import { ssoProviderStatements } from '../sso/sso-provider.repository';
-import { webhookDeliveryStatements } from '../webhooks/webhook-delivery.repository';
+import { webhookDeliveryStatements } from '../webhooks/webhook-delivery.statements';
 import { webhookEndpointStatements } from '../webhooks/webhook-endpoint.repository';
 import { mcpServerStatements } from '../mcp/client/mcp-server.repository';
 import { renderCatalog, type StatementCatalog } from './statement-catalog';
