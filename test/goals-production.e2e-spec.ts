@@ -220,8 +220,15 @@ describe('goals on PostgreSQL + BullMQ with separate worker processes', () => {
     await waitFor(() => llm.chatRequests().some((r) => mine('intent_analyzer')(r.body)), {
       what: 'the first goal to run',
     });
-    const statuses = await Promise.all(
-      ids.map(async (id) => (await client.get(`/api/v1/goals/${id}`)).body.status as string),
+    // the analysis starts while the goal's move to running is written: wait for that commit
+    const statuses = await waitFor(
+      async () => {
+        const now = await Promise.all(
+          ids.map(async (id) => (await client.get(`/api/v1/goals/${id}`)).body.status as string),
+        );
+        return now.includes('running') ? now : undefined;
+      },
+      { what: 'the first goal to show as running' },
     );
     expect(statuses.filter((s) => s === 'running')).toHaveLength(1);
     expect(statuses.filter((s) => s === 'queued')).toHaveLength(2);
