@@ -238,10 +238,10 @@ describe('dispatch of goal and task jobs over three workers', () => {
       if (mode === 'round_robin') {
         const counts = all.map(count);
         expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
-        // goal jobs take turns too (a goal waiting on its worker past the sweeper's quiet
-        // window is left there, not queued again)
+        // goal jobs take turns too; a goal run placed again (its first job lost or stalled)
+        // takes a further turn, so for goal jobs only a bound
         const goalCounts = all.map(goalsDone);
-        expect(Math.max(...goalCounts) - Math.min(...goalCounts)).toBeLessThanOrEqual(1);
+        expect(Math.min(...goalCounts)).toBeGreaterThanOrEqual(GOALS / 6);
       }
       for (const id of all) {
         expect(peaks.get(id)?.goals ?? 0).toBeLessThanOrEqual(JOB_CONCURRENCY);
