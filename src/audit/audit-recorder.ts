@@ -1,5 +1,6 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
+import { currentTransaction } from '../common/ambient-transaction';
 import type { GoalEventRecord } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
 import {
@@ -104,6 +105,12 @@ export class AuditRecorder implements OnModuleInit, OnModuleDestroy {
   private security(event: SecurityEvent): void {
     // the audit interceptor records every change of a user, with the fields changed
     if (event.type.startsWith('user.')) return;
+    const transaction = currentTransaction();
+    if (transaction) transaction.afterCommit(() => this.recordSecurity(event));
+    else this.recordSecurity(event);
+  }
+
+  private recordSecurity(event: SecurityEvent): void {
     const how = classifySecurityEvent(event.type);
     const actorId = event.actorId ?? event.userId;
     this.writer.record({

@@ -123,14 +123,16 @@ export class AuthService {
       const failures = attempts.failures + 1;
       const lockMs = lockoutDurationMs(failures, this.policy);
       const lockedUntil = lockMs ? new Date(Date.now() + lockMs) : null;
-      if (user) await this.users.recordLoginFailure(user.tenantId, user.id, lockedUntil);
-      else this.unknownAttempts.set(unknownKey, { failures, lockedUntil });
-      securityEvents.publish({
-        type: 'auth.login_failed',
-        tenantId,
-        userId: user?.id,
-        ip: input.ip,
-        details: { reason: user ? 'invalid-credentials' : 'unknown-user' },
+      if (!user) this.unknownAttempts.set(unknownKey, { failures, lockedUntil });
+      await this.sessions.atomically(async () => {
+        if (user) await this.users.recordLoginFailure(user.tenantId, user.id, lockedUntil);
+        securityEvents.publish({
+          type: 'auth.login_failed',
+          tenantId,
+          userId: user?.id,
+          ip: input.ip,
+          details: { reason: user ? 'invalid-credentials' : 'unknown-user' },
+        });
       });
       throw new InvalidLogin();
     }
@@ -219,27 +221,29 @@ export class AuthService {
       authMethod?: 'password' | 'sso';
     },
   ): Promise<SignedIn> {
-    const { token, session } = await this.sessions.create({
-      ...who,
-      type: meta.sessionType ?? 'web',
-      authMethod: state.authMethod ?? 'password',
-      mfaVerified: state.mfaVerified,
-      enrollmentOnly: state.enrollmentOnly,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
+    return this.sessions.atomically(async () => {
+      const { token, session } = await this.sessions.create({
+        ...who,
+        type: meta.sessionType ?? 'web',
+        authMethod: state.authMethod ?? 'password',
+        mfaVerified: state.mfaVerified,
+        enrollmentOnly: state.enrollmentOnly,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      });
+      securityEvents.publish({
+        type: 'auth.logged_in',
+        ...who,
+        sessionId: session.id,
+        ip: meta.ip,
+        details: {
+          mfa: state.via ?? 'none',
+          method: state.authMethod ?? 'password',
+          enrollment_required: state.enrollmentOnly ?? false,
+        },
+      });
+      return { status: 'authenticated' as const, token, session };
     });
-    securityEvents.publish({
-      type: 'auth.logged_in',
-      ...who,
-      sessionId: session.id,
-      ip: meta.ip,
-      details: {
-        mfa: state.via ?? 'none',
-        method: state.authMethod ?? 'password',
-        enrollment_required: state.enrollmentOnly ?? false,
-      },
-    });
-    return { status: 'authenticated', token, session };
   }
 
   /** A token the client held before signing in is ended, whoever's it was: no fixation. */
@@ -266,12 +270,14 @@ export class AuthService {
   }
 
   async logout(session: { tenantId: string; sessionId: string; userId: string }): Promise<void> {
-    await this.sessions.revoke(session.tenantId, session.sessionId, 'signed-out', session.userId);
-    securityEvents.publish({
-      type: 'auth.logged_out',
-      tenantId: session.tenantId,
-      userId: session.userId,
-      sessionId: session.sessionId,
+    await this.sessions.atomically(async () => {
+      await this.sessions.revoke(session.tenantId, session.sessionId, 'signed-out', session.userId);
+      securityEvents.publish({
+        type: 'auth.logged_out',
+        tenantId: session.tenantId,
+        userId: session.userId,
+        sessionId: session.sessionId,
+      });
     });
   }
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { currentTransaction } from './ambient-transaction';
 
 /**
  * What went stale: one user's identity or rights, a tenant's roles, one API key, an OAuth
@@ -71,6 +72,9 @@ class AccessInvalidation extends EventEmitter {
   }
 
   private async signal(signal: AccessSignal): Promise<void> {
+    // a change not yet committed is not stale anywhere yet: signal it once it is
+    const transaction = currentTransaction();
+    if (transaction) return transaction.afterCommit(() => this.signal(signal));
     this.apply(signal);
     await this.relay?.(signal);
   }

@@ -8,6 +8,7 @@ import {
   type CompiledQuery,
 } from 'kysely';
 import type { EntityManager } from 'typeorm';
+import { ambientExecutor } from '../common/ambient-transaction';
 import type { DB } from './schema.generated';
 
 /**
@@ -26,13 +27,18 @@ export const db = new Kysely<DB>({
   },
 });
 
-/** Where a statement runs: the data source, or the entity manager of an open transaction. */
+/**
+ * Where a statement runs: the data source, or the entity manager of an open transaction. A
+ * statement on a data source inside `atomically` on it runs in that transaction.
+ */
 export type SqlExecutor = Pick<EntityManager, 'query'>;
 
 /** The rows a statement returns (a SELECT, or a write with RETURNING). */
 export async function rowsOf<O>(executor: SqlExecutor, statement: Compilable<O>): Promise<O[]> {
   const compiled = statement.compile();
-  const result: unknown = await executor.query(compiled.sql, [...compiled.parameters]);
+  const result: unknown = await ambientExecutor(executor).query(compiled.sql, [
+    ...compiled.parameters,
+  ]);
   return writesWithCount(compiled) ? (result as [O[], number])[0] : (result as O[]);
 }
 
@@ -48,10 +54,9 @@ export async function firstOf<O>(
 export async function affectedBy(executor: SqlExecutor, statement: Compilable): Promise<number> {
   const compiled = statement.compile();
   if (!writesWithCount(compiled)) throw new Error('affectedBy() takes an UPDATE or a DELETE');
-  const result = (await executor.query(compiled.sql, [...compiled.parameters])) as [
-    unknown[],
-    number,
-  ];
+  const result = (await ambientExecutor(executor).query(compiled.sql, [
+    ...compiled.parameters,
+  ])) as [unknown[], number];
   return result[1];
 }
 

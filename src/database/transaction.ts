@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { backoffDelay, sleep } from '#common';
 import { logFor } from '../observability/logger';
+import { currentTransaction, joinsAmbient } from '../common/ambient-transaction';
 import { dbRetries } from './db-fault-metrics';
 import { CommitOutcomeUnknown, faultLabelOf, transientKindOf } from './transient-errors';
 
@@ -25,12 +26,16 @@ export const UNIT_OF_WORK_RETRY = { attempts: 6, baseMs: 50, maxMs: 2000 };
  * Runs `work` in one transaction. A deadlock, a serialization failure, a pool timeout or a
  * connection lost before COMMIT rolls the transaction back and runs `work` again (so `work`
  * must derive what it writes from what it reads in the transaction). A connection lost
- * during COMMIT throws CommitOutcomeUnknown.
+ * during COMMIT throws CommitOutcomeUnknown. Inside `atomically` on the same data source,
+ * `work` joins that transaction instead.
  */
 export function inTransaction<T>(
   dataSource: DataSource,
   work: (uow: UnitOfWork) => Promise<T>,
 ): Promise<T> {
+  const ambient = currentTransaction();
+  if (ambient && joinsAmbient(dataSource))
+    return work({ manager: ambient.manager, afterCommit: (action) => ambient.afterCommit(action) });
   return retrying(
     () =>
       announcing((afterCommit) =>

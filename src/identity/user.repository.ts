@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { affectedBy, db, firstOf, rowsOf } from '../database/query-builder';
 import type { Users } from '../database/schema.generated';
 import type { StatementCatalog } from '../database/statement-catalog';
+import { atomically } from '../common/ambient-transaction';
 
 export type UserRow = Selectable<Users>;
 
@@ -90,6 +91,11 @@ const statements = {
 @Injectable()
 export class UserRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `work` as one transaction: a change and the events reporting it commit together. */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return atomically(this.dataSource, work);
+  }
 
   /** The new row, or undefined when the email is taken in the tenant. */
   insert(row: NewUserRow): Promise<UserRow | undefined> {

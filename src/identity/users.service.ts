@@ -56,20 +56,23 @@ export class UsersService {
   async create(tenantId: string, input: NewUser): Promise<User> {
     const email = normalizeEmail(input.email);
     const passwordHash = input.password ? await this.hasher.hash(input.password) : null;
-    const row = await this.users.insert({
-      id: uuidv7(),
-      tenant_id: tenantId,
-      email,
-      display_name: input.displayName,
-      password_hash: passwordHash,
+    const row = await this.users.atomically(async () => {
+      const inserted = await this.users.insert({
+        id: uuidv7(),
+        tenant_id: tenantId,
+        email,
+        display_name: input.displayName,
+        password_hash: passwordHash,
+      });
+      if (!inserted)
+        throw new Conflict(
+          'user-exists',
+          'User exists',
+          `A user with email ${email} exists in this tenant.`,
+        );
+      announce('user.created', tenantId, inserted.id, { email, display_name: input.displayName });
+      return inserted;
     });
-    if (!row)
-      throw new Conflict(
-        'user-exists',
-        'User exists',
-        `A user with email ${email} exists in this tenant.`,
-      );
-    announce('user.created', tenantId, row.id, { email, display_name: input.displayName });
     return toUser(row);
   }
 
@@ -125,35 +128,40 @@ export class UsersService {
     const passwordHash = changes.password
       ? await this.hasher.hash(changes.password)
       : current.passwordHash;
-    const row = await this.users.update(tenantId, id, {
-      display_name: changes.displayName ?? current.displayName,
-      status: changes.status ?? current.status,
-      password_hash: passwordHash,
-      passwordChanged: !!changes.password,
-    });
-    if (changes.password) recordChange('password', current.passwordHash, changes.password);
-    if (changes.status && changes.status !== current.status)
-      recordChange('status', current.status, changes.status);
-    if (changes.displayName && changes.displayName !== current.displayName)
-      recordChange('display_name', current.displayName, changes.displayName);
-    const endsSessions = !!changes.password || changes.status === 'disabled';
-    if (endsSessions) await this.sessions.endAllFor(tenantId, id, keepSessionId);
-    else await accessInvalidation.userChanged(tenantId, id);
-    announce('user.updated', tenantId, id, {
-      status: changes.status ?? current.status,
-      display_name: changes.displayName ?? current.displayName,
-      password_changed: !!changes.password,
+    const row = await this.users.atomically(async () => {
+      const updated = await this.users.update(tenantId, id, {
+        display_name: changes.displayName ?? current.displayName,
+        status: changes.status ?? current.status,
+        password_hash: passwordHash,
+        passwordChanged: !!changes.password,
+      });
+      if (changes.password) recordChange('password', current.passwordHash, changes.password);
+      if (changes.status && changes.status !== current.status)
+        recordChange('status', current.status, changes.status);
+      if (changes.displayName && changes.displayName !== current.displayName)
+        recordChange('display_name', current.displayName, changes.displayName);
+      const endsSessions = !!changes.password || changes.status === 'disabled';
+      if (endsSessions) await this.sessions.endAllFor(tenantId, id, keepSessionId);
+      else await accessInvalidation.userChanged(tenantId, id);
+      announce('user.updated', tenantId, id, {
+        status: changes.status ?? current.status,
+        display_name: changes.displayName ?? current.displayName,
+        password_changed: !!changes.password,
+      });
+      return updated;
     });
     return toUser(row!);
   }
 
   /** Deletes the user with their sessions, keys and role assignments. */
   async delete(tenantId: string, id: string): Promise<void> {
-    const affected = await this.users.delete(tenantId, id);
-    if (!affected) throw new NotFound('user', id);
-    // Sessions, keys and role assignments went with the row (ON DELETE CASCADE).
-    await accessInvalidation.userChanged(tenantId, id);
-    announce('user.deleted', tenantId, id, {});
+    await this.users.atomically(async () => {
+      const affected = await this.users.delete(tenantId, id);
+      if (!affected) throw new NotFound('user', id);
+      // Sessions, keys and role assignments went with the row (ON DELETE CASCADE).
+      await accessInvalidation.userChanged(tenantId, id);
+      announce('user.deleted', tenantId, id, {});
+    });
   }
 
   async recordLoginFailure(tenantId: string, id: string, lockedUntil: Date | null): Promise<void> {

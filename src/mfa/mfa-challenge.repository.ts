@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { affectedBy, db, firstOf, rowsOf } from '../database/query-builder';
 import type { MfaChallenges, MfaCodes, MfaLockouts } from '../database/schema.generated';
 import type { StatementCatalog } from '../database/statement-catalog';
+import { atomically } from '../common/ambient-transaction';
 
 export type MfaChallengeRow = Selectable<MfaChallenges>;
 export type NewMfaCodeRow = Omit<
@@ -145,6 +146,11 @@ const statements = {
 @Injectable()
 export class MfaChallengeRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `work` as one transaction: a change and the events reporting it commit together. */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return atomically(this.dataSource, work);
+  }
 
   async insertChallenge(row: Insertable<MfaChallenges>): Promise<void> {
     await rowsOf(this.dataSource, statements.insertChallenge(row));

@@ -39,25 +39,28 @@ export class MfaChallenges {
     await this.verifier.assertNotLocked(user.tenantId, user.userId);
     const token = `avc_${randomToken(32)}`;
     const expiresAt = new Date(Date.now() + this.config.MFA_CHALLENGE_MINUTES * 60_000);
-    await this.challenges.insertChallenge({
-      id: uuidv7(),
-      tenant_id: user.tenantId,
-      user_id: user.userId,
-      token_hash: sha256Hex(token),
-      ip: meta.ip ?? null,
-      user_agent: meta.userAgent?.slice(0, 500) ?? null,
-      expires_at: expiresAt,
-      auth_method: meta.authMethod ?? 'password',
-    });
-    const status = await this.enrollment.status(user.tenantId, user.userId);
-    const methods: MfaFactor[] = [...kinds];
-    if (status.backupCodesLeft > 0) methods.push('backup_code');
-    securityEvents.publish({
-      type: 'mfa.challenged',
-      tenantId: user.tenantId,
-      userId: user.userId,
-      ip: meta.ip,
-      details: { methods: methods.join(',') },
+    const methods = await this.challenges.atomically(async () => {
+      await this.challenges.insertChallenge({
+        id: uuidv7(),
+        tenant_id: user.tenantId,
+        user_id: user.userId,
+        token_hash: sha256Hex(token),
+        ip: meta.ip ?? null,
+        user_agent: meta.userAgent?.slice(0, 500) ?? null,
+        expires_at: expiresAt,
+        auth_method: meta.authMethod ?? 'password',
+      });
+      const status = await this.enrollment.status(user.tenantId, user.userId);
+      const factors: MfaFactor[] = [...kinds];
+      if (status.backupCodesLeft > 0) factors.push('backup_code');
+      securityEvents.publish({
+        type: 'mfa.challenged',
+        tenantId: user.tenantId,
+        userId: user.userId,
+        ip: meta.ip,
+        details: { methods: factors.join(',') },
+      });
+      return factors;
     });
     return { token, methods, expiresAt };
   }
@@ -118,13 +121,15 @@ export class MfaChallenges {
       }
       throw error;
     }
-    if (!(await this.challenges.completeChallenge(challenge.tenant_id, challenge.id)))
-      throw new MfaChallengeInvalid();
-    securityEvents.publish({
-      type: 'mfa.verified',
-      ...who,
-      ip,
-      details: { method, purpose: 'login' },
+    await this.challenges.atomically(async () => {
+      if (!(await this.challenges.completeChallenge(challenge.tenant_id, challenge.id)))
+        throw new MfaChallengeInvalid();
+      securityEvents.publish({
+        type: 'mfa.verified',
+        ...who,
+        ip,
+        details: { method, purpose: 'login' },
+      });
     });
     return { ...who, authMethod: challenge.auth_method === 'sso' ? 'sso' : 'password' };
   }

@@ -79,32 +79,34 @@ export class MfaEnrollment {
   async enrollTotp(user: MfaUser): Promise<{ secret: string; uri: string; qrSvg: string }> {
     const keys = this.verifier.requireKeys();
     const secret = newTotpSecret();
-    const stored = await this.methods.upsertPending(
-      uuidv7(),
-      user.tenantId,
-      user.userId,
-      'totp',
-      keys.encrypt(secret),
-      null,
-    );
-    if (!stored) throw new MfaAlreadyEnrolled('totp');
+    await this.methods.atomically(async () => {
+      const stored = await this.methods.upsertPending(
+        uuidv7(),
+        user.tenantId,
+        user.userId,
+        'totp',
+        keys.encrypt(secret),
+        null,
+      );
+      if (!stored) throw new MfaAlreadyEnrolled('totp');
+      securityEvents.publish({
+        type: 'mfa.method_enrolled',
+        tenantId: user.tenantId,
+        userId: user.userId,
+        details: { kind: 'totp' },
+      });
+    });
     const uri = totpProvisioningUri({
       secret,
       accountName: user.email,
       issuer: this.config.MFA_ISSUER,
-    });
-    securityEvents.publish({
-      type: 'mfa.method_enrolled',
-      tenantId: user.tenantId,
-      userId: user.userId,
-      details: { kind: 'totp' },
     });
     return { secret, uri, qrSvg: await qrCodeSvg(uri) };
   }
 
   async confirmTotp(tenantId: string, userId: string, code: string): Promise<Confirmation> {
     await this.verifier.verify({ tenantId, userId, method: 'totp', code, purpose: 'enroll' });
-    return this.confirmed(tenantId, userId, 'totp');
+    return this.methods.atomically(() => this.confirmed(tenantId, userId, 'totp'));
   }
 
   /** Enrolls a phone (SMS) or email address and sends it a first code. */
@@ -114,20 +116,22 @@ export class MfaEnrollment {
     destination: string,
   ): Promise<{ deliveryStatus: 'sent' | 'failed'; expiresAt: Date }> {
     this.verifier.requireKeys();
-    const stored = await this.methods.upsertPending(
-      uuidv7(),
-      user.tenantId,
-      user.userId,
-      channel,
-      null,
-      destination,
-    );
-    if (!stored) throw new MfaAlreadyEnrolled(channel);
-    securityEvents.publish({
-      type: 'mfa.method_enrolled',
-      tenantId: user.tenantId,
-      userId: user.userId,
-      details: { kind: channel },
+    await this.methods.atomically(async () => {
+      const stored = await this.methods.upsertPending(
+        uuidv7(),
+        user.tenantId,
+        user.userId,
+        channel,
+        null,
+        destination,
+      );
+      if (!stored) throw new MfaAlreadyEnrolled(channel);
+      securityEvents.publish({
+        type: 'mfa.method_enrolled',
+        tenantId: user.tenantId,
+        userId: user.userId,
+        details: { kind: channel },
+      });
     });
     return this.verifier.sendCode({
       tenantId: user.tenantId,
@@ -145,9 +149,11 @@ export class MfaEnrollment {
     code: string,
   ): Promise<Confirmation> {
     await this.verifier.verify({ tenantId, userId, method: channel, code, purpose: 'enroll' });
-    if (!(await this.methods.activate(tenantId, userId, channel, null)))
-      throw new MfaMethodUnavailable(channel);
-    return this.confirmed(tenantId, userId, channel);
+    return this.methods.atomically(async () => {
+      if (!(await this.methods.activate(tenantId, userId, channel, null)))
+        throw new MfaMethodUnavailable(channel);
+      return this.confirmed(tenantId, userId, channel);
+    });
   }
 
   async regenerateBackupCodes(tenantId: string, userId: string): Promise<string[]> {
@@ -155,39 +161,46 @@ export class MfaEnrollment {
     if (!(await this.activeKinds(tenantId, userId)).length)
       throw new MfaMethodUnavailable('any second factor');
     const codes = newBackupCodes();
-    await this.methods.replaceBackupCodes(
-      codes.map((code) => ({
-        id: uuidv7(),
-        tenant_id: tenantId,
-        user_id: userId,
-        code_hash: keys.hashCode('backup', code),
-      })),
-    );
-    securityEvents.publish({ type: 'mfa.backup_codes_regenerated', tenantId, userId });
+    await this.methods.atomically(async () => {
+      await this.methods.replaceBackupCodes(
+        codes.map((code) => ({
+          id: uuidv7(),
+          tenant_id: tenantId,
+          user_id: userId,
+          code_hash: keys.hashCode('backup', code),
+        })),
+      );
+      securityEvents.publish({ type: 'mfa.backup_codes_regenerated', tenantId, userId });
+    });
     return codes;
   }
 
   /** Disables one method; without any left, backup codes and trusted devices go too. */
   async disable(tenantId: string, userId: string, kind: MfaKind, actorId: string): Promise<void> {
-    if (!(await this.methods.remove(tenantId, userId, kind))) throw new MfaMethodUnavailable(kind);
-    if (!(await this.methods.methodsOf(tenantId, userId)).some((m) => m.status === 'active')) {
-      await this.methods.removeAll(tenantId, userId);
-      await this.devices.revokeAll(tenantId, userId);
-    }
-    securityEvents.publish({
-      type: 'mfa.method_disabled',
-      tenantId,
-      userId,
-      actorId,
-      details: { kind },
+    await this.methods.atomically(async () => {
+      if (!(await this.methods.remove(tenantId, userId, kind)))
+        throw new MfaMethodUnavailable(kind);
+      if (!(await this.methods.methodsOf(tenantId, userId)).some((m) => m.status === 'active')) {
+        await this.methods.removeAll(tenantId, userId);
+        await this.devices.revokeAll(tenantId, userId);
+      }
+      securityEvents.publish({
+        type: 'mfa.method_disabled',
+        tenantId,
+        userId,
+        actorId,
+        details: { kind },
+      });
     });
   }
 
   /** An administrator's reset: every method, backup code and trusted device of the user. */
   async reset(tenantId: string, userId: string, actorId: string): Promise<void> {
-    await this.methods.removeAll(tenantId, userId);
-    await this.devices.revokeAll(tenantId, userId);
-    securityEvents.publish({ type: 'mfa.reset', tenantId, userId, actorId });
+    await this.methods.atomically(async () => {
+      await this.methods.removeAll(tenantId, userId);
+      await this.devices.revokeAll(tenantId, userId);
+      securityEvents.publish({ type: 'mfa.reset', tenantId, userId, actorId });
+    });
   }
 
   private async confirmed(tenantId: string, userId: string, kind: MfaKind): Promise<Confirmation> {

@@ -5,6 +5,7 @@ import { affectedBy, db, firstOf, rowsOf } from '../database/query-builder';
 import type { MfaMethods } from '../database/schema.generated';
 import type { StatementCatalog } from '../database/statement-catalog';
 import { inTransaction } from '../database/transaction';
+import { atomically } from '../common/ambient-transaction';
 
 export type MfaKind = 'totp' | 'sms' | 'email';
 export type MfaMethodRow = Selectable<MfaMethods>;
@@ -119,6 +120,11 @@ const statements = {
 @Injectable()
 export class MfaMethodRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `work` as one transaction: a change and the events reporting it commit together. */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return atomically(this.dataSource, work);
+  }
 
   methodsOf(tenantId: string, userId: string): Promise<MfaMethodRow[]> {
     return rowsOf(this.dataSource, statements.methodsOf(tenantId, userId));

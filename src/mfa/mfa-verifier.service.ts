@@ -70,7 +70,8 @@ export class MfaVerifier {
   async verify(attempt: FactorAttempt): Promise<void> {
     const { tenantId, userId } = attempt;
     await this.assertNotLocked(tenantId, userId);
-    if (await this.matches(attempt)) {
+    const matched = await this.challenges.atomically(async () => {
+      if (!(await this.matches(attempt))) return false;
       await this.challenges.clearFailures(tenantId, userId);
       if (attempt.method === 'backup_code')
         securityEvents.publish({
@@ -80,8 +81,9 @@ export class MfaVerifier {
           ip: attempt.ip,
           details: { backup_codes_left: await this.methods.backupCodesLeft(tenantId, userId) },
         });
-      return;
-    }
+      return true;
+    });
+    if (matched) return;
     await this.countFailure(attempt);
   }
 
@@ -98,29 +100,31 @@ export class MfaVerifier {
   }): Promise<never> {
     const { tenantId, userId } = attempt;
     const lockUntil = new Date(Date.now() + this.config.MFA_LOCK_MINUTES * 60_000);
-    const locked = await this.challenges.recordFailure(
-      tenantId,
-      userId,
-      this.config.MFA_MAX_ATTEMPTS,
-      lockUntil,
-    );
-    securityEvents.publish({
-      type: 'mfa.failed',
-      tenantId,
-      userId,
-      ip: attempt.ip,
-      details: { method: attempt.method, purpose: attempt.purpose },
-    });
-    if (locked && locked > new Date()) {
+    const locked = await this.challenges.atomically(async () => {
+      const until = await this.challenges.recordFailure(
+        tenantId,
+        userId,
+        this.config.MFA_MAX_ATTEMPTS,
+        lockUntil,
+      );
       securityEvents.publish({
-        type: 'mfa.locked',
+        type: 'mfa.failed',
         tenantId,
         userId,
         ip: attempt.ip,
-        details: { locked_until: locked.toISOString() },
+        details: { method: attempt.method, purpose: attempt.purpose },
       });
-      throw new MfaLocked(secondsUntil(locked));
-    }
+      if (until && until > new Date())
+        securityEvents.publish({
+          type: 'mfa.locked',
+          tenantId,
+          userId,
+          ip: attempt.ip,
+          details: { locked_until: until.toISOString() },
+        });
+      return until;
+    });
+    if (locked && locked > new Date()) throw new MfaLocked(secondsUntil(locked));
     throw new MfaCodeInvalid();
   }
 
@@ -177,18 +181,20 @@ export class MfaVerifier {
       purpose: input.purpose,
       ttlMinutes,
     });
-    await this.challenges.recordDelivery(
-      input.tenantId,
-      id,
-      result.status,
-      result.error ?? null,
-      result.providerMessageId ?? null,
-    );
-    securityEvents.publish({
-      type: 'mfa.code_sent',
-      tenantId: input.tenantId,
-      userId: input.userId,
-      details: { channel: input.channel, purpose: input.purpose, delivery_status: result.status },
+    await this.challenges.atomically(async () => {
+      await this.challenges.recordDelivery(
+        input.tenantId,
+        id,
+        result.status,
+        result.error ?? null,
+        result.providerMessageId ?? null,
+      );
+      securityEvents.publish({
+        type: 'mfa.code_sent',
+        tenantId: input.tenantId,
+        userId: input.userId,
+        details: { channel: input.channel, purpose: input.purpose, delivery_status: result.status },
+      });
     });
     return { deliveryStatus: result.status, expiresAt };
   }

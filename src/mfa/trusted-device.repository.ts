@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { affectedBy, db, rowsOf } from '../database/query-builder';
 import type { TrustedDevices } from '../database/schema.generated';
 import type { StatementCatalog } from '../database/statement-catalog';
+import { atomically } from '../common/ambient-transaction';
 
 export type TrustedDeviceListing = Omit<Selectable<TrustedDevices>, 'token_hash'>;
 
@@ -63,6 +64,11 @@ const statements = {
 @Injectable()
 export class TrustedDeviceRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `work` as one transaction: a change and the events reporting it commit together. */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return atomically(this.dataSource, work);
+  }
 
   async insert(row: Insertable<TrustedDevices>): Promise<void> {
     await rowsOf(this.dataSource, statements.insert(row));

@@ -37,21 +37,23 @@ export class TrustedDevices {
       meta.name?.trim() ||
       [device.browser, device.os].filter(Boolean).join(' on ') ||
       'Unnamed device';
-    await this.devices.insert({
-      id,
-      tenant_id: user.tenantId,
-      user_id: user.userId,
-      name: name.slice(0, 100),
-      token_hash: sha256Hex(secret),
-      device: JSON.stringify(device),
-      ip: meta.ip ?? null,
-      expires_at: expiresAt,
-    });
-    securityEvents.publish({
-      type: 'trusted_device.added',
-      ...user,
-      ip: meta.ip,
-      details: { device_id: id },
+    await this.devices.atomically(async () => {
+      await this.devices.insert({
+        id,
+        tenant_id: user.tenantId,
+        user_id: user.userId,
+        name: name.slice(0, 100),
+        token_hash: sha256Hex(secret),
+        device: JSON.stringify(device),
+        ip: meta.ip ?? null,
+        expires_at: expiresAt,
+      });
+      securityEvents.publish({
+        type: 'trusted_device.added',
+        ...user,
+        ip: meta.ip,
+        details: { device_id: id },
+      });
     });
     return { cookie: keys.sign(`${id}.${secret}`), expiresAt, id };
   }
@@ -72,13 +74,15 @@ export class TrustedDevices {
   }
 
   async revoke(tenantId: string, userId: string, id: string): Promise<void> {
-    if (!DEVICE_ID.test(id) || !(await this.devices.revoke(tenantId, userId, id)))
-      throw new NotFound('trusted-device', id);
-    securityEvents.publish({
-      type: 'trusted_device.revoked',
-      tenantId,
-      userId,
-      details: { device_id: id },
+    await this.devices.atomically(async () => {
+      if (!DEVICE_ID.test(id) || !(await this.devices.revoke(tenantId, userId, id)))
+        throw new NotFound('trusted-device', id);
+      securityEvents.publish({
+        type: 'trusted_device.revoked',
+        tenantId,
+        userId,
+        details: { device_id: id },
+      });
     });
   }
 }

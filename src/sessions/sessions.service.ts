@@ -105,6 +105,11 @@ export class SessionsService {
     accessInvalidation.on('user', () => this.byHash.clear());
   }
 
+  /** Runs `work` as one transaction: a change and the events reporting it commit together. */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return this.userSessions.atomically(work);
+  }
+
   /** Starts a session; past the per-user limit, the oldest live ones end. */
   async create(input: NewSession): Promise<{ token: string; session: LoginSession }> {
     const token = newToken();
@@ -124,33 +129,35 @@ export class SessionsService {
       user_agent: input.userAgent?.slice(0, 500) ?? null,
       expires_at: new Date(now.getTime() + this.config.SESSION_TTL_MINUTES * 60_000),
     };
-    const live = await this.userSessions.liveIdsOf(input.tenantId, input.userId);
-    const over = live.slice(this.config.SESSION_MAX_PER_USER - 1);
-    if (over.length) {
-      await this.userSessions.revokeMany(input.tenantId, over, 'session-limit');
-      for (const id of over)
-        securityEvents.publish({
-          type: 'session.revoked',
-          tenantId: input.tenantId,
-          userId: input.userId,
-          sessionId: id,
-          details: { reason: 'session-limit' },
-        });
-      await accessInvalidation.userChanged(input.tenantId, input.userId);
-    }
-    await this.userSessions.insert(row);
     const session = toSession({ ...row, ...DEFAULT_COLUMNS, created_at: now, last_seen_at: now });
-    securityEvents.publish({
-      type: 'session.created',
-      tenantId: session.tenantId,
-      userId: session.userId,
-      sessionId: session.id,
-      ip: input.ip,
-      details: {
-        session_type: session.type,
-        auth_method: session.authMethod,
-        mfa_verified: session.mfaVerified,
-      },
+    await this.userSessions.atomically(async () => {
+      const live = await this.userSessions.liveIdsOf(input.tenantId, input.userId);
+      const over = live.slice(this.config.SESSION_MAX_PER_USER - 1);
+      if (over.length) {
+        await this.userSessions.revokeMany(input.tenantId, over, 'session-limit');
+        for (const id of over)
+          securityEvents.publish({
+            type: 'session.revoked',
+            tenantId: input.tenantId,
+            userId: input.userId,
+            sessionId: id,
+            details: { reason: 'session-limit' },
+          });
+        await accessInvalidation.userChanged(input.tenantId, input.userId);
+      }
+      await this.userSessions.insert(row);
+      securityEvents.publish({
+        type: 'session.created',
+        tenantId: session.tenantId,
+        userId: session.userId,
+        sessionId: session.id,
+        ip: input.ip,
+        details: {
+          session_type: session.type,
+          auth_method: session.authMethod,
+          mfa_verified: session.mfaVerified,
+        },
+      });
     });
     return { token, session };
   }
@@ -190,22 +197,31 @@ export class SessionsService {
     reason = 'rotated',
   ): Promise<string> {
     const token = newToken();
-    const rotated = await this.userSessions.rotate(session.tenantId, session.id, sha256Hex(token), {
-      ...(change.mfaVerified !== undefined ? { mfa_verified: change.mfaVerified } : {}),
-      ...(change.enrollmentOnly !== undefined ? { enrollment_only: change.enrollmentOnly } : {}),
-      ...(change.elevatedUntil !== undefined ? { elevated_until: change.elevatedUntil } : {}),
-    });
-    if (!rotated) throw new SessionEnded();
-    await accessInvalidation.userChanged(session.tenantId, session.userId);
-    securityEvents.publish({
-      type: change.elevatedUntil ? 'session.elevated' : 'session.rotated',
-      tenantId: session.tenantId,
-      userId: session.userId,
-      sessionId: session.id,
-      details: {
-        reason,
-        ...(change.elevatedUntil ? { elevated_until: change.elevatedUntil.toISOString() } : {}),
-      },
+    await this.userSessions.atomically(async () => {
+      const rotated = await this.userSessions.rotate(
+        session.tenantId,
+        session.id,
+        sha256Hex(token),
+        {
+          ...(change.mfaVerified !== undefined ? { mfa_verified: change.mfaVerified } : {}),
+          ...(change.enrollmentOnly !== undefined
+            ? { enrollment_only: change.enrollmentOnly }
+            : {}),
+          ...(change.elevatedUntil !== undefined ? { elevated_until: change.elevatedUntil } : {}),
+        },
+      );
+      if (!rotated) throw new SessionEnded();
+      await accessInvalidation.userChanged(session.tenantId, session.userId);
+      securityEvents.publish({
+        type: change.elevatedUntil ? 'session.elevated' : 'session.rotated',
+        tenantId: session.tenantId,
+        userId: session.userId,
+        sessionId: session.id,
+        details: {
+          reason,
+          ...(change.elevatedUntil ? { elevated_until: change.elevatedUntil.toISOString() } : {}),
+        },
+      });
     });
     return token;
   }
@@ -228,16 +244,18 @@ export class SessionsService {
     reason = 'revoked',
     actorId?: string,
   ): Promise<void> {
-    const userId = await this.userSessions.revoke(tenantId, sessionId, reason);
-    if (!userId) throw new NotFound('session', sessionId);
-    await accessInvalidation.userChanged(tenantId, userId);
-    securityEvents.publish({
-      type: 'session.revoked',
-      tenantId,
-      userId,
-      actorId,
-      sessionId,
-      details: { reason },
+    await this.userSessions.atomically(async () => {
+      const userId = await this.userSessions.revoke(tenantId, sessionId, reason);
+      if (!userId) throw new NotFound('session', sessionId);
+      await accessInvalidation.userChanged(tenantId, userId);
+      securityEvents.publish({
+        type: 'session.revoked',
+        tenantId,
+        userId,
+        actorId,
+        sessionId,
+        details: { reason },
+      });
     });
   }
 
@@ -253,30 +271,34 @@ export class SessionsService {
     reason = 'credentials-changed',
     actorId?: string,
   ): Promise<number> {
-    const ended = await this.userSessions.endAllOf(tenantId, userId, reason, keepSessionId);
-    await accessInvalidation.userChanged(tenantId, userId);
-    if (ended)
-      securityEvents.publish({
-        type: 'session.revoked',
-        tenantId,
-        userId,
-        actorId,
-        details: { reason, count: ended, ...(keepSessionId ? { kept: keepSessionId } : {}) },
-      });
-    return ended;
+    return this.userSessions.atomically(async () => {
+      const ended = await this.userSessions.endAllOf(tenantId, userId, reason, keepSessionId);
+      await accessInvalidation.userChanged(tenantId, userId);
+      if (ended)
+        securityEvents.publish({
+          type: 'session.revoked',
+          tenantId,
+          userId,
+          actorId,
+          details: { reason, count: ended, ...(keepSessionId ? { kept: keepSessionId } : {}) },
+        });
+      return ended;
+    });
   }
 
   async lock(tenantId: string, sessionId: string, actorId: string, reason: string): Promise<void> {
-    const userId = await this.userSessions.lock(tenantId, sessionId, actorId, reason);
-    if (!userId) throw new NotFound('session', sessionId);
-    await accessInvalidation.userChanged(tenantId, userId);
-    securityEvents.publish({
-      type: 'session.locked',
-      tenantId,
-      userId,
-      actorId,
-      sessionId,
-      details: { reason },
+    await this.userSessions.atomically(async () => {
+      const userId = await this.userSessions.lock(tenantId, sessionId, actorId, reason);
+      if (!userId) throw new NotFound('session', sessionId);
+      await accessInvalidation.userChanged(tenantId, userId);
+      securityEvents.publish({
+        type: 'session.locked',
+        tenantId,
+        userId,
+        actorId,
+        sessionId,
+        details: { reason },
+      });
     });
   }
 
@@ -286,16 +308,18 @@ export class SessionsService {
     actorId: string,
     reason: string,
   ): Promise<void> {
-    const userId = await this.userSessions.unlock(tenantId, sessionId);
-    if (!userId) throw new NotFound('session', sessionId);
-    await accessInvalidation.userChanged(tenantId, userId);
-    securityEvents.publish({
-      type: 'session.unlocked',
-      tenantId,
-      userId,
-      actorId,
-      sessionId,
-      details: { reason },
+    await this.userSessions.atomically(async () => {
+      const userId = await this.userSessions.unlock(tenantId, sessionId);
+      if (!userId) throw new NotFound('session', sessionId);
+      await accessInvalidation.userChanged(tenantId, userId);
+      securityEvents.publish({
+        type: 'session.unlocked',
+        tenantId,
+        userId,
+        actorId,
+        sessionId,
+        details: { reason },
+      });
     });
   }
 

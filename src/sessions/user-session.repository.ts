@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { affectedBy, db, firstOf, rowsOf } from '../database/query-builder';
 import type { UserSessions } from '../database/schema.generated';
 import type { StatementCatalog } from '../database/statement-catalog';
+import { atomically } from '../common/ambient-transaction';
 
 export type UserSessionRow = Selectable<UserSessions>;
 export type NewUserSessionRow = Omit<
@@ -139,6 +140,11 @@ const statements = {
 @Injectable()
 export class UserSessionRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `work` as one transaction: a change and the events reporting it commit together. */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return atomically(this.dataSource, work);
+  }
 
   async insert(row: NewUserSessionRow): Promise<void> {
     await rowsOf(this.dataSource, statements.insert(row));

@@ -5,6 +5,7 @@ import type { Tenants } from '../database/schema.generated';
 import { affectedBy, db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
 import type { StatementCatalog } from '../database/statement-catalog';
 import type { TenantStatus } from './tenant-lifecycle';
+import { atomically } from '../common/ambient-transaction';
 
 export type TenantRow = Selectable<Tenants>;
 
@@ -99,6 +100,11 @@ const statements = {
 @Injectable()
 export class TenantRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `work` as one transaction: a change and the events reporting it commit together. */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return atomically(this.dataSource, work);
+  }
 
   /** The new row, or undefined when the slug is taken (also by a concurrent insert). */
   insert(row: NewTenantRow): Promise<TenantRow | undefined> {

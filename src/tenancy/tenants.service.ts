@@ -138,6 +138,11 @@ export class TenantsService {
     return (await this.tenants.all(includeDeleted)).map(toTenant);
   }
 
+  /** Runs `work` as one transaction: a change and the events reporting it commit together. */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return this.tenants.atomically(work);
+  }
+
   async update(id: string, update: TenantUpdate): Promise<Tenant> {
     const change: TenantChange = {};
     if (update.name !== undefined) change.name = update.name;

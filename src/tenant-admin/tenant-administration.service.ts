@@ -50,14 +50,16 @@ export class TenantAdministration {
 
   async changeTier(caller: AccessContext, tenantId: string, tier: TenantTier): Promise<Tenant> {
     const before = await this.tenants.get(tenantId);
-    const tenant = await this.tenants.update(tenantId, { tier });
-    securityEvents.publish({
-      type: 'tenant.tier_changed',
-      tenantId: caller.tenantId,
-      actorId: caller.userId,
-      details: { tenant_id: tenantId, from: before.tier, to: tier },
+    return this.tenants.atomically(async () => {
+      const tenant = await this.tenants.update(tenantId, { tier });
+      securityEvents.publish({
+        type: 'tenant.tier_changed',
+        tenantId: caller.tenantId,
+        actorId: caller.userId,
+        details: { tenant_id: tenantId, from: before.tier, to: tier },
+      });
+      return tenant;
     });
-    return tenant;
   }
 
   /** A tenant key owned by the tenant's owner; its scopes must be backed by the owner's rights. */

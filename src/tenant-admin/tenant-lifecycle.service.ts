@@ -28,17 +28,20 @@ export class TenantLifecycle {
     reason: string | null,
     actor: { userId: string; tenantId: string },
   ): Promise<Tenant> {
-    const tenant = await this.tenants.transition(tenantId, action, reason);
+    const tenant = await this.tenants.atomically(async () => {
+      const changed = await this.tenants.transition(tenantId, action, reason);
+      securityEvents.publish({
+        type: EVENT_OF[action],
+        // recorded where the administrator acted; the tenant acted on is in the details
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        details: { tenant_id: tenantId, status: changed.status, ...(reason ? { reason } : {}) },
+      });
+      return changed;
+    });
     if (action === 'suspend' || action === 'delete')
       await this.pauses.pauseTenant(tenantId, `tenant ${tenant.status.toLowerCase()}`);
     else if (action === 'activate') await this.pauses.resumeTenant(tenantId);
-    securityEvents.publish({
-      type: EVENT_OF[action],
-      // recorded where the administrator acted; the tenant acted on is in the details
-      tenantId: actor.tenantId,
-      actorId: actor.userId,
-      details: { tenant_id: tenantId, status: tenant.status, ...(reason ? { reason } : {}) },
-    });
     return tenant;
   }
 }

@@ -2,9 +2,7 @@ import { everyInterval } from '#common';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { logFor } from '../observability/logger';
-import { securityEvents } from '../observability/security-events';
 import { TenantPurge } from './tenant-purge.service';
 
 /**
@@ -43,17 +41,6 @@ export class TenantPurgeJob implements OnApplicationBootstrap, OnApplicationShut
     this.running = true;
     try {
       const report = await this.purge.purgeDue();
-      for (const purged of report.purged) {
-        securityEvents.publish({
-          type: 'tenant.purged',
-          // the purged tenant's own log went with it: the platform's tenant keeps the record
-          tenantId: DEFAULT_TENANT_ID,
-          details: {
-            tenant_id: purged.tenantId,
-            rows: Object.values(purged.tables).reduce((a, b) => a + b, 0),
-          },
-        });
-      }
       return report.purged.map((p) => p.tenantId);
     } catch (error) {
       this.log.warn(`tenant purge failed: ${(error as Error).message}`);

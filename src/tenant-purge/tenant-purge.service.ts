@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Conflict, NotFound } from '#common';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
+import { atomically } from '../common/ambient-transaction';
 import { inTransaction } from '../database/transaction';
 import { logFor } from '../observability/logger';
+import { securityEvents } from '../observability/security-events';
 import { TenantRepository } from '../tenancy/tenant.repository';
 import { TenantPurgeRepository } from './tenant-purge.repository';
 import { TenantTables } from './tenant-tables';
@@ -42,6 +44,11 @@ export class TenantPurge {
         'The default tenant is never purged.',
       );
     }
+    // atomically: the purge and the event reporting it (published inside) commit together
+    return atomically(this.dataSource, () => this.purgeWithin(tenantId));
+  }
+
+  private purgeWithin(tenantId: string): Promise<PurgeReport> {
     return inTransaction(this.dataSource, async ({ manager }) => {
       const status = await this.tenants.lockForPurge(manager, tenantId);
       if (status === undefined) throw new NotFound('tenant', tenantId);
@@ -59,6 +66,12 @@ export class TenantPurge {
         tables[table.name] = await this.rows.deleteOwned(manager, plan.schema, table, tenantId);
       }
       tables.tenants = await this.tenants.deletePurged(manager, tenantId);
+      securityEvents.publish({
+        type: 'tenant.purged',
+        // the purged tenant's own log went with it: the platform's tenant keeps the record
+        tenantId: DEFAULT_TENANT_ID,
+        details: { tenant_id: tenantId, rows: Object.values(tables).reduce((a, b) => a + b, 0) },
+      });
       return { tables };
     });
   }

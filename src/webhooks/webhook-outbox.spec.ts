@@ -1,9 +1,12 @@
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { rowsOf, db } from '../database/query-builder';
+import { atomically } from '../common/ambient-transaction';
 import { inTransaction } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { GoalsService } from '../governor/goals.service';
+import { UsersService } from '../identity/users.service';
 import { securityEvents } from '../observability/security-events';
+import { SessionsService } from '../sessions/sessions.service';
 import { startInProcessApp, type InProcessApp } from '../testing/in-process-app';
 import { WebhookEndpoints } from './webhook-endpoints.service';
 import { WebhookLocalHandlers, type WebhookPayload } from './webhook-local-handlers';
@@ -151,5 +154,39 @@ describe('webhook outbox in process (in-memory PGlite)', () => {
     });
     expect(seen).toHaveLength(1);
     expect(seen[0].event_id).toBe(delivered[0].event_id);
+  });
+
+  it("commits a change's security event deliveries with the change, and none when it rolls back", async () => {
+    const sessionEvents = await endpoint(['session.*', 'user.*']);
+    const users = product.app.get(UsersService);
+    const sessions = product.app.get(SessionsService);
+    const user = await users.create(DEFAULT_TENANT_ID, {
+      email: 'outbox-session@example.com',
+      displayName: 'Outbox',
+    });
+    const { session } = await sessions.create({ tenantId: DEFAULT_TENANT_ID, userId: user.id });
+    // the deliveries are there when the call returns: written in the change's transaction
+    const afterCreate = (await deliveriesOf(sessionEvents.id)).map((d) => d.event_type);
+    expect(afterCreate).toEqual(expect.arrayContaining(['user.created', 'session.created']));
+
+    // a revoke inside a unit of work that then fails: neither the revoke nor its event lands
+    await expect(
+      atomically(product.dataSource, async () => {
+        await sessions.revoke(DEFAULT_TENANT_ID, session.id, 'rolled back');
+        throw new Error('the change fails');
+      }),
+    ).rejects.toThrow('the change fails');
+    expect((await sessions.get(DEFAULT_TENANT_ID, session.id)).status).toBe('active');
+    const afterRollback = await deliveriesOf(sessionEvents.id);
+    expect(afterRollback.map((d) => d.event_type)).not.toContain('session.revoked');
+
+    await sessions.revoke(DEFAULT_TENANT_ID, session.id, 'signed-out');
+    const revoked = (await deliveriesOf(sessionEvents.id)).filter(
+      (d) => d.event_type === 'session.revoked',
+    );
+    expect(revoked).toHaveLength(1);
+    expect(revoked[0].payload).toMatchObject({
+      data: { session_id: session.id, user_id: user.id, reason: 'signed-out' },
+    });
   });
 });

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { uuidv7 } from '#common';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
+import { currentTransaction } from '../common/ambient-transaction';
 import type { SqlExecutor } from '../database/query-builder';
 import { retryingStatement, type UnitOfWork } from '../database/transaction';
 import type { GoalEventRecord } from '../events/domain-events';
@@ -34,7 +35,8 @@ export interface PublishedEvent {
  * their deliveries with the event (see the webhooks migration); this only hands them to
  * local handlers. Every other event (security events, users, the system, the webhooks'
  * own) is published here: one statement writes a delivery for each matching endpoint, in
- * the caller's transaction when it gives one.
+ * the caller's transaction when it gives one. A security event published inside
+ * `atomically` (the change it reports) gets its deliveries in that transaction.
  */
 @Injectable()
 export class WebhookPublisher
@@ -116,13 +118,29 @@ export class WebhookPublisher
     if (event.actorId) data.actor_id = event.actorId;
     if (event.sessionId) data.session_id = event.sessionId;
     if (event.ip) data.ip = event.ip;
-    this.publish({ tenantId: event.tenantId, type: event.type, data, at: event.at }).catch(
-      (error: unknown) =>
-        log.error('a security event could not be published to webhooks', {
-          event_type: event.type,
-          tenant_id: event.tenantId,
-          error: error instanceof Error ? error.message : String(error),
-        }),
+    const published: PublishedEvent = {
+      tenantId: event.tenantId,
+      type: event.type,
+      data,
+      at: event.at,
+    };
+    const transaction = currentTransaction();
+    if (transaction) {
+      // the change this event reports commits or rolls back with its deliveries
+      const payload = payloadOf(published);
+      transaction.enlist(
+        this.write(transaction.manager, published, payload).then((written) =>
+          transaction.afterCommit(() => this.afterCommit(payload, written)),
+        ),
+      );
+      return;
+    }
+    this.publish(published).catch((error: unknown) =>
+      log.error('a security event could not be published to webhooks', {
+        event_type: event.type,
+        tenant_id: event.tenantId,
+        error: error instanceof Error ? error.message : String(error),
+      }),
     );
   }
 
