@@ -4,6 +4,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { DeferredUsage } from '../llm/llm-usage.recorder';
 import { LlmService, messageText } from '../llm/llm.service';
+import { LiveOutput } from '../events/live-output';
+import { LiveTaskOutput } from './live-task-output';
 import {
   analyzeIntentOffline,
   critiqueOffline,
@@ -75,6 +77,11 @@ export interface ExecutionOptions {
   agent?: { id: string; name: string; kind: string; systemPrompt: string };
   /** Called after every model turn with the proposed tool calls or the final text; may throw to stop. */
   onTurn?: (turn: { action?: unknown; output?: string; turn: number }) => Promise<void>;
+  /**
+   * Whether the answer may be shown live while it is written (the task's one executor, not
+   * a swarm's units, which share the task): it then streams when somebody watches the goal.
+   */
+  streamsOutput?: boolean;
 }
 
 export interface ReviewedTask {
@@ -97,6 +104,7 @@ export class AgentRuntime {
     private readonly llm: LlmService,
     private readonly tools: ToolRegistry,
     private readonly executor: ToolExecutor,
+    private readonly live: LiveOutput,
   ) {}
 
   get provider(): string {
@@ -203,16 +211,19 @@ export class AgentRuntime {
     const definitions = this.tools.definitions(scope.tenantId);
     let ordinal = 0;
     for (let turn = 0; turn < this.config.TASK_TOOL_ITERATIONS; turn++) {
-      const { message } = await this.llm.chat(
-        messages,
-        {
-          ...scope,
-          taskId: task.id,
-          agent: options.agent?.kind ?? 'tool_agent',
-          purpose: 'task_execution',
-        },
-        { tools: definitions },
-      );
+      const stream = this.liveOutput(scope, task, turn, options);
+      const { message } = await this.llm
+        .chat(
+          messages,
+          {
+            ...scope,
+            taskId: task.id,
+            agent: options.agent?.kind ?? 'tool_agent',
+            purpose: 'task_execution',
+          },
+          { tools: definitions, stream },
+        )
+        .finally(() => stream?.finish());
       messages.push(message);
       const calls = message.tool_calls ?? [];
       if (!calls.length) {
@@ -255,6 +266,24 @@ export class AgentRuntime {
     throw new Error(
       `task ${task.key} did not finish within ${this.config.TASK_TOOL_ITERATIONS} tool rounds`,
     );
+  }
+
+  /** A turn's live output, when it may stream and a client follows the goal now. */
+  private liveOutput(
+    scope: GoalScope,
+    task: TaskInput,
+    turn: number,
+    options: ExecutionOptions,
+  ): LiveTaskOutput | undefined {
+    if (!options.streamsOutput || !this.config.LLM_STREAM_TASK_OUTPUT) return undefined;
+    if (!this.live.isWatched(scope.tenantId, scope.goalId)) return undefined;
+    return new LiveTaskOutput(this.live, {
+      tenantId: scope.tenantId,
+      goalId: scope.goalId,
+      taskId: task.id,
+      taskKey: task.key,
+      turn,
+    });
   }
 
   async verify(goal: string, tasks: ReviewedTask[], scope: GoalScope): Promise<CriticVerdict> {

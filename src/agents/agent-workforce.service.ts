@@ -97,6 +97,7 @@ export class AgentWorkforce {
         return await this.swarm.run(task, agent, dependencies, goal.goal, taskScope);
       }
       return await this.runtime.executeTask(task, dependencies, goal.goal, taskScope, {
+        streamsOutput: true,
         agent: {
           id: agent.id,
           name: agent.name,

@@ -152,6 +152,8 @@ export const configSchema = z.object({
   LLM_STRUCTURED_RETRIES: int(0, 5).default(2),
   LLM_STRUCTURED_MODE: z.enum(['auto', 'json_schema', 'tool', 'prompt']).default('auto'),
   LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
+  /** A task's free-text answer streams to the goal's WebSocket subscribers while it is written. */
+  LLM_STREAM_TASK_OUTPUT: bool.default(true),
   LLM_PRICES: z
     .string()
     .optional()

@@ -3,6 +3,7 @@ import { AccessInvalidationBridge } from './access-invalidation-bridge';
 import { EventBus } from './event-bus';
 import { GoalEventLog } from './goal-event-log.service';
 import { GoalEventRepository } from './goal-event.repository';
+import { LiveOutput } from './live-output';
 import { RedisEventBridge } from './redis-event-bridge';
 
 @Module({
@@ -12,7 +13,8 @@ import { RedisEventBridge } from './redis-event-bridge';
     GoalEventLog,
     RedisEventBridge,
     AccessInvalidationBridge,
+    LiveOutput,
   ],
-  exports: [EventBus, GoalEventLog, GoalEventRepository, RedisEventBridge],
+  exports: [EventBus, GoalEventLog, GoalEventRepository, RedisEventBridge, LiveOutput],
 })
 export class EventsModule {}

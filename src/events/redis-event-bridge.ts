@@ -7,9 +7,14 @@ import { logFor } from '../observability/logger';
 import { decodeBridgeMessage, encodeBridgeMessage, RecentIds } from './bridge-codec';
 import type { GoalEventRecord } from './domain-events';
 import { EventBus } from './event-bus';
+import { LiveOutput } from './live-output';
+import { decodeLiveMessage, encodeLiveDelta, encodeLiveWatches } from './live-output-codec';
 
 /** The most events one bridge message carries. */
 const MAX_BATCH = 500;
+/** How often a process announces the goals its clients watch, and how long an announcement holds. */
+const WATCH_REFRESH_MS = 5_000;
+const WATCH_TTL_MS = 15_000;
 
 /**
  * With REDIS_URL: every event committed in this process is published on one Redis
@@ -18,6 +23,11 @@ const MAX_BATCH = 500;
  * loop go out as one message (a wave of tasks finishing is one publish, not one per
  * event), in commit order. A process ignores its own messages (instance id), and a short
  * memory of recent event ids drops any repeat, so nothing is delivered twice.
+ *
+ * Running tasks' output deltas (`LiveOutput`) travel on a second channel, one publish per
+ * delta, never stored; the same subscriber connection reads both channels, so a delta
+ * published before its task's result reaches the other processes before the task's
+ * `task.completed`. Processes with WebSocket clients announce there which goals they watch.
  */
 @Injectable()
 export class RedisEventBridge implements OnModuleInit, OnApplicationShutdown {
@@ -27,16 +37,23 @@ export class RedisEventBridge implements OnModuleInit, OnApplicationShutdown {
   private publisher?: Redis;
   private subscriber?: Redis;
   private unsubscribe?: () => void;
+  private stopLive?: () => void;
+  private watchRefresh?: NodeJS.Timeout;
   private outbox: GoalEventRecord[] = [];
   private flushScheduled = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly bus: EventBus,
+    private readonly live: LiveOutput,
   ) {}
 
   get channel(): string {
     return `${this.config.QUEUE_PREFIX}:goal-events`;
+  }
+
+  get liveChannel(): string {
+    return `${this.config.QUEUE_PREFIX}:live-output`;
   }
 
   async onModuleInit(): Promise<void> {
@@ -50,8 +67,11 @@ export class RedisEventBridge implements OnModuleInit, OnApplicationShutdown {
       );
     }
     await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
-    this.subscriber.on('message', (_channel: string, raw: string) => this.receive(raw));
-    await this.subscriber.subscribe(this.channel);
+    this.subscriber.on('message', (channel: string, raw: string) =>
+      channel === this.liveChannel ? this.receiveLive(raw) : this.receive(raw),
+    );
+    await this.subscriber.subscribe(this.channel, this.liveChannel);
+    this.relayLiveOutput();
     this.unsubscribe = this.bus.subscribe((event, origin) => {
       if (origin !== 'local') return;
       this.seen.add(event.id);
@@ -62,6 +82,44 @@ export class RedisEventBridge implements OnModuleInit, OnApplicationShutdown {
       }
     });
     this.log.info('goal events bridged through redis pub/sub', { channel: this.channel });
+  }
+
+  private relayLiveOutput(): void {
+    const stopDeltas = this.live.subscribe((delta, origin) => {
+      if (origin === 'local') this.publishLive(encodeLiveDelta(this.instanceId, delta));
+    });
+    const stopWatches = this.live.onWatched((key) =>
+      this.publishLive(encodeLiveWatches(this.instanceId, [key])),
+    );
+    this.watchRefresh = setInterval(() => {
+      const keys = this.live.watchedKeys();
+      if (keys.length) this.publishLive(encodeLiveWatches(this.instanceId, keys));
+    }, WATCH_REFRESH_MS);
+    this.watchRefresh.unref();
+    this.stopLive = () => {
+      stopDeltas();
+      stopWatches();
+      clearInterval(this.watchRefresh);
+    };
+  }
+
+  private publishLive(message: string): void {
+    this.publisher
+      ?.publish(this.liveChannel, message)
+      .catch((error: Error) =>
+        this.log.warn('could not publish live output to redis', { error: error.message }),
+      );
+  }
+
+  private receiveLive(raw: string): void {
+    const message = decodeLiveMessage(raw);
+    if (!message) {
+      this.log.warn('ignored a malformed message on the live output channel');
+      return;
+    }
+    if (message.origin === this.instanceId) return;
+    if (message.kind === 'delta') this.live.publish(message.delta, 'remote');
+    else this.live.noteRemoteWatches(message.keys, WATCH_TTL_MS);
   }
 
   private flush(): void {
@@ -95,6 +153,7 @@ export class RedisEventBridge implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
+    this.stopLive?.();
     this.flush();
     await Promise.allSettled([this.subscriber?.quit(), this.publisher?.quit()]);
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Runnable } from '@langchain/core/runnables';
-import { AIMessage, BaseMessage } from '@langchain/core/messages';
+import { AIMessage, AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { z } from 'zod';
 import { backoffDelay, sleep } from '#common';
 import { APP_CONFIG } from '../config/config.module';
@@ -40,6 +40,15 @@ interface ActiveModel {
   modelName: string;
   model: BaseChatModel | null;
   structured: StructuredCaller;
+  /** Whether answers may be streamed: on the wire forms whose streams were checked here. */
+  streams: boolean;
+}
+
+/** Where a streamed answer's text goes while the model writes it. */
+export interface TextStreamSink {
+  text(piece: string): void;
+  /** The call is tried again: the text so far is void and begins anew. */
+  restart(): void;
 }
 
 export interface ChatResult {
@@ -90,6 +99,7 @@ export class LlmService {
       provider,
       modelName,
       model,
+      streams: structured.wire === 'openai' || structured.wire === 'ollama',
       structured: new StructuredCaller({
         provider: structured.wire,
         model: modelName,
@@ -138,12 +148,17 @@ export class LlmService {
     return this.active.model === null;
   }
 
+  /**
+   * One model call. With `stream` (and a provider that streams) the answer is asked for as
+   * a stream and its text handed to the sink as it arrives; the result, usage (the stream's
+   * usage chunk) and accounting are those of the same call made whole.
+   */
   async chat(
     messages: BaseMessage[],
     scope: LlmCallScope,
-    options: { tools?: ToolDefinition[]; bound?: ChatRunnable } = {},
+    options: { tools?: ToolDefinition[]; bound?: ChatRunnable; stream?: TextStreamSink } = {},
   ): Promise<ChatResult> {
-    const { model } = this.active;
+    const { model, streams } = this.active;
     if (!model)
       throw new LlmCallFailed('no LLM provider is configured (offline mode)', {
         retryable: false,
@@ -155,11 +170,15 @@ export class LlmService {
       options.bound ?? (options.tools?.length ? this.withTools(model, options.tools) : model);
     const started = performance.now();
     const maxAttempts = this.config.LLM_MAX_RETRIES + 1;
+    const sink = streams ? options.stream : undefined;
     for (let attempt = 1; ; attempt++) {
       const deadline = callDeadline(scope.signal, this.config.LLM_TIMEOUT_MS);
       let message: AIMessage;
       try {
-        message = (await runnable.invoke(messages, { signal: deadline.signal })) as AIMessage;
+        if (attempt > 1) sink?.restart();
+        message = sink
+          ? await streamedMessage(runnable, messages, deadline.signal, sink)
+          : ((await runnable.invoke(messages, { signal: deadline.signal })) as AIMessage);
         deadline.dispose();
       } catch (error) {
         deadline.dispose();
@@ -319,6 +338,33 @@ export class LlmService {
   ): Promise<{ value: T; usage: LlmUsage }> {
     return this.active.structured.call(schema, messages, scope);
   }
+}
+
+/** Streams one answer, handing its text on, and returns it whole as `invoke` would. */
+async function streamedMessage(
+  runnable: ChatRunnable | BaseChatModel | Runnable<BaseMessage[], AIMessage>,
+  messages: BaseMessage[],
+  signal: AbortSignal,
+  sink: TextStreamSink,
+): Promise<AIMessage> {
+  let whole: AIMessageChunk | undefined;
+  for await (const chunk of await runnable.stream(messages, { signal })) {
+    const piece = chunk as AIMessageChunk;
+    const text = messageText(piece);
+    if (text) sink.text(text);
+    whole = whole ? whole.concat(piece) : piece;
+  }
+  // a client may end its stream quietly on abort, where `invoke` throws
+  if (signal.aborted) throw signal.reason;
+  if (!whole) throw new Error('the model answered with an empty stream');
+  return new AIMessage({
+    id: whole.id,
+    content: whole.content,
+    tool_calls: whole.tool_calls,
+    invalid_tool_calls: whole.invalid_tool_calls,
+    usage_metadata: whole.usage_metadata,
+    response_metadata: whole.response_metadata,
+  });
 }
 
 export function messageText(message: BaseMessage): string {

@@ -4,12 +4,13 @@ import type { AppConfig } from '../config/app-config';
 import type { GoalEventRecord } from '../events/domain-events';
 import type { EventBus } from '../events/event-bus';
 import type { GoalEventLog } from '../events/goal-event-log.service';
+import type { LiveOutput, TaskOutputDelta } from '../events/live-output';
 import type { MetricsService } from '../metrics/metrics.service';
 import { CoalescingSender } from './coalescing-sender';
 import { EventEncoder } from './event-encoder';
 import { EventSequencer } from './event-sequencer';
 import { consecutiveRuns, EventStream } from './event-stream';
-import type { Envelope } from './protocol';
+import { deltaEnvelope, type Envelope } from './protocol';
 import type { WsConnection, WsConnections } from './ws-connection';
 import { textFrame } from './ws-frame';
 
@@ -22,6 +23,8 @@ export interface EventFanOutOptions {
   config: Pick<AppConfig, 'WS_MAX_BUFFER_BYTES' | 'WS_MAX_BACKLOG'>;
   bus: EventBus;
   eventLog: GoalEventLog;
+  /** Running tasks' output deltas, and the goals this process's clients follow. */
+  live: LiveOutput;
   metrics: MetricsService;
   connections: WsConnections;
   /** A client that cannot keep up: the gateway cuts it off. */
@@ -38,6 +41,7 @@ export class EventFanOut {
   private readonly sequencer: EventSequencer;
   private readonly sender: CoalescingSender<WebSocket>;
   private readonly unsubscribe: () => void;
+  private readonly stopLive: () => void;
   /** Events the sequencer has released since the last fan-out. */
   private released: GoalEventRecord[] = [];
 
@@ -67,6 +71,9 @@ export class EventFanOut {
     this.unsubscribe = bus.subscribe((event) => {
       if (connections.size > 0) this.sequencer.push(event);
     });
+    this.stopLive = options.live.subscribe((delta) => {
+      if (connections.size > 0) this.fanOutDelta(delta);
+    });
   }
 
   /** The event stream of an authenticated connection, over the tenant's event log. */
@@ -90,6 +97,7 @@ export class EventFanOut {
         return this.sender.send(socket, encoded.frame, encoded.createdAtMs, run.length);
       },
       overflow: () => this.options.slowConsumer(connection, 'backlog'),
+      watch: (goalId) => this.options.live.watch(tenantId, goalId),
     });
   }
 
@@ -106,9 +114,27 @@ export class EventFanOut {
   /** Stops taking events and sends out what was released and buffered. */
   close(): void {
     this.unsubscribe();
+    this.stopLive();
     this.sequencer.close();
     this.fanOut();
     this.sender.flush();
+  }
+
+  /**
+   * A delta goes to the goal's followers as it comes, framed once; it does not wait in the
+   * sequencer, which only delays events, so it reaches a client before the `task.completed`
+   * committed after it.
+   */
+  private fanOutDelta(delta: TaskOutputDelta): void {
+    let frame: Buffer | undefined;
+    const { tenant_id: tenantId, goal_id: goalId } = delta;
+    for (const connection of this.options.connections.values()) {
+      const socket = connection.socket;
+      connection.stream?.offerLive(tenantId, goalId, () => {
+        frame ??= textFrame(Buffer.from(deltaEnvelope(delta)));
+        return this.sender.send(socket, frame);
+      });
+    }
   }
 
   /** Offers the released events to every client, a run of one goal at a time. */

@@ -22,6 +22,11 @@ export interface EventStreamOptions {
   sendRun?(run: readonly GoalEventRecord[]): boolean;
   /** Called once when the backlog of undelivered work exceeds `maxBacklog`. */
   overflow(): void;
+  /**
+   * Marks a goal (or, for null, every goal of the tenant) as followed while subscribed, so
+   * running tasks stream their output; the returned function ends the mark.
+   */
+  watch?(goalId: string | null): () => void;
   maxBacklog: number;
   pageSize?: number;
 }
@@ -46,6 +51,8 @@ export class EventStream {
   private readonly goals = new Set<string>();
   private tenantWide = false;
   private readonly cursors = new Map<string, Cursor>();
+  /** The end of each watch this stream holds, by goal id (`*`: the tenant). */
+  private readonly watches = new Map<string, () => void>();
   private chain: Promise<void> = Promise.resolve();
   private backlog = 0;
   private closed = false;
@@ -62,6 +69,7 @@ export class EventStream {
   /** Subscribes to one goal; replays its events after `lastEventId` (all of them when omitted). */
   subscribeGoal(goalId: string, lastEventId?: number): Promise<number> {
     this.goals.add(goalId);
+    this.startWatch(goalId);
     return this.enqueue(async () => {
       const after = lastEventId ?? 0;
       const seq = after > 0 ? await this.options.source.seqAt(goalId, after) : 0;
@@ -77,6 +85,7 @@ export class EventStream {
    */
   subscribeTenant(lastEventId?: number): Promise<number> {
     this.tenantWide = true;
+    this.startWatch(null);
     return this.enqueue(async () => {
       if (lastEventId === undefined) return 0;
       let after = lastEventId;
@@ -92,10 +101,30 @@ export class EventStream {
 
   unsubscribeGoal(goalId: string): void {
     this.goals.delete(goalId);
+    this.endWatch(goalId);
   }
 
   unsubscribeTenant(): void {
     this.tenantWide = false;
+    this.endWatch(null);
+  }
+
+  /**
+   * Offers a message that is not a goal event (a running task's output delta): sent when
+   * the client follows the goal, right away or, when work is queued before it, after that
+   * work, so it keeps its place among the events already on their way. It moves no cursor.
+   */
+  offerLive(tenantId: string, goalId: string, send: () => boolean): void {
+    if (this.closed || tenantId !== this.options.tenantId) return;
+    if (!this.tenantWide && !this.goals.has(goalId)) return;
+    if (this.backlog === 0) {
+      if (!send()) this.close();
+      return;
+    }
+    void this.enqueue(() => {
+      if (!send()) this.close();
+      return Promise.resolve(0);
+    });
   }
 
   /** Offers a committed event (from the bus); ignored unless subscribed. */
@@ -148,6 +177,8 @@ export class EventStream {
     this.closed = true;
     this.goals.clear();
     this.tenantWide = false;
+    for (const end of this.watches.values()) end();
+    this.watches.clear();
   }
 
   /** Resolves when every queued unit of work has run (tests, graceful shutdown). */
@@ -173,6 +204,18 @@ export class EventStream {
       () => undefined,
     );
     return result;
+  }
+
+  private startWatch(goalId: string | null): void {
+    const key = goalId ?? '*';
+    if (this.closed || !this.options.watch || this.watches.has(key)) return;
+    this.watches.set(key, this.options.watch(goalId));
+  }
+
+  private endWatch(goalId: string | null): void {
+    const key = goalId ?? '*';
+    this.watches.get(key)?.();
+    this.watches.delete(key);
   }
 
   private wants(event: GoalEventRecord): boolean {

@@ -1,5 +1,6 @@
 import { problem, ProblemDocument, problemFromDomainError } from '#common';
 import type { GoalEventRecord } from '../events/domain-events';
+import type { TaskOutputDelta } from '../events/live-output';
 import {
   exceedsJsonDepth,
   findUnsafeText,
@@ -132,6 +133,24 @@ export function parseSubscribe(
 }
 
 /** The wire shape of a goal event: the event type, its payload with ids, and the resume id. */
+/**
+ * A running task's output delta: no `id` (it is not in the event log and not replayed),
+ * which is how a client tells it from goal events.
+ */
+export function deltaEnvelope(delta: TaskOutputDelta): string {
+  return JSON.stringify({
+    event: 'task.output.delta',
+    data: {
+      goal_id: delta.goal_id,
+      task_id: delta.task_id,
+      task_key: delta.task_key,
+      turn: delta.turn,
+      offset: delta.offset,
+      text: delta.text,
+    },
+  });
+}
+
 export function eventEnvelope(event: GoalEventRecord): string {
   return JSON.stringify({
     event: event.type,

@@ -12,6 +12,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { EventBus } from '../events/event-bus';
 import { GoalEventLog } from '../events/goal-event-log.service';
+import { LiveOutput } from '../events/live-output';
 import { logFor } from '../observability/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { ClientMessageHandler } from './client-message.handler';
@@ -50,11 +51,13 @@ export class RealtimeGateway
     private readonly authenticator: WsAuthenticator,
     private readonly metrics: MetricsService,
     messages: ClientMessageHandler,
+    live: LiveOutput,
   ) {
     this.fanOut = new EventFanOut({
       config,
       bus,
       eventLog,
+      live,
       metrics,
       connections: this.connections,
       slowConsumer: (connection, limit) => this.cutOff(connection, limit),

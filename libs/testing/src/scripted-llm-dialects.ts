@@ -81,6 +81,27 @@ export interface Answer {
   usage: { prompt_tokens: number; completion_tokens: number };
 }
 
+/** How a streamed answer is sent: its text in `chunks` pieces, `delayMs` apart. */
+export interface StreamShape {
+  chunks: number;
+  delayMs: number;
+  /** OpenAI: the request asked for `stream_options.include_usage` (usage in a last chunk). */
+  includeUsage: boolean;
+}
+
+/** The text cut into `chunks` pieces of near-equal length (fewer for a short text). */
+export function piecesOf(text: string, chunks: number): string[] {
+  const count = Math.max(1, Math.min(chunks, text.length));
+  const size = Math.ceil(text.length / count);
+  const pieces: string[] = [];
+  for (let start = 0; start < text.length; start += size)
+    pieces.push(text.slice(start, start + size));
+  return pieces;
+}
+
+const pause = (ms: number) =>
+  ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
+
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -140,7 +161,11 @@ export function sendAnthropic(res: ServerResponse, answer: Answer, id: string): 
 }
 
 /** An Ollama chat response: NDJSON chunks when streamed (LangChain streams), else one object. */
-export function sendOllama(res: ServerResponse, answer: Answer, stream: boolean): void {
+export async function sendOllama(
+  res: ServerResponse,
+  answer: Answer,
+  stream: StreamShape | undefined,
+): Promise<void> {
   const created_at = new Date().toISOString();
   const message: Record<string, unknown> = { role: 'assistant', content: answer.text ?? '' };
   if (answer.toolCalls?.length)
@@ -160,12 +185,26 @@ export function sendOllama(res: ServerResponse, answer: Answer, stream: boolean)
   };
   if (!stream) return sendJson(res, 200, { ...done, message });
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  res.write(`${JSON.stringify({ model: answer.model, created_at, message, done: false })}\n`);
+  const line = (content: string, extra: Record<string, unknown> = {}) =>
+    res.write(
+      `${JSON.stringify({ model: answer.model, created_at, message: { role: 'assistant', content, ...extra }, done: false })}\n`,
+    );
+  const pieces = answer.text ? piecesOf(answer.text, stream.chunks) : [];
+  for (const [index, piece] of pieces.entries()) {
+    if (index > 0) await pause(stream.delayMs);
+    line(piece);
+  }
+  if (message.tool_calls) line('', { tool_calls: message.tool_calls });
   res.end(`${JSON.stringify({ ...done, message: { role: 'assistant', content: '' } })}\n`);
 }
 
 /** An OpenAI chat completion, or its server-sent event stream. */
-export function sendOpenAi(res: ServerResponse, answer: Answer, id: string, stream: boolean): void {
+export function sendOpenAi(
+  res: ServerResponse,
+  answer: Answer,
+  id: string,
+  stream: StreamShape | undefined,
+): Promise<void> | void {
   const message: Record<string, unknown> = answer.toolCalls?.length
     ? {
         role: 'assistant',
@@ -196,15 +235,20 @@ export function sendOpenAi(res: ServerResponse, answer: Answer, id: string, stre
     ],
     usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
   };
-  if (stream) return streamCompletion(res, completion, message);
+  if (stream) return streamCompletion(res, completion, message, stream);
   sendJson(res, 200, completion);
 }
 
-function streamCompletion(
+/**
+ * The chunks an OpenAI server streams: the role, the text piece by piece, the tool calls,
+ * the finish reason, and (when asked for) the usage in a last chunk without choices.
+ */
+async function streamCompletion(
   res: ServerResponse,
   completion: Record<string, unknown>,
   message: Record<string, unknown>,
-): void {
+  stream: StreamShape,
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const base = {
     id: completion.id,
@@ -212,20 +256,26 @@ function streamCompletion(
     created: completion.created,
     model: completion.model,
   };
-  const delta: Record<string, unknown> = { role: 'assistant' };
-  if (message.content) delta.content = message.content;
-  if (message.tool_calls) {
-    delta.tool_calls = (message.tool_calls as Array<Record<string, unknown>>).map((c, index) => ({
-      index,
-      ...c,
-    }));
+  const usage = stream.includeUsage ? { usage: null } : {};
+  const send = (delta: Record<string, unknown>, finish: string | null = null) =>
+    res.write(
+      `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish }], ...usage })}\n\n`,
+    );
+  send({ role: 'assistant', content: '' });
+  const text = typeof message.content === 'string' ? message.content : '';
+  for (const [index, piece] of piecesOf(text, stream.chunks).entries()) {
+    if (index > 0) await pause(stream.delayMs);
+    send({ content: piece });
   }
-  res.write(
-    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`,
-  );
-  const finish = message.tool_calls ? 'tool_calls' : 'stop';
-  res.write(
-    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }], usage: completion.usage })}\n\n`,
-  );
+  if (message.tool_calls)
+    send({
+      tool_calls: (message.tool_calls as Array<Record<string, unknown>>).map((c, index) => ({
+        index,
+        ...c,
+      })),
+    });
+  send({}, message.tool_calls ? 'tool_calls' : 'stop');
+  if (stream.includeUsage)
+    res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: completion.usage })}\n\n`);
   res.end('data: [DONE]\n\n');
 }

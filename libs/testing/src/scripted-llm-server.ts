@@ -57,6 +57,9 @@ export type ScriptedReply =
       content: string;
       usage?: { prompt_tokens: number; completion_tokens: number };
       latencyMs?: number;
+      /** When the request streams: the text in this many pieces, this far apart (else the server's defaults). */
+      chunks?: number;
+      chunkDelayMs?: number;
     }
   | {
       json: unknown;
@@ -111,6 +114,9 @@ export class ScriptedLlmServer {
   private readonly sockets = new Set<import('node:net').Socket>();
   embeddingDimensions = 8;
   defaultLatencyMs = 0;
+  /** How a streamed answer's text is sent unless its reply says: in pieces, this far apart. */
+  streamChunks = 1;
+  streamChunkDelayMs = 0;
   strict = false;
   refuseJsonSchema = false;
   refuseToolChoice = false;
@@ -312,8 +318,18 @@ export class ScriptedLlmServer {
             : reply.content;
     const id = String(this.requests.length);
     if (api === 'anthropic') return sendAnthropic(res, answer, id);
-    if (api === 'ollama') return sendOllama(res, answer, body.stream !== false);
-    return sendOpenAi(res, answer, id, Boolean(body.stream));
+    const streams = api === 'ollama' ? body.stream !== false : Boolean(body.stream);
+    const stream = streams
+      ? {
+          chunks: ('chunks' in reply && reply.chunks) || this.streamChunks,
+          delayMs: ('chunkDelayMs' in reply && reply.chunkDelayMs) || this.streamChunkDelayMs,
+          includeUsage:
+            (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage ===
+            true,
+        }
+      : undefined;
+    if (api === 'ollama') return sendOllama(res, answer, stream);
+    return sendOpenAi(res, answer, id, stream);
   }
 }
 
