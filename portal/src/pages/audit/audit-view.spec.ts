@@ -1,50 +1,10 @@
-import { AUDIT_CATEGORIES, AUDIT_OUTCOMES, AUDIT_SEVERITIES } from '../audit/audit-event';
+import {
+  AUDIT_CATEGORIES,
+  AUDIT_OUTCOMES,
+  AUDIT_SEVERITIES,
+} from '../../../../src/audit/audit-event';
 
-interface Filters {
-  start?: string;
-  end?: string;
-  actor_id?: string;
-  ip?: string;
-  resource_type?: string;
-  resource_id?: string;
-  search?: string;
-  categories?: string[];
-  severities?: string[];
-  outcomes?: string[];
-  sort?: string;
-  limit?: number;
-  offset?: number;
-}
-interface AuditViewHelpers {
-  CATEGORIES: string[];
-  SEVERITIES: string[];
-  OUTCOMES: string[];
-  DEFAULT_LIMIT: number;
-  localToIso(value: string): string | null;
-  buildQuery(
-    filters: Filters,
-    extra?: Record<string, string>,
-    options?: { paging: boolean },
-  ): string;
-  pageText(offset: number, count: number, total: number): string;
-  hasPrev(offset: number): boolean;
-  hasNext(offset: number, count: number, total: number): boolean;
-  prevOffset(offset: number, limit: number): number;
-  actorText(actor: { id: string | null; type: string | null; ip: string | null } | null): string;
-  resourceText(resource: { type: string | null; id: string | null } | null): string;
-  changeRows(changes: Array<{ field: string; old: unknown; new: unknown }> | null): string[][];
-  contextRows(context: Record<string, unknown> | null): string[][];
-  verifyText(report: {
-    valid: boolean;
-    entries: number;
-    starts_after: number;
-    first_broken?: { id?: string; seq: number; reason: string };
-  }): string;
-  fileNameOf(disposition: string | null, fallback: string): string;
-}
-// The dashboard's browser script, loaded as CommonJS (it exports itself when `module` exists).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const view = require('./public/audit-view.js') as AuditViewHelpers;
+import * as view from './audit-view';
 
 describe('the dashboard audit page helpers', () => {
   it('offers exactly the categories, severities and outcomes the API accepts', () => {

@@ -1,15 +1,4 @@
-interface WorkersView {
-  statusClass(status: string): string;
-  loadText(load: { running: number; concurrency: number }): string;
-  loadPercent(load: { running: number; concurrency: number }): number;
-  taskLoadText(load: { tasks_running: number; task_concurrency: number }): string;
-  jobCountText(goals: number, tasks: number): string;
-  ageText(ms: number): string;
-  capabilityText(capabilities: string[]): string;
-}
-// The dashboard's browser script, loaded as CommonJS (it exports itself when `module` exists).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const view = require('./public/workers-view.js') as WorkersView;
+import * as view from './workers-view';
 
 describe('the dashboard worker view', () => {
   it('gives each status its badge', () => {

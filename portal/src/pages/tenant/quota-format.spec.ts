@@ -1,24 +1,7 @@
-interface Quota {
-  resource: string;
-  limit: number | null;
-  used: number;
-  percent: number | null;
-}
-interface QuotaFormat {
-  quotaLabel(resource: string): string;
-  groupDigits(n: number | null): string;
-  usageText(q: Quota): string;
-  quotaLevel(q: Quota): string;
-  resetText(resetsAt: string | null): string;
-  windowText(seconds: number): string;
-  rateLimitText(r: { limit: number; window_s: number }): string;
-}
-// The dashboard's browser script, loaded as CommonJS (it exports itself when `module` exists).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const format = require('./public/quota-format.js') as QuotaFormat;
+import * as format from './quota-format';
 
 describe('the dashboard quota formatting', () => {
-  const quota = (limit: number | null, used: number, percent: number | null): Quota => ({
+  const quota = (limit: number | null, used: number, percent: number | null): format.QuotaView => ({
     resource: 'goals_per_day',
     limit,
     used,
