@@ -8,7 +8,7 @@ import { join } from 'node:path';
  * and the WebSocket answer themselves: a browser route never shadows them.
  */
 const SERVER_PATHS =
-  /^\/(?:api|dashboard|docs|oauth|sso|health|metrics|mcp|ws|\.well-known)(?:[/.?-]|$)/;
+  /^\/(?:api|dashboard|docs|docs-json|oauth|sso|health|metrics|mcp|ws|\.well-known)(?:[/.?]|$)/;
 
 /** A page address of the portal (`/goals/1f2e…`): no file extension in its last segment. */
 export function isPortalRoute(path: string): boolean {

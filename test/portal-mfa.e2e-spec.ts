@@ -1,27 +1,32 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/chromium';
+import {
+  openFromNav,
+  screenshot,
+  submitPassword,
+  waitSignedIn,
+  watchPage,
+  type PageWatch,
+} from './support/portal';
 import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY } from '#testing';
 import { totpCode } from '../src/mfa/kit/totp';
 import { PASSWORD, Principals } from './support/principals';
 
-const OUTPUT = join(__dirname, '..', 'test-output');
 const EMAIL = 'mfa.user@example.test';
 
-describe('the web dashboard with a second factor', () => {
+describe('the admin portal with a second factor', () => {
   let app: AppProcess;
   let anonymous: ApiClient;
   let browser: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let watch: PageWatch;
 
   beforeAll(async () => {
     app = await startApp({ env: { DASHBOARD_REFRESH_MS: '60000' } });
     anonymous = new ApiClient(app.baseUrl);
     browser = await launchChromium({ width: 1400, height: 1000 });
     page = await browser.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    watch = await watchPage(page, app.baseUrl);
   });
 
   afterAll(async () => {
@@ -54,10 +59,7 @@ describe('the web dashboard with a second factor', () => {
 
     // In the browser: the password, then the second step.
     await page.goto(app.baseUrl + '/');
-    await page.waitForSelector('[data-testid="login"]:visible');
-    await page.fill('[data-testid="login-email"]', EMAIL);
-    await page.fill('[data-testid="login-password"]', PASSWORD);
-    await page.click('[data-testid="login-submit"]');
+    await submitPassword(page, EMAIL, PASSWORD);
     await page.waitForSelector('[data-testid="mfa-form"]:visible');
     expect(await page.isHidden('#login-form')).toBe(true);
     expect(await page.inputValue('[data-testid="mfa-method"]')).toBe('totp');
@@ -78,18 +80,16 @@ describe('the web dashboard with a second factor', () => {
     expect(await page.textContent('[data-testid="mfa-error"]')).toMatch(/code/i);
     await page.waitForSelector('[data-testid="mfa-form"]:visible');
 
-    mkdirSync(OUTPUT, { recursive: true });
-    await page.screenshot({ path: join(OUTPUT, 'dashboard-mfa-step.png') });
+    await screenshot(page, 'portal-mfa-step.png', false);
     // The next step's code: the enrollment used the current one, and a code is good once.
     await page.fill('[data-testid="mfa-code"]', totpCode(secret, Date.now() + 30_000));
     await page.check('[data-testid="mfa-trust"]');
     await page.click('[data-testid="mfa-submit"]');
-    await page.waitForSelector('[data-testid="login"]', { state: 'hidden' });
-    await page.waitForSelector('[data-testid="connection"]:text("live")');
+    await waitSignedIn(page);
 
     // The sessions: this browser's (marked) and the HTTP client's.
-    await page.click('[data-testid="sessions-open"]');
-    await page.waitForSelector('[data-testid="sessions"][open]');
+    await openFromNav(page, 'nav-account-sessions');
+    expect(new URL(page.url()).pathname).toBe('/account/sessions');
     const rows = page.locator('[data-testid="session-row"]');
     await rows.first().waitFor();
     expect(await rows.count()).toBeGreaterThanOrEqual(2);
@@ -101,7 +101,7 @@ describe('the web dashboard with a second factor', () => {
     expect(await current.getAttribute('data-session-id')).not.toBe(httpSessionId);
     const other = page.locator(`[data-testid="session-row"][data-session-id="${httpSessionId}"]`);
     expect(await other.getAttribute('data-current')).toBe('false');
-    await page.screenshot({ path: join(OUTPUT, 'dashboard-sessions.png'), fullPage: true });
+    await screenshot(page, 'portal-sessions.png');
 
     // Ending the HTTP client's session: its token stops working at once.
     await other.locator('[data-testid="session-end"]').click();
@@ -114,16 +114,15 @@ describe('the web dashboard with a second factor', () => {
     await page.waitForSelector('[data-testid="login"]:visible');
     await page.waitForSelector('#login-form:visible');
     expect(await page.isHidden('[data-testid="mfa-form"]')).toBe(true);
-    expect(await page.isHidden('[data-testid="sessions-open"]')).toBe(true);
-    expect(await page.isHidden('[data-testid="sessions"]')).toBe(true);
+    expect(await page.locator('[data-testid="nav"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="sessions"]').count()).toBe(0);
     expect((await page.context().request.get(app.baseUrl + '/api/v1/sessions')).status()).toBe(401);
 
     // The browser was trusted at the second step: the password alone signs it in again.
-    await page.fill('[data-testid="login-email"]', EMAIL);
-    await page.fill('[data-testid="login-password"]', PASSWORD);
-    await page.click('[data-testid="login-submit"]');
-    await page.waitForSelector('[data-testid="login"]', { state: 'hidden' });
-    await page.waitForSelector('[data-testid="connection"]:text("live")');
-    expect(pageErrors).toEqual([]);
+    await submitPassword(page, EMAIL, PASSWORD);
+    await waitSignedIn(page);
+    expect(watch.pageErrors).toEqual([]);
+    expect(watch.policyViolations).toEqual([]);
+    expect(watch.consoleErrors).toEqual([]);
   });
 });

@@ -1,21 +1,18 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ApiClient, AppProcess, freePort, startApp, TEST_ADMIN_API_KEY } from '#testing';
 import { DEFAULT_TENANT_ID } from '../src/common/request-context';
 import { launchChromium } from './support/chromium';
+import { screenshot, waitSignedIn, watchPage, type PageWatch } from './support/portal';
 import { startTestIdp, type TestIdp } from './support/test-oidc-idp';
 
-const OUTPUT = join(__dirname, '..', 'test-output');
-
 /**
- * The dashboard's sign-in lists the organization's identity providers under the password
+ * The portal's sign-in lists the organization's identity providers under the password
  * form, and one of them signs the browser in: Chromium follows the link to a real OpenID
  * Connect provider (oidc-provider with its development pages) on another site (localhost,
  * while the product is at 127.0.0.1), signs in and consents there, and comes back to the
- * dashboard, which finds itself signed in by the session cookie the sign-in set.
+ * portal, which finds itself signed in by the session cookie the sign-in set.
  */
-describe('the web dashboard signs in through an identity provider', () => {
+describe('the admin portal signs in through an identity provider', () => {
   let app: AppProcess;
   let admin: ApiClient;
   let idp: TestIdp;
@@ -23,7 +20,7 @@ describe('the web dashboard signs in through an identity provider', () => {
   let page: Page;
   let providerId: string;
   let acmeProviderId: string;
-  const pageErrors: string[] = [];
+  let watch: PageWatch;
 
   const links = () =>
     page
@@ -79,7 +76,7 @@ describe('the web dashboard signs in through an identity provider', () => {
 
     browser = await launchChromium({ width: 1400, height: 1000 });
     page = await browser.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    watch = await watchPage(page, app.baseUrl);
   });
 
   afterAll(async () => {
@@ -113,22 +110,38 @@ describe('the web dashboard signs in through an identity provider', () => {
     await page.goto(app.baseUrl + '/?tenant=acme');
     await page.waitForSelector(`[data-testid="sso-link"][data-provider-id="${acmeProviderId}"]`);
     expect(await page.inputValue('[data-testid="login-tenant"]')).toBe('acme');
-    expect(pageErrors).toEqual([]);
+    expect(watch.pageErrors).toEqual([]);
   });
 
-  it('signs in at the provider and comes back to the dashboard signed in', async () => {
+  it('signs in at the provider and comes back to the portal signed in', async () => {
     await page.goto(app.baseUrl + '/');
     const link = page.locator(`[data-testid="sso-link"][data-provider-id="${providerId}"]`);
     await link.waitFor();
-    mkdirSync(OUTPUT, { recursive: true });
-    await page.screenshot({ path: join(OUTPUT, 'dashboard-sso-options.png') });
+    await screenshot(page, 'portal-sso-options.png', false);
     await link.click();
     await signInAtIdp();
 
-    // Back on the dashboard, signed in by the session cookie.
-    await page.waitForSelector('[data-testid="login"]', { state: 'hidden' });
-    await page.waitForSelector('[data-testid="connection"]:text("live")');
-    expect(await page.isVisible('[data-testid="sessions-open"]')).toBe(true);
+    // Back on the portal, signed in by the session cookie.
+    await waitSignedIn(page);
+    expect(await page.isVisible('[data-testid="nav-account-sessions"]')).toBe(true);
+    // A viewer sees no action that changes anything, nor the administrators' pages...
+    for (const nav of ['audit', 'settings', 'workers'])
+      expect(await page.locator(`[data-testid="nav-${nav}"]`).count()).toBe(0);
+    expect(await page.locator('[data-testid="goal-form"]').count()).toBe(0);
+    // ...and the API refuses them anyway.
+    const refused = await page.evaluate(async () => {
+      const post = (path: string, body: unknown) =>
+        fetch(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then((r) => r.status);
+      return [
+        await post('/api/v1/goals', { goal: 'Say hello' }),
+        await post('/dashboard/settings', { theme: 'light' }),
+      ];
+    });
+    expect(refused).toEqual([403, 403]);
     const me = await page.evaluate(async () => {
       const res = await fetch('/api/v1/auth/me', { credentials: 'include' });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -139,8 +152,8 @@ describe('the web dashboard signs in through an identity provider', () => {
     });
     const cookie = (await browser.cookies(app.baseUrl)).find((c) => c.name === 'av_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
-    await page.screenshot({ path: join(OUTPUT, 'dashboard-sso-signed-in.png') });
-    expect(pageErrors).toEqual([]);
+    await screenshot(page, 'portal-sso-signed-in.png', false);
+    expect(watch.pageErrors).toEqual([]);
   });
 
   it('says so when the organization requires a second factor the person has not set up', async () => {
@@ -155,8 +168,8 @@ describe('the web dashboard signs in through an identity provider', () => {
       await page.waitForSelector(
         '[data-testid="login-error"]:has-text("requires a second factor")',
       );
-      expect(await page.isHidden('[data-testid="sessions-open"]')).toBe(true);
-      expect(pageErrors).toEqual([]);
+      expect(await page.locator('[data-testid="nav"]').count()).toBe(0);
+      expect(watch.pageErrors).toEqual([]);
     } finally {
       await admin.patch('/api/v1/tenants/current', { mfa_required: false });
     }

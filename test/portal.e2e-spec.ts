@@ -1,8 +1,16 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CSV_HEADER } from '../src/audit/audit-views';
 import { launchChromium } from './support/chromium';
+import {
+  OUTPUT as OUTPUT_DIR,
+  openFromNav,
+  screenshot,
+  submitPassword,
+  waitSignedIn,
+  watchPage,
+  type PageWatch,
+} from './support/portal';
 import { PASSWORD, Principals } from './support/principals';
 import {
   ApiClient,
@@ -13,8 +21,6 @@ import {
   TEST_ADMIN_EMAIL,
   TEST_ADMIN_PASSWORD,
 } from '#testing';
-
-const OUTPUT = join(__dirname, '..', 'test-output');
 const QUOTA_LABELS = {
   goals_per_day: 'Goals today',
   tokens_per_day: 'Tokens today',
@@ -42,7 +48,7 @@ async function quotaRows(page: Page) {
   );
 }
 
-describe('the web dashboard', () => {
+describe('the admin portal', () => {
   let app: AppProcess;
   let api: ApiClient;
   let browser: BrowserContext;
@@ -160,87 +166,97 @@ describe('the web dashboard', () => {
 
   describe('in Chromium', () => {
     let page: Page;
-    /** Content-Security-Policy violations the page reported, and CSP errors on its console. */
-    const policyViolations: string[] = [];
-    const pageErrors: string[] = [];
+    let watch: PageWatch;
+    let firstGoalId: string;
 
     beforeAll(async () => {
       page = await browser.newPage();
-      await page.exposeFunction('reportPolicyViolation', (text: string) =>
-        policyViolations.push(text),
-      );
-      // Reports every violation of the page's Content-Security-Policy back to the test.
-      await page.addInitScript(
-        `document.addEventListener('securitypolicyviolation', (e) =>
-           window.reportPolicyViolation(
-             e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber))`,
-      );
-      page.on('console', (message) => {
-        if (/content security policy|refused to (load|execute|connect|apply)/i.test(message.text()))
-          policyViolations.push(`console ${message.type()}: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      const external: string[] = [];
-      page.on('request', (r) => {
-        if (
-          !r.url().startsWith(app.baseUrl) &&
-          !r.url().startsWith(app.baseUrl.replace('http', 'ws')) &&
-          !r.url().startsWith('data:')
-        )
-          external.push(r.url());
-      });
-      (page as unknown as { external: string[] }).external = external;
+      watch = await watchPage(page, app.baseUrl);
     });
 
     it('signs in, submits a goal and watches it reach completed live, with its tasks and agent', async () => {
       await page.goto(app.baseUrl + '/');
-      // nothing is shown without an identity: the login screen comes first
-      await page.waitForSelector('[data-testid="login"]:visible');
-      await page.fill('[data-testid="login-email"]', TEST_ADMIN_EMAIL);
-      await page.fill('[data-testid="login-password"]', 'not the password');
-      await page.click('[data-testid="login-submit"]');
+      // nothing is shown without an identity: the sign-in comes first
+      await submitPassword(page, TEST_ADMIN_EMAIL, 'not the password');
       await page.waitForSelector('[data-testid="login-error"]:not(:empty)');
       await page.fill('[data-testid="login-password"]', TEST_ADMIN_PASSWORD);
       await page.click('[data-testid="login-submit"]');
-      await page.waitForSelector('[data-testid="login"]', { state: 'hidden' });
-      await page.waitForSelector('[data-testid="connection"]:text("live")');
+      await waitSignedIn(page);
       expect(await page.textContent('[data-testid="title"]')).toBe('Village Control');
       expect(await page.title()).toBe('Village Control');
+      // A platform administrator sees every page of this part of the portal.
+      for (const nav of [
+        'overview',
+        'goals',
+        'approvals',
+        'agents',
+        'memory',
+        'tools',
+        'tenant',
+        'audit',
+        'settings',
+        'workers',
+        'account-sessions',
+      ])
+        expect(await page.isVisible(`[data-testid="nav-${nav}"]`)).toBe(true);
 
       await page.fill('[data-testid="goal-input"]', 'Research owls. Research bats. Compare them.');
       await page.click('[data-testid="goal-submit"]');
+      const accepted = page.locator('[data-testid="goal-accepted"]');
+      await accepted.waitFor();
+      firstGoalId = (await accepted.getAttribute('data-goal-id'))!;
+      expect(firstGoalId).toMatch(/^[0-9a-f-]{36}$/);
+      await accepted.click();
+      expect(new URL(page.url()).pathname).toBe(`/goals/${firstGoalId}`);
       // No reload: the WebSocket stream drives the page to the finished goal.
-      const detail = page.locator('[data-testid="goal-detail"][data-status="completed"]');
+      const detail = page.locator(
+        `[data-testid="goal-detail"][data-goal-id="${firstGoalId}"][data-status="completed"]`,
+      );
       await detail.waitFor({ timeout: 60000 });
-      const goalId = await detail.getAttribute('data-goal-id');
-      expect(goalId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(
-        await page
-          .locator(`#goals-recent [data-goal-id="${goalId}"] [data-testid="goal-status"]`)
-          .textContent(),
-      ).toBe('completed');
 
-      const tasks = (await api.get(`/api/v1/goals/${goalId}/tasks`)).body.items as Array<{
+      const tasks = (await api.get(`/api/v1/goals/${firstGoalId}/tasks`)).body.items as Array<{
         key: string;
       }>;
       expect(tasks.length).toBeGreaterThanOrEqual(3);
-      expect(await page.locator('[data-testid="task-row"]').count()).toBe(tasks.length);
+      await waitFor(
+        async () =>
+          (await page.locator('[data-testid="task-row"][data-status="completed"]').count()) ===
+          tasks.length,
+        {
+          what: 'every task row completed',
+        },
+      );
       const agents = await page.locator('[data-testid="task-agent"]').allTextContents();
       expect(agents.every((a) => /tool_agent · \S+/.test(a))).toBe(true);
       expect(await page.locator('[data-testid="task-graph"] g[data-task-key]').count()).toBe(
         tasks.length,
       );
       expect((await page.textContent('[data-testid="goal-result"]'))?.length).toBeGreaterThan(0);
+      await screenshot(page, 'portal-goal-detail.png');
 
+      // Back to the overview with the browser's back button: the goal there, finished.
+      await page.goBack();
+      await page.waitForSelector('[data-testid="overview"]');
+      expect(
+        await page
+          .locator(
+            `[data-testid="goals-recent"] [data-goal-id="${firstGoalId}"] [data-testid="goal-status"]`,
+          )
+          .textContent(),
+      ).toBe('completed');
       await page.locator('[data-testid="agent-row"]').first().waitFor();
-      expect(await page.locator('#stat-goals').textContent()).toMatch(/^\d+$/);
+      expect(await page.locator('[data-testid="stat-goals"]').textContent()).toMatch(/^\d+$/);
       // The live log shows this goal's events as they happened.
       await page
-        .locator(`[data-testid="log"] li[data-event="goal.completed"][data-goal-id="${goalId}"]`)
+        .locator(
+          `[data-testid="log"] li[data-event="goal.completed"][data-goal-id="${firstGoalId}"]`,
+        )
         .waitFor();
       expect(
         await page
-          .locator(`[data-testid="log"] li[data-event="goal.created"][data-goal-id="${goalId}"]`)
+          .locator(
+            `[data-testid="log"] li[data-event="goal.created"][data-goal-id="${firstGoalId}"]`,
+          )
           .count(),
       ).toBe(1);
 
@@ -253,6 +269,32 @@ describe('the web dashboard', () => {
       expect(
         await page.locator('[data-testid="log"] li[data-level="info"]:visible').count(),
       ).toBeGreaterThan(0);
+    });
+
+    it('lists goals with the status filter and search in the address, and opens deep links', async () => {
+      await openFromNav(page, 'nav-goals');
+      await page.locator('[data-testid="goal-row"]').first().waitFor();
+      await page.selectOption('[data-testid="goals-status"]', 'failed');
+      await page.waitForURL((url) => url.searchParams.get('status') === 'failed');
+      await page.waitForSelector('[data-testid="goals-table"] td:has-text("no matching goals")');
+      await page.goBack();
+      await page.waitForURL((url) => !url.searchParams.has('status'));
+      await page.locator(`[data-testid="goal-row"][data-goal-id="${firstGoalId}"]`).waitFor();
+
+      // A shared address opens the same view, filters set.
+      await page.goto(`${app.baseUrl}/goals?status=completed&q=owls`);
+      await waitSignedIn(page);
+      expect(await page.inputValue('[data-testid="goals-status"]')).toBe('completed');
+      expect(await page.inputValue('[data-testid="goals-search"]')).toBe('owls');
+      const rows = page.locator('[data-testid="goal-row"]');
+      await rows.first().waitFor();
+      expect(
+        await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-goal-id'))),
+      ).toEqual([firstGoalId]);
+      await page.goto(`${app.baseUrl}/goals/${firstGoalId}`);
+      await page.locator(`[data-testid="goal-detail"][data-goal-id="${firstGoalId}"]`).waitFor();
+      await page.goto(`${app.baseUrl}/`);
+      await waitSignedIn(page);
     });
 
     it("shows the tenant's tier, its quotas (unlimited here) and goals today going up by one", async () => {
@@ -302,12 +344,16 @@ describe('the web dashboard', () => {
           )
           .textContent(),
       ).toBe(`${goalsToday + 1} · unlimited`);
-      await page.locator('[data-testid="goal-detail"][data-status="completed"]').waitFor({
-        timeout: 60000,
-      });
+      const goalId = await page
+        .locator('[data-testid="goal-accepted"]')
+        .getAttribute('data-goal-id');
+      await page
+        .locator(`[data-testid="goals-recent"] [data-goal-id="${goalId}"][data-status="completed"]`)
+        .waitFor({ timeout: 60000 });
     });
 
     it('shows a platform administrator the workers: status badge, load bar, capabilities, heartbeat', async () => {
+      await openFromNav(page, 'nav-workers');
       // Embedded: the API process is the registry's one entry.
       const row = page.locator('[data-testid="worker-row"]');
       await row.waitFor();
@@ -325,6 +371,8 @@ describe('the web dashboard', () => {
       expect(await row.locator('[data-testid="worker-heartbeat"]').textContent()).toMatch(
         /^\d+(\.\d)? s ago$/,
       );
+      await screenshot(page, 'portal-workers.png');
+      await openFromNav(page, 'nav-overview');
     });
 
     it('toggles the theme and saves a screenshot', async () => {
@@ -335,17 +383,16 @@ describe('the web dashboard', () => {
       expect(await html.getAttribute('data-theme')).toBe('light');
       const lightBg = await page.evaluate('getComputedStyle(document.body).backgroundColor');
       expect(lightBg).not.toBe(darkBg);
-      mkdirSync(OUTPUT, { recursive: true });
-      await page.screenshot({ path: join(OUTPUT, 'dashboard-light.png'), fullPage: true });
+      await screenshot(page, 'portal-light.png');
       await page.click('[data-testid="theme-toggle"]');
       expect(await html.getAttribute('data-theme')).toBe('dark');
-      await page.screenshot({ path: join(OUTPUT, 'dashboard-dark.png'), fullPage: true });
+      await screenshot(page, 'portal-dark.png');
     });
 
     it('reconnects after the socket drops and receives what it missed', async () => {
       const drop = () =>
         page.evaluate(
-          "window.avDashboard.socket() && window.avDashboard.socket().close(4000, 'network lost (test)')",
+          "window.avPortal.socket() && window.avPortal.socket().close(4000, 'network lost (test)')",
         );
       await drop();
       await page.waitForSelector('[data-testid="connection"]:not(:text("live"))');
@@ -363,7 +410,7 @@ describe('the web dashboard', () => {
           .locator(`[data-testid="log"] li[data-event="goal.created"][data-goal-id="${goalId}"]`)
           .count(),
       ).toBe(1);
-      await page.locator(`#goals-recent [data-goal-id="${goalId}"]`).waitFor();
+      await page.locator(`[data-testid="goals-recent"] [data-goal-id="${goalId}"]`).waitFor();
     });
 
     it('searches the audit log, shows an entry, verifies the chain and exports CSV', async () => {
@@ -377,11 +424,10 @@ describe('the web dashboard', () => {
         what: 'the goals submitted to be audited',
       });
 
-      await page.click('[data-testid="audit-open"]');
-      await page.waitForSelector('[data-testid="audit"][open]');
+      await openFromNav(page, 'nav-audit');
       const rows = page.locator('[data-testid="audit-row"]');
       await rows.first().waitFor();
-      expect(await page.textContent('[data-testid="audit-page"]')).toMatch(/^1–\d+ of \d+$/);
+      expect(await page.textContent('[data-testid="audit-page-text"]')).toMatch(/^1–\d+ of \d+$/);
       const rowCategories = () =>
         rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-category')));
       expect((await rowCategories()).length).toBeGreaterThan(0);
@@ -389,10 +435,11 @@ describe('the web dashboard', () => {
       // Only AUTHENTICATION entries: the wrong password and the sign-in among them.
       await page.check('[data-testid="audit-categories"] input[value="AUTHENTICATION"]');
       await page.click('[data-testid="audit-apply"]');
+      await page.waitForURL((url) => url.searchParams.get('categories') === 'AUTHENTICATION');
       const authTotal = await total('categories=AUTHENTICATION');
       await waitFor(
         async () =>
-          (await page.textContent('[data-testid="audit-page"]')) ===
+          (await page.textContent('[data-testid="audit-page-text"]')) ===
           `1–${Math.min(authTotal, 25)} of ${authTotal}`,
         { what: 'the filtered page' },
       );
@@ -405,14 +452,15 @@ describe('the web dashboard', () => {
       expect(outcomes).toContain('FAILURE');
       expect(outcomes).toContain('SUCCESS');
 
-      // An entry's details beside the list.
+      // An entry's details beside the list, by keyboard.
       const first = rows.first();
       const id = await first.getAttribute('data-id');
-      await first.click();
+      await first.focus();
+      await page.keyboard.press('Enter');
       const detail = page.locator(`[data-testid="audit-detail"][data-id="${id}"]`);
       await detail.waitFor();
       const entry = (await api.get(`/api/v1/audit/${id}`)).body;
-      expect(await page.textContent('#audit-detail-heading')).toBe(entry.event_type);
+      expect(await page.textContent('[data-testid="audit-detail-heading"]')).toBe(entry.event_type);
       expect(await page.textContent('[data-testid="audit-detail-hash"]')).toBe(entry.hash);
       expect(entry.hash).toMatch(/^[0-9a-f]{64}$/);
       expect(JSON.parse((await page.textContent('[data-testid="audit-detail-details"]'))!)).toEqual(
@@ -440,32 +488,44 @@ describe('the web dashboard', () => {
       expect(records.length).toBeGreaterThanOrEqual(authTotal);
       expect(new Set(records.map((l) => l.split(',')[4]))).toEqual(new Set(['AUTHENTICATION']));
       expect(await page.textContent('[data-testid="audit-msg"]')).toBe('');
+      await screenshot(page, 'portal-audit.png', false);
 
-      mkdirSync(OUTPUT, { recursive: true });
-      await page.screenshot({ path: join(OUTPUT, 'dashboard-audit.png') });
-      await page.click('#audit-close');
+      // The filter lives in the address: back leaves it, the box unticks.
+      await page.goBack();
+      await page.waitForURL((url) => !url.searchParams.has('categories'));
+      expect(
+        await page.isChecked('[data-testid="audit-categories"] input[value="AUTHENTICATION"]'),
+      ).toBe(false);
     });
 
     it('loads nothing from outside the API (works offline)', () => {
-      expect((page as unknown as { external: string[] }).external).toEqual([]);
+      expect(watch.external).toEqual([]);
     });
 
     it('runs under its Content-Security-Policy without a single violation or script error', async () => {
       const res = await page.goto(app.baseUrl + '/');
       expect(res?.headers()['content-security-policy']).toMatch(/script-src 'self';/);
-      await page.waitForSelector('[data-testid="connection"]:text("live")');
-      await page.click('[data-testid="settings-open"]');
-      await page.waitForSelector('[data-testid="settings"][open]');
-      await page.click('#settings-cancel');
-      // everything this page did since the first test: sign-in, live goals, theme, reconnect
-      expect(policyViolations).toEqual([]);
-      expect(pageErrors).toEqual([]);
+      await waitSignedIn(page);
+      for (const nav of [
+        'nav-settings',
+        'nav-tenant',
+        'nav-agents',
+        'nav-tools',
+        'nav-approvals',
+        'nav-account-sessions',
+      ])
+        await openFromNav(page, nav);
+      await page.waitForSelector('[data-testid="sessions-list"] [data-testid="session-row"]');
+      // everything this page did since the first test: sign-in, live goals, theme, reconnect, every page
+      expect(watch.policyViolations).toEqual([]);
+      expect(watch.pageErrors).toEqual([]);
+      expect(watch.consoleErrors).toEqual([]);
 
       // The watch itself works: an injected inline script is refused and reported.
       await page.evaluate(
         "document.body.appendChild(Object.assign(document.createElement('script'), { textContent: 'window.inlineRan = true' }))",
       );
-      await waitFor(() => policyViolations.some((v) => v.startsWith('script-src')), {
+      await waitFor(() => watch.policyViolations.some((v) => v.startsWith('script-src')), {
         what: 'the injected inline script to be reported',
       });
       expect(await page.evaluate('window.inlineRan')).toBeUndefined();
@@ -474,25 +534,24 @@ describe('the web dashboard', () => {
 
   describe('in a FREE tenant', () => {
     let other: BrowserContext;
-    const pageErrors: string[] = [];
 
     afterAll(async () => {
       await other?.close();
     });
 
-    it('shows its finite quotas as bars, warning near the limit, and its API-calls rate limit', async () => {
+    it('shows its finite quotas as bars, warning near the limit, and hides what an operator may not do', async () => {
       const created = await api.post('/api/v1/tenants', {
         slug: 'small-shop',
         name: 'Small Shop',
         tier: 'FREE',
         owner_email: 'owner@small-shop.example',
-        // five goals a day, so four make 80 %; enough API calls for the dashboard itself
+        // five goals a day, so four make 80 %; enough API calls for the portal itself
         quotas: { goals_per_day: 5, api_calls_per_minute: 600 },
       });
       expect(created.status).toBe(201);
       const tenantId: string = created.body.id;
       const inTenant = api.inTenant(tenantId);
-      // The owner has no password: an operator with one signs in to the dashboard.
+      // The owner has no password: an operator with one signs in to the portal.
       await new Principals(new ApiClient(app.baseUrl), inTenant).createUser(
         'operator@small-shop.example',
         'operator',
@@ -502,31 +561,18 @@ describe('the web dashboard', () => {
 
       other = await launchChromium({ width: 1400, height: 1100 });
       const page = await other.newPage();
-      page.on('pageerror', (error) => pageErrors.push(error.message));
+      const watch = await watchPage(page, app.baseUrl);
       await page.goto(app.baseUrl + '/');
-      await page.waitForSelector('[data-testid="login"]:visible');
-      // The sign-in form has no tenant field: sign in to this tenant the way a portal would,
-      // with the tenant's slug, and let the cookie carry the session.
-      const status = await page.evaluate(
-        async ([email, password]) =>
-          (
-            await fetch('/api/v1/auth/login', {
-              method: 'POST',
-              credentials: 'include',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ email, password, tenant: 'small-shop' }),
-            })
-          ).status,
-        ['operator@small-shop.example', PASSWORD],
-      );
-      expect(status).toBe(200);
-      await page.reload();
-      await page.waitForSelector('[data-testid="connection"]:text("live")');
+      // The organization's slug in the sign-in form.
+      await page.fill('[data-testid="login-tenant"]', 'small-shop');
+      await submitPassword(page, 'operator@small-shop.example', PASSWORD);
+      await waitSignedIn(page);
       await page.waitForSelector('[data-testid="quota-row"]');
 
       expect(await page.textContent('[data-testid="tenant-name"]')).toBe('Small Shop');
-      // an operator is no platform administrator: no workers panel
-      expect(await page.locator('[data-testid="workers-panel"]').isHidden()).toBe(true);
+      // an operator is no platform administrator nor auditor: no such pages in the navigation
+      for (const nav of ['workers', 'audit', 'settings'])
+        expect(await page.locator(`[data-testid="nav-${nav}"]`).count()).toBe(0);
       expect(await page.textContent('[data-testid="tenant-tier"]')).toBe('FREE');
       const rows = Object.fromEntries(
         (await quotaRows(page)).map((r) => [String(r.resource), r] as const),
@@ -586,22 +632,28 @@ describe('the web dashboard', () => {
         await page.textContent('[data-resource="goals_per_day"] [data-testid="quota-usage"]'),
       ).toBe('5 / 5');
       expect(await usageColour('goals_per_day')).toBe(await themeColour('--err'));
+      // A sixth is refused, and the form shows the problem's detail.
+      await page.fill('[data-testid="goal-input"]', 'One too many');
+      await page.click('[data-testid="goal-submit"]');
+      await page.waitForSelector('[data-testid="goal-form-msg"]:has-text("rejected")');
 
-      // An operator may not read the audit log: the Audit page says which permission it needs.
-      await page.click('[data-testid="audit-open"]');
-      await page.waitForSelector('[data-testid="audit-msg"]:not(:empty)');
-      expect(await page.textContent('[data-testid="audit-msg"]')).toContain('audit:read');
-      expect(await page.locator('[data-testid="audit-row"]').count()).toBe(0);
-      await page.click('#audit-close');
-      mkdirSync(OUTPUT, { recursive: true });
-      await page.locator('[data-testid="tenant"]').screenshot({
-        path: join(OUTPUT, 'dashboard-tenant-dark.png'),
-      });
+      await screenshot(page, 'portal-tenant-dark.png', false);
       await page.click('[data-testid="theme-toggle"]');
       await page.locator('[data-testid="tenant"]').screenshot({
-        path: join(OUTPUT, 'dashboard-tenant-light.png'),
+        path: `${OUTPUT_DIR}/portal-tenant-light.png`,
       });
-      expect(pageErrors).toEqual([]);
+
+      // An operator may not read the audit log: the page says which permission it needs,
+      // and the API refuses it anyway.
+      await page.goto(app.baseUrl + '/audit');
+      await page.waitForSelector('[data-testid="forbidden"]');
+      expect(await page.textContent('[data-testid="forbidden"]')).toContain('audit:read');
+      expect(await page.locator('[data-testid="audit-row"]').count()).toBe(0);
+      const refused = await page.evaluate(async () => (await fetch('/api/v1/audit')).status);
+      expect(refused).toBe(403);
+      expect(watch.pageErrors).toEqual([]);
+      expect(watch.policyViolations).toEqual([]);
+      expect(watch.consoleErrors).toEqual([]);
     });
   });
 });
