@@ -3,14 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      'dist/**',
-      'node_modules/**',
-      'data/**',
-      'coverage/**',
-      'test-output/**',
-      'src/dashboard/public/**',
-    ],
+    ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'test-output/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

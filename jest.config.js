@@ -53,7 +53,7 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/src', '<rootDir>/libs'],
+      roots: ['<rootDir>/src', '<rootDir>/libs', '<rootDir>/portal'],
       testMatch: ['**/*.spec.ts'],
       moduleNameMapper,
       // Nest 12 ships ES modules only, which Jest on Node 20 cannot require: in-process

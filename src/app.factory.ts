@@ -4,10 +4,11 @@ import { type NextFunction, type Request, type Response, urlencoded } from 'expr
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { dashboardAssetsDir } from './dashboard/dashboard.module';
+import { portalAssetsDir } from './dashboard/dashboard.module';
 import type { AppConfig } from './config/app-config';
 import { accessLogMiddleware } from './http/access-log.middleware';
 import { installInputHardening } from './http/input-hardening';
+import { mountPortal } from './http/portal-assets';
 import { ProblemFilter } from './http/problem.filter';
 import { applySecurityHeaders } from './http/security-headers';
 import { jsonOnlyMiddleware, requestContextMiddleware } from './http/request-context.middleware';
@@ -25,7 +26,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   });
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  applySecurityHeaders(app, config, config.DASHBOARD_ENABLED ? dashboardAssetsDir() : undefined);
+  applySecurityHeaders(app, config, config.DASHBOARD_ENABLED ? portalAssetsDir() : undefined);
   if (config.METRICS_ENABLED) metricsToken(config); // at start: a generated token is announced now
   app.use(requestContextMiddleware);
   app.use(accessLogMiddleware);
@@ -49,12 +50,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.useGlobalFilters(new ProblemFilter());
   app.useWebSocketAdapter(new OriginCheckingWsAdapter(app, config.WS_ALLOWED_ORIGINS));
   if (config.DASHBOARD_ENABLED) {
-    // The web dashboard: static, offline (no CDN), index.html at `/`.
-    app.useStaticAssets(dashboardAssetsDir(), {
-      index: 'index.html',
-      maxAge: '5m',
-      redirect: false,
-    });
+    // The admin portal: static, offline (no CDN), index.html at `/` and its client routes.
+    mountPortal(app, portalAssetsDir());
   }
 
   const document = SwaggerModule.createDocument(

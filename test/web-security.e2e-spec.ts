@@ -69,17 +69,74 @@ describe('web security: headers, WebSocket origins, login throttling (embedded)'
 
   const from = (address: string) => anonymous.withHeaders({ 'x-forwarded-for': address });
 
-  it('sends the security headers on the dashboard, its assets, the API and errors', async () => {
-    for (const path of ['/', '/app.js', '/app.css', '/api/v1/goals', '/health', '/no/such/path']) {
+  /** The portal's built script and stylesheet, as its index.html names them. */
+  async function portalAssets(): Promise<string[]> {
+    const page = await (await fetch(app.baseUrl + '/')).text();
+    const assets = [...page.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
+    expect(assets.some((a) => a.endsWith('.css'))).toBe(true);
+    return assets;
+  }
+
+  it('sends the security headers on the portal, its assets, the API and errors', async () => {
+    const paths = [
+      '/',
+      ...(await portalAssets()),
+      '/goals/x',
+      '/api/v1/goals',
+      '/health',
+      '/no/such.path',
+    ];
+    for (const path of paths) {
       const res = await fetch(app.baseUrl + path);
       const csp = expectSecurityHeaders(res.headers, path);
       expect([path, csp]).toEqual([path, expect.stringContaining("style-src 'self';")]);
       expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|upgrade-insecure-requests/);
     }
     const page = await (await fetch(app.baseUrl + '/')).text();
-    // no inline script and no inline event handler in the dashboard page
+    // no inline script and no inline event handler in the portal's page
     expect(page).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/i);
     expect(page).not.toMatch(/\son[a-z]+\s*=/i);
+    expect(page).not.toMatch(/<style|\sstyle=/i);
+  });
+
+  it("opens the portal's page at any of its addresses, never over the server's own paths", async () => {
+    const html = { accept: 'text/html' };
+    const index = await (await fetch(app.baseUrl + '/')).text();
+    // A deep link, reloaded or shared: the single-page app's index, not cached.
+    for (const path of [
+      '/goals/3f2e0c1a-0000-4000-8000-000000000000?status=running',
+      '/audit',
+      '/x/y',
+    ]) {
+      const res = await fetch(app.baseUrl + path, { headers: html });
+      expect([path, res.status, res.headers.get('content-type')]).toEqual([
+        path,
+        200,
+        expect.stringContaining('text/html'),
+      ]);
+      expect(await res.text()).toBe(index);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    }
+    // The API, docs, health, metrics, OAuth, SSO and MCP answer for themselves.
+    const api = await fetch(app.baseUrl + '/api/v1/no-such-route', { headers: html });
+    expect([api.status, api.headers.get('content-type')]).toEqual([
+      404,
+      expect.stringContaining('application/problem+json'),
+    ]);
+    expect(
+      (await fetch(app.baseUrl + '/health', { headers: html })).headers.get('content-type'),
+    ).toContain('application/json');
+    expect(await (await fetch(app.baseUrl + '/docs', { headers: html })).text()).toContain(
+      'swagger',
+    );
+    expect((await fetch(app.baseUrl + '/oauth/.well-known/openid-configuration')).status).toBe(200);
+    for (const path of ['/sso/login/no-such-provider', '/mcp', '/dashboard/config']) {
+      const res = await fetch(app.baseUrl + path, { headers: html });
+      expect([path, await res.text()]).not.toEqual([path, index]);
+    }
+    // A file that does not exist is a 404, not the page.
+    expect((await fetch(app.baseUrl + '/assets/missing.js')).status).toBe(404);
   });
 
   it('gives Swagger UI at /docs its own policy: inline styles only, scripts still strict', async () => {
@@ -91,14 +148,14 @@ describe('web security: headers, WebSocket origins, login throttling (embedded)'
     expectSecurityHeaders((await fetch(app.baseUrl + '/docs-json')).headers, '/docs-json');
   });
 
-  it('marks API answers no-store, and lets only the static dashboard files be cached', async () => {
+  it('marks API answers no-store, and lets only the static portal files be cached', async () => {
     for (const path of ['/api/v1/goals', '/dashboard/config', '/health', '/docs-json']) {
       const res = await admin.get(path);
       expect([path, res.status, res.headers.get('cache-control')]).toEqual([path, 200, 'no-store']);
     }
     const refused = await anonymous.get('/api/v1/goals');
     expect([refused.status, refused.headers.get('cache-control')]).toEqual([401, 'no-store']);
-    for (const path of ['/', '/app.js']) {
+    for (const path of ['/', ...(await portalAssets())]) {
       const cacheControl = (await fetch(app.baseUrl + path)).headers.get('cache-control');
       expect([path, cacheControl]).toEqual([path, expect.stringMatching(/max-age=\d+/)]);
     }

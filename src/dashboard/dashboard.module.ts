@@ -6,7 +6,7 @@ import { DashboardReadModelRepository } from './dashboard-read-model.repository'
 import { DashboardSettingsRepository } from './dashboard-settings.repository';
 import { DashboardService } from './dashboard.service';
 
-/** The dashboard's API; its static page is mounted at `/` by the API factory. */
+/** The portal's overview API; the portal itself is mounted at `/` by the API factory. */
 @Module({
   imports: [MetricsModule],
   controllers: [DashboardController],
@@ -14,7 +14,7 @@ import { DashboardService } from './dashboard.service';
 })
 export class DashboardModule {}
 
-/** Where the dashboard's static files are: copied next to the build by `npm run build`. */
-export function dashboardAssetsDir(): string {
-  return join(__dirname, 'public');
+/** Where the admin portal's built files are: dist/portal, written by `npm run build`. */
+export function portalAssetsDir(): string {
+  return join(__dirname, '..', '..', 'portal');
 }

@@ -1,6 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
-import { existsSync, readdirSync } from 'node:fs';
 import type { AppConfig } from '../config/app-config';
 import {
   CspDirectives,
@@ -9,6 +8,7 @@ import {
   oauthDirectives,
   strictDirectives,
 } from './content-security-policy';
+import { portalAssetPaths } from './portal-assets';
 
 interface HeaderTarget {
   use(handler: RequestHandler): unknown;
@@ -30,13 +30,13 @@ function helmetWith(directives: CspDirectives): RequestHandler {
  * Security headers on every response: a strict Content-Security-Policy (a relaxed one for
  * Swagger UI at /docs only), frame-ancestors 'none' with X-Frame-Options DENY, nosniff,
  * Referrer-Policy no-referrer; and `Cache-Control: no-store` on everything except the
- * dashboard's static files, so API answers and the tokens some of them carry are never
+ * portal's static files, so API answers and the tokens some of them carry are never
  * kept by a browser or a proxy.
  */
 export function applySecurityHeaders(
   app: HeaderTarget,
   config: AppConfig,
-  dashboardAssetsDir?: string,
+  portalAssetsDir?: string,
 ): void {
   const strict = helmetWith(
     strictDirectives(dashboardConnectSources([config.DASHBOARD_API_URL, config.DASHBOARD_WS_URL])),
@@ -51,20 +51,11 @@ export function applySecurityHeaders(
         : strict(req, res, next),
   );
 
-  const cacheable = dashboardAssetsDir ? staticAssetPaths(dashboardAssetsDir) : new Set<string>();
+  const cacheable = portalAssetsDir ? portalAssetPaths(portalAssetsDir) : new Set<string>();
   app.use((req: Request, res: Response, next: NextFunction) => {
     const isStaticAsset =
       (req.method === 'GET' || req.method === 'HEAD') && cacheable.has(req.path);
     if (!isStaticAsset) res.setHeader('Cache-Control', 'no-store');
     next();
   });
-}
-
-/** URL paths served from the dashboard's static folder (flat; `/` is its index.html). */
-function staticAssetPaths(dir: string): Set<string> {
-  if (!existsSync(dir)) return new Set();
-  const files = readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => `/${entry.name}`);
-  return new Set(['/', ...files]);
 }

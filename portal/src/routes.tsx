@@ -1,0 +1,125 @@
+import type { ComponentType } from 'react';
+import type { Me } from './api/types';
+import { can, isSystemAdmin } from './auth/permissions';
+import { AgentsPage } from './pages/agents/agents-page';
+import { ApprovalsPage } from './pages/approvals/approvals-page';
+import { AuditPage } from './pages/audit/audit-page';
+import { GoalDetailPage } from './pages/goals/goal-detail-page';
+import { GoalsPage } from './pages/goals/goals-page';
+import { MemoryPage } from './pages/memory/memory-page';
+import { OverviewPage } from './pages/overview/overview-page';
+import { SessionsPage } from './pages/sessions/sessions-page';
+import { SettingsPage } from './pages/settings/settings-page';
+import { TenantPage } from './pages/tenant/tenant-page';
+import { ToolsPage } from './pages/tools/tools-page';
+import { WorkersPage } from './pages/workers/workers-page';
+
+export type NavSection = 'Work' | 'Tenant' | 'Administration' | 'Account';
+export const NAV_SECTIONS: NavSection[] = ['Work', 'Tenant', 'Administration', 'Account'];
+
+/**
+ * One page of the portal. Adding a page: a component under pages/<area>/, one entry here.
+ * `allowed` hides the nav link and guards the route (the API refuses anyway); a page
+ * without `nav` is reached by links only (e.g. a goal's detail).
+ */
+export interface PortalRoute {
+  /** A wouter pattern: `/goals/:id`. */
+  path: string;
+  title: string;
+  component: ComponentType;
+  nav?: { label: string; section: NavSection };
+  /** Who may open it; everyone signed in when absent. */
+  allowed?: (me: Me) => boolean;
+  /** Shown when `allowed` says no: what the user lacks. */
+  requirement?: string;
+}
+
+const permission = (name: string) => ({
+  allowed: (me: Me) => can(me, name),
+  requirement: `the ${name} permission`,
+});
+
+export const ROUTES: PortalRoute[] = [
+  {
+    path: '/',
+    title: 'Overview',
+    component: OverviewPage,
+    nav: { label: 'Overview', section: 'Work' },
+  },
+  {
+    path: '/goals',
+    title: 'Goals',
+    component: GoalsPage,
+    nav: { label: 'Goals', section: 'Work' },
+    ...permission('goal:read'),
+  },
+  { path: '/goals/:id', title: 'Goal', component: GoalDetailPage, ...permission('goal:read') },
+  {
+    path: '/approvals',
+    title: 'Approvals',
+    component: ApprovalsPage,
+    nav: { label: 'Approvals', section: 'Work' },
+    ...permission('goal:read'),
+  },
+  {
+    path: '/agents',
+    title: 'Agents',
+    component: AgentsPage,
+    nav: { label: 'Agents', section: 'Work' },
+    ...permission('agent:read'),
+  },
+  {
+    path: '/memory',
+    title: 'Memory',
+    component: MemoryPage,
+    nav: { label: 'Memory', section: 'Work' },
+    ...permission('memory:read'),
+  },
+  {
+    path: '/tools',
+    title: 'Tools',
+    component: ToolsPage,
+    nav: { label: 'Tools', section: 'Work' },
+    ...permission('tool:read'),
+  },
+  {
+    path: '/tenant',
+    title: 'My tenant',
+    component: TenantPage,
+    nav: { label: 'My tenant', section: 'Tenant' },
+    ...permission('tenant:read'),
+  },
+  {
+    path: '/audit',
+    title: 'Audit log',
+    component: AuditPage,
+    nav: { label: 'Audit log', section: 'Tenant' },
+    ...permission('audit:read'),
+  },
+  {
+    path: '/settings',
+    title: 'Portal settings',
+    component: SettingsPage,
+    nav: { label: 'Settings', section: 'Tenant' },
+    ...permission('admin:settings'),
+  },
+  {
+    path: '/workers',
+    title: 'Workers',
+    component: WorkersPage,
+    nav: { label: 'Workers', section: 'Administration' },
+    allowed: isSystemAdmin,
+    requirement: 'platform administrator rights',
+  },
+  {
+    path: '/account/sessions',
+    title: 'My sessions',
+    component: SessionsPage,
+    nav: { label: 'Sessions', section: 'Account' },
+  },
+];
+
+/** The link's test id: `nav-goals`, `nav-account-sessions`. */
+export function navTestId(route: PortalRoute): string {
+  return `nav-${route.path.replace(/^\//, '').replace(/\//g, '-') || 'overview'}`;
+}
