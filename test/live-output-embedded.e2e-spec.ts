@@ -9,6 +9,10 @@ import {
 } from '#testing';
 import { isCall, liveTaskView, scriptOneTaskGoal, STREAMED_ANSWER } from './support/live-output';
 import { WsTestClient } from './support/ws-client';
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium } from './support/chromium';
+import { screenshot, signIn, watchPage } from './support/portal';
+import { PASSWORD, Principals } from './support/principals';
 
 interface TaskView {
   id: string;
@@ -99,5 +103,58 @@ describe('live task output on the embedded default', () => {
     expect(quietTask.usage).toEqual(task.usage);
     expect(quietGoal.usage).toEqual(goal.usage);
     expect(goal.usage).toMatchObject({ llm_calls: 4, prompt_tokens: 480, completion_tokens: 160 });
+  });
+
+  it('shows the answer growing under the running task in the portal, then the stored output', async () => {
+    const principals = new Principals(new ApiClient(app.baseUrl), api);
+    await principals.createUser('live.watcher@example.test', 'operator');
+    let browser: BrowserContext | undefined;
+    try {
+      browser = await launchChromium({ width: 1300, height: 900 });
+      const page = await browser.newPage();
+      const watch = await watchPage(page, app.baseUrl);
+      await signIn(page, app.baseUrl, 'live.watcher@example.test', PASSWORD);
+      // two seconds of writing: the page samples it several times
+      scriptOneTaskGoal(llm, 'LIVE-PORTAL', { chunks: 20, chunkDelayMs: 100 });
+      const goalId = (
+        await api.post('/api/v1/goals', { goal: 'LIVE-PORTAL: contrast three alpine passes' })
+      ).body.goal_id as string;
+      // within the page (a reload would drop the socket that makes the task stream)
+      await page.evaluate(
+        `history.pushState(null, '', '/goals/${goalId}'); dispatchEvent(new PopStateEvent('popstate'))`,
+      );
+      await page.waitForSelector(`[data-testid="goal-detail"][data-goal-id="${goalId}"]`);
+
+      const seen: string[] = [];
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const writing = await page
+          .locator('[data-testid="task-live-output"]')
+          .first()
+          .textContent({ timeout: 50 })
+          .catch(() => null);
+        const status = await page.getAttribute('[data-testid="task-row"]', 'data-status');
+        if (writing && writing !== seen[seen.length - 1]) {
+          seen.push(writing);
+          if (seen.length === 2) await screenshot(page, 'portal-live-output.png');
+        }
+        if (status === 'completed') break;
+        if (Date.now() > deadline) throw new Error(`the task is still ${status}`);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+      // the text grew while the task ran, each time continuing the answer
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < seen.length; i++)
+        expect(seen[i].length).toBeGreaterThan(seen[i - 1].length);
+      expect(seen.every((text) => STREAMED_ANSWER.startsWith(text))).toBe(true);
+      // once done: the stored output in the task's row, the live text gone
+      await page.waitForSelector('[data-testid="task-live-output"]', { state: 'detached' });
+      expect(await page.textContent('[data-testid="task-row"] .out')).toContain('three rivers');
+      expect(watch.policyViolations).toEqual([]);
+      expect(watch.pageErrors).toEqual([]);
+      expect(watch.consoleErrors).toEqual([]);
+    } finally {
+      await browser?.close();
+    }
   });
 });

@@ -14,10 +14,14 @@ export const isCall = (role: string, marker: string) => (r: ChatRequestBody) => 
 };
 
 /**
- * One goal of one task whose answer the server streams in ten pieces 80 ms apart (about
- * 0.7 s, several coalescing intervals); every call reports the same fixed usage.
+ * One goal of one task whose answer the server streams in pieces (by default ten, 80 ms
+ * apart: about 0.7 s, several coalescing intervals); every call reports the same usage.
  */
-export function scriptOneTaskGoal(llm: ScriptedLlmServer, marker: string): void {
+export function scriptOneTaskGoal(
+  llm: ScriptedLlmServer,
+  marker: string,
+  pace: { chunks: number; chunkDelayMs: number } = { chunks: 10, chunkDelayMs: 80 },
+): void {
   llm.when(isCall('intent_analyzer', marker), {
     json: { objective: 'compare', capabilities: ['analysis'], complexity: 'SIMPLE', risk: 'LOW' },
     usage: USAGE,
@@ -40,8 +44,7 @@ export function scriptOneTaskGoal(llm: ScriptedLlmServer, marker: string): void 
   llm.when(isCall('tool_agent', marker), {
     content: STREAMED_ANSWER,
     usage: USAGE,
-    chunks: 10,
-    chunkDelayMs: 80,
+    ...pace,
   });
   llm.when(isCall('critic', marker), {
     json: { passed: true, score: 0.9, feedback: 'good', failed_tasks: [] },

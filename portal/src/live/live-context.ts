@@ -17,6 +17,8 @@ export interface Live {
   /** The latest events, oldest first (at most a few hundred). */
   events: LiveEvent[];
   clearEvents(): void;
+  /** The answers running tasks are writing now (task id → text so far), from `task.output.delta`. */
+  outputs: ReadonlyMap<string, string>;
   /** A request over the socket (`goal.submit`, ...): its ack's data, or the error's detail. */
   request<T>(event: string, data: unknown): Promise<T>;
   /** Whether `request` can be used now. */

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../auth/session-context';
 import { LiveContext, type Connection, type Live, type LiveEvent } from './live-context';
 import { invalidateFor } from './live-invalidation';
+import { applyDelta, type WrittenOutput } from './task-output';
 
 const MAX_EVENTS = 500;
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -27,6 +28,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [connection, setConnection] = useState<Connection>('connecting');
   const [events, setEvents] = useState<LiveEvent[]>([]);
+  const [outputs, setOutputs] = useState<ReadonlyMap<string, string>>(new Map());
   const socket = useRef<WebSocket | null>(null);
   const pending = useRef(new Map<string, Pending>());
   const nextId = useRef(1);
@@ -37,6 +39,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     let lastEventId: number | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const refresh = invalidateFor(queryClient);
+    const written = new Map<string, WrittenOutput>();
+    const publishOutputs = () =>
+      setOutputs(new Map([...written].map(([task, output]) => [task, output.text])));
 
     function failPending(reason: string) {
       for (const [id, p] of pending.current) {
@@ -82,6 +87,17 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           return;
         }
         if (envelope.event === 'connected') return;
+        if (envelope.event === 'task.output.delta') {
+          // not an event of the log: no id, not kept, never a resume position
+          if (applyDelta(written, data)) publishOutputs();
+          return;
+        }
+        if (
+          (envelope.event === 'task.completed' || envelope.event === 'task.failed') &&
+          typeof data.task_id === 'string' &&
+          written.delete(data.task_id)
+        )
+          publishOutputs();
         const id = typeof envelope.id === 'number' ? envelope.id : undefined;
         if (id !== undefined) lastEventId = Math.max(lastEventId ?? 0, id);
         setEvents((list) => {
@@ -146,10 +162,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       connection,
       events,
       clearEvents: () => setEvents([]),
+      outputs,
       request,
       isOpen: () => socket.current?.readyState === WebSocket.OPEN,
     }),
-    [connection, events, request],
+    [connection, events, outputs, request],
   );
   return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
 }

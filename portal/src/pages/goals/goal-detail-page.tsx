@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'wouter';
 import { api, unwrap } from '../../api/client';
@@ -9,6 +10,7 @@ import { fmtNum } from '../../components/format';
 import { Page } from '../../components/page';
 import { ProblemAlert } from '../../components/problem-alert';
 import { Loading, Spinner } from '../../components/spinner';
+import { useLive } from '../../live/live-context';
 import { GoalApprovals } from '../approvals/goal-approvals';
 import { resultText, summarize } from './summarize';
 import { TaskGraph } from './task-graph';
@@ -19,6 +21,7 @@ const FINISHED = ['completed', 'failed', 'cancelled'];
 export function GoalDetailPage() {
   const { id } = useParams<{ id: string }>();
   const { me } = useSession();
+  const { outputs } = useLive();
   const queryClient = useQueryClient();
   const goal = useQuery({
     queryKey: keys.goals.one(id),
@@ -95,22 +98,40 @@ export function GoalDetailPage() {
             {items.map((t) => {
               const error = typeof t.error === 'string' ? t.error : '';
               const out = summarize(t.output) || error;
+              const writing = t.status === 'running' ? outputs.get(t.id) : undefined;
               return (
-                <tr key={t.id} data-task-key={t.key} data-testid="task-row" data-status={t.status}>
-                  <td>
-                    {t.key} · {t.title}
-                  </td>
-                  <td>
-                    <Badge value={t.status} />
-                  </td>
-                  <td data-testid="task-agent">
-                    {t.agent_id ? `${String(t.agent_kind)} · ${String(t.agent_id)}` : '–'}
-                  </td>
-                  <td>{t.attempts}</td>
-                  <td className="out" title={out}>
-                    {out}
-                  </td>
-                </tr>
+                <Fragment key={t.id}>
+                  <tr data-task-key={t.key} data-testid="task-row" data-status={t.status}>
+                    <td>
+                      {t.key} · {t.title}
+                    </td>
+                    <td>
+                      <Badge value={t.status} />
+                    </td>
+                    <td data-testid="task-agent">
+                      {t.agent_id ? `${String(t.agent_kind)} · ${String(t.agent_id)}` : '–'}
+                    </td>
+                    <td>{t.attempts}</td>
+                    <td className="out" title={out}>
+                      {out}
+                    </td>
+                  </tr>
+                  {writing !== undefined ? (
+                    <tr className="live-output-row">
+                      <td colSpan={5}>
+                        <pre
+                          className="live-output"
+                          data-testid="task-live-output"
+                          data-task-key={t.key}
+                          aria-live="polite"
+                          aria-label={`${t.key} is writing`}
+                        >
+                          {writing}
+                        </pre>
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               );
             })}
           </tbody>
