@@ -215,15 +215,19 @@ export class OAuthInteractions {
       grant.addResourceScope(this.server.audience, decision.resource.join(' '));
     if (decision.refusedResource.length)
       grant.rejectResourceScope(this.server.audience, decision.refusedResource.join(' '));
-    const grantId = await grant.save();
-    securityEvents.publish({
-      type: 'oauth.consent_granted',
-      tenantId: client.tenantId,
-      actorId: userId,
-      details: {
-        client_id: client.metadata.client_id,
-        scopes: [...decision.identity, ...decision.resource].join(' '),
-      },
+    // the grant and the event reporting it commit together
+    const grantId = await this.sessions.atomically(async () => {
+      const saved = await grant.save();
+      securityEvents.publish({
+        type: 'oauth.consent_granted',
+        tenantId: client.tenantId,
+        actorId: userId,
+        details: {
+          client_id: client.metadata.client_id,
+          scopes: [...decision.identity, ...decision.resource].join(' '),
+        },
+      });
+      return saved;
     });
     await provider.interactionFinished(
       req,
