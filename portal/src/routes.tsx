@@ -2,16 +2,19 @@ import type { ComponentType } from 'react';
 import type { Me } from './api/types';
 import { can, isSystemAdmin } from './auth/permissions';
 import { AgentsPage } from './pages/agents/agents-page';
+import { ApiKeysPage } from './pages/api-keys/api-keys-page';
 import { ApprovalsPage } from './pages/approvals/approvals-page';
 import { AuditPage } from './pages/audit/audit-page';
 import { GoalDetailPage } from './pages/goals/goal-detail-page';
 import { GoalsPage } from './pages/goals/goals-page';
 import { MemoryPage } from './pages/memory/memory-page';
 import { OverviewPage } from './pages/overview/overview-page';
+import { RolesPage } from './pages/roles/roles-page';
 import { SessionsPage } from './pages/sessions/sessions-page';
 import { SettingsPage } from './pages/settings/settings-page';
 import { TenantPage } from './pages/tenant/tenant-page';
 import { ToolsPage } from './pages/tools/tools-page';
+import { UsersPage } from './pages/users/users-page';
 import { WorkersPage } from './pages/workers/workers-page';
 
 export type NavSection = 'Work' | 'Tenant' | 'Administration' | 'Account';
@@ -95,6 +98,27 @@ export const ROUTES: PortalRoute[] = [
     component: AuditPage,
     nav: { label: 'Audit log', section: 'Tenant' },
     ...permission('audit:read'),
+  },
+  {
+    path: '/users',
+    title: 'Users',
+    component: UsersPage,
+    nav: { label: 'Users', section: 'Tenant' },
+    ...permission('user:read'),
+  },
+  {
+    path: '/roles',
+    title: 'Roles',
+    component: RolesPage,
+    nav: { label: 'Roles', section: 'Tenant' },
+    ...permission('role:read'),
+  },
+  {
+    path: '/api-keys',
+    title: 'API keys',
+    component: ApiKeysPage,
+    nav: { label: 'API keys', section: 'Tenant' },
+    ...permission('api-key:read'),
   },
   {
     path: '/settings',
