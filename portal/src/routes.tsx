@@ -10,9 +10,11 @@ import { GoalsPage } from './pages/goals/goals-page';
 import { MemoryPage } from './pages/memory/memory-page';
 import { OverviewPage } from './pages/overview/overview-page';
 import { RolesPage } from './pages/roles/roles-page';
+import { SecurityPage } from './pages/security/security-page';
 import { SessionsPage } from './pages/sessions/sessions-page';
 import { SettingsPage } from './pages/settings/settings-page';
 import { TenantPage } from './pages/tenant/tenant-page';
+import { TenantsPage } from './pages/tenants/tenants-page';
 import { ToolsPage } from './pages/tools/tools-page';
 import { UsersPage } from './pages/users/users-page';
 import { WorkersPage } from './pages/workers/workers-page';
@@ -128,6 +130,14 @@ export const ROUTES: PortalRoute[] = [
     ...permission('admin:settings'),
   },
   {
+    path: '/admin/tenants',
+    title: 'Tenants',
+    component: TenantsPage,
+    nav: { label: 'Tenants', section: 'Administration' },
+    allowed: isSystemAdmin,
+    requirement: 'platform administrator rights',
+  },
+  {
     path: '/workers',
     title: 'Workers',
     component: WorkersPage,
@@ -140,6 +150,12 @@ export const ROUTES: PortalRoute[] = [
     title: 'My sessions',
     component: SessionsPage,
     nav: { label: 'Sessions', section: 'Account' },
+  },
+  {
+    path: '/account/security',
+    title: 'My security',
+    component: SecurityPage,
+    nav: { label: 'Security', section: 'Account' },
   },
 ];
 
