@@ -8,10 +8,12 @@ import { AuditPage } from './pages/audit/audit-page';
 import { GoalDetailPage } from './pages/goals/goal-detail-page';
 import { GoalsPage } from './pages/goals/goals-page';
 import { MemoryPage } from './pages/memory/memory-page';
+import { OAuthClientsPage } from './pages/oauth-clients/oauth-clients-page';
 import { OverviewPage } from './pages/overview/overview-page';
 import { RolesPage } from './pages/roles/roles-page';
 import { SecurityPage } from './pages/security/security-page';
 import { SessionsPage } from './pages/sessions/sessions-page';
+import { SsoPage } from './pages/sso/sso-page';
 import { SettingsPage } from './pages/settings/settings-page';
 import { TenantPage } from './pages/tenant/tenant-page';
 import { TenantsPage } from './pages/tenants/tenants-page';
@@ -121,6 +123,21 @@ export const ROUTES: PortalRoute[] = [
     component: ApiKeysPage,
     nav: { label: 'API keys', section: 'Tenant' },
     ...permission('api-key:read'),
+  },
+  {
+    path: '/sso',
+    title: 'Single sign-on',
+    component: SsoPage,
+    nav: { label: 'Single sign-on', section: 'Tenant' },
+    allowed: (me: Me) => can(me, 'admin:access'),
+    requirement: 'tenant administrator rights',
+  },
+  {
+    path: '/oauth-clients',
+    title: 'OAuth clients',
+    component: OAuthClientsPage,
+    nav: { label: 'OAuth clients', section: 'Tenant' },
+    ...permission('oauth-client:read'),
   },
   {
     path: '/settings',
