@@ -10,6 +10,7 @@ import { GoalsPage } from './pages/goals/goals-page';
 import { MemoryPage } from './pages/memory/memory-page';
 import { OAuthClientsPage } from './pages/oauth-clients/oauth-clients-page';
 import { OverviewPage } from './pages/overview/overview-page';
+import { PluginsPage } from './pages/plugins/plugins-page';
 import { RolesPage } from './pages/roles/roles-page';
 import { SecurityPage } from './pages/security/security-page';
 import { SessionsPage } from './pages/sessions/sessions-page';
@@ -19,6 +20,8 @@ import { TenantPage } from './pages/tenant/tenant-page';
 import { TenantsPage } from './pages/tenants/tenants-page';
 import { ToolsPage } from './pages/tools/tools-page';
 import { UsersPage } from './pages/users/users-page';
+import { WebhookDetailPage } from './pages/webhooks/webhook-detail-page';
+import { WebhooksPage } from './pages/webhooks/webhooks-page';
 import { WorkersPage } from './pages/workers/workers-page';
 
 export type NavSection = 'Work' | 'Tenant' | 'Administration' | 'Account';
@@ -140,6 +143,19 @@ export const ROUTES: PortalRoute[] = [
     ...permission('oauth-client:read'),
   },
   {
+    path: '/webhooks',
+    title: 'Webhooks',
+    component: WebhooksPage,
+    nav: { label: 'Webhooks', section: 'Tenant' },
+    ...permission('webhook:read'),
+  },
+  {
+    path: '/webhooks/:id',
+    title: 'Webhook',
+    component: WebhookDetailPage,
+    ...permission('webhook:read'),
+  },
+  {
     path: '/settings',
     title: 'Portal settings',
     component: SettingsPage,
@@ -153,6 +169,13 @@ export const ROUTES: PortalRoute[] = [
     nav: { label: 'Tenants', section: 'Administration' },
     allowed: isSystemAdmin,
     requirement: 'platform administrator rights',
+  },
+  {
+    path: '/admin/plugins',
+    title: 'Plugins',
+    component: PluginsPage,
+    nav: { label: 'Plugins', section: 'Administration' },
+    ...permission('plugin:read'),
   },
   {
     path: '/workers',
