@@ -53,7 +53,7 @@ export function TenantCreateForm() {
           <input
             data-testid="tenant-slug"
             required
-            pattern="[a-z0-9-]+"
+            pattern="[a-z0-9\-]+"
             value={slug}
             onChange={(e) => setSlug(e.target.value)}
           />

@@ -40,7 +40,7 @@ export function UserCreateForm() {
         Email
         <input
           type="email"
-          data-testid="user-email"
+          data-testid="user-new-email"
           required
           value={email}
           onChange={(e) => setEmail(e.target.value)}
@@ -49,7 +49,7 @@ export function UserCreateForm() {
       <label>
         Display name
         <input
-          data-testid="user-name"
+          data-testid="user-new-name"
           required
           value={name}
           onChange={(e) => setName(e.target.value)}
@@ -60,7 +60,7 @@ export function UserCreateForm() {
         <input
           type="password"
           autoComplete="new-password"
-          data-testid="user-password"
+          data-testid="user-new-password"
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
