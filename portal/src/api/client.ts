@@ -1,5 +1,6 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from '../../../libs/sdk/src/generated/openapi';
+import { credentialChanges, credentialsSettled } from './credential-changes';
 import { toProblem } from './problem';
 
 type SignedOutListener = () => void;
@@ -15,10 +16,21 @@ const signedOutOn401: Middleware = {
   onResponse({ response, request }) {
     // A failed sign-in is a 401 too, but says nothing about an existing session.
     if (response.status === 401 && !new URL(request.url).pathname.startsWith('/api/v1/auth/'))
-      for (const listener of signedOutListeners) listener();
+      void signedOutUnlessReplaced();
     return response;
   },
 };
+
+/**
+ * A 401 sent while the session took a new token (elevation, a second factor confirmed) is
+ * about the old token only: the user is signed out when the current cookie is refused too.
+ */
+async function signedOutUnlessReplaced(): Promise<void> {
+  await credentialsSettled();
+  const me = await fetch('/api/v1/auth/me', { credentials: 'include' }).catch(() => null);
+  if (me && me.status !== 401) return;
+  for (const listener of signedOutListeners) listener();
+}
 
 /**
  * The typed API client: every path and body checked against the product's OpenAPI spec.
@@ -29,7 +41,7 @@ export const api = createClient<paths>({
   credentials: 'include',
   headers: { accept: 'application/json' },
 });
-api.use(signedOutOn401);
+api.use(credentialChanges, signedOutOn401);
 
 /** openapi-fetch's answer: the data, or a ProblemError carrying the problem+json body. */
 export async function unwrap<T>(

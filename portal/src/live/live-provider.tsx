@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
+import { api } from '../api/client';
+import { credentialsSettled } from '../api/credential-changes';
 import { useSession } from '../auth/session-context';
 import { LiveContext, type Connection, type Live, type LiveEvent } from './live-context';
 import { invalidateFor } from './live-invalidation';
@@ -113,8 +115,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         failPending('connection closed');
         if (stopped) return;
         if (event.code === 4401) {
-          setConnection('signed out');
-          signedOut();
+          // Refused credentials may only be replaced ones (the session took a new token when
+          // it was elevated or enrolled a second factor): signed out only if the API agrees.
+          void stillSignedIn().then((signedIn) => {
+            if (stopped) return;
+            if (signedIn) return reconnectLater();
+            setConnection('signed out');
+            signedOut();
+          });
           return;
         }
         setConnection('offline');
@@ -169,4 +177,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     [connection, events, outputs, request],
   );
   return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
+}
+
+/** Whether the session cookie this page holds now is still accepted. */
+async function stillSignedIn(): Promise<boolean> {
+  try {
+    await credentialsSettled();
+    return (await api.GET('/api/v1/auth/me')).response.ok;
+  } catch {
+    return false;
+  }
 }

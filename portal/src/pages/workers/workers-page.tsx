@@ -5,6 +5,7 @@ import { useSession } from '../../auth/session-context';
 import { Page } from '../../components/page';
 import { ProblemAlert } from '../../components/problem-alert';
 import { Loading } from '../../components/spinner';
+import { WorkerDrain } from './worker-drain';
 import * as view from './workers-view';
 
 /** The processes that run jobs, for platform administrators: status, load, heartbeat. */
@@ -32,12 +33,15 @@ export function WorkersPage() {
               <th scope="col">Heartbeat</th>
               <th scope="col">Done</th>
               <th scope="col">Failed</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody data-testid="workers">
             {workers.data.items.length ? null : (
               <tr>
-                <td colSpan={8} className="muted">
+                <td colSpan={9} className="muted">
                   no process is running jobs
                 </td>
               </tr>
@@ -79,6 +83,9 @@ export function WorkersPage() {
                 <td data-testid="worker-heartbeat">{view.ageText(w.heartbeat_age_ms)} ago</td>
                 <td>{view.jobCountText(w.jobs.done, w.jobs.tasks_done)}</td>
                 <td>{view.jobCountText(w.jobs.failed, w.jobs.tasks_failed)}</td>
+                <td>
+                  <WorkerDrain id={w.id} status={w.status} />
+                </td>
               </tr>
             ))}
           </tbody>
