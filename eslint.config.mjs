@@ -5,6 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'libs/sdk/dist/**',
       'node_modules/**',
       'data/**',
       'coverage/**',
@@ -42,7 +43,7 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {
       globals: {
         require: 'readonly',
@@ -58,7 +59,12 @@ export default tseslint.config(
   },
   {
     // plugins are plain CommonJS modules, as users write them
-    files: ['examples/plugins/**/*.js', 'test/fixtures/**/*.js', 'bench/fixtures/**/*.js'],
+    files: [
+      'examples/plugins/**/*.js',
+      'test/fixtures/**/*.js',
+      'test/fixtures/**/*.cjs',
+      'bench/fixtures/**/*.js',
+    ],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -27,7 +27,7 @@ import { RequirePermission } from '../access/decorators';
 import { currentContext, currentTenantId } from '../common/request-context';
 import { CreateGoalDto, GoalAcceptedDto } from './dto/create-goal.dto';
 import { GoalDto, GoalEventPageDto, GoalPageDto, TaskGraphDto } from './dto/goal-views.dto';
-import { ListEventsQuery, ListGoalsQuery } from './dto/list-goals.query';
+import { ListEventsQuery, ListGoalsQuery, ListTasksQuery } from './dto/list-goals.query';
 import { GoalsService } from './goals.service';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
@@ -99,8 +99,8 @@ export class GoalsController {
   })
   @ApiOkResponse({ type: TaskGraphDto })
   @ApiNotFoundResponse({ description: 'No such goal' })
-  tasks(@Param('id', uuid) id: string): Promise<TaskGraphDto> {
-    return this.goals.tasks(currentTenantId(), id);
+  tasks(@Param('id', uuid) id: string, @Query() query: ListTasksQuery): Promise<TaskGraphDto> {
+    return this.goals.tasks(currentTenantId(), id, query.offset, query.limit);
   }
 
   @Get(':id/events')

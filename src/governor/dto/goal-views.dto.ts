@@ -107,6 +107,8 @@ export class TaskGraphDto {
   @ApiProperty({ format: 'uuid' }) goal_id!: string;
   @ApiProperty() plan_version!: number;
   @ApiProperty({ type: [TaskDto] }) items!: TaskDto[];
+  @ApiProperty({ description: 'Tasks of the goal, all plan versions' }) total!: number;
+  @ApiProperty() offset!: number;
 }
 
 export class GoalEventDto {

@@ -2551,6 +2551,9 @@ export interface components {
       goal_id: string;
       plan_version: number;
       items: components['schemas']['TaskDto'][];
+      /** @description Tasks of the goal, all plan versions */
+      total: number;
+      offset: number;
     };
     GoalEventDto: {
       /** @description Event id; pass as ?after= to resume */
@@ -5393,7 +5396,11 @@ export interface operations {
   };
   'goals.listTasks': {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Default: every task */
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
