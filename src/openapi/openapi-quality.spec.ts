@@ -94,6 +94,17 @@ describe('openApiProblems', () => {
     ]);
   });
 
+  it('names a header declared twice (header names are case-insensitive)', () => {
+    const document = valid();
+    document.paths['/api/v1/things/{id}'].get!.parameters!.push(
+      { name: 'idempotency-key', in: 'header', required: true, schema: { type: 'string' } },
+      { name: 'Idempotency-Key', in: 'header', schema: { type: 'string' } },
+    );
+    expect(openApiProblems(document)).toEqual([
+      'GET /api/v1/things/{id}: header parameter Idempotency-Key is declared twice',
+    ]);
+  });
+
   it('names an untyped schema, where it is', () => {
     const document = valid();
     document.components!.schemas!.T = {

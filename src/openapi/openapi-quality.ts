@@ -57,8 +57,14 @@ export function openApiProblems(document: ApiDocument): string[] {
         say(`operationId ${operation.operationId} is also ${seen.get(operation.operationId)}'s`);
       else seen.set(operation.operationId, route);
       if (!operation.tags?.length) say('no tag');
-      for (const parameter of operation.parameters ?? [])
+      const parameters = new Set<string>();
+      for (const parameter of operation.parameters ?? []) {
+        const key = `${parameter.in} ${parameter.name.toLowerCase()}`;
+        if (parameters.has(key))
+          say(`${parameter.in} parameter ${parameter.name} is declared twice`);
+        parameters.add(key);
         untyped(parameter.schema, `parameter ${parameter.name}`).forEach(say);
+      }
       for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) {
         if (!media.schema) say(`request body ${type} has no schema`);
         else untyped(media.schema, `request body ${type}`).forEach(say);

@@ -2407,7 +2407,7 @@ export interface components {
        * @description Higher runs first
        * @default 5
        */
-      priority: number;
+      priority?: number;
       /**
        * @description Free-form JSON kept with the goal
        * @example {
@@ -2848,7 +2848,7 @@ export interface components {
        * @default ACTIVE
        * @enum {string}
        */
-      status: 'PENDING' | 'ACTIVE';
+      status?: 'PENDING' | 'ACTIVE';
       /** @description The tenant's owner: becomes its first administrator (a user without a password) */
       owner_email?: string;
       config?: {
@@ -3031,7 +3031,7 @@ export interface components {
        * @description Also send the Standard Webhooks headers (webhook-id, -timestamp, -signature).
        * @default false
        */
-      standard_webhooks: boolean;
+      standard_webhooks?: boolean;
       /** @example Goal notifications */
       name: string;
       /**
@@ -3147,7 +3147,7 @@ export interface components {
        * @description Also send the Standard Webhooks headers (webhook-id, -timestamp, -signature).
        * @default false
        */
-      standard_webhooks: boolean;
+      standard_webhooks?: boolean;
       name?: string;
       /** @description https (http only for hosts in WEBHOOK_ALLOW_HOSTS); private, loopback, link-local and metadata addresses are refused, also when a name resolves to one. */
       url?: string;
@@ -3299,20 +3299,20 @@ export interface components {
        * @default EXECUTE
        * @enum {string}
        */
-      default_permission: 'READ_ONLY' | 'READ_WRITE' | 'EXECUTE' | 'ADMIN';
+      default_permission?: 'READ_ONLY' | 'READ_WRITE' | 'EXECUTE' | 'ADMIN';
       /**
        * @default HIGH
        * @enum {string}
        */
-      default_risk: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+      default_risk?: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
       /** @default true */
-      default_requires_approval: boolean;
+      default_requires_approval?: boolean;
       /** @description Per tool, by the name the server gives it: {"permission": …, "risk": …, "requires_approval": …}; what is not given comes from the defaults. */
       tool_overrides?: {
         [key: string]: unknown;
       };
       /** @default true */
-      enabled: boolean;
+      enabled?: boolean;
     };
     McpServerToolDto: {
       /**
@@ -3411,20 +3411,20 @@ export interface components {
        * @default EXECUTE
        * @enum {string}
        */
-      default_permission: 'READ_ONLY' | 'READ_WRITE' | 'EXECUTE' | 'ADMIN';
+      default_permission?: 'READ_ONLY' | 'READ_WRITE' | 'EXECUTE' | 'ADMIN';
       /**
        * @default HIGH
        * @enum {string}
        */
-      default_risk: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+      default_risk?: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
       /** @default true */
-      default_requires_approval: boolean;
+      default_requires_approval?: boolean;
       /** @description Per tool, by the name the server gives it: {"permission": …, "risk": …, "requires_approval": …}; what is not given comes from the defaults. */
       tool_overrides?: {
         [key: string]: unknown;
       };
       /** @default true */
-      enabled: boolean;
+      enabled?: boolean;
     };
     CreateUserDto: {
       /** @example ada@example.com */
@@ -3541,7 +3541,7 @@ export interface components {
        * @default personal
        * @enum {string}
        */
-      type: 'personal' | 'service' | 'tenant' | 'admin';
+      type?: 'personal' | 'service' | 'tenant' | 'admin';
       /**
        * @example [
        *       "read:goals",
@@ -3627,7 +3627,7 @@ export interface components {
        *       "refresh_token"
        *     ]
        */
-      grant_types: (
+      grant_types?: (
         | 'authorization_code'
         | 'refresh_token'
         | 'client_credentials'
@@ -3648,7 +3648,7 @@ export interface components {
        *       "offline_access"
        *     ]
        */
-      scopes: (
+      scopes?: (
         | 'openid'
         | 'profile'
         | 'email'
@@ -3688,7 +3688,7 @@ export interface components {
        * @description A first-party client: users are not asked to consent. Only tenant administrators (admin:access) may set it (otherwise 403).
        * @default false
        */
-      skip_consent: boolean;
+      skip_consent?: boolean;
       /** @example Reporting dashboard */
       name: string;
       /**
@@ -3696,7 +3696,7 @@ export interface components {
        * @default confidential
        * @enum {string}
        */
-      client_type: 'confidential' | 'public';
+      client_type?: 'confidential' | 'public';
       /**
        * @description client_secret_basic (default) or client_secret_post; always none for public
        * @enum {string}
@@ -3785,7 +3785,7 @@ export interface components {
        *       "refresh_token"
        *     ]
        */
-      grant_types: (
+      grant_types?: (
         | 'authorization_code'
         | 'refresh_token'
         | 'client_credentials'
@@ -3806,7 +3806,7 @@ export interface components {
        *       "offline_access"
        *     ]
        */
-      scopes: (
+      scopes?: (
         | 'openid'
         | 'profile'
         | 'email'
@@ -3846,7 +3846,7 @@ export interface components {
        * @description A first-party client: users are not asked to consent. Only tenant administrators (admin:access) may set it (otherwise 403).
        * @default false
        */
-      skip_consent: boolean;
+      skip_consent?: boolean;
       name?: string;
     };
     LoginDto: {
@@ -4516,7 +4516,7 @@ export interface components {
       /** @description Lookup key (e.g. a procedure key) */
       key?: string;
       /** @default 0.5 */
-      importance: number;
+      importance?: number;
       /** @description Free-form JSON; strategic memories use decision, rationale, alternatives, outcome, lessons */
       metadata?: {
         [key: string]: unknown;
@@ -5237,8 +5237,7 @@ export interface operations {
   'goals.create': {
     parameters: {
       query?: never;
-      header: {
-        'idempotency-key': string;
+      header?: {
         /** @description Up to 200 printable characters. A submission sent again with the same key answers the goal the first one created. */
         'Idempotency-Key'?: string;
       };
