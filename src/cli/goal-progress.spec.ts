@@ -35,7 +35,10 @@ describe('goal progress', () => {
 
   it('writes plain lines where the output is not a terminal', () => {
     let written = '';
-    const stream = { isTTY: false, write: (s: string) => (written += s) } as NodeJS.WriteStream;
+    const stream = {
+      isTTY: false,
+      write: (s: string) => (written += s),
+    } as unknown as NodeJS.WriteStream;
     const view = progressView(stream, 'g');
     view.update(event('task.started', { task_key: 'a' }));
     view.update(event('memory.written'));
@@ -45,7 +48,10 @@ describe('goal progress', () => {
 
   it('redraws one block with a spinner on a terminal', () => {
     let written = '';
-    const stream = { isTTY: true, write: (s: string) => (written += s) } as NodeJS.WriteStream;
+    const stream = {
+      isTTY: true,
+      write: (s: string) => (written += s),
+    } as unknown as NodeJS.WriteStream;
     const view = progressView(stream, 'g');
     view.update(event('plan.created', { tasks: [{ key: 'a' }] }));
     view.stop();
