@@ -3,7 +3,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'test-output/**'],
+    ignores: [
+      'dist/**',
+      'libs/sdk/dist/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'test-output/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -35,7 +42,7 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {
       globals: {
         require: 'readonly',
@@ -51,7 +58,12 @@ export default tseslint.config(
   },
   {
     // plugins are plain CommonJS modules, as users write them
-    files: ['examples/plugins/**/*.js', 'test/fixtures/**/*.js', 'bench/fixtures/**/*.js'],
+    files: [
+      'examples/plugins/**/*.js',
+      'test/fixtures/**/*.js',
+      'test/fixtures/**/*.cjs',
+      'bench/fixtures/**/*.js',
+    ],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -40,13 +40,17 @@ const ESM_ONLY_PACKAGES = [
 /** ES-module-only packages the e2e suites themselves load. */
 const E2E_ESM_ONLY_PACKAGES = ['openid-client', 'oauth4webapi', 'jose', 'oidc-provider'];
 /** package.json "imports" (`#common`, `#testing`, ...) point at the build; tests run the sources. */
-const moduleNameMapper = Object.fromEntries(
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- this file is CommonJS
-  Object.entries(require('./package.json').imports).map(([alias, target]) => [
-    `^${alias.replace('*', '(.*)')}$`,
-    target.replace('./dist/', '<rootDir>/').replace('*', '$1').replace(/\.js$/, ''),
-  ]),
-);
+const moduleNameMapper = {
+  ...Object.fromEntries(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- this file is CommonJS
+    Object.entries(require('./package.json').imports).map(([alias, target]) => [
+      `^${alias.replace('*', '(.*)')}$`,
+      target.replace('./dist/', '<rootDir>/').replace('*', '$1').replace(/\.js$/, ''),
+    ]),
+  ),
+  // the SDK is published as ES modules too, so its relative imports name the .js files
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
 module.exports = {
   testTimeout: 120000,
   projects: [

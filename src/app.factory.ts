@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { type NextFunction, type Request, type Response, urlencoded } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { portalAssetsDir } from './dashboard/dashboard.module';
 import type { AppConfig } from './config/app-config';
@@ -17,7 +17,7 @@ import { metricsToken } from './metrics/metrics-token';
 import { NestPinoLogger } from './observability/nest-logger';
 import { OriginCheckingWsAdapter } from './realtime/origin-checking-ws-adapter';
 import { OAuthHttp } from './oauth/oauth-http';
-import { oauthSecurityScheme } from './oauth/oauth-security-scheme';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -54,26 +54,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     mountPortal(app, portalAssetsDir());
   }
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Agent Village API')
-      .setDescription(
-        'Turn natural-language goals into finished work by coordinating specialized LLM agents.',
-      )
-      .setVersion('1.0')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        description: 'API key, session token or OAuth access token (JWT from /oauth/token)',
-      })
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-      .addOAuth2(oauthSecurityScheme(config), 'oauth2')
-      .addSecurityRequirements('bearer')
-      .addSecurityRequirements('api-key')
-      .addSecurityRequirements('oauth2')
-      .build(),
-  );
+  const document = buildOpenApiDocument(app, config);
   // /docs and /docs-json are served by Swagger itself, outside the guarded routes: public.
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',

@@ -1,6 +1,7 @@
 import { rootLogger } from './observability/logger';
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { API_USAGE, isApiCommand, runApiCommand } from './cli/api-cli';
 import { ConfigError, loadConfigFromProcess } from './config/app-config';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -14,8 +15,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                  [--type personal|service|tenant|admin] [--expires <ISO date>] [--tenant <id or slug>]
   bootstrap      create the first administrator and admin key if there is none
 
-Talks to the database directly (DATABASE_URL, or PGlite under DATA_DIR: stop the server
-first in embedded mode). Prints JSON; an API key is shown once.`;
+These talk to the database directly (DATABASE_URL, or PGlite under DATA_DIR: stop the
+server first in embedded mode). Print JSON; an API key is shown once.
+
+${API_USAGE}`;
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
@@ -23,6 +26,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 1;
   }
+  if (isApiCommand(command)) return runApiCommand(process.argv.slice(2));
   const { values } = parseArgs({
     args: rest,
     options: {

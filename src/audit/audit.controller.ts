@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AuditEntryDto, AuditPageDto, ChainReportDto } from './dto/audit-entry.dto';
 import type { Response } from 'express';
 import { isUuid, NotFound } from '#common';
 import type { AccessContext } from '../access/access-context';
@@ -60,6 +61,7 @@ export class AuditController {
     description:
       'Every filter narrows; lists are comma-separated; newest first unless sort=asc. Ties in time are ordered by the chain position, so pages are stable.',
   })
+  @ApiOkResponse({ type: AuditPageDto })
   async list(@Caller() caller: AccessContext, @Query() query: AuditQueryDto) {
     const limit = query.limit ?? 20;
     const { items, total } = await this.events.search(filtersOf(caller, query, limit));
@@ -70,6 +72,13 @@ export class AuditController {
   @RequirePermission('audit:export', 'audit')
   @ApiOperation({ summary: 'Export the matching entries, streamed (JSONL or CSV)' })
   @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOkResponse({
+    description: 'One entry per line (JSONL), or CSV with a header row',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string', description: 'AuditEntry per line' } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
   async export(
     @Caller() caller: AccessContext,
     @Query() query: AuditExportQueryDto,
@@ -100,6 +109,7 @@ export class AuditController {
   @ApiOperation({
     summary: "Walk the tenant's hash chain and report the first entry changed or removed",
   })
+  @ApiOkResponse({ type: ChainReportDto })
   verify(
     @Caller() caller: AccessContext,
     @Query() query: AuditVerifyQueryDto,
@@ -110,7 +120,7 @@ export class AuditController {
   @Get(':id')
   @RequirePermission('audit:read', 'audit', 'id')
   @ApiOperation({ summary: 'One audit entry' })
-  @ApiOkResponse({ description: 'The entry' })
+  @ApiOkResponse({ type: AuditEntryDto, description: 'The entry' })
   async get(@Caller() caller: AccessContext, @Param('id') id: string) {
     if (!isUuid(id)) throw new NotFound('audit-event', id);
     const row = await this.events.byId(caller.tenantId, id.toLowerCase());

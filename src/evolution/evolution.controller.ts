@@ -7,22 +7,25 @@ import { Evolver } from './evolver.service';
 class EvolutionReportDto {
   @ApiProperty({
     type: 'array',
-    items: { type: 'object' },
+    items: { type: 'object', additionalProperties: true },
     description: 'Success rate, tokens and time by pattern',
   })
   by_pattern!: unknown[];
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) by_complexity!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  by_complexity!: unknown[];
   @ApiProperty({
     type: 'array',
-    items: { type: 'object' },
+    items: { type: 'object', additionalProperties: true },
     description: 'By task type (capability)',
   })
   by_capability!: unknown[];
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) by_agent!: unknown[];
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) top_failure_reasons!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  by_agent!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  top_failure_reasons!: unknown[];
   @ApiProperty({
     type: 'array',
-    items: { type: 'object' },
+    items: { type: 'object', additionalProperties: true },
     description:
       'Prompt and workflow variants: status (testing, champion, retired), trials, success rate, reason',
   })
@@ -32,13 +35,13 @@ class EvolutionReportDto {
 class EvolutionRunDto {
   @ApiProperty({
     type: 'array',
-    items: { type: 'object' },
+    items: { type: 'object', additionalProperties: true },
     description: 'Variants promoted or retired, with the reason',
   })
   decisions!: unknown[];
   @ApiProperty({
     type: 'array',
-    items: { type: 'object' },
+    items: { type: 'object', additionalProperties: true },
     description: 'New variants put under test',
   })
   proposals!: unknown[];

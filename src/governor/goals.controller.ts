@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ValidationFailed } from '#common';
 import {
   ApiAcceptedResponse,
@@ -27,8 +17,9 @@ import { RequirePermission } from '../access/decorators';
 import { currentContext, currentTenantId } from '../common/request-context';
 import { CreateGoalDto, GoalAcceptedDto } from './dto/create-goal.dto';
 import { GoalDto, GoalEventPageDto, GoalPageDto, TaskGraphDto } from './dto/goal-views.dto';
-import { ListEventsQuery, ListGoalsQuery } from './dto/list-goals.query';
+import { ListEventsQuery, ListGoalsQuery, ListTasksQuery } from './dto/list-goals.query';
 import { GoalsService } from './goals.service';
+import { IdempotencyKey } from './idempotency-key.decorator';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -61,7 +52,7 @@ export class GoalsController {
   })
   submit(
     @Body() body: CreateGoalDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<GoalAcceptedDto> {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey))
       throw new ValidationFailed([
@@ -99,8 +90,8 @@ export class GoalsController {
   })
   @ApiOkResponse({ type: TaskGraphDto })
   @ApiNotFoundResponse({ description: 'No such goal' })
-  tasks(@Param('id', uuid) id: string): Promise<TaskGraphDto> {
-    return this.goals.tasks(currentTenantId(), id);
+  tasks(@Param('id', uuid) id: string, @Query() query: ListTasksQuery): Promise<TaskGraphDto> {
+    return this.goals.tasks(currentTenantId(), id, query.offset, query.limit);
   }
 
   @Get(':id/events')

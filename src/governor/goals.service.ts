@@ -158,10 +158,17 @@ export class GoalsService {
     return view;
   }
 
-  async tasks(tenantId: string, goalId: string) {
+  async tasks(tenantId: string, goalId: string, offset = 0, limit?: number) {
     const goal = await this.store.get(tenantId, goalId);
     const rows = await this.store.tasks(tenantId, goalId);
-    return { goal_id: goalId, plan_version: goal.plan_version, items: rows.map(taskView) };
+    const page = rows.slice(offset, limit === undefined ? undefined : offset + limit);
+    return {
+      goal_id: goalId,
+      plan_version: goal.plan_version,
+      items: page.map(taskView),
+      total: rows.length,
+      offset,
+    };
   }
 
   async events(tenantId: string, goalId: string, after = 0, limit = 500) {

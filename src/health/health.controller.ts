@@ -13,6 +13,7 @@ import { DatabaseAvailability } from '../database/database-availability.service'
 import { JOB_QUEUE, JobQueue } from '../queue/job-queue';
 import { SandboxProbe } from '../tools/sandbox.provider';
 import { LlmService } from '../llm/llm.service';
+import { LivenessDto, LlmReadinessDto, ReadinessDto } from './dto/health.dto';
 
 interface Check {
   status: 'up' | 'down';
@@ -36,15 +37,16 @@ export class HealthController {
   @Get()
   @Public()
   @ApiOperation({ summary: 'Liveness: the process answers' })
-  @ApiOkResponse({ description: '{"status":"ok"}' })
-  live() {
+  @ApiOkResponse({ type: LivenessDto })
+  live(): LivenessDto {
     return { status: 'ok', mode: this.config.mode, uptime_s: Math.round(process.uptime()) };
   }
 
   @Get('live')
   @Public()
   @ApiOperation({ summary: 'Liveness (alias)' })
-  liveAlias() {
+  @ApiOkResponse({ type: LivenessDto })
+  liveAlias(): LivenessDto {
     return this.live();
   }
 
@@ -55,9 +57,9 @@ export class HealthController {
     description:
       'capabilities lists what this process can do but does not need to be ready: code_sandbox.available is false when bubblewrap is missing (code execution is refused, everything else runs).',
   })
-  @ApiOkResponse({ description: 'All dependencies up' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down' })
-  async ready(@Res({ passthrough: true }) res: Response) {
+  @ApiOkResponse({ type: ReadinessDto, description: 'All dependencies up' })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'A dependency is down' })
+  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
     const checks: Record<string, Check> = {
       database: await timed(() => this.availability.ping()),
     };
@@ -71,7 +73,7 @@ export class HealthController {
   }
 
   /** Which provider and model this process calls, and how structured calls reach it. */
-  private llmReadiness() {
+  private llmReadiness(): LlmReadinessDto {
     if (this.llm.isOffline) return { provider: 'offline' };
     const structured = this.llm.structuredStatus;
     return {

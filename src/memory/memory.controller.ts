@@ -105,7 +105,10 @@ export class MemoryController {
   @RequirePermission('memory:read', 'memory')
   @ApiOperation({ summary: 'Every memory of the tenant as JSON Lines (one memory per line)' })
   @ApiProduces('application/x-ndjson')
-  @ApiOkResponse({ description: 'JSON Lines' })
+  @ApiOkResponse({
+    description: 'JSON Lines: one memory per line',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } } },
+  })
   async export(@Res() res: Response): Promise<void> {
     const tenantId = currentTenantId();
     res.status(200).setHeader('content-type', 'application/x-ndjson; charset=utf-8');

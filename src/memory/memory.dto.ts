@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsIn,
@@ -58,6 +58,8 @@ export class CreateMemoryDto {
   importance?: number;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description:
       'Free-form JSON; strategic memories use decision, rationale, alternatives, outcome, lessons',
   })
@@ -110,7 +112,11 @@ export class UpdateMemoryDto {
   @Max(1)
   importance?: number;
 
-  @ApiPropertyOptional({ description: 'Merged into the existing metadata' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Merged into the existing metadata',
+  })
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
@@ -146,18 +152,18 @@ export class SearchMemoryQuery {
 }
 
 export class MemorySourceDto {
-  @ApiPropertyOptional({ nullable: true, format: 'uuid' }) goal_id!: string | null;
-  @ApiPropertyOptional({ nullable: true, format: 'uuid' }) task_id!: string | null;
-  @ApiPropertyOptional({ nullable: true }) agent!: string | null;
-  @ApiPropertyOptional({ nullable: true }) model!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' }) goal_id!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' }) task_id!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) agent!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) model!: string | null;
 }
 
 export class MemoryDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'semantic', description: 'a built-in type or a plugin’s memory type' })
   type!: string;
-  @ApiPropertyOptional({ nullable: true }) title!: string | null;
-  @ApiPropertyOptional({ nullable: true }) key!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) title!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) key!: string | null;
   @ApiProperty() content!: string;
   @ApiProperty() importance!: number;
   @ApiProperty({ description: 'Written from a critic-verified outcome' }) verified!: boolean;
@@ -165,11 +171,11 @@ export class MemoryDto {
   @ApiProperty({ type: 'object', additionalProperties: true }) provenance!: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty() access_count!: number;
-  @ApiPropertyOptional({ nullable: true }) last_accessed_at!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) last_accessed_at!: string | null;
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
-  @ApiPropertyOptional({ nullable: true }) expires_at!: string | null;
-  @ApiPropertyOptional({ nullable: true }) embedding_model!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) expires_at!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) embedding_model!: string | null;
 }
 
 export class MemoryHitDto {
@@ -193,11 +199,12 @@ export class MemoryTypeStatsDto {
   @ApiProperty() accesses!: number;
 }
 
+@ApiExtraModels(MemoryTypeStatsDto)
 export class MemoryStatsDto {
   @ApiProperty() total!: number;
   @ApiProperty({
     type: 'object',
-    additionalProperties: { $ref: '#/components/schemas/MemoryTypeStatsDto' },
+    additionalProperties: { $ref: getSchemaPath(MemoryTypeStatsDto) },
   })
   types!: Record<string, MemoryTypeStatsDto>;
   @ApiProperty({

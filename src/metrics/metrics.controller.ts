@@ -24,7 +24,10 @@ export class MetricsController extends PrometheusController {
     description: 'Requires `Authorization: Bearer <METRICS_TOKEN>`.',
   })
   @ApiUnauthorizedResponse({ description: 'Missing or wrong metrics token' })
-  @ApiOkResponse({ description: 'text/plain; version=0.0.4', content: { 'text/plain': {} } })
+  @ApiOkResponse({
+    description: 'text/plain; version=0.0.4',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   override index(@Res({ passthrough: true }) response: Response): Promise<string> {
     return super.index(response);
   }

@@ -53,6 +53,7 @@ export class RateLimitRulesController {
 
   @Get(':id')
   @RequireAdmin('system')
+  @ApiOperation({ summary: 'One rate-limit rule' })
   @ApiOkResponse({ type: RateLimitRuleDto })
   async get(@Param('id', uuid) id: string): Promise<RateLimitRuleDto> {
     return RateLimitRuleDto.from(await this.rules.get(id));
@@ -74,6 +75,7 @@ export class RateLimitRulesController {
   @Patch(':id')
   @RequireAdmin('system')
   @RequireElevated()
+  @ApiOperation({ summary: 'Change a rate-limit rule' })
   @ApiOkResponse({ type: RateLimitRuleDto })
   async update(
     @Param('id', uuid) id: string,
@@ -90,6 +92,7 @@ export class RateLimitRulesController {
   @Delete(':id')
   @RequireAdmin('system')
   @RequireElevated()
+  @ApiOperation({ summary: 'Delete a rate-limit rule' })
   @HttpCode(204)
   @ApiNoContentResponse()
   async remove(@Param('id', uuid) id: string): Promise<void> {

@@ -31,7 +31,10 @@ export class SamlController {
   @Get('saml/:provider/metadata')
   @ApiOperation({ summary: "A SAML provider's service provider metadata (for the IdP)" })
   @ApiProduces('application/samlmetadata+xml')
-  @ApiOkResponse({ description: 'SP metadata: entity id, ACS URL, signing requirements' })
+  @ApiOkResponse({
+    description: 'SP metadata: entity id, ACS URL, signing requirements',
+    content: { 'application/samlmetadata+xml': { schema: { type: 'string' } } },
+  })
   @ApiNotFoundResponse({ description: 'No enabled SAML provider with this id' })
   @Public()
   async metadata(@Param('provider') provider: string, @Res() res: Response): Promise<void> {

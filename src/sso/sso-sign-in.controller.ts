@@ -82,7 +82,10 @@ export class SsoSignInController {
       'Signs in (sets the session cookie) and redirects to `redirect_to`, or shows the second-factor page.',
   })
   @ApiResponse({ status: 303, description: 'Signed in: redirect to the page asked for' })
-  @ApiOkResponse({ description: 'The second-factor page (HTML)' })
+  @ApiOkResponse({
+    description: 'The second-factor page (HTML)',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
   @ApiBadRequestResponse({ description: 'An HTML page saying why the sign-in was refused' })
   @Public()
   async callback(@Param('provider') provider: string, @Req() req: Request, @Res() res: Response) {

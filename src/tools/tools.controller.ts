@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../access/decorators';
 import { currentTenantId } from '../common/request-context';
+import { ToolListDto } from './dto/tool-list.dto';
 import { ToolRegistry } from './tool-registry.service';
 
 @ApiTags('tools')
@@ -14,8 +15,8 @@ export class ToolsController {
   @ApiOperation({
     summary: 'List the tools agents may call, with their parameters, permission level and risk',
   })
-  @ApiOkResponse({ description: 'The tool registry' })
-  async list() {
+  @ApiOkResponse({ type: ToolListDto, description: 'The tool registry' })
+  async list(): Promise<ToolListDto> {
     const tenantId = currentTenantId();
     await this.registry.prepare(tenantId);
     return { items: this.registry.describe(tenantId) };

@@ -86,7 +86,7 @@ export class BackupCodesDto {
 export class TrustedDeviceDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty() device!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) device!: Record<string, unknown>;
   @ApiPropertyOptional({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })

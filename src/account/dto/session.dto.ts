@@ -8,10 +8,19 @@ export class SessionDto {
   @ApiProperty({ enum: ['web', 'api', 'cli'] }) type!: string;
   @ApiProperty({ enum: ['password', 'sso', 'oauth', 'api_key'] }) auth_method!: string;
   @ApiProperty({ enum: ['active', 'expired', 'revoked', 'locked'] }) status!: string;
-  @ApiProperty({ description: 'Browser, OS and device type parsed from the User-Agent' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Browser, OS and device type parsed from the User-Agent',
+  })
   device!: Record<string, unknown>;
   @ApiPropertyOptional({ nullable: true, type: String }) ip!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Country, region and city when known' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'Country, region and city when known',
+  })
   geo!: Record<string, unknown> | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) last_seen_at!: string;

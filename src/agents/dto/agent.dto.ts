@@ -168,7 +168,7 @@ export class AgentStatsDto {
   @ApiProperty() avg_duration_ms!: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } })
   error_kinds!: Record<string, number>;
-  @ApiPropertyOptional({ nullable: true }) last_active!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) last_active!: string | null;
   @ApiProperty() reuse_count!: number;
 }
 
@@ -181,16 +181,17 @@ export class AgentDto {
   @ApiProperty({ type: [String] }) capabilities!: string[];
   @ApiProperty({ type: [String] }) specializations!: string[];
   @ApiProperty() system_prompt!: string;
-  @ApiPropertyOptional({ nullable: true }) model!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) model!: string | null;
   @ApiProperty({ enum: AGENT_STATUSES }) status!: string;
   @ApiProperty({ description: 'Task attempts running now' }) running!: number;
   @ApiProperty() ephemeral!: boolean;
   @ApiProperty({ description: 'Seeded default profile' }) builtin!: boolean;
-  @ApiPropertyOptional({ nullable: true, format: 'uuid' }) spawned_by_goal_id!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' }) spawned_by_goal_id!:
+    string | null;
   @ApiProperty({ type: AgentStatsDto }) stats!: AgentStatsDto;
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
-  @ApiPropertyOptional({ nullable: true }) retired_at!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) retired_at!: string | null;
 }
 
 export class AgentPageDto {
@@ -244,9 +245,9 @@ export class LedgerEntryDto {
   @ApiProperty() id!: number;
   @ApiProperty() step!: number;
   @ApiProperty({ enum: ['turn', 'task'] }) kind!: string;
-  @ApiPropertyOptional({ nullable: true, format: 'uuid' }) task_id!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' }) task_id!: string | null;
   @ApiProperty() plan_version!: number;
-  @ApiPropertyOptional({ nullable: true }) agent_id!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) agent_id!: string | null;
   @ApiProperty({ description: 'Fingerprint of the step’s action and output' })
   fingerprint!: string;
   @ApiProperty() is_satisfied!: boolean;

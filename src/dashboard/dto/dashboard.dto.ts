@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
 import { DASHBOARD_PANELS } from '../../config/config.schema';
@@ -90,7 +90,10 @@ export class DashboardTaskDto {
   @ApiProperty({ nullable: true, type: String }) agent_id!: string | null;
   @ApiProperty({ nullable: true, type: String }) agent_kind!: string | null;
   @ApiProperty() attempts!: number;
-  @ApiProperty({ nullable: true, type: Object }) output!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) output!: Record<
+    string,
+    unknown
+  > | null;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
 }
 export class DashboardGoalDto {
@@ -100,7 +103,10 @@ export class DashboardGoalDto {
   @ApiProperty() state!: string;
   @ApiProperty({ nullable: true, type: String }) complexity!: string | null;
   @ApiProperty({ nullable: true, type: String }) pattern!: string | null;
-  @ApiProperty({ nullable: true, type: Object }) result!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) result!: Record<
+    string,
+    unknown
+  > | null;
   @ApiProperty({ type: [String] }) failure_reasons!: string[];
   @ApiProperty() total_tokens!: number;
   @ApiProperty() created_at!: string;
@@ -137,10 +143,19 @@ export class SeriesPointDto {
   @ApiProperty({ description: 'bucket start (ISO 8601)' }) t!: string;
   @ApiProperty() value!: number;
 }
+@ApiExtraModels(SeriesPointDto)
 export class WidgetDto {
   @ApiProperty() widget!: string;
-  @ApiProperty({ type: Object, description: 'Named counts or values' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number', nullable: true },
+    description: 'Named counts or values',
+  })
   values!: Record<string, number | null>;
-  @ApiProperty({ type: Object, description: 'Named time series (last 24 hours, hourly buckets)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { $ref: getSchemaPath(SeriesPointDto) } },
+    description: 'Named time series (last 24 hours, hourly buckets)',
+  })
   series!: Record<string, SeriesPointDto[]>;
 }

@@ -47,6 +47,8 @@ export class CreateGoalDto {
   priority?: number;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description: 'Free-form JSON kept with the goal',
     example: { ticket: 'OPS-42' },
   })

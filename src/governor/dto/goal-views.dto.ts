@@ -24,9 +24,13 @@ export class TokenUsageDto {
 
 export class GoalTimingsDto {
   @ApiProperty() created_at!: string;
-  @ApiPropertyOptional({ nullable: true }) started_at!: string | null;
-  @ApiPropertyOptional({ nullable: true }) completed_at!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'From start to finish (or now)' })
+  @ApiPropertyOptional({ type: String, nullable: true }) started_at!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) completed_at!: string | null;
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'From start to finish (or now)',
+  })
   duration_ms!: number | null;
 }
 
@@ -36,15 +40,20 @@ export class GoalDto {
   @ApiProperty() goal!: string;
   @ApiProperty({ enum: GOAL_STATUSES }) status!: string;
   @ApiProperty({ enum: GOAL_STATES, description: 'The governor FSM state' }) state!: string;
-  @ApiPropertyOptional({ nullable: true }) pattern!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) pattern!: string | null;
   @ApiProperty() priority!: number;
   @ApiPropertyOptional({
+    type: String,
     nullable: true,
     enum: ['TRIVIAL', 'SIMPLE', 'MODERATE', 'COMPLEX', 'STRATEGIC'],
   })
   complexity!: string | null;
-  @ApiPropertyOptional({ nullable: true, enum: ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] }) risk!:
-    string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    enum: ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'],
+  })
+  risk!: string | null;
   @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true })
   intent!: Record<string, unknown> | null;
   @ApiPropertyOptional({
@@ -77,34 +86,36 @@ export class TaskDto {
   @ApiProperty() description!: string;
   @ApiProperty({ type: [String] }) depends_on!: string[];
   @ApiProperty({ type: [String] }) capabilities!: string[];
-  @ApiPropertyOptional({ nullable: true }) acceptance_criteria!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) acceptance_criteria!: string | null;
   @ApiProperty({ enum: ['pending', 'running', 'completed', 'failed', 'cancelled', 'superseded'] })
   status!: string;
-  @ApiPropertyOptional({ nullable: true }) agent_id!: string | null;
-  @ApiPropertyOptional({ nullable: true }) agent_kind!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) agent_id!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) agent_kind!: string | null;
   @ApiProperty() attempts!: number;
   @ApiProperty() max_attempts!: number;
   @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true })
   output!: Record<string, unknown> | null;
-  @ApiPropertyOptional({ nullable: true }) error!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) error!: string | null;
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
   errors!: unknown[];
   @ApiProperty({ type: TokenUsageDto }) usage!: Omit<TokenUsageDto, 'llm_calls' | 'by_agent'>;
-  @ApiPropertyOptional({ nullable: true }) started_at!: string | null;
-  @ApiPropertyOptional({ nullable: true }) completed_at!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) started_at!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) completed_at!: string | null;
 }
 
 export class TaskGraphDto {
   @ApiProperty({ format: 'uuid' }) goal_id!: string;
   @ApiProperty() plan_version!: number;
   @ApiProperty({ type: [TaskDto] }) items!: TaskDto[];
+  @ApiProperty({ description: 'Tasks of the goal, all plan versions' }) total!: number;
+  @ApiProperty() offset!: number;
 }
 
 export class GoalEventDto {
   @ApiProperty({ description: 'Event id; pass as ?after= to resume' }) id!: number;
   @ApiProperty({ description: 'Position in this goal' }) seq!: number;
   @ApiProperty() type!: string;
-  @ApiPropertyOptional({ nullable: true }) task_id!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) task_id!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
   @ApiProperty() created_at!: string;
 }

@@ -1,6 +1,7 @@
-import { AfterIdQuery, PaginationQuery } from '../../common/pagination.query';
+import { AfterIdQuery, MAX_OFFSET, PaginationQuery } from '../../common/pagination.query';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { GOAL_STATUSES } from '../../goal-records/goal-fsm';
 
 export class ListGoalsQuery extends PaginationQuery {
@@ -11,3 +12,22 @@ export class ListGoalsQuery extends PaginationQuery {
 }
 
 export class ListEventsQuery extends AfterIdQuery {}
+
+/** `?limit=&offset=` over a goal's tasks; without a limit, every task. */
+export class ListTasksQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, description: 'Default: every task' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_OFFSET)
+  offset?: number;
+}

@@ -39,7 +39,13 @@ export class McpController {
     description: 'A JSON-RPC 2.0 request, notification or batch',
     schema: { type: 'object', additionalProperties: true },
   })
-  @ApiOkResponse({ description: 'The JSON-RPC response' })
+  @ApiOkResponse({
+    description: 'The JSON-RPC response (JSON, or a stream of server-sent events)',
+    content: {
+      'application/json': { schema: { type: 'object', additionalProperties: true } },
+      'text/event-stream': { schema: { type: 'string' } },
+    },
+  })
   @ApiResponse({ status: 202, description: 'A notification was accepted' })
   @ApiUnauthorizedResponse({ description: 'No valid credentials' })
   async post(

@@ -81,7 +81,8 @@ export const ruleFromDto = (
 });
 
 export class RateLimitRuleDto {
-  @ApiProperty({ nullable: true, description: 'null for rules from settings' }) id!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null for rules from settings' }) id!:
+    string | null;
   @ApiProperty({ enum: ['settings', 'admin'] }) source!: 'settings' | 'admin';
   @ApiProperty() name!: string;
   @ApiProperty() path!: string;

@@ -44,13 +44,18 @@ class SsoProviderFieldsDto {
   @IsObject()
   settings?: SsoSettings;
 
-  @ApiPropertyOptional({ description: 'Stored sealed; never answered', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    description: 'Stored sealed; never answered',
+    nullable: true,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
   client_secret?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'SAML: the private key (PEM) opening encrypted assertions; stored sealed',
     nullable: true,
   })

@@ -33,6 +33,10 @@ export class TenantStatsDto {
   @ApiProperty({ type: [QuotaUsageDto] }) quotas!: QuotaUsageDto[];
   @ApiProperty({ type: [TenantLimitDto], description: 'Rate limits that count per tenant' })
   rate_limits!: TenantLimitDto[];
-  @ApiProperty({ type: Object, description: 'Goals per status' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: 'Goals per status',
+  })
   goals!: Record<string, number>;
 }

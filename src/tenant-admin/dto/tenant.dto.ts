@@ -22,42 +22,42 @@ const MAX_LIMIT = 1_000_000_000_000;
 
 /** Per-tenant quota overrides; null lifts a limit, an absent field keeps the tier's. */
 export class QuotaOverridesDto {
-  @ApiPropertyOptional({ nullable: true, minimum: 0 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_LIMIT)
   goals_per_day?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 0 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_LIMIT)
   tokens_per_day?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 0 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_LIMIT)
   agents?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 0 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_LIMIT)
   workers?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 0 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_LIMIT)
   storage_mb?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 0 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -100,7 +100,7 @@ export class CreateTenantDto {
   @Length(3, 320)
   owner_email?: string;
 
-  @ApiPropertyOptional({ type: Object })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptional()
   @IsObject()
   config?: Record<string, unknown>;
@@ -138,7 +138,11 @@ export class UpdateTenantDto {
 }
 
 export class UpdateTenantConfigDto {
-  @ApiProperty({ type: Object, description: 'Merged over the saved configuration' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Merged over the saved configuration',
+  })
   @IsObject()
   config!: Record<string, unknown>;
 }
@@ -169,17 +173,23 @@ export class TenantDto {
   @ApiProperty() slug!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: TENANT_STATUSES }) status!: string;
-  @ApiPropertyOptional({ nullable: true, description: "The status's reason (a suspension's)" })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: "The status's reason (a suspension's)",
+  })
   status_reason!: string | null;
   @ApiProperty({ enum: TENANT_TIERS }) tier!: string;
   @ApiProperty({ type: QuotaLimitsDto, description: 'The limits in force (null: none)' })
   quotas!: Record<string, number | null>;
-  @ApiProperty({ type: Object }) config!: Record<string, unknown>;
-  @ApiPropertyOptional({ nullable: true }) owner_email!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) config!: Record<string, unknown>;
+  @ApiPropertyOptional({ type: String, nullable: true }) owner_email!: string | null;
   @ApiProperty({ description: 'Users must sign in with a second factor' }) mfa_required!: boolean;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) deleted_at!: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) deleted_at!:
+    string | null;
   @ApiPropertyOptional({
+    type: String,
     format: 'date-time',
     nullable: true,
     description: 'When the purge removes a deleted tenant',

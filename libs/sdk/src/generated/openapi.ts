@@ -12,7 +12,7 @@ export interface paths {
       cookie?: never;
     };
     /** List the tools agents may call, with their parameters, permission level and risk */
-    get: operations['ToolsController_list'];
+    get: operations['tools.list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -29,7 +29,7 @@ export interface paths {
       cookie?: never;
     };
     /** Every plugin with its status, source, permissions, hooks, tools and health */
-    get: operations['PluginsController_list'];
+    get: operations['plugins.list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -46,7 +46,7 @@ export interface paths {
       cookie?: never;
     };
     /** One plugin */
-    get: operations['PluginsController_get'];
+    get: operations['plugins.get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -65,7 +65,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Load a DISABLED plugin again (in every process) */
-    post: operations['PluginsController_enable'];
+    post: operations['plugins.enable'];
     delete?: never;
     options?: never;
     head?: never;
@@ -82,7 +82,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Unload a plugin and take back its tools and hooks (in every process) */
-    post: operations['PluginsController_disable'];
+    post: operations['plugins.disable'];
     delete?: never;
     options?: never;
     head?: never;
@@ -99,7 +99,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Unload a plugin and load its changed files (in every process) */
-    post: operations['PluginsController_reload'];
+    post: operations['plugins.reload'];
     delete?: never;
     options?: never;
     head?: never;
@@ -114,13 +114,13 @@ export interface paths {
       cookie?: never;
     };
     /** List goals, newest first */
-    get: operations['GoalsController_list'];
+    get: operations['goals.list'];
     put?: never;
     /**
      * Submit a goal
      * @description Accepted for asynchronous execution; follow it with GET /goals/{id} or its events.
      */
-    post: operations['GoalsController_submit'];
+    post: operations['goals.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -135,7 +135,7 @@ export interface paths {
       cookie?: never;
     };
     /** A goal: status, FSM state, result, token usage and timings */
-    get: operations['GoalsController_get'];
+    get: operations['goals.get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -152,7 +152,7 @@ export interface paths {
       cookie?: never;
     };
     /** The goal's task graph: dependencies, agent, attempts, outputs, errors */
-    get: operations['GoalsController_tasks'];
+    get: operations['goals.listTasks'];
     put?: never;
     post?: never;
     delete?: never;
@@ -169,7 +169,7 @@ export interface paths {
       cookie?: never;
     };
     /** The goal's event log after an event id (resume from the last one you saw) */
-    get: operations['GoalsController_events'];
+    get: operations['goals.listEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -188,7 +188,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Cancel a goal that has not finished */
-    post: operations['GoalsController_cancel'];
+    post: operations['goals.cancel'];
     delete?: never;
     options?: never;
     head?: never;
@@ -206,7 +206,7 @@ export interface paths {
      * The processes that run jobs: status, load, capabilities, heartbeat
      * @description Every API process that executes goals and every `npm run worker`, as of its last heartbeat. An entry without a heartbeat for WORKER_OFFLINE_AFTER_MS is OFFLINE, and leaves the list after ten times that.
      */
-    get: operations['WorkersController_list'];
+    get: operations['workers.list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -223,7 +223,7 @@ export interface paths {
       cookie?: never;
     };
     /** One worker */
-    get: operations['WorkersController_get'];
+    get: operations['workers.get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -245,7 +245,7 @@ export interface paths {
      * Drain a worker: it takes no new jobs, finishes its own, then leaves
      * @description The process stops taking goal jobs at once, finishes the running ones within its SHUTDOWN_TIMEOUT_MS and leaves the registry; a worker process then exits, an API process keeps serving HTTP without running jobs. Asking again while it drains answers 202 again.
      */
-    post: operations['WorkersController_drain'];
+    post: operations['workers.drain'];
     delete?: never;
     options?: never;
     head?: never;
@@ -265,7 +265,7 @@ export interface paths {
      * Approve or reject the action a task is waiting on
      * @description Approval resumes the goal once none of its actions is pending; rejection sends it to replanning (or fails it when replans are used up). The deciding principal is recorded.
      */
-    post: operations['ApprovalsController_approve'];
+    post: operations['approvals.decide'];
     delete?: never;
     options?: never;
     head?: never;
@@ -280,7 +280,7 @@ export interface paths {
       cookie?: never;
     };
     /** The goal's approval requests and decisions (who decided, when, why) */
-    get: operations['ApprovalsController_list'];
+    get: operations['approvals.list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -297,7 +297,7 @@ export interface paths {
       cookie?: never;
     };
     /** Liveness: the process answers */
-    get: operations['HealthController_live'];
+    get: operations['health.live'];
     put?: never;
     post?: never;
     delete?: never;
@@ -314,7 +314,7 @@ export interface paths {
       cookie?: never;
     };
     /** Liveness (alias) */
-    get: operations['HealthController_liveAlias'];
+    get: operations['health.liveAlias'];
     put?: never;
     post?: never;
     delete?: never;
@@ -334,7 +334,7 @@ export interface paths {
      * Readiness: the database and (when configured) Redis answer
      * @description capabilities lists what this process can do but does not need to be ready: code_sandbox.available is false when bubblewrap is missing (code execution is refused, everything else runs).
      */
-    get: operations['HealthController_ready'];
+    get: operations['health.ready'];
     put?: never;
     post?: never;
     delete?: never;
@@ -351,7 +351,7 @@ export interface paths {
       cookie?: never;
     };
     /** The tenant this request acts in: tier, status, quotas */
-    get: operations['TenantsController_me'];
+    get: operations['tenants.getMine'];
     put?: never;
     post?: never;
     delete?: never;
@@ -368,7 +368,7 @@ export interface paths {
       cookie?: never;
     };
     /** The tenant's usage: quotas (limit, used, remaining), limits, goals */
-    get: operations['TenantsController_meStats'];
+    get: operations['tenants.getMyStats'];
     put?: never;
     post?: never;
     delete?: never;
@@ -385,7 +385,7 @@ export interface paths {
       cookie?: never;
     };
     /** The tenant this request acts in (the same as /me) */
-    get: operations['TenantsController_current'];
+    get: operations['tenants.getCurrent'];
     put?: never;
     post?: never;
     delete?: never;
@@ -395,7 +395,7 @@ export interface paths {
      * Change the tenant settings (tenant administrators, elevated sessions)
      * @description With mfa_required, every user must enroll a second factor at next sign-in.
      */
-    patch: operations['TenantsController_update'];
+    patch: operations['tenants.updateCurrent'];
     trace?: never;
   };
   '/api/v1/tenants': {
@@ -406,13 +406,13 @@ export interface paths {
       cookie?: never;
     };
     /** Every tenant but the deleted ones (platform administrators) */
-    get: operations['TenantsController_list'];
+    get: operations['tenants.list'];
     put?: never;
     /**
      * Create a tenant (platform administrators)
      * @description With owner_email, that user is created in the tenant as its administrator.
      */
-    post: operations['TenantsController_create'];
+    post: operations['tenants.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -427,18 +427,18 @@ export interface paths {
       cookie?: never;
     };
     /** A tenant, deleted ones included (platform administrators) */
-    get: operations['TenantsController_get'];
+    get: operations['tenants.get'];
     put?: never;
     post?: never;
     /**
      * Delete a tenant: refused at once, its goals paused, its data purged later
      * @description The purge removes every row of the tenant after TENANT_RETENTION_DAYS.
      */
-    delete: operations['TenantsController_remove'];
+    delete: operations['tenants.remove'];
     options?: never;
     head?: never;
     /** Change a tenant's name, tier, owner or quota overrides */
-    patch: operations['TenantsController_patch'];
+    patch: operations['tenants.update'];
     trace?: never;
   };
   '/api/v1/tenants/{id}/approve': {
@@ -451,7 +451,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Approve a pending tenant */
-    post: operations['TenantsController_approve'];
+    post: operations['tenants.approve'];
     delete?: never;
     options?: never;
     head?: never;
@@ -468,7 +468,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Suspend a tenant: its requests are refused, its goals paused */
-    post: operations['TenantsController_suspend'];
+    post: operations['tenants.suspend'];
     delete?: never;
     options?: never;
     head?: never;
@@ -485,7 +485,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Activate a suspended (or pending) tenant: its paused goals resume */
-    post: operations['TenantsController_activate'];
+    post: operations['tenants.activate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -502,7 +502,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Change a tenant's tier (up or down); its quotas follow at once */
-    post: operations['TenantsController_upgrade'];
+    post: operations['tenants.upgrade'];
     delete?: never;
     options?: never;
     head?: never;
@@ -519,7 +519,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Create a tenant API key, owned by the tenant's owner; the key is shown once */
-    post: operations['TenantsController_createKey'];
+    post: operations['tenants.createApiKey'];
     delete?: never;
     options?: never;
     head?: never;
@@ -534,7 +534,7 @@ export interface paths {
       cookie?: never;
     };
     /** A tenant's usage: quotas, limits, goals */
-    get: operations['TenantsController_tenantStats'];
+    get: operations['tenants.getStats'];
     put?: never;
     post?: never;
     delete?: never;
@@ -557,7 +557,7 @@ export interface paths {
     options?: never;
     head?: never;
     /** Merge keys into a tenant's configuration */
-    patch: operations['TenantsController_config'];
+    patch: operations['tenants.updateConfig'];
     trace?: never;
   };
   '/api/v1/audit': {
@@ -571,7 +571,7 @@ export interface paths {
      * Search the tenant's audit log
      * @description Every filter narrows; lists are comma-separated; newest first unless sort=asc. Ties in time are ordered by the chain position, so pages are stable.
      */
-    get: operations['AuditController_list'];
+    get: operations['audit.list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -588,7 +588,7 @@ export interface paths {
       cookie?: never;
     };
     /** Export the matching entries, streamed (JSONL or CSV) */
-    get: operations['AuditController_export'];
+    get: operations['audit.export'];
     put?: never;
     post?: never;
     delete?: never;
@@ -605,7 +605,7 @@ export interface paths {
       cookie?: never;
     };
     /** Walk the tenant's hash chain and report the first entry changed or removed */
-    get: operations['AuditController_verify'];
+    get: operations['audit.verify'];
     put?: never;
     post?: never;
     delete?: never;
@@ -622,7 +622,7 @@ export interface paths {
       cookie?: never;
     };
     /** One audit entry */
-    get: operations['AuditController_get'];
+    get: operations['audit.get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -639,13 +639,13 @@ export interface paths {
       cookie?: never;
     };
     /** The tenant's endpoints, newest first (never their secrets) */
-    get: operations['WebhooksController_list'];
+    get: operations['webhooks.list'];
     put?: never;
     /**
      * Add an endpoint; its signing secret is in this answer only
      * @description Deliveries are POSTed with X-Webhook-Signature: sha256=<hex HMAC-SHA256 of `{X-Webhook-Timestamp}.{body}` keyed by the secret>.
      */
-    post: operations['WebhooksController_create'];
+    post: operations['webhooks.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -660,7 +660,7 @@ export interface paths {
       cookie?: never;
     };
     /** The event types and categories an endpoint may subscribe to */
-    get: operations['WebhooksController_eventTypes'];
+    get: operations['webhooks.eventTypes'];
     put?: never;
     post?: never;
     delete?: never;
@@ -677,15 +677,15 @@ export interface paths {
       cookie?: never;
     };
     /** An endpoint (never its secret) */
-    get: operations['WebhooksController_get'];
+    get: operations['webhooks.get'];
     put?: never;
     post?: never;
     /** Delete an endpoint with its deliveries */
-    delete: operations['WebhooksController_delete'];
+    delete: operations['webhooks.delete'];
     options?: never;
     head?: never;
     /** Change the name, URL, events, filters or headers of an endpoint */
-    patch: operations['WebhooksController_update'];
+    patch: operations['webhooks.update'];
     trace?: never;
   };
   '/api/v1/webhooks/{id}/pause': {
@@ -698,7 +698,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Stop new deliveries; pending ones wait until it is resumed */
-    post: operations['WebhooksController_pause'];
+    post: operations['webhooks.pause'];
     delete?: never;
     options?: never;
     head?: never;
@@ -715,7 +715,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Make a paused, disabled or failed endpoint ACTIVE; its failures are forgotten */
-    post: operations['WebhooksController_resume'];
+    post: operations['webhooks.resume'];
     delete?: never;
     options?: never;
     head?: never;
@@ -735,7 +735,7 @@ export interface paths {
      * A new signing secret, shown once; the old one also signs during the window
      * @description For WEBHOOK_SECRET_ROTATION_WINDOW_MINUTES every delivery carries both signatures, comma separated, so a receiver with either secret verifies it.
      */
-    post: operations['WebhooksController_rotateSecret'];
+    post: operations['webhooks.rotateSecret'];
     delete?: never;
     options?: never;
     head?: never;
@@ -752,7 +752,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Send a webhook.test event to this endpoint */
-    post: operations['WebhooksController_test'];
+    post: operations['webhooks.test'];
     delete?: never;
     options?: never;
     head?: never;
@@ -767,7 +767,7 @@ export interface paths {
       cookie?: never;
     };
     /** The endpoint's deliveries by status, success rate and answer time */
-    get: operations['WebhooksController_stats'];
+    get: operations['webhooks.stats'];
     put?: never;
     post?: never;
     delete?: never;
@@ -784,7 +784,7 @@ export interface paths {
       cookie?: never;
     };
     /** The endpoint's deliveries, newest first */
-    get: operations['WebhookDeliveriesController_list'];
+    get: operations['webhookDeliveries.list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -801,7 +801,7 @@ export interface paths {
       cookie?: never;
     };
     /** A delivery with its payload and every attempt */
-    get: operations['WebhookDeliveriesController_get'];
+    get: operations['webhookDeliveries.get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -820,7 +820,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Send the same event again, as a new delivery with a new id */
-    post: operations['WebhookDeliveriesController_redeliver'];
+    post: operations['webhookDeliveries.redeliver'];
     delete?: never;
     options?: never;
     head?: never;
@@ -835,7 +835,7 @@ export interface paths {
       cookie?: never;
     };
     /** Every tenant's endpoints, optionally of one tenant or status */
-    get: operations['WebhooksAdminController_list'];
+    get: operations['adminWebhooks.list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -854,7 +854,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Pause any tenant's endpoint (its pending deliveries wait) */
-    post: operations['WebhooksAdminController_pause'];
+    post: operations['adminWebhooks.pause'];
     delete?: never;
     options?: never;
     head?: never;
@@ -871,7 +871,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Make any tenant's paused, disabled or failed endpoint ACTIVE */
-    post: operations['WebhooksAdminController_resume'];
+    post: operations['adminWebhooks.resume'];
     delete?: never;
     options?: never;
     head?: never;
@@ -886,10 +886,10 @@ export interface paths {
       cookie?: never;
     };
     /** The tenant's MCP servers by name (never their secrets) */
-    get: operations['McpServersController_list'];
+    get: operations['mcpServers.list'];
     put?: never;
     /** Add an MCP server (stdio or Streamable HTTP) as a source of tools */
-    post: operations['McpServersController_create'];
+    post: operations['mcpServers.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -904,15 +904,15 @@ export interface paths {
       cookie?: never;
     };
     /** An MCP server with the tools its last connection listed */
-    get: operations['McpServersController_get'];
+    get: operations['mcpServers.get'];
     put?: never;
     post?: never;
     /** Remove a server; its tools leave the registry */
-    delete: operations['McpServersController_delete'];
+    delete: operations['mcpServers.delete'];
     options?: never;
     head?: never;
     /** Change a server; every process reconnects with the new settings */
-    patch: operations['McpServersController_update'];
+    patch: operations['mcpServers.update'];
     trace?: never;
   };
   '/api/v1/mcp/servers/{id}/refresh': {
@@ -928,7 +928,7 @@ export interface paths {
      * Connect now and list the tools
      * @description status CONNECTED with the tools, or FAILED with the connection error.
      */
-    post: operations['McpServersController_refresh'];
+    post: operations['mcpServers.refresh'];
     delete?: never;
     options?: never;
     head?: never;
@@ -943,10 +943,10 @@ export interface paths {
       cookie?: never;
     };
     /** List the tenant's users */
-    get: operations['UsersController_list'];
+    get: operations['users.list'];
     put?: never;
     /** Create a user in the current tenant */
-    post: operations['UsersController_create'];
+    post: operations['users.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -961,21 +961,21 @@ export interface paths {
       cookie?: never;
     };
     /** A user */
-    get: operations['UsersController_get'];
+    get: operations['users.get'];
     put?: never;
     post?: never;
     /**
      * Delete a user with their sessions, keys and role assignments
      * @description Only a user who holds no permission you do not hold (otherwise 403).
      */
-    delete: operations['UsersController_delete'];
+    delete: operations['users.delete'];
     options?: never;
     head?: never;
     /**
      * Change display name, status or password (a new password clears a lock)
      * @description A new password or a disable ends the user's sessions (a password you change for yourself keeps the session you change it in); the API keys of a disabled user stop working. Only for a user who holds no permission you do not hold (otherwise 403).
      */
-    patch: operations['UsersController_update'];
+    patch: operations['users.update'];
     trace?: never;
   };
   '/api/v1/users/{id}/mfa/reset': {
@@ -991,7 +991,7 @@ export interface paths {
      * Reset a user's second factors (elevated sessions)
      * @description Removes every second factor, backup code and trusted device of the user and ends their sessions; only for a user who holds no permission you do not hold.
      */
-    post: operations['UsersController_resetMfa'];
+    post: operations['users.resetMfa'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1006,7 +1006,7 @@ export interface paths {
       cookie?: never;
     };
     /** Every permission and API key scope */
-    get: operations['RolesController_permissions'];
+    get: operations['roles.listPermissions'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1023,10 +1023,10 @@ export interface paths {
       cookie?: never;
     };
     /** Built-in and the tenant's custom roles */
-    get: operations['RolesController_list'];
+    get: operations['roles.list'];
     put?: never;
     /** Create a custom role (only with permissions you hold) */
-    post: operations['RolesController_create'];
+    post: operations['roles.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1041,15 +1041,15 @@ export interface paths {
       cookie?: never;
     };
     /** A role */
-    get: operations['RolesController_get'];
+    get: operations['roles.get'];
     put?: never;
     post?: never;
     /** Delete a custom role and its assignments */
-    delete: operations['RolesController_delete'];
+    delete: operations['roles.delete'];
     options?: never;
     head?: never;
     /** Change a custom role */
-    patch: operations['RolesController_update'];
+    patch: operations['roles.update'];
     trace?: never;
   };
   '/api/v1/role-assignments': {
@@ -1060,13 +1060,13 @@ export interface paths {
       cookie?: never;
     };
     /** The tenant's role assignments, optionally for one user */
-    get: operations['RolesController_assignments'];
+    get: operations['roles.listAssignments'];
     put?: never;
     /**
      * Assign a role to a user of this tenant, optionally for a time window
      * @description Only to a user who holds no permission you do not hold (otherwise 403).
      */
-    post: operations['RolesController_assign'];
+    post: operations['roles.createAssignment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1087,7 +1087,7 @@ export interface paths {
      * Revoke a role assignment; the user's sessions end
      * @description Only for a user who holds no permission you do not hold (otherwise 403).
      */
-    delete: operations['RolesController_revoke'];
+    delete: operations['roles.deleteAssignment'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1104,13 +1104,13 @@ export interface paths {
      * API keys of the tenant (yours only without api-key:manage)
      * @description Leaves out the keys of users who hold permissions you do not hold.
      */
-    get: operations['ApiKeysController_list'];
+    get: operations['apiKeys.list'];
     put?: never;
     /**
      * Create an API key for yourself; the plaintext key is returned once
      * @description Every scope must be backed by a permission you hold (otherwise 400 on `scopes`).
      */
-    post: operations['ApiKeysController_create'];
+    post: operations['apiKeys.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1125,11 +1125,11 @@ export interface paths {
       cookie?: never;
     };
     /** An API key (never its secret) */
-    get: operations['ApiKeysController_get'];
+    get: operations['apiKeys.get'];
     put?: never;
     post?: never;
     /** Delete a key */
-    delete: operations['ApiKeysController_delete'];
+    delete: operations['apiKeys.delete'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1145,7 +1145,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Replace the secret; the new plaintext key is returned once, the old one stops working */
-    post: operations['ApiKeysController_rotate'];
+    post: operations['apiKeys.rotate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1162,7 +1162,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Revoke a key (kept for the record) */
-    post: operations['ApiKeysController_revoke'];
+    post: operations['apiKeys.revoke'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1177,13 +1177,13 @@ export interface paths {
       cookie?: never;
     };
     /** The tenant's OAuth clients, newest first (never their secrets) */
-    get: operations['OAuthClientsController_list'];
+    get: operations['oauthClients.list'];
     put?: never;
     /**
      * Register an OAuth client; a confidential client gets its secret once
      * @description The client belongs to the current tenant and is owned by the caller. Only the secret's hash is stored: the client_secret in this answer is never shown again.
      */
-    post: operations['OAuthClientsController_create'];
+    post: operations['oauthClients.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1198,18 +1198,18 @@ export interface paths {
       cookie?: never;
     };
     /** An OAuth client (never its secret) */
-    get: operations['OAuthClientsController_get'];
+    get: operations['oauthClients.get'];
     put?: never;
     post?: never;
     /** Delete a client; the authorization server stops trusting it at once */
-    delete: operations['OAuthClientsController_delete'];
+    delete: operations['oauthClients.delete'];
     options?: never;
     head?: never;
     /**
      * Change the name, redirect URIs, grant types, scopes or skip_consent
      * @description Checked with the same rules as at registration, together with the settings left as they are; the client type cannot change.
      */
-    patch: operations['OAuthClientsController_update'];
+    patch: operations['oauthClients.update'];
     trace?: never;
   };
   '/api/v1/oauth/clients/{client_id}/rotate-secret': {
@@ -1225,7 +1225,7 @@ export interface paths {
      * Replace a confidential client's secret; the new one is returned once
      * @description The old secret stops working at once.
      */
-    post: operations['OAuthClientsController_rotateSecret'];
+    post: operations['oauthClients.rotateSecret'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1245,7 +1245,7 @@ export interface paths {
      * Sign in with email and password
      * @description Returns a session token and sets it as an HttpOnly, Secure, SameSite=Strict cookie; a session the client already held ends. A user with a second factor gets `status: mfa_required` and a challenge instead (unless the browser is a trusted device).
      */
-    post: operations['AuthController_login'];
+    post: operations['auth.login'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1265,7 +1265,7 @@ export interface paths {
      * Complete a sign-in with a second factor
      * @description A TOTP code, a code sent by SMS or email, or a backup code. Wrong codes count; past the limit the challenge and the user's second factor lock (429).
      */
-    post: operations['AuthController_verifyMfa'];
+    post: operations['auth.verifyMfa'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1282,7 +1282,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Send a sign-in code by SMS or email for a challenge */
-    post: operations['AuthController_sendMfaCode'];
+    post: operations['auth.sendMfaCode'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1299,7 +1299,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** End the current login session and clear its cookie */
-    post: operations['AuthController_logout'];
+    post: operations['auth.logout'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1314,7 +1314,7 @@ export interface paths {
       cookie?: never;
     };
     /** Who is calling, in which tenant, with which roles and permissions */
-    get: operations['AuthController_me'];
+    get: operations['auth.getMe'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1331,7 +1331,7 @@ export interface paths {
       cookie?: never;
     };
     /** My sessions, newest first; administrators may ask for another user's */
-    get: operations['SessionsController_list'];
+    get: operations['sessions.list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1350,7 +1350,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** End every other session of mine; this one stays */
-    post: operations['SessionsController_revokeAll'];
+    post: operations['sessions.revokeAll'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1370,7 +1370,7 @@ export interface paths {
      * Elevate this session: confirm the password or a second factor
      * @description Dangerous routes (role changes, key creation, tenant settings, MFA changes) need an elevated session. The session gets a new token; the old one stops working.
      */
-    post: operations['SessionsController_elevate'];
+    post: operations['sessions.elevate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1387,7 +1387,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Send an elevation code to my enrolled phone or email address */
-    post: operations['SessionsController_sendElevationCode'];
+    post: operations['sessions.sendElevationCode'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1404,7 +1404,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Give this session a new token; the old one stops working */
-    post: operations['SessionsController_rotate'];
+    post: operations['sessions.rotate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1422,7 +1422,7 @@ export interface paths {
     put?: never;
     post?: never;
     /** End a session: one of mine, or (administrators) another user's */
-    delete: operations['SessionsController_revoke'];
+    delete: operations['sessions.revoke'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1438,7 +1438,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Lock a session until unlocked (administrators, with a reason) */
-    post: operations['SessionsController_lock'];
+    post: operations['sessions.lock'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1455,7 +1455,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Unlock a locked session (administrators, with a reason) */
-    post: operations['SessionsController_unlock'];
+    post: operations['sessions.unlock'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1470,7 +1470,7 @@ export interface paths {
       cookie?: never;
     };
     /** My second factors and backup codes left */
-    get: operations['MfaController_status'];
+    get: operations['mfa.getStatus'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1489,7 +1489,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Start enrolling an authenticator app: secret, URI and QR code */
-    post: operations['MfaController_enrollTotp'];
+    post: operations['mfa.enrollTotp'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1506,7 +1506,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Confirm the authenticator app with its first code */
-    post: operations['MfaController_confirmTotp'];
+    post: operations['mfa.confirmTotp'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1523,7 +1523,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Enroll a phone number: a code goes to it by SMS */
-    post: operations['MfaController_enrollSms'];
+    post: operations['mfa.enrollSms'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1540,7 +1540,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Confirm the phone number with the code it received */
-    post: operations['MfaController_confirmSms'];
+    post: operations['mfa.confirmSms'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1557,7 +1557,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Enroll an email address (the account's by default): a code goes to it */
-    post: operations['MfaController_enrollEmail'];
+    post: operations['mfa.enrollEmail'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1574,7 +1574,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Confirm the email address with the code it received */
-    post: operations['MfaController_confirmEmail'];
+    post: operations['mfa.confirmEmail'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1591,7 +1591,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Ten new backup codes; the old ones stop working */
-    post: operations['MfaController_regenerate'];
+    post: operations['mfa.regenerateBackupCodes'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1609,7 +1609,7 @@ export interface paths {
     put?: never;
     post?: never;
     /** Disable one of my second factors (elevated sessions) */
-    delete: operations['MfaController_disable'];
+    delete: operations['mfa.disableMethod'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1623,7 +1623,7 @@ export interface paths {
       cookie?: never;
     };
     /** My trusted devices (browsers that skip the second factor) */
-    get: operations['MfaController_listDevices'];
+    get: operations['mfa.listTrustedDevices'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1643,7 +1643,7 @@ export interface paths {
     put?: never;
     post?: never;
     /** Stop trusting a device: its next sign-in asks for a second factor */
-    delete: operations['MfaController_revokeDevice'];
+    delete: operations['mfa.revokeTrustedDevice'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1660,7 +1660,7 @@ export interface paths {
      * The authorization server's signing keys (platform administrators)
      * @description Public facts only: the JWKS at /oauth/jwks publishes the public keys.
      */
-    get: operations['OAuthKeysController_list'];
+    get: operations['oauthKeys.list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1682,7 +1682,7 @@ export interface paths {
      * Rotate the signing keys
      * @description New keys sign from now on in every process; the old ones stay in the JWKS until the tokens they signed have expired.
      */
-    post: operations['OAuthKeysController_rotate'];
+    post: operations['oauthKeys.rotate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1697,10 +1697,10 @@ export interface paths {
       cookie?: never;
     };
     /** The tenant's identity providers */
-    get: operations['SsoProvidersController_list'];
+    get: operations['ssoProviders.list'];
     put?: never;
     /** Add an identity provider from a template */
-    post: operations['SsoProvidersController_create'];
+    post: operations['ssoProviders.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1715,15 +1715,15 @@ export interface paths {
       cookie?: never;
     };
     /** An identity provider */
-    get: operations['SsoProvidersController_get'];
+    get: operations['ssoProviders.get'];
     put?: never;
     post?: never;
     /** Remove an identity provider */
-    delete: operations['SsoProvidersController_delete'];
+    delete: operations['ssoProviders.delete'];
     options?: never;
     head?: never;
     /** Change an identity provider */
-    patch: operations['SsoProvidersController_update'];
+    patch: operations['ssoProviders.update'];
     trace?: never;
   };
   '/api/v1/sso/providers/{id}/test': {
@@ -1739,7 +1739,7 @@ export interface paths {
      * Fetch the provider's discovery document, as a sign-in would
      * @description Answers what was found, or why it could not be.
      */
-    post: operations['SsoProvidersController_testDiscovery'];
+    post: operations['ssoProviders.testDiscovery'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1754,7 +1754,7 @@ export interface paths {
       cookie?: never;
     };
     /** A tenant's identity providers to sign in with (names and links only) */
-    get: operations['SsoDirectoryController_list'];
+    get: operations['ssoSignInOptions.list'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1774,7 +1774,7 @@ export interface paths {
      * Start a sign-in at an identity provider (a browser navigation)
      * @description `redirect_to`: a path on this site to land on afterwards (default /).
      */
-    get: operations['SsoSignInController_login'];
+    get: operations['ssoSignIn.login'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1794,10 +1794,10 @@ export interface paths {
      * Where an OpenID Connect or OAuth 2.0 provider sends the browser back
      * @description Signs in (sets the session cookie) and redirects to `redirect_to`, or shows the second-factor page.
      */
-    get: operations['SsoSignInController_callback'];
+    get: operations['ssoSignIn.callback'];
     put?: never;
     /** SAML assertion consumer service (HTTP-POST binding, SAMLResponse) */
-    post: operations['SamlController_assertionConsumer'];
+    post: operations['saml.assertionConsumer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1817,7 +1817,7 @@ export interface paths {
      * Sign out: end this session, then at the identity provider where it has a logout
      * @description A session from a SAML sign-in whose provider has a `logout_url` sends the browser to the IdP with a LogoutRequest (its NameID and SessionIndex); the IdP answers at `/sso/saml/{provider}/logout/callback`. Otherwise `provider`: the identity provider the session came from; an OpenID Connect provider with an end-session endpoint gets the browser next, and sends it back to `/`.
      */
-    post: operations['SsoSignInController_logout'];
+    post: operations['ssoSignIn.logout'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1834,7 +1834,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** The second factor after an identity provider (HTML form post) */
-    post: operations['SsoSignInController_mfa'];
+    post: operations['ssoSignIn.mfa'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1849,7 +1849,7 @@ export interface paths {
       cookie?: never;
     };
     /** A SAML provider's service provider metadata (for the IdP) */
-    get: operations['SamlController_metadata'];
+    get: operations['saml.metadata'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1869,13 +1869,13 @@ export interface paths {
      * SAML single logout service (HTTP-Redirect binding: SAMLResponse or SAMLRequest)
      * @description The IdP's signed LogoutResponse to our LogoutRequest (accepted once) lands the browser on the sign-in page; the IdP's signed LogoutRequest ends the sessions of its NameID (and SessionIndex) and is answered with a LogoutResponse.
      */
-    get: operations['SamlController_logoutRedirect'];
+    get: operations['saml.logoutRedirect'];
     put?: never;
     /**
      * SAML single logout service (HTTP-POST binding: SAMLResponse or SAMLRequest)
      * @description As the GET route, for a signed logout message posted by the IdP’s page.
      */
-    post: operations['SamlController_logoutPost'];
+    post: operations['saml.logoutPost'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1893,18 +1893,18 @@ export interface paths {
      * No server-initiated stream
      * @description The server is stateless and sends nothing unasked: 405, as the protocol allows.
      */
-    get: operations['McpController_stream'];
+    get: operations['mcp.stream'];
     put?: never;
     /**
      * Model Context Protocol (Streamable HTTP)
      * @description A JSON-RPC message of the Model Context Protocol: initialize, tools/list, tools/call. Tools: submit_goal (goal:create), goal_status and list_goals (goal:read), approve (goal:approve), memory_search (memory:read). Send Accept: application/json, text/event-stream.
      */
-    post: operations['McpController_post'];
+    post: operations['mcp.post'];
     /**
      * No sessions to end
      * @description The server keeps no sessions: 405, as the protocol allows.
      */
-    delete: operations['McpController_endSession'];
+    delete: operations['mcp.endSession'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1918,7 +1918,7 @@ export interface paths {
       cookie?: never;
     };
     /** Headline numbers: goals, agents, workers, success rate */
-    get: operations['DashboardController_stats'];
+    get: operations['dashboard.getStats'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1935,7 +1935,7 @@ export interface paths {
       cookie?: never;
     };
     /** Active and recently finished goals with their task graphs */
-    get: operations['DashboardController_goals'];
+    get: operations['dashboard.listGoals'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1952,7 +1952,7 @@ export interface paths {
       cookie?: never;
     };
     /** Agents with status, task counts and scores */
-    get: operations['DashboardController_agents'];
+    get: operations['dashboard.listAgents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1969,7 +1969,7 @@ export interface paths {
       cookie?: never;
     };
     /** The dashboard's settings: title, URLs, refresh interval, theme, panels */
-    get: operations['DashboardController_config'];
+    get: operations['dashboard.getConfig'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1986,7 +1986,7 @@ export interface paths {
       cookie?: never;
     };
     /** Data of one widget: counts and 24-hour hourly series */
-    get: operations['DashboardController_widget'];
+    get: operations['dashboard.getWidget'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2005,7 +2005,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Save the tenant's dashboard settings (merged over the previous ones) */
-    post: operations['DashboardController_settings'];
+    post: operations['dashboard.updateSettings'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2023,7 +2023,7 @@ export interface paths {
      * Prometheus metrics (text exposition format)
      * @description Requires `Authorization: Bearer <METRICS_TOKEN>`.
      */
-    get: operations['MetricsController_index'];
+    get: operations['metrics.get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2040,10 +2040,10 @@ export interface paths {
       cookie?: never;
     };
     /** List agent profiles with their learned stats */
-    get: operations['AgentsController_list'];
+    get: operations['agents.list'];
     put?: never;
     /** Create a custom agent profile */
-    post: operations['AgentsController_create'];
+    post: operations['agents.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2061,7 +2061,7 @@ export interface paths {
      * Rank the agents for a task, with each score’s breakdown
      * @description score = 0.5 + 0.4·success_rate + 0.3·task_type_match + 0.2·capability_match + 0.1·recency_bonus; ties by lower average tokens.
      */
-    get: operations['AgentsController_recommend'];
+    get: operations['agents.recommend'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2078,15 +2078,15 @@ export interface paths {
       cookie?: never;
     };
     /** One agent profile with its stats */
-    get: operations['AgentsController_get'];
+    get: operations['agents.get'];
     put?: never;
     post?: never;
     /** Retire an agent: it is no longer selected; its stats are kept */
-    delete: operations['AgentsController_retire'];
+    delete: operations['agents.retire'];
     options?: never;
     head?: never;
     /** Change an agent’s name, capabilities, specializations, prompt or model */
-    patch: operations['AgentsController_update'];
+    patch: operations['agents.update'];
     trace?: never;
   };
   '/api/v1/agents/{id}/terminate': {
@@ -2099,7 +2099,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Stop the agent’s running work; the stopped attempts fail and are retried or replanned */
-    post: operations['AgentsController_terminate'];
+    post: operations['agents.terminate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2114,7 +2114,7 @@ export interface paths {
       cookie?: never;
     };
     /** The goal's progress ledger: per step, satisfied / looping / progressing, stalls and the next instruction */
-    get: operations['GoalLedgerController_ledger'];
+    get: operations['goals.getLedger'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2133,7 +2133,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Store a memory (embedded for similarity search) */
-    post: operations['MemoryController_create'];
+    post: operations['memory.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2151,7 +2151,7 @@ export interface paths {
      * Search memories by similarity
      * @description Cosine similarity of embeddings. With the local embedding (no EMBEDDING_BASE_URL) similarity is lexical: shared words and word pieces, not meaning.
      */
-    get: operations['MemoryController_search'];
+    get: operations['memory.search'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2168,7 +2168,7 @@ export interface paths {
       cookie?: never;
     };
     /** Counts by memory type, knowledge graph size, embedding and vector backend */
-    get: operations['MemoryController_stats'];
+    get: operations['memory.getStats'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2185,7 +2185,7 @@ export interface paths {
       cookie?: never;
     };
     /** Every memory of the tenant as JSON Lines (one memory per line) */
-    get: operations['MemoryController_export'];
+    get: operations['memory.export'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2204,7 +2204,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Run the memory keeper now: merge near-duplicates, summarise old episodes, apply retention */
-    post: operations['MemoryController_maintain'];
+    post: operations['memory.runMaintenance'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2219,15 +2219,15 @@ export interface paths {
       cookie?: never;
     };
     /** One memory (counts as an access) */
-    get: operations['MemoryController_get'];
+    get: operations['memory.get'];
     put?: never;
     post?: never;
     /** Forget a memory */
-    delete: operations['MemoryController_delete'];
+    delete: operations['memory.delete'];
     options?: never;
     head?: never;
     /** Edit a memory; changed text is re-embedded */
-    patch: operations['MemoryController_update'];
+    patch: operations['memory.update'];
     trace?: never;
   };
   '/api/v1/evolution/report': {
@@ -2238,7 +2238,7 @@ export interface paths {
       cookie?: never;
     };
     /** What fails and where tokens and time go; the variants under test and their fate */
-    get: operations['EvolutionController_report'];
+    get: operations['evolution.getReport'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2257,7 +2257,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Decide finished experiments (promote winners, retire losers) and propose new variants */
-    post: operations['EvolutionController_run'];
+    post: operations['evolution.run'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2272,10 +2272,10 @@ export interface paths {
       cookie?: never;
     };
     /** Rules in force: from settings and from this API */
-    get: operations['RateLimitRulesController_list'];
+    get: operations['rateLimitRules.list'];
     put?: never;
     /** Add a rule; every API process applies it within the refresh interval */
-    post: operations['RateLimitRulesController_create'];
+    post: operations['rateLimitRules.create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2289,19 +2289,44 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['RateLimitRulesController_get'];
+    /** One rate-limit rule */
+    get: operations['rateLimitRules.get'];
     put?: never;
     post?: never;
-    delete: operations['RateLimitRulesController_remove'];
+    /** Delete a rate-limit rule */
+    delete: operations['rateLimitRules.remove'];
     options?: never;
     head?: never;
-    patch: operations['RateLimitRulesController_update'];
+    /** Change a rate-limit rule */
+    patch: operations['rateLimitRules.update'];
     trace?: never;
   };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    ToolDescriptionDto: {
+      /** @example web_search */
+      name: string;
+      description: string;
+      /** @description JSON Schema of the tool's arguments */
+      parameters: {
+        [key: string]: unknown;
+      };
+      /**
+       * @description Permission level the tool needs
+       * @example read_only
+       */
+      permission: string;
+      /** @example low */
+      risk: string;
+      /** @description A call waits for a human approval first */
+      requires_approval: boolean;
+      has_side_effects: boolean;
+    };
+    ToolListDto: {
+      items: components['schemas']['ToolDescriptionDto'][];
+    };
     PluginHookDto: {
       /** @example tool.before_call */
       hook: string;
@@ -2382,14 +2407,16 @@ export interface components {
        * @description Higher runs first
        * @default 5
        */
-      priority: number;
+      priority?: number;
       /**
        * @description Free-form JSON kept with the goal
        * @example {
        *       "ticket": "OPS-42"
        *     }
        */
-      metadata?: Record<string, never>;
+      metadata?: {
+        [key: string]: unknown;
+      };
     };
     GoalAcceptedDto: {
       /** Format: uuid */
@@ -2419,10 +2446,10 @@ export interface components {
     };
     GoalTimingsDto: {
       created_at: string;
-      started_at?: Record<string, never> | null;
-      completed_at?: Record<string, never> | null;
+      started_at?: string | null;
+      completed_at?: string | null;
       /** @description From start to finish (or now) */
-      duration_ms?: Record<string, never> | null;
+      duration_ms?: number | null;
     };
     GoalDto: {
       /** Format: uuid */
@@ -2457,7 +2484,7 @@ export interface components {
         | 'COMPLETED'
         | 'FAILED'
         | 'CANCELLED';
-      pattern?: Record<string, never> | null;
+      pattern?: string | null;
       priority: number;
       /** @enum {string|null} */
       complexity?: 'TRIVIAL' | 'SIMPLE' | 'MODERATE' | 'COMPLEX' | 'STRATEGIC' | null;
@@ -2501,29 +2528,32 @@ export interface components {
       description: string;
       depends_on: string[];
       capabilities: string[];
-      acceptance_criteria?: Record<string, never> | null;
+      acceptance_criteria?: string | null;
       /** @enum {string} */
       status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'superseded';
-      agent_id?: Record<string, never> | null;
-      agent_kind?: Record<string, never> | null;
+      agent_id?: string | null;
+      agent_kind?: string | null;
       attempts: number;
       max_attempts: number;
       output?: {
         [key: string]: unknown;
       } | null;
-      error?: Record<string, never> | null;
+      error?: string | null;
       errors: {
         [key: string]: unknown;
       }[];
       usage: components['schemas']['TokenUsageDto'];
-      started_at?: Record<string, never> | null;
-      completed_at?: Record<string, never> | null;
+      started_at?: string | null;
+      completed_at?: string | null;
     };
     TaskGraphDto: {
       /** Format: uuid */
       goal_id: string;
       plan_version: number;
       items: components['schemas']['TaskDto'][];
+      /** @description Tasks of the goal, all plan versions */
+      total: number;
+      offset: number;
     };
     GoalEventDto: {
       /** @description Event id; pass as ?after= to resume */
@@ -2531,7 +2561,7 @@ export interface components {
       /** @description Position in this goal */
       seq: number;
       type: string;
-      task_id?: Record<string, never> | null;
+      task_id?: string | null;
       data: {
         [key: string]: unknown;
       };
@@ -2646,13 +2676,74 @@ export interface components {
     ApprovalListDto: {
       items: components['schemas']['ApprovalDto'][];
     };
+    LivenessDto: {
+      /** @enum {string} */
+      status: 'ok';
+      /** @enum {string} */
+      mode: 'embedded' | 'production';
+      /** @example 42 */
+      uptime_s: number;
+    };
+    DependencyCheckDto: {
+      /** @enum {string} */
+      status: 'up' | 'down';
+      latency_ms: number;
+      /** @description Why the dependency is down */
+      error?: string;
+      /** @description Goals of this process waiting for the database to come back (not failed) */
+      goals_waiting?: number;
+    };
+    CodeSandboxStatusDto: {
+      available: boolean;
+      /** @description What the probe found, or why code execution is disabled */
+      detail: string;
+    };
+    CapabilitiesDto: {
+      code_sandbox: components['schemas']['CodeSandboxStatusDto'];
+    };
+    ModelAvailabilityDto: {
+      available: boolean;
+      /** @description When the current outage began (ISO time) */
+      unavailable_since?: string;
+      reason?: string;
+    };
+    ChannelFallbackDto: {
+      from: string;
+      to: string;
+      reason: string;
+      at: string;
+    };
+    StructuredOutputStatusDto: {
+      mode: string;
+      channel: string;
+      /** @description What structured calls send to the model */
+      sends: string;
+      fallbacks: components['schemas']['ChannelFallbackDto'][];
+    };
+    LlmReadinessDto: {
+      /** @example offline */
+      provider: string;
+      model?: string;
+      availability?: components['schemas']['ModelAvailabilityDto'];
+      structured_output?: components['schemas']['StructuredOutputStatusDto'];
+    };
+    ReadinessDto: {
+      /** @enum {string} */
+      status: 'ready' | 'not_ready';
+      /** @description database, and redis when configured */
+      checks: {
+        [key: string]: components['schemas']['DependencyCheckDto'];
+      };
+      capabilities: components['schemas']['CapabilitiesDto'];
+      llm: components['schemas']['LlmReadinessDto'];
+    };
     QuotaLimitsDto: {
-      goals_per_day?: Record<string, never> | null;
-      tokens_per_day?: Record<string, never> | null;
-      agents?: Record<string, never> | null;
-      workers?: Record<string, never> | null;
-      storage_mb?: Record<string, never> | null;
-      api_calls_per_minute?: Record<string, never> | null;
+      goals_per_day?: number | null;
+      tokens_per_day?: number | null;
+      agents?: number | null;
+      workers?: number | null;
+      storage_mb?: number | null;
+      api_calls_per_minute?: number | null;
     };
     TenantDto: {
       /** Format: uuid */
@@ -2662,24 +2753,26 @@ export interface components {
       /** @enum {string} */
       status: 'PENDING' | 'ACTIVE' | 'SUSPENDED' | 'DELETED';
       /** @description The status's reason (a suspension's) */
-      status_reason?: Record<string, never> | null;
+      status_reason?: string | null;
       /** @enum {string} */
       tier: 'FREE' | 'STARTER' | 'PROFESSIONAL' | 'ENTERPRISE';
       /** @description The limits in force (null: none) */
       quotas: components['schemas']['QuotaLimitsDto'];
-      config: Record<string, never>;
-      owner_email?: Record<string, never> | null;
+      config: {
+        [key: string]: unknown;
+      };
+      owner_email?: string | null;
       /** @description Users must sign in with a second factor */
       mfa_required: boolean;
       /** Format: date-time */
       created_at: string;
       /** Format: date-time */
-      deleted_at?: Record<string, never> | null;
+      deleted_at?: string | null;
       /**
        * Format: date-time
        * @description When the purge removes a deleted tenant
        */
-      purge_after?: Record<string, never> | null;
+      purge_after?: string | null;
     };
     QuotaUsageDto: {
       /** @enum {string} */
@@ -2718,7 +2811,9 @@ export interface components {
       /** @description Rate limits that count per tenant */
       rate_limits: components['schemas']['TenantLimitDto'][];
       /** @description Goals per status */
-      goals: Record<string, never>;
+      goals: {
+        [key: string]: number;
+      };
     };
     UpdateTenantSettingsDto: {
       /** @description Require a second factor of every user of the tenant */
@@ -2728,12 +2823,12 @@ export interface components {
       items: components['schemas']['TenantDto'][];
     };
     QuotaOverridesDto: {
-      goals_per_day?: Record<string, never> | null;
-      tokens_per_day?: Record<string, never> | null;
-      agents?: Record<string, never> | null;
-      workers?: Record<string, never> | null;
-      storage_mb?: Record<string, never> | null;
-      api_calls_per_minute?: Record<string, never> | null;
+      goals_per_day?: number | null;
+      tokens_per_day?: number | null;
+      agents?: number | null;
+      workers?: number | null;
+      storage_mb?: number | null;
+      api_calls_per_minute?: number | null;
     };
     CreateTenantDto: {
       /**
@@ -2753,10 +2848,12 @@ export interface components {
        * @default ACTIVE
        * @enum {string}
        */
-      status: 'PENDING' | 'ACTIVE';
+      status?: 'PENDING' | 'ACTIVE';
       /** @description The tenant's owner: becomes its first administrator (a user without a password) */
       owner_email?: string;
-      config?: Record<string, never>;
+      config?: {
+        [key: string]: unknown;
+      };
       quotas?: components['schemas']['QuotaOverridesDto'];
     };
     UpdateTenantDto: {
@@ -2829,7 +2926,95 @@ export interface components {
     };
     UpdateTenantConfigDto: {
       /** @description Merged over the saved configuration */
-      config: Record<string, never>;
+      config: {
+        [key: string]: unknown;
+      };
+    };
+    AuditActorDto: {
+      id: string | null;
+      /**
+       * @description user, api_key, system, ...
+       * @example user
+       */
+      type: string;
+      ip: string | null;
+    };
+    AuditResourceDto: {
+      type: string | null;
+      id: string | null;
+    };
+    AuditRequestContextDto: {
+      request_id: string | null;
+      endpoint: string | null;
+      method: string | null;
+      duration_ms: number | null;
+    };
+    AuditEntryDto: {
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      timestamp: string;
+      /** Format: uuid */
+      tenant_id: string;
+      /** @description Position in the tenant's hash chain */
+      seq: number;
+      /** @example AUTHENTICATION */
+      category: string;
+      /** @example auth.login */
+      event_type: string;
+      /** @example INFO */
+      severity: string;
+      /** @example SUCCESS */
+      outcome: string;
+      actor: components['schemas']['AuditActorDto'];
+      resource: components['schemas']['AuditResourceDto'];
+      context: components['schemas']['AuditRequestContextDto'];
+      /** @description Field changes (before and after; secrets masked) */
+      changes:
+        | {
+            [key: string]: unknown;
+          }
+        | {
+            [key: string]: unknown;
+          }[];
+      tags: string[];
+      details: {
+        [key: string]: unknown;
+      };
+      message: string | null;
+      hash: string;
+      prev_hash: string;
+    };
+    AuditPageDto: {
+      items: components['schemas']['AuditEntryDto'][];
+      total: number;
+      limit: number;
+      offset: number;
+    };
+    ChainBreakDto: {
+      /**
+       * Format: uuid
+       * @description The entry that does not match
+       */
+      id?: string;
+      seq: number;
+      /** @enum {string} */
+      reason:
+        | 'hash-mismatch'
+        | 'link-broken'
+        | 'missing-entries'
+        | 'checkpoint-signature'
+        | 'checkpoint-unverifiable';
+    };
+    ChainReportDto: {
+      /** Format: uuid */
+      tenant_id: string;
+      valid: boolean;
+      /** @description Entries checked */
+      entries: number;
+      /** @description Where the chain starts: 0, or the checkpoint retention left */
+      starts_after: number;
+      first_broken?: components['schemas']['ChainBreakDto'];
     };
     CreateWebhookDto: {
       description?: string | null;
@@ -2846,7 +3031,7 @@ export interface components {
        * @description Also send the Standard Webhooks headers (webhook-id, -timestamp, -signature).
        * @default false
        */
-      standard_webhooks: boolean;
+      standard_webhooks?: boolean;
       /** @example Goal notifications */
       name: string;
       /**
@@ -2962,7 +3147,7 @@ export interface components {
        * @description Also send the Standard Webhooks headers (webhook-id, -timestamp, -signature).
        * @default false
        */
-      standard_webhooks: boolean;
+      standard_webhooks?: boolean;
       name?: string;
       /** @description https (http only for hosts in WEBHOOK_ALLOW_HOSTS); private, loopback, link-local and metadata addresses are refused, also when a name resolves to one. */
       url?: string;
@@ -3114,20 +3299,20 @@ export interface components {
        * @default EXECUTE
        * @enum {string}
        */
-      default_permission: 'READ_ONLY' | 'READ_WRITE' | 'EXECUTE' | 'ADMIN';
+      default_permission?: 'READ_ONLY' | 'READ_WRITE' | 'EXECUTE' | 'ADMIN';
       /**
        * @default HIGH
        * @enum {string}
        */
-      default_risk: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+      default_risk?: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
       /** @default true */
-      default_requires_approval: boolean;
+      default_requires_approval?: boolean;
       /** @description Per tool, by the name the server gives it: {"permission": …, "risk": …, "requires_approval": …}; what is not given comes from the defaults. */
       tool_overrides?: {
         [key: string]: unknown;
       };
       /** @default true */
-      enabled: boolean;
+      enabled?: boolean;
     };
     McpServerToolDto: {
       /**
@@ -3226,20 +3411,20 @@ export interface components {
        * @default EXECUTE
        * @enum {string}
        */
-      default_permission: 'READ_ONLY' | 'READ_WRITE' | 'EXECUTE' | 'ADMIN';
+      default_permission?: 'READ_ONLY' | 'READ_WRITE' | 'EXECUTE' | 'ADMIN';
       /**
        * @default HIGH
        * @enum {string}
        */
-      default_risk: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+      default_risk?: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
       /** @default true */
-      default_requires_approval: boolean;
+      default_requires_approval?: boolean;
       /** @description Per tool, by the name the server gives it: {"permission": …, "risk": …, "requires_approval": …}; what is not given comes from the defaults. */
       tool_overrides?: {
         [key: string]: unknown;
       };
       /** @default true */
-      enabled: boolean;
+      enabled?: boolean;
     };
     CreateUserDto: {
       /** @example ada@example.com */
@@ -3356,7 +3541,7 @@ export interface components {
        * @default personal
        * @enum {string}
        */
-      type: 'personal' | 'service' | 'tenant' | 'admin';
+      type?: 'personal' | 'service' | 'tenant' | 'admin';
       /**
        * @example [
        *       "read:goals",
@@ -3442,7 +3627,7 @@ export interface components {
        *       "refresh_token"
        *     ]
        */
-      grant_types: (
+      grant_types?: (
         | 'authorization_code'
         | 'refresh_token'
         | 'client_credentials'
@@ -3463,7 +3648,7 @@ export interface components {
        *       "offline_access"
        *     ]
        */
-      scopes: (
+      scopes?: (
         | 'openid'
         | 'profile'
         | 'email'
@@ -3503,7 +3688,7 @@ export interface components {
        * @description A first-party client: users are not asked to consent. Only tenant administrators (admin:access) may set it (otherwise 403).
        * @default false
        */
-      skip_consent: boolean;
+      skip_consent?: boolean;
       /** @example Reporting dashboard */
       name: string;
       /**
@@ -3511,7 +3696,7 @@ export interface components {
        * @default confidential
        * @enum {string}
        */
-      client_type: 'confidential' | 'public';
+      client_type?: 'confidential' | 'public';
       /**
        * @description client_secret_basic (default) or client_secret_post; always none for public
        * @enum {string}
@@ -3600,7 +3785,7 @@ export interface components {
        *       "refresh_token"
        *     ]
        */
-      grant_types: (
+      grant_types?: (
         | 'authorization_code'
         | 'refresh_token'
         | 'client_credentials'
@@ -3621,7 +3806,7 @@ export interface components {
        *       "offline_access"
        *     ]
        */
-      scopes: (
+      scopes?: (
         | 'openid'
         | 'profile'
         | 'email'
@@ -3661,7 +3846,7 @@ export interface components {
        * @description A first-party client: users are not asked to consent. Only tenant administrators (admin:access) may set it (otherwise 403).
        * @default false
        */
-      skip_consent: boolean;
+      skip_consent?: boolean;
       name?: string;
     };
     LoginDto: {
@@ -3759,10 +3944,14 @@ export interface components {
       /** @enum {string} */
       status: 'active' | 'expired' | 'revoked' | 'locked';
       /** @description Browser, OS and device type parsed from the User-Agent */
-      device: Record<string, never>;
+      device: {
+        [key: string]: unknown;
+      };
       ip?: string | null;
       /** @description Country, region and city when known */
-      geo?: Record<string, never> | null;
+      geo?: {
+        [key: string]: unknown;
+      } | null;
       /** Format: date-time */
       created_at: string;
       /** Format: date-time */
@@ -3874,7 +4063,9 @@ export interface components {
       /** Format: uuid */
       id: string;
       name: string;
-      device: Record<string, never>;
+      device: {
+        [key: string]: unknown;
+      };
       ip?: string | null;
       /** Format: date-time */
       created_at: string;
@@ -3912,9 +4103,9 @@ export interface components {
         [key: string]: unknown;
       };
       /** @description Stored sealed; never answered */
-      client_secret?: Record<string, never> | null;
+      client_secret?: string | null;
       /** @description SAML: the private key (PEM) opening encrypted assertions; stored sealed */
-      decryption_private_key?: Record<string, never> | null;
+      decryption_private_key?: string | null;
       enabled?: boolean;
       /** @description Only emails of these domains sign in */
       allowed_domains?: string[];
@@ -4002,9 +4193,9 @@ export interface components {
         [key: string]: unknown;
       };
       /** @description Stored sealed; never answered */
-      client_secret?: Record<string, never> | null;
+      client_secret?: string | null;
       /** @description SAML: the private key (PEM) opening encrypted assertions; stored sealed */
-      decryption_private_key?: Record<string, never> | null;
+      decryption_private_key?: string | null;
       enabled?: boolean;
       /** @description Only emails of these domains sign in */
       allowed_domains?: string[];
@@ -4077,7 +4268,9 @@ export interface components {
       agent_id: string | null;
       agent_kind: string | null;
       attempts: number;
-      output: Record<string, never> | null;
+      output: {
+        [key: string]: unknown;
+      } | null;
       error: string | null;
     };
     DashboardGoalDto: {
@@ -4087,7 +4280,9 @@ export interface components {
       state: string;
       complexity: string | null;
       pattern: string | null;
-      result: Record<string, never> | null;
+      result: {
+        [key: string]: unknown;
+      } | null;
       failure_reasons: string[];
       total_tokens: number;
       created_at: string;
@@ -4130,12 +4325,21 @@ export interface components {
       version: string;
       updated_at: string | null;
     };
+    SeriesPointDto: {
+      /** @description bucket start (ISO 8601) */
+      t: string;
+      value: number;
+    };
     WidgetDto: {
       widget: string;
       /** @description Named counts or values */
-      values: Record<string, never>;
+      values: {
+        [key: string]: number | null;
+      };
       /** @description Named time series (last 24 hours, hourly buckets) */
-      series: Record<string, never>;
+      series: {
+        [key: string]: components['schemas']['SeriesPointDto'][];
+      };
     };
     DashboardSettingsDto: {
       refresh_ms?: number;
@@ -4162,7 +4366,7 @@ export interface components {
       error_kinds: {
         [key: string]: number;
       };
-      last_active?: Record<string, never> | null;
+      last_active?: string | null;
       reuse_count: number;
     };
     AgentDto: {
@@ -4184,7 +4388,7 @@ export interface components {
       capabilities: string[];
       specializations: string[];
       system_prompt: string;
-      model?: Record<string, never> | null;
+      model?: string | null;
       /** @enum {string} */
       status: 'idle' | 'busy' | 'retired';
       /** @description Task attempts running now */
@@ -4193,11 +4397,11 @@ export interface components {
       /** @description Seeded default profile */
       builtin: boolean;
       /** Format: uuid */
-      spawned_by_goal_id?: Record<string, never> | null;
+      spawned_by_goal_id?: string | null;
       stats: components['schemas']['AgentStatsDto'];
       created_at: string;
       updated_at: string;
-      retired_at?: Record<string, never> | null;
+      retired_at?: string | null;
     };
     AgentPageDto: {
       items: components['schemas']['AgentDto'][];
@@ -4282,9 +4486,9 @@ export interface components {
       /** @enum {string} */
       kind: 'turn' | 'task';
       /** Format: uuid */
-      task_id?: Record<string, never> | null;
+      task_id?: string | null;
       plan_version: number;
-      agent_id?: Record<string, never> | null;
+      agent_id?: string | null;
       /** @description Fingerprint of the step’s action and output */
       fingerprint: string;
       is_satisfied: boolean;
@@ -4312,9 +4516,11 @@ export interface components {
       /** @description Lookup key (e.g. a procedure key) */
       key?: string;
       /** @default 0.5 */
-      importance: number;
+      importance?: number;
       /** @description Free-form JSON; strategic memories use decision, rationale, alternatives, outcome, lessons */
-      metadata?: Record<string, never>;
+      metadata?: {
+        [key: string]: unknown;
+      };
       /**
        * Format: uuid
        * @description The goal this memory came from
@@ -4329,11 +4535,11 @@ export interface components {
     };
     MemorySourceDto: {
       /** Format: uuid */
-      goal_id?: Record<string, never> | null;
+      goal_id?: string | null;
       /** Format: uuid */
-      task_id?: Record<string, never> | null;
-      agent?: Record<string, never> | null;
-      model?: Record<string, never> | null;
+      task_id?: string | null;
+      agent?: string | null;
+      model?: string | null;
     };
     MemoryDto: {
       /** Format: uuid */
@@ -4343,8 +4549,8 @@ export interface components {
        * @example semantic
        */
       type: string;
-      title?: Record<string, never> | null;
-      key?: Record<string, never> | null;
+      title?: string | null;
+      key?: string | null;
       content: string;
       importance: number;
       /** @description Written from a critic-verified outcome */
@@ -4357,11 +4563,11 @@ export interface components {
         [key: string]: unknown;
       };
       access_count: number;
-      last_accessed_at?: Record<string, never> | null;
+      last_accessed_at?: string | null;
       created_at: string;
       updated_at: string;
-      expires_at?: Record<string, never> | null;
-      embedding_model?: Record<string, never> | null;
+      expires_at?: string | null;
+      embedding_model?: string | null;
     };
     MemoryHitDto: {
       memory: components['schemas']['MemoryDto'];
@@ -4376,10 +4582,16 @@ export interface components {
       /** @enum {string} */
       vector_backend: 'pgvector-hnsw' | 'exact-cosine';
     };
+    MemoryTypeStatsDto: {
+      count: number;
+      verified: number;
+      avg_importance: number;
+      accesses: number;
+    };
     MemoryStatsDto: {
       total: number;
       types: {
-        [key: string]: unknown;
+        [key: string]: components['schemas']['MemoryTypeStatsDto'];
       };
       graph: {
         entities?: number;
@@ -4409,29 +4621,47 @@ export interface components {
       title?: string;
       importance?: number;
       /** @description Merged into the existing metadata */
-      metadata?: Record<string, never>;
+      metadata?: {
+        [key: string]: unknown;
+      };
     };
     EvolutionReportDto: {
       /** @description Success rate, tokens and time by pattern */
-      by_pattern: Record<string, never>[];
-      by_complexity: Record<string, never>[];
+      by_pattern: {
+        [key: string]: unknown;
+      }[];
+      by_complexity: {
+        [key: string]: unknown;
+      }[];
       /** @description By task type (capability) */
-      by_capability: Record<string, never>[];
-      by_agent: Record<string, never>[];
-      top_failure_reasons: Record<string, never>[];
+      by_capability: {
+        [key: string]: unknown;
+      }[];
+      by_agent: {
+        [key: string]: unknown;
+      }[];
+      top_failure_reasons: {
+        [key: string]: unknown;
+      }[];
       /** @description Prompt and workflow variants: status (testing, champion, retired), trials, success rate, reason */
-      variants: Record<string, never>[];
+      variants: {
+        [key: string]: unknown;
+      }[];
     };
     EvolutionRunDto: {
       /** @description Variants promoted or retired, with the reason */
-      decisions: Record<string, never>[];
+      decisions: {
+        [key: string]: unknown;
+      }[];
       /** @description New variants put under test */
-      proposals: Record<string, never>[];
+      proposals: {
+        [key: string]: unknown;
+      }[];
       report: components['schemas']['EvolutionReportDto'];
     };
     RateLimitRuleDto: {
       /** @description null for rules from settings */
-      id: Record<string, never> | null;
+      id: string | null;
       /** @enum {string} */
       source: 'settings' | 'admin';
       name: string;
@@ -4502,6 +4732,35 @@ export interface components {
       /** @description CUSTOM scope: the header whose value keys the counter */
       key_header?: string;
     };
+    /** @description RFC 9457 problem details (`application/problem+json`). Extensions carry specifics: `errors` for invalid fields, `resource` and `resets_at` for quotas. */
+    Problem: {
+      /**
+       * Format: uri
+       * @description Stable identifier of the kind of problem
+       * @example https://agent-village.dev/problems/goal-not-found
+       */
+      type: string;
+      /** @example Goal not found */
+      title: string;
+      /** @example 404 */
+      status: number;
+      /** @example No goal with id 0190f5d4-5b7e-7c4a-9f2b-1c2d3e4f5a6b. */
+      detail: string;
+      /**
+       * @description The request path
+       * @example /api/v1/goals/0190f5d4-5b7e-7c4a-9f2b-1c2d3e4f5a6b
+       */
+      instance?: string;
+      /** @description Validation failures, one per field */
+      errors?: {
+        /** @example goal */
+        field: string;
+        /** @example goal must be a string */
+        message: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
   };
   responses: never;
   parameters: never;
@@ -4511,7 +4770,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  ToolsController_list: {
+  'tools.list': {
     parameters: {
       query?: never;
       header?: never;
@@ -4525,11 +4784,42 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ToolListDto'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  PluginsController_list: {
+  'plugins.list': {
     parameters: {
       query?: never;
       header?: never;
@@ -4546,9 +4836,38 @@ export interface operations {
           'application/json': components['schemas']['PluginListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  PluginsController_get: {
+  'plugins.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -4565,6 +4884,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PluginDto'];
+        };
+      };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description No plugin of that name */
@@ -4572,11 +4918,24 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  PluginsController_enable: {
+  'plugins.enable': {
     parameters: {
       query?: never;
       header?: never;
@@ -4593,6 +4952,24 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PluginDto'];
+        };
+      };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The caller may not manage plugins */
@@ -4600,25 +4977,42 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description No plugin of that name */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The plugin is not DISABLED */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  PluginsController_disable: {
+  'plugins.disable': {
     parameters: {
       query?: never;
       header?: never;
@@ -4637,30 +5031,65 @@ export interface operations {
           'application/json': components['schemas']['PluginDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description The caller may not manage plugins */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description No plugin of that name */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The plugin is not loaded */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  PluginsController_reload: {
+  'plugins.reload': {
     parameters: {
       query?: never;
       header?: never;
@@ -4679,30 +5108,65 @@ export interface operations {
           'application/json': components['schemas']['PluginDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description The caller may not manage plugins */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description No plugin of that name */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The plugin is DISABLED */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  GoalsController_list: {
+  'goals.list': {
     parameters: {
       query?: {
         limit?: number;
@@ -4730,13 +5194,50 @@ export interface operations {
           'application/json': components['schemas']['GoalPageDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  GoalsController_submit: {
+  'goals.create': {
     parameters: {
       query?: never;
-      header: {
-        'idempotency-key': string;
+      header?: {
         /** @description Up to 200 printable characters. A submission sent again with the same key answers the goal the first one created. */
         'Idempotency-Key'?: string;
       };
@@ -4762,32 +5263,69 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The goal text exceeds GOAL_MAX_CHARS */
       413: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The body is not application/json */
       415: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description problem+json `goal-refused-by-plugin`: a plugin refused the goal; `detail`, `plugin` and `reason` say which and why */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  GoalsController_get: {
+  'goals.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -4806,18 +5344,62 @@ export interface operations {
           'application/json': components['schemas']['GoalDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such goal */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  GoalsController_tasks: {
+  'goals.listTasks': {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Default: every task */
+        limit?: number;
+        offset?: number;
+      };
       header?: never;
       path: {
         id: string;
@@ -4834,16 +5416,56 @@ export interface operations {
           'application/json': components['schemas']['TaskGraphDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such goal */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  GoalsController_events: {
+  'goals.listEvents': {
     parameters: {
       query?: {
         /** @description Return entries with an id greater than this (the last one you saw) */
@@ -4866,16 +5488,56 @@ export interface operations {
           'application/json': components['schemas']['GoalEventPageDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such goal */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  GoalsController_cancel: {
+  'goals.cancel': {
     parameters: {
       query?: never;
       header?: never;
@@ -4894,23 +5556,65 @@ export interface operations {
           'application/json': components['schemas']['GoalDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such goal */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The goal already finished */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WorkersController_list: {
+  'workers.list': {
     parameters: {
       query?: never;
       header?: never;
@@ -4927,16 +5631,47 @@ export interface operations {
           'application/json': components['schemas']['WorkerListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description The worker registry (Redis) does not answer */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WorkersController_get: {
+  'workers.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -4955,23 +5690,65 @@ export interface operations {
           'application/json': components['schemas']['WorkerDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such worker in the registry */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The worker registry (Redis) does not answer */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WorkersController_drain: {
+  'workers.drain': {
     parameters: {
       query?: never;
       header?: never;
@@ -4991,30 +5768,74 @@ export interface operations {
           'application/json': components['schemas']['WorkerDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such worker in the registry */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The worker is OFFLINE (worker-offline) */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The worker registry (Redis) does not answer */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  ApprovalsController_approve: {
+  'approvals.decide': {
     parameters: {
       query?: never;
       header?: never;
@@ -5042,25 +5863,78 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description No such goal, or no approval requested for the task */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description Already decided, expired, or the goal is not awaiting approval */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  ApprovalsController_list: {
+  'approvals.list': {
     parameters: {
       query?: never;
       header?: never;
@@ -5079,34 +5953,56 @@ export interface operations {
           'application/json': components['schemas']['ApprovalListDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such goal */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-    };
-  };
-  HealthController_live: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description {"status":"ok"} */
-      200: {
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  HealthController_liveAlias: {
+  'health.live': {
     parameters: {
       query?: never;
       header?: never;
@@ -5119,11 +6015,32 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LivenessDto'];
+        };
       };
     };
   };
-  HealthController_ready: {
+  'health.liveAlias': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LivenessDto'];
+        };
+      };
+    };
+  };
+  'health.ready': {
     parameters: {
       query?: never;
       header?: never;
@@ -5137,18 +6054,22 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReadinessDto'];
+        };
       };
       /** @description A dependency is down */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReadinessDto'];
+        };
       };
     };
   };
-  TenantsController_me: {
+  'tenants.getMine': {
     parameters: {
       query?: never;
       header?: never;
@@ -5165,9 +6086,38 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_meStats: {
+  'tenants.getMyStats': {
     parameters: {
       query?: never;
       header?: never;
@@ -5184,9 +6134,38 @@ export interface operations {
           'application/json': components['schemas']['TenantStatsDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_current: {
+  'tenants.getCurrent': {
     parameters: {
       query?: never;
       header?: never;
@@ -5203,9 +6182,38 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_update: {
+  'tenants.updateCurrent': {
     parameters: {
       query?: never;
       header?: never;
@@ -5226,9 +6234,65 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_list: {
+  'tenants.list': {
     parameters: {
       query?: never;
       header?: never;
@@ -5245,9 +6309,38 @@ export interface operations {
           'application/json': components['schemas']['TenantListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_create: {
+  'tenants.create': {
     parameters: {
       query?: never;
       header?: never;
@@ -5268,9 +6361,65 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_get: {
+  'tenants.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -5289,9 +6438,56 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_remove: {
+  'tenants.remove': {
     parameters: {
       query?: never;
       header?: never;
@@ -5310,9 +6506,56 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_patch: {
+  'tenants.update': {
     parameters: {
       query?: never;
       header?: never;
@@ -5335,9 +6578,74 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_approve: {
+  'tenants.approve': {
     parameters: {
       query?: never;
       header?: never;
@@ -5356,9 +6664,56 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_suspend: {
+  'tenants.suspend': {
     parameters: {
       query?: never;
       header?: never;
@@ -5381,9 +6736,74 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_activate: {
+  'tenants.activate': {
     parameters: {
       query?: never;
       header?: never;
@@ -5402,9 +6822,56 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_upgrade: {
+  'tenants.upgrade': {
     parameters: {
       query?: never;
       header?: never;
@@ -5427,9 +6894,74 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_createKey: {
+  'tenants.createApiKey': {
     parameters: {
       query?: never;
       header?: never;
@@ -5452,9 +6984,74 @@ export interface operations {
           'application/json': components['schemas']['ApiKeyWithSecretDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_tenantStats: {
+  'tenants.getStats': {
     parameters: {
       query?: never;
       header?: never;
@@ -5473,9 +7070,56 @@ export interface operations {
           'application/json': components['schemas']['TenantStatsDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  TenantsController_config: {
+  'tenants.updateConfig': {
     parameters: {
       query?: never;
       header?: never;
@@ -5498,9 +7142,74 @@ export interface operations {
           'application/json': components['schemas']['TenantDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  AuditController_list: {
+  'audit.list': {
     parameters: {
       query?: {
         limit?: number;
@@ -5546,11 +7255,51 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AuditPageDto'];
+        };
+      };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AuditController_export: {
+  'audit.export': {
     parameters: {
       query?: {
         limit?: number;
@@ -5593,15 +7342,57 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description One entry per line (JSONL), or CSV with a header row */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/x-ndjson': string;
+          'text/csv': string;
+        };
+      };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AuditController_verify: {
+  'audit.verify': {
     parameters: {
       query?: {
         /** @description Another tenant: platform administrators */
@@ -5617,11 +7408,51 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChainReportDto'];
+        };
+      };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AuditController_get: {
+  'audit.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -5637,11 +7468,60 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AuditEntryDto'];
+        };
+      };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksController_list: {
+  'webhooks.list': {
     parameters: {
       query?: {
         limit?: number;
@@ -5662,16 +7542,56 @@ export interface operations {
           'application/json': components['schemas']['WebhookPageDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured) */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksController_create: {
+  'webhooks.create': {
     parameters: {
       query?: never;
       header?: never;
@@ -5692,23 +7612,83 @@ export interface operations {
           'application/json': components['schemas']['WebhookWithSecretDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description The owner has WEBHOOK_MAX_PER_OWNER endpoints */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured) */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksController_eventTypes: {
+  'webhooks.eventTypes': {
     parameters: {
       query?: never;
       header?: never;
@@ -5725,16 +7705,47 @@ export interface operations {
           'application/json': components['schemas']['WebhookEventTypesDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured) */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksController_get: {
+  'webhooks.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -5753,23 +7764,65 @@ export interface operations {
           'application/json': components['schemas']['WebhookDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such endpoint in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured) */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksController_delete: {
+  'webhooks.delete': {
     parameters: {
       query?: never;
       header?: never;
@@ -5786,23 +7839,65 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such endpoint in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured) */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksController_update: {
+  'webhooks.update': {
     parameters: {
       query?: never;
       header?: never;
@@ -5825,23 +7920,83 @@ export interface operations {
           'application/json': components['schemas']['WebhookDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such endpoint in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured) */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksController_pause: {
+  'webhooks.pause': {
     parameters: {
       query?: never;
       header?: never;
@@ -5858,6 +8013,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['WebhookDto'];
+        };
+      };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The endpoint is DISABLED or FAILED */
@@ -5865,18 +8056,33 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured) */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksController_resume: {
+  'webhooks.resume': {
     parameters: {
       query?: never;
       header?: never;
@@ -5895,16 +8101,65 @@ export interface operations {
           'application/json': components['schemas']['WebhookDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured) */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksController_rotateSecret: {
+  'webhooks.rotateSecret': {
     parameters: {
       query?: never;
       header?: never;
@@ -5923,16 +8178,65 @@ export interface operations {
           'application/json': components['schemas']['WebhookWithSecretDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured) */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksController_test: {
+  'webhooks.test': {
     parameters: {
       query?: never;
       header?: never;
@@ -5951,16 +8255,65 @@ export interface operations {
           'application/json': components['schemas']['WebhookDeliveryDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured) */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksController_stats: {
+  'webhooks.stats': {
     parameters: {
       query?: never;
       header?: never;
@@ -5979,16 +8332,65 @@ export interface operations {
           'application/json': components['schemas']['WebhookStatsDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured) */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhookDeliveriesController_list: {
+  'webhookDeliveries.list': {
     parameters: {
       query?: {
         limit?: number;
@@ -6012,16 +8414,56 @@ export interface operations {
           'application/json': components['schemas']['WebhookDeliveryPageDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such endpoint in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhookDeliveriesController_get: {
+  'webhookDeliveries.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -6041,16 +8483,56 @@ export interface operations {
           'application/json': components['schemas']['WebhookDeliveryDetailDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such endpoint or delivery in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhookDeliveriesController_redeliver: {
+  'webhookDeliveries.redeliver': {
     parameters: {
       query?: never;
       header?: never;
@@ -6070,16 +8552,56 @@ export interface operations {
           'application/json': components['schemas']['WebhookDeliveryDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such endpoint or delivery in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksAdminController_list: {
+  'adminWebhooks.list': {
     parameters: {
       query?: {
         limit?: number;
@@ -6101,9 +8623,47 @@ export interface operations {
           'application/json': components['schemas']['WebhookPageDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  WebhooksAdminController_pause: {
+  'adminWebhooks.pause': {
     parameters: {
       query?: never;
       header?: never;
@@ -6122,23 +8682,65 @@ export interface operations {
           'application/json': components['schemas']['WebhookDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such endpoint */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The endpoint is DISABLED or FAILED */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  WebhooksAdminController_resume: {
+  'adminWebhooks.resume': {
     parameters: {
       query?: never;
       header?: never;
@@ -6157,16 +8759,56 @@ export interface operations {
           'application/json': components['schemas']['WebhookDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such endpoint */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  McpServersController_list: {
+  'mcpServers.list': {
     parameters: {
       query?: never;
       header?: never;
@@ -6183,9 +8825,38 @@ export interface operations {
           'application/json': components['schemas']['McpServerListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  McpServersController_create: {
+  'mcpServers.create': {
     parameters: {
       query?: never;
       header?: never;
@@ -6211,25 +8882,78 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The tenant has a server of that name */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description stdio without the sandbox, or secrets without MCP_ENCRYPTION_KEY */
       503: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  McpServersController_get: {
+  'mcpServers.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -6248,16 +8972,56 @@ export interface operations {
           'application/json': components['schemas']['McpServerDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such server in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  McpServersController_delete: {
+  'mcpServers.delete': {
     parameters: {
       query?: never;
       header?: never;
@@ -6274,16 +9038,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such server in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  McpServersController_update: {
+  'mcpServers.update': {
     parameters: {
       query?: never;
       header?: never;
@@ -6311,18 +9115,69 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description No such server in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  McpServersController_refresh: {
+  'mcpServers.refresh': {
     parameters: {
       query?: never;
       header?: never;
@@ -6341,16 +9196,56 @@ export interface operations {
           'application/json': components['schemas']['McpServerDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such server in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  UsersController_list: {
+  'users.list': {
     parameters: {
       query?: {
         limit?: number;
@@ -6370,9 +9265,47 @@ export interface operations {
           'application/json': components['schemas']['UserPageDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  UsersController_create: {
+  'users.create': {
     parameters: {
       query?: never;
       header?: never;
@@ -6393,9 +9326,65 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  UsersController_get: {
+  'users.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -6414,16 +9403,56 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such user in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  UsersController_delete: {
+  'users.delete': {
     parameters: {
       query?: never;
       header?: never;
@@ -6440,23 +9469,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description The user holds permissions you do not hold */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description No such user in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  UsersController_update: {
+  'users.update': {
     parameters: {
       query?: never;
       header?: never;
@@ -6479,23 +9541,74 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description The user holds permissions you do not hold */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description No such user in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  UsersController_resetMfa: {
+  'users.resetMfa': {
     parameters: {
       query?: never;
       header?: never;
@@ -6512,16 +9625,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Not elevated, or the user holds permissions you do not */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  RolesController_permissions: {
+  'roles.listPermissions': {
     parameters: {
       query?: never;
       header?: never;
@@ -6538,9 +9691,38 @@ export interface operations {
           'application/json': components['schemas']['PermissionListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  RolesController_list: {
+  'roles.list': {
     parameters: {
       query?: never;
       header?: never;
@@ -6557,9 +9739,38 @@ export interface operations {
           'application/json': components['schemas']['RoleListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  RolesController_create: {
+  'roles.create': {
     parameters: {
       query?: never;
       header?: never;
@@ -6580,9 +9791,65 @@ export interface operations {
           'application/json': components['schemas']['RoleDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  RolesController_get: {
+  'roles.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -6601,16 +9868,56 @@ export interface operations {
           'application/json': components['schemas']['RoleDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such role in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  RolesController_delete: {
+  'roles.delete': {
     parameters: {
       query?: never;
       header?: never;
@@ -6627,16 +9934,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such role in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  RolesController_update: {
+  'roles.update': {
     parameters: {
       query?: never;
       header?: never;
@@ -6659,16 +10006,74 @@ export interface operations {
           'application/json': components['schemas']['RoleDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such role in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  RolesController_assignments: {
+  'roles.listAssignments': {
     parameters: {
       query?: {
         user_id?: string;
@@ -6687,9 +10092,47 @@ export interface operations {
           'application/json': components['schemas']['AssignmentListDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  RolesController_assign: {
+  'roles.createAssignment': {
     parameters: {
       query?: never;
       header?: never;
@@ -6710,16 +10153,74 @@ export interface operations {
           'application/json': components['schemas']['AssignmentDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such user in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  RolesController_revoke: {
+  'roles.deleteAssignment': {
     parameters: {
       query?: never;
       header?: never;
@@ -6736,16 +10237,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such assignment in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  ApiKeysController_list: {
+  'apiKeys.list': {
     parameters: {
       query?: never;
       header?: never;
@@ -6762,9 +10303,38 @@ export interface operations {
           'application/json': components['schemas']['ApiKeyListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  ApiKeysController_create: {
+  'apiKeys.create': {
     parameters: {
       query?: never;
       header?: never;
@@ -6785,9 +10355,65 @@ export interface operations {
           'application/json': components['schemas']['ApiKeyWithSecretDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  ApiKeysController_get: {
+  'apiKeys.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -6806,16 +10432,56 @@ export interface operations {
           'application/json': components['schemas']['ApiKeyDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such key */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  ApiKeysController_delete: {
+  'apiKeys.delete': {
     parameters: {
       query?: never;
       header?: never;
@@ -6832,16 +10498,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such key */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  ApiKeysController_rotate: {
+  'apiKeys.rotate': {
     parameters: {
       query?: never;
       header?: never;
@@ -6860,16 +10566,56 @@ export interface operations {
           'application/json': components['schemas']['ApiKeyWithSecretDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such key */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  ApiKeysController_revoke: {
+  'apiKeys.revoke': {
     parameters: {
       query?: never;
       header?: never;
@@ -6888,16 +10634,56 @@ export interface operations {
           'application/json': components['schemas']['ApiKeyDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such key */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  OAuthClientsController_list: {
+  'oauthClients.list': {
     parameters: {
       query?: {
         limit?: number;
@@ -6917,9 +10703,47 @@ export interface operations {
           'application/json': components['schemas']['OAuthClientPageDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  OAuthClientsController_create: {
+  'oauthClients.create': {
     parameters: {
       query?: never;
       header?: never;
@@ -6940,16 +10764,65 @@ export interface operations {
           'application/json': components['schemas']['OAuthClientWithSecretDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description skip_consent without admin:access, or a change to a client that skips consent */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  OAuthClientsController_get: {
+  'oauthClients.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -6968,16 +10841,56 @@ export interface operations {
           'application/json': components['schemas']['OAuthClientDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such client in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  OAuthClientsController_delete: {
+  'oauthClients.delete': {
     parameters: {
       query?: never;
       header?: never;
@@ -6994,16 +10907,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such client in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  OAuthClientsController_update: {
+  'oauthClients.update': {
     parameters: {
       query?: never;
       header?: never;
@@ -7026,30 +10979,83 @@ export interface operations {
           'application/json': components['schemas']['OAuthClientDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description skip_consent without admin:access, or a change to a client that skips consent */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description No such client in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description Changed by another request meanwhile */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  OAuthClientsController_rotateSecret: {
+  'oauthClients.rotateSecret': {
     parameters: {
       query?: never;
       header?: never;
@@ -7068,30 +11074,65 @@ export interface operations {
           'application/json': components['schemas']['OAuthClientWithSecretDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description skip_consent without admin:access, or a change to a client that skips consent */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description No such client in this tenant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description A public client has no secret */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AuthController_login: {
+  'auth.login': {
     parameters: {
       query?: never;
       header?: never;
@@ -7112,23 +11153,56 @@ export interface operations {
           'application/json': components['schemas']['LoginResultDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Wrong email or password (one answer for both) */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description Locked after repeated failures; see Retry-After */
       429: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AuthController_verifyMfa: {
+  'auth.verifyMfa': {
     parameters: {
       query?: never;
       header?: never;
@@ -7149,23 +11223,56 @@ export interface operations {
           'application/json': components['schemas']['LoginResultDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Wrong code, or an unknown or expired challenge */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description Too many wrong codes; see Retry-After */
       429: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AuthController_sendMfaCode: {
+  'auth.sendMfaCode': {
     parameters: {
       query?: never;
       header?: never;
@@ -7186,9 +11293,47 @@ export interface operations {
           'application/json': components['schemas']['CodeSentDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  AuthController_logout: {
+  'auth.logout': {
     parameters: {
       query?: never;
       header?: never;
@@ -7203,9 +11348,38 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  AuthController_me: {
+  'auth.getMe': {
     parameters: {
       query?: never;
       header?: never;
@@ -7222,9 +11396,38 @@ export interface operations {
           'application/json': components['schemas']['MeDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SessionsController_list: {
+  'sessions.list': {
     parameters: {
       query?: {
         /** @description Administrators: another user's sessions */
@@ -7244,9 +11447,47 @@ export interface operations {
           'application/json': components['schemas']['SessionListDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SessionsController_revokeAll: {
+  'sessions.revokeAll': {
     parameters: {
       query?: never;
       header?: never;
@@ -7263,9 +11504,38 @@ export interface operations {
           'application/json': components['schemas']['RevokedCountDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SessionsController_elevate: {
+  'sessions.elevate': {
     parameters: {
       query?: never;
       header?: never;
@@ -7286,9 +11556,65 @@ export interface operations {
           'application/json': components['schemas']['SessionTokenDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SessionsController_sendElevationCode: {
+  'sessions.sendElevationCode': {
     parameters: {
       query?: never;
       header?: never;
@@ -7309,9 +11635,65 @@ export interface operations {
           'application/json': components['schemas']['CodeSentDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SessionsController_rotate: {
+  'sessions.rotate': {
     parameters: {
       query?: never;
       header?: never;
@@ -7328,9 +11710,38 @@ export interface operations {
           'application/json': components['schemas']['SessionTokenDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SessionsController_revoke: {
+  'sessions.revoke': {
     parameters: {
       query?: never;
       header?: never;
@@ -7347,16 +11758,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Another user's session, without the rights */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  SessionsController_lock: {
+  'sessions.lock': {
     parameters: {
       query?: never;
       header?: never;
@@ -7377,9 +11828,74 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SessionsController_unlock: {
+  'sessions.unlock': {
     parameters: {
       query?: never;
       header?: never;
@@ -7400,9 +11916,74 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MfaController_status: {
+  'mfa.getStatus': {
     parameters: {
       query?: never;
       header?: never;
@@ -7419,9 +12000,38 @@ export interface operations {
           'application/json': components['schemas']['MfaStatusDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MfaController_enrollTotp: {
+  'mfa.enrollTotp': {
     parameters: {
       query?: never;
       header?: never;
@@ -7438,9 +12048,38 @@ export interface operations {
           'application/json': components['schemas']['TotpEnrollmentDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MfaController_confirmTotp: {
+  'mfa.confirmTotp': {
     parameters: {
       query?: never;
       header?: never;
@@ -7461,9 +12100,65 @@ export interface operations {
           'application/json': components['schemas']['ConfirmationDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MfaController_enrollSms: {
+  'mfa.enrollSms': {
     parameters: {
       query?: never;
       header?: never;
@@ -7484,9 +12179,65 @@ export interface operations {
           'application/json': components['schemas']['CodeSentDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MfaController_confirmSms: {
+  'mfa.confirmSms': {
     parameters: {
       query?: never;
       header?: never;
@@ -7507,9 +12258,65 @@ export interface operations {
           'application/json': components['schemas']['ConfirmationDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MfaController_enrollEmail: {
+  'mfa.enrollEmail': {
     parameters: {
       query?: never;
       header?: never;
@@ -7530,9 +12337,65 @@ export interface operations {
           'application/json': components['schemas']['CodeSentDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MfaController_confirmEmail: {
+  'mfa.confirmEmail': {
     parameters: {
       query?: never;
       header?: never;
@@ -7553,9 +12416,65 @@ export interface operations {
           'application/json': components['schemas']['ConfirmationDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MfaController_regenerate: {
+  'mfa.regenerateBackupCodes': {
     parameters: {
       query?: never;
       header?: never;
@@ -7572,9 +12491,38 @@ export interface operations {
           'application/json': components['schemas']['BackupCodesDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MfaController_disable: {
+  'mfa.disableMethod': {
     parameters: {
       query?: never;
       header?: never;
@@ -7591,9 +12539,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MfaController_listDevices: {
+  'mfa.listTrustedDevices': {
     parameters: {
       query?: never;
       header?: never;
@@ -7610,9 +12605,38 @@ export interface operations {
           'application/json': components['schemas']['TrustedDeviceListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MfaController_revokeDevice: {
+  'mfa.revokeTrustedDevice': {
     parameters: {
       query?: never;
       header?: never;
@@ -7629,9 +12653,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  OAuthKeysController_list: {
+  'oauthKeys.list': {
     parameters: {
       query?: never;
       header?: never;
@@ -7648,9 +12719,38 @@ export interface operations {
           'application/json': components['schemas']['OAuthSigningKeyListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  OAuthKeysController_rotate: {
+  'oauthKeys.rotate': {
     parameters: {
       query?: never;
       header?: never;
@@ -7667,9 +12767,38 @@ export interface operations {
           'application/json': components['schemas']['OAuthSigningKeyListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SsoProvidersController_list: {
+  'ssoProviders.list': {
     parameters: {
       query?: never;
       header?: never;
@@ -7686,9 +12815,38 @@ export interface operations {
           'application/json': components['schemas']['SsoProviderListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SsoProvidersController_create: {
+  'ssoProviders.create': {
     parameters: {
       query?: never;
       header?: never;
@@ -7709,9 +12867,65 @@ export interface operations {
           'application/json': components['schemas']['SsoProviderDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SsoProvidersController_get: {
+  'ssoProviders.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -7730,9 +12944,56 @@ export interface operations {
           'application/json': components['schemas']['SsoProviderDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SsoProvidersController_delete: {
+  'ssoProviders.delete': {
     parameters: {
       query?: never;
       header?: never;
@@ -7749,9 +13010,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SsoProvidersController_update: {
+  'ssoProviders.update': {
     parameters: {
       query?: never;
       header?: never;
@@ -7774,9 +13082,74 @@ export interface operations {
           'application/json': components['schemas']['SsoProviderDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SsoProvidersController_testDiscovery: {
+  'ssoProviders.testDiscovery': {
     parameters: {
       query?: never;
       header?: never;
@@ -7795,9 +13168,56 @@ export interface operations {
           'application/json': components['schemas']['DiscoveryReportDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SsoDirectoryController_list: {
+  'ssoSignInOptions.list': {
     parameters: {
       query?: {
         /** @description Tenant slug or id (default tenant) */
@@ -7817,9 +13237,29 @@ export interface operations {
           'application/json': components['schemas']['SsoSignInOptionListDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SsoSignInController_login: {
+  'ssoSignIn.login': {
     parameters: {
       query?: never;
       header?: never;
@@ -7842,18 +13282,33 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
       };
       /** @description No such identity provider (an HTML page) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  SsoSignInController_callback: {
+  'ssoSignIn.callback': {
     parameters: {
       query?: never;
       header?: never;
@@ -7869,7 +13324,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
       };
       /** @description Signed in: redirect to the page asked for */
       303: {
@@ -7883,11 +13340,33 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  SamlController_assertionConsumer: {
+  'saml.assertionConsumer': {
     parameters: {
       query?: never;
       header?: never;
@@ -7910,11 +13389,33 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  SsoSignInController_logout: {
+  'ssoSignIn.logout': {
     parameters: {
       query?: never;
       header?: never;
@@ -7930,9 +13431,38 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  SsoSignInController_mfa: {
+  'ssoSignIn.mfa': {
     parameters: {
       query?: never;
       header?: never;
@@ -7953,11 +13483,24 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  SamlController_metadata: {
+  'saml.metadata': {
     parameters: {
       query?: never;
       header?: never;
@@ -7973,18 +13516,42 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/samlmetadata+xml': string;
+        };
+      };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description No enabled SAML provider with this id */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  SamlController_logoutRedirect: {
+  'saml.logoutRedirect': {
     parameters: {
       query?: never;
       header?: never;
@@ -8007,11 +13574,33 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  SamlController_logoutPost: {
+  'saml.logoutPost': {
     parameters: {
       query?: never;
       header?: never;
@@ -8034,11 +13623,33 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  McpController_stream: {
+  'mcp.stream': {
     parameters: {
       query?: never;
       header?: never;
@@ -8047,16 +13658,47 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Method not allowed */
       405: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  McpController_post: {
+  'mcp.post': {
     parameters: {
       query?: never;
       header?: never;
@@ -8072,12 +13714,17 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The JSON-RPC response */
+      /** @description The JSON-RPC response (JSON, or a stream of server-sent events) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+          'text/event-stream': string;
+        };
       };
       /** @description A notification was accepted */
       202: {
@@ -8086,16 +13733,65 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No valid credentials */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  McpController_endSession: {
+  'mcp.endSession': {
     parameters: {
       query?: never;
       header?: never;
@@ -8104,16 +13800,47 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Method not allowed */
       405: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  DashboardController_stats: {
+  'dashboard.getStats': {
     parameters: {
       query?: never;
       header?: never;
@@ -8130,9 +13857,38 @@ export interface operations {
           'application/json': components['schemas']['DashboardStatsDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  DashboardController_goals: {
+  'dashboard.listGoals': {
     parameters: {
       query?: {
         limit?: number;
@@ -8151,9 +13907,47 @@ export interface operations {
           'application/json': components['schemas']['DashboardGoalsDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  DashboardController_agents: {
+  'dashboard.listAgents': {
     parameters: {
       query?: {
         limit?: number;
@@ -8172,9 +13966,47 @@ export interface operations {
           'application/json': components['schemas']['DashboardAgentsDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  DashboardController_config: {
+  'dashboard.getConfig': {
     parameters: {
       query?: never;
       header?: never;
@@ -8191,9 +14023,38 @@ export interface operations {
           'application/json': components['schemas']['DashboardConfigDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  DashboardController_widget: {
+  'dashboard.getWidget': {
     parameters: {
       query?: never;
       header?: never;
@@ -8217,11 +14078,51 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  DashboardController_settings: {
+  'dashboard.updateSettings': {
     parameters: {
       query?: never;
       header?: never;
@@ -8247,11 +14148,60 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  MetricsController_index: {
+  'metrics.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -8266,7 +14216,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'text/plain': unknown;
+          'text/plain': string;
         };
       };
       /** @description Missing or wrong metrics token */
@@ -8274,11 +14224,33 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AgentsController_list: {
+  'agents.list': {
     parameters: {
       query?: {
         kind?:
@@ -8313,11 +14285,42 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AgentsController_create: {
+  'agents.create': {
     parameters: {
       query?: never;
       header?: never;
@@ -8343,18 +14346,69 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description An active agent already has this name */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AgentsController_recommend: {
+  'agents.recommend': {
     parameters: {
       query: {
         /** @description The task, in natural language */
@@ -8381,11 +14435,42 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AgentsController_get: {
+  'agents.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -8404,16 +14489,56 @@ export interface operations {
           'application/json': components['schemas']['AgentDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such agent */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AgentsController_retire: {
+  'agents.retire': {
     parameters: {
       query?: never;
       header?: never;
@@ -8432,23 +14557,65 @@ export interface operations {
           'application/json': components['schemas']['AgentDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such agent */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description Already retired */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AgentsController_update: {
+  'agents.update': {
     parameters: {
       query?: never;
       header?: never;
@@ -8471,23 +14638,83 @@ export interface operations {
           'application/json': components['schemas']['AgentDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such agent */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The agent is retired, or the name is taken */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  AgentsController_terminate: {
+  'agents.terminate': {
     parameters: {
       query?: never;
       header?: never;
@@ -8506,23 +14733,65 @@ export interface operations {
           'application/json': components['schemas']['TerminatedDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such agent */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description The agent is retired or has no running work */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  GoalLedgerController_ledger: {
+  'goals.getLedger': {
     parameters: {
       query?: {
         /** @description Return entries with an id greater than this (the last one you saw) */
@@ -8545,16 +14814,56 @@ export interface operations {
           'application/json': components['schemas']['LedgerDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such goal */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  MemoryController_create: {
+  'memory.create': {
     parameters: {
       query?: never;
       header?: never;
@@ -8580,11 +14889,60 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  MemoryController_search: {
+  'memory.search': {
     parameters: {
       query: {
         /** @description What to look for */
@@ -8608,9 +14966,47 @@ export interface operations {
           'application/json': components['schemas']['MemorySearchResultDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MemoryController_stats: {
+  'memory.getStats': {
     parameters: {
       query?: never;
       header?: never;
@@ -8627,9 +15023,38 @@ export interface operations {
           'application/json': components['schemas']['MemoryStatsDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MemoryController_export: {
+  'memory.export': {
     parameters: {
       query?: never;
       header?: never;
@@ -8638,16 +15063,47 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description JSON Lines */
+      /** @description JSON Lines: one memory per line */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/x-ndjson': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  MemoryController_maintain: {
+  'memory.runMaintenance': {
     parameters: {
       query?: never;
       header?: never;
@@ -8664,9 +15120,38 @@ export interface operations {
           'application/json': components['schemas']['MaintenanceReportDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  MemoryController_get: {
+  'memory.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -8685,16 +15170,56 @@ export interface operations {
           'application/json': components['schemas']['MemoryDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such memory */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  MemoryController_delete: {
+  'memory.delete': {
     parameters: {
       query?: never;
       header?: never;
@@ -8712,16 +15237,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such memory */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  MemoryController_update: {
+  'memory.update': {
     parameters: {
       query?: never;
       header?: never;
@@ -8744,16 +15309,74 @@ export interface operations {
           'application/json': components['schemas']['MemoryDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description No such memory */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
-  EvolutionController_report: {
+  'evolution.getReport': {
     parameters: {
       query?: never;
       header?: never;
@@ -8770,9 +15393,38 @@ export interface operations {
           'application/json': components['schemas']['EvolutionReportDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  EvolutionController_run: {
+  'evolution.run': {
     parameters: {
       query?: never;
       header?: never;
@@ -8789,9 +15441,38 @@ export interface operations {
           'application/json': components['schemas']['EvolutionRunDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  RateLimitRulesController_list: {
+  'rateLimitRules.list': {
     parameters: {
       query?: never;
       header?: never;
@@ -8808,9 +15489,38 @@ export interface operations {
           'application/json': components['schemas']['RateLimitRuleListDto'];
         };
       };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  RateLimitRulesController_create: {
+  'rateLimitRules.create': {
     parameters: {
       query?: never;
       header?: never;
@@ -8831,9 +15541,65 @@ export interface operations {
           'application/json': components['schemas']['RateLimitRuleDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  RateLimitRulesController_get: {
+  'rateLimitRules.get': {
     parameters: {
       query?: never;
       header?: never;
@@ -8852,9 +15618,56 @@ export interface operations {
           'application/json': components['schemas']['RateLimitRuleDto'];
         };
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  RateLimitRulesController_remove: {
+  'rateLimitRules.remove': {
     parameters: {
       query?: never;
       header?: never;
@@ -8871,9 +15684,56 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
-  RateLimitRulesController_update: {
+  'rateLimitRules.update': {
     parameters: {
       query?: never;
       header?: never;
@@ -8894,6 +15754,71 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RateLimitRuleDto'];
+        };
+      };
+      /** @description The request is invalid: `errors` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credentials (API key, session or OAuth access token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The caller lacks the route's permission, or the tenant is not active */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource in this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
