@@ -29,7 +29,7 @@ export function GoalForm({ onAccepted }: { onAccepted?(goalId: string): void }) 
       return unwrap(
         api.POST('/api/v1/goals', {
           // One key per submission: a retried request cannot create the goal twice.
-          params: { header: { 'idempotency-key': idempotencyKey() } },
+          params: { header: { 'Idempotency-Key': idempotencyKey() } },
           body: { priority: DEFAULT_PRIORITY, ...payload },
         }),
       ) as Promise<{

@@ -9,8 +9,8 @@ import { Spinner } from '../../components/spinner';
 type Client = Schema<'OAuthClientDto'>;
 type Created = Schema<'OAuthClientWithSecretDto'>;
 type Create = Schema<'CreateOAuthClientDto'>;
-type Grant = Create['grant_types'][number];
-type Scope = Create['scopes'][number];
+type Grant = NonNullable<Create['grant_types']>[number];
+type Scope = NonNullable<Create['scopes']>[number];
 
 const GRANTS: Grant[] = [
   'authorization_code',

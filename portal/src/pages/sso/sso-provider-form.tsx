@@ -56,7 +56,7 @@ export function SsoProviderForm({
         jit_enabled: jit,
         default_role: role,
         enabled,
-        ...(secret ? { client_secret: secret as unknown as Record<string, never> } : {}),
+        ...(secret ? { client_secret: secret } : {}),
       };
       return elevated(() =>
         provider
