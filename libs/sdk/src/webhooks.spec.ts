@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { verifyWebhookSignature } from './webhooks';
 
 describe('verifyWebhookSignature', () => {
@@ -49,5 +50,14 @@ describe('verifyWebhookSignature', () => {
     expect(
       verifyWebhookSignature({ ...base, nowMs: (timestamp + 301) * 1000, toleranceSeconds: 600 }),
     ).toBe(true);
+  });
+
+  it('verifies the bytes as received, and only the timestamp exactly as signed', () => {
+    const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]); // not valid UTF-8
+    const signed = createHmac('sha256', secret).update(`${timestamp}.`).update(bytes).digest('hex');
+    const base = { payload: bytes, signature: `sha256=${signed}`, secrets: secret, nowMs };
+    expect(verifyWebhookSignature({ ...base, timestamp })).toBe(true);
+    expect(verifyWebhookSignature({ ...base, timestamp: `${timestamp}.0` })).toBe(false);
+    expect(verifyWebhookSignature({ ...base, timestamp: `0${timestamp}` })).toBe(false);
   });
 });

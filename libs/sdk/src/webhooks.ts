@@ -19,19 +19,21 @@ export interface WebhookVerification {
  * HMAC-SHA256 of `{timestamp}.{payload}` under one of the secrets (compared in constant time).
  */
 export function verifyWebhookSignature(input: WebhookVerification): boolean {
-  const timestamp = Number(input.timestamp);
+  const header = String(input.timestamp ?? '').trim();
+  // signed as sent: digits only, so no other spelling of the same number verifies
+  if (!/^\d{1,15}$/.test(header)) return false;
   const tolerance = input.toleranceSeconds ?? 300;
   const now = (input.nowMs ?? Date.now()) / 1000;
-  if (!Number.isSafeInteger(timestamp) || Math.abs(now - timestamp) > tolerance) return false;
+  if (Math.abs(now - Number(header)) > tolerance) return false;
   if (!input.signature) return false;
+  // the bytes as received: a body that is not valid UTF-8 is signed as it is, not re-encoded
   const payload =
-    typeof input.payload === 'string' ? input.payload : Buffer.from(input.payload).toString('utf8');
+    typeof input.payload === 'string' ? Buffer.from(input.payload, 'utf8') : input.payload;
   const provided = input.signature.split(',').map((value) => Buffer.from(value.trim()));
   const secrets = typeof input.secrets === 'string' ? [input.secrets] : input.secrets;
   return secrets.some((secret) => {
-    const expected = Buffer.from(
-      `sha256=${createHmac('sha256', secret).update(`${timestamp}.${payload}`).digest('hex')}`,
-    );
+    const digest = createHmac('sha256', secret).update(`${header}.`).update(payload).digest('hex');
+    const expected = Buffer.from(`sha256=${digest}`);
     return provided.some(
       (value) => value.length === expected.length && timingSafeEqual(value, expected),
     );
