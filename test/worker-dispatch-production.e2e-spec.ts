@@ -238,10 +238,10 @@ describe('dispatch of goal and task jobs over three workers', () => {
       if (mode === 'round_robin') {
         const counts = all.map(count);
         expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
-        // goal jobs take turns too; a goal run placed again (its first job lost or stalled)
-        // takes a further turn, so for goal jobs only a bound
+        // goal jobs take turns too: a goal waiting on a busy worker, or whose run is starting
+        // there, is not placed again (which would take a further turn)
         const goalCounts = all.map(goalsDone);
-        expect(Math.min(...goalCounts)).toBeGreaterThanOrEqual(GOALS / 6);
+        expect(Math.max(...goalCounts) - Math.min(...goalCounts)).toBeLessThanOrEqual(1);
       }
       for (const id of all) {
         expect(peaks.get(id)?.goals ?? 0).toBeLessThanOrEqual(JOB_CONCURRENCY);

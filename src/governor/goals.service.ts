@@ -118,8 +118,9 @@ export class GoalsService {
     try {
       const { lane, workerId } = await this.dispatcher.place('goal', []);
       const jobId = `goal-${goalId}-${generation}`;
-      await this.queue.add<RunGoalJob>(RUN_GOAL_JOB, { tenantId, goalId }, { jobId, lane });
+      // remembered first: a sweep meanwhile finds the goal placed (see requeue)
       if (workerId && lane) await this.dispatcher.rememberGoalPlacement(goalId, { jobId, lane });
+      await this.queue.add<RunGoalJob>(RUN_GOAL_JOB, { tenantId, goalId }, { jobId, lane });
     } catch (error) {
       this.log.warn(`could not queue goal ${goalId}; the sweeper will retry`, {
         error: (error as Error).message,
@@ -129,21 +130,35 @@ export class GoalsService {
 
   /**
    * Queues a run of a goal the sweeper found without a live lease, unless its run placed on
-   * a chosen worker still waits there and that worker is live (a busy worker's queue, not a
-   * lost goal); false then. A dead worker's run (which BullMQ may put back to waiting in its
-   * lane) is queued again.
+   * a chosen worker still waits or runs there and that worker is live (a busy worker's
+   * queue, or a run about to take the lease: not a lost goal), or the goal has moved on
+   * since the sweep listed it (`generation`: its event count then); false then. A dead
+   * worker's run (which BullMQ may put back to waiting in its lane) is queued again.
    */
   async requeue(tenantId: string, goalId: string, generation: number): Promise<boolean> {
     if (this.dispatcher.placesJobs) {
       const placed = await this.dispatcher.goalPlacement(goalId);
-      const waiting =
+      const inHand =
         placed &&
         (await this.dispatcher.laneIsLive(placed.lane)) &&
-        (await this.queue.isWaiting(placed.jobId, placed.lane).catch(() => false));
-      if (waiting) return false;
+        (await this.queue.isPending(placed.jobId, placed.lane).catch(() => false));
+      if (inHand) return false;
     }
+    // looked at after the job: a run that ended before has left the goal as it stays
+    if (!(await this.stillOrphaned(tenantId, goalId, generation))) return false;
     await this.enqueue(tenantId, goalId, generation);
     return true;
+  }
+
+  /** Whether the goal is as the sweep listed it: running or queued, unchanged, no live lease. */
+  private async stillOrphaned(tenantId: string, goalId: string, generation: number) {
+    const goal = await this.goals.byId(tenantId, goalId).catch(() => undefined);
+    if (!goal) return true; // unreadable now: queued again, as the sweep found it
+    return (
+      (goal.status === 'queued' || goal.status === 'running') &&
+      goal.event_seq === generation &&
+      !(goal.lease_expires_at && goal.lease_expires_at.getTime() > Date.now())
+    );
   }
 
   async list(tenantId: string, status: string | undefined, limit = DEFAULT_PAGE_LIMIT, offset = 0) {

@@ -7,6 +7,9 @@ import type { JobHandler, JobOptions, JobQueue } from './job-queue';
 /** The shared lane's key in the maps below. */
 const SHARED = '';
 
+/** A job's states before it finished (a retry waits `delayed`). */
+const PENDING_STATES = new Set<string>(['waiting', 'prioritized', 'delayed', 'active']);
+
 /** How many waiting jobs one `moveWaiting` call moves at most. */
 const MOVE_BATCH = 1000;
 
@@ -86,10 +89,10 @@ export class BullMqJobQueue implements JobQueue {
     return false;
   }
 
-  async isWaiting(jobId: string, lane?: string): Promise<boolean> {
+  async isPending(jobId: string, lane?: string): Promise<boolean> {
     for (const name of lane ? [lane, SHARED] : [SHARED]) {
       const state = await this.laneQueue(name).getJobState(jobId);
-      if (state === 'waiting' || state === 'prioritized' || state === 'delayed') return true;
+      if (PENDING_STATES.has(state)) return true;
     }
     return false;
   }

@@ -63,8 +63,9 @@ export class InProcessJobQueue implements JobQueue {
     return this.known.has(jobId);
   }
 
-  async isWaiting(jobId: string): Promise<boolean> {
-    return this.waiting.some((job) => job.id === jobId);
+  /** Known from its adding until it finished (a retry waiting its backoff included). */
+  async isPending(jobId: string): Promise<boolean> {
+    return this.known.has(jobId);
   }
 
   async counts() {

@@ -28,8 +28,8 @@ export interface JobQueue {
   moveWaiting(lane: string): Promise<number>;
   /** Whether the job is still in `lane` or the shared lane (waiting, running or finished). */
   has(jobId: string, lane?: string): Promise<boolean>;
-  /** Whether the job waits, not yet taken, in `lane` or the shared lane. */
-  isWaiting(jobId: string, lane?: string): Promise<boolean>;
+  /** Whether the job waits or runs (not yet finished) in `lane` or the shared lane. */
+  isPending(jobId: string, lane?: string): Promise<boolean>;
   /** Counts of waiting and active jobs. */
   counts(): Promise<{ waiting: number; active: number; failed: number }>;
   ping(): Promise<void>;
