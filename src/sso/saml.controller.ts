@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConsumes,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -12,6 +13,7 @@ import {
 import type { Request, Response } from 'express';
 import { Public } from '../access/decorators';
 import { SamlSignIn } from './saml-sign-in.service';
+import { SAML_LOGOUT_FORM, SAML_RESPONSE_FORM } from './sso-form-bodies';
 import { SsoResponder } from './sso-responder';
 
 /**
@@ -47,6 +49,7 @@ export class SamlController {
   @Post('callback/:provider')
   @ApiOperation({ summary: 'SAML assertion consumer service (HTTP-POST binding, SAMLResponse)' })
   @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: SAML_RESPONSE_FORM })
   @ApiProduces('text/html')
   @ApiResponse({ status: 303, description: 'Signed in: redirect to the page asked for' })
   @ApiBadRequestResponse({ description: 'An HTML page saying why the assertion was refused' })
@@ -96,6 +99,7 @@ export class SamlController {
     description: 'As the GET route, for a signed logout message posted by the IdP’s page.',
   })
   @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: SAML_LOGOUT_FORM })
   @ApiProduces('text/html')
   @ApiResponse({
     status: 303,

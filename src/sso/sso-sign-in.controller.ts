@@ -1,6 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -22,6 +24,7 @@ import { SsoResponder } from './sso-responder';
 import { browserBinding, SSO_BROWSER_COOKIE, SsoSignIn } from './sso-sign-in.service';
 import { readCookie } from '../auth/authenticator.service';
 import { localRedirect } from './sso-rules';
+import { SSO_MFA_FORM } from './sso-form-bodies';
 
 /**
  * The browser's side of single sign-on: start at the identity provider (OpenID Connect,
@@ -140,6 +143,8 @@ export class SsoSignInController {
 
   @Post('mfa')
   @ApiOperation({ summary: 'The second factor after an identity provider (HTML form post)' })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: SSO_MFA_FORM })
   @ApiResponse({ status: 303, description: 'Signed in: redirect to the page asked for' })
   @ApiBadRequestResponse({ description: 'The page again, saying why the code was refused' })
   @HttpCode(200)

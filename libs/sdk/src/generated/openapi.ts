@@ -13375,7 +13375,16 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': {
+          /** @description The base64 SAML Response */
+          SAMLResponse: string;
+          /** @description The opaque state sent with the request, returned by the identity provider */
+          RelayState?: string;
+        };
+      };
+    };
     responses: {
       /** @description Signed in: redirect to the page asked for */
       303: {
@@ -13469,7 +13478,23 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': {
+          /** @description The challenge the page was given */
+          challenge_token: string;
+          /**
+           * @default totp
+           * @enum {string}
+           */
+          method?: 'totp' | 'sms' | 'email' | 'backup_code';
+          /** @description The code from the chosen factor */
+          code: string;
+          /** @description A page of this product to open afterwards */
+          redirect_to?: string;
+        };
+      };
+    };
     responses: {
       /** @description Signed in: redirect to the page asked for */
       303: {
@@ -13609,7 +13634,18 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': {
+          /** @description A base64 LogoutResponse */
+          SAMLResponse?: string;
+          /** @description A base64 LogoutRequest */
+          SAMLRequest?: string;
+          /** @description The opaque state sent with the request, returned by the identity provider */
+          RelayState?: string;
+        };
+      };
+    };
     responses: {
       /** @description To the sign-in page, or to the IdP with our LogoutResponse */
       303: {
