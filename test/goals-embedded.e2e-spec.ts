@@ -147,6 +147,26 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     expect(bad.body.errors[0].field).toBe('status');
   });
 
+  it("searches the goals' text across every page, case-insensitively and literally", async () => {
+    const stamp = Date.now();
+    const marker = `Zebra_${stamp}`;
+    const ids = [];
+    for (const goal of [`Count the ${marker} stripes`, `Paint a ${marker.toUpperCase()} crossing`])
+      ids.push((await api.post('/api/v1/goals', { goal })).body.goal_id);
+    // what `_` as a wildcard would also match
+    await api.post('/api/v1/goals', { goal: `Count the ZebraX${stamp} stripes` });
+    const found = await api.get(`/api/v1/goals?q=${encodeURIComponent(marker.toLowerCase())}`);
+    expect(found.status).toBe(200);
+    expect(found.body.total).toBe(2);
+    expect(found.body.items.map((g: { id: string }) => g.id).sort()).toEqual(ids.sort());
+    const onePage = await api.get(`/api/v1/goals?q=${marker}&limit=1&offset=1`);
+    expect(onePage.body).toMatchObject({ total: 2, limit: 1, offset: 1 });
+    expect(onePage.body.items).toHaveLength(1);
+    // `_` and `%` are the text's own characters, not wildcards
+    expect((await api.get('/api/v1/goals?q=Zebra%25stripes')).body.total).toBe(0);
+    expect((await api.get(`/api/v1/goals?q=${'x'.repeat(201)}`)).status).toBe(400);
+  });
+
   it('answers bad input with problem+json and stores nothing', async () => {
     const before = (await api.get('/api/v1/goals')).body.total;
 

@@ -62,8 +62,10 @@ export class GoalRepository {
     return firstOf(this.dataSource, statements.byIdempotencyKey(tenantId, key));
   }
 
-  async count(tenantId: string, status: string | undefined): Promise<number> {
-    return Number((await firstOf(this.dataSource, statements.count(tenantId, status)))?.total);
+  async count(tenantId: string, status: string | undefined, search?: string): Promise<number> {
+    return Number(
+      (await firstOf(this.dataSource, statements.count(tenantId, status, search)))?.total,
+    );
   }
 
   async page(
@@ -71,10 +73,11 @@ export class GoalRepository {
     status: string | undefined,
     limit: number,
     offset: number,
+    search?: string,
   ): Promise<GoalRow[]> {
     return (await rowsOf(
       this.dataSource,
-      statements.page(tenantId, status, limit, offset),
+      statements.page(tenantId, status, limit, offset, search),
     )) as GoalRow[];
   }
 
@@ -197,6 +200,7 @@ export const goalStatements: StatementCatalog = {
       { name: 'count (one status)', statement: statements.count(tenant, 'running') },
       { name: 'page', statement: statements.page(tenant, undefined, 50, 0) },
       { name: 'page (one status)', statement: statements.page(tenant, 'running', 50, 100) },
+      { name: 'page (text search)', statement: statements.page(tenant, undefined, 50, 0, 'q3') },
       { name: 'acquireLease', statement: statements.acquireLease(tenant, goal, owner, 30000) },
       { name: 'renewLease', statement: statements.renewLease(tenant, goal, owner, 30000) },
       { name: 'releaseLease', statement: statements.releaseLease(tenant, goal, owner) },

@@ -19,19 +19,27 @@ export const statements = {
       .select(['id', 'status'])
       .where('tenant_id', '=', tenantId)
       .where('idempotency_key', '=', key),
-  count: (tenantId: string, status: string | undefined) =>
+  count: (tenantId: string, status: string | undefined, search?: string) =>
     db
       .selectFrom('goals')
       .select((eb) => eb.fn.countAll<string>().as('total'))
       .where('tenant_id', '=', tenantId)
-      .$if(status !== undefined, (q) => q.where('status', '=', status!)),
+      .$if(status !== undefined, (q) => q.where('status', '=', status!))
+      .$if(!!search, (q) => q.where('goal', 'ilike', containing(search!))),
   /** Newest first. */
-  page: (tenantId: string, status: string | undefined, limit: number, offset: number) =>
+  page: (
+    tenantId: string,
+    status: string | undefined,
+    limit: number,
+    offset: number,
+    search?: string,
+  ) =>
     db
       .selectFrom('goals')
       .selectAll()
       .where('tenant_id', '=', tenantId)
       .$if(status !== undefined, (q) => q.where('status', '=', status!))
+      .$if(!!search, (q) => q.where('goal', 'ilike', containing(search!)))
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)
@@ -203,3 +211,8 @@ export const statements = {
       .where('id', '=', goalId)
       .where('tenant_id', '=', tenantId),
 };
+
+/** An ILIKE pattern matching `text` anywhere, its own `%`, `_` and `\` taken literally. */
+export function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -71,7 +71,7 @@ export class GoalsController {
   @ApiOperation({ summary: 'List goals, newest first' })
   @ApiOkResponse({ type: GoalPageDto })
   list(@Query() query: ListGoalsQuery): Promise<GoalPageDto> {
-    return this.goals.list(currentTenantId(), query.status, query.limit, query.offset);
+    return this.goals.list(currentTenantId(), query.status, query.limit, query.offset, query.q);
   }
 
   @Get(':id')

@@ -161,9 +161,16 @@ export class GoalsService {
     );
   }
 
-  async list(tenantId: string, status: string | undefined, limit = DEFAULT_PAGE_LIMIT, offset = 0) {
-    const total = await this.goals.count(tenantId, status);
-    const rows = await this.goals.page(tenantId, status, Number(limit), Number(offset));
+  /** A page of the tenant's goals, newest first; `search` matches the goal's text anywhere. */
+  async list(
+    tenantId: string,
+    status: string | undefined,
+    limit = DEFAULT_PAGE_LIMIT,
+    offset = 0,
+    search?: string,
+  ) {
+    const total = await this.goals.count(tenantId, status, search);
+    const rows = await this.goals.page(tenantId, status, Number(limit), Number(offset), search);
     return { items: rows.map(goalView), total, limit, offset };
   }
 

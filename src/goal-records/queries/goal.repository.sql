@@ -81,6 +81,15 @@ select *
   limit $3
   offset $4;
 
+-- page (text search)
+-- parameters: ["00000000-0000-0000-0000-000000000001","%q3%",50,0]
+select *
+  from "goals"
+  where "tenant_id" = $1 and "goal" ilike $2
+  order by "created_at" desc, "id" desc
+  limit $3
+  offset $4;
+
 -- acquireLease
 -- parameters: ["host:1:abc",30000,"00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","host:1:abc"]
 update "goals"

@@ -1,7 +1,7 @@
 import { AfterIdQuery, MAX_OFFSET, PaginationQuery } from '../../common/pagination.query';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { GOAL_STATUSES } from '../../goal-records/goal-fsm';
 
 export class ListGoalsQuery extends PaginationQuery {
@@ -9,6 +9,16 @@ export class ListGoalsQuery extends PaginationQuery {
   @IsOptional()
   @IsIn(GOAL_STATUSES)
   status?: string;
+
+  @ApiPropertyOptional({
+    description: 'Goals whose text contains this, in any case (the goal as submitted)',
+    maxLength: 200,
+    example: 'invoices',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 }
 
 export class ListEventsQuery extends AfterIdQuery {}

@@ -5179,6 +5179,8 @@ export interface operations {
           | 'completed'
           | 'failed'
           | 'cancelled';
+        /** @description Goals whose text contains this, in any case (the goal as submitted) */
+        q?: string;
       };
       header?: never;
       path?: never;

@@ -27,8 +27,8 @@ type GoalStatus = (typeof GOAL_STATUSES)[number];
 const LIMITS = [20, 50, 100];
 
 /**
- * Every goal of the tenant, newest first: status filter, text search over the page's titles
- * and goals, paging; all of it in the address (`/goals?status=failed&q=cats&offset=20`).
+ * Every goal of the tenant, newest first: status filter, text search (the API's, over every
+ * goal), paging; all of it in the address (`/goals?status=failed&q=cats&offset=20`).
  */
 export function GoalsPage() {
   const { me, config } = useSession();
@@ -43,17 +43,15 @@ export function GoalsPage() {
   const [search, setSearch] = useState(q);
   useEffect(() => setSearch(q), [q]);
 
+  const needle = q.trim() || undefined;
   const goals = useQuery({
-    queryKey: keys.goals.list({ status, limit, offset }),
+    queryKey: keys.goals.list({ status, limit, offset, q: needle }),
     queryFn: () =>
-      unwrap(api.GET('/api/v1/goals', { params: { query: { status, limit, offset } } })),
+      unwrap(api.GET('/api/v1/goals', { params: { query: { status, limit, offset, q: needle } } })),
     placeholderData: keepPreviousData,
     refetchInterval: config.refresh_ms,
   });
-  const needle = q.trim().toLowerCase();
-  const items = (goals.data?.items ?? []).filter(
-    (g) => !needle || `${g.title}\n${g.goal}`.toLowerCase().includes(needle),
-  );
+  const items = goals.data?.items ?? [];
 
   return (
     <Page title="Goals" testId="goals-page">
