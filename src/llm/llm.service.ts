@@ -40,7 +40,7 @@ interface ActiveModel {
   modelName: string;
   model: BaseChatModel | null;
   structured: StructuredCaller;
-  /** Whether answers may be streamed: on the wire forms whose streams were checked here. */
+  /** Whether answers may be streamed: the OpenAI, Ollama and Anthropic wire forms. */
   streams: boolean;
 }
 
@@ -99,7 +99,10 @@ export class LlmService {
       provider,
       modelName,
       model,
-      streams: structured.wire === 'openai' || structured.wire === 'ollama',
+      streams:
+        structured.wire === 'openai' ||
+        structured.wire === 'ollama' ||
+        structured.wire === 'anthropic',
       structured: new StructuredCaller({
         provider: structured.wire,
         model: modelName,
@@ -348,21 +351,34 @@ async function streamedMessage(
   sink: TextStreamSink,
 ): Promise<AIMessage> {
   let whole: AIMessageChunk | undefined;
+  const tokens = { input: 0, output: 0 };
   for await (const chunk of await runnable.stream(messages, { signal })) {
     const piece = chunk as AIMessageChunk;
     const text = messageText(piece);
     if (text) sink.text(text);
     whole = whole ? whole.concat(piece) : piece;
+    // Counts arrive once (OpenAI's last chunk, Ollama's) or as a start and a running total
+    // (Anthropic: output tokens in message_start, then the cumulative count), which summing
+    // the chunks would count twice: the largest of each is the call's.
+    tokens.input = Math.max(tokens.input, piece.usage_metadata?.input_tokens ?? 0);
+    tokens.output = Math.max(tokens.output, piece.usage_metadata?.output_tokens ?? 0);
   }
   // a client may end its stream quietly on abort, where `invoke` throws
   if (signal.aborted) throw signal.reason;
   if (!whole) throw new Error('the model answered with an empty stream');
   return new AIMessage({
     id: whole.id,
-    content: whole.content,
+    // the text as a whole answer has it (a stream of Anthropic's blocks comes as parts);
+    // tool calls travel in tool_calls, as every provider's client reads them back
+    content: messageText(whole),
     tool_calls: whole.tool_calls,
     invalid_tool_calls: whole.invalid_tool_calls,
-    usage_metadata: whole.usage_metadata,
+    usage_metadata: whole.usage_metadata && {
+      ...whole.usage_metadata,
+      input_tokens: tokens.input,
+      output_tokens: tokens.output,
+      total_tokens: tokens.input + tokens.output,
+    },
     response_metadata: whole.response_metadata,
   });
 }

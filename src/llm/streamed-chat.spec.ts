@@ -74,6 +74,7 @@ describe('a streamed model call', () => {
   it.each([
     ['openai', () => server.baseUrl],
     ['ollama', () => server.rootUrl],
+    ['anthropic', () => server.rootUrl],
   ] as const)(
     '%s: hands the text on piece by piece and answers and accounts as the whole call does',
     async (provider, url) => {
@@ -88,7 +89,7 @@ describe('a streamed model call', () => {
 
       const [streamedRequest, wholeRequest] = server.chatRequests();
       expect(streamedRequest.body.stream).toBe(true);
-      if (provider === 'openai') expect(wholeRequest.body.stream).toBeFalsy();
+      if (provider !== 'ollama') expect(wholeRequest.body.stream).toBeFalsy();
       expect(live.pieces.length).toBeGreaterThanOrEqual(5);
       expect(live.pieces.join('')).toBe(ANSWER);
       expect(streamed.message.content).toBe(ANSWER);
@@ -102,27 +103,23 @@ describe('a streamed model call', () => {
     },
   );
 
-  it('returns the tool calls of a streamed answer as the whole call does', async () => {
-    server.otherwise({ toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] });
-    const { llm } = service('openai', server.baseUrl);
-    const live = sink();
-    const streamed = await llm.chat([new HumanMessage('read')], scope, {
-      tools: TOOLS,
-      stream: live.target,
-    });
-    expect(streamed.message.tool_calls).toEqual([
-      expect.objectContaining({ name: 'read_file', args: { path: 'a.txt' } }),
-    ]);
-    expect(live.pieces).toEqual([]);
-  });
-
-  it('asks for a whole answer from a provider whose stream is not supported here', async () => {
-    const { llm } = service('anthropic', server.rootUrl);
-    server.otherwise({ content: ANSWER });
-    const live = sink();
-    const result = await llm.chat([new HumanMessage('capital?')], scope, { stream: live.target });
-    expect(result.message.content).toBe(ANSWER);
-    expect(server.chatRequests()[0].body.stream).toBeFalsy();
-    expect(live.pieces).toEqual([]);
-  });
+  it.each([
+    ['openai', () => server.baseUrl],
+    ['anthropic', () => server.rootUrl],
+  ] as const)(
+    '%s: returns the tool calls of a streamed answer as the whole call does',
+    async (provider, url) => {
+      server.otherwise({ toolCalls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] });
+      const { llm } = service(provider, url());
+      const live = sink();
+      const streamed = await llm.chat([new HumanMessage('read')], scope, {
+        tools: TOOLS,
+        stream: live.target,
+      });
+      expect(streamed.message.tool_calls).toEqual([
+        expect.objectContaining({ name: 'read_file', args: { path: 'a.txt' } }),
+      ]);
+      expect(live.pieces).toEqual([]);
+    },
+  );
 });

@@ -134,8 +134,14 @@ export function sendError(
   sendJson(res, status, body, headers);
 }
 
-/** An Anthropic Messages response: text or tool_use blocks. */
-export function sendAnthropic(res: ServerResponse, answer: Answer, id: string): void {
+/** An Anthropic Messages response: text or tool_use blocks, or its server-sent event stream. */
+export function sendAnthropic(
+  res: ServerResponse,
+  answer: Answer,
+  id: string,
+  stream?: StreamShape,
+): Promise<void> | void {
+  if (stream) return streamAnthropic(res, answer, id, stream);
   const content: unknown[] = [];
   if (answer.text) content.push({ type: 'text', text: answer.text });
   for (const call of answer.toolCalls ?? [])
@@ -158,6 +164,69 @@ export function sendAnthropic(res: ServerResponse, answer: Answer, id: string): 
       output_tokens: answer.usage.completion_tokens,
     },
   });
+}
+
+/**
+ * The events an Anthropic server streams: message_start (input tokens, and the one output
+ * token Anthropic counts there), a text block piece by piece, a tool_use block per call
+ * (its input as JSON deltas), message_delta with the stop reason and the cumulative output
+ * tokens, message_stop.
+ */
+async function streamAnthropic(
+  res: ServerResponse,
+  answer: Answer,
+  id: string,
+  stream: StreamShape,
+): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const send = (data: Record<string, unknown>) =>
+    res.write(`event: ${String(data.type)}\ndata: ${JSON.stringify(data)}\n\n`);
+  send({
+    type: 'message_start',
+    message: {
+      id: `msg_${id}`,
+      type: 'message',
+      role: 'assistant',
+      model: answer.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: answer.usage.prompt_tokens, output_tokens: 1 },
+    },
+  });
+  let index = 0;
+  if (answer.text) {
+    send({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+    for (const [n, piece] of piecesOf(answer.text, stream.chunks).entries()) {
+      if (n > 0) await pause(stream.delayMs);
+      send({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } });
+    }
+    send({ type: 'content_block_stop', index });
+    index++;
+  }
+  for (const call of answer.toolCalls ?? []) {
+    send({
+      type: 'content_block_start',
+      index,
+      content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} },
+    });
+    const json =
+      typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
+    send({
+      type: 'content_block_delta',
+      index,
+      delta: { type: 'input_json_delta', partial_json: json },
+    });
+    send({ type: 'content_block_stop', index });
+    index++;
+  }
+  send({
+    type: 'message_delta',
+    delta: { stop_reason: answer.toolCalls?.length ? 'tool_use' : 'end_turn', stop_sequence: null },
+    usage: { output_tokens: answer.usage.completion_tokens },
+  });
+  send({ type: 'message_stop' });
+  res.end();
 }
 
 /** An Ollama chat response: NDJSON chunks when streamed (LangChain streams), else one object. */

@@ -317,7 +317,6 @@ export class ScriptedLlmServer {
             ? JSON.stringify(reply.json)
             : reply.content;
     const id = String(this.requests.length);
-    if (api === 'anthropic') return sendAnthropic(res, answer, id);
     const streams = api === 'ollama' ? body.stream !== false : Boolean(body.stream);
     const stream = streams
       ? {
@@ -328,6 +327,7 @@ export class ScriptedLlmServer {
             true,
         }
       : undefined;
+    if (api === 'anthropic') return sendAnthropic(res, answer, id, stream);
     if (api === 'ollama') return sendOllama(res, answer, stream);
     return sendOpenAi(res, answer, id, stream);
   }
