@@ -136,6 +136,7 @@ describe('identity and access (embedded)', () => {
       .map((r) => `${r.method} ${r.path}`)
       .sort();
     expect(publicRoutes).toEqual([
+      'GET /api/v1/auth/session',
       'GET /api/v1/sso/sign-in-options',
       'GET /health',
       'GET /health/live',
@@ -153,6 +154,16 @@ describe('identity and access (embedded)', () => {
       'POST /sso/saml/{provider}/logout/callback',
     ]);
     expect((await anonymous.get('/docs-json')).status).toBe(200);
+  });
+
+  it('says whether the caller is signed in without refusing: no credential, a bad one, a live one', async () => {
+    expect((await anonymous.get('/api/v1/auth/session')).body).toEqual({ signed_in: false });
+    const forged = await anonymous.withBearer('avs_forged').get('/api/v1/auth/session');
+    expect(forged.status).toBe(200);
+    expect(forged.body).toEqual({ signed_in: false });
+    const live = await admin.get('/api/v1/auth/session');
+    expect(live.status).toBe(200);
+    expect(live.body).toEqual({ signed_in: true });
   });
 
   it('follows the permission matrix: each built-in role against each protected route', async () => {

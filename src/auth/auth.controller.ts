@@ -22,6 +22,7 @@ import {
   LoginResultDto,
   MeDto,
   MfaSendDto,
+  SessionStateDto,
   MfaVerifyDto,
 } from './dto/auth.dto';
 import { SESSION_COOKIE } from '../sessions/sessions.service';
@@ -147,6 +148,31 @@ export class AuthController {
         userId: caller.userId,
       });
     this.cookies.clearSession(res);
+  }
+
+  @Get('session')
+  @Public()
+  @ApiOperation({
+    summary: 'Whether the caller is signed in, answered without a refusal',
+    description:
+      'For a page deciding between its sign-in form and its content: 200 either way, and ' +
+      'nothing recorded as a refused request.',
+  })
+  @ApiOkResponse({ type: SessionStateDto })
+  async session(@Req() req: Request): Promise<SessionStateDto> {
+    try {
+      await this.authenticator.authenticate({
+        headers: req.headers,
+        remoteAddress: req.socket.remoteAddress,
+      });
+      return { signed_in: true };
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 401) return { signed_in: false };
+      // a live credential that may do little yet (a second factor to enroll) is signed in
+      if (status === 403) return { signed_in: true };
+      throw error;
+    }
   }
 
   @Get('me')

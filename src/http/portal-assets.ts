@@ -27,7 +27,10 @@ export function mountPortal(app: NestExpressApplication, dir: string): void {
   const index = join(dir, 'index.html');
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    if (!isPortalRoute(req.path) || !req.accepts('html') || !existsSync(index)) return next();
+    // only a browser asking for a page (it names text/html): an API client's `*/*` or no
+    // Accept at all on an unknown path gets the API's 404, not the page
+    const asksForPage = (req.headers.accept ?? '').includes('text/html');
+    if (!isPortalRoute(req.path) || !asksForPage || !existsSync(index)) return next();
     res.sendFile(index, { headers: { 'Cache-Control': 'no-store' } });
   });
 }

@@ -21,8 +21,11 @@ const DEFAULT_CONFIG: DashboardConfig = {
   updated_at: null,
 };
 
-/** Who is signed in, or null when nobody is (401). */
+/** Who is signed in, or null when nobody is (asked first without a refusal to log). */
 async function fetchMe(): Promise<Me | null> {
+  const state = await api.GET('/api/v1/auth/session');
+  if (!state.response.ok) throw toProblem(state.response.status, state.error);
+  if (!state.data?.signed_in) return null;
   const { data, error, response } = await api.GET('/api/v1/auth/me');
   if (response.status === 401) return null;
   if (!response.ok) throw toProblem(response.status, error);

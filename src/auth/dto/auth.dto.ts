@@ -53,6 +53,13 @@ export class LoginResultDto {
   methods?: string[];
 }
 
+export class SessionStateDto {
+  @ApiProperty({
+    description: 'Whether the request carries a live credential (session cookie, token or key)',
+  })
+  signed_in!: boolean;
+}
+
 export class MeDto {
   @ApiProperty({ enum: ['user', 'api_key', 'oauth'] }) principal_kind!: string;
   @ApiProperty({ format: 'uuid' }) user_id!: string;

@@ -1306,6 +1306,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Whether the caller is signed in, answered without a refusal
+     * @description For a page deciding between its sign-in form and its content: 200 either way, and nothing recorded as a refused request.
+     */
+    get: operations['auth.session'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/me': {
     parameters: {
       query?: never;
@@ -3911,6 +3931,10 @@ export interface components {
       delivery_status: 'sent' | 'failed';
       /** Format: date-time */
       expires_at: string;
+    };
+    SessionStateDto: {
+      /** @description Whether the request carries a live credential (session cookie, token or key) */
+      signed_in: boolean;
     };
     MeDto: {
       /** @enum {string} */
@@ -11366,6 +11390,36 @@ export interface operations {
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'auth.session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionStateDto'];
         };
       };
       /** @description A rate limit or quota is exhausted: wait for `Retry-After` seconds */
