@@ -111,9 +111,13 @@ describe('the portal administration pages', () => {
     await qr.waitFor();
     // The QR code is an image of the API's SVG (no markup in the page) and it renders.
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml;charset=utf-8,/);
-    await page.waitForFunction(
-      `(() => { const img = document.querySelector('[data-testid="totp-qr"]');
-        return !!img && img.complete && img.naturalWidth > 0; })()`,
+    await waitFor(
+      () =>
+        qr.evaluate((element) => {
+          const img = element as unknown as { complete: boolean; naturalWidth: number };
+          return (img.complete && img.naturalWidth > 0) || undefined;
+        }),
+      { what: 'the QR code image to render' },
     );
     // "Scanning": the authenticator reads the secret in the setup link.
     await page.click('summary:has-text("Cannot scan")');
@@ -391,9 +395,19 @@ describe('the portal administration pages', () => {
       },
       { what: 'the worker to drain' },
     );
-    await page.waitForFunction(
-      `(() => { const row = document.querySelector('[data-worker-id="${workerId}"]');
-        return !row || /draining/i.test(row.textContent); })()`,
+    // read through locators: a string evaluated in the page would be eval, which the CSP refuses
+    await waitFor(
+      async () => {
+        const row = page.locator(`[data-worker-id="${workerId}"]`);
+        // the row may leave between two reads: a short wait, then look again
+        const text = await row
+          .first()
+          .textContent({ timeout: 200 })
+          .catch(() => null);
+        if (text === null) return (await row.count()) === 0 || undefined;
+        return /draining/i.test(text) || undefined;
+      },
+      { what: 'the workers page to show the drain' },
     );
     await screenshot(page, 'workers');
   });

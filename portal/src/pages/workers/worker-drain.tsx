@@ -12,10 +12,20 @@ export function WorkerDrain({ id, status }: { id: string; status: string }) {
   const drain = useMutation({
     mutationFn: () =>
       elevated(() => unwrap(api.POST('/api/v1/workers/{id}/drain', { params: { path: { id } } }))),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.workers }),
+    onSuccess: () => {
+      // the worker moves to DRAINING (or leaves) just after the answer: look again shortly
+      void queryClient.invalidateQueries({ queryKey: keys.workers });
+      setTimeout(() => void queryClient.invalidateQueries({ queryKey: keys.workers }), 1500);
+    },
   });
   const lower = status.toLowerCase();
   if (lower === 'offline' || lower === 'draining') return null;
+  if (drain.isSuccess)
+    return (
+      <span role="status" data-testid="worker-drain-requested">
+        Draining: it finishes its jobs, then leaves
+      </span>
+    );
   return (
     <>
       {dialog}
