@@ -10,6 +10,7 @@ import { Badge } from '../../components/badge';
 import { Page } from '../../components/page';
 import { Pager } from '../../components/pager';
 import { ProblemAlert } from '../../components/problem-alert';
+import { StatusSelect } from '../../components/status-select';
 import { SecretOnce } from '../../components/secret-once';
 import { Loading, Spinner } from '../../components/spinner';
 import { intParam, useUrlState } from '../../hooks/use-url-state';
@@ -110,19 +111,12 @@ export function WebhookDetailPage() {
         aria-label="Filter deliveries"
         onSubmit={(e) => e.preventDefault()}
       >
-        <label>
-          Status
-          <select
-            data-testid="deliveries-status"
-            value={status ?? ''}
-            onChange={(e) => setParams({ status: e.target.value, offset: null })}
-          >
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
+        <StatusSelect
+          statuses={STATUSES}
+          value={status}
+          onChange={(value) => setParams({ status: value, offset: null })}
+          testId="deliveries-status"
+        />
         <label>
           Event type
           <input

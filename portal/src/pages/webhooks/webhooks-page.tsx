@@ -11,6 +11,7 @@ import { fmtWhen } from '../../components/format';
 import { Page } from '../../components/page';
 import { Pager } from '../../components/pager';
 import { ProblemAlert } from '../../components/problem-alert';
+import { StatusSelect } from '../../components/status-select';
 import { SecretOnce } from '../../components/secret-once';
 import { Loading } from '../../components/spinner';
 import { intParam, useUrlState } from '../../hooks/use-url-state';
@@ -67,19 +68,12 @@ export function WebhooksPage() {
         aria-label="Filter endpoints"
         onSubmit={(e) => e.preventDefault()}
       >
-        <label>
-          Status
-          <select
-            data-testid="webhooks-status"
-            value={status ?? ''}
-            onChange={(e) => setParams({ status: e.target.value, offset: null })}
-          >
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
+        <StatusSelect
+          statuses={STATUSES}
+          value={status}
+          onChange={(value) => setParams({ status: value, offset: null })}
+          testId="webhooks-status"
+        />
       </form>
       {hooks.isPending ? <Loading what="endpoints" /> : null}
       <ProblemAlert error={hooks.error} testId="webhooks-msg" />
