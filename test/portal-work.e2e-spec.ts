@@ -2,8 +2,6 @@ import type { BrowserContext, Page } from 'playwright-core';
 import {
   ApiClient,
   AppProcess,
-  ChatRequestBody,
-  conversationText,
   ScriptedLlmServer,
   startApp,
   TEST_ADMIN_API_KEY,
@@ -12,6 +10,7 @@ import {
   waitFor,
 } from '#testing';
 import { launchChromium } from './support/chromium';
+import { scriptHeldDelete } from './support/held-delete-script';
 import { openFromNav, screenshot, signIn, watchPage, type PageWatch } from './support/portal';
 
 /**
@@ -30,32 +29,7 @@ describe('the portal work pages', () => {
 
   beforeAll(async () => {
     await llm.start();
-    llm.when('[agent-village:intent_analyzer]', {
-      json: { objective: 'tidy up', capabilities: ['files'], complexity: 'SIMPLE', risk: 'LOW' },
-    });
-    llm.when('[agent-village:planner]', {
-      json: {
-        tasks: [
-          {
-            key: 'clean',
-            title: 'Remove the old notes',
-            description: 'Delete old-notes.txt',
-            depends_on: [],
-            capabilities: [],
-          },
-        ],
-      },
-    });
-    llm.when('[agent-village:critic]', {
-      json: { passed: true, score: 1, feedback: 'ok', failed_tasks: [] },
-    });
-    llm.when('[agent-village:tool_agent]', (request: ChatRequestBody) => {
-      const calledTools = (request.messages ?? []).some((m) => m.tool_calls?.length);
-      return conversationText(request).includes('[portal:approve]') && !calledTools
-        ? { toolCalls: [{ name: 'delete_file', arguments: { path: 'old-notes.txt' } }] }
-        : { content: 'The old notes are gone.' };
-    });
-    llm.otherwise({ content: 'done' });
+    scriptHeldDelete(llm, '[portal:approve]');
     app = await startApp({
       env: {
         LLM_PROVIDER: 'openai',

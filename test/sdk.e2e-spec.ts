@@ -5,13 +5,13 @@ import { join, resolve } from 'node:path';
 import {
   ApiClient,
   AppProcess,
-  ChatRequestBody,
-  conversationText,
   ScriptedLlmServer,
   startApp,
   TEST_ADMIN_API_KEY,
   tempDir,
 } from '#testing';
+
+import { scriptHeldDelete } from './support/held-delete-script';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -30,34 +30,7 @@ describe('the packed SDK against the running product', () => {
 
   beforeAll(async () => {
     await llm.start();
-    llm.when('[agent-village:intent_analyzer]', {
-      json: { objective: 'do it', capabilities: ['files'], complexity: 'SIMPLE', risk: 'LOW' },
-    });
-    llm.when('[agent-village:planner]', (request: ChatRequestBody) => {
-      const risky = conversationText(request).includes('[scenario:approve]');
-      const keys = risky ? ['clean'] : ['first', 'second', 'third'];
-      return {
-        json: {
-          tasks: keys.map((key) => ({
-            key,
-            title: `Step ${key}`,
-            description: `Do the ${key} step`,
-            depends_on: [],
-            capabilities: [],
-          })),
-        },
-      };
-    });
-    llm.when('[agent-village:critic]', {
-      json: { passed: true, score: 1, feedback: 'ok', failed_tasks: [] },
-    });
-    llm.when('[agent-village:tool_agent]', (request: ChatRequestBody) => {
-      const calledTools = (request.messages ?? []).some((m) => m.tool_calls?.length);
-      return conversationText(request).includes('[scenario:approve]') && !calledTools
-        ? { toolCalls: [{ name: 'delete_file', arguments: { path: 'old-notes.txt' } }] }
-        : { content: 'done' };
-    });
-    llm.otherwise({ content: 'done' });
+    scriptHeldDelete(llm, '[scenario:approve]');
     app = await startApp({
       env: {
         LLM_PROVIDER: 'openai',
