@@ -70,8 +70,10 @@ describe('the portal work pages', () => {
     );
     await openFromNav(page, 'nav-approvals');
     const held = page.locator(`[data-testid="approval-goal"][data-goal-id="${goalId}"]`);
-    await held.waitFor();
-    expect(await held.textContent()).toContain('delete_file');
+    // The goal's row shows before its pending approvals are read: wait for the approval itself.
+    const pending = held.locator('[data-testid="approval"][data-status="pending"]');
+    await pending.waitFor();
+    expect(await pending.textContent()).toContain('delete_file');
     await screenshot(page, 'portal-approvals.png');
     await held.locator('[data-testid="approval-approve"]').first().click();
     await waitFor(
