@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { uuidv7 } from '#common';
 import { loadConfig } from '../config/app-config';
 import { createDataSource } from '../database/data-source.factory';
-import { runMigrations } from '../database/migration-runner';
+import { openMigratedPglite } from '../testing/migrated-pglite-image';
 import { TenantRepository } from '../tenancy/tenant.repository';
 import { DEFAULT_PROFILES } from './agent-kinds';
 import { AgentProfileRepository } from './agent-profile.repository';
@@ -20,11 +20,9 @@ describe('AgentProfileStore (in-memory PGlite)', () => {
   const tenant = uuidv7();
 
   beforeAll(async () => {
-    dataSource = createDataSource(loadConfig({ LOG_LEVEL: 'warn', DATA_DIR: dataDir }), {
-      inMemory: true,
-    });
+    const config = loadConfig({ LOG_LEVEL: 'warn', DATA_DIR: dataDir });
+    dataSource = createDataSource(config, { image: openMigratedPglite(config) });
     await dataSource.initialize();
-    await runMigrations(dataSource);
     await new TenantRepository(dataSource).insert({ id: tenant, slug: `t-${tenant}`, name: 'T' });
     store = new AgentProfileStore(dataSource, new AgentProfileRepository());
   });

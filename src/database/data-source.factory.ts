@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from '../../migrations';
@@ -20,7 +21,7 @@ export function createDataSource(
     | 'DB_PREPARED_STATEMENTS'
     | 'PGLITE_SHARED_BUFFERS_MB'
   >,
-  options: { inMemory?: boolean } = {},
+  options: { inMemory?: boolean; image?: Promise<PGlite> } = {},
 ): DataSource {
   const common = {
     type: 'postgres' as const,
@@ -47,17 +48,25 @@ export function createDataSource(
   }
   const dataDir = options.inMemory ? undefined : resolve(config.DATA_DIR, 'pglite');
   if (dataDir) mkdirSync(join(dataDir, '..'), { recursive: true });
-  const db = openPglite(dataDir, config.PGLITE_SHARED_BUFFERS_MB);
+  const db = options.image ?? openPglite(dataDir, config.PGLITE_SHARED_BUFFERS_MB);
   return new DataSource({ ...common, driver: pgliteDriver(db) } as DataSourceOptions);
 }
 
-async function openPglite(dataDir: string | undefined, sharedBuffersMb: number) {
+/**
+ * Opens PGlite on `dataDir` (in memory when undefined), or in memory from `image`, a data
+ * directory saved by `dumpDataDir`, which skips initdb.
+ */
+export async function openPglite(
+  dataDir: string | undefined,
+  sharedBuffersMb: number,
+  image?: Blob,
+): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
   // PostgreSQL's default 128 MB cache is smaller than the HNSW index of 100k memories;
   // every search then copies evicted index pages back in (2-3x slower)
   const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
-  return PGlite.create({ dataDir, extensions: { vector }, startParams });
+  return PGlite.create({ dataDir, extensions: { vector }, startParams, loadDataDir: image });
 }
 
 /**

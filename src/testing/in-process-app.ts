@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { loadConfig, type AppConfig } from '../config/app-config';
 import { createDataSource } from '../database/data-source.factory';
-import { runMigrations } from '../database/migration-runner';
+import { openMigratedPglite } from './migrated-pglite-image';
 
 export interface InProcessApp {
   readonly app: INestApplicationContext;
@@ -35,9 +35,8 @@ export async function startInProcessApp(env: Record<string, string> = {}): Promi
     .overrideProvider(DataSource)
     .useFactory({
       factory: async () => {
-        const dataSource = createDataSource(config, { inMemory: true });
+        const dataSource = createDataSource(config, { image: openMigratedPglite(config) });
         await dataSource.initialize();
-        await runMigrations(dataSource);
         return dataSource;
       },
     })
