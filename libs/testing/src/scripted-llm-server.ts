@@ -4,46 +4,24 @@ import { sendEmbeddings } from './scripted-embeddings';
 import { generateInstance, InstanceOptions, schemaViolations } from './json-schema-instance';
 import {
   Answer,
-  LlmApi,
-  normalizedMessages,
   sendAnthropic,
   sendError,
   sendJson,
   sendOllama,
   sendOpenAi,
   StructuredRequest,
-  structuredRequestOf,
 } from './scripted-llm-dialects';
+import {
+  ChatRequestBody,
+  conversationText,
+  isChatPath,
+  receiveRequest,
+  RecordedRequest,
+} from './scripted-llm-requests';
 
 export type { LlmApi, StructuredRequest } from './scripted-llm-dialects';
-
-/**
- * A request as the server received it. For Anthropic, `body.messages` starts with the
- * request's `system` text (as a system message), so markers match on every API alike.
- */
-export interface RecordedRequest {
-  path: string;
-  api: LlmApi;
-  headers: Record<string, string | string[] | undefined>;
-  body: ChatRequestBody;
-  /** How the request asked for structured output, if it did. */
-  structured?: StructuredRequest;
-  receivedAt: number;
-}
-
-export interface ChatRequestBody {
-  model?: string;
-  messages?: Array<{
-    role: string;
-    content?: unknown;
-    tool_calls?: unknown[];
-    tool_call_id?: string;
-  }>;
-  tools?: Array<{ type: string; function: { name: string } }>;
-  stream?: boolean;
-  input?: unknown;
-  [key: string]: unknown;
-}
+export type { ChatRequestBody, RecordedRequest } from './scripted-llm-requests';
+export { conversationText } from './scripted-llm-requests';
 
 export interface ScriptedToolCall {
   name: string;
@@ -196,30 +174,12 @@ export class ScriptedLlmServer {
 
   /** Chat requests of every API (OpenAI chat completions, Anthropic messages, Ollama chat). */
   chatRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => CHAT_PATHS.has(r.path));
+    return this.requests.filter((r) => isChatPath(r.path));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    const path = (req.url ?? '').split('?')[0];
-    const api: LlmApi = CHAT_PATHS.get(path) ?? 'openai';
-    let body: ChatRequestBody;
-    try {
-      body = raw ? (JSON.parse(raw) as ChatRequestBody) : {};
-    } catch {
-      return sendError(api, res, 400, 'invalid JSON body');
-    }
-    const chat = req.method === 'POST' && CHAT_PATHS.has(path);
-    if (chat)
-      body = { ...body, messages: normalizedMessages(api, body) as ChatRequestBody['messages'] };
-    const record: RecordedRequest = {
-      path,
-      api,
-      headers: req.headers,
-      body,
-      structured: chat ? structuredRequestOf(api, body) : undefined,
-      receivedAt: Date.now(),
-    };
+    const { path, api, chat, record } = await receiveRequest(req);
+    if (!record) return sendError(api, res, 400, 'invalid JSON body');
     this.requests.push(record);
     if (req.method === 'GET' && path === '/v1/models') {
       return sendJson(res, 200, {
@@ -228,7 +188,7 @@ export class ScriptedLlmServer {
       });
     }
     if (req.method === 'POST' && path === '/v1/embeddings')
-      return sendEmbeddings(res, body, this.embeddingDimensions);
+      return sendEmbeddings(res, record.body, this.embeddingDimensions);
     if (chat) return this.chat(record, res);
     return sendJson(res, 404, { error: { message: `no route ${req.method} ${path}` } });
   }
@@ -333,24 +293,8 @@ export class ScriptedLlmServer {
   }
 }
 
-/** All text of a request's messages, for marker matching. */
-export function conversationText(request: ChatRequestBody): string {
-  return (request.messages ?? [])
-    .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')))
-    .join('\n');
-}
-
 function estimateTokens(body: ChatRequestBody): number {
   return Math.max(1, Math.round(conversationText(body).length / 4));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /**
@@ -396,9 +340,3 @@ function proseOf(value: unknown): string {
     value && typeof value === 'object' ? Object.keys(value as object).join(', ') : String(value);
   return `In words rather than JSON: I would answer with ${fields}.`;
 }
-
-const CHAT_PATHS = new Map<string, LlmApi>([
-  ['/v1/chat/completions', 'openai'],
-  ['/v1/messages', 'anthropic'],
-  ['/api/chat', 'ollama'],
-]);
