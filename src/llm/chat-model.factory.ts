@@ -1,7 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { ChatOpenAI } from '@langchain/openai';
-import { ChatOllama } from '@langchain/ollama';
-import { ChatAnthropic } from '@langchain/anthropic';
+import type { ChatOpenAI } from '@langchain/openai';
 import type { AppConfig } from '../config/app-config';
 import { createNodeHttpFetch } from './node-http-fetch';
 
@@ -21,13 +19,13 @@ export function createChatModel(config: AppConfig): BaseChatModel | null {
         baseUrl: config.LLM_BASE_URL,
       });
     case 'ollama':
-      return new ChatOllama({
+      return new (clients('@langchain/ollama').ChatOllama)({
         ...common,
         baseUrl: config.LLM_BASE_URL ?? 'http://127.0.0.1:11434',
         maxRetries: 0,
       });
     case 'anthropic':
-      return new ChatAnthropic({
+      return new (clients('@langchain/anthropic').ChatAnthropic)({
         ...common,
         apiKey: config.LLM_API_KEY,
         maxRetries: 0,
@@ -44,7 +42,7 @@ export function createOpenAICompatibleModel(
   config: AppConfig,
   endpoint: { model: string; apiKey?: string; baseUrl?: string },
 ): ChatOpenAI {
-  return new ChatOpenAI({
+  return new (clients('@langchain/openai').ChatOpenAI)({
     model: endpoint.model,
     temperature: config.LLM_TEMPERATURE,
     apiKey: endpoint.apiKey ?? 'not-required',
@@ -55,4 +53,20 @@ export function createOpenAICompatibleModel(
       fetch: createNodeHttpFetch(),
     },
   });
+}
+
+interface ClientPackages {
+  '@langchain/openai': typeof import('@langchain/openai');
+  '@langchain/ollama': typeof import('@langchain/ollama');
+  '@langchain/anthropic': typeof import('@langchain/anthropic');
+}
+
+/**
+ * A provider's client package, loaded when a model of that provider is first built: the
+ * three cost about half a second of start-up together, and an offline product (the
+ * default) or one provider's deployment needs none or one of them.
+ */
+function clients<P extends keyof ClientPackages>(name: P): ClientPackages[P] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use; model construction is synchronous
+  return require(name) as ClientPackages[P];
 }
