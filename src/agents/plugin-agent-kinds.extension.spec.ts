@@ -3,6 +3,7 @@ import type { PluginDefinition, PluginHost } from '../plugin-contract/plugin-con
 import { PluginExtensions } from '../plugin-contract/plugin-extensions';
 import { startInProcessApp, type InProcessApp } from '../testing/in-process-app';
 import { AgentSelector } from './agent-selector.service';
+import { AgentsModule } from './agents.module';
 
 const host: PluginHost = {
   apiVersion: '1.0.0',
@@ -23,14 +24,14 @@ const translator: PluginDefinition = {
 
 const task = { title: 'Translate', description: 'into French', capabilities: ['translation'] };
 
-/** A plugin's agent kind, attached and detached on the running product (in-memory PGlite). */
+/** A plugin's agent kind, attached and detached on the running agents module (in-memory PGlite). */
 describe('agent kinds from plugins', () => {
   let running: InProcessApp;
   let selector: AgentSelector;
   let extension: ReturnType<PluginExtensions['all']>[number];
 
   beforeAll(async () => {
-    running = await startInProcessApp();
+    running = await startInProcessApp({}, { imports: [AgentsModule] });
     selector = running.app.get(AgentSelector, { strict: false });
     extension = running.app
       .get(PluginExtensions, { strict: false })

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { db, rowsOf } from '../database/query-builder';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import { securityEvents } from '../observability/security-events';
+import { TenancyModule } from '../tenancy/tenancy.module';
 import { TenantsService } from '../tenancy/tenants.service';
 import { startInProcessApp, type InProcessApp } from '../testing/in-process-app';
 import type { AuditCategory } from './audit-event';
 import { AuditEventRepository } from './audit-event.repository';
+import { AuditModule } from './audit.module';
 import { AuditRetention } from './audit-retention.job';
 import { AuditVerifier } from './audit-verifier';
 import { AuditWriter } from './audit-writer';
@@ -21,11 +23,14 @@ describe('the audit log in process (in-memory PGlite)', () => {
   let events: AuditEventRepository;
 
   beforeAll(async () => {
-    product = await startInProcessApp({
-      AUDIT_FILE_PATH: auditFile,
-      AUDIT_RETENTION_DAYS: '0',
-      AUDIT_RETENTION_SECURITY_DAYS: '365',
-    });
+    product = await startInProcessApp(
+      {
+        AUDIT_FILE_PATH: auditFile,
+        AUDIT_RETENTION_DAYS: '0',
+        AUDIT_RETENTION_SECURITY_DAYS: '365',
+      },
+      { imports: [AuditModule, TenancyModule] },
+    );
     writer = product.app.get(AuditWriter);
     verifier = product.app.get(AuditVerifier);
     events = product.app.get(AuditEventRepository);

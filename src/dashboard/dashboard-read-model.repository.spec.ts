@@ -1,4 +1,5 @@
 import { PlatformGaugeRepository } from '../metrics/platform-gauge.repository';
+import { TenancyModule } from '../tenancy/tenancy.module';
 import { TenantsService } from '../tenancy/tenants.service';
 import { startInProcessApp, type InProcessApp } from '../testing/in-process-app';
 import { DashboardReadModelRepository, type HourlySeries } from './dashboard-read-model.repository';
@@ -8,7 +9,7 @@ describe('dashboard read model and platform gauges in process (in-memory PGlite)
   let tenantId: string;
 
   beforeAll(async () => {
-    product = await startInProcessApp();
+    product = await startInProcessApp({}, { imports: [TenancyModule] });
     tenantId = (await product.app.get(TenantsService).create({ slug: 'reads', name: 'Reads' })).id;
   });
 

@@ -1,9 +1,14 @@
+import { ApiKeysModule } from '../apikeys/api-keys.module';
 import { ApiKeysService } from '../apikeys/api-keys.service';
 import { effectivePermissions } from '../rbac/permissions';
+import { RbacModule } from '../rbac/rbac.module';
 import { RbacService } from '../rbac/rbac.service';
+import { SessionsModule } from '../sessions/sessions.module';
 import { SessionsService } from '../sessions/sessions.service';
+import { TenancyModule } from '../tenancy/tenancy.module';
 import { TenantsService } from '../tenancy/tenants.service';
 import { startInProcessApp, type InProcessApp } from '../testing/in-process-app';
+import { IdentityModule } from './identity.module';
 import { UsersService } from './users.service';
 
 describe('users, sessions, roles and API keys in process (in-memory PGlite)', () => {
@@ -16,7 +21,10 @@ describe('users, sessions, roles and API keys in process (in-memory PGlite)', ()
   const all = effectivePermissions(['system_admin']);
 
   beforeAll(async () => {
-    product = await startInProcessApp();
+    product = await startInProcessApp(
+      {},
+      { imports: [IdentityModule, SessionsModule, RbacModule, ApiKeysModule, TenancyModule] },
+    );
     users = product.app.get(UsersService);
     sessions = product.app.get(SessionsService);
     rbac = product.app.get(RbacService);

@@ -6,6 +6,7 @@ import { MemoryGraph } from './memory-graph.service';
 import { MemoryKeeper } from './memory-keeper.service';
 import { MemorySearch } from './memory-search.service';
 import { MemoryStore } from './memory-store.service';
+import { MemoryModule } from './memory.module';
 
 /** The memory store, search, graph and keeper on their repositories, on an in-memory PGlite. */
 describe('memory in process (in-memory PGlite with pgvector)', () => {
@@ -14,7 +15,10 @@ describe('memory in process (in-memory PGlite with pgvector)', () => {
   let search: MemorySearch;
 
   beforeAll(async () => {
-    product = await startInProcessApp({ MEMORY_KEEPER_INTERVAL_MS: '0' });
+    product = await startInProcessApp(
+      { MEMORY_KEEPER_INTERVAL_MS: '0' },
+      { imports: [MemoryModule] },
+    );
     store = product.app.get(MemoryStore);
     search = product.app.get(MemorySearch);
   });

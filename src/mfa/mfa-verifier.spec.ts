@@ -1,11 +1,13 @@
 import { IdentityModule } from '../identity/identity.module';
 import { UsersService } from '../identity/users.service';
+import { TenancyModule } from '../tenancy/tenancy.module';
 import { TenantsService } from '../tenancy/tenants.service';
 import { startInProcessApp, type InProcessApp } from '../testing/in-process-app';
 import { totpCode } from './kit/totp';
 import { MfaEnrollment } from './mfa-enrollment.service';
 import { MfaCodeInvalid, MfaLocked } from './mfa-errors';
 import { MfaVerifier } from './mfa-verifier.service';
+import { MfaModule } from './mfa.module';
 
 const STEP_MS = 30_000;
 
@@ -17,10 +19,10 @@ describe('second-factor checks in process (in-memory PGlite)', () => {
   let tenantId: string;
 
   beforeAll(async () => {
-    product = await startInProcessApp({
-      MFA_ENCRYPTION_KEY: 'ab'.repeat(32),
-      MFA_MAX_ATTEMPTS: '3',
-    });
+    product = await startInProcessApp(
+      { MFA_ENCRYPTION_KEY: 'ab'.repeat(32), MFA_MAX_ATTEMPTS: '3' },
+      { imports: [MfaModule, IdentityModule, TenancyModule] },
+    );
     enrollment = product.app.get(MfaEnrollment);
     verifier = product.app.get(MfaVerifier);
     users = product.app.select(IdentityModule).get(UsersService);

@@ -1,5 +1,6 @@
 import { DashboardSettingsRepository } from '../dashboard/dashboard-settings.repository';
 import { startInProcessApp, type InProcessApp } from '../testing/in-process-app';
+import { TenancyModule } from './tenancy.module';
 import { TenantsService } from './tenants.service';
 
 describe('tenants and dashboard settings repositories in process (in-memory PGlite)', () => {
@@ -7,7 +8,7 @@ describe('tenants and dashboard settings repositories in process (in-memory PGli
   let tenants: TenantsService;
 
   beforeAll(async () => {
-    product = await startInProcessApp({ TENANT_RETENTION_DAYS: '7' });
+    product = await startInProcessApp({ TENANT_RETENTION_DAYS: '7' }, { imports: [TenancyModule] });
     tenants = product.app.get(TenantsService);
   });
 

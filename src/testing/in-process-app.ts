@@ -1,12 +1,18 @@
 import { Test } from '@nestjs/testing';
-import type { INestApplicationContext } from '@nestjs/common';
+import {
+  Module,
+  type DynamicModule,
+  type INestApplicationContext,
+  type Type,
+} from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../app.module';
 import { loadConfig, type AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
 import { createDataSource } from '../database/data-source.factory';
+import { DatabaseModule } from '../database/database.module';
 import { openMigratedPglite } from './migrated-pglite-image';
 
 export interface InProcessApp {
@@ -16,12 +22,28 @@ export interface InProcessApp {
   close(): Promise<void>;
 }
 
+export interface InProcessAppOptions {
+  /**
+   * Only these feature modules (with configuration and the database, the two global ones)
+   * instead of the whole product: a suite loads and starts just the capability it tests.
+   */
+  readonly imports?: ReadonlyArray<Type | DynamicModule>;
+}
+
+/** The root module a suite's capability runs under: the listed feature modules on their own. */
+@Module({})
+class CapabilityUnderTest {}
+
 /**
- * The whole product as a worker-role Nest application inside the test process, on an
- * in-memory PGlite with every migration applied and the in-process queue: services and
- * steps are exercised for real in seconds, without building or spawning the product.
+ * A worker-role Nest application inside the test process, on an in-memory PGlite with every
+ * migration applied and the in-process queue: services and steps are exercised for real in
+ * seconds, without building or spawning the product. Without `imports` it is the whole
+ * product (AppModule), loaded only then since its import graph alone takes seconds.
  */
-export async function startInProcessApp(env: Record<string, string> = {}): Promise<InProcessApp> {
+export async function startInProcessApp(
+  env: Record<string, string> = {},
+  options: InProcessAppOptions = {},
+): Promise<InProcessApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'av-inproc-'));
   const config = loadConfig({
     LOG_LEVEL: 'warn',
@@ -30,7 +52,7 @@ export async function startInProcessApp(env: Record<string, string> = {}): Promi
     ...env,
   });
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config, 'worker')],
+    imports: [await rootModule(config, options)],
   })
     .overrideProvider(DataSource)
     .useFactory({
@@ -51,5 +73,16 @@ export async function startInProcessApp(env: Record<string, string> = {}): Promi
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+async function rootModule(config: AppConfig, options: InProcessAppOptions): Promise<DynamicModule> {
+  if (!options.imports) {
+    const { AppModule } = await import('../app.module');
+    return AppModule.forRoot(config, 'worker');
+  }
+  return {
+    module: CapabilityUnderTest,
+    imports: [ConfigModule.forRoot(config, 'worker'), DatabaseModule, ...options.imports],
   };
 }

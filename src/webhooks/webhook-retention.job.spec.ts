@@ -6,6 +6,7 @@ import { startInProcessApp, type InProcessApp } from '../testing/in-process-app'
 import { WebhookDeliveries } from './webhook-deliveries.service';
 import { WebhookEndpoints } from './webhook-endpoints.service';
 import { WebhookRetentionJob } from './webhook-retention.job';
+import { WebhooksModule } from './webhooks.module';
 
 const DAY_MS = 86_400_000;
 const RETENTION_DAYS = 30;
@@ -30,12 +31,15 @@ describe('webhook retention in process', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const { port } = receiver.address() as AddressInfo;
-    product = await startInProcessApp({
-      WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${port}`,
-      WEBHOOK_RETENTION_DAYS: String(RETENTION_DAYS),
-      WEBHOOK_TIMEOUT_MS: '60000',
-      WEBHOOK_POLL_MS: '50',
-    });
+    product = await startInProcessApp(
+      {
+        WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${port}`,
+        WEBHOOK_RETENTION_DAYS: String(RETENTION_DAYS),
+        WEBHOOK_TIMEOUT_MS: '60000',
+        WEBHOOK_POLL_MS: '50',
+      },
+      { imports: [WebhooksModule] },
+    );
     endpoints = product.app.get(WebhookEndpoints);
     deliveries = product.app.get(WebhookDeliveries);
   });

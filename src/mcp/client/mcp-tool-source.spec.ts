@@ -5,6 +5,7 @@ import { startInProcessApp, type InProcessApp } from '../../testing/in-process-a
 import { ToolRegistry } from '../../tools/tool-registry.service';
 import type { ToolContext } from '../../tools/tool';
 import type { SealedBox } from '#common';
+import { McpClientModule } from './mcp-client.module';
 import { MCP_SECRET_SEALER } from './mcp-secret-sealer.provider';
 import { McpServerRepository, type McpServerRow } from './mcp-server.repository';
 import type { McpServerSettings } from './mcp-server-settings';
@@ -30,7 +31,10 @@ describe('MCP tools after a change made elsewhere', () => {
       throw new Error(
         'bubblewrap is missing (/usr/bin/bwrap): stdio MCP servers run only inside it. Install it with scripts/install-system-deps.sh.',
       );
-    inProcess = await startInProcessApp({ MCP_CONFIG_CACHE_MS: '100' });
+    inProcess = await startInProcessApp(
+      { MCP_CONFIG_CACHE_MS: '100' },
+      { imports: [McpClientModule] },
+    );
   });
   afterAll(async () => {
     await inProcess?.close();

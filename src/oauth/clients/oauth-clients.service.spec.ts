@@ -1,9 +1,12 @@
 import { accessInvalidation } from '../../common/access-invalidation';
+import { IdentityModule } from '../../identity/identity.module';
 import { UsersService } from '../../identity/users.service';
+import { TenancyModule } from '../../tenancy/tenancy.module';
 import { TenantsService } from '../../tenancy/tenants.service';
 import { startInProcessApp, type InProcessApp } from '../../testing/in-process-app';
 import { hashClientSecret } from '../oauth-client-credentials';
 import { OAuthClientRepository } from './oauth-client.repository';
+import { OAuthClientsModule } from './oauth-clients.module';
 import { OAuthClientsService } from './oauth-clients.service';
 import { toProviderMetadata } from './provider-metadata';
 
@@ -21,7 +24,10 @@ describe('OAuth clients in process (in-memory PGlite)', () => {
   const listener = (clientId: string) => signalled.push(clientId);
 
   beforeAll(async () => {
-    product = await startInProcessApp();
+    product = await startInProcessApp(
+      {},
+      { imports: [OAuthClientsModule, IdentityModule, TenancyModule] },
+    );
     clients = product.app.get(OAuthClientsService);
     repository = product.app.get(OAuthClientRepository);
     const tenants = product.app.get(TenantsService);
