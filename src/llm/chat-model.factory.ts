@@ -37,28 +37,36 @@ export function createChatModel(config: AppConfig): BaseChatModel | null {
   }
 }
 
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
 /** An OpenAI-compatible endpoint, built as for `LLM_PROVIDER=openai` (a plugin's gateway too). */
 export function createOpenAICompatibleModel(
   config: AppConfig,
   endpoint: { model: string; apiKey?: string; baseUrl?: string },
 ): ChatOpenAI {
-  return new (clients('@langchain/openai').ChatOpenAI)({
-    model: endpoint.model,
-    temperature: config.LLM_TEMPERATURE,
-    apiKey: endpoint.apiKey ?? 'not-required',
-    timeout: config.LLM_TIMEOUT_MS,
-    maxRetries: 0,
-    configuration: {
-      ...(endpoint.baseUrl ? { baseURL: endpoint.baseUrl } : {}),
-      fetch: createNodeHttpFetch(),
+  const apiKey = endpoint.apiKey ?? 'not-required';
+  const fetch = createNodeHttpFetch();
+  return new (clients('./openai-chat-completions').OpenAiChatCompletions)(
+    {
+      model: endpoint.model,
+      temperature: config.LLM_TEMPERATURE,
+      apiKey,
+      timeout: config.LLM_TIMEOUT_MS,
+      maxRetries: 0,
+      configuration: {
+        ...(endpoint.baseUrl ? { baseURL: endpoint.baseUrl } : {}),
+        fetch,
+      },
     },
-  });
+    { baseUrl: endpoint.baseUrl ?? OPENAI_BASE_URL, apiKey, fetch },
+  );
 }
 
 interface ClientPackages {
   '@langchain/openai': typeof import('@langchain/openai');
   '@langchain/ollama': typeof import('@langchain/ollama');
   '@langchain/anthropic': typeof import('@langchain/anthropic');
+  './openai-chat-completions': typeof import('./openai-chat-completions');
 }
 
 /**
