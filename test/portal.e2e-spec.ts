@@ -493,9 +493,14 @@ describe('the admin portal', () => {
       // The filter lives in the address: back leaves it, the box unticks.
       await page.goBack();
       await page.waitForURL((url) => !url.searchParams.has('categories'));
-      expect(
-        await page.isChecked('[data-testid="audit-categories"] input[value="AUTHENTICATION"]'),
-      ).toBe(false);
+      // the page reads the address after it changes: the box follows a render later
+      await waitFor(
+        async () =>
+          !(await page.isChecked(
+            '[data-testid="audit-categories"] input[value="AUTHENTICATION"]',
+          )) || undefined,
+        { what: 'the category box to untick' },
+      );
     });
 
     it('loads nothing from outside the API (works offline)', () => {
