@@ -411,7 +411,12 @@ describe('OAuth clients admin API (PostgreSQL + Redis)', () => {
     expect(rotated.body.client_secret).not.toBe(created.client_secret);
     expect(rotated.body.secret_rotated_at).not.toBeNull();
     expect(await storedHash(created.client_id)).toBe(sha256(rotated.body.client_secret));
-    expect(signals).toContainEqual({ kind: 'oauth-client', clientId: created.client_id });
+    // Redis hands the signal to every subscriber before it answers the publish, but this
+    // process may read the HTTP answer before the subscriber's socket.
+    await waitFor(
+      () => signals.some((s) => s.kind === 'oauth-client' && s.clientId === created.client_id),
+      { what: 'the oauth-client signal', timeoutMs: 5000 },
+    );
     expect(Object.keys((await admin.get(path)).body)).not.toContain('client_secret');
 
     const [entry] = await waitFor(
@@ -458,7 +463,12 @@ describe('OAuth clients admin API (PostgreSQL + Redis)', () => {
     const path = `/api/v1/oauth/clients/${created.client_id}`;
     signals.length = 0;
     expect((await admin.delete(path)).status).toBe(204);
-    expect(signals).toContainEqual({ kind: 'oauth-client', clientId: created.client_id });
+    // Redis hands the signal to every subscriber before it answers the publish, but this
+    // process may read the HTTP answer before the subscriber's socket.
+    await waitFor(
+      () => signals.some((s) => s.kind === 'oauth-client' && s.clientId === created.client_id),
+      { what: 'the oauth-client signal', timeoutMs: 5000 },
+    );
     for (const res of [
       await admin.get(path),
       await admin.delete(path),
