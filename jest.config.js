@@ -58,7 +58,10 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       roots: ['<rootDir>/src', '<rootDir>/libs', '<rootDir>/portal'],
+      globalSetup: '<rootDir>/src/testing/unit-global-setup.ts',
       testMatch: ['**/*.spec.ts'],
+      // suites that share one running product; src/whole-product.spec.ts runs them
+      testPathIgnorePatterns: ['/node_modules/', '\\.in-product\\.spec\\.ts$'],
       moduleNameMapper,
       // Nest 12 ships ES modules only, which Jest on Node 20 cannot require: in-process
       // tests have them compiled to CommonJS like our own sources.

@@ -76,6 +76,38 @@ export async function startInProcessApp(
   };
 }
 
+/**
+ * One application started for every suite a spec file registers after this call: the
+ * import graph and start take seconds, paid once instead of once per suite. Each suite
+ * works in its own tenants or goals, so they share the database without seeing each other.
+ */
+export function sharedInProcessApp(
+  env: Record<string, string> = {},
+  options: InProcessAppOptions = {},
+): InProcessApp {
+  let started: InProcessApp | undefined;
+  beforeAll(async () => {
+    started = await startInProcessApp(env, options);
+  }, 60_000);
+  afterAll(() => started?.close());
+  const running = (): InProcessApp => {
+    if (!started) throw new Error('the shared product starts in beforeAll');
+    return started;
+  };
+  return {
+    get app() {
+      return running().app;
+    },
+    get config() {
+      return running().config;
+    },
+    get dataSource() {
+      return running().dataSource;
+    },
+    close: () => running().close(),
+  };
+}
+
 async function rootModule(config: AppConfig, options: InProcessAppOptions): Promise<DynamicModule> {
   if (!options.imports) {
     const { AppModule } = await import('../app.module');

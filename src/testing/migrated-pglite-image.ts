@@ -20,10 +20,20 @@ type PgliteSettings = Parameters<typeof createDataSource>[0];
  * changed migration builds a new one.
  */
 export async function openMigratedPglite(settings: PgliteSettings): Promise<PGlite> {
-  const file = join(tmpdir(), `${IMAGE_PREFIX}${imageKey()}.tar`);
-  if (!existsSync(file)) await buildImage(settings, file);
+  const file = await ensureMigratedPgliteImage(settings);
   const image = new Blob([readFileSync(file)]);
   return openPglite(undefined, settings.PGLITE_SHARED_BUFFERS_MB, image);
+}
+
+/**
+ * The image's file, built first if this set of migrations has none yet. The unit run's
+ * global setup calls it once, before the test workers start, so they do not each build
+ * the same image at the same time.
+ */
+export async function ensureMigratedPgliteImage(settings: PgliteSettings): Promise<string> {
+  const file = join(tmpdir(), `${IMAGE_PREFIX}${imageKey()}.tar`);
+  if (!existsSync(file)) await buildImage(settings, file);
+  return file;
 }
 
 function imageKey(): string {
