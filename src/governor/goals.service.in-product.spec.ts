@@ -1,6 +1,7 @@
 import { DEFAULT_TENANT_ID } from '../common/request-context';
 import type { InProcessApp } from '../testing/in-process-app';
 import { GoalsService } from './goals.service';
+import { settledGoal } from '../testing/settled-goal';
 
 /** The governor in process: the real services and steps on an in-memory PGlite. */
 export function goalsServiceSuite(product: InProcessApp): void {
@@ -11,15 +12,7 @@ export function goalsServiceSuite(product: InProcessApp): void {
       goals = product.app.get(GoalsService);
     });
 
-    async function settled(goalId: string) {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const goal = await goals.get(DEFAULT_TENANT_ID, goalId);
-        if (['completed', 'failed', 'cancelled'].includes(goal.status)) return goal;
-        if (Date.now() > deadline) throw new Error(`goal still ${goal.status} (${goal.state})`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
+    const settled = (goalId: string) => settledGoal(goals, DEFAULT_TENANT_ID, goalId);
 
     it('drives a multi-step goal from submission to COMPLETED with one task per step', async () => {
       const { goal_id } = await goals.submit(

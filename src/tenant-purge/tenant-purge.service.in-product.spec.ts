@@ -9,6 +9,7 @@ import type { InProcessApp } from '../testing/in-process-app';
 import { TenantPurgeRepository } from './tenant-purge.repository';
 import { TenantPurge } from './tenant-purge.service';
 import { TenantTables, type TenantTablePlan } from './tenant-tables';
+import { settledGoal } from '../testing/settled-goal';
 
 /** Tables the fixtures fill for every tenant: each must hold rows before the purge. */
 const FILLED = [
@@ -60,15 +61,7 @@ export function tenantPurgeSuite(product: InProcessApp): void {
       plan = await tables.discover(product.dataSource);
     }, 60_000);
 
-    async function settled(tenantId: string, goalId: string) {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const goal = await goals.get(tenantId, goalId);
-        if (['completed', 'failed', 'cancelled'].includes(goal.status)) return goal;
-        if (Date.now() > deadline) throw new Error(`goal still ${goal.status} (${goal.state})`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
+    const settled = (tenantId: string, goalId: string) => settledGoal(goals, tenantId, goalId);
 
     /** A tenant with rows in many tables: a real goal run, plus identity and usage rows. */
     async function populatedTenant(slug: string): Promise<string> {

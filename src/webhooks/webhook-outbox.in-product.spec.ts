@@ -11,6 +11,7 @@ import type { InProcessApp } from '../testing/in-process-app';
 import { WebhookEndpoints } from './webhook-endpoints.service';
 import { WebhookLocalHandlers, type WebhookPayload } from './webhook-local-handlers';
 import type { WebhookEndpointInput } from './webhook-input';
+import { settledGoal } from '../testing/settled-goal';
 
 const CLOSED = 'http://127.0.0.1:9/in';
 
@@ -47,15 +48,7 @@ export function webhookOutboxSuite(product: InProcessApp): void {
           .orderBy('event_id'),
       );
 
-    async function settled(goalId: string) {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const goal = await goals.get(DEFAULT_TENANT_ID, goalId);
-        if (['completed', 'failed', 'cancelled'].includes(goal.status)) return;
-        if (Date.now() > deadline) throw new Error(`goal still ${goal.status}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
+    const settled = (goalId: string) => settledGoal(goals, DEFAULT_TENANT_ID, goalId);
 
     it("writes a delivery for each goal event each endpoint's subscription and filters match", async () => {
       const paused = await endpoint(['*']);
