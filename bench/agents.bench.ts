@@ -139,9 +139,7 @@ async function swarmGoal(
 async function productRows(server: ScriptedLlmServer): Promise<string[][]> {
   const app = await startApp({
     env: {
-      LLM_PROVIDER: 'openai',
-      LLM_BASE_URL: server.baseUrl,
-      LLM_MODEL: 'scripted-model',
+      ...server.productEnv(),
       LLM_API_KEY: 'bench',
       LOG_LEVEL: 'warn',
       SWARM_CONCURRENCY: String(CONCURRENCY),

@@ -109,9 +109,7 @@ describe('agents: kinds, selection, spawning, patterns, ledger (scripted LLM)', 
     script(server);
     app = await startApp({
       env: {
-        LLM_PROVIDER: 'openai',
-        LLM_BASE_URL: server.baseUrl,
-        LLM_MODEL: 'scripted-model',
+        ...server.productEnv(),
         LLM_API_KEY: 'test',
         LLM_RETRY_BASE_MS: '1',
         TASK_RETRY_BASE_MS: '1',
@@ -512,9 +510,7 @@ function scriptedApp(env: Record<string, string>): { api: () => ApiClient } {
     script(server);
     app = await startApp({
       env: {
-        LLM_PROVIDER: 'openai',
-        LLM_BASE_URL: server.baseUrl,
-        LLM_MODEL: 'scripted-model',
+        ...server.productEnv(),
         LLM_API_KEY: 'test',
         AGENT_EXPLORATION_RATE: '0',
         ...env,

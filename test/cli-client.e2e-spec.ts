@@ -50,11 +50,7 @@ describe('the command-line client', () => {
     llm.otherwise({ content: 'done' });
     app = await startApp({
       env: {
-        LLM_PROVIDER: 'openai',
-        LLM_BASE_URL: llm.baseUrl,
-        LLM_MODEL: 'scripted-model',
-        LLM_MAX_RETRIES: '0',
-        TASK_MAX_ATTEMPTS: '1',
+        ...llm.singleAttemptEnv(),
         MAX_REPLANS: '0',
       },
     });

@@ -67,11 +67,7 @@ describe('MCP servers as tool sources', () => {
     llm.when('[agent-village:tool_agent]', toolAgent);
     app = await startApp({
       env: {
-        LLM_PROVIDER: 'openai',
-        LLM_BASE_URL: llm.baseUrl,
-        LLM_MODEL: 'scripted-model',
-        LLM_MAX_RETRIES: '0',
-        TASK_MAX_ATTEMPTS: '1',
+        ...llm.singleAttemptEnv(),
         TASK_RETRY_BASE_MS: '1',
         MCP_ALLOW_HOSTS: '127.0.0.1',
         MCP_CALL_TIMEOUT_MS: '10000',

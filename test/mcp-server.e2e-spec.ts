@@ -79,11 +79,7 @@ describe('MCP server at /mcp (embedded)', () => {
     llm.when('[agent-village:tool_agent]', toolAgent);
     app = await startApp({
       env: {
-        LLM_PROVIDER: 'openai',
-        LLM_BASE_URL: llm.baseUrl,
-        LLM_MODEL: 'scripted-model',
-        LLM_MAX_RETRIES: '0',
-        TASK_MAX_ATTEMPTS: '1',
+        ...llm.singleAttemptEnv(),
         TASK_RETRY_BASE_MS: '1',
       },
     });

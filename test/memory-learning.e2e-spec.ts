@@ -100,9 +100,7 @@ describe('memory that learns (PGlite + pgvector, scripted LLM)', () => {
     );
     app = await startApp({
       env: {
-        LLM_PROVIDER: 'openai',
-        LLM_BASE_URL: server.baseUrl,
-        LLM_MODEL: 'scripted-model',
+        ...server.productEnv(),
         MAX_REPLANS: '0',
         TASK_RETRY_BASE_MS: '1',
       },
@@ -316,9 +314,7 @@ describe('the evolver (scripted history)', () => {
     );
     app = await startApp({
       env: {
-        LLM_PROVIDER: 'openai',
-        LLM_BASE_URL: server.baseUrl,
-        LLM_MODEL: 'scripted-model',
+        ...server.productEnv(),
         MAX_REPLANS: '0',
         // keep memory's own lessons out of this experiment: only the evolver's variants differ
         MEMORY_RECALL_MIN_SIMILARITY: '0.99',

@@ -71,13 +71,7 @@ describe('TOOL plugins', () => {
   });
   afterAll(() => llm.stop());
 
-  const llmEnv = () => ({
-    LLM_PROVIDER: 'openai',
-    LLM_BASE_URL: llm.baseUrl,
-    LLM_MODEL: 'scripted-model',
-    LLM_MAX_RETRIES: '0',
-    TASK_MAX_ATTEMPTS: '1',
-  });
+  const llmEnv = () => llm.singleAttemptEnv();
 
   async function runGoal(api: ApiClient, scenario: string) {
     const submitted = await api.post('/api/v1/goals', {

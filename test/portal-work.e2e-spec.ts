@@ -32,11 +32,7 @@ describe('the portal work pages', () => {
     scriptHeldDelete(llm, '[portal:approve]');
     app = await startApp({
       env: {
-        LLM_PROVIDER: 'openai',
-        LLM_BASE_URL: llm.baseUrl,
-        LLM_MODEL: 'scripted-model',
-        LLM_MAX_RETRIES: '0',
-        TASK_MAX_ATTEMPTS: '1',
+        ...llm.singleAttemptEnv(),
         DASHBOARD_REFRESH_MS: '1000',
       },
     });

@@ -53,11 +53,7 @@ describe('the product on a machine without bubblewrap', () => {
       env: {
         SANDBOX_BWRAP_PATH: '/nonexistent/bwrap',
         SAFETY_APPROVAL_CATEGORIES: 'none',
-        LLM_PROVIDER: 'openai',
-        LLM_BASE_URL: llm.baseUrl,
-        LLM_MODEL: 'scripted-model',
-        LLM_MAX_RETRIES: '0',
-        TASK_MAX_ATTEMPTS: '1',
+        ...llm.singleAttemptEnv(),
       },
     });
     api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);

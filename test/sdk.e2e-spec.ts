@@ -33,11 +33,7 @@ describe('the packed SDK against the running product', () => {
     scriptHeldDelete(llm, '[scenario:approve]');
     app = await startApp({
       env: {
-        LLM_PROVIDER: 'openai',
-        LLM_BASE_URL: llm.baseUrl,
-        LLM_MODEL: 'scripted-model',
-        LLM_MAX_RETRIES: '0',
-        TASK_MAX_ATTEMPTS: '1',
+        ...llm.singleAttemptEnv(),
         RATE_LIMIT_RULES: JSON.stringify([
           {
             name: 'tools-per-ip',

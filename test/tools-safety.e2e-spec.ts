@@ -130,11 +130,7 @@ describe('tools, sandbox and the safety gate', () => {
   });
 
   const llmEnv = () => ({
-    LLM_PROVIDER: 'openai',
-    LLM_BASE_URL: llm.baseUrl,
-    LLM_MODEL: 'scripted-model',
-    LLM_MAX_RETRIES: '0',
-    TASK_MAX_ATTEMPTS: '1',
+    ...llm.singleAttemptEnv(),
     TASK_RETRY_BASE_MS: '1',
   });
 

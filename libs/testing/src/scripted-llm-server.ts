@@ -116,6 +116,19 @@ export class ScriptedLlmServer {
     return `${this.rootUrl}/v1`;
   }
 
+  /** The settings that point the product's OpenAI-compatible model client at this server. */
+  productEnv(): Record<string, string> {
+    return { LLM_PROVIDER: 'openai', LLM_BASE_URL: this.baseUrl, LLM_MODEL: 'scripted-model' };
+  }
+
+  /**
+   * The product on this server with every model call and every task tried once, so a test
+   * sees what the first scripted answer does.
+   */
+  singleAttemptEnv(): Record<string, string> {
+    return { ...this.productEnv(), LLM_MAX_RETRIES: '0', TASK_MAX_ATTEMPTS: '1' };
+  }
+
   /** The server's root: Anthropic's and Ollama's clients add their own paths to it. */
   get rootUrl(): string {
     const address = this.server?.address() as AddressInfo | null;
