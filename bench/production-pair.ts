@@ -44,7 +44,9 @@ export async function startProduction(
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueQueuePrefix(),
   };
-  const api = await startApp({ env: { ...prodEnv, PROCESS_JOBS: 'false' } });
+  // BENCH_API_NODE_ARGS profiles the API process the same way
+  const apiNodeArgs = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean);
+  const api = await startApp({ env: { ...prodEnv, PROCESS_JOBS: 'false' }, nodeArgs: apiNodeArgs });
   // the API has run the migrations by the time it is up
   const started = await Promise.all(Array.from({ length: workers }, () => startWorker(prodEnv)));
   return {
