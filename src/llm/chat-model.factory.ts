@@ -63,7 +63,6 @@ export function createOpenAICompatibleModel(
 }
 
 interface ClientPackages {
-  '@langchain/openai': typeof import('@langchain/openai');
   '@langchain/ollama': typeof import('@langchain/ollama');
   '@langchain/anthropic': typeof import('@langchain/anthropic');
   './openai-chat-completions': typeof import('./openai-chat-completions');
