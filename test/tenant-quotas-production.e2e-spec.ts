@@ -209,6 +209,29 @@ describe('tenant tiers, lifecycle and quotas (PostgreSQL + Redis, two API proces
     );
   });
 
+  it('one submission sent many times at once with its Idempotency-Key over both processes is one goal, counted once', async () => {
+    const id = await createTenant('same-key', {
+      tier: 'FREE',
+      quotas: { goals_per_day: 5, api_calls_per_minute: null },
+    });
+    const clients = [adminA.inTenant(id), adminB.inTenant(id)];
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        clients[i % 2].post(
+          '/api/v1/goals',
+          { goal: 'QUICK sent again and again' },
+          { 'Idempotency-Key': 'one-goal' },
+        ),
+      ),
+    );
+    expect(responses.map((r) => r.status).filter((s) => s !== 202)).toEqual([]);
+    expect(new Set(responses.map((r) => r.body.goal_id)).size).toBe(1);
+    const stats = (await adminA.get(`/api/v1/tenants/${id}/stats`)).body;
+    expect(stats.quotas.find((q: { resource: string }) => q.resource === 'goals_per_day')).toEqual(
+      expect.objectContaining({ limit: 5, used: 1 }),
+    );
+  });
+
   it("API calls per minute is one limit over both processes, refused as the tenant's quota", async () => {
     const id = await createTenant('chatty', { tier: 'FREE', quotas: { api_calls_per_minute: 20 } });
     await clearOfMinuteEnd();

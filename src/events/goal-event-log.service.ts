@@ -13,7 +13,8 @@ import {
   EventSourceRow,
   GoalEventRepository,
   GoalUpdate,
-  NewGoalRow,
+  GoalAdmission,
+  SubmittedGoal,
   RowChange,
   SeqSource,
 } from './goal-event.repository';
@@ -61,26 +62,30 @@ export class GoalEventLog {
   }
 
   /**
-   * A new goal row with its first events at positions 1..n, in one statement inside the
-   * caller's unit of work; the events are announced after commit. With `idempotent`, false
-   * when the tenant already has a goal with the row's idempotency key (then nothing is
-   * written).
+   * A submitted goal with its first events, in one statement that also uses the tenant's
+   * quota (`admission`): see `insertGoalWithEvents`. The events are announced once the
+   * statement has returned; `stored` is false for a refusal or a replay.
    */
-  async appendWithGoalInsert(
+  async appendWithGoalSubmission(
     uow: UnitOfWork,
-    insert: { row: NewGoalRow; idempotent?: boolean },
+    row: SubmittedGoal,
     events: readonly NewGoalEvent[],
-  ): Promise<boolean> {
-    const rows = await this.repository.insertGoalWithEvents(
+    admission: GoalAdmission,
+  ): Promise<{ stored: boolean; admitted: boolean; replay: boolean }> {
+    const outcome = await this.repository.insertGoalWithEvents(
       uow.manager,
       this.seqSource,
-      insert.row,
-      insert.idempotent ?? false,
+      row,
       events.map(itemOf),
+      admission,
     );
-    const records = rows.map(toRecord).sort((a, b) => a.seq - b.seq);
+    const records = (outcome.events ?? []).map(toRecord).sort((a, b) => a.seq - b.seq);
     uow.afterCommit(() => records.forEach((event) => this.bus.publish(event)));
-    return rows.length > 0;
+    return {
+      stored: records.length > 0,
+      admitted: outcome.admitted !== null,
+      replay: outcome.replay,
+    };
   }
 
   /**

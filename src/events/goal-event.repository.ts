@@ -3,18 +3,29 @@ import { sql, type QueryCreator } from 'kysely';
 import type { DB } from '../database/schema.generated';
 import { affectedBy, db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
 import type { StatementCatalog } from '../database/statement-catalog';
+import { consumeUsage } from '../quotas/tenant-usage.repository';
 import {
   statements,
   type EventItem,
   type EventRow,
   type EventSourceRow,
   type GoalUpdate,
-  type NewGoalRow,
+  type GoalAdmission,
+  type SubmittedGoal,
   type RowChange,
   type SeqSource,
 } from './goal-event.statements';
 
-export type { EventItem, EventRow, EventSourceRow, GoalUpdate, NewGoalRow, RowChange, SeqSource };
+export type {
+  EventItem,
+  EventRow,
+  EventSourceRow,
+  GoalAdmission,
+  GoalUpdate,
+  RowChange,
+  SeqSource,
+  SubmittedGoal,
+};
 
 /** Statements run on the executor given: the data source, or the transaction of a unit of work. */
 @Injectable()
@@ -72,17 +83,18 @@ export class GoalEventRepository {
     >;
   }
 
-  insertGoalWithEvents(
+  /** The submission's outcome (see the statement); always one row. */
+  async insertGoalWithEvents(
     executor: SqlExecutor,
     source: SeqSource,
-    row: NewGoalRow,
-    idempotent: boolean,
+    row: SubmittedGoal,
     events: EventItem[],
-  ): Promise<EventRow[]> {
-    return rowsOf(
+    admission: GoalAdmission,
+  ): Promise<{ admitted: string | null; replay: boolean; events: EventRow[] | null }> {
+    return (await firstOf(
       executor,
-      statements.insertGoalWithEvents(source, row, idempotent, events),
-    ) as Promise<EventRow[]>;
+      statements.insertGoalWithEvents(source, row, events, admission),
+    ))!;
   }
 
   /** The updated row with its stored events; undefined when no row matched (nothing written). */
@@ -198,9 +210,27 @@ export const goalEventStatements: StatementCatalog = {
             goal: 'g',
             status: 'queued',
             state: 'RECEIVED',
+            requested_pattern: null,
+            priority: 5,
+            metadata: {},
+            created_by: null,
+            idempotency_key: 'key-1',
           },
-          true,
           [{ type: 'goal.created', task_id: null, data: { title: 't' }, merge: false }],
+          (qc, unlessReplay) =>
+            qc.with(
+              'admitted',
+              consumeUsage(
+                {
+                  tenantId: tenant,
+                  resource: 'goals_per_day',
+                  window: 'day',
+                  amount: 1,
+                  limit: 10,
+                },
+                unlessReplay,
+              ),
+            ),
         ),
       },
       {

@@ -3,13 +3,13 @@ import {
   type RawBuilder,
   type Expression,
   type QueryCreator,
-  type Insertable,
+  type SqlBool,
   type UpdateObject,
   type UpdateQueryBuilder,
 } from 'kysely';
-import { cte } from '../database/recordset';
+import { cte, recordset, type Columns } from '../database/recordset';
 import { db } from '../database/query-builder';
-import type { DB, Goals } from '../database/schema.generated';
+import type { DB } from '../database/schema.generated';
 
 /**
  * Where the next per-goal positions come from. PostgreSQL takes them from the goal row
@@ -30,8 +30,45 @@ export interface EventRow {
   created_at: Date;
 }
 
-/** A goal row to insert with its first events (its positions are set by the statement). */
-export type NewGoalRow = Omit<Insertable<Goals>, 'event_seq'> & { id: string; tenant_id: string };
+/** A goal as a submission stores it (its positions and counters are set by the statement). */
+export interface SubmittedGoal {
+  id: string;
+  tenant_id: string;
+  title: string;
+  goal: string;
+  status: string;
+  state: string;
+  requested_pattern: string | null;
+  priority: number;
+  metadata: Record<string, unknown>;
+  created_by: string | null;
+  idempotency_key: string | null;
+}
+
+const SUBMITTED_GOAL_COLUMNS = {
+  id: 'uuid',
+  tenant_id: 'uuid',
+  title: 'text',
+  goal: 'text',
+  status: 'text',
+  state: 'text',
+  requested_pattern: 'text',
+  priority: 'int',
+  metadata: 'jsonb',
+  created_by: 'text',
+  idempotency_key: 'text',
+} as const satisfies { [K in keyof SubmittedGoal]: Columns[string] };
+
+const SUBMITTED_GOAL_NAMES = Object.keys(SUBMITTED_GOAL_COLUMNS) as Array<keyof SubmittedGoal>;
+
+/**
+ * The CTEs that admit a submitted goal: `admitted` has a row (the counter after the use)
+ * when the goal may be stored; nothing may be used unless `unlessReplay` holds.
+ */
+export type GoalAdmission = (
+  qc: QueryCreator<DB>,
+  unlessReplay: Expression<SqlBool>,
+) => QueryCreator<DB & { admitted: { used: string; window_start: Date } }>;
 
 /**
  * A change of the goal row, made only while the goal is in `where.state` (and, with
@@ -254,48 +291,68 @@ export const statements = {
       .orderBy('ev.seq');
   },
   /**
-   * A new goal row with its first events at positions 1..n; nothing when `idempotent` and
-   * the tenant already has a goal with the row's idempotency key.
+   * A submitted goal with its first events at positions 1..n, stored only when `admission`
+   * admits it (its `admitted` CTE has a row: the tenant's quota used in this same
+   * statement) and, with an idempotency key, only when the tenant has no goal with that
+   * key yet (`replay`; then nothing is used or written). One row comes back: the counter
+   * after the use (null: refused or a replay), `replay`, and the stored events (null: none).
    */
   insertGoalWithEvents: (
     source: SeqSource,
-    row: NewGoalRow,
-    idempotent: boolean,
+    row: SubmittedGoal,
     events: EventItem[],
-  ) =>
-    db
-      .with('g', (qc) => {
-        const insert = qc
+    admission: GoalAdmission,
+  ) => {
+    const replay =
+      row.idempotency_key === null
+        ? sql<boolean>`false`
+        : sql<boolean>`EXISTS (SELECT 1 FROM goals WHERE tenant_id = ${row.tenant_id}::uuid AND idempotency_key = ${row.idempotency_key})`;
+    return admission(db, sql<SqlBool>`NOT ${replay}`)
+      .with('g', (qc) =>
+        qc
           .insertInto('goals')
-          .values({ ...row, event_seq: source === 'log' ? 0 : events.length });
-        return (
-          idempotent
-            ? insert.onConflict((oc) =>
-                oc
-                  .columns(['tenant_id', 'idempotency_key'])
-                  .where('idempotency_key', 'is not', null)
-                  .doNothing(),
-              )
-            : insert
-        ).returning('id');
-      })
-      .insertInto('goal_events')
-      .columns(INSERT_COLUMNS)
-      .expression((eb) =>
-        eb
-          .selectFrom(['g', items(events)])
-          .select([
-            sql<string>`${row.tenant_id}::uuid`.as('tenant_id'),
-            'g.id',
-            'e.ord',
-            sql<string>`e.item->>'type'`.as('type'),
-            sql<string | null>`NULL`.as('task_id'),
-            sql`e.item->'data'`.as('data'),
-            writtenAt.as('created_at'),
-          ])
-          .orderBy('e.ord'),
+          .columns([...SUBMITTED_GOAL_NAMES, 'event_seq'])
+          .expression((eb) =>
+            eb
+              .selectFrom(recordset('r', [row], SUBMITTED_GOAL_COLUMNS))
+              .selectAll('r')
+              .select(sql<number>`${source === 'log' ? 0 : events.length}::int`.as('event_seq'))
+              .where(sql<boolean>`EXISTS (SELECT 1 FROM admitted)`),
+          )
+          .onConflict((oc) =>
+            oc
+              .columns(['tenant_id', 'idempotency_key'])
+              .where('idempotency_key', 'is not', null)
+              .doNothing(),
+          )
+          .returning('id'),
       )
-      .returning(EVENT_COLUMNS),
+      .with('ev', (qc) =>
+        qc
+          .insertInto('goal_events')
+          .columns(INSERT_COLUMNS)
+          .expression((eb) =>
+            eb
+              .selectFrom(['g', items(events)])
+              .select([
+                sql<string>`${row.tenant_id}::uuid`.as('tenant_id'),
+                'g.id',
+                'e.ord',
+                sql<string>`e.item->>'type'`.as('type'),
+                sql<string | null>`NULL`.as('task_id'),
+                sql`e.item->'data'`.as('data'),
+                writtenAt.as('created_at'),
+              ])
+              .orderBy('e.ord'),
+          )
+          .returning(EVENT_COLUMNS),
+      )
+      .selectNoFrom([
+        sql<string | null>`(SELECT used FROM admitted)`.as('admitted'),
+        replay.as('replay'),
+        sql<EventRow[] | null>`(SELECT json_agg(ev ORDER BY ev.seq) FROM ev)`.as('events'),
+      ]);
+  },
   /**
    * An update of the goal row (only while it is in `where.state`) and its events at the
    * next positions, in order; the row comes back with the stored events (`appended_events`).

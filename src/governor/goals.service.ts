@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Conflict, DEFAULT_PAGE_LIMIT, PayloadTooLarge, uuidv7, ValidationFailed } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { inTransaction } from '../database/transaction';
+import { inOneStatement, inTransaction } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { LlmCallRepository } from '../llm/llm-call.repository';
 import { logFor } from '../observability/logger';
@@ -13,6 +13,7 @@ import type { CreateGoalDto } from './dto/create-goal.dto';
 import { isTerminal } from '../goal-records/goal-fsm';
 import { GoalRunner } from './goal-runner';
 import { QuotaService } from '../quotas/quota.service';
+import { consumeUsage } from '../quotas/tenant-usage.repository';
 import { GoalStore } from './goal-store.service';
 import { GoalRepository } from '../goal-records/goal.repository';
 import { WorkDispatcher } from '../workers/dispatch/work-dispatcher';
@@ -69,26 +70,25 @@ export class GoalsService {
     }
     const id = uuidv7();
     const title = input.title?.trim() || deriveTitle(text);
-    // the goal, its goal.created event and the day's goal count: one transaction, so a
-    // submission the quota refuses leaves nothing behind
-    const created = await inTransaction(this.dataSource, async (uow) => {
-      const inserted = await this.eventLog.appendWithGoalInsert(
+    // the goal, its goal.created event and the day's goal count: one statement, so a
+    // submission the quota refuses leaves nothing behind, and the tenant's counter row is
+    // locked only while the database runs it (not across round trips to this process)
+    const admission = await this.quotas.admission(tenantId, 'goals_per_day', 1);
+    const outcome = await inOneStatement(this.dataSource, (uow) =>
+      this.eventLog.appendWithGoalSubmission(
         uow,
         {
-          row: {
-            id,
-            tenant_id: tenantId,
-            title,
-            goal: text,
-            status: 'queued',
-            state: 'RECEIVED',
-            requested_pattern: input.pattern ?? null,
-            priority: input.priority ?? 5,
-            metadata: JSON.stringify(metadata),
-            created_by: createdBy,
-            idempotency_key: idempotencyKey ?? null,
-          },
-          idempotent: true,
+          id,
+          tenant_id: tenantId,
+          title,
+          goal: text,
+          status: 'queued',
+          state: 'RECEIVED',
+          requested_pattern: input.pattern ?? null,
+          priority: input.priority ?? 5,
+          metadata,
+          created_by: createdBy,
+          idempotency_key: idempotencyKey ?? null,
         },
         [
           {
@@ -100,12 +100,14 @@ export class GoalsService {
             },
           },
         ],
-      );
-      if (inserted) await this.quotas.consume(uow.manager, tenantId, 'goals_per_day', 1);
-      return inserted;
-    });
-    if (!created) {
-      // the same request again (its first answer was lost): the goal it created
+        (qc, unlessReplay) => qc.with('admitted', consumeUsage(admission.use, unlessReplay)),
+      ),
+    );
+    if (!outcome.stored) {
+      if (!outcome.replay && !outcome.admitted) throw admission.refused();
+      // the same request again (its first answer was lost), or at the same moment (counted
+      // by both: the one that lost gives its use back): the goal the other created
+      if (outcome.admitted) await this.quotas.giveBack(admission.use);
       const existing = await this.goals.byIdempotencyKey(tenantId, idempotencyKey!);
       return { goal_id: existing!.id, status: existing!.status };
     }

@@ -50,6 +50,36 @@ export function quotaServiceSuite(product: InProcessApp): void {
       expect(first).toBeInstanceOf(QuotaExceeded);
     });
 
+    it('counts a goal submitted again with its idempotency key once, at once or later', async () => {
+      const tenant = await tenants.create({
+        slug: 'replayed',
+        name: 'Replayed',
+        quotaOverrides: { goals_per_day: 2 },
+      });
+      const goals = product.app.get(GoalsService);
+      const together = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          goals.submit(tenant.id, { goal: 'Only once.' }, null, 'same-key'),
+        ),
+      );
+      expect(new Set(together.map((t) => t.goal_id)).size).toBe(1);
+      const later = await goals.submit(tenant.id, { goal: 'Only once.' }, null, 'same-key');
+      expect(later.goal_id).toBe(together[0].goal_id);
+      const used = async () =>
+        (await quotas.report(tenant.id)).find((q) => q.resource === 'goals_per_day')!.used;
+      expect(await used()).toBe(1);
+      // the one place left is still there for a different goal
+      await goals.submit(tenant.id, { goal: 'Another.' }, null, 'other-key');
+      expect(await used()).toBe(2);
+      await expect(goals.submit(tenant.id, { goal: 'Third.' }, null)).rejects.toBeInstanceOf(
+        QuotaExceeded,
+      );
+      // a replay of a stored goal is answered even when the quota is used up
+      const replay = await goals.submit(tenant.id, { goal: 'Another.' }, null, 'other-key');
+      expect(replay.goal_id).not.toBe(together[0].goal_id);
+      expect((await goals.list(tenant.id, undefined)).total).toBe(2);
+    });
+
     it('counts storage in bytes against the MB quota and refuses a write that does not fit', async () => {
       const tenant = await tenants.create({
         slug: 'store',

@@ -6,7 +6,7 @@ import { NotFound } from '#common';
 import { QUOTA_RESOURCES, type QuotaLimits, type QuotaResource } from '../tenancy/tiers';
 import { QuotaExceeded } from './quota-errors';
 import { resetsAt, WINDOW_OF } from './quota-windows';
-import { TenantUsageRepository } from './tenant-usage.repository';
+import { TenantUsageRepository, type UsageUse } from './tenant-usage.repository';
 
 export const BYTES_PER_MB = 1024 * 1024;
 
@@ -91,6 +91,35 @@ export class QuotaService {
     return used;
   }
 
+  /**
+   * The use of `amount` that a statement of another repository makes together with its own
+   * write (see `consumeUsage`), with the error to throw when the statement reports it
+   * refused: the limit is read here, the check and the use happen in that statement.
+   */
+  async admission(
+    tenantId: string,
+    resource: 'goals_per_day',
+    amount: number,
+  ): Promise<{ use: UsageUse; refused: () => QuotaExceeded }> {
+    const counter = COUNTER_OF[resource]!;
+    const limit = await this.limitOf(tenantId, resource);
+    return {
+      use: {
+        tenantId,
+        resource: counter.name,
+        window: WINDOW_OF[resource],
+        amount,
+        limit: limit === null ? null : limit * counter.unit,
+      },
+      refused: () => new QuotaExceeded(resource, limit!, resetsAt(WINDOW_OF[resource], new Date())),
+    };
+  }
+
+  /** Gives back a use an admission counted for a write that did not happen after all. */
+  async giveBack(use: UsageUse): Promise<void> {
+    await this.usage.release(use.tenantId, use.resource, use.window, use.amount);
+  }
+
   /** Adds tokens already spent (they cannot be refused after the fact); the day's total after. */
   addTokens(executor: SqlExecutor, tenantId: string, tokens: number): Promise<number> {
     return this.usage
@@ -100,7 +129,7 @@ export class QuotaService {
 
   /** Gives back stored bytes (a deleted artifact). */
   releaseStorage(tenantId: string, bytes: number): Promise<void> {
-    return this.usage.release(tenantId, 'storage_bytes', bytes);
+    return this.usage.release(tenantId, 'storage_bytes', 'total', bytes);
   }
 
   /** Every resource: limit, used, remaining, percent and when it resets. */

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Expression, type QueryCreator, type RawBuilder, type SqlBool } from 'kysely';
 import { DataSource } from 'typeorm';
 import { db, firstOf, rowsOf, type SqlExecutor } from '../database/query-builder';
+import { cte } from '../database/recordset';
+import type { DB } from '../database/schema.generated';
 import type { StatementCatalog } from '../database/statement-catalog';
 import type { QuotaWindow } from './quota-windows';
 
@@ -17,47 +19,62 @@ const windowStart = (window: QuotaWindow): RawBuilder<Date> => {
   }
 };
 
+/** A use of a counted resource: `amount` added within `limit` (null: no limit). */
+export interface UsageUse {
+  tenantId: string;
+  resource: string;
+  window: QuotaWindow;
+  amount: number;
+  limit: number | null;
+}
+
+/**
+ * Adds `amount` when the result stays within `limit`: the check and the use in one
+ * statement, so concurrent requests in any process cannot pass the limit together. No row
+ * comes back when the limit refuses (or `onlyIf` is false).
+ */
+function consumeWith(qc: QueryCreator<DB>, use: UsageUse, onlyIf?: Expression<SqlBool>) {
+  const { tenantId, resource, window, amount, limit } = use;
+  const withinLimit = sql<boolean>`(${limit}::bigint IS NULL OR ${amount}::bigint <= ${limit}::bigint)`;
+  return qc
+    .insertInto('tenant_usage')
+    .columns(['tenant_id', 'resource', 'window_start', 'used'])
+    .expression(
+      qc
+        .selectNoFrom([
+          sql<string>`${tenantId}::uuid`.as('tenant_id'),
+          sql<string>`${resource}::text`.as('resource'),
+          windowStart(window).as('window_start'),
+          sql<string>`${amount}::bigint`.as('used'),
+        ])
+        .where(onlyIf ? (eb) => eb.and([withinLimit, onlyIf]) : withinLimit),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant_id', 'resource', 'window_start'])
+        .doUpdateSet({
+          used: sql<string>`tenant_usage.used + excluded.used`,
+          updated_at: sql<Date>`now()`,
+        })
+        .where(
+          sql<boolean>`${limit}::bigint IS NULL OR tenant_usage.used + excluded.used <= ${limit}::bigint`,
+        ),
+    )
+    .returning(['used', 'window_start']);
+}
+
+/**
+ * A use as a CTE of a statement another repository writes (a goal submitted and counted in
+ * one statement): one row, the counter after the use, when admitted; none when refused.
+ */
+export const consumeUsage = (use: UsageUse, onlyIf?: Expression<SqlBool>) =>
+  cte()((qc) => consumeWith(qc, use, onlyIf));
+
 /** Every statement on `tenant_usage`: counters per tenant, resource and window. */
 const statements = {
-  /**
-   * Adds `amount` when the result stays within `limit` (null: no limit): the check and the
-   * use in one statement, so concurrent requests in any process cannot pass the limit
-   * together. No row comes back when the limit refuses.
-   */
-  consume: (
-    tenantId: string,
-    resource: string,
-    window: QuotaWindow,
-    amount: number,
-    limit: number | null,
-  ) =>
-    db
-      .insertInto('tenant_usage')
-      .columns(['tenant_id', 'resource', 'window_start', 'used'])
-      .expression(
-        db
-          .selectNoFrom([
-            sql<string>`${tenantId}::uuid`.as('tenant_id'),
-            sql<string>`${resource}::text`.as('resource'),
-            windowStart(window).as('window_start'),
-            sql<string>`${amount}::bigint`.as('used'),
-          ])
-          .where(sql<boolean>`${limit}::bigint IS NULL OR ${amount}::bigint <= ${limit}::bigint`),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['tenant_id', 'resource', 'window_start'])
-          .doUpdateSet({
-            used: sql<string>`tenant_usage.used + excluded.used`,
-            updated_at: sql<Date>`now()`,
-          })
-          .where(
-            sql<boolean>`${limit}::bigint IS NULL OR tenant_usage.used + excluded.used <= ${limit}::bigint`,
-          ),
-      )
-      .returning(['used', 'window_start']),
-  /** Gives back what a running total held (never below zero). */
-  release: (tenantId: string, resource: string, amount: number) =>
+  consume: (use: UsageUse) => consumeWith(db, use),
+  /** Gives back a use of the current window (never below zero). */
+  release: (tenantId: string, resource: string, window: QuotaWindow, amount: number) =>
     db
       .updateTable('tenant_usage')
       .set({
@@ -66,7 +83,7 @@ const statements = {
       })
       .where('tenant_id', '=', tenantId)
       .where('resource', '=', resource)
-      .where('window_start', '=', windowStart('total')),
+      .where('window_start', '=', windowStart(window)),
   /** The tenant's counters in their current windows. */
   current: (tenantId: string) =>
     db
@@ -116,13 +133,18 @@ export class TenantUsageRepository {
   ): Promise<number | undefined> {
     const row = await firstOf(
       executor,
-      statements.consume(tenantId, resource, window, amount, limit),
+      statements.consume({ tenantId, resource, window, amount, limit }),
     );
     return row ? Number(row.used) : undefined;
   }
 
-  async release(tenantId: string, resource: string, amount: number): Promise<void> {
-    await rowsOf(this.dataSource, statements.release(tenantId, resource, amount));
+  async release(
+    tenantId: string,
+    resource: string,
+    window: QuotaWindow,
+    amount: number,
+  ): Promise<void> {
+    await rowsOf(this.dataSource, statements.release(tenantId, resource, window, amount));
   }
 
   async current(tenantId: string): Promise<UsageCount[]> {
@@ -147,13 +169,25 @@ export const tenantUsageStatements: StatementCatalog = {
   samples: () => [
     {
       name: 'consume (a daily quota)',
-      statement: statements.consume(TENANT, 'goals_per_day', 'day', 1, 10),
+      statement: statements.consume({
+        tenantId: TENANT,
+        resource: 'goals_per_day',
+        window: 'day',
+        amount: 1,
+        limit: 10,
+      }),
     },
     {
       name: 'consume (no limit)',
-      statement: statements.consume(TENANT, 'tokens_per_day', 'day', 500, null),
+      statement: statements.consume({
+        tenantId: TENANT,
+        resource: 'tokens_per_day',
+        window: 'day',
+        amount: 500,
+        limit: null,
+      }),
     },
-    { name: 'release', statement: statements.release(TENANT, 'storage_bytes', 1024) },
+    { name: 'release', statement: statements.release(TENANT, 'storage_bytes', 'total', 1024) },
     { name: 'current', statement: statements.current(TENANT) },
     { name: 'today', statement: statements.today() },
     { name: 'deleteEnded', statement: statements.deleteEnded(30) },

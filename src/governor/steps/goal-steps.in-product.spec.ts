@@ -2,6 +2,7 @@ import { uuidv7 } from '#common';
 import type { GoalScope } from '../../agents/agent-runtime.service';
 import { DEFAULT_TENANT_ID } from '../../common/request-context';
 import { inOneStatement } from '../../database/transaction';
+import { consumeUsage } from '../../quotas/tenant-usage.repository';
 import { GoalEventLog } from '../../events/goal-event-log.service';
 import type { InProcessApp } from '../../testing/in-process-app';
 import { GoalLeases } from '../goal-lease.service';
@@ -35,22 +36,30 @@ export function goalStepsSuite(product: InProcessApp): void {
     async function receivedGoal(text: string): Promise<GoalRow> {
       const id = uuidv7();
       await inOneStatement(product.dataSource, (uow) =>
-        product.app.get(GoalEventLog).appendWithGoalInsert(
+        product.app.get(GoalEventLog).appendWithGoalSubmission(
           uow,
           {
-            row: {
-              id,
-              tenant_id: T,
-              title: text,
-              goal: text,
-              status: 'queued',
-              state: 'RECEIVED',
-              priority: 5,
-              metadata: '{}',
-            },
-            idempotent: false,
+            id,
+            tenant_id: T,
+            title: text,
+            goal: text,
+            status: 'queued',
+            state: 'RECEIVED',
+            requested_pattern: null,
+            priority: 5,
+            metadata: {},
+            created_by: null,
+            idempotency_key: null,
           },
           [{ type: 'goal.created', data: { title: text, priority: 5, requested_pattern: null } }],
+          (qc, unlessReplay) =>
+            qc.with(
+              'admitted',
+              consumeUsage(
+                { tenantId: T, resource: 'goals_per_day', window: 'day', amount: 1, limit: null },
+                unlessReplay,
+              ),
+            ),
         ),
       );
       return store.get(T, id);

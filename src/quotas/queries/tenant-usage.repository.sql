@@ -3,7 +3,7 @@
 -- consume (a daily quota)
 -- parameters: ["00000000-0000-0000-0000-000000000001","goals_per_day",1,10,1,10,10,10]
 insert into "tenant_usage" ("tenant_id", "resource", "window_start", "used") select $1::uuid as "tenant_id", $2::text as "resource", date_trunc('day', now(), 'UTC') as "window_start", $3::bigint as "used"
-  where $4::bigint IS NULL OR $5::bigint <= $6::bigint
+  where ($4::bigint IS NULL OR $5::bigint <= $6::bigint)
   on conflict ("tenant_id", "resource", "window_start") do update
   set "used" = tenant_usage.used + excluded.used, "updated_at" = now()
   where $7::bigint IS NULL OR tenant_usage.used + excluded.used <= $8::bigint
@@ -12,7 +12,7 @@ insert into "tenant_usage" ("tenant_id", "resource", "window_start", "used") sel
 -- consume (no limit)
 -- parameters: ["00000000-0000-0000-0000-000000000001","tokens_per_day",500,null,500,null,null,null]
 insert into "tenant_usage" ("tenant_id", "resource", "window_start", "used") select $1::uuid as "tenant_id", $2::text as "resource", date_trunc('day', now(), 'UTC') as "window_start", $3::bigint as "used"
-  where $4::bigint IS NULL OR $5::bigint <= $6::bigint
+  where ($4::bigint IS NULL OR $5::bigint <= $6::bigint)
   on conflict ("tenant_id", "resource", "window_start") do update
   set "used" = tenant_usage.used + excluded.used, "updated_at" = now()
   where $7::bigint IS NULL OR tenant_usage.used + excluded.used <= $8::bigint
