@@ -75,7 +75,14 @@ const ROLES = ['intent_analyzer', 'planner', 'tool_agent', 'critic'] as const;
  * When the model server received each kind of call, relative to the submission: where a
  * goal's time beyond the critical path goes (BENCH_PHASES=1 prints it).
  */
-function phaseTable(llm: ScriptedLlmServer, started: number, label: string): string {
+function phaseTable(
+  llm: ScriptedLlmServer,
+  started: number,
+  label: string,
+  answeredAt: number[],
+): string {
+  const answered = answeredAt.map((at) => (at - started) / 1000);
+  const accepted = `| ${label} | submission answered | ${answered.length} | ${Math.min(...answered).toFixed(2)} | ${percentile(answered, 50).toFixed(2)} | ${percentile(answered, 95).toFixed(2)} | ${Math.max(...answered).toFixed(2)} |`;
   const rows = ROLES.map((role) => {
     const at = llm
       .chatRequests()
@@ -87,7 +94,7 @@ function phaseTable(llm: ScriptedLlmServer, started: number, label: string): str
     if (!at.length) return `| ${label} | ${role} | 0 | | | |`;
     return `| ${label} | ${role} | ${at.length} | ${Math.min(...at).toFixed(2)} | ${percentile(at, 50).toFixed(2)} | ${percentile(at, 95).toFixed(2)} | ${Math.max(...at).toFixed(2)} |`;
   });
-  return rows.join('\n');
+  return [accepted, ...rows].join('\n');
 }
 
 async function runLoad(
@@ -99,11 +106,14 @@ async function runLoad(
 ) {
   const cpuBefore = processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0);
   const started = Date.now();
+  const answeredAt: number[] = [];
   const submitted = await Promise.all(
     Array.from({ length: c }, (_, i) =>
-      api.post('/api/v1/goals', {
-        goal: `LOAD-N=${TASKS} fan out the work, batch ${uniqueWord(c * 1000 + i)}`,
-      }),
+      api
+        .post('/api/v1/goals', {
+          goal: `LOAD-N=${TASKS} fan out the work, batch ${uniqueWord(c * 1000 + i)}`,
+        })
+        .finally(() => answeredAt.push(Date.now())),
     ),
   );
   const refused = submitted.filter((res) => res.status !== 202).length;
@@ -125,7 +135,7 @@ async function runLoad(
         CRITICAL_PATH_MS,
     );
   const cpu = processes.reduce((s, p) => s + cpuMs(p.process.pid!), 0) - cpuBefore;
-  if (process.env.BENCH_PHASES) phases.push(phaseTable(llm, started, `${mode} C=${c}`));
+  if (process.env.BENCH_PHASES) phases.push(phaseTable(llm, started, `${mode} C=${c}`, answeredAt));
   return {
     mode,
     c,
