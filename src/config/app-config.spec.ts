@@ -17,12 +17,12 @@ describe('loadConfig', () => {
     expect(config.mode).toBe('production');
   });
 
-  it('runs 100 goals at once embedded and 200 on PostgreSQL unless JOB_CONCURRENCY says', () => {
-    expect(loadConfig({}).JOB_CONCURRENCY).toBe(100);
+  it('runs 200 goals at once in either mode unless JOB_CONCURRENCY says', () => {
+    expect(loadConfig({}).JOB_CONCURRENCY).toBe(200);
     const postgres = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' };
     expect(loadConfig(postgres).JOB_CONCURRENCY).toBe(200);
     expect(loadConfig({ ...postgres, JOB_CONCURRENCY: '7' }).JOB_CONCURRENCY).toBe(7);
-    expect(loadConfig({ JOB_CONCURRENCY: '' }).JOB_CONCURRENCY).toBe(100);
+    expect(loadConfig({ JOB_CONCURRENCY: '' }).JOB_CONCURRENCY).toBe(200);
     expect(() => loadConfig({ JOB_CONCURRENCY: '0' })).toThrow(
       /JOB_CONCURRENCY must be at least 1/,
     );

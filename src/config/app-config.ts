@@ -3,9 +3,8 @@ import { configSchema, RawConfig } from './config.schema';
 export const BUILTIN_LLM_PROVIDERS = ['offline', 'openai', 'ollama', 'anthropic'] as const;
 export type LlmProviderName = (typeof BUILTIN_LLM_PROVIDERS)[number];
 
-export interface AppConfig extends Omit<RawConfig, 'LLM_PROVIDER' | 'JOB_CONCURRENCY'> {
+export interface AppConfig extends Omit<RawConfig, 'LLM_PROVIDER'> {
   mode: 'embedded' | 'production';
-  JOB_CONCURRENCY: number;
   /** A built-in provider or the id of a plugin's chat provider (checked once plugins load). */
   llmProvider: string;
   llmModel: string;
@@ -66,7 +65,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   return {
     ...raw,
     mode: raw.DATABASE_URL ? 'production' : 'embedded',
-    JOB_CONCURRENCY: raw.JOB_CONCURRENCY ?? defaultJobConcurrency(raw.DATABASE_URL),
     llmProvider,
     llmModel:
       raw.LLM_MODEL ?? (isBuiltinLlmProvider(llmProvider) ? DEFAULT_MODELS[llmProvider] : 'plugin'),
@@ -77,16 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       ),
     ),
   };
-}
-
-/**
- * Goals a process runs at once. Model calls wait on the network, so a PostgreSQL worker
- * takes 200 (measured by bench:load). The embedded PGlite is one session shared with the
- * API's own requests: past 100 goals its queue of statements kept submissions waiting for
- * tens of seconds, so embedded takes 100 and further goals wait queued.
- */
-function defaultJobConcurrency(databaseUrl: string | undefined): number {
-  return databaseUrl ? 200 : 100;
 }
 
 /** Loads `.env` when present (real environment wins), then validates. */

@@ -106,8 +106,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^[a-z0-9:_-]+$/i, 'must be letters, digits, : _ -')
     .default('av'),
-  /** Unset: 200 on PostgreSQL, 100 on the embedded PGlite (see loadConfig). */
-  JOB_CONCURRENCY: int(1, 1000).optional(),
+  /**
+   * Goals a process runs at once. Model calls wait on the network, so 200 (measured by
+   * bench:load, in both modes: past it the process's one CPU core sets the pace anyway).
+   */
+  JOB_CONCURRENCY: int(1, 1000).default(200),
   JOB_ATTEMPTS: int(1, 50).default(5),
   JOB_BACKOFF_MS: int(1, 600000).default(1000),
   QUEUE_STALLED_INTERVAL_MS: int(1000, 600000).default(10000),
