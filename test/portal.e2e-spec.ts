@@ -365,7 +365,7 @@ describe('the admin portal', () => {
       );
       const meter = row.locator('[data-testid="worker-load"]');
       expect(await meter.getAttribute('max')).toBe('100');
-      expect(await meter.getAttribute('title')).toMatch(/^\d+\/100 goal jobs$/);
+      expect(await meter.getAttribute('title')).toMatch(/^\d+\/200 goal jobs$/);
       expect(await row.textContent()).toContain('goal_execution');
       expect(await row.textContent()).toContain('llm:offline/heuristic');
       expect(await row.locator('[data-testid="worker-heartbeat"]').textContent()).toMatch(

@@ -68,8 +68,9 @@ export class GoalRunner {
     // the first step starts from the row the lease returned
     run.latest = leased;
     const stopHeartbeat = this.heartbeat.start(tenantId, goalId, controller);
+    let stoppedAt: GoalRow | undefined;
     try {
-      await this.drive(tenantId, goalId, controller.signal);
+      stoppedAt = await this.drive(tenantId, goalId, controller.signal);
     } catch (error) {
       // a database that is away: the goal stays where it is and is resumed (sweeper)
       if (controller.signal.aborted || error instanceof StateConflict) return;
@@ -81,7 +82,9 @@ export class GoalRunner {
     } finally {
       stopHeartbeat();
       this.runs.end(goalId);
-      await this.leases.release(tenantId, goalId).catch(() => undefined);
+      // the statement that finished the goal gave its lease up already
+      if (!(stoppedAt && isTerminal(stoppedAt.state) && stoppedAt.lease_owner === null))
+        await this.leases.release(tenantId, goalId).catch(() => undefined);
       await this.wakeNextWaiting(tenantId).catch(() => undefined);
     }
   }
@@ -101,7 +104,12 @@ export class GoalRunner {
     return this.failure.run({ tenantId, goalId, reasons });
   }
 
-  private async drive(tenantId: string, goalId: string, signal: AbortSignal): Promise<void> {
+  /** Steps the goal until it stops here; the row it stopped at, when one was read. */
+  private async drive(
+    tenantId: string,
+    goalId: string,
+    signal: AbortSignal,
+  ): Promise<GoalRow | undefined> {
     const scope: GoalScope = { tenantId, goalId, signal };
     let conflictedIn: GoalState | undefined;
     for (;;) {
@@ -110,7 +118,7 @@ export class GoalRunner {
       try {
         const goal = this.runs.takeLatest(goalId) ?? (await this.store.get(tenantId, goalId));
         state = goal.state;
-        if (isTerminal(goal.state) || goal.state === 'AWAITING_APPROVAL') return;
+        if (isTerminal(goal.state) || goal.state === 'AWAITING_APPROVAL') return goal;
         await this.step(goal, scope);
         conflictedIn = undefined;
       } catch (error) {

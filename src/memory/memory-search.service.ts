@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DATABASE_CAPABILITIES } from '../database/database.module';
 import type { DatabaseCapabilities } from '../database/migration-runner';
+import type { SqlExecutor } from '../database/query-builder';
 import { inTransaction } from '../database/transaction';
 import { MemoryEmbeddings } from './memory-embeddings.service';
 import { MemoryRepository } from './memory.repository';
@@ -62,8 +63,8 @@ export class MemorySearch {
     options: SearchOptions = {},
   ): Promise<SearchHit[]> {
     const k = options.k ?? this.config.MEMORY_RECALL_K;
-    return inTransaction(this.dataSource, async (uow) => {
-      const hits = await this.vectors.search(uow.manager, {
+    const search = async (executor: SqlExecutor): Promise<SearchHit[]> => {
+      const hits = await this.vectors.search(executor, {
         tenantId,
         vector,
         k,
@@ -74,13 +75,18 @@ export class MemorySearch {
       const ids = hits.map((h) => h.id);
       const rows =
         options.touch === false
-          ? await this.memories.byIds(uow.manager, tenantId, ids)
-          : await this.memories.touchMany(uow.manager, tenantId, ids);
+          ? await this.memories.byIds(executor, tenantId, ids)
+          : await this.memories.touchMany(executor, tenantId, ids);
       const byId = new Map(rows.map((r) => [r.id, r]));
       return hits
         .filter((h) => byId.has(h.id))
         .map((h) => ({ memory: toView(byId.get(h.id)!), similarity: round(h.similarity) }));
-    });
+    };
+    // one statement ranks and another touches what it found (a memory removed between them
+    // is left out): a transaction only where the search's settings need one
+    return this.vectors.searchNeedsTransaction
+      ? inTransaction(this.dataSource, (uow) => search(uow.manager))
+      : search(this.dataSource.manager);
   }
 }
 

@@ -34,7 +34,11 @@ export interface VectorStore {
   readonly dimensions: number;
   /** Creates what the backend needs for this dimension (idempotent). */
   prepare(db: SqlExecutor): Promise<void>;
-  /** `db` must be a transaction-scoped connection for settings to apply (pgvector). */
+  /**
+   * Whether `search` sets transaction-local settings (pgvector), so that `db` must be a
+   * transaction's connection; otherwise it is one statement that needs no transaction.
+   */
+  readonly searchNeedsTransaction: boolean;
   search(db: SqlExecutor, query: VectorQuery): Promise<VectorHit[]>;
 }
 
@@ -45,6 +49,7 @@ function assertDimension(dimensions: number): void {
 
 export class PgvectorStore implements VectorStore {
   readonly backend = 'pgvector-hnsw' as const;
+  readonly searchNeedsTransaction = true;
 
   /**
    * @param efSearch HNSW candidate list size: recall@10 ≈ 0.96 at 100k lexical embeddings.
@@ -82,6 +87,7 @@ export class PgvectorStore implements VectorStore {
 
 export class ExactCosineStore implements VectorStore {
   readonly backend = 'exact-cosine' as const;
+  readonly searchNeedsTransaction = false;
 
   constructor(
     readonly dimensions: number,
