@@ -10,11 +10,14 @@ import {
   type EventRow,
   type EventSourceRow,
   type GoalUpdate,
-  type GoalAdmission,
-  type SubmittedGoal,
   type RowChange,
   type SeqSource,
 } from './goal-event.statements';
+import {
+  insertGoalWithEvents,
+  type GoalAdmission,
+  type SubmittedGoal,
+} from './goal-submission.statement';
 
 export type {
   EventItem,
@@ -91,10 +94,7 @@ export class GoalEventRepository {
     events: EventItem[],
     admission: GoalAdmission,
   ): Promise<{ admitted: string | null; replay: boolean; events: EventRow[] | null }> {
-    return (await firstOf(
-      executor,
-      statements.insertGoalWithEvents(source, row, events, admission),
-    ))!;
+    return (await firstOf(executor, insertGoalWithEvents(source, row, events, admission)))!;
   }
 
   /** The updated row with its stored events; undefined when no row matched (nothing written). */
@@ -201,7 +201,7 @@ export const goalEventStatements: StatementCatalog = {
       },
       {
         name: 'insertGoalWithEvents',
-        statement: statements.insertGoalWithEvents(
+        statement: insertGoalWithEvents(
           'goal-row',
           {
             id: goal,
