@@ -71,7 +71,7 @@ export class GoalEventLog {
     row: SubmittedGoal,
     events: readonly NewGoalEvent[],
     admission: GoalAdmission,
-  ): Promise<{ stored: boolean; admitted: boolean; replay: boolean }> {
+  ): Promise<{ stored: boolean; admitted: boolean }> {
     const outcome = await this.repository.insertGoalWithEvents(
       uow.manager,
       this.seqSource,
@@ -84,7 +84,6 @@ export class GoalEventLog {
     return {
       stored: records.length > 0,
       admitted: outcome.admitted !== null,
-      replay: outcome.replay,
     };
   }
 

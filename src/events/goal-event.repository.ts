@@ -93,7 +93,7 @@ export class GoalEventRepository {
     row: SubmittedGoal,
     events: EventItem[],
     admission: GoalAdmission,
-  ): Promise<{ admitted: string | null; replay: boolean; events: EventRow[] | null }> {
+  ): Promise<{ admitted: string | null; events: EventRow[] | null }> {
     return (await firstOf(executor, insertGoalWithEvents(source, row, events, admission)))!;
   }
 

@@ -57,7 +57,7 @@ export type GoalAdmission = (
  * admits it (its `admitted` CTE has a row: the tenant's quota used in this same
  * statement) and, with an idempotency key, only when the tenant has no goal with that
  * key yet (`replay`; then nothing is used or written). One row comes back: the counter
- * after the use (null: refused or a replay), `replay`, and the stored events (null: none).
+ * after the use (null: refused or a replay) and the stored events (null: none).
  */
 export const insertGoalWithEvents = (
   source: SeqSource,
@@ -111,7 +111,6 @@ export const insertGoalWithEvents = (
     )
     .selectNoFrom([
       sql<string | null>`(SELECT used FROM admitted)`.as('admitted'),
-      replay.as('replay'),
       sql<EventRow[] | null>`(SELECT json_agg(ev ORDER BY ev.seq) FROM ev)`.as('events'),
     ]);
 };

@@ -104,12 +104,17 @@ export class GoalsService {
       ),
     );
     if (!outcome.stored) {
-      if (!outcome.replay && !outcome.admitted) throw admission.refused();
-      // the same request again (its first answer was lost), or at the same moment (counted
-      // by both: the one that lost gives its use back): the goal the other created
+      // the same request again (its first answer was lost), or at the same moment: counted
+      // by both, the one that lost gives its use back; one refused while the others' uses
+      // were counted finds the goal the first one stored (committed before the refusal,
+      // since each waited for the counter row the first one held)
       if (outcome.admitted) await this.quotas.giveBack(admission.use);
-      const existing = await this.goals.byIdempotencyKey(tenantId, idempotencyKey!);
-      return { goal_id: existing!.id, status: existing!.status };
+      const existing =
+        idempotencyKey === undefined
+          ? undefined
+          : await this.goals.byIdempotencyKey(tenantId, idempotencyKey);
+      if (!existing) throw admission.refused();
+      return { goal_id: existing.id, status: existing.status };
     }
     await this.enqueue(tenantId, id, 0);
     return { goal_id: id, status: 'queued' };

@@ -86,7 +86,7 @@ with "events" as (select 1 as "ord", 'task.started' as "type", "id" as "task_id"
   order by "ev"."seq";
 
 -- insertGoalWithEvents
--- parameters: ["00000000-0000-0000-0000-000000000001","goals_per_day",1,10,1,10,"00000000-0000-0000-0000-000000000001","key-1",10,10,1,"[{\"id\":\"00000000-0000-0000-0000-000000000002\",\"tenant_id\":\"00000000-0000-0000-0000-000000000001\",\"title\":\"t\",\"goal\":\"g\",\"status\":\"queued\",\"state\":\"RECEIVED\",\"requested_pattern\":null,\"priority\":5,\"metadata\":{},\"created_by\":null,\"idempotency_key\":\"key-1\"}]","00000000-0000-0000-0000-000000000001","[{\"type\":\"goal.created\",\"task_id\":null,\"data\":{\"title\":\"t\"},\"merge\":false}]","00000000-0000-0000-0000-000000000001","key-1"]
+-- parameters: ["00000000-0000-0000-0000-000000000001","goals_per_day",1,10,1,10,"00000000-0000-0000-0000-000000000001","key-1",10,10,1,"[{\"id\":\"00000000-0000-0000-0000-000000000002\",\"tenant_id\":\"00000000-0000-0000-0000-000000000001\",\"title\":\"t\",\"goal\":\"g\",\"status\":\"queued\",\"state\":\"RECEIVED\",\"requested_pattern\":null,\"priority\":5,\"metadata\":{},\"created_by\":null,\"idempotency_key\":\"key-1\"}]","00000000-0000-0000-0000-000000000001","[{\"type\":\"goal.created\",\"task_id\":null,\"data\":{\"title\":\"t\"},\"merge\":false}]"]
 with "admitted" as (insert into "tenant_usage" ("tenant_id", "resource", "window_start", "used") select $1::uuid as "tenant_id", $2::text as "resource", date_trunc('day', now(), 'UTC') as "window_start", $3::bigint as "used"
   where (($4::bigint IS NULL OR $5::bigint <= $6::bigint) and NOT EXISTS (SELECT 1 FROM goals WHERE tenant_id = $7::uuid AND idempotency_key = $8))
   on conflict ("tenant_id", "resource", "window_start") do update
@@ -100,7 +100,7 @@ with "admitted" as (insert into "tenant_usage" ("tenant_id", "resource", "window
   returning "id"), "ev" as (insert into "goal_events" ("tenant_id", "goal_id", "seq", "type", "task_id", "data", "created_at") select $13::uuid as "tenant_id", "g"."id", "e"."ord", e.item->>'type' as "type", NULL as "task_id", e.item->'data' as "data", clock_timestamp() as "created_at"
   from "g", jsonb_array_elements($14::jsonb) with ordinality as e(item, ord)
   order by "e"."ord"
-  returning "id", "seq", "goal_id", "tenant_id", "task_id", "type", "data", "created_at") select (SELECT used FROM admitted) as "admitted", EXISTS (SELECT 1 FROM goals WHERE tenant_id = $15::uuid AND idempotency_key = $16) as "replay", (SELECT json_agg(ev ORDER BY ev.seq) FROM ev) as "events";
+  returning "id", "seq", "goal_id", "tenant_id", "task_id", "type", "data", "created_at") select (SELECT used FROM admitted) as "admitted", (SELECT json_agg(ev ORDER BY ev.seq) FROM ev) as "events";
 
 -- updateGoalWithEvents
 -- parameters: ["PLANNING","running",1,"00000000-0000-0000-0000-000000000002","00000000-0000-0000-0000-000000000001","ANALYZING_INTENT","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-000000000002",1,"[{\"type\":\"goal.status\",\"task_id\":null,\"data\":{\"to\":\"PLANNING\"},\"merge\":false}]"]
