@@ -8,9 +8,10 @@
  * queueing included), the failed goals, the product's CPU ms per task and its peak RSS,
  * for the embedded mode and for PostgreSQL + BullMQ with one worker process, both on
  * their default settings. BENCH_C (50,200,500), BENCH_N (10), BENCH_L (1000),
- * BENCH_MODES (embedded,production) and BENCH_EXTRA_ENV (JSON of settings) narrow or
- * change a run; BENCH_PHASES=1 adds when the model server received each kind of call. Targets: at C=200, p95 ≤ 1.15 (production) and ≤ 1.25 (embedded); at
- * C=500, no failed goal in either mode.
+ * BENCH_MODES (embedded,production), BENCH_WORKERS (1; e.g. 1,2,4 runs production once per
+ * count of worker processes) and BENCH_EXTRA_ENV (JSON of settings) narrow or change a run;
+ * BENCH_PHASES=1 adds when the model server received each kind of call. Targets: at C=200,
+ * p95 ≤ 1.15 (production) and ≤ 1.25 (embedded); at C=500, no failed goal in either mode.
  */
 import {
   ApiClient,
@@ -24,12 +25,13 @@ import {
 } from '#testing';
 import { scriptFanOut, uniqueWord } from './fan-out-script';
 import { cpuMs, peakRssMb } from './process-stats';
-import { startProductionPair } from './production-pair';
+import { startProduction } from './production-pair';
 
 const CONCURRENCIES = (process.env.BENCH_C ?? '50,200,500').split(',').map(Number);
 const TASKS = Number(process.env.BENCH_N ?? 10);
 const LATENCY_MS = Number(process.env.BENCH_L ?? 1000);
 const MODES = (process.env.BENCH_MODES ?? 'embedded,production').split(',');
+const WORKERS = (process.env.BENCH_WORKERS ?? '1').split(',').map(Number);
 const CRITICAL_PATH_MS = 4 * LATENCY_MS;
 
 interface Row {
@@ -178,16 +180,26 @@ async function main(): Promise<void> {
           await app.stop();
         }
       }
-      if (MODES.includes('production')) {
-        const db = await createPostgresDatabase();
-        const pair = await startProductionPair(env, db.url);
-        try {
-          rows.push(await runLoad('postgres+bullmq', [pair.api, pair.worker], pair.client, c, llm));
-        } finally {
-          await pair.stop();
-          await db.drop();
+      if (MODES.includes('production'))
+        for (const workers of WORKERS) {
+          const db = await createPostgresDatabase();
+          const production = await startProduction(env, db.url, workers);
+          const mode = workers === 1 ? 'postgres+bullmq' : `postgres+bullmq, ${workers} workers`;
+          try {
+            rows.push(
+              await runLoad(
+                mode,
+                [production.api, ...production.workers],
+                production.client,
+                c,
+                llm,
+              ),
+            );
+          } finally {
+            await production.stop();
+            await db.drop();
+          }
         }
-      }
     }
   } finally {
     await llm.stop();

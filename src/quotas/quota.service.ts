@@ -66,14 +66,15 @@ export class QuotaService {
   }
 
   /**
-   * Checks and uses `amount` of a counted resource in one statement on `executor` (a unit
-   * of work's manager, so the use rolls back with it); throws QuotaExceeded when it would
-   * pass the limit. Returns the counter after the use.
+   * Checks and uses `amount` of stored bytes in one statement on `executor` (a unit of
+   * work's manager, so the use rolls back with it); throws QuotaExceeded when it would pass
+   * the limit. Returns the counter after the use. Goals are counted by `admission`, in the
+   * statement that stores them.
    */
   async consume(
     executor: SqlExecutor,
     tenantId: string,
-    resource: 'goals_per_day' | 'storage_mb',
+    resource: 'storage_mb',
     amount: number,
   ): Promise<number> {
     const counter = COUNTER_OF[resource]!;
