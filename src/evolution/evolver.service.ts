@@ -45,7 +45,9 @@ export class Evolver implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.bus.subscribe((event) => {
+    // recorded by the process that committed the ending; the others hear it from the bridge
+    this.unsubscribe = this.bus.subscribe((event, origin) => {
+      if (origin !== 'local') return;
       if (event.type !== 'goal.completed' && event.type !== 'goal.failed') return;
       void this.recordOutcome(
         event.tenant_id,

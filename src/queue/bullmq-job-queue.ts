@@ -1,7 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Semaphore } from '#common';
 import type { AppConfig } from '../config/app-config';
+import { logFor } from '../observability/logger';
 import type { JobHandler, JobOptions, JobQueue } from './job-queue';
 
 /** The shared lane's key in the maps below. */
@@ -24,7 +24,7 @@ const MOVE_BATCH = 1000;
  */
 export class BullMqJobQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
-  private readonly logger = new Logger('BullMQ');
+  private readonly log = logFor('BullMQ');
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Map<string, Worker>();
@@ -95,6 +95,16 @@ export class BullMqJobQueue implements JobQueue {
       if (PENDING_STATES.has(state)) return true;
     }
     return false;
+  }
+
+  async dropAbandoned(jobId: string, lane: string): Promise<boolean> {
+    const job = await this.laneQueue(lane).getJob(jobId);
+    if (!job || (await job.getState()) !== 'active') return false;
+    // BullMQ refuses to remove a job whose lock is held: only a lapsed hold goes
+    return job.remove().then(
+      () => true,
+      () => false,
+    );
   }
 
   async counts() {
@@ -172,11 +182,11 @@ export class BullMqJobQueue implements JobQueue {
       },
     );
     worker.on('failed', (job, error) =>
-      this.logger.warn(
-        `job ${job?.name} ${job?.id} attempt ${job?.attemptsMade} failed: ${error.message}`,
-      ),
+      this.log.warn(`job ${job?.name} ${job?.id} attempt ${job?.attemptsMade} failed`, {
+        error: error.message,
+      }),
     );
-    worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
+    worker.on('error', (error) => this.log.error('worker error', { error: error.message }));
     this.workers.set(lane, worker);
   }
 

@@ -68,6 +68,11 @@ export class InProcessJobQueue implements JobQueue {
     return this.known.has(jobId);
   }
 
+  /** Nothing is taken by another process here. */
+  async dropAbandoned(): Promise<boolean> {
+    return false;
+  }
+
   async counts() {
     return { waiting: this.waiting.length, active: this.running.size, failed: this.failed };
   }

@@ -30,6 +30,12 @@ export interface JobQueue {
   has(jobId: string, lane?: string): Promise<boolean>;
   /** Whether the job waits or runs (not yet finished) in `lane` or the shared lane. */
   isPending(jobId: string, lane?: string): Promise<boolean>;
+  /**
+   * Removes the job when it was taken in `lane` by a process whose hold on it has lapsed
+   * (that process died: nobody else consumes its own lane, so it would stay taken for
+   * good); true when removed. A job still held, waiting or finished stays.
+   */
+  dropAbandoned(jobId: string, lane: string): Promise<boolean>;
   /** Counts of waiting and active jobs. */
   counts(): Promise<{ waiting: number; active: number; failed: number }>;
   ping(): Promise<void>;

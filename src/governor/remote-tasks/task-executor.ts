@@ -16,6 +16,9 @@ import { TaskResultChannel } from './task-result-channel';
 /** Between reads of a task job's result when no announcement came. */
 const POLL_MS = 1000;
 
+/** Why the driver stopped waiting for a task job and placed the attempt again. */
+type LostJob = 'worker_offline' | 'taken_by_offline_worker' | 'job_vanished';
+
 /** One attempt's answer and the worker that ran it. */
 export interface ExecutedAttempt {
   output: TaskOutput;
@@ -127,10 +130,12 @@ export class TaskExecutor {
         const result = await this.channel.result(job.jobId);
         if (result) return result;
         if (!placement.workerId) await this.requireCapableWorker(required);
-        if (await this.lost(job.jobId, placement)) {
+        const lost = await this.lost(job.jobId, placement);
+        if (lost) {
           this.log.warn('the worker running a task went away; placing it again', {
             job_id: job.jobId,
             task_id: job.task.id,
+            reason: lost,
           });
           return undefined;
         }
@@ -176,14 +181,26 @@ export class TaskExecutor {
       );
   }
 
-  /** The worker that started the job is OFFLINE or gone; or the job vanished unstarted. */
-  private async lost(jobId: string, placement: Placement): Promise<boolean> {
+  /**
+   * The worker that started the job is OFFLINE or gone; or the job vanished unstarted; or
+   * the worker it was placed on took it and died before marking it started (its own lane
+   * has no other consumer, so the job would stay taken for good).
+   */
+  private async lost(jobId: string, placement: Placement): Promise<LostJob | undefined> {
     const startedBy = await this.channel.startedBy(jobId);
     const workers = await this.dispatcher.workers();
-    if (startedBy) {
-      const worker = workers.find((w) => w.id === startedBy);
+    const away = (id: string) => {
+      const worker = workers.find((w) => w.id === id);
       return !worker || worker.status === 'OFFLINE';
-    }
-    return !(await this.queue.has(jobId, placement.lane));
+    };
+    if (startedBy) return away(startedBy) ? 'worker_offline' : undefined;
+    if (
+      placement.workerId &&
+      placement.lane &&
+      away(placement.workerId) &&
+      (await this.queue.dropAbandoned(jobId, placement.lane))
+    )
+      return 'taken_by_offline_worker';
+    return (await this.queue.has(jobId, placement.lane)) ? undefined : 'job_vanished';
   }
 }
