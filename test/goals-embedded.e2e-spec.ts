@@ -173,7 +173,15 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     const missing = await api.post('/api/v1/goals', { title: 'no goal' });
     expect(missing.status).toBe(400);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
-    expect(missing.body.errors.map((e: { field: string }) => e.field)).toContain('goal');
+    expect(missing.body.errors).toEqual(
+      expect.arrayContaining([{ field: 'goal', message: 'is required' }]),
+    );
+    // the wrong type is the one reason given, not also the range it would have to fit
+    const wrongType = await api.post('/api/v1/goals', { goal: 5, priority: '9' });
+    expect(wrongType.body.errors).toEqual([
+      { field: 'goal', message: 'must be a string' },
+      { field: 'priority', message: 'must be an integer number' },
+    ]);
 
     const unknown = await api.post('/api/v1/goals', { goal: 'x', priority: 99, pattern: 'chaos' });
     expect(unknown.status).toBe(400);
@@ -196,6 +204,14 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     });
     expect(malformed.status).toBe(400);
     expect(malformed.body.type).toMatch(/malformed-json/);
+    expect(malformed.body.detail).toBe('The request body is not valid JSON.');
+    for (const notAnObject of ['null', '"a goal"', '5']) {
+      const refused = await api.post('/api/v1/goals', notAnObject, {
+        'content-type': 'application/json',
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.detail).toBe('The request body must be a JSON object.');
+    }
 
     const badKey = await api.post(
       '/api/v1/goals',

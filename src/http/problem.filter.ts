@@ -33,6 +33,25 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * The body parser refuses what is not JSON, and (strict) JSON that is not an object or an
+ * array: `null`, `"text"`, `5` are JSON, so they are told what is expected instead.
+ */
+function malformedJson(raw: unknown, instance?: string): ProblemDocument {
+  let valid = false;
+  if (typeof raw === 'string')
+    try {
+      JSON.parse(raw);
+      valid = true;
+    } catch {
+      valid = false;
+    }
+  const detail = valid
+    ? 'The request body must be a JSON object.'
+    : 'The request body is not valid JSON.';
+  return { ...problem(400, 'malformed-json', 'Malformed JSON', detail), instance };
+}
+
 export function toProblem(error: unknown, instance?: string): ProblemDocument {
   if (error instanceof DomainError) return problemFromDomainError(error, instance);
   if (error instanceof IllegalTransition || error instanceof StateConflict) {
@@ -44,12 +63,8 @@ export function toProblem(error: unknown, instance?: string): ProblemDocument {
   if (error instanceof HttpException) {
     // errors thrown by Express middleware (the body parser's checks) arrive wrapped
     if (error.cause instanceof DomainError) return problemFromDomainError(error.cause, instance);
-    const cause = error.cause as { type?: string } | undefined;
-    if (cause?.type === 'entity.parse.failed')
-      return {
-        ...problem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.'),
-        instance,
-      };
+    const cause = error.cause as { type?: string; body?: unknown } | undefined;
+    if (cause?.type === 'entity.parse.failed') return malformedJson(cause.body, instance);
     if (cause?.type === 'entity.too.large')
       return {
         ...problem(
@@ -84,7 +99,13 @@ export function toProblem(error: unknown, instance?: string): ProblemDocument {
       instance,
     };
   }
-  const e = error as { type?: string; status?: number; expose?: boolean; message?: string };
+  const e = error as {
+    type?: string;
+    status?: number;
+    expose?: boolean;
+    message?: string;
+    body?: unknown;
+  };
   if (e?.type === 'entity.too.large')
     return {
       ...problem(
@@ -95,11 +116,7 @@ export function toProblem(error: unknown, instance?: string): ProblemDocument {
       ),
       instance,
     };
-  if (e?.type === 'entity.parse.failed')
-    return {
-      ...problem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.'),
-      instance,
-    };
+  if (e?.type === 'entity.parse.failed') return malformedJson(e.body, instance);
   if (e?.expose && typeof e.status === 'number' && e.status < 500)
     return {
       ...problem(e.status, `http-${e.status}`, 'Bad request', e.message ?? 'Bad request'),

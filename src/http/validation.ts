@@ -29,7 +29,7 @@ export function createValidationPipe(): ValidationPipe {
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({
+    const own = ownMessages(e).map((message) => ({
       field,
       message: withoutLeadingName(
         message.replace(/^property (\S+) should not exist$/, 'is not a known field'),
@@ -38,6 +38,33 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
     }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
+}
+
+/** class-validator's constraints that say what type a value must have. */
+const TYPE_CONSTRAINTS = new Set([
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'isDate',
+  'isDateString',
+  'isISO8601',
+]);
+
+/**
+ * One reason where one is enough: a missing field is required (not also too short), and a
+ * value of the wrong type says so alone (not also out of range, which only confuses).
+ */
+function ownMessages(e: ValidationError): string[] {
+  const constraints = Object.entries(e.constraints ?? {});
+  if (!constraints.length) return [];
+  if (constraints.some(([name]) => name === 'whitelistValidation'))
+    return constraints.map(([, message]) => message);
+  if (e.value === undefined) return ['is required'];
+  const typed = constraints.filter(([name]) => TYPE_CONSTRAINTS.has(name));
+  return (typed.length ? typed : constraints).map(([, message]) => message);
 }
 
 /** class-validator starts its messages with the property name, which the field already says. */
