@@ -225,6 +225,7 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     expect(unknownGoal.status).toBe(404);
     const notUuid = await api.get('/api/v1/goals/not-a-uuid');
     expect(notUuid.status).toBe(400);
+    expect(notUuid.body.errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
 
     expect((await api.get('/api/v1/goals')).body.total).toBe(before);
   });

@@ -7,10 +7,10 @@ import {
   HttpCode,
   Inject,
   Param,
-  ParseUUIDPipe,
   Post,
   Res,
 } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiAcceptedResponse,
   ApiNoContentResponse,
@@ -219,7 +219,7 @@ export class MfaController {
   @ApiNoContentResponse()
   async revokeDevice(
     @Caller() caller: AccessContext,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new UuidParamPipe()) id: string,
   ): Promise<void> {
     await this.devices.revoke(caller.homeTenantId, caller.userId, id);
   }

@@ -6,11 +6,11 @@ import {
   HttpCode,
   Inject,
   Param,
-  ParseUUIDPipe,
   Post,
   Query,
   Res,
 } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiForbiddenResponse,
   ApiNoContentResponse,
@@ -170,7 +170,7 @@ export class SessionsController {
   @ApiForbiddenResponse({ description: "Another user's session, without the rights" })
   async revoke(
     @Caller() caller: AccessContext,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new UuidParamPipe()) id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
     const session = await this.reachable(caller, id);
@@ -185,7 +185,7 @@ export class SessionsController {
   @ApiNoContentResponse()
   async lock(
     @Caller() caller: AccessContext,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new UuidParamPipe()) id: string,
     @Body() body: LockDto,
   ): Promise<void> {
     const session = await this.reachable(caller, id);
@@ -201,7 +201,7 @@ export class SessionsController {
   @ApiNoContentResponse()
   async unlock(
     @Caller() caller: AccessContext,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new UuidParamPipe()) id: string,
     @Body() body: LockDto,
   ): Promise<void> {
     const session = await this.reachable(caller, id);

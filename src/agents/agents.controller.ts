@@ -1,16 +1,6 @@
 import { Audit } from '../access/audit.decorator';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -36,7 +26,7 @@ import {
   UpdateAgentDto,
 } from './dto/agent.dto';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 
 @ApiTags('agents')
 @Controller('api/v1/agents')

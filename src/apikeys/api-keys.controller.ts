@@ -1,14 +1,6 @@
 import { Audit } from '../access/audit.decorator';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -25,7 +17,7 @@ import { heldPermissions } from '../rbac/principal-policy';
 import { ApiKey, ApiKeysService } from './api-keys.service';
 import { ApiKeyDto, ApiKeyListDto, ApiKeyWithSecretDto, CreateApiKeyDto } from './dto/api-key.dto';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 
 /**
  * Callers without api-key:manage see and act on their own keys only; nobody sees or acts on

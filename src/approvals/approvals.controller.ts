@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -16,7 +17,7 @@ import {
   ApprovalListDto,
 } from './dto/approval.dto';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 
 @ApiTags('approvals')
 @Controller('api/v1/goals')

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { ValidationFailed } from '#common';
 import {
   ApiAcceptedResponse,
@@ -21,7 +22,7 @@ import { ListEventsQuery, ListGoalsQuery, ListTasksQuery } from './dto/list-goal
 import { GoalsService } from './goals.service';
 import { IdempotencyKey } from './idempotency-key.decorator';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 
 @ApiTags('goals')
 @Controller('api/v1/goals')

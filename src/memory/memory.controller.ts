@@ -6,12 +6,12 @@ import {
   Get,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
   Res,
 } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
@@ -36,7 +36,7 @@ import {
 } from './memory.dto';
 import { MemoryService } from './memory.service';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 
 @ApiTags('memory')
 @Controller('api/v1/memory')

@@ -1,14 +1,5 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -29,7 +20,7 @@ import {
 } from './dto/rate-limit-rule.dto';
 import { RateLimitRules } from './rules/rate-limit-rules.service';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 
 /**
  * Platform-wide rules, for platform administrators; rules from settings are listed but

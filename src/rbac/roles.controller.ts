@@ -1,16 +1,6 @@
 import { Audit } from '../access/audit.decorator';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -178,7 +168,7 @@ export class RolesController {
   @ApiNotFoundResponse({ description: 'No such assignment in this tenant' })
   async revoke(
     @Caller() caller: AccessContext,
-    @Param('id', new ParseUUIDPipe({ version: undefined })) id: string,
+    @Param('id', new UuidParamPipe()) id: string,
   ): Promise<void> {
     const assignment = await this.rbac.getAssignment(caller.tenantId, id);
     await this.principals.requireUser(caller, caller.tenantId, assignment.userId);

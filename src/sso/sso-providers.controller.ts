@@ -6,10 +6,10 @@ import {
   HttpCode,
   Inject,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
 } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -31,7 +31,7 @@ import {
 } from './dto/sso-provider.dto';
 import { type SsoProviderInput, SsoProviders } from './sso-providers.service';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 
 function toInput(body: CreateSsoProviderDto | UpdateSsoProviderDto): SsoProviderInput {
   return {

@@ -1,16 +1,6 @@
 import { Audit } from '../access/audit.decorator';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiCreatedResponse,
   ApiForbiddenResponse,
@@ -35,7 +25,7 @@ import {
 } from '../identity/dto/user.dto';
 import { UsersService } from '../identity/users.service';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 
 @ApiTags('users')
 @Controller('api/v1/users')

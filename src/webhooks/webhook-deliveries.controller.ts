@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiAcceptedResponse,
   ApiNotFoundResponse,
@@ -18,7 +19,7 @@ import {
 } from './dto/webhook-delivery.dto';
 import { WebhookDeliveries } from './webhook-deliveries.service';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 
 /** What was sent to one endpoint, each attempt, and sending an event again. */
 @ApiTags('webhooks')

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiConflictResponse,
   ApiNotFoundResponse,
@@ -11,7 +12,7 @@ import { RequireAdmin } from '../access/decorators';
 import { ListAllWebhooksQuery, WebhookDto, WebhookPageDto } from './dto/webhook-endpoint.dto';
 import { WebhookEndpoints } from './webhook-endpoints.service';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 
 /** Every tenant's webhook endpoints, for the installation's administrators. */
 @ApiTags('webhooks')

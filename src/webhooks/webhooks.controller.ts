@@ -1,15 +1,5 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -38,7 +28,7 @@ import { WebhookDeliveryDto } from './dto/webhook-delivery.dto';
 import { WEBHOOK_EVENT_CATEGORIES, WEBHOOK_EVENT_TYPES } from './webhook-event-types';
 import { WebhookEndpoints } from './webhook-endpoints.service';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 const NOT_CONFIGURED = 'Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured)';
 
 /**

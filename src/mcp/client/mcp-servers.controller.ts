@@ -1,14 +1,5 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { UuidParamPipe } from '../../http/uuid-param.pipe';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -32,7 +23,7 @@ import {
 } from './dto/mcp-server.dto';
 import { McpServers } from './mcp-servers.service';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
+const uuid = new UuidParamPipe();
 const INVALID = 'A field is missing or wrong; problem+json names each one';
 
 /**

@@ -1,0 +1,14 @@
+import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
+import { isUUID } from 'class-validator';
+import { ValidationFailed } from '#common';
+
+/**
+ * A path parameter that must be a UUID (any version): anything else answers 400
+ * `validation-failed` naming the parameter, like a bad body field.
+ */
+export class UuidParamPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown, metadata: ArgumentMetadata): string {
+    if (typeof value === 'string' && isUUID(value, 'all')) return value;
+    throw new ValidationFailed([{ field: metadata.data ?? 'id', message: 'must be a UUID' }]);
+  }
+}
