@@ -181,6 +181,18 @@ describe('web security: headers, WebSocket origins, login throttling (embedded)'
     expect(rotated.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('refuses a request carrying two credentials instead of choosing one of them', async () => {
+    for (const authorization of [`Bearer ${TEST_ADMIN_API_KEY}`, 'Bearer junk', 'Basic eDp5']) {
+      const both = anonymous.withHeaders({ 'x-api-key': TEST_ADMIN_API_KEY, authorization });
+      const refused = await both.get('/api/v1/goals');
+      expect([authorization, refused.status]).toEqual([authorization, 400]);
+      expect(refused.body.type).toMatch(/ambiguous-credentials$/);
+    }
+    // either one alone is fine
+    expect((await anonymous.withApiKey(TEST_ADMIN_API_KEY).get('/api/v1/goals')).status).toBe(200);
+    expect((await anonymous.withBearer(TEST_ADMIN_API_KEY).get('/api/v1/goals')).status).toBe(200);
+  });
+
   it('opens the WebSocket for clients without Origin, the same host and listed origins only', async () => {
     const key = { 'x-api-key': TEST_ADMIN_API_KEY };
     expect((await upgrade(app.baseUrl, key)).status).toBe('open');

@@ -14,6 +14,18 @@ export class InvalidApiKey extends DomainError {
   }
 }
 
+/** 400: two credentials in one request (RFC 6750 §2: one method per request), so no guessing. */
+export class AmbiguousCredentials extends DomainError {
+  constructor() {
+    super(
+      400,
+      'ambiguous-credentials',
+      'Ambiguous credentials',
+      'Send one credential: an x-api-key header or an Authorization header, not both.',
+    );
+  }
+}
+
 export class CredentialNoLongerValid extends DomainError {
   constructor(what: 'expired' | 'revoked' | 'suspended', kind = 'API key') {
     super(401, `credential-${what}`, `Credential ${what}`, `The ${kind} is ${what}.`);

@@ -22,6 +22,7 @@ import { TenantNotActive } from '../tenancy/tenant-errors';
 import type { AccessContext, SessionFacts } from '../access/access-context';
 import {
   AccessDenied,
+  AmbiguousCredentials,
   CredentialNoLongerValid,
   InvalidApiKey,
   TooManyRequests,
@@ -116,6 +117,8 @@ export class Authenticator {
     let platformKey = false;
     let sessionFacts: SessionFacts | undefined;
 
+    // which of two would be the principal is not the caller's to leave to us
+    if (apiKeyHeader !== undefined && authorization !== undefined) throw new AmbiguousCredentials();
     const presentedKey = apiKeyHeader ?? (bearer?.startsWith('ak_') ? bearer : undefined);
     if (presentedKey !== undefined) {
       const verdict = await this.keys.verify(presentedKey.trim(), ip);
