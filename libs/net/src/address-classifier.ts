@@ -223,6 +223,12 @@ export function isMetadataHostname(host: string): boolean {
   return METADATA_HOSTNAMES.has(host.trim().toLowerCase().replace(/\.$/, ''));
 }
 
+/** `localhost` and every name under it are loopback by definition (RFC 6761 §6.3). */
+export function isLoopbackHostname(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/\.$/, '');
+  return h === 'localhost' || h.endsWith('.localhost');
+}
+
 /** A human explanation of why an address is refused. */
 export function describeRefusal(verdict: AddressVerdict): string {
   const inner = verdict.embedded ? ` (embeds ${verdict.embedded})` : '';

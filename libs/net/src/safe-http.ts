@@ -7,6 +7,7 @@ import {
   classifyAddress,
   classifyHostLiteral,
   describeRefusal,
+  isLoopbackHostname,
   isMetadataHostname,
 } from './address-classifier';
 
@@ -136,6 +137,7 @@ export function assertUrlAllowed(url: URL, allowHosts: readonly string[] = []): 
   if (isAllowListed(url, allowHosts)) return;
   if (isMetadataHostname(url.hostname))
     throw new SsrfRefused(`${url.hostname} is a cloud metadata endpoint`);
+  if (isLoopbackHostname(url.hostname)) throw new SsrfRefused(`${url.hostname} is a loopback name`);
   const literal = classifyHostLiteral(url.hostname);
   if (literal && !literal.allowed) throw new SsrfRefused(`refused: ${describeRefusal(literal)}`);
 }
