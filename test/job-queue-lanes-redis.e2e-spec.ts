@@ -71,4 +71,20 @@ describe('BullMqJobQueue lanes (real Redis)', () => {
     expect(await queue.dropAbandoned('finished', 'w.done')).toBe(false);
     expect(await queue.has('finished', 'w.done')).toBe(true);
   });
+
+  it('removes every job a gone worker had taken in its lane, once their hold lapsed, and nothing else', async () => {
+    const taker = takerOf('w.gone');
+    for (const id of ['g1', 'g2'])
+      await queue.add('run-goal', { id }, { jobId: id, lane: 'w.gone' });
+    expect((await taker.getNextJob('t1'))?.id).toBe('g1');
+    expect((await taker.getNextJob('t2'))?.id).toBe('g2');
+    await queue.add('run-goal', { id: 'g3' }, { jobId: 'g3', lane: 'w.gone' });
+    expect(await queue.dropAbandonedIn('w.gone')).toBe(0); // still held
+    await new Promise((r) => setTimeout(r, LOCK_MS + 300));
+    expect(await queue.dropAbandonedIn('w.gone')).toBe(2);
+    expect(await queue.has('g1', 'w.gone')).toBe(false);
+    expect(await queue.has('g2', 'w.gone')).toBe(false);
+    expect(await queue.isPending('g3', 'w.gone')).toBe(true); // waiting: moved, not dropped
+    expect(await queue.dropAbandonedIn('w.gone')).toBe(0);
+  });
 });

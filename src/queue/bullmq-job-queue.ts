@@ -100,11 +100,15 @@ export class BullMqJobQueue implements JobQueue {
   async dropAbandoned(jobId: string, lane: string): Promise<boolean> {
     const job = await this.laneQueue(lane).getJob(jobId);
     if (!job || (await job.getState()) !== 'active') return false;
-    // BullMQ refuses to remove a job whose lock is held: only a lapsed hold goes
-    return job.remove().then(
-      () => true,
-      () => false,
-    );
+    return removeUnlessHeld(job);
+  }
+
+  async dropAbandonedIn(lane: string): Promise<number> {
+    if (lane === SHARED) return 0; // its consumers' stalled-job checks hand these on
+    const jobs = await this.laneQueue(lane).getJobs(['active'], 0, MOVE_BATCH - 1);
+    let dropped = 0;
+    for (const job of jobs) if (await removeUnlessHeld(job)) dropped++;
+    return dropped;
   }
 
   async counts() {
@@ -195,4 +199,12 @@ export class BullMqJobQueue implements JobQueue {
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     await handler(job.data, { id: job.id ?? '', attempt: job.attemptsMade + 1 });
   }
+}
+
+/** BullMQ refuses to remove a job whose lock is held: only a job whose hold lapsed goes. */
+function removeUnlessHeld(job: Job): Promise<boolean> {
+  return job.remove().then(
+    () => true,
+    () => false,
+  );
 }

@@ -73,6 +73,10 @@ export class InProcessJobQueue implements JobQueue {
     return false;
   }
 
+  async dropAbandonedIn(): Promise<number> {
+    return 0;
+  }
+
   async counts() {
     return { waiting: this.waiting.length, active: this.running.size, failed: this.failed };
   }

@@ -36,6 +36,8 @@ export interface JobQueue {
    * good); true when removed. A job still held, waiting or finished stays.
    */
   dropAbandoned(jobId: string, lane: string): Promise<boolean>;
+  /** `dropAbandoned` for every job taken in `lane` (a worker that is gone); answers how many. */
+  dropAbandonedIn(lane: string): Promise<number>;
   /** Counts of waiting and active jobs. */
   counts(): Promise<{ waiting: number; active: number; failed: number }>;
   ping(): Promise<void>;

@@ -11,7 +11,8 @@ import { WorkerRegistry } from '../worker-registry.service';
  * In job-running processes, every heartbeat: jobs waiting in the own lane of a worker that
  * is DRAINING, OFFLINE or gone move back to the shared lane, where any worker takes them
  * (a job a worker has started stays with it; if that worker died, the goal's lease or the
- * task's waiter brings the work back). A gone worker's empty lane is forgotten.
+ * task's waiter brings the work back). A gone worker's lane is forgotten once empty, after
+ * the jobs it had taken and whose hold lapsed are removed.
  */
 @Injectable()
 export class LaneRehomer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -60,7 +61,15 @@ export class LaneRehomer implements OnApplicationBootstrap, OnApplicationShutdow
           this.log.info(`moved ${count} waiting job(s) of a worker that left to the shared queue`, {
             lane,
           });
-        else if (!listed.has(lane)) await this.store.forgetLane(lane);
+        else if (!listed.has(lane)) {
+          // what it had taken when it died: its goals were resumed from their leases and
+          // its tasks placed again long since; only the queue's record of them is left
+          const dropped =
+            (await this.goals.dropAbandonedIn(lane)) + (await this.tasks.dropAbandonedIn(lane));
+          if (dropped)
+            this.log.info(`removed ${dropped} job(s) a worker that is gone had taken`, { lane });
+          await this.store.forgetLane(lane);
+        }
         moved += count;
       }
       return moved;
