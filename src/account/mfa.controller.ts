@@ -10,7 +10,7 @@ import {
   Post,
   Res,
 } from '@nestjs/common';
-import { UuidParamPipe } from '../http/uuid-param.pipe';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
 import {
   ApiAcceptedResponse,
   ApiNoContentResponse,

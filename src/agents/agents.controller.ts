@@ -1,6 +1,6 @@
 import { Audit } from '../access/audit.decorator';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { UuidParamPipe } from '../http/uuid-param.pipe';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,

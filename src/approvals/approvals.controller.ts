@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { UuidParamPipe } from '../http/uuid-param.pipe';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,

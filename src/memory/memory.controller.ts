@@ -11,7 +11,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { UuidParamPipe } from '../http/uuid-param.pipe';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,

@@ -9,7 +9,7 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
-import { UuidParamPipe } from '../http/uuid-param.pipe';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,

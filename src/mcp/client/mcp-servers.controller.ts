@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { UuidParamPipe } from '../../http/uuid-param.pipe';
+import { UuidParamPipe } from '../../common/uuid-param.pipe';
 import {
   ApiBadRequestResponse,
   ApiBody,
