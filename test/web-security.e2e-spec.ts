@@ -182,14 +182,19 @@ describe('web security: headers, WebSocket origins, login throttling (embedded)'
   });
 
   it('refuses a request carrying two credentials instead of choosing one of them', async () => {
-    for (const authorization of [`Bearer ${TEST_ADMIN_API_KEY}`, 'Bearer junk', 'Basic eDp5']) {
+    for (const authorization of [`Bearer ${TEST_ADMIN_API_KEY}`, 'Bearer junk', 'bearer x.y.z']) {
       const both = anonymous.withHeaders({ 'x-api-key': TEST_ADMIN_API_KEY, authorization });
       const refused = await both.get('/api/v1/goals');
       expect([authorization, refused.status]).toEqual([authorization, 400]);
       expect(refused.body.type).toMatch(/ambiguous-credentials$/);
     }
-    // either one alone is fine
+    // either one alone is fine, and a proxy's Basic header next to the key is no credential
     expect((await anonymous.withApiKey(TEST_ADMIN_API_KEY).get('/api/v1/goals')).status).toBe(200);
+    const behindProxy = anonymous.withHeaders({
+      'x-api-key': TEST_ADMIN_API_KEY,
+      authorization: 'Basic eDp5',
+    });
+    expect((await behindProxy.get('/api/v1/goals')).status).toBe(200);
     expect((await anonymous.withBearer(TEST_ADMIN_API_KEY).get('/api/v1/goals')).status).toBe(200);
   });
 

@@ -21,7 +21,7 @@ export class AmbiguousCredentials extends DomainError {
       400,
       'ambiguous-credentials',
       'Ambiguous credentials',
-      'Send one credential: an x-api-key header or an Authorization header, not both.',
+      'Send one credential: an x-api-key header or an Authorization: Bearer header, not both.',
     );
   }
 }

@@ -117,8 +117,9 @@ export class Authenticator {
     let platformKey = false;
     let sessionFacts: SessionFacts | undefined;
 
-    // which of two would be the principal is not the caller's to leave to us
-    if (apiKeyHeader !== undefined && authorization !== undefined) throw new AmbiguousCredentials();
+    // which of two would be the principal is not the caller's to leave to us (a Basic header
+    // is no credential here: a proxy in front may require and forward one)
+    if (apiKeyHeader !== undefined && bearer !== undefined) throw new AmbiguousCredentials();
     const presentedKey = apiKeyHeader ?? (bearer?.startsWith('ak_') ? bearer : undefined);
     if (presentedKey !== undefined) {
       const verdict = await this.keys.verify(presentedKey.trim(), ip);
