@@ -38,18 +38,20 @@ export class ProblemFilter implements ExceptionFilter {
  * array: `null`, `"text"`, `5` are JSON, so they are told what is expected instead.
  */
 function malformedJson(raw: unknown, instance?: string): ProblemDocument {
-  let valid = false;
-  if (typeof raw === 'string')
-    try {
-      JSON.parse(raw);
-      valid = true;
-    } catch {
-      valid = false;
-    }
-  const detail = valid
+  const detail = parsesAsJson(raw)
     ? 'The request body must be a JSON object.'
     : 'The request body is not valid JSON.';
   return { ...problem(400, 'malformed-json', 'Malformed JSON', detail), instance };
+}
+
+function parsesAsJson(raw: unknown): boolean {
+  if (typeof raw !== 'string') return false;
+  try {
+    JSON.parse(raw);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function toProblem(error: unknown, instance?: string): ProblemDocument {

@@ -72,11 +72,7 @@ export class BullMqJobQueue implements JobQueue {
     let moved = 0;
     for (const job of jobs) {
       // removed first: a job its worker took meanwhile is locked and stays where it is
-      const removed = await job.remove().then(
-        () => true,
-        () => false,
-      );
-      if (!removed) continue;
+      if (!(await removeUnlessHeld(job))) continue;
       await this.add(job.name, job.data, { jobId: job.id });
       moved++;
     }
