@@ -274,7 +274,7 @@ async function main(): Promise<void> {
   const exact = rows.every((r) => !r.duplicated && r.samples === r.events * r.clients);
   console.log(`\nevery client received every event exactly once: ${exact ? 'yes' : 'NO'}`);
   console.log(
-    "client columns: written → bytes read by the bench's client; server columns: written → handed to every client's socket, per event and fan-out pass, from the API's ws_event_delivery_lag histogram (bucket bounds).",
+    "client columns: written → bytes read by the bench's client; server columns: written → handed to every client's socket, per frame, from the API's ws_event_delivery_lag histogram (bucket bounds).",
   );
   console.log(
     "embedded: PGlite runs on the API's event loop, so fan-out waits for its queries; production: the API only fans out.",

@@ -201,7 +201,7 @@ export class MetricsService implements OnModuleDestroy {
   );
   readonly wsDeliveryLag = histogram(
     'ws_event_delivery_lag',
-    'Seconds from an event being written until a fan-out pass has handed it to every client it was queued for',
+    'Seconds from an event being written until it has been handed to every client it was queued for',
     [],
     LAG_BUCKETS,
   );

@@ -14,7 +14,7 @@ class FakeSocket implements OutboundSocket {
   }
 }
 
-function setup(maxBufferBytes = 1000) {
+function setup(maxBufferBytes = 1000, sliceSockets?: number) {
   const flushes: (() => void)[] = [];
   const overflowed: FakeSocket[] = [];
   const lags: Array<{ deliveries: number; lagsMs: number[] }> = [];
@@ -24,8 +24,13 @@ function setup(maxBufferBytes = 1000) {
     write: (socket, frames) => socket.write(frames),
     delivered: (deliveries, lagsMs) => lags.push({ deliveries, lagsMs }),
     schedule: (flush) => flushes.push(flush),
+    continueLater: (flush) => flushes.push(flush),
+    sliceSockets,
   });
-  const runFlushes = () => flushes.splice(0).forEach((f) => f());
+  /** Runs every slice, those the slices schedule included. */
+  const runFlushes = () => {
+    while (flushes.length) flushes.shift()!();
+  };
   return { sender, overflowed, lags, runFlushes, flushes };
 }
 
@@ -121,5 +126,35 @@ describe('CoalescingSender', () => {
     expect(lags).toHaveLength(1);
     expect(lags[0].deliveries).toBe(6);
     expect(lags[0].lagsMs).toHaveLength(1);
+  });
+
+  it('writes a slice of sockets at a time; a frame queued meanwhile rides with the sockets not yet written', () => {
+    const { sender, flushes, lags } = setup(1000, 2);
+    const sockets = [1, 2, 3, 4, 5].map(() => new FakeSocket());
+    const first = Buffer.from('A');
+    const second = Buffer.from('B');
+    for (const socket of sockets) sender.send(socket, first, Date.now() - 5);
+    flushes.shift()!();
+    expect(sockets.map((s) => s.writes)).toEqual([['A'], ['A'], [], [], []]);
+    expect(lags).toHaveLength(1);
+    expect(lags[0]).toEqual({ deliveries: 2, lagsMs: [] });
+    for (const socket of sockets) sender.send(socket, second, Date.now() - 1);
+    while (flushes.length) flushes.shift()!();
+    expect(sockets.map((s) => s.writes)).toEqual([['A', 'B'], ['A', 'B'], ['AB'], ['AB'], ['AB']]);
+    const total = lags.reduce((n, l) => n + l.deliveries, 0);
+    expect(total).toBe(10);
+    // each frame's lag is reported once, when the last socket it was queued for is written
+    expect(lags.flatMap((l) => l.lagsMs)).toHaveLength(2);
+  });
+
+  it('flush writes every queue at once, and forgets no frame count', () => {
+    const { sender, lags } = setup(1000, 1);
+    const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+    const frame = Buffer.from('E');
+    for (const socket of sockets) sender.send(socket, frame, Date.now());
+    sender.forget(sockets[2]);
+    sender.flush();
+    expect(sockets.map((s) => s.writes)).toEqual([['E'], ['E'], []]);
+    expect(lags).toEqual([{ deliveries: 2, lagsMs: [expect.any(Number)] }]);
   });
 });

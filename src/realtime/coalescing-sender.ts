@@ -13,37 +13,59 @@ export interface CoalescingSenderOptions<S extends OutboundSocket> {
   /** Writes complete WebSocket frames (see ws-frame.ts), one or more, to the socket's transport. */
   write(socket: S, frames: Buffer): void;
   /**
-   * Called after each flush that sent timestamped frames: how many events they delivered,
-   * and for each distinct frame its lag (ms; a frame of several events: its oldest's) when
-   * the flush had handed it to every socket it was queued for.
+   * Called after each slice of writes that delivered timestamped frames: how many events
+   * they delivered, and the lag (ms) of each frame that has now been handed to every
+   * socket it was queued for (a frame of several events: its oldest's).
    */
   delivered?(deliveries: number, lagsMs: number[]): void;
-  /** Runs the flush after the current burst of work; queueMicrotask by default. */
-  schedule?(flush: () => void): void;
+  /** Runs the first slice after the current burst of work; queueMicrotask by default. */
+  schedule?(write: () => void): void;
+  /** Runs the next slice once pending I/O has been read; setImmediate by default. */
+  continueLater?(write: () => void): void;
+  /** Sockets written per slice; 128 by default. */
+  sliceSockets?: number;
 }
 
 interface Pending {
   frames: Buffer[];
   bytes: number;
-  createdAtMs: (number | undefined)[];
-  /** How many events each frame carries. */
-  events: number[];
+}
+
+/** A timestamped frame still queued for some sockets. */
+interface Stamp {
+  createdAtMs: number;
+  /** How many events the frame carries. */
+  events: number;
+  /** Sockets it is queued for and not yet written to. */
+  queued: number;
 }
 
 /**
  * Sends WebSocket frames, framed once by the caller, to many sockets, coalescing the frames
- * queued for one socket during one turn of the event loop into a single write. A fan-out of
- * E events to C clients then costs C system calls per burst rather than C·E, which is what
- * bounds fan-out latency at high C.
+ * queued for one socket into a single write. A fan-out of E events to C clients costs C
+ * system calls per burst rather than C·E, which is what bounds fan-out latency at high C.
+ *
+ * The sockets are written a slice at a time, in the order they were first queued, with
+ * pending I/O read between slices: an event that arrives while a fan-out is under way joins
+ * the queues of the sockets not yet written (one write still carries both), and only the
+ * sockets already written get a second round. An event then waits at most one round of
+ * writes, not the rest of the current round and a whole round of its own.
  * Per-socket order is kept: every frame of a socket, event or reply, goes through here.
  */
 export class CoalescingSender<S extends OutboundSocket> {
-  private pending = new Map<S, Pending>();
+  private readonly pending = new Map<S, Pending>();
+  private readonly stamps = new Map<Buffer, Stamp>();
+  /** The last frames joined for a write, reused while the next sockets are queued the same. */
+  private joined: { frames: Buffer[]; bytes: Buffer } = { frames: [], bytes: Buffer.alloc(0) };
   private scheduled = false;
-  private readonly schedule: (flush: () => void) => void;
+  private readonly schedule: (write: () => void) => void;
+  private readonly continueLater: (write: () => void) => void;
+  private readonly sliceSockets: number;
 
   constructor(private readonly options: CoalescingSenderOptions<S>) {
-    this.schedule = options.schedule ?? ((flush) => queueMicrotask(flush));
+    this.schedule = options.schedule ?? ((write) => queueMicrotask(write));
+    this.continueLater = options.continueLater ?? ((write) => setImmediate(write));
+    this.sliceSockets = options.sliceSockets ?? 128;
   }
 
   /**
@@ -56,63 +78,104 @@ export class CoalescingSender<S extends OutboundSocket> {
     let queued = this.pending.get(socket);
     const unsent = socket.bufferedAmount + (queued?.bytes ?? 0) + frame.length;
     if (unsent > this.options.maxBufferBytes) {
-      this.pending.delete(socket);
+      this.forget(socket);
       this.options.overflow(socket);
       return false;
     }
     if (!queued) {
-      queued = { frames: [], bytes: 0, createdAtMs: [], events: [] };
+      queued = { frames: [], bytes: 0 };
       this.pending.set(socket, queued);
     }
     queued.frames.push(frame);
     queued.bytes += frame.length;
-    queued.createdAtMs.push(createdAtMs);
-    queued.events.push(events);
+    if (createdAtMs !== undefined) {
+      const stamp = this.stamps.get(frame);
+      if (stamp) stamp.queued++;
+      else this.stamps.set(frame, { createdAtMs, events, queued: 1 });
+    }
     if (!this.scheduled) {
       this.scheduled = true;
-      this.schedule(() => this.flush());
+      this.schedule(() => this.writeSlice());
     }
     return true;
   }
 
-  /** Writes everything queued now (also used before closing a socket on purpose). */
+  /** Writes everything queued now (also used before the sender stops). */
   flush(): void {
-    this.scheduled = false;
-    const batch = this.pending;
-    this.pending = new Map();
-    // Sockets subscribed to the same events are queued the same frames, so their bytes are
-    // joined once, the same buffer is written to each, and their timestamps are read once.
-    let frames: Buffer[] | undefined;
-    let bytes: Buffer | undefined;
-    let stamped = 0;
-    let deliveries = 0;
-    const createdAt = new Map<Buffer, number>();
-    for (const [socket, queued] of batch) {
-      if (socket.readyState !== socket.OPEN) continue;
-      if (!frames || !sameFrames(frames, queued.frames)) {
-        frames = queued.frames;
-        bytes = frames.length === 1 ? frames[0] : Buffer.concat(frames, queued.bytes);
-        stamped = 0;
-        queued.createdAtMs.forEach((at, i) => {
-          if (at === undefined) return;
-          stamped += queued.events[i];
-          createdAt.set(queued.frames[i], at);
-        });
-      }
-      this.options.write(socket, bytes!);
-      deliveries += stamped;
-    }
-    if (!deliveries) return;
-    const now = Date.now();
-    this.options.delivered?.(
-      deliveries,
-      [...createdAt.values()].map((at) => Math.max(0, now - at)),
-    );
+    this.write(Infinity);
   }
 
   /** Drops what is queued for a socket that is going away. */
   forget(socket: S): void {
+    const queued = this.pending.get(socket);
+    if (!queued) return;
     this.pending.delete(socket);
+    for (const frame of queued.frames) this.settle(frame, 1);
+  }
+
+  private writeSlice(): void {
+    this.scheduled = false;
+    this.write(this.sliceSockets);
+    if (this.pending.size > 0 && !this.scheduled) {
+      this.scheduled = true;
+      this.continueLater(() => this.writeSlice());
+    }
+  }
+
+  /**
+   * Writes the first `sockets` queues. Sockets subscribed to the same events are queued the
+   * same frames, so their bytes are joined once (and kept for the next slice) and the same
+   * buffer is written to each.
+   */
+  private write(sockets: number): void {
+    let frames: Buffer[] | undefined;
+    let sharing = 0;
+    const delivery = { events: 0, lagsMs: [] as number[], now: Date.now() };
+    for (const [socket, queued] of this.pending) {
+      if (sockets-- <= 0) break;
+      this.pending.delete(socket);
+      if (socket.readyState !== socket.OPEN) {
+        for (const frame of queued.frames) this.settle(frame, 1);
+        continue;
+      }
+      if (!frames || !sameFrames(frames, queued.frames)) {
+        if (frames) this.settleAll(frames, sharing, delivery);
+        frames = queued.frames;
+        sharing = 0;
+        if (!sameFrames(this.joined.frames, frames))
+          this.joined = {
+            frames,
+            bytes: frames.length === 1 ? frames[0] : Buffer.concat(frames, queued.bytes),
+          };
+      }
+      this.options.write(socket, this.joined.bytes);
+      sharing++;
+    }
+    if (frames) this.settleAll(frames, sharing, delivery);
+    if (delivery.events) this.options.delivered?.(delivery.events, delivery.lagsMs);
+  }
+
+  /** `sockets` sockets were written `frames`: counts their events and finished frames' lags. */
+  private settleAll(
+    frames: Buffer[],
+    sockets: number,
+    delivery: { events: number; lagsMs: number[]; now: number },
+  ): void {
+    for (const frame of frames) {
+      const stamp = this.settle(frame, sockets);
+      if (!stamp) continue;
+      delivery.events += stamp.events * sockets;
+      if (stamp.queued === 0) delivery.lagsMs.push(Math.max(0, delivery.now - stamp.createdAtMs));
+    }
+  }
+
+  /** Takes `sockets` off a timestamped frame's count; forgets it once no socket waits for it. */
+  private settle(frame: Buffer, sockets: number): Stamp | undefined {
+    const stamp = this.stamps.get(frame);
+    if (!stamp) return undefined;
+    stamp.queued -= sockets;
+    if (stamp.queued <= 0) this.stamps.delete(frame);
+    return stamp;
   }
 }
 
