@@ -22,7 +22,7 @@ export interface CoalescingSenderOptions<S extends OutboundSocket> {
   schedule?(write: () => void): void;
   /** Runs the next slice once pending I/O has been read; setImmediate by default. */
   continueLater?(write: () => void): void;
-  /** Sockets written per slice; 128 by default. */
+  /** Sockets written per slice (Infinity: a round is written at once); 128 by default. */
   sliceSockets?: number;
 }
 

@@ -14,13 +14,16 @@ import { deltaEnvelope, type Envelope } from './protocol';
 import type { WsConnection, WsConnections } from './ws-connection';
 import { textFrame } from './ws-frame';
 
+/** Sockets written per slice of a fan-out round in a process that only fans out. */
+const FAN_OUT_SLICE_SOCKETS = 128;
+
 /** How long an out-of-order event waits for the events before it before the log is read. */
 const GAP_WAIT_MS = 100;
 
 export type SlowConsumerLimit = 'send buffer' | 'backlog';
 
 export interface EventFanOutOptions {
-  config: Pick<AppConfig, 'WS_MAX_BUFFER_BYTES' | 'WS_MAX_BACKLOG'>;
+  config: Pick<AppConfig, 'WS_MAX_BUFFER_BYTES' | 'WS_MAX_BACKLOG' | 'PROCESS_JOBS'>;
   bus: EventBus;
   eventLog: GoalEventLog;
   /** Running tasks' output deltas, and the goals this process's clients follow. */
@@ -49,6 +52,11 @@ export class EventFanOut {
     const { config, bus, eventLog, metrics, connections } = options;
     this.sender = new CoalescingSender<WebSocket>({
       maxBufferBytes: config.WS_MAX_BUFFER_BYTES,
+      // A process that runs goals itself makes their events on this event loop: a round
+      // written in slices would let that work run between the slices and stretch the round,
+      // so it is written at once and the goal waits. A process that only fans out (workers
+      // run the goals) reads the events that arrive meanwhile between slices.
+      sliceSockets: config.PROCESS_JOBS ? Infinity : FAN_OUT_SLICE_SOCKETS,
       overflow: (socket) => {
         const connection = connections.get(socket);
         if (connection) options.slowConsumer(connection, 'send buffer');
