@@ -226,6 +226,20 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     const notUuid = await api.get('/api/v1/goals/not-a-uuid');
     expect(notUuid.status).toBe(400);
     expect(notUuid.body.errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
+    const auditNotUuid = await api.get('/api/v1/audit/events');
+    expect(auditNotUuid.status).toBe(400);
+    expect(auditNotUuid.body.errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
+
+    // a query integer is plain decimal digits, given once: nothing else is read as a number
+    for (const limit of ['0x10', '1e1', '+5', '%205', '5.0', '', '1&limit=2']) {
+      const listed = await api.get(`/api/v1/goals?limit=${limit}`);
+      expect({ limit, status: listed.status, errors: listed.body.errors }).toEqual({
+        limit,
+        status: 400,
+        errors: [{ field: 'limit', message: 'must be an integer number' }],
+      });
+    }
+    expect((await api.get('/api/v1/goals?limit=5')).body.limit).toBe(5);
 
     expect((await api.get('/api/v1/goals')).body.total).toBe(before);
   });

@@ -109,6 +109,12 @@ describe('the admin portal', () => {
         'ws_url',
       ]);
       expect((await api.post('/dashboard/settings', {})).status).toBe(400);
+      // a number in a body is a JSON number: a string is refused, not read as one
+      const text = await api.post('/dashboard/settings', { refresh_ms: '0x1f4' });
+      expect(text.status).toBe(400);
+      expect(text.body.errors).toEqual([
+        { field: 'refresh_ms', message: 'must be an integer number' },
+      ]);
       expect((await api.get('/dashboard/config')).body.theme).toBe('light');
       // Back to the defaults the browser test expects.
       await api.post('/dashboard/settings', {

@@ -2,8 +2,9 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuditEntryDto, AuditPageDto, ChainReportDto } from './dto/audit-entry.dto';
 import type { Response } from 'express';
-import { isUuid, NotFound } from '#common';
+import { NotFound } from '#common';
 import type { AccessContext } from '../access/access-context';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { Audit } from '../access/audit.decorator';
 import { Caller, RequirePermission } from '../access/decorators';
 import { AccessDenied } from '../auth/auth-errors';
@@ -121,8 +122,7 @@ export class AuditController {
   @RequirePermission('audit:read', 'audit', 'id')
   @ApiOperation({ summary: 'One audit entry' })
   @ApiOkResponse({ type: AuditEntryDto, description: 'The entry' })
-  async get(@Caller() caller: AccessContext, @Param('id') id: string) {
-    if (!isUuid(id)) throw new NotFound('audit-event', id);
+  async get(@Caller() caller: AccessContext, @Param('id', new UuidParamPipe()) id: string) {
     const row = await this.events.byId(caller.tenantId, id.toLowerCase());
     if (!row) throw new NotFound('audit-event', id);
     return auditView(row);

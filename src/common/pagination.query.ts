@@ -1,5 +1,5 @@
+import { QueryInteger } from './query-number';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** The largest offset a list accepts: the int4 range, far past any real list. */
@@ -11,7 +11,7 @@ export const MAX_LOG_ID = Number.MAX_SAFE_INTEGER;
 export class PaginationQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(100)
@@ -19,7 +19,7 @@ export class PaginationQuery {
 
   @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   @Max(MAX_OFFSET)
@@ -35,7 +35,7 @@ export class AfterIdQuery {
     default: 0,
   })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   @Max(MAX_LOG_ID)
@@ -43,7 +43,7 @@ export class AfterIdQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 500 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(1000)

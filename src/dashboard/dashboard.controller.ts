@@ -1,3 +1,4 @@
+import { QueryInteger } from '../common/query-number';
 import { RequirePermission } from '../access/decorators';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
@@ -8,7 +9,6 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ValidationFailed } from '#common';
 import { currentContext, currentTenantId } from '../common/request-context';
@@ -25,7 +25,7 @@ import {
 class DashboardListQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(100)

@@ -1,5 +1,5 @@
+import { QueryInteger, QueryNumber } from '../common/query-number';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -136,7 +136,7 @@ export class SearchMemoryQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(100)
@@ -144,7 +144,7 @@ export class SearchMemoryQuery {
 
   @ApiPropertyOptional({ minimum: -1, maximum: 1, description: 'Least cosine similarity' })
   @IsOptional()
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @QueryNumber()
   @IsNumber()
   @Min(-1)
   @Max(1)

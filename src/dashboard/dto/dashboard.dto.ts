@@ -1,5 +1,4 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
 import { DASHBOARD_PANELS } from '../../config/config.schema';
 
@@ -20,7 +19,6 @@ export class DashboardConfigDto {
 export class DashboardSettingsDto {
   @ApiPropertyOptional({ minimum: 500, maximum: 3600000 })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(500)
   @Max(3_600_000)

@@ -1,6 +1,6 @@
+import { QueryInteger } from '../../common/query-number';
 import { AfterIdQuery, MAX_OFFSET, PaginationQuery } from '../../common/pagination.query';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { GOAL_STATUSES } from '../../goal-records/goal-fsm';
 
@@ -27,7 +27,7 @@ export class ListEventsQuery extends AfterIdQuery {}
 export class ListTasksQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, description: 'Default: every task' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -35,7 +35,7 @@ export class ListTasksQuery {
 
   @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   @Max(MAX_OFFSET)
