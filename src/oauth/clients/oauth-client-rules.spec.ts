@@ -58,6 +58,30 @@ describe('redirect URIs', () => {
       ]);
   });
 
+  it('refuses a wildcard host and dot segments, which exact matching would not honour', () => {
+    for (const uri of [
+      'https://*.example.com/cb',
+      'https://app.example.com/../cb',
+      'https://app.example.com/a/./cb',
+      'https://app.example.com/a/%2e%2E/cb',
+      'https://app.example.com/a/.%2e',
+      'http://localhost/cb/..?x=1',
+    ])
+      expect([uri, redirectUriProblem(uri, 'confidential')]).toEqual([
+        uri,
+        expect.stringMatching(/wildcard|\.\. path segments/),
+      ]);
+    expect(redirectUriProblem('com.example.app:/../cb', 'public')).toMatch(/path segments/);
+    // dots inside a segment or in the query are ordinary characters
+    for (const uri of [
+      'https://app.example.com/v1.2/cb',
+      'https://app.example.com/...',
+      'https://app.example.com/cb?next=../x',
+      'com.example.app:/oauth.cb',
+    ])
+      expect([uri, redirectUriProblem(uri, 'public')]).toEqual([uri, undefined]);
+  });
+
   it('lets only public clients use a private-use scheme, and never javascript:, data: or file:', () => {
     expect(redirectUriProblem('com.example.app:/cb', 'public')).toBeUndefined();
     expect(redirectUriProblem('com.example.app://oauth/cb', 'public')).toBeUndefined();

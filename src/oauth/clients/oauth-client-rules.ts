@@ -52,11 +52,15 @@ export function redirectUriProblem(uri: string, clientType: ClientType): string 
   }
   if (uri.includes('#')) return 'must not contain a fragment';
   if (url.username || url.password) return 'must not contain user information';
+  if (hasDotSegment(uri))
+    return 'must not contain . or .. path segments: it is compared as written, and a browser resolves them';
   const scheme = url.protocol.slice(0, -1);
   if (scheme === 'https' || scheme === 'http') {
     // `https:/cb` and `https:cb` parse, as a host named cb: only `scheme://host` is a web URL
     if (!uri.toLowerCase().startsWith(`${scheme}://`) || !url.hostname)
       return 'must be an absolute URL';
+    if (url.hostname.includes('*'))
+      return 'must name one host, without a wildcard: redirect URIs are compared exactly';
     if (scheme === 'http' && !LOOPBACK_HOSTS.has(url.hostname))
       return 'must use https (http only to localhost, 127.0.0.1 or [::1])';
     return undefined;
@@ -65,6 +69,23 @@ export function redirectUriProblem(uri: string, clientType: ClientType): string 
   return clientType === 'public'
     ? 'must use https, http to the loopback interface, or a private-use scheme such as com.example.app:'
     : 'must use https (http only to localhost, 127.0.0.1 or [::1])';
+}
+
+/**
+ * Whether the path of `uri` (as written, before any query) holds a `.` or `..` segment,
+ * percent-encoded or not: the stored URI would differ from where a browser goes.
+ */
+function hasDotSegment(uri: string): boolean {
+  const afterScheme = uri.indexOf(':') + 1;
+  const pathStart = uri.startsWith('//', afterScheme)
+    ? uri.indexOf('/', afterScheme + 2)
+    : afterScheme;
+  if (pathStart < 0) return false;
+  const path = uri.slice(pathStart).split('?')[0];
+  return path
+    .split('/')
+    .map((segment) => segment.replace(/%2e/gi, '.'))
+    .some((segment) => segment === '.' || segment === '..');
 }
 
 /** A client's settings as they will be stored, checked together. */
