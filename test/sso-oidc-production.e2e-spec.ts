@@ -470,4 +470,19 @@ describe('single sign-on with OpenID Connect (PostgreSQL + Redis)', () => {
       },
     ]);
   });
+
+  it('tells why a discovery was refused: an issuer inside our network that SSO_ALLOW_HOSTS does not open', async () => {
+    const inside = await inAcme.post('/api/v1/sso/providers', {
+      name: 'Inside',
+      template: 'oidc',
+      enabled: false,
+      settings: { issuer: 'https://127.0.0.2/', client_id: 'village' },
+      client_secret: 'village-secret',
+    });
+    expect(inside.status).toBe(201);
+    const report = await inAcme.post(`/api/v1/sso/providers/${inside.body.id}/test`);
+    expect(report.body.ok).toBe(false);
+    expect(report.body.error).toMatch(/127\.0\.0\.2 is a loopback address/);
+    expect((await inAcme.delete(`/api/v1/sso/providers/${inside.body.id}`)).status).toBe(204);
+  });
 });

@@ -5,6 +5,7 @@ import { recordChange } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RbacService } from '../rbac/rbac.service';
+import { failureChain } from './failure-chain';
 import { idpFetch } from './idp-fetch';
 import { isPrivateKeyPem } from './saml-settings';
 import { SSO_SECRET_SEALER } from './sso-secret-sealer.provider';
@@ -201,7 +202,7 @@ export class SsoProviders {
         jwks_uri: metadata.jwks_uri,
       };
     } catch (error) {
-      return { ok: false, error: (error as Error).message };
+      return { ok: false, error: failureChain(error) };
     }
   }
 
