@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import {
   ApiClient,
@@ -71,6 +72,7 @@ describe('MCP servers as tool sources', () => {
         TASK_RETRY_BASE_MS: '1',
         MCP_ALLOW_HOSTS: '127.0.0.1',
         MCP_CALL_TIMEOUT_MS: '10000',
+        MCP_WORKING_DIRS: process.cwd(),
       },
     });
     api = new ApiClient(app.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
@@ -178,6 +180,14 @@ describe('MCP servers as tool sources', () => {
     ]);
     const noCommand = await api.post('/api/v1/mcp/servers', { name: 'x', transport: 'stdio' });
     expect(noCommand.body.errors).toEqual([expect.objectContaining({ field: 'command' })]);
+    // a host directory outside MCP_WORKING_DIRS is never mounted into the sandbox
+    for (const dir of ['/etc', '/', join(process.cwd(), '..')]) {
+      const outside = await api.post('/api/v1/mcp/servers', { ...stdioServer(), working_dir: dir });
+      expect(outside.status).toBe(400);
+      expect(outside.body.errors).toEqual([
+        { field: 'working_dir', message: `must be inside ${process.cwd()} (MCP_WORKING_DIRS)` },
+      ]);
+    }
 
     const operator = await principals.signedIn('operator@mcp.test', 'operator');
     expect((await operator.client.get('/api/v1/mcp/servers')).status).toBe(403);
@@ -329,7 +339,11 @@ describe('MCP servers as tool sources', () => {
 
     beforeAll(async () => {
       bare = await startApp({
-        env: { SANDBOX_BWRAP_PATH: '/nonexistent/bwrap', MCP_ALLOW_HOSTS: '127.0.0.1' },
+        env: {
+          SANDBOX_BWRAP_PATH: '/nonexistent/bwrap',
+          MCP_ALLOW_HOSTS: '127.0.0.1',
+          MCP_WORKING_DIRS: process.cwd(),
+        },
       });
       bareApi = new ApiClient(bare.baseUrl).withApiKey(TEST_ADMIN_API_KEY);
     });

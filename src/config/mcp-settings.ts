@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hostList, int } from './setting-types';
+import { absolutePathList, hostList, int } from './setting-types';
 
 /** Each tenant's MCP servers as sources of tools. */
 export const mcpSettings = {
@@ -7,6 +7,12 @@ export const mcpSettings = {
   MCP_ENCRYPTION_KEY: z.string().min(1).optional(),
   /** Hosts on private networks, or reached over http, that HTTP servers may name (`host` or `host:port`). */
   MCP_ALLOW_HOSTS: hostList,
+  /**
+   * Directories a stdio server's working_dir must lie in (itself or below, symbolic links
+   * resolved): it is mounted into the sandbox, so a tenant administrator must not be able
+   * to name any host directory (the data directory, another tenant's files).
+   */
+  MCP_WORKING_DIRS: absolutePathList.default(['/opt/mcp']),
   /** How long one tool call (or listing) may take. */
   MCP_CALL_TIMEOUT_MS: int(100, 600_000).default(30_000),
   /** How long connecting and the protocol's handshake may take. */

@@ -28,6 +28,19 @@ export const commaList = z
       .filter(Boolean),
   );
 
+/** Absolute paths, comma separated (none: an empty value). */
+export const absolutePathList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .refine((paths) => paths.every((p) => p.startsWith('/') && !p.split('/').includes('..')), {
+    message: 'must be absolute paths without ..',
+  });
+
 /** Hosts (`host` or `host:port`), comma separated, lower-cased: an allow-list of outbound calls. */
 export const hostList = z
   .string()

@@ -40,3 +40,11 @@ export class McpSandboxUnavailable extends DomainError {
     );
   }
 }
+
+/** A stored working directory that is no longer open to stdio servers: the server is not started. */
+export class McpWorkingDirRefused extends Error {
+  constructor(path: string, problem: string) {
+    super(`working_dir ${path} ${problem}`);
+    this.name = 'McpWorkingDirRefused';
+  }
+}

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { type FieldError, NotFound, type SealedBox, ValidationFailed, uuidv7 } from '#common';
 import type { ZodType } from 'zod';
@@ -19,6 +18,7 @@ import {
 import { McpServerRepository, type McpServerRow } from './mcp-server.repository';
 import type { McpServerSettings, McpToolOverride } from './mcp-server-settings';
 import { McpToolSource } from './mcp-tool-source.service';
+import { resolveWorkingDir } from './mcp-working-dir';
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
@@ -171,9 +171,8 @@ export class McpServers {
       for (const field of ['url', 'headers'] as const)
         if (input[field] !== undefined) errors.push({ field, message: 'is for http servers only' });
       if (settings.working_dir) {
-        const info = await stat(settings.working_dir).catch(() => undefined);
-        if (!info?.isDirectory())
-          errors.push({ field: 'working_dir', message: 'must be an existing directory' });
+        const dir = await resolveWorkingDir(settings.working_dir, this.config.MCP_WORKING_DIRS);
+        if ('problem' in dir) errors.push({ field: 'working_dir', message: dir.problem });
       }
     } else {
       if (!settings.url) errors.push({ field: 'url', message: 'is required for an http server' });

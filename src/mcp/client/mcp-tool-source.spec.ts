@@ -32,7 +32,7 @@ describe('MCP tools after a change made elsewhere', () => {
         'bubblewrap is missing (/usr/bin/bwrap): stdio MCP servers run only inside it. Install it with scripts/install-system-deps.sh.',
       );
     inProcess = await startInProcessApp(
-      { MCP_CONFIG_CACHE_MS: '100' },
+      { MCP_CONFIG_CACHE_MS: '100', MCP_WORKING_DIRS: ROOT },
       { imports: [McpClientModule] },
     );
   });

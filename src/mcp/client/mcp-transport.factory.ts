@@ -8,9 +8,10 @@ import { type SealedBox } from '#common';
 import { ProcessSandbox } from '#sandbox';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { McpNotConfigured } from './mcp-errors';
+import { McpNotConfigured, McpWorkingDirRefused } from './mcp-errors';
 import { MCP_SECRET_SEALER } from './mcp-secret-sealer.provider';
 import { mcpSafeFetch } from './mcp-safe-fetch';
+import { resolveWorkingDir } from './mcp-working-dir';
 import type { McpServerRow } from './mcp-server.repository';
 
 const MB = 1024 * 1024;
@@ -38,7 +39,7 @@ export class McpTransportFactory {
   ): Promise<{ transport: Transport; stderr: () => string }> {
     const { command, args } = await this.sandbox.command({
       argv: [server.command!, ...server.args],
-      workspace: server.working_dir ?? this.emptyDir(),
+      workspace: await this.workspace(server),
       readOnlyWorkspace: true,
       env: this.opened(server.sealed_env),
       limits: {
@@ -69,6 +70,17 @@ export class McpTransportFactory {
         reconnectionDelayGrowFactor: 1,
       },
     });
+  }
+
+  /**
+   * The directory mounted as the server's working directory, checked again at every start:
+   * the directories open to stdio servers may have changed since it was stored.
+   */
+  private async workspace(server: McpServerRow): Promise<string> {
+    if (!server.working_dir) return this.emptyDir();
+    const dir = await resolveWorkingDir(server.working_dir, this.config.MCP_WORKING_DIRS);
+    if ('problem' in dir) throw new McpWorkingDirRefused(server.working_dir, dir.problem);
+    return dir.path;
   }
 
   /** Sealed values opened; only called to connect, never to answer a request. */

@@ -3298,7 +3298,7 @@ export interface components {
        */
       args?: string[];
       /**
-       * @description stdio: the server's directory, mounted read-only as the working directory
+       * @description stdio: the server's directory, mounted read-only as the working directory; it must lie inside a directory the operator opened (MCP_WORKING_DIRS)
        * @example /opt/mcp/files
        */
       working_dir?: string;
@@ -3410,7 +3410,7 @@ export interface components {
        */
       args?: string[];
       /**
-       * @description stdio: the server's directory, mounted read-only as the working directory
+       * @description stdio: the server's directory, mounted read-only as the working directory; it must lie inside a directory the operator opened (MCP_WORKING_DIRS)
        * @example /opt/mcp/files
        */
       working_dir?: string;

@@ -34,7 +34,8 @@ export class CreateMcpServerDto {
   @ApiPropertyOptional({ type: [String], example: ['server.js'] }) args?: string[];
   @ApiPropertyOptional({
     example: '/opt/mcp/files',
-    description: "stdio: the server's directory, mounted read-only as the working directory",
+    description:
+      "stdio: the server's directory, mounted read-only as the working directory; it must lie inside a directory the operator opened (MCP_WORKING_DIRS)",
   })
   working_dir?: string;
   @ApiPropertyOptional({
