@@ -417,6 +417,16 @@ describe('identity and access (embedded)', () => {
       'allowed_cidrs',
       'scopes',
     ]);
+    // a day the month does not have is refused, not moved into the next month
+    const impossible = await admin.post('/api/v1/api-keys', {
+      name: 'x',
+      scopes: ['read:goals'],
+      expires_at: `${new Date().getUTCFullYear() + 1}-02-30T00:00:00Z`,
+    });
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.errors).toEqual([
+      { field: 'expires_at', message: 'must be a valid ISO 8601 date string' },
+    ]);
   });
 
   it("answers 404 for another tenant's goals, users, keys and assignments, and refuses foreign tenants", async () => {

@@ -1,3 +1,4 @@
+import { STRICT_DATE } from '../../common/strict-date';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -64,7 +65,7 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsDateString(STRICT_DATE)
   expires_at?: string;
 
   @ApiPropertyOptional({ type: RateLimitsDto })

@@ -1,3 +1,4 @@
+import { STRICT_DATE } from '../../common/strict-date';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -20,8 +21,14 @@ const list = ({ value }: { value: unknown }) =>
     .filter(Boolean);
 
 export class AuditQueryDto extends PaginationQuery {
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateString() start_time?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateString() end_time?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString(STRICT_DATE)
+  start_time?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString(STRICT_DATE)
+  end_time?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) actor_id?: string;
   @ApiPropertyOptional({ enum: ACTOR_TYPES }) @IsOptional() @IsIn(ACTOR_TYPES) actor_type?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Another tenant: platform administrators' })

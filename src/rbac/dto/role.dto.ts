@@ -1,3 +1,4 @@
+import { STRICT_DATE } from '../../common/strict-date';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -101,12 +102,12 @@ export class CreateAssignmentDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsDateString(STRICT_DATE)
   valid_from?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsDateString(STRICT_DATE)
   valid_until?: string;
 }
 

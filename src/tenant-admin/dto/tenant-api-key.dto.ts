@@ -1,3 +1,4 @@
+import { STRICT_DATE } from '../../common/strict-date';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsDateString, IsOptional, IsString, Length } from 'class-validator';
 
@@ -16,6 +17,6 @@ export class CreateTenantApiKeyDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsDateString(STRICT_DATE)
   expires_at?: string;
 }
