@@ -199,6 +199,23 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     });
     expect(notJson.status).toBe(415);
 
+    const latin1 = await api.post('/api/v1/goals', '{"goal": "x"}', {
+      'content-type': 'application/json; charset=latin1',
+    });
+    expect(latin1.status).toBe(415);
+    expect(latin1.body).toMatchObject({
+      title: 'Unsupported media type',
+      detail: 'Request bodies must be JSON in UTF-8, not LATIN1.',
+    });
+    const notGzip = await api.post('/api/v1/goals', '{"goal": "x"}', {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    expect(notGzip.status).toBe(400);
+    expect(notGzip.body.detail).toBe(
+      'The request body could not be decompressed as its Content-Encoding says.',
+    );
+
     const malformed = await api.post('/api/v1/goals', '{"goal": ', {
       'content-type': 'application/json',
     });

@@ -10,6 +10,7 @@ import {
 import { IllegalTransition } from '../goal-records/goal-fsm';
 import { StateConflict } from '../governor/goal-store.service';
 import { logFor } from '../observability/logger';
+import { type BodyReadError, bodyReadProblem } from './body-read-problem';
 
 const log = logFor('HTTP');
 
@@ -33,27 +34,6 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
-/**
- * The body parser refuses what is not JSON, and (strict) JSON that is not an object or an
- * array: `null`, `"text"`, `5` are JSON, so they are told what is expected instead.
- */
-function malformedJson(raw: unknown, instance?: string): ProblemDocument {
-  const detail = parsesAsJson(raw)
-    ? 'The request body must be a JSON object.'
-    : 'The request body is not valid JSON.';
-  return { ...problem(400, 'malformed-json', 'Malformed JSON', detail), instance };
-}
-
-function parsesAsJson(raw: unknown): boolean {
-  if (typeof raw !== 'string') return false;
-  try {
-    JSON.parse(raw);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function toProblem(error: unknown, instance?: string): ProblemDocument {
   if (error instanceof DomainError) return problemFromDomainError(error, instance);
   if (error instanceof IllegalTransition || error instanceof StateConflict) {
@@ -65,18 +45,8 @@ export function toProblem(error: unknown, instance?: string): ProblemDocument {
   if (error instanceof HttpException) {
     // errors thrown by Express middleware (the body parser's checks) arrive wrapped
     if (error.cause instanceof DomainError) return problemFromDomainError(error.cause, instance);
-    const cause = error.cause as { type?: string; body?: unknown } | undefined;
-    if (cause?.type === 'entity.parse.failed') return malformedJson(cause.body, instance);
-    if (cause?.type === 'entity.too.large')
-      return {
-        ...problem(
-          413,
-          'payload-too-large',
-          'Payload too large',
-          'The request body is larger than allowed.',
-        ),
-        instance,
-      };
+    const bodyRead = bodyReadProblem(error.cause as BodyReadError | undefined, instance);
+    if (bodyRead) return bodyRead;
     const status = error.getStatus();
     const response = error.getResponse();
     const detail =
@@ -101,24 +71,9 @@ export function toProblem(error: unknown, instance?: string): ProblemDocument {
       instance,
     };
   }
-  const e = error as {
-    type?: string;
-    status?: number;
-    expose?: boolean;
-    message?: string;
-    body?: unknown;
-  };
-  if (e?.type === 'entity.too.large')
-    return {
-      ...problem(
-        413,
-        'payload-too-large',
-        'Payload too large',
-        'The request body is larger than allowed.',
-      ),
-      instance,
-    };
-  if (e?.type === 'entity.parse.failed') return malformedJson(e.body, instance);
+  const bodyRead = bodyReadProblem(error as BodyReadError | undefined, instance);
+  if (bodyRead) return bodyRead;
+  const e = error as { status?: number; expose?: boolean; message?: string };
   if (e?.expose && typeof e.status === 'number' && e.status < 500)
     return {
       ...problem(e.status, `http-${e.status}`, 'Bad request', e.message ?? 'Bad request'),
