@@ -243,6 +243,15 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     const notUuid = await api.get('/api/v1/goals/not-a-uuid');
     expect(notUuid.status).toBe(400);
     expect(notUuid.body.errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
+    // a path that exists, with a method it does not take: 405 and what it does take
+    const wrongMethod = await api.delete('/api/v1/goals');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(wrongMethod.body).toMatchObject({
+      title: 'Method not allowed',
+      instance: '/api/v1/goals',
+    });
+    expect((await api.delete('/api/v1/no-such-thing')).status).toBe(404);
     const auditNotUuid = await api.get('/api/v1/audit/events');
     expect(auditNotUuid.status).toBe(400);
     expect(auditNotUuid.body.errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);

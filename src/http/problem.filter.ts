@@ -1,4 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  NotFoundException,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
   DomainError,
@@ -10,6 +16,7 @@ import {
 import { IllegalTransition } from '../goal-records/goal-fsm';
 import { StateConflict } from '../governor/goal-store.service';
 import { logFor } from '../observability/logger';
+import { allowedMethods } from './allowed-methods';
 import { type BodyReadError, bodyReadProblem } from './body-read-problem';
 
 const log = logFor('HTTP');
@@ -21,9 +28,23 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    const body = toProblem(error, req.originalUrl?.split('?')[0]);
+    const path = req.originalUrl?.split('?')[0];
+    const allowed = unroutedMethod(error) ? allowedMethods(req.app, req.path) : [];
+    // a path that exists, asked with a method it does not take: 405 with Allow (RFC 9110 §15.5.6)
+    if (allowed.length) res.setHeader('Allow', allowed.join(', '));
+    const body = allowed.length
+      ? {
+          ...problem(
+            405,
+            'method-not-allowed',
+            'Method not allowed',
+            `${req.method} is not allowed here; this path takes ${allowed.join(', ')}.`,
+          ),
+          instance: path,
+        }
+      : toProblem(error, path);
     if (body.status >= 500)
-      log.error(`${req.method} ${req.originalUrl?.split('?')[0]} failed`, {
+      log.error(`${req.method} ${path} failed`, {
         error: (error as Error)?.message,
       });
     // a refusal that knows when it ends says so (quotas, rate limits), unless a guard already did
@@ -32,6 +53,11 @@ export class ProblemFilter implements ExceptionFilter {
       res.setHeader('Retry-After', String(retryAfterS));
     res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
+}
+
+/** The router's own 404 (no route for this method and path), not a resource that is not there. */
+function unroutedMethod(error: unknown): boolean {
+  return error instanceof NotFoundException && /^Cannot [A-Z]+ /.test(error.message);
 }
 
 export function toProblem(error: unknown, instance?: string): ProblemDocument {
