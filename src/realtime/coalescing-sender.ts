@@ -22,7 +22,7 @@ export interface CoalescingSenderOptions<S extends OutboundSocket> {
   schedule?(write: () => void): void;
   /** Runs the next slice once pending I/O has been read; setImmediate by default. */
   continueLater?(write: () => void): void;
-  /** Sockets written per slice (Infinity: a round is written at once); 128 by default. */
+  /** Sockets written per slice; by default a round is written at once. */
   sliceSockets?: number;
 }
 
@@ -65,7 +65,7 @@ export class CoalescingSender<S extends OutboundSocket> {
   constructor(private readonly options: CoalescingSenderOptions<S>) {
     this.schedule = options.schedule ?? ((write) => queueMicrotask(write));
     this.continueLater = options.continueLater ?? ((write) => setImmediate(write));
-    this.sliceSockets = options.sliceSockets ?? 128;
+    this.sliceSockets = options.sliceSockets ?? Infinity;
   }
 
   /**

@@ -56,7 +56,7 @@ export class EventFanOut {
       // written in slices would let that work run between the slices and stretch the round,
       // so it is written at once and the goal waits. A process that only fans out (workers
       // run the goals) reads the events that arrive meanwhile between slices.
-      sliceSockets: config.PROCESS_JOBS ? Infinity : FAN_OUT_SLICE_SOCKETS,
+      sliceSockets: config.PROCESS_JOBS ? undefined : FAN_OUT_SLICE_SOCKETS,
       overflow: (socket) => {
         const connection = connections.get(socket);
         if (connection) options.slowConsumer(connection, 'send buffer');

@@ -12,7 +12,7 @@ export async function resolveWorkingDir(
   roots: readonly string[],
 ): Promise<{ path: string } | { problem: string }> {
   const real = await realpath(path).catch(() => undefined);
-  if (!real || !(await stat(real)).isDirectory())
+  if (!real || !(await stat(real).catch(() => undefined))?.isDirectory())
     return { problem: 'must be an existing directory' };
   for (const root of roots) {
     const realRoot = await realpath(root).catch(() => undefined);
