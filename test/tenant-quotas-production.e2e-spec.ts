@@ -352,7 +352,19 @@ describe('tenant tiers, lifecycle and quotas (PostgreSQL + Redis, two API proces
           }),
         ),
       );
-    const keptBefore = await counts(kept);
+    // the audit entries of the requests above are written after their answers: read the
+    // kept tenant's rows once they have stopped changing
+    let keptBefore = await counts(kept);
+    await waitFor(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const again = await counts(kept);
+        const settled = JSON.stringify(again) === JSON.stringify(keptBefore);
+        keptBefore = again;
+        return settled || undefined;
+      },
+      { what: "the kept tenant's rows to settle", timeoutMs: 10_000 },
+    );
     const goneBefore = await counts(gone);
     expect(goneBefore.goals).toBe(1);
     expect(goneBefore.users).toBe(1);
