@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { type NextFunction, type Request, type Response, urlencoded } from 'express';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type Response,
+  urlencoded,
+} from 'express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { portalAssetsDir } from './dashboard/dashboard.module';
@@ -19,11 +25,25 @@ import { OriginCheckingWsAdapter } from './realtime/origin-checking-ws-adapter';
 import { OAuthHttp } from './oauth/oauth-http';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
+/**
+ * The Express server, routing a path only as documented: in its letter case and without a
+ * trailing slash. Rate-limit rules, exempt paths and plugin middleware match the path as
+ * written, so a route that also answered `/API/V1/GOALS` or `/api/v1/goals/` would let
+ * requests slip past them. Set before anything touches the router, which reads them once.
+ */
+function exactPathServer(): Express {
+  const server = express();
+  server.set('case sensitive routing', true);
+  server.set('strict routing', true);
+  return server;
+}
+
 export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bodyParser: false,
-    logger: new NestPinoLogger(),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    new ExpressAdapter(exactPathServer()),
+    { bodyParser: false, logger: new NestPinoLogger() },
+  );
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   applySecurityHeaders(app, config, config.DASHBOARD_ENABLED ? portalAssetsDir() : undefined);

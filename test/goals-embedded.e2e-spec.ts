@@ -252,6 +252,10 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
       instance: '/api/v1/goals',
     });
     expect((await api.delete('/api/v1/no-such-thing')).status).toBe(404);
+    // a route answers at its documented path only: rate-limit rules and plugin middleware
+    // match the path as written, so another letter case or a trailing slash must not reach it
+    for (const path of ['/API/V1/GOALS', '/api/v1/Goals', '/api/v1/goals/', '/health/live/'])
+      expect({ path, status: (await api.get(path)).status }).toEqual({ path, status: 404 });
     const auditNotUuid = await api.get('/api/v1/audit/events');
     expect(auditNotUuid.status).toBe(400);
     expect(auditNotUuid.body.errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
