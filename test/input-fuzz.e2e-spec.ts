@@ -28,6 +28,8 @@ const HOSTILE_VALUES: Array<{ name: string; json: string; text?: true }> = [
   { name: 'NUL in a nested array', json: '{"a":{"b":["\\u0000"]}}', text: true },
   { name: 'NUL key', json: '{"k\\u0000":1}', text: true },
   { name: 'surrogate key', json: '{"\\ud800":"v"}', text: true },
+  { name: '__proto__ key', json: '{"__proto__":{"admin":true}}', text: true },
+  { name: 'constructor key', json: '{"a":[{"constructor":"x"}]}', text: true },
   { name: '10,000-deep JSON', json: DEEP_JSON },
   { name: '1e20', json: '1e20' },
   { name: '2^31', json: '2147483648' },

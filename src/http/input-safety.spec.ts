@@ -54,6 +54,16 @@ describe('findUnsafeText', () => {
     expect(findUnsafeText({ '\udfff': 1 }, '', 'query string')?.field).toBe('query string');
   });
 
+  it('refuses the keys object mapping would drop, naming them, and passes look-alikes', () => {
+    expect(findUnsafeText(JSON.parse('{"metadata": {"__proto__": {"admin": true}}}'))).toEqual({
+      field: 'metadata.__proto__',
+      message: 'is a reserved name: __proto__, constructor and prototype are not keys',
+    });
+    expect(findUnsafeText({ list: [{ constructor: 'x' }] })?.field).toBe('list[0].constructor');
+    expect(findUnsafeText({ prototype: 1 }, '', 'query string')?.field).toBe('prototype');
+    expect(findUnsafeText({ Constructor: 1, proto: 2, __proto: 3 })).toBeUndefined();
+  });
+
   it('names the whole value when it is the bad string, and passes clean input', () => {
     expect(findUnsafeText('\u0000', '', 'data')?.field).toBe('data');
     expect(findUnsafeText('\u0000', 'name', 'path')?.field).toBe('name');

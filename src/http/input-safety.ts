@@ -48,10 +48,16 @@ export function unsafeTextReason(text: string): string | undefined {
 }
 
 /**
+ * Keys the validation pipe's object mapping drops without a word (they would reach an
+ * object's prototype): refused, so a field is never silently lost.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
  * The first string (value or object key) anywhere in `value` that holds a NUL character or
- * a lone UTF-16 surrogate, named by its path below `prefix` (`metadata.tags[2]`; `whole`
- * when the value itself is the bad string). Walks with an explicit stack, so no input can
- * overflow the call stack.
+ * a lone UTF-16 surrogate, or a reserved key, named by its path below `prefix`
+ * (`metadata.tags[2]`; `whole` when the value itself is the bad string). Walks with an
+ * explicit stack, so no input can overflow the call stack.
  */
 export function findUnsafeText(
   value: unknown,
@@ -73,6 +79,11 @@ export function findUnsafeText(
         const key = keys[i];
         const keyProblem = unsafeTextReason(key);
         if (keyProblem) return { field: path || whole, message: `keys ${keyProblem}` };
+        if (RESERVED_KEYS.has(key))
+          return {
+            field: path ? `${path}.${key}` : key,
+            message: 'is a reserved name: __proto__, constructor and prototype are not keys',
+          };
         stack.push({
           value: (current as Record<string, unknown>)[key],
           path: path ? `${path}.${key}` : key,
