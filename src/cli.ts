@@ -20,15 +20,18 @@ server first in embedded mode). Print JSON; an API key is shown once.
 
 ${API_USAGE}`;
 
-async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2);
-  if (!command || command === 'help' || command === '--help') {
-    console.log(USAGE);
-    return command ? 0 : 1;
-  }
-  if (isApiCommand(command)) return runApiCommand(process.argv.slice(2));
-  const { values } = parseArgs({
-    args: rest,
+const DATABASE_COMMANDS = new Set([
+  'tenants:create',
+  'tenants:list',
+  'tenants:purge',
+  'users:create',
+  'keys:create',
+  'bootstrap',
+]);
+
+function parseDatabaseCommandOptions(args: string[]) {
+  return parseArgs({
+    args,
     options: {
       slug: { type: 'string' },
       name: { type: 'string' },
@@ -43,6 +46,32 @@ async function main(): Promise<number> {
     },
     strict: true,
   });
+}
+
+/** The options of a command on the database, or undefined (said, with the usage) when wrong. */
+function databaseCommandOptions(args: string[]) {
+  try {
+    return parseDatabaseCommandOptions(args).values;
+  } catch (error) {
+    if (!(error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw error;
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return undefined;
+  }
+}
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  if (isApiCommand(process.argv.slice(2))) return runApiCommand(process.argv.slice(2));
+  if (!DATABASE_COMMANDS.has(command)) {
+    console.error(`unknown command ${command}\n\n${USAGE}`);
+    return 2;
+  }
+  const values = databaseCommandOptions(rest);
+  if (!values) return 2;
   let config;
   try {
     config = { ...loadConfigFromProcess(), PROCESS_JOBS: false, LOG_LEVEL: 'warn' as const };
@@ -161,7 +190,7 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`${error.message}\n\n${USAGE}`);
-      return 1;
+      return 2;
     }
     if (error instanceof DomainError) {
       console.error(`${error.title}: ${error.message}`);

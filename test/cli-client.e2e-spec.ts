@@ -119,5 +119,28 @@ describe('the command-line client', () => {
     const bad = await cli('goals', 'submit');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('goals submit needs the goal text');
+    // a refusal names the field and what is wrong with it
+    const notUuid = await cli('goals', 'show', 'not-a-uuid');
+    expect(notUuid.code).toBe(1);
+    expect(notUuid.stderr).toMatch(/^400 Validation failed: id must be a UUID/);
+    // a number flag is checked before anything is sent, not dropped or sent as NaN
+    for (const [flag, value] of [
+      ['--limit', 'abc'],
+      ['--limit', '0'],
+      ['--priority', '11'],
+    ]) {
+      const wrong = await cli('goals', flag === '--limit' ? 'list' : 'submit', 'x', flag, value);
+      expect({ flag, value, code: wrong.code }).toEqual({ flag, value, code: 2 });
+      expect(wrong.stderr).toContain(`${flag} must be a whole number`);
+    }
+    const unknown = await cli('bogus');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^unknown command bogus/);
+  });
+
+  it('takes the connection options before the command as well as after it', async () => {
+    const first = await cli('--url', app.baseUrl, '--json', 'agents', 'list', '--limit', '1');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toHaveLength(1);
   });
 });

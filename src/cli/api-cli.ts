@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AgentVillage, ApiError } from '#sdk';
+import { AgentVillage, ApiError, type Problem } from '#sdk';
 import { cliClientSettings } from '../config/cli-client-settings';
 import { CommandFailed, UsageError } from './cli-errors';
 import type { CommandContext } from './command-context';
@@ -41,9 +41,17 @@ const COMMANDS = {
   keys: keysCommand,
 } as const;
 
-/** True for the words that name a command on the server (rather than on the database). */
-export function isApiCommand(word: string | undefined): boolean {
-  return word !== undefined && Object.hasOwn(COMMANDS, word);
+/** The options every server command takes, which may also come before the command. */
+const CONNECTION_OPTIONS = new Set(['--url', '--api-key']);
+
+/**
+ * True when the command line names a command on the server (rather than on the database),
+ * after any connection options written first (`--url <url> goals list`).
+ */
+export function isApiCommand(argv: readonly string[]): boolean {
+  let i = 0;
+  while (i < argv.length && argv[i].startsWith('--')) i += CONNECTION_OPTIONS.has(argv[i]) ? 2 : 1;
+  return i < argv.length && Object.hasOwn(COMMANDS, argv[i]);
 }
 
 /** Runs one command; answers the exit code. */
@@ -90,7 +98,7 @@ export async function runApiCommand(argv: string[]): Promise<number> {
       return 1;
     }
     if (error instanceof ApiError) {
-      console.error(`${error.status} ${error.problem.title}: ${error.problem.detail}`);
+      console.error(`${error.status} ${error.problem.title}: ${problemDetail(error.problem)}`);
       return 1;
     }
     if (
@@ -106,4 +114,11 @@ export async function runApiCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** The fields a refusal names, with what is wrong with each; else its detail. */
+function problemDetail(problem: Problem): string {
+  const errors = problem.errors ?? [];
+  if (!errors.length) return problem.detail ?? '';
+  return errors.map((e) => `${e.field} ${e.message}`).join('; ');
 }

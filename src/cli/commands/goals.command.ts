@@ -1,6 +1,7 @@
 import { unwrap, type AgentVillage, type Goal, type Task } from '#sdk';
 import { CommandFailed, need, UsageError } from '../cli-errors';
 import { progressView } from '../goal-progress';
+import { wholeNumberFlag } from '../number-flag';
 import type { CommandContext } from '../command-context';
 
 export async function goalsCommand(verb: string | undefined, ctx: CommandContext): Promise<void> {
@@ -9,25 +10,29 @@ export async function goalsCommand(verb: string | undefined, ctx: CommandContext
     case 'submit': {
       const text = args[0];
       if (!text) throw new UsageError('goals submit needs the goal text');
+      const priority = wholeNumberFlag(flags.priority, 'priority', 0, 10);
+      const timeoutS = wholeNumberFlag(flags.timeout, 'timeout', 1, 86_400);
       const accepted = unwrap(
         await av.api.POST('/api/v1/goals', {
           body: {
             goal: text,
             ...(flags.title ? { title: flags.title } : {}),
-            ...(flags.priority ? { priority: Number(flags.priority) } : {}),
+            ...(priority !== undefined ? { priority } : {}),
           },
         }),
       );
       if (!flags.wait) return out.result(accepted, () => [accepted]);
       out.say(`goal ${accepted.goal_id} submitted`);
-      const goal = await follow(av, accepted.goal_id, ctx);
+      const goal = await follow(av, accepted.goal_id, ctx, timeoutS);
       return finish(goal, ctx);
     }
-    case 'wait':
-      return finish(await follow(av, need(args[0], 'a goal id'), ctx), ctx);
+    case 'wait': {
+      const timeoutS = wholeNumberFlag(flags.timeout, 'timeout', 1, 86_400);
+      return finish(await follow(av, need(args[0], 'a goal id'), ctx, timeoutS), ctx);
+    }
     case 'list': {
       const goals: Goal[] = [];
-      const limit = flags.limit ? Number(flags.limit) : 20;
+      const limit = wholeNumberFlag(flags.limit, 'limit', 1, 10_000) ?? 20;
       for await (const goal of av.goals({ status: flags.status as Goal['status'] | undefined })) {
         goals.push(goal);
         if (goals.length >= limit) break;
@@ -57,12 +62,17 @@ export async function goalsCommand(verb: string | undefined, ctx: CommandContext
 }
 
 /** Shows the goal's progress live until it finishes; answers the goal as it ended. */
-async function follow(av: AgentVillage, id: string, ctx: CommandContext): Promise<Goal> {
+async function follow(
+  av: AgentVillage,
+  id: string,
+  ctx: CommandContext,
+  timeoutS: number | undefined,
+): Promise<Goal> {
   const view = ctx.out.json ? undefined : progressView(process.stderr, id);
   try {
     return await av.waitForGoal(id, {
       onEvent: (event) => view?.update(event),
-      timeoutMs: ctx.flags.timeout ? Number(ctx.flags.timeout) * 1000 : undefined,
+      timeoutMs: timeoutS !== undefined ? timeoutS * 1000 : undefined,
     });
   } finally {
     view?.stop();

@@ -1,15 +1,17 @@
 import { unwrap } from '#sdk';
 import { need, UsageError } from '../cli-errors';
 import type { CommandContext } from '../command-context';
+import { wholeNumberFlag } from '../number-flag';
 
 export async function memoryCommand(verb: string | undefined, ctx: CommandContext): Promise<void> {
   if (verb !== 'search') throw new UsageError(`unknown memory command ${verb ?? ''}`.trim());
+  const k = wholeNumberFlag(ctx.flags.limit, 'limit', 1, 100);
   const found = unwrap(
     await ctx.av.api.GET('/api/v1/memory/search', {
       params: {
         query: {
           q: need(ctx.args[0], 'the text to search for'),
-          ...(ctx.flags.limit ? { k: Number(ctx.flags.limit) } : {}),
+          ...(k !== undefined ? { k } : {}),
         },
       },
     }),
