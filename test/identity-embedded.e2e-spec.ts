@@ -1,6 +1,8 @@
+import { chmodSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { WsTestClient } from './support/ws-client';
-import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY, waitFor } from '#testing';
+import { ApiClient, AppProcess, startApp, TEST_ADMIN_API_KEY, tempDir, waitFor } from '#testing';
 import { AccessPolicy, evaluateAccess } from '../src/auth/access-policy';
 import { BUILT_IN_ROLE_NAMES, effectivePermissions } from '../src/rbac/permissions';
 
@@ -109,6 +111,23 @@ describe('identity and access (embedded)', () => {
     expect(me.body.permissions.length).toBeGreaterThanOrEqual(40);
     expect(app.output()).toContain('Admin API key: the value of BOOTSTRAP_ADMIN_API_KEY');
     expect(app.output()).not.toContain(TEST_ADMIN_API_KEY);
+  });
+
+  it("keeps the embedded database's files from other users of the machine", async () => {
+    const dataDir = join(tempDir(), 'data');
+    const database = join(dataDir, 'pglite');
+    const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+    await (await startApp({ env: { DATA_DIR: dataDir } })).stop();
+    expect(mode(database)).toBe('700');
+    // as an earlier version left it: PGlite's files are readable and writable by everyone
+    chmodSync(database, 0o755);
+    const restarted = await startApp({ env: { DATA_DIR: dataDir } });
+    try {
+      expect(mode(database)).toBe('700');
+      expect(restarted.output()).toContain(`${database} was mode 755; it is now 700`);
+    } finally {
+      await restarted.stop();
+    }
   });
 
   it('puts an access rule on every route of the route table (a route without one fails here)', async () => {

@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPrivateDir } from '#common';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -20,7 +21,7 @@ export const auditSigningKeyProvider: Provider = {
     if (config.mode !== 'embedded') return null;
     const path = join(config.DATA_DIR, 'audit.key');
     if (!existsSync(path)) {
-      mkdirSync(config.DATA_DIR, { recursive: true });
+      createPrivateDir(config.DATA_DIR);
       writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
     }
     return Buffer.from(readFileSync(path, 'utf8').trim(), 'utf8');

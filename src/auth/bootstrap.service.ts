@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { writeFileSync, chmodSync } from 'node:fs';
+import { createPrivateDir } from '#common';
 import { join } from 'node:path';
 import { ApiKeysService } from '../apikeys/api-keys.service';
 import { DEFAULT_TENANT_ID } from '../common/request-context';
@@ -68,7 +69,7 @@ export class BootstrapService {
     );
 
     if (this.config.mode === 'embedded') {
-      mkdirSync(this.config.DATA_DIR, { recursive: true });
+      createPrivateDir(this.config.DATA_DIR);
       const file = join(this.config.DATA_DIR, 'admin-api-key');
       writeFileSync(file, `${plaintext}\n`, { mode: 0o600 });
       chmodSync(file, 0o600);

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { createPrivateDir, keepPrivate } from '#common';
 import type { AppConfig } from '../config/app-config';
+import { logFor } from '../observability/logger';
 import { MIGRATIONS } from '../../migrations';
 import { pgliteDriver } from './pglite-pool';
 import { PreparedStatementClient } from './pg-prepared-client';
@@ -47,7 +48,7 @@ export function createDataSource(
     } as DataSourceOptions);
   }
   const dataDir = options.inMemory ? undefined : resolve(config.DATA_DIR, 'pglite');
-  if (dataDir) mkdirSync(join(dataDir, '..'), { recursive: true });
+  if (dataDir) createPrivateDir(join(dataDir, '..'));
   const db = options.image ?? openPglite(dataDir, config.PGLITE_SHARED_BUFFERS_MB);
   return new DataSource({ ...common, driver: pgliteDriver(db) } as DataSourceOptions);
 }
@@ -66,7 +67,20 @@ export async function openPglite(
   // PostgreSQL's default 128 MB cache is smaller than the HNSW index of 100k memories;
   // every search then copies evicted index pages back in (2-3x slower)
   const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
-  return PGlite.create({ dataDir, extensions: { vector }, startParams, loadDataDir: image });
+  const db = await PGlite.create({
+    dataDir,
+    extensions: { vector },
+    startParams,
+    loadDataDir: image,
+  });
+  // PGlite writes its files readable and writable by everyone: the directory keeps them
+  // from other users of the machine, as PostgreSQL's own data directory must
+  const loosened = dataDir ? keepPrivate(dataDir) : undefined;
+  if (loosened !== undefined)
+    logFor('Database').warn(
+      `${dataDir} was mode ${loosened.toString(8)}; it is now 700 (its owner only)`,
+    );
+  return db;
 }
 
 /**

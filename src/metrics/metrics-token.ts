@@ -1,6 +1,6 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { constantTimeEqual, randomToken } from '#common';
+import { constantTimeEqual, createPrivateDir, randomToken } from '#common';
 import type { AppConfig } from '../config/app-config';
 import { logFor } from '../observability/logger';
 
@@ -20,7 +20,7 @@ export function metricsToken(config: AppConfig): string {
   if (!token) {
     token = randomToken(32);
     if (config.mode === 'embedded') {
-      mkdirSync(config.DATA_DIR, { recursive: true });
+      createPrivateDir(config.DATA_DIR);
       const file = join(config.DATA_DIR, 'metrics-token');
       writeFileSync(file, `${token}\n`, { mode: 0o600 });
       chmodSync(file, 0o600);

@@ -8,3 +8,4 @@ export * from './concurrency';
 export * from './ttl-cache';
 export * from './sealed-box';
 export * from './interval-job';
+export * from './private-dir';

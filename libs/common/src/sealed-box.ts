@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createPrivateDir } from './private-dir';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -90,7 +91,7 @@ export function sealingBoxFrom(source: SealingKeySource): SealedBox | null {
   if (source.configured) master = parseMasterKey(source.configured, source.setting);
   else if (source.keyFile) {
     if (!existsSync(source.keyFile)) {
-      mkdirSync(dirname(source.keyFile), { recursive: true });
+      createPrivateDir(dirname(source.keyFile));
       writeFileSync(source.keyFile, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
     }
     master = parseMasterKey(readFileSync(source.keyFile, 'utf8'), source.keyFile);

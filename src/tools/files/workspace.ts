@@ -25,7 +25,8 @@ export class Workspace {
   private constructor(readonly root: string) {}
 
   static async open(dir: string): Promise<Workspace> {
-    await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+    // other users of the machine have no business with a tenant's files
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     return new Workspace(await fs.realpath(dir));
   }
 
