@@ -9,11 +9,16 @@ export class AgentUsageDto {
   @ApiProperty() cost_usd!: number;
 }
 
-export class TokenUsageDto {
+/** A task's model usage. */
+export class TaskUsageDto {
   @ApiProperty() prompt_tokens!: number;
   @ApiProperty() completion_tokens!: number;
   @ApiProperty() total_tokens!: number;
   @ApiProperty({ description: 'USD, from per-model prices' }) cost_usd!: number;
+}
+
+/** A goal's model usage: its tasks' and its own steps' calls. */
+export class TokenUsageDto extends TaskUsageDto {
   @ApiProperty() llm_calls!: number;
   @ApiPropertyOptional({
     type: [AgentUsageDto],
@@ -98,7 +103,7 @@ export class TaskDto {
   @ApiPropertyOptional({ type: String, nullable: true }) error!: string | null;
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
   errors!: unknown[];
-  @ApiProperty({ type: TokenUsageDto }) usage!: Omit<TokenUsageDto, 'llm_calls' | 'by_agent'>;
+  @ApiProperty({ type: TaskUsageDto }) usage!: TaskUsageDto;
   @ApiPropertyOptional({ type: String, nullable: true }) started_at!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) completed_at!: string | null;
 }

@@ -19,12 +19,6 @@ const DOMAIN =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 
 class SsoProviderFieldsDto {
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  name?: string;
-
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
@@ -112,14 +106,20 @@ export class CreateSsoProviderDto extends SsoProviderFieldsDto {
   @ApiProperty({ maxLength: 200 })
   @IsString()
   @Length(1, 200)
-  declare name: string;
+  name!: string;
 
   @ApiProperty({ enum: SSO_TEMPLATES })
   @IsIn(SSO_TEMPLATES)
   template!: SsoTemplate;
 }
 
-export class UpdateSsoProviderDto extends SsoProviderFieldsDto {}
+export class UpdateSsoProviderDto extends SsoProviderFieldsDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+}
 
 export class SsoProviderDto {
   @ApiProperty() id!: string;

@@ -2539,6 +2539,13 @@ export interface components {
       limit: number;
       offset: number;
     };
+    TaskUsageDto: {
+      prompt_tokens: number;
+      completion_tokens: number;
+      total_tokens: number;
+      /** @description USD, from per-model prices */
+      cost_usd: number;
+    };
     TaskDto: {
       /** Format: uuid */
       id: string;
@@ -2562,7 +2569,7 @@ export interface components {
       errors: {
         [key: string]: unknown;
       }[];
-      usage: components['schemas']['TokenUsageDto'];
+      usage: components['schemas']['TaskUsageDto'];
       started_at?: string | null;
       completed_at?: string | null;
     };
@@ -3394,10 +3401,10 @@ export interface components {
     };
     UpdateMcpServerDto: {
       /** @example files */
-      name: string;
+      name?: string;
       description?: string | null;
       /** @enum {string} */
-      transport: 'stdio' | 'http';
+      transport?: 'stdio' | 'http';
       /**
        * @description stdio: the program, run inside the sandbox (no network, read-only files)
        * @example node

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   MCP_TRANSPORTS,
   type McpToolOverride,
@@ -65,7 +65,7 @@ export class CreateMcpServerDto {
 }
 
 /** The body of PATCH /mcp/servers/{id}: any of the creation fields. */
-export class UpdateMcpServerDto extends CreateMcpServerDto {}
+export class UpdateMcpServerDto extends PartialType(CreateMcpServerDto) {}
 
 export class McpServerToolDto {
   @ApiProperty({ example: 'read_file', description: 'The name the server gives it' })
