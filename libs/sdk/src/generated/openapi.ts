@@ -10808,7 +10808,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description skip_consent without admin:access, or a change to a client that skips consent */
+      /** @description skip_consent without admin:access, or a change to a client that skips consent, or a client whose owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -10951,7 +10951,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The client's owner holds permissions the caller does not */
       403: {
         headers: {
           [name: string]: unknown;
@@ -11023,7 +11023,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description skip_consent without admin:access, or a change to a client that skips consent */
+      /** @description skip_consent without admin:access, or a change to a client that skips consent, or a client whose owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -11118,7 +11118,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description skip_consent without admin:access, or a change to a client that skips consent */
+      /** @description skip_consent without admin:access, or a change to a client that skips consent, or a client whose owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
