@@ -183,7 +183,11 @@ export class OAuthClientsController {
   @RequirePermission('oauth-client:delete', 'oauth-client', 'client_id')
   @ApiOperation({ summary: 'Delete a client; the authorization server stops trusting it at once' })
   @ApiNoContentResponse()
-  @ApiForbiddenResponse({ description: "The client's owner holds permissions the caller does not" })
+  @ApiForbiddenResponse({
+    description:
+      "The caller lacks the route's permission, the tenant is not active, or the client's " +
+      'owner holds permissions the caller does not (forbidden-principal)',
+  })
   @ApiNotFoundResponse({ description: 'No such client in this tenant' })
   async delete(
     @Caller() caller: AccessContext,

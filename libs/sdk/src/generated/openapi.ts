@@ -10951,7 +10951,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The client's owner holds permissions the caller does not */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the client's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
