@@ -7883,7 +7883,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7964,7 +7964,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8059,7 +8059,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8145,7 +8145,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8222,7 +8222,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
