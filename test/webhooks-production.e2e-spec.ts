@@ -1307,6 +1307,10 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
     expect(await byStatus('ACTIVE')).toEqual([endpoint.id]);
     expect(await byStatus('PAUSED')).toEqual([]);
     expect((await mine.client.get('/api/v1/admin/webhooks')).status).toBe(403);
+    const ownTenant = await root.get(
+      '/api/v1/admin/webhooks?tenant_id=00000000-0000-0000-0000-000000000001',
+    );
+    expect(ownTenant.status).toBe(200);
 
     const slug = mine.slug;
     const viewer = await signIn(mine.tenantId, slug, `viewer@${slug}.test`, 'viewer');
