@@ -110,7 +110,10 @@ export class WebhooksController {
   @Patch(':id')
   @ApiForbiddenResponse({ description: OUT_OF_REACH })
   @RequirePermission('webhook:update', 'webhook', 'id')
-  @ApiOperation({ summary: 'Change the name, URL, events, filters or headers of an endpoint' })
+  @ApiOperation({
+    summary:
+      'Change the name, description, URL, events, filters or standard_webhooks of an endpoint',
+  })
   @ApiOkResponse({ type: WebhookDto })
   @ApiNotFoundResponse({ description: 'No such endpoint in this tenant' })
   async update(

@@ -684,7 +684,7 @@ export interface paths {
     delete: operations['webhooks.delete'];
     options?: never;
     head?: never;
-    /** Change the name, URL, events, filters or headers of an endpoint */
+    /** Change the name, description, URL, events, filters or standard_webhooks of an endpoint */
     patch: operations['webhooks.update'];
     trace?: never;
   };
