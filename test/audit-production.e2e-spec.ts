@@ -16,6 +16,7 @@ interface Entry {
   id: string;
   timestamp: string;
   seq: number;
+  tenant_id: string;
   category: string;
   event_type: string;
   outcome: string;
@@ -203,6 +204,14 @@ describe('audit log (PostgreSQL + Redis)', () => {
     expect(later.items.every((e) => e.timestamp >= middle)).toBe(true);
     const ips = await search('ip=203.0.113.250');
     expect(ips.total).toBe(0);
+    // the installation's own tenant is named by its id like any other
+    const defaultTenant = '00000000-0000-0000-0000-000000000001';
+    const own = await admin.get<{ items: Entry[] }>(`/api/v1/audit?tenant_id=${defaultTenant}`);
+    expect(own.status).toBe(200);
+    expect(own.body.items.length).toBeGreaterThan(0);
+    expect(own.body.items.every((e) => e.tenant_id === defaultTenant)).toBe(true);
+    const exported = await admin.get(`/api/v1/audit/export?tenant_id=${defaultTenant}`);
+    expect(exported.status).toBe(200);
 
     // pages: the concatenation of pages is the whole list, in order, without repeats
     const pages: Entry[] = [];

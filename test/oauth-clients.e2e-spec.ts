@@ -297,6 +297,46 @@ describe('OAuth clients admin API (PostgreSQL + Redis)', () => {
     ]);
   });
 
+  it('refuses to change, rotate or delete a client whose owner holds more than the caller (403), since its tokens act for that owner', async () => {
+    const platform = await admin.post('/api/v1/oauth/clients', {
+      name: 'Platform robot',
+      grant_types: ['client_credentials'],
+      scopes: ['admin'],
+    });
+    expect(platform.status).toBe(201);
+    const path = `/api/v1/oauth/clients/${platform.body.client_id}`;
+    await principals.createUser('reach-admin@example.com', 'tenant_admin');
+    const tenantAdmin = await elevatedLogin('reach-admin@example.com', PASSWORD);
+
+    for (const res of [
+      await tenantAdmin.post(`${path}/rotate-secret`),
+      await tenantAdmin.patch(path, { scopes: ['admin', 'goals:read'] }),
+      await tenantAdmin.delete(path),
+    ])
+      expect([res.status, res.body.type]).toEqual([
+        403,
+        expect.stringMatching(/\/forbidden-principal$/),
+      ]);
+    expect(await storedHash(platform.body.client_id)).toBe(sha256(platform.body.client_secret));
+    expect((await admin.get(path)).body.scopes).toEqual(['admin']);
+
+    // a client of someone the caller outranks stays theirs to manage
+    const registrar = await adminKey.post('/api/v1/roles', {
+      name: 'oauth-registrar',
+      permissions: ['oauth-client:create', 'oauth-client:read'],
+    });
+    expect(registrar.status).toBe(201);
+    const dev = await principals.createUser('reach-dev@example.com', 'developer');
+    await principals.assign(dev.id, 'oauth-registrar');
+    const developer = await elevatedLogin('reach-dev@example.com', PASSWORD);
+    const weaker = await developer.post('/api/v1/oauth/clients', web);
+    expect(weaker.status).toBe(201);
+    const rotated = await tenantAdmin.post(
+      `/api/v1/oauth/clients/${weaker.body.client_id}/rotate-secret`,
+    );
+    expect(rotated.status).toBe(200);
+  });
+
   it("keeps another tenant's clients unseen: 404 to read, change, rotate or delete", async () => {
     const mine = await admin.post('/api/v1/oauth/clients', web);
     expect(mine.status).toBe(201);

@@ -1307,6 +1307,10 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
     expect(await byStatus('ACTIVE')).toEqual([endpoint.id]);
     expect(await byStatus('PAUSED')).toEqual([]);
     expect((await mine.client.get('/api/v1/admin/webhooks')).status).toBe(403);
+    const ownTenant = await root.get(
+      '/api/v1/admin/webhooks?tenant_id=00000000-0000-0000-0000-000000000001',
+    );
+    expect(ownTenant.status).toBe(200);
 
     const slug = mine.slug;
     const viewer = await signIn(mine.tenantId, slug, `viewer@${slug}.test`, 'viewer');
@@ -1337,6 +1341,48 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
     expect(over.headers.get('content-type')).toContain('application/problem+json');
     // another owner in the same tenant is not held by the developer's count
     await createEndpoint(mine.client, { url: receiver.url('/h/other'), events: ['user.created'] });
+  });
+
+  it('a developer may read but not change, pause, rotate or delete the endpoint of a user holding more (403)', async () => {
+    const mine = await tenantAdmin('reach');
+    const endpoint = await createEndpoint(mine.client, {
+      url: receiver.url('/h/admins'),
+      events: ['user.*'],
+    });
+    const slug = mine.slug;
+    const developer = await signIn(mine.tenantId, slug, `dev@${slug}.test`, 'developer');
+    const path = `/api/v1/webhooks/${endpoint.id}`;
+    expect((await developer.get(path)).status).toBe(200);
+    for (const [what, res] of [
+      ['patch', await developer.patch(path, { url: receiver.url('/h/taken') })],
+      ['pause', await developer.post(`${path}/pause`)],
+      ['resume', await developer.post(`${path}/resume`)],
+      ['rotate', await developer.post(`${path}/rotate-secret`)],
+      ['delete', await developer.delete(path)],
+    ] as const) {
+      expect([what, res.status, res.body.type]).toEqual([
+        what,
+        403,
+        expect.stringMatching(/\/forbidden-principal$/),
+      ]);
+      expect(JSON.stringify(res.body)).not.toContain('whsec_');
+    }
+    const still = await mine.client.get(path);
+    expect([still.status, still.body.url, still.body.status]).toEqual([
+      200,
+      receiver.url('/h/admins'),
+      'ACTIVE',
+    ]);
+    expect(still.body.previous_secret_expires_at).toBeNull();
+
+    // the administrator still manages the developer's endpoints
+    const theirs = await createEndpoint(developer, {
+      url: receiver.url('/h/devs'),
+      events: ['goal.completed'],
+    });
+    const rotated = await mine.client.post(`/api/v1/webhooks/${theirs.id}/rotate-secret`);
+    expect([rotated.status, rotated.body.secret]).toEqual([200, expect.stringMatching(/^whsec_/)]);
+    expect((await mine.client.delete(`/api/v1/webhooks/${theirs.id}`)).status).toBe(204);
   });
 
   it('answers 503 webhooks-not-configured in production without WEBHOOK_ENCRYPTION_KEY', async () => {

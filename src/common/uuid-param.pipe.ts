@@ -1,6 +1,5 @@
 import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
-import { isUUID } from 'class-validator';
-import { ValidationFailed } from '#common';
+import { isUuid, ValidationFailed } from '#common';
 
 /**
  * A path parameter that must be a UUID (any version): anything else answers 400
@@ -8,7 +7,7 @@ import { ValidationFailed } from '#common';
  */
 export class UuidParamPipe implements PipeTransform<unknown, string> {
   transform(value: unknown, metadata: ArgumentMetadata): string {
-    if (typeof value === 'string' && isUUID(value, 'all')) return value;
+    if (typeof value === 'string' && isUuid(value)) return value;
     throw new ValidationFailed([{ field: metadata.data ?? 'id', message: 'must be a UUID' }]);
   }
 }

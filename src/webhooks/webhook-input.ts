@@ -16,8 +16,12 @@ export interface WebhookEndpointInput {
   standard_webhooks: boolean;
 }
 
+// JSON.parse reads 1e400 as Infinity, which would be stored as null: a filter on another value.
 const isScalar = (v: unknown) =>
-  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  v === null ||
+  typeof v === 'string' ||
+  (typeof v === 'number' && Number.isFinite(v)) ||
+  typeof v === 'boolean';
 
 /** Every problem of an endpoint's settings, by field. */
 export function endpointInputErrors(
@@ -56,7 +60,7 @@ function filterErrors(filters: unknown): FieldError[] {
       errors.push({
         field: `filters.${key.slice(0, 100)}`,
         message:
-          'a filter is a field name and a value (string, number, boolean, null) or a list of them',
+          'a filter is a field name and a value (string, finite number, boolean, null) or a list of them',
       });
   }
   return errors;

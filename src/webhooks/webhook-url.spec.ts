@@ -18,6 +18,8 @@ describe('webhook endpoint URLs', () => {
     'http://example.com/hook',
     'ftp://example.com/hook',
     'https://user:pw@example.com/hook',
+    'https://example.com:0/hook',
+    'https://example.com:00/hook',
     'not a url',
   ])('refuses %s', (url) => {
     expect(webhookUrlProblem(url, allow)).toEqual(expect.any(String));
@@ -26,5 +28,6 @@ describe('webhook endpoint URLs', () => {
   it('takes public https URLs and allow-listed hosts over http', () => {
     expect(webhookUrlProblem('https://hooks.example.com/in', allow)).toBeUndefined();
     expect(webhookUrlProblem('http://127.0.0.1:4100/in', allow)).toBeUndefined();
+    expect(webhookUrlProblem('https://hooks.example.com:8443/in', allow)).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import {
   ApiAcceptedResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -27,8 +28,12 @@ import {
 import { WebhookDeliveryDto } from './dto/webhook-delivery.dto';
 import { WEBHOOK_EVENT_CATEGORIES, WEBHOOK_EVENT_TYPES } from './webhook-event-types';
 import { WebhookEndpoints } from './webhook-endpoints.service';
+import { WebhookOwnerReach } from './webhook-owner-reach';
 
 const uuid = new UuidParamPipe();
+const OUT_OF_REACH =
+  "The caller lacks the route's permission, the tenant is not active, or the endpoint's " +
+  'owner holds permissions the caller does not (forbidden-principal)';
 const NOT_CONFIGURED = 'Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured)';
 
 /**
@@ -39,7 +44,10 @@ const NOT_CONFIGURED = 'Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-
 @ApiServiceUnavailableResponse({ description: NOT_CONFIGURED })
 @Controller('api/v1/webhooks')
 export class WebhooksController {
-  constructor(private readonly endpoints: WebhookEndpoints) {}
+  constructor(
+    private readonly endpoints: WebhookEndpoints,
+    private readonly ownerReach: WebhookOwnerReach,
+  ) {}
 
   @Audit({ resource: 'webhook' })
   @Post()
@@ -100,8 +108,12 @@ export class WebhooksController {
 
   @Audit({ resource: 'webhook' })
   @Patch(':id')
+  @ApiForbiddenResponse({ description: OUT_OF_REACH })
   @RequirePermission('webhook:update', 'webhook', 'id')
-  @ApiOperation({ summary: 'Change the name, URL, events, filters or headers of an endpoint' })
+  @ApiOperation({
+    summary:
+      'Change the name, description, URL, events, filters or standard_webhooks of an endpoint',
+  })
   @ApiOkResponse({ type: WebhookDto })
   @ApiNotFoundResponse({ description: 'No such endpoint in this tenant' })
   async update(
@@ -109,6 +121,7 @@ export class WebhooksController {
     @Param('id', uuid) id: string,
     @Body() body: UpdateWebhookDto,
   ): Promise<WebhookDto> {
+    await this.ownerReach.require(caller, id);
     const row = await this.endpoints.update(caller.tenantId, id, {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.description !== undefined ? { description: body.description } : {}),
@@ -124,28 +137,33 @@ export class WebhooksController {
 
   @Audit({ resource: 'webhook' })
   @Delete(':id')
+  @ApiForbiddenResponse({ description: OUT_OF_REACH })
   @HttpCode(204)
   @RequirePermission('webhook:delete', 'webhook', 'id')
   @ApiOperation({ summary: 'Delete an endpoint with its deliveries' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'No such endpoint in this tenant' })
   async delete(@Caller() caller: AccessContext, @Param('id', uuid) id: string): Promise<void> {
+    await this.ownerReach.require(caller, id);
     await this.endpoints.delete(caller.tenantId, id);
   }
 
   @Audit({ resource: 'webhook' })
   @Post(':id/pause')
+  @ApiForbiddenResponse({ description: OUT_OF_REACH })
   @HttpCode(200)
   @RequirePermission('webhook:update', 'webhook', 'id')
   @ApiOperation({ summary: 'Stop new deliveries; pending ones wait until it is resumed' })
   @ApiOkResponse({ type: WebhookDto })
   @ApiConflictResponse({ description: 'The endpoint is DISABLED or FAILED' })
   async pause(@Caller() caller: AccessContext, @Param('id', uuid) id: string): Promise<WebhookDto> {
+    await this.ownerReach.require(caller, id);
     return WebhookDto.from(await this.endpoints.pause(caller.tenantId, id));
   }
 
   @Audit({ resource: 'webhook' })
   @Post(':id/resume')
+  @ApiForbiddenResponse({ description: OUT_OF_REACH })
   @HttpCode(200)
   @RequirePermission('webhook:update', 'webhook', 'id')
   @ApiOperation({
@@ -156,11 +174,13 @@ export class WebhooksController {
     @Caller() caller: AccessContext,
     @Param('id', uuid) id: string,
   ): Promise<WebhookDto> {
+    await this.ownerReach.require(caller, id);
     return WebhookDto.from(await this.endpoints.resume(caller.tenantId, id));
   }
 
   @Audit({ resource: 'webhook' })
   @Post(':id/rotate-secret')
+  @ApiForbiddenResponse({ description: OUT_OF_REACH })
   @HttpCode(200)
   @RequirePermission('webhook:update', 'webhook', 'id')
   @ApiOperation({
@@ -174,6 +194,7 @@ export class WebhooksController {
     @Caller() caller: AccessContext,
     @Param('id', uuid) id: string,
   ): Promise<WebhookWithSecretDto> {
+    await this.ownerReach.require(caller, id);
     const { endpoint, secret } = await this.endpoints.rotateSecret(caller.tenantId, id);
     return { ...WebhookDto.from(endpoint), secret };
   }

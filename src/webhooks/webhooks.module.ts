@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { EventsModule } from '../events/events.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { RbacModule } from '../rbac/rbac.module';
 import type { JobQueue } from '../queue/job-queue';
 import { createJobQueue } from '../queue/queue.module';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
@@ -12,6 +13,7 @@ import { WEBHOOK_QUEUE, WEBHOOKS_QUEUE_NAME, WebhookDispatcher } from './webhook
 import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { WebhookEndpoints } from './webhook-endpoints.service';
 import { WebhookLocalHandlers } from './webhook-local-handlers';
+import { WebhookOwnerReach } from './webhook-owner-reach';
 import { WebhookPublisher } from './webhook-publisher';
 import { WebhookQueueCloser } from './webhook-queue-closer';
 import { WebhookRetentionJob } from './webhook-retention.job';
@@ -27,7 +29,7 @@ import { WebhooksController } from './webhooks.controller';
  * in-process handlers of the same events.
  */
 @Module({
-  imports: [EventsModule, MetricsModule],
+  imports: [EventsModule, MetricsModule, RbacModule],
   controllers: [WebhooksController, WebhookDeliveriesController, WebhooksAdminController],
   providers: [
     {
@@ -50,6 +52,7 @@ import { WebhooksController } from './webhooks.controller';
     WebhookDispatcher,
     WebhookRetentionJob,
     WebhookEndpoints,
+    WebhookOwnerReach,
     WebhookDeliveries,
   ],
   exports: [WebhookPublisher, WebhookLocalHandlers],

@@ -20,6 +20,8 @@ export function outboundUrlProblem(
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https URL';
   if (url.username || url.password) return 'must not carry a user name or password';
+  // Port 0 parses but nothing can be reached on it: every delivery would fail.
+  if (url.port === '0') return 'must not name port 0';
   if (isAllowListed(url, allowHosts)) return undefined;
   if (url.protocol !== 'https:')
     return `must be an https URL (http only for hosts in ${allowSetting})`;

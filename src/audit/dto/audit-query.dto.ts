@@ -8,9 +8,9 @@ import {
   IsIn,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
 } from 'class-validator';
+import { IsAnyUuid } from '../../common/is-any-uuid';
 import { PaginationQuery } from '../../common/pagination.query';
 import { ACTOR_TYPES, AUDIT_CATEGORIES, AUDIT_OUTCOMES, AUDIT_SEVERITIES } from '../audit-event';
 
@@ -33,7 +33,7 @@ export class AuditQueryDto extends PaginationQuery {
   @ApiPropertyOptional({ enum: ACTOR_TYPES }) @IsOptional() @IsIn(ACTOR_TYPES) actor_type?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Another tenant: platform administrators' })
   @IsOptional()
-  @IsUUID('all')
+  @IsAnyUuid()
   tenant_id?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) ip?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) resource_type?: string;
@@ -97,6 +97,6 @@ export class AuditExportQueryDto extends AuditQueryDto {
 export class AuditVerifyQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Another tenant: platform administrators' })
   @IsOptional()
-  @IsUUID('all')
+  @IsAnyUuid()
   tenant_id?: string;
 }

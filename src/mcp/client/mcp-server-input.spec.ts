@@ -79,6 +79,7 @@ describe('MCP server input', () => {
     expect(mcpUrlProblem('https://169.254.169.254/', [])).toMatch(/not reachable/);
     expect(mcpUrlProblem('https://[::ffff:7f00:1]/', [])).toMatch(/not reachable/);
     expect(mcpUrlProblem('https://user:pw@mcp.example.com/', [])).toMatch(/user name/);
+    expect(mcpUrlProblem('https://mcp.example.com:0/mcp', [])).toMatch(/port 0/);
     expect(mcpUrlProblem('file:///etc/passwd', [])).toMatch(/https/);
     expect(mcpUrlProblem('http://127.0.0.1:8080/mcp', ['127.0.0.1'])).toBeUndefined();
   });

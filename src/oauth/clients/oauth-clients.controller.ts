@@ -12,6 +12,7 @@ import {
 import type { AccessContext } from '../../access/access-context';
 import { Audit } from '../../access/audit.decorator';
 import { Caller, RequireElevated, RequirePermission } from '../../access/decorators';
+import { PrincipalAccess } from '../../rbac/principal-access.service';
 import {
   CreateOAuthClientDto,
   ListOAuthClientsQuery,
@@ -28,7 +29,8 @@ const actorOf = (caller: AccessContext): ClientActor => ({
 });
 
 const FIRST_PARTY_403 =
-  'skip_consent without admin:access, or a change to a client that skips consent';
+  'skip_consent without admin:access, or a change to a client that skips consent, or a ' +
+  'client whose owner holds permissions the caller does not (forbidden-principal)';
 
 /**
  * The OAuth 2.0 / OpenID Connect clients registered in the caller's tenant. Another
@@ -37,7 +39,24 @@ const FIRST_PARTY_403 =
 @ApiTags('oauth-clients')
 @Controller('api/v1/oauth/clients')
 export class OAuthClientsController {
-  constructor(private readonly clients: OAuthClientsService) {}
+  constructor(
+    private readonly clients: OAuthClientsService,
+    private readonly principals: PrincipalAccess,
+  ) {}
+
+  /**
+   * A client's client-credentials tokens act for its owner, so changing, rotating or
+   * deleting it is acting on that owner: only for callers who hold all the owner holds.
+   */
+  private async requireOwnerInReach(caller: AccessContext, clientId: string): Promise<void> {
+    const { ownerUserId } = await this.clients.get(caller.tenantId, clientId);
+    if (ownerUserId)
+      await this.principals.require(
+        caller,
+        { tenantId: caller.tenantId, userId: ownerUserId },
+        { status: 403, what: 'this client' },
+      );
+  }
 
   @Post()
   @RequirePermission('oauth-client:create', 'oauth-client')
@@ -117,6 +136,7 @@ export class OAuthClientsController {
     @Param('client_id') clientId: string,
     @Body() body: UpdateOAuthClientDto,
   ): Promise<OAuthClientDto> {
+    await this.requireOwnerInReach(caller, clientId);
     const client = await this.clients.update(
       caller.tenantId,
       clientId,
@@ -149,6 +169,7 @@ export class OAuthClientsController {
     @Caller() caller: AccessContext,
     @Param('client_id') clientId: string,
   ): Promise<OAuthClientWithSecretDto> {
+    await this.requireOwnerInReach(caller, clientId);
     const { client, secret } = await this.clients.rotateSecret(
       caller.tenantId,
       clientId,
@@ -162,11 +183,17 @@ export class OAuthClientsController {
   @RequirePermission('oauth-client:delete', 'oauth-client', 'client_id')
   @ApiOperation({ summary: 'Delete a client; the authorization server stops trusting it at once' })
   @ApiNoContentResponse()
+  @ApiForbiddenResponse({
+    description:
+      "The caller lacks the route's permission, the tenant is not active, or the client's " +
+      'owner holds permissions the caller does not (forbidden-principal)',
+  })
   @ApiNotFoundResponse({ description: 'No such client in this tenant' })
   async delete(
     @Caller() caller: AccessContext,
     @Param('client_id') clientId: string,
   ): Promise<void> {
+    await this.requireOwnerInReach(caller, clientId);
     await this.clients.delete(caller.tenantId, clientId);
   }
 }

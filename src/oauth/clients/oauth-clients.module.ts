@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OAuthTokensModule } from '../../oauth-tokens/oauth-tokens.module';
+import { RbacModule } from '../../rbac/rbac.module';
 import { OAuthClientRepository } from './oauth-client.repository';
 import { OAuthClientsController } from './oauth-clients.controller';
 import { OAuthClientsService } from './oauth-clients.service';
@@ -9,7 +10,7 @@ import { OAuthClientsService } from './oauth-clients.service';
  * through the exported repository (`byClientId`, `toProviderMetadata`).
  */
 @Module({
-  imports: [OAuthTokensModule],
+  imports: [OAuthTokensModule, RbacModule],
   controllers: [OAuthClientsController],
   providers: [OAuthClientsService, OAuthClientRepository],
   exports: [OAuthClientsService, OAuthClientRepository],

@@ -6,10 +6,10 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   MaxLength,
 } from 'class-validator';
+import { IsAnyUuid } from '../../common/is-any-uuid';
 import { PaginationQuery } from '../../common/pagination.query';
 import type { EndpointStats } from '../webhook-endpoints.service';
 import type { WebhookEndpointRow } from '../webhook-endpoint.repository';
@@ -118,7 +118,7 @@ export class ListWebhooksQuery extends PaginationQuery {
 export class ListAllWebhooksQuery extends ListWebhooksQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsAnyUuid()
   tenant_id?: string;
 }
 

@@ -684,7 +684,7 @@ export interface paths {
     delete: operations['webhooks.delete'];
     options?: never;
     head?: never;
-    /** Change the name, URL, events, filters or headers of an endpoint */
+    /** Change the name, description, URL, events, filters or standard_webhooks of an endpoint */
     patch: operations['webhooks.update'];
     trace?: never;
   };
@@ -7890,7 +7890,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7971,7 +7971,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8066,7 +8066,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8152,7 +8152,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8229,7 +8229,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -10815,7 +10815,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description skip_consent without admin:access, or a change to a client that skips consent */
+      /** @description skip_consent without admin:access, or a change to a client that skips consent, or a client whose owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -10958,7 +10958,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the client's owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -11030,7 +11030,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description skip_consent without admin:access, or a change to a client that skips consent */
+      /** @description skip_consent without admin:access, or a change to a client that skips consent, or a client whose owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -11125,7 +11125,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description skip_consent without admin:access, or a change to a client that skips consent */
+      /** @description skip_consent without admin:access, or a change to a client that skips consent, or a client whose owner holds permissions the caller does not (forbidden-principal) */
       403: {
         headers: {
           [name: string]: unknown;
