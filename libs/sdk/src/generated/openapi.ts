@@ -4547,10 +4547,13 @@ export interface components {
       };
       /**
        * Format: uuid
-       * @description The goal this memory came from
+       * @description The goal this memory came from, a goal of this tenant
        */
       source_goal_id?: string;
-      /** Format: uuid */
+      /**
+       * Format: uuid
+       * @description The task this memory came from, a task of source_goal_id (required with it)
+       */
       source_task_id?: string;
       /** @description The agent this memory came from */
       source_agent?: string;
