@@ -293,6 +293,45 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
     expect((await finished(first.body.goal_id)).status).toBe('completed');
   });
 
+  it('an Idempotency-Key sent again with another body answers 422 naming what differs, creating nothing', async () => {
+    const key = 'resubmit-embedded-2';
+    const body = { goal: 'Say hello', priority: 3, metadata: { ticket: 'A', n: [1, 2] } };
+    const first = await api.post('/api/v1/goals', body, { 'Idempotency-Key': key });
+    expect(first.status).toBe(202);
+    const before = (await api.get('/api/v1/goals')).body.total;
+    const changed = await api.post(
+      '/api/v1/goals',
+      { ...body, goal: 'Delete everything', priority: 9 },
+      { 'Idempotency-Key': key },
+    );
+    expect(changed.status).toBe(422);
+    expect(changed.headers.get('content-type')).toContain('application/problem+json');
+    expect(changed.body).toMatchObject({
+      type: expect.stringMatching(/idempotency-key-reused$/),
+      goal_id: first.body.goal_id,
+      errors: [{ field: 'goal' }, { field: 'priority' }],
+    });
+    const otherMetadata = await api.post(
+      '/api/v1/goals',
+      { ...body, metadata: { ticket: 'B', n: [1, 2] } },
+      { 'Idempotency-Key': key },
+    );
+    expect(otherMetadata.body.errors).toEqual([
+      {
+        field: 'metadata',
+        message: 'differs from the submission first sent with this Idempotency-Key',
+      },
+    ]);
+    // the same request, metadata keys in another order, is still a replay
+    const replay = await api.post(
+      '/api/v1/goals',
+      { metadata: { n: [1, 2], ticket: 'A' }, priority: 3, goal: 'Say hello' },
+      { 'Idempotency-Key': key },
+    );
+    expect([replay.status, replay.body.goal_id]).toEqual([202, first.body.goal_id]);
+    expect((await api.get('/api/v1/goals')).body.total).toBe(before);
+  });
+
   it('refuses to cancel a finished goal (409)', async () => {
     const done = await api.post('/api/v1/goals', { goal: 'Say hi' });
     await finished(done.body.goal_id);

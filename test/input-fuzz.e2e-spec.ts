@@ -20,7 +20,10 @@ const DEEP = 10_000;
 const DEEP_JSON = '['.repeat(DEEP) + ']'.repeat(DEEP);
 const UNKNOWN_ID = '0190f0c4-0000-7000-8000-000000000000';
 
-/** Hostile JSON values put into one field at a time; `text` ones must be refused naming it. */
+/**
+ * Hostile JSON values put into one field at a time; `text` ones (bad text, and numbers JSON.parse
+ * can only read as Infinity, which would be stored as null) must be refused naming it.
+ */
 const HOSTILE_VALUES: Array<{ name: string; json: string; text?: true }> = [
   { name: 'NUL', json: '"fuzz\\u0000value"', text: true },
   { name: 'lone high surrogate', json: '"fuzz\\ud800value"', text: true },
@@ -35,7 +38,8 @@ const HOSTILE_VALUES: Array<{ name: string; json: string; text?: true }> = [
   { name: '2^31', json: '2147483648' },
   { name: '2^63', json: '9223372036854775808' },
   { name: '-1', json: '-1' },
-  { name: '1e400', json: '1e400' },
+  { name: '1e400', json: '1e400', text: true },
+  { name: '-1e400 in a nested array', json: '{"a":{"b":[-1e400]}}', text: true },
   { name: '"NaN"', json: '"NaN"' },
 ];
 /** Hostile query and path values, URL-encoded; `text` ones must be refused naming the parameter. */
@@ -365,6 +369,7 @@ function fuzzSuite(mode: string, setup: () => Promise<Record<string, string>>) {
         );
         await send(`${event} NUL key`, `{"event":"${event}","id":2,"data":{"\\u0000":1}}`, 'data');
         await send(`${event} surrogate id`, `{"event":"${event}","id":"\\ud800","data":{}}`);
+        await send(`${event} infinite id`, `{"event":"${event}","id":1e400,"data":{}}`);
         await send(`${event} NUL event`, `{"event":"${event}\\u0000","data":{}}`);
         await send(
           `${event} last_event_id 2^63`,

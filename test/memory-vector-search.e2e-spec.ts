@@ -111,4 +111,29 @@ describe('memory vector search with a large and a small tenant (PGlite + pgvecto
       );
     }
   });
+
+  it("refuses a memory whose source is another tenant's goal, an unknown one, or a task not of its goal", async () => {
+    const goal = await large.post('/api/v1/goals', { goal: 'Research cats.' });
+    expect(goal.status).toBe(202);
+    const goalId: string = goal.body.goal_id;
+    const refusal = async (api: ApiClient, source: Record<string, string>) => {
+      const res = await api.post('/api/v1/memory', { type: 'semantic', content: 'x', ...source });
+      return [res.status, res.body.errors?.map((e: { field: string }) => e.field)];
+    };
+    expect(await refusal(small, { source_goal_id: goalId })).toEqual([400, ['source_goal_id']]);
+    expect(
+      await refusal(large, { source_goal_id: '0190f0c4-0000-7000-8000-000000000000' }),
+    ).toEqual([400, ['source_goal_id']]);
+    expect(await refusal(large, { source_task_id: goalId })).toEqual([400, ['source_task_id']]);
+    expect(await refusal(large, { source_goal_id: goalId, source_task_id: goalId })).toEqual([
+      400,
+      ['source_task_id'],
+    ]);
+    const stored = await large.post('/api/v1/memory', {
+      type: 'semantic',
+      content: 'cats purr',
+      source_goal_id: goalId,
+    });
+    expect([stored.status, stored.body.source.goal_id]).toEqual([201, goalId]);
+  });
 });

@@ -350,4 +350,23 @@ describe('principal boundaries (embedded)', () => {
       await Promise.all([mine.close(), bystander.close()]);
     }
   });
+
+  it('closes the WebSocket connection of a revoked API key at once, not its sibling key', async () => {
+    const scopes = ['read:goals', 'write:goals'];
+    const revoked = await principals.createKey(admin, scopes);
+    const sibling = await principals.createKey(admin, scopes);
+    const revokedSocket = await WsTestClient.connect(app.baseUrl, { 'x-api-key': revoked.key });
+    const siblingSocket = await WsTestClient.connect(app.baseUrl, { 'x-api-key': sibling.key });
+    try {
+      expect((await revokedSocket.request('ping', {})).event).toBe('ack');
+      expect((await admin.post(`/api/v1/api-keys/${revoked.id}/revoke`)).status).toBe(200);
+      const closed = await waitFor(() => revokedSocket.closed, { what: 'the socket to close' });
+      expect(closed.code).toBe(4401);
+      const ack = await siblingSocket.request('goal.submit', { goal: 'Say hi', subscribe: false });
+      expect(ack.event).toBe('ack');
+      expect(siblingSocket.closed).toBeUndefined();
+    } finally {
+      await Promise.all([revokedSocket.close(), siblingSocket.close()]);
+    }
+  });
 });

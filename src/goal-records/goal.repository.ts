@@ -39,6 +39,12 @@ export interface GoalUsageRow {
 
 export const JSON_COLUMNS = new Set(['intent', 'result', 'failure_reasons', 'feedback']);
 
+/** The goal an idempotency key created, with what its submission asked for. */
+export type GoalSubmittedWithKey = Pick<
+  GoalRow,
+  'id' | 'status' | 'goal' | 'title' | 'requested_pattern' | 'priority' | 'metadata'
+>;
+
 /**
  * Goal rows: reads, leases and the sweeper's queries. A goal's state changes and its
  * creation are written together with their events by the event log (GoalEventRepository).
@@ -55,11 +61,10 @@ export class GoalRepository {
     return (await firstOf(executor, statements.byId(tenantId, goalId))) as GoalRow | undefined;
   }
 
-  byIdempotencyKey(
-    tenantId: string,
-    key: string,
-  ): Promise<{ id: string; status: string } | undefined> {
-    return firstOf(this.dataSource, statements.byIdempotencyKey(tenantId, key));
+  byIdempotencyKey(tenantId: string, key: string): Promise<GoalSubmittedWithKey | undefined> {
+    return firstOf(this.dataSource, statements.byIdempotencyKey(tenantId, key)) as Promise<
+      GoalSubmittedWithKey | undefined
+    >;
   }
 
   async count(tenantId: string, status: string | undefined, search?: string): Promise<number> {

@@ -12,11 +12,11 @@ const leaseExpiry = (ttlMs: number) =>
 export const statements = {
   byId: (tenantId: string, goalId: string) =>
     db.selectFrom('goals').selectAll().where('id', '=', goalId).where('tenant_id', '=', tenantId),
-  /** The goal an earlier submission with the same idempotency key created. */
+  /** The goal an earlier submission with the same idempotency key created, and what it asked. */
   byIdempotencyKey: (tenantId: string, key: string) =>
     db
       .selectFrom('goals')
-      .select(['id', 'status'])
+      .select(['id', 'status', 'goal', 'title', 'requested_pattern', 'priority', 'metadata'])
       .where('tenant_id', '=', tenantId)
       .where('idempotency_key', '=', key),
   count: (tenantId: string, status: string | undefined, search?: string) =>

@@ -43,13 +43,13 @@ export class GoalsController {
   @ApiUnsupportedMediaTypeResponse({ description: 'The body is not application/json' })
   @ApiUnprocessableEntityResponse({
     description:
-      'problem+json `goal-refused-by-plugin`: a plugin refused the goal; `detail`, `plugin` and `reason` say which and why',
+      'problem+json `goal-refused-by-plugin`: a plugin refused the goal; `detail`, `plugin` and `reason` say which and why. `idempotency-key-reused`: the Idempotency-Key created goal `goal_id` from another body; `errors` names the fields that differ',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
     description:
-      'Up to 200 printable characters. A submission sent again with the same key answers the goal the first one created.',
+      'Up to 200 printable characters. A submission sent again with the same key answers the goal the first one created; the same key with another goal, title, pattern, priority or metadata answers 422.',
   })
   submit(
     @Body() body: CreateGoalDto,

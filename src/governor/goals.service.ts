@@ -20,6 +20,7 @@ import { WorkDispatcher } from '../workers/dispatch/work-dispatcher';
 import { TaskRepository } from '../goal-records/task.repository';
 import { eventView, goalView, taskView } from './goal-views';
 import { GoalRefusedByPlugin } from './goal-refused.error';
+import { IdempotencyKeyReused, replayDifferences } from './idempotent-replay';
 
 /** The goal use cases behind the REST API (and later the WebSocket gateway). */
 @Injectable()
@@ -114,6 +115,18 @@ export class GoalsService {
           ? undefined
           : await this.goals.byIdempotencyKey(tenantId, idempotencyKey);
       if (!existing) throw admission.refused();
+      const differences = replayDifferences(
+        existing,
+        {
+          goal: text,
+          title,
+          requested_pattern: input.pattern ?? null,
+          priority: input.priority ?? 5,
+          metadata,
+        },
+        input.title !== undefined,
+      );
+      if (differences.length) throw new IdempotencyKeyReused(existing.id, differences);
       return { goal_id: existing.id, status: existing.status };
     }
     await this.enqueue(tenantId, id, 0);

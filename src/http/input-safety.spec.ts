@@ -70,6 +70,15 @@ describe('findUnsafeText', () => {
     expect(findUnsafeText({ a: [1, true, null, { b: 'fine 😀' }] })).toBeUndefined();
   });
 
+  it('names a number JSON could only read as Infinity, which storing would turn into null', () => {
+    expect(findUnsafeText(JSON.parse('{"metadata":{"n":[1,-1e400]}}'))).toEqual({
+      field: 'metadata.n[1]',
+      message: 'must be a number between -1.7976931348623157e308 and 1.7976931348623157e308',
+    });
+    expect(findUnsafeText(JSON.parse('1e400'), '', 'data')?.field).toBe('data');
+    expect(findUnsafeText({ big: 1.7976931348623157e308, small: -5e-324 })).toBeUndefined();
+  });
+
   it('walks 100,000 levels without a stack overflow', () => {
     let value: unknown = 'bottom\u0000';
     for (let i = 0; i < 100_000; i++) value = [value];

@@ -33,6 +33,8 @@ export function exceedsJsonDepth(text: Uint8Array | string, maxDepth: number): b
   return false;
 }
 
+const NOT_FINITE = 'must be a number between -1.7976931348623157e308 and 1.7976931348623157e308';
+
 /** What is wrong with a string, if anything the database or a JSON encoder would refuse. */
 export function unsafeTextReason(text: string): string | undefined {
   for (let i = 0; i < text.length; i++) {
@@ -55,8 +57,9 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * The first string (value or object key) anywhere in `value` that holds a NUL character or
- * a lone UTF-16 surrogate, or a reserved key, named by its path below `prefix`
- * (`metadata.tags[2]`; `whole` when the value itself is the bad string). Walks with an
+ * a lone UTF-16 surrogate, or a reserved key, or the first number JSON.parse could only read
+ * as ±Infinity (`1e400`: stored, it would silently become null), named by its path below
+ * `prefix` (`metadata.tags[2]`; `whole` when the value itself is the bad one). Walks with an
  * explicit stack, so no input can overflow the call stack.
  */
 export function findUnsafeText(
@@ -70,6 +73,8 @@ export function findUnsafeText(
     if (typeof current === 'string') {
       const message = unsafeTextReason(current);
       if (message) return { field: path || whole, message };
+    } else if (typeof current === 'number') {
+      if (!Number.isFinite(current)) return { field: path || whole, message: NOT_FINITE };
     } else if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--)
         stack.push({ value: current[i], path: `${path}[${i}]` });

@@ -67,12 +67,18 @@ export class CreateMemoryDto {
   @IsObject()
   metadata?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The goal this memory came from' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The goal this memory came from, a goal of this tenant',
+  })
   @IsOptional()
   @IsUUID()
   source_goal_id?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The task this memory came from, a task of source_goal_id (required with it)',
+  })
   @IsOptional()
   @IsUUID()
   source_task_id?: string;

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
+import { GoalRepository } from '../goal-records/goal.repository';
+import { TaskRepository } from '../goal-records/task.repository';
 import { HooksModule } from '../hooks/hooks.module';
 import { LearnedGoalRepository } from './learned-goal.repository';
 import { MemoryEmbeddings } from './memory-embeddings.service';
@@ -28,6 +30,8 @@ import { PluginMemoryBackends } from './plugin-memory-backends.extension';
     MemoryRetentionRepository,
     MemoryGraphRepository,
     LearnedGoalRepository,
+    GoalRepository,
+    TaskRepository,
     MemoryEmbeddings,
     MemorySearch,
     MemoryStore,

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { ValidationFailed } from '#common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { GoalRepository } from '../goal-records/goal.repository';
+import { TaskRepository } from '../goal-records/task.repository';
 import { BackendHit, MemoryBackendRegistry } from './memory-backend-registry';
 import { MemoryEmbeddings } from './memory-embeddings.service';
 import { MemoryGraph } from './memory-graph.service';
@@ -24,6 +26,8 @@ export class MemoryService implements OnApplicationBootstrap {
     private readonly embeddings: MemoryEmbeddings,
     private readonly graph: MemoryGraph,
     private readonly backends: MemoryBackendRegistry,
+    private readonly goals: GoalRepository,
+    private readonly tasks: TaskRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -57,6 +61,7 @@ export class MemoryService implements OnApplicationBootstrap {
     tenantId: string,
     input: Omit<MemoryInput, 'type'> & { type: string },
   ): Promise<MemoryView> {
+    await this.checkSource(tenantId, input.source);
     if (isBuiltinType(input.type))
       return this.store.create(tenantId, { ...input, type: input.type });
     if (!this.backends.has(input.type))
@@ -76,6 +81,26 @@ export class MemoryService implements OnApplicationBootstrap {
     };
     const { id } = await this.backends.write(tenantId, entry);
     return backendView({ ...entry, id, similarity: 1 });
+  }
+
+  /** A memory may name only a goal of its own tenant as its source, and a task of that goal. */
+  private async checkSource(tenantId: string, source: MemoryInput['source']): Promise<void> {
+    const goalId = source?.goal_id ?? null;
+    const taskId = source?.task_id ?? null;
+    if (goalId !== null && !(await this.goals.byId(tenantId, goalId)))
+      throw new ValidationFailed([
+        { field: 'source_goal_id', message: 'must be a goal of this tenant' },
+      ]);
+    if (taskId === null) return;
+    if (goalId === null)
+      throw new ValidationFailed([
+        { field: 'source_task_id', message: 'needs source_goal_id, the goal of the task' },
+      ]);
+    const tasks = await this.tasks.ofGoal(tenantId, goalId);
+    if (!tasks.some((task) => task.id === taskId))
+      throw new ValidationFailed([
+        { field: 'source_task_id', message: 'must be a task of source_goal_id' },
+      ]);
   }
 
   get(tenantId: string, id: string): Promise<MemoryView> {

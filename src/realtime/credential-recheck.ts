@@ -15,19 +15,20 @@ export interface RecheckableConnection {
 const log = logFor('RealtimeGateway');
 
 /**
- * Runs the authentication of a user's open connections again after their credentials or
- * rights changed (a password change, a disable, a delete or a role removal ends their
- * sessions): a connection the pipeline now refuses is closed with 4401, the others go on
- * with the user's current rights.
+ * Runs the authentication of the open connections `affected` picks again after their
+ * credentials or rights changed (a password change, a disable, a delete or a role removal
+ * ends a user's sessions; a key or an OAuth token is revoked; a tenant is suspended): a
+ * connection the pipeline now refuses is closed with 4401, the others go on with their
+ * current rights.
  */
-export async function recheckConnectionsOf(
-  userId: string,
+export async function recheckConnections(
+  affected: (identity: WsIdentity) => boolean,
   connections: Iterable<RecheckableConnection>,
   authenticator: WsAuthenticator,
 ): Promise<void> {
   for (const connection of [...connections]) {
     const identity = await connection.identity;
-    if (!identity || identity.principal.id !== userId) continue;
+    if (!identity || !affected(identity)) continue;
     try {
       connection.identity = Promise.resolve(await authenticator.authenticate(connection.request));
     } catch (error) {
@@ -39,9 +40,30 @@ export async function recheckConnectionsOf(
   }
 }
 
-/** Calls `handler` with the id of every user whose identity or rights changed; returns the unsubscribe. */
-export function onUserChanged(handler: (userId: string) => void): () => void {
-  const listener = (_tenantId: string, userId: string) => handler(userId);
-  accessInvalidation.on('user', listener);
-  return () => accessInvalidation.off('user', listener);
+/**
+ * Calls `handler` with a test picking the identities an access signal may have changed: a
+ * user's, a tenant's, an OAuth client's; every API key one for a key (the signal names the
+ * key's public id, which the identity does not hold); every OAuth one for a grant, a token
+ * or the signing keys. Returns the unsubscribe.
+ */
+export function onAccessChanged(
+  handler: (affected: (identity: WsIdentity) => boolean) => void,
+): () => void {
+  const oauth = (identity: WsIdentity) => identity.principal.kind === 'oauth';
+  const apiKey = (identity: WsIdentity) => identity.principal.kind === 'api_key';
+  const listeners: Record<string, (...args: string[]) => void> = {
+    user: (_tenantId, userId) => handler((identity) => identity.principal.id === userId),
+    key: () => handler(apiKey),
+    tenant: (tenantId) => handler((identity) => identity.tenantId === tenantId),
+    'oauth-client': (clientId) =>
+      handler((identity) => identity.principal.oauthClientId === clientId),
+    'oauth-grant': () => handler(oauth),
+    'oauth-token': () => handler(oauth),
+    'oauth-keys': () => handler(oauth),
+  };
+  for (const [event, listener] of Object.entries(listeners)) accessInvalidation.on(event, listener);
+  return () => {
+    for (const [event, listener] of Object.entries(listeners))
+      accessInvalidation.off(event, listener);
+  };
 }

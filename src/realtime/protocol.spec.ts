@@ -44,6 +44,14 @@ describe('parseClientMessage', () => {
     }
   });
 
+  it('refuses an id JSON could only read as Infinity (its answer would carry id null)', () => {
+    const message = parseClientMessage('{"event":"ping","id":1e400}', 64);
+    expect(message).toMatchObject({
+      ok: false,
+      problem: { status: 400, detail: 'id must be a finite number' },
+    });
+  });
+
   it('names unknown events', () => {
     expect(parseClientMessage('{"event":"nope"}', 64)).toMatchObject({
       ok: false,

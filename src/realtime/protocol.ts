@@ -51,6 +51,7 @@ export function parseEnvelope(raw: string): Envelope | string {
   if (id !== undefined && typeof id !== 'string' && typeof id !== 'number')
     return 'id must be a string or a number';
   if (typeof id === 'string' && id.length > 128) return 'id must be at most 128 characters';
+  if (typeof id === 'number' && !Number.isFinite(id)) return 'id must be a finite number';
   const eventProblem = unsafeTextReason(event);
   if (eventProblem) return `event ${eventProblem}`;
   const idProblem = typeof id === 'string' ? unsafeTextReason(id) : undefined;

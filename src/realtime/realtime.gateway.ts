@@ -18,7 +18,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ClientMessageHandler } from './client-message.handler';
 import { ConnectionAuthentication } from './connection-authentication';
 import { ConnectionProtocol } from './connection-protocol';
-import { onUserChanged, recheckConnectionsOf } from './credential-recheck';
+import { onAccessChanged, recheckConnections } from './credential-recheck';
 import { EventFanOut, SlowConsumerLimit } from './event-fan-out';
 import { CLOSE_CODES } from './protocol';
 import { WsAuthenticator } from './ws-authenticator';
@@ -64,8 +64,9 @@ export class RealtimeGateway
     });
     this.authentication = new ConnectionAuthentication(authenticator, this.fanOut);
     this.protocol = new ConnectionProtocol(config, messages, this.fanOut);
-    this.stopRechecks = onUserChanged(
-      (userId) => void recheckConnectionsOf(userId, this.connections.values(), this.authenticator),
+    this.stopRechecks = onAccessChanged(
+      (affected) =>
+        void recheckConnections(affected, this.connections.values(), this.authenticator),
     );
     if (config.WS_HEARTBEAT_MS > 0) {
       this.heartbeat = setInterval(() => this.ping(), config.WS_HEARTBEAT_MS);

@@ -47,7 +47,7 @@ update "goals"
 
 -- byIdempotencyKey
 -- parameters: ["00000000-0000-0000-0000-000000000001","key-1"]
-select "id", "status"
+select "id", "status", "goal", "title", "requested_pattern", "priority", "metadata"
   from "goals"
   where "tenant_id" = $1 and "idempotency_key" = $2;
 

@@ -4554,10 +4554,13 @@ export interface components {
       };
       /**
        * Format: uuid
-       * @description The goal this memory came from
+       * @description The goal this memory came from, a goal of this tenant
        */
       source_goal_id?: string;
-      /** Format: uuid */
+      /**
+       * Format: uuid
+       * @description The task this memory came from, a task of source_goal_id (required with it)
+       */
       source_task_id?: string;
       /** @description The agent this memory came from */
       source_agent?: string;
@@ -5271,7 +5274,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 200 printable characters. A submission sent again with the same key answers the goal the first one created. */
+        /** @description Up to 200 printable characters. A submission sent again with the same key answers the goal the first one created; the same key with another goal, title, pattern, priority or metadata answers 422. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -5336,7 +5339,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description problem+json `goal-refused-by-plugin`: a plugin refused the goal; `detail`, `plugin` and `reason` say which and why */
+      /** @description problem+json `goal-refused-by-plugin`: a plugin refused the goal; `detail`, `plugin` and `reason` say which and why. `idempotency-key-reused`: the Idempotency-Key created goal `goal_id` from another body; `errors` names the fields that differ */
       422: {
         headers: {
           [name: string]: unknown;
