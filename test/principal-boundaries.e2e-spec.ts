@@ -222,6 +222,56 @@ describe('principal boundaries (embedded)', () => {
     expect(refused).toBeGreaterThan(100);
   });
 
+  it('refuses a tenant admin the change or deletion of a custom role a stronger user holds (403), leaving the role, the assignment and the sessions', async () => {
+    const { client: tenantAdmin } = await principals.signedIn(
+      'ta-roles@example.com',
+      'tenant_admin',
+    );
+    const created = await tenantAdmin.post('/api/v1/roles', {
+      name: 'held-by-boss',
+      permissions: ['audit:read'],
+    });
+    expect(created.status).toBe(201);
+    const inheriting = await tenantAdmin.post('/api/v1/roles', {
+      name: 'inherits-held',
+      permissions: [],
+      inherits: ['held-by-boss'],
+    });
+    expect(inheriting.status).toBe(201);
+    const sysadminId: string = (await admin.get('/api/v1/auth/me')).body.user_id;
+    const assignment = await principals.assign(sysadminId, 'inherits-held');
+    const sysadminSession = anonymous.withBearer(
+      await principals.login(TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD),
+    );
+
+    const changed = await tenantAdmin.patch('/api/v1/roles/held-by-boss', { permissions: [] });
+    expect([changed.status, changed.body.type]).toEqual([
+      403,
+      expect.stringMatching(/forbidden-principal$/),
+    ]);
+    const deleted = await tenantAdmin.delete('/api/v1/roles/inherits-held');
+    expect([deleted.status, deleted.body.type]).toEqual([
+      403,
+      expect.stringMatching(/forbidden-principal$/),
+    ]);
+
+    expect((await admin.get('/api/v1/roles/held-by-boss')).body.permissions).toEqual([
+      'audit:read',
+    ]);
+    const held = (await admin.get(`/api/v1/role-assignments?user_id=${sysadminId}`)).body.items;
+    expect(held.map((a: { id: string }) => a.id)).toContain(assignment);
+    expect((await sysadminSession.get('/api/v1/auth/me')).status).toBe(200);
+
+    // a role held only by weaker users stays the tenant admin's to change and delete
+    expect((await admin.delete(`/api/v1/role-assignments/${assignment}`)).status).toBe(204);
+    const weaker = await principals.createUser('weaker-holder@example.com', 'inherits-held');
+    expect(weaker.assignmentId).toBeDefined();
+    expect(
+      (await tenantAdmin.patch('/api/v1/roles/held-by-boss', { permissions: [] })).status,
+    ).toBe(200);
+    expect((await tenantAdmin.delete('/api/v1/roles/inherits-held')).status).toBe(204);
+  });
+
   it('refuses keys whose scopes the creator does not hold, at creation and at rotation (400 on scopes)', async () => {
     const operator = await principals.signedIn('scoper@example.com', 'operator');
     const scopeError = (res: { status: number; body: { errors?: Array<{ field: string }> } }) => [

@@ -235,6 +235,17 @@ export class RbacService {
     return toAssignment(row);
   }
 
+  /**
+   * The users a change to the role reaches: those assigned it, or a custom role inheriting
+   * it, whatever the assignment's window (a future one carries the change when it opens).
+   */
+  async holdersOf(tenantId: string, name: string): Promise<string[]> {
+    const custom = await this.customRoleMap(tenantId);
+    const rows = await this.assignments.list(tenantId);
+    const reaching = rows.filter((r) => inheritanceClosure(r.role, (n) => custom.get(n)).has(name));
+    return [...new Set(reaching.map((r) => r.user_id))];
+  }
+
   async listAssignments(tenantId: string, userId?: string): Promise<RoleAssignment[]> {
     const rows = await this.assignments.list(tenantId, userId);
     return rows.map(toAssignment);
