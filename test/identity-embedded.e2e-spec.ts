@@ -552,6 +552,21 @@ describe('identity and access (embedded)', () => {
       { what: 'the window to close' },
     );
 
+    // a window that has already ended is refused, and the assignment it would move is kept
+    const ended = await admin.post('/api/v1/role-assignments', {
+      user_id: user.id,
+      role: 'viewer',
+      valid_until: new Date(Date.now() - 60_000).toISOString(),
+    });
+    expect([ended.status, ended.body.errors?.map((e: { field: string }) => e.field)]).toEqual([
+      400,
+      ['valid_until'],
+    ]);
+    const kept = (await admin.get(`/api/v1/role-assignments?user_id=${user.id}`)).body.items;
+    expect(kept.find((a: { role: string }) => a.role === 'viewer').valid_until).toBe(
+      window.body.valid_until,
+    );
+
     const cycle = await admin.patch('/api/v1/roles/auditor', { inherits: ['auditor'] });
     expect(cycle.status).toBe(400);
     const unknown = await admin.post('/api/v1/roles', { name: 'bad', permissions: ['goal:fly'] });

@@ -222,6 +222,10 @@ export class RbacService {
     );
     if (input.validFrom && input.validUntil && input.validUntil <= input.validFrom)
       throw new ValidationFailed([{ field: 'valid_until', message: 'must be after valid_from' }]);
+    // an ended window grants nothing; on an existing assignment it would take the role away
+    // through the wrong door, without the revocation's end of the user's sessions
+    if (input.validUntil && input.validUntil.getTime() <= Date.now())
+      throw new ValidationFailed([{ field: 'valid_until', message: 'must be in the future' }]);
     const row = await this.assignments.upsert({
       id: uuidv7(),
       tenant_id: tenantId,
