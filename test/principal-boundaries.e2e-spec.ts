@@ -8,7 +8,7 @@ import {
   waitFor,
 } from '#testing';
 import { BUILT_IN_ROLE_NAMES, effectivePermissions } from '../src/rbac/permissions';
-import { Principals } from './support/principals';
+import { PASSWORD, Principals } from './support/principals';
 import { WsTestClient } from './support/ws-client';
 
 /** Caches that outlive the test: only an invalidation can make a change hold at once. */
@@ -270,6 +270,38 @@ describe('principal boundaries (embedded)', () => {
       (await tenantAdmin.patch('/api/v1/roles/held-by-boss', { permissions: [] })).status,
     ).toBe(200);
     expect((await tenantAdmin.delete('/api/v1/roles/inherits-held')).status).toBe(204);
+  });
+
+  it("lets a tenant admin's key reach other users' sessions only with admin:full (403 on the list, 404 on one)", async () => {
+    const { client: tenantAdmin } = await principals.signedIn(
+      'ta-keys@example.com',
+      'tenant_admin',
+    );
+    const target = await principals.createUser('session-target@example.com');
+    const signedIn = await anonymous.post('/api/v1/auth/login', {
+      email: 'session-target@example.com',
+      password: PASSWORD,
+    });
+    const targetSession = anonymous.withBearer(signedIn.body.token);
+    const sessionId: string = signedIn.body.session_id;
+
+    const narrow = anonymous.withApiKey(
+      (await principals.createKey(tenantAdmin, ['read:goals', 'write:goals'])).key,
+    );
+    const listed = await narrow.get(`/api/v1/sessions?user_id=${target.id}`);
+    expect([listed.status, listed.body.type]).toEqual([
+      403,
+      expect.stringMatching(/forbidden-admin$/),
+    ]);
+    expect((await narrow.delete(`/api/v1/sessions/${sessionId}`)).status).toBe(404);
+    expect((await targetSession.get('/api/v1/auth/me')).status).toBe(200);
+
+    const full = anonymous.withApiKey(
+      (await principals.createKey(tenantAdmin, ['admin:full'])).key,
+    );
+    expect((await full.get(`/api/v1/sessions?user_id=${target.id}`)).status).toBe(200);
+    expect((await full.delete(`/api/v1/sessions/${sessionId}`)).status).toBe(204);
+    expect((await targetSession.get('/api/v1/auth/me')).status).toBe(401);
   });
 
   it('refuses keys whose scopes the creator does not hold, at creation and at rotation (400 on scopes)', async () => {
