@@ -594,5 +594,29 @@ describe('identity and access (embedded)', () => {
       (await tenantAdmin.post('/api/v1/role-assignments', { user_id: target.id, role: 'operator' }))
         .status,
     ).toBe(201);
+
+    // may create tenants, yet not make their owner a tenant_admin: refused, nothing stored
+    expect(
+      (await admin.post('/api/v1/roles', { name: 'tenant-maker', permissions: ['tenant:create'] }))
+        .status,
+    ).toBe(201);
+    await createUser(admin, 'maker@example.com', 'tenant-maker');
+    const maker = anonymous.withBearer(await elevatedLogin('maker@example.com'));
+    const owned = await maker.post('/api/v1/tenants', {
+      slug: 'made-by-maker',
+      name: 'Made',
+      owner_email: 'owner@made.example',
+    });
+    expect([owned.status, owned.body.errors?.map((e: { field: string }) => e.field)]).toEqual([
+      400,
+      ['owner_email'],
+    ]);
+    const slugs = (await admin.get('/api/v1/tenants')).body.items.map(
+      (t: { slug: string }) => t.slug,
+    );
+    expect(slugs).not.toContain('made-by-maker');
+    expect(
+      (await maker.post('/api/v1/tenants', { slug: 'made-by-maker', name: 'Made' })).status,
+    ).toBe(201);
   });
 });
