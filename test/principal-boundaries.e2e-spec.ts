@@ -332,6 +332,11 @@ describe('principal boundaries (embedded)', () => {
       .withApiKey(narrow.key)
       .post('/api/v1/api-keys', { name: 'escalate', scopes: ['admin:full'] });
     expect(scopeError(minted)).toEqual([400, ['scopes']]);
+    // nor an admin key, which would take the administrator's rights into any tenant
+    const adminTyped = await anonymous
+      .withApiKey(narrow.key)
+      .post('/api/v1/api-keys', { name: 'escalate', type: 'admin', scopes: ['read:api-keys'] });
+    expect(scopeError(adminTyped)).toEqual([400, ['type']]);
 
     // demoted to viewer: the owner no longer backs write:goals, so the key cannot be rotated
     await principals.assign(operator.id, 'viewer');
@@ -345,6 +350,21 @@ describe('principal boundaries (embedded)', () => {
     expect(scopeError(rotated)).toEqual([400, ['scopes']]);
     expect(rotated.body.key).toBeUndefined();
     expect((await admin.get(`/api/v1/api-keys/${fitting.id}`)).body.rotated_at).toBeNull();
+
+    // with no role left, the owner is within anyone's reach; still, a key sees the keys of
+    // others only if its scopes cover api-key:manage (write:api-keys)
+    const viewerAssignment = (await admin.get(`/api/v1/role-assignments?user_id=${operator.id}`))
+      .body.items[0];
+    expect((await admin.delete(`/api/v1/role-assignments/${viewerAssignment.id}`)).status).toBe(
+      204,
+    );
+    const listedBy = async (key: string) =>
+      (await anonymous.withApiKey(key).get('/api/v1/api-keys')).body.items.map(
+        (k: { id: string }) => k.id,
+      );
+    const readOnly = await principals.createKey(admin, ['read:api-keys']);
+    expect(await listedBy(readOnly.key)).not.toContain(fitting.id);
+    expect(await listedBy(narrow.key)).toContain(fitting.id);
   });
 
   it('ends sessions at once on a password change, a disable, a role removal and a delete; keys stop with the disable and the delete', async () => {
