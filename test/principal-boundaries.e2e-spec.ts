@@ -262,8 +262,18 @@ describe('principal boundaries (embedded)', () => {
     expect(held.map((a: { id: string }) => a.id)).toContain(assignment);
     expect((await sysadminSession.get('/api/v1/auth/me')).status).toBe(200);
 
-    // a role held only by weaker users stays the tenant admin's to change and delete
-    expect((await admin.delete(`/api/v1/role-assignments/${assignment}`)).status).toBe(204);
+    // a role held only by weaker users stays the tenant admin's to change and delete, and so
+    // does one whose stronger holder's window has ended
+    const until = Date.now() + 1000;
+    const closing = await admin.post('/api/v1/role-assignments', {
+      user_id: sysadminId,
+      role: 'inherits-held',
+      valid_until: new Date(until).toISOString(),
+    });
+    expect(closing.body.id).toBe(assignment);
+    await waitFor(async () => (Date.now() > until ? true : undefined), {
+      what: "the administrator's window to end",
+    });
     const weaker = await principals.createUser('weaker-holder@example.com', 'inherits-held');
     expect(weaker.assignmentId).toBeDefined();
     expect(

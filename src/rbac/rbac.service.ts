@@ -241,12 +241,16 @@ export class RbacService {
 
   /**
    * The users a change to the role reaches: those assigned it, or a custom role inheriting
-   * it, whatever the assignment's window (a future one carries the change when it opens).
+   * it, in a window that has not ended (a future one carries the change when it opens).
    */
-  async holdersOf(tenantId: string, name: string): Promise<string[]> {
+  async holdersOf(tenantId: string, name: string, now = new Date()): Promise<string[]> {
     const custom = await this.customRoleMap(tenantId);
     const rows = await this.assignments.list(tenantId);
-    const reaching = rows.filter((r) => inheritanceClosure(r.role, (n) => custom.get(n)).has(name));
+    const reaching = rows.filter(
+      (r) =>
+        (!r.valid_until || new Date(r.valid_until) > now) &&
+        inheritanceClosure(r.role, (n) => custom.get(n)).has(name),
+    );
     return [...new Set(reaching.map((r) => r.user_id))];
   }
 
