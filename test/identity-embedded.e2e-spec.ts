@@ -571,6 +571,21 @@ describe('identity and access (embedded)', () => {
       { what: 'the window to close' },
     );
 
+    // a window that has already ended is refused, and the assignment it would move is kept
+    const ended = await admin.post('/api/v1/role-assignments', {
+      user_id: user.id,
+      role: 'viewer',
+      valid_until: new Date(Date.now() - 60_000).toISOString(),
+    });
+    expect([ended.status, ended.body.errors?.map((e: { field: string }) => e.field)]).toEqual([
+      400,
+      ['valid_until'],
+    ]);
+    const kept = (await admin.get(`/api/v1/role-assignments?user_id=${user.id}`)).body.items;
+    expect(kept.find((a: { role: string }) => a.role === 'viewer').valid_until).toBe(
+      window.body.valid_until,
+    );
+
     const cycle = await admin.patch('/api/v1/roles/auditor', { inherits: ['auditor'] });
     expect(cycle.status).toBe(400);
     const unknown = await admin.post('/api/v1/roles', { name: 'bad', permissions: ['goal:fly'] });
@@ -597,6 +612,30 @@ describe('identity and access (embedded)', () => {
     expect(
       (await tenantAdmin.post('/api/v1/role-assignments', { user_id: target.id, role: 'operator' }))
         .status,
+    ).toBe(201);
+
+    // may create tenants, yet not make their owner a tenant_admin: refused, nothing stored
+    expect(
+      (await admin.post('/api/v1/roles', { name: 'tenant-maker', permissions: ['tenant:create'] }))
+        .status,
+    ).toBe(201);
+    await createUser(admin, 'maker@example.com', 'tenant-maker');
+    const maker = anonymous.withBearer(await elevatedLogin('maker@example.com'));
+    const owned = await maker.post('/api/v1/tenants', {
+      slug: 'made-by-maker',
+      name: 'Made',
+      owner_email: 'owner@made.example',
+    });
+    expect([owned.status, owned.body.errors?.map((e: { field: string }) => e.field)]).toEqual([
+      400,
+      ['owner_email'],
+    ]);
+    const slugs = (await admin.get('/api/v1/tenants')).body.items.map(
+      (t: { slug: string }) => t.slug,
+    );
+    expect(slugs).not.toContain('made-by-maker');
+    expect(
+      (await maker.post('/api/v1/tenants', { slug: 'made-by-maker', name: 'Made' })).status,
     ).toBe(201);
   });
 });

@@ -8,7 +8,7 @@ import {
   waitFor,
 } from '#testing';
 import { BUILT_IN_ROLE_NAMES, effectivePermissions } from '../src/rbac/permissions';
-import { Principals } from './support/principals';
+import { PASSWORD, Principals } from './support/principals';
 import { WsTestClient } from './support/ws-client';
 
 /** Caches that outlive the test: only an invalidation can make a change hold at once. */
@@ -222,6 +222,98 @@ describe('principal boundaries (embedded)', () => {
     expect(refused).toBeGreaterThan(100);
   });
 
+  it('refuses a tenant admin the change or deletion of a custom role a stronger user holds (403), leaving the role, the assignment and the sessions', async () => {
+    const { client: tenantAdmin } = await principals.signedIn(
+      'ta-roles@example.com',
+      'tenant_admin',
+    );
+    const created = await tenantAdmin.post('/api/v1/roles', {
+      name: 'held-by-boss',
+      permissions: ['audit:read'],
+    });
+    expect(created.status).toBe(201);
+    const inheriting = await tenantAdmin.post('/api/v1/roles', {
+      name: 'inherits-held',
+      permissions: [],
+      inherits: ['held-by-boss'],
+    });
+    expect(inheriting.status).toBe(201);
+    const sysadminId: string = (await admin.get('/api/v1/auth/me')).body.user_id;
+    const assignment = await principals.assign(sysadminId, 'inherits-held');
+    const sysadminSession = anonymous.withBearer(
+      await principals.login(TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD),
+    );
+
+    const changed = await tenantAdmin.patch('/api/v1/roles/held-by-boss', { permissions: [] });
+    expect([changed.status, changed.body.type]).toEqual([
+      403,
+      expect.stringMatching(/forbidden-principal$/),
+    ]);
+    const deleted = await tenantAdmin.delete('/api/v1/roles/inherits-held');
+    expect([deleted.status, deleted.body.type]).toEqual([
+      403,
+      expect.stringMatching(/forbidden-principal$/),
+    ]);
+
+    expect((await admin.get('/api/v1/roles/held-by-boss')).body.permissions).toEqual([
+      'audit:read',
+    ]);
+    const held = (await admin.get(`/api/v1/role-assignments?user_id=${sysadminId}`)).body.items;
+    expect(held.map((a: { id: string }) => a.id)).toContain(assignment);
+    expect((await sysadminSession.get('/api/v1/auth/me')).status).toBe(200);
+
+    // a role held only by weaker users stays the tenant admin's to change and delete, and so
+    // does one whose stronger holder's window has ended
+    const until = Date.now() + 1000;
+    const closing = await admin.post('/api/v1/role-assignments', {
+      user_id: sysadminId,
+      role: 'inherits-held',
+      valid_until: new Date(until).toISOString(),
+    });
+    expect(closing.body.id).toBe(assignment);
+    await waitFor(async () => (Date.now() > until ? true : undefined), {
+      what: "the administrator's window to end",
+    });
+    const weaker = await principals.createUser('weaker-holder@example.com', 'inherits-held');
+    expect(weaker.assignmentId).toBeDefined();
+    expect(
+      (await tenantAdmin.patch('/api/v1/roles/held-by-boss', { permissions: [] })).status,
+    ).toBe(200);
+    expect((await tenantAdmin.delete('/api/v1/roles/inherits-held')).status).toBe(204);
+  });
+
+  it("lets a tenant admin's key reach other users' sessions only with admin:full (403 on the list, 404 on one)", async () => {
+    const { client: tenantAdmin } = await principals.signedIn(
+      'ta-keys@example.com',
+      'tenant_admin',
+    );
+    const target = await principals.createUser('session-target@example.com');
+    const signedIn = await anonymous.post('/api/v1/auth/login', {
+      email: 'session-target@example.com',
+      password: PASSWORD,
+    });
+    const targetSession = anonymous.withBearer(signedIn.body.token);
+    const sessionId: string = signedIn.body.session_id;
+
+    const narrow = anonymous.withApiKey(
+      (await principals.createKey(tenantAdmin, ['read:goals', 'write:goals'])).key,
+    );
+    const listed = await narrow.get(`/api/v1/sessions?user_id=${target.id}`);
+    expect([listed.status, listed.body.type]).toEqual([
+      403,
+      expect.stringMatching(/forbidden-admin$/),
+    ]);
+    expect((await narrow.delete(`/api/v1/sessions/${sessionId}`)).status).toBe(404);
+    expect((await targetSession.get('/api/v1/auth/me')).status).toBe(200);
+
+    const full = anonymous.withApiKey(
+      (await principals.createKey(tenantAdmin, ['admin:full'])).key,
+    );
+    expect((await full.get(`/api/v1/sessions?user_id=${target.id}`)).status).toBe(200);
+    expect((await full.delete(`/api/v1/sessions/${sessionId}`)).status).toBe(204);
+    expect((await targetSession.get('/api/v1/auth/me')).status).toBe(401);
+  });
+
   it('refuses keys whose scopes the creator does not hold, at creation and at rotation (400 on scopes)', async () => {
     const operator = await principals.signedIn('scoper@example.com', 'operator');
     const scopeError = (res: { status: number; body: { errors?: Array<{ field: string }> } }) => [
@@ -250,6 +342,11 @@ describe('principal boundaries (embedded)', () => {
       .withApiKey(narrow.key)
       .post('/api/v1/api-keys', { name: 'escalate', scopes: ['admin:full'] });
     expect(scopeError(minted)).toEqual([400, ['scopes']]);
+    // nor an admin key, which would take the administrator's rights into any tenant
+    const adminTyped = await anonymous
+      .withApiKey(narrow.key)
+      .post('/api/v1/api-keys', { name: 'escalate', type: 'admin', scopes: ['read:api-keys'] });
+    expect(scopeError(adminTyped)).toEqual([400, ['type']]);
 
     // demoted to viewer: the owner no longer backs write:goals, so the key cannot be rotated
     await principals.assign(operator.id, 'viewer');
@@ -263,6 +360,21 @@ describe('principal boundaries (embedded)', () => {
     expect(scopeError(rotated)).toEqual([400, ['scopes']]);
     expect(rotated.body.key).toBeUndefined();
     expect((await admin.get(`/api/v1/api-keys/${fitting.id}`)).body.rotated_at).toBeNull();
+
+    // with no role left, the owner is within anyone's reach; still, a key sees the keys of
+    // others only if its scopes cover api-key:manage (write:api-keys)
+    const viewerAssignment = (await admin.get(`/api/v1/role-assignments?user_id=${operator.id}`))
+      .body.items[0];
+    expect((await admin.delete(`/api/v1/role-assignments/${viewerAssignment.id}`)).status).toBe(
+      204,
+    );
+    const listedBy = async (key: string) =>
+      (await anonymous.withApiKey(key).get('/api/v1/api-keys')).body.items.map(
+        (k: { id: string }) => k.id,
+      );
+    const readOnly = await principals.createKey(admin, ['read:api-keys']);
+    expect(await listedBy(readOnly.key)).not.toContain(fitting.id);
+    expect(await listedBy(narrow.key)).toContain(fitting.id);
   });
 
   it('ends sessions at once on a password change, a disable, a role removal and a delete; keys stop with the disable and the delete', async () => {

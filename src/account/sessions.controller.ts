@@ -28,6 +28,7 @@ import { SessionCookies } from '../auth/session-cookies';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PrincipalAccess } from '../rbac/principal-access.service';
+import { heldPermissions } from '../rbac/principal-policy';
 import { SessionsService, type SessionView } from '../sessions/sessions.service';
 import {
   ElevateDto,
@@ -41,6 +42,9 @@ import {
 } from './dto/session.dto';
 import { CodeSentDto } from '../auth/dto/auth.dto';
 import { Elevation } from './elevation.service';
+
+/** A tenant administrator, as far as the caller's key or token scopes let them act as one. */
+const isAdmin = (caller: AccessContext) => heldPermissions(caller).has(ADMIN_PERMISSION.tenant);
 
 /**
  * A user's login sessions: list, end one or all others, re-authenticate (elevate), take a
@@ -212,7 +216,7 @@ export class SessionsController {
   private async reachable(caller: AccessContext, id: string): Promise<SessionView> {
     const own = await this.sessions.get(caller.homeTenantId, id).catch(() => undefined);
     if (own && own.userId === caller.userId) return own;
-    if (!caller.permissions.has(ADMIN_PERMISSION.tenant)) throw new NotFound('session', id);
+    if (!isAdmin(caller)) throw new NotFound('session', id);
     const session = own ?? (await this.sessions.get(caller.tenantId, id));
     await this.principals.require(
       caller,
@@ -223,7 +227,7 @@ export class SessionsController {
   }
 
   private requireAdmin(caller: AccessContext): void {
-    if (!caller.permissions.has(ADMIN_PERMISSION.tenant))
+    if (!isAdmin(caller))
       throw new AccessDenied(
         "Only administrators may act on other users' sessions.",
         'forbidden-admin',

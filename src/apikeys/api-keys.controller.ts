@@ -24,7 +24,7 @@ const uuid = new UuidParamPipe();
  * the keys of a principal who holds permissions they do not hold. Both answer 404.
  */
 const ownerFilter = (caller: AccessContext) =>
-  caller.permissions.has('api-key:manage') ? undefined : caller.userId;
+  heldPermissions(caller).has('api-key:manage') ? undefined : caller.userId;
 
 @ApiTags('api-keys')
 @Controller('api/v1/api-keys')
@@ -58,9 +58,11 @@ export class ApiKeysController {
     @Body() body: CreateApiKeyDto,
   ): Promise<ApiKeyWithSecretDto> {
     const type = body.type ?? 'personal';
+    // judged by what the calling key's scopes cover: a key confined to its tenant must not
+    // mint an admin key, which a platform administrator's may take into any tenant
     if (
       (type === 'admin' || body.scopes.includes('admin:full')) &&
-      !caller.permissions.has('admin:access')
+      !heldPermissions(caller).has('admin:access')
     )
       throw new ValidationFailed([
         { field: type === 'admin' ? 'type' : 'scopes', message: 'requires administrator rights' },

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, NotFound } from '#common';
 import { UsersService } from '../identity/users.service';
 import { canActOnPrincipal, PrincipalActor } from './principal-policy';
+import { isBuiltInRole } from './permissions';
 import { RbacService } from './rbac.service';
 
 /** 403: the target holds permissions the actor does not; the target is left unchanged. */
@@ -73,6 +74,20 @@ export class PrincipalAccess {
   async requireUser(actor: PrincipalActor, tenantId: string, userId: string): Promise<void> {
     await this.users.get(tenantId, userId);
     await this.require(actor, { tenantId, userId }, { status: 403, what: 'this user' });
+  }
+
+  /**
+   * For changing or deleting a custom role, which acts on everyone holding it: 403 unless
+   * the actor may act on each of its holders.
+   */
+  async requireRoleHolders(actor: PrincipalActor, tenantId: string, role: string): Promise<void> {
+    if (isBuiltInRole(role)) return; // never changes: the service answers 409
+    for (const userId of await this.rbac.holdersOf(tenantId, role))
+      await this.require(
+        actor,
+        { tenantId, userId },
+        { status: 403, what: 'a holder of this role' },
+      );
   }
 
   /** Throws the refusal unless the actor holds every permission of the target. */

@@ -222,6 +222,10 @@ export class RbacService {
     );
     if (input.validFrom && input.validUntil && input.validUntil <= input.validFrom)
       throw new ValidationFailed([{ field: 'valid_until', message: 'must be after valid_from' }]);
+    // an ended window grants nothing; on an existing assignment it would take the role away
+    // through the wrong door, without the revocation's end of the user's sessions
+    if (input.validUntil && input.validUntil.getTime() <= Date.now())
+      throw new ValidationFailed([{ field: 'valid_until', message: 'must be in the future' }]);
     const row = await this.assignments.upsert({
       id: uuidv7(),
       tenant_id: tenantId,
@@ -233,6 +237,21 @@ export class RbacService {
     });
     await accessInvalidation.userChanged(tenantId, input.userId);
     return toAssignment(row);
+  }
+
+  /**
+   * The users a change to the role reaches: those assigned it, or a custom role inheriting
+   * it, in a window that has not ended (a future one carries the change when it opens).
+   */
+  async holdersOf(tenantId: string, name: string, now = new Date()): Promise<string[]> {
+    const custom = await this.customRoleMap(tenantId);
+    const rows = await this.assignments.list(tenantId);
+    const reaching = rows.filter(
+      (r) =>
+        (!r.valid_until || new Date(r.valid_until) > now) &&
+        inheritanceClosure(r.role, (n) => custom.get(n)).has(name),
+    );
+    return [...new Set(reaching.map((r) => r.user_id))];
   }
 
   async listAssignments(tenantId: string, userId?: string): Promise<RoleAssignment[]> {

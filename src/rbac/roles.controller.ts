@@ -3,6 +3,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import {
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -85,7 +86,11 @@ export class RolesController {
   @Patch('roles/:name')
   @RequirePermission('role:update', 'role', 'name')
   @RequireElevated()
-  @ApiOperation({ summary: 'Change a custom role' })
+  @ApiOperation({
+    summary: 'Change a custom role',
+    description: 'Only when you hold all it grants and everything each of its holders holds.',
+  })
+  @ApiForbiddenResponse({ description: 'A holder of the role holds permissions you do not hold' })
   @ApiOkResponse({ type: RoleDto })
   @ApiNotFoundResponse({ description: 'No such role in this tenant' })
   async update(
@@ -93,6 +98,7 @@ export class RolesController {
     @Param('name') name: string,
     @Body() body: UpdateRoleDto,
   ): Promise<RoleDto> {
+    await this.principals.requireRoleHolders(caller, caller.tenantId, name);
     return RoleDto.from(
       await this.rbac.updateRole(caller.tenantId, name, body, heldPermissions(caller)),
     );
@@ -103,10 +109,15 @@ export class RolesController {
   @HttpCode(204)
   @RequirePermission('role:delete', 'role', 'name')
   @RequireElevated()
-  @ApiOperation({ summary: 'Delete a custom role and its assignments' })
+  @ApiOperation({
+    summary: 'Delete a custom role and its assignments',
+    description: 'Only when you hold all it grants and everything each of its holders holds.',
+  })
+  @ApiForbiddenResponse({ description: 'A holder of the role holds permissions you do not hold' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'No such role in this tenant' })
   async delete(@Caller() caller: AccessContext, @Param('name') name: string): Promise<void> {
+    await this.principals.requireRoleHolders(caller, caller.tenantId, name);
     await this.rbac.deleteRole(caller.tenantId, name, heldPermissions(caller));
   }
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Conflict } from '#common';
+import { Conflict, ValidationFailed } from '#common';
 import type { AccessContext } from '../access/access-context';
 import { ApiKeyDto, type ApiKeyWithSecretDto } from '../apikeys/dto/api-key.dto';
 import { ApiKeysService } from '../apikeys/api-keys.service';
 import { UsersService } from '../identity/users.service';
 import { securityEvents } from '../observability/security-events';
+import { effectivePermissions } from '../rbac/permissions';
 import { heldPermissions } from '../rbac/principal-policy';
 import { RbacService } from '../rbac/rbac.service';
 import { type Tenant, TenantsService } from '../tenancy/tenants.service';
@@ -24,6 +25,18 @@ export class TenantAdministration {
 
   /** The tenant, and with an owner email its first administrator (who signs in once given a password or SSO). */
   async create(caller: AccessContext, body: CreateTenantDto): Promise<Tenant> {
+    // the owner becomes tenant_admin: refused before anything is stored, not after the tenant is
+    if (body.owner_email) {
+      const held = heldPermissions(caller);
+      const excess = [...effectivePermissions(['tenant_admin'])].filter((p) => !held.has(p));
+      if (excess.length)
+        throw new ValidationFailed([
+          {
+            field: 'owner_email',
+            message: `the owner's tenant_admin role grants permissions you do not hold: ${excess.sort().join(', ')}`,
+          },
+        ]);
+    }
     const tenant = await this.tenants.create({
       slug: body.slug,
       name: body.name,

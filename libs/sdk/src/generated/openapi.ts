@@ -1044,11 +1044,17 @@ export interface paths {
     get: operations['roles.get'];
     put?: never;
     post?: never;
-    /** Delete a custom role and its assignments */
+    /**
+     * Delete a custom role and its assignments
+     * @description Only when you hold all it grants and everything each of its holders holds.
+     */
     delete: operations['roles.delete'];
     options?: never;
     head?: never;
-    /** Change a custom role */
+    /**
+     * Change a custom role
+     * @description Only when you hold all it grants and everything each of its holders holds.
+     */
     patch: operations['roles.update'];
     trace?: never;
   };
@@ -9988,7 +9994,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description A holder of the role holds permissions you do not hold */
       403: {
         headers: {
           [name: string]: unknown;
@@ -10060,7 +10066,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description A holder of the role holds permissions you do not hold */
       403: {
         headers: {
           [name: string]: unknown;
