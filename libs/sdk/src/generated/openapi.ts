@@ -4128,7 +4128,6 @@ export interface components {
       items: components['schemas']['OAuthSigningKeyDto'][];
     };
     CreateSsoProviderDto: {
-      name?: string;
       /**
        * @description Settings of the template: client_id, and issuer (oidc), domain (okta, auth0), directory_tenant (microsoft: the directory (tenant) ID, a GUID), subdomain (onelogin), authorization_endpoint, token_endpoint and userinfo_endpoint (oauth2), entry_point and idp_certificate (saml); scopes, email_claim, name_claim, groups_claim; for saml also logout_url (the IdP's single logout URL, an https URL like entry_point: sign-out then ends the IdP session too, and the IdP may end ours), idp_issuer, sp_entity_id, sp_certificate, name_id_format, email_attribute, name_attribute, groups_attribute and trust_email (the IdP vouches for its email addresses; without it no SAML email counts as verified).
        * @example {
@@ -4158,6 +4157,7 @@ export interface components {
       };
       /** @description Accept the IdP's MFA (amr contains mfa) instead of our second factor */
       trust_idp_mfa?: boolean;
+      name: string;
       /** @enum {string} */
       template:
         | 'google'
@@ -4218,7 +4218,6 @@ export interface components {
       items: components['schemas']['SsoProviderDto'][];
     };
     UpdateSsoProviderDto: {
-      name?: string;
       /**
        * @description Settings of the template: client_id, and issuer (oidc), domain (okta, auth0), directory_tenant (microsoft: the directory (tenant) ID, a GUID), subdomain (onelogin), authorization_endpoint, token_endpoint and userinfo_endpoint (oauth2), entry_point and idp_certificate (saml); scopes, email_claim, name_claim, groups_claim; for saml also logout_url (the IdP's single logout URL, an https URL like entry_point: sign-out then ends the IdP session too, and the IdP may end ours), idp_issuer, sp_entity_id, sp_certificate, name_id_format, email_attribute, name_attribute, groups_attribute and trust_email (the IdP vouches for its email addresses; without it no SAML email counts as verified).
        * @example {
@@ -4248,6 +4247,7 @@ export interface components {
       };
       /** @description Accept the IdP's MFA (amr contains mfa) instead of our second factor */
       trust_idp_mfa?: boolean;
+      name?: string;
     };
     DiscoveryReportDto: {
       ok: boolean;
