@@ -377,6 +377,28 @@ describe('principal boundaries (embedded)', () => {
     expect(await listedBy(narrow.key)).toContain(fitting.id);
   });
 
+  it("keeps a platform administrator's narrowly scoped key to what its scopes cover: no other tenant's audit log, no first-party client", async () => {
+    const otherTenant = '0190f0c4-0000-7000-8000-00000000beef';
+    const auditKey = await principals.createKey(admin, ['read:audit']);
+    const foreign = await anonymous
+      .withApiKey(auditKey.key)
+      .get(`/api/v1/audit?tenant_id=${otherTenant}`);
+    expect(foreign.status).toBe(403);
+    expect((await anonymous.withApiKey(auditKey.key).get('/api/v1/audit')).status).toBe(200);
+    expect((await admin.get(`/api/v1/audit?tenant_id=${otherTenant}`)).status).toBe(200);
+
+    const clientsKey = await principals.createKey(admin, ['write:oauth-clients']);
+    const firstParty = await anonymous.withApiKey(clientsKey.key).post('/api/v1/oauth/clients', {
+      name: 'skips consent',
+      redirect_uris: ['https://app.example.com/callback'],
+      skip_consent: true,
+    });
+    expect(firstParty.status).toBe(403);
+    expect((await admin.get('/api/v1/oauth/clients')).body.items).not.toContainEqual(
+      expect.objectContaining({ name: 'skips consent' }),
+    );
+  });
+
   it('ends sessions at once on a password change, a disable, a role removal and a delete; keys stop with the disable and the delete', async () => {
     const sessionsOf = async (email: string, n: number) => {
       const out: ApiClient[] = [];

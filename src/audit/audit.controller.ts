@@ -8,6 +8,7 @@ import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { Audit } from '../access/audit.decorator';
 import { Caller, RequirePermission } from '../access/decorators';
 import { AccessDenied } from '../auth/auth-errors';
+import { heldPermissions } from '../rbac/principal-policy';
 import type { AuditFilters } from './audit-query';
 import { AuditEventRepository } from './audit-event.repository';
 import { AuditVerifier, type ChainReport } from './audit-verifier';
@@ -19,7 +20,9 @@ const EXPORT_PAGE = 1000;
 /** The tenant a query reads: the caller's own, or any for a platform administrator. */
 function tenantOf(caller: AccessContext, requested: string | undefined): string {
   if (!requested || requested.toLowerCase() === caller.tenantId) return caller.tenantId;
-  if (!caller.permissions.has('admin:system'))
+  // judged by what an API key's scopes cover too: a platform administrator's key scoped to
+  // reading audit entries reads its own tenant's
+  if (!heldPermissions(caller).has('admin:system'))
     throw new AccessDenied("Only platform administrators read another tenant's audit log.");
   return requested.toLowerCase();
 }

@@ -13,6 +13,7 @@ import type { AccessContext } from '../../access/access-context';
 import { Audit } from '../../access/audit.decorator';
 import { Caller, RequireElevated, RequirePermission } from '../../access/decorators';
 import { PrincipalAccess } from '../../rbac/principal-access.service';
+import { heldPermissions } from '../../rbac/principal-policy';
 import {
   CreateOAuthClientDto,
   ListOAuthClientsQuery,
@@ -25,7 +26,7 @@ import { ClientActor, OAuthClientsService } from './oauth-clients.service';
 
 /** Only tenant administrators make a client first-party (skip_consent) or change one. */
 const actorOf = (caller: AccessContext): ClientActor => ({
-  mayManageFirstParty: caller.permissions.has('admin:access'),
+  mayManageFirstParty: heldPermissions(caller).has('admin:access'),
 });
 
 const FIRST_PARTY_403 =
