@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { createPrivateDir, keepPrivate } from '#common';
+// relative, not #common: the unit suites' global setup loads this file without Jest's mapping
+import { createPrivateDir, keepPrivate } from '../../libs/common/src/private-dir';
 import type { AppConfig } from '../config/app-config';
 import { logFor } from '../observability/logger';
 import { MIGRATIONS } from '../../migrations';
