@@ -503,4 +503,26 @@ describe('principal boundaries (embedded)', () => {
       await Promise.all([revokedSocket.close(), siblingSocket.close()]);
     }
   });
+
+  it('closes the WebSocket connection of an API key when the key expires', async () => {
+    const expiring = await admin.post('/api/v1/api-keys', {
+      name: 'expires soon',
+      scopes: ['read:goals', 'write:goals'],
+      expires_at: new Date(Date.now() + 3000).toISOString(),
+    });
+    expect(expiring.status).toBe(201);
+    const socket = await WsTestClient.connect(app.baseUrl, { 'x-api-key': expiring.body.key });
+    try {
+      expect((await socket.request('ping', {})).event).toBe('ack');
+      const closed = await waitFor(() => socket.closed, {
+        what: 'the socket to close',
+        timeoutMs: 10_000,
+      });
+      expect(closed.code).toBe(4401);
+      // and REST refuses the key alike
+      expect((await anonymous.withApiKey(expiring.body.key).get('/api/v1/goals')).status).toBe(401);
+    } finally {
+      await socket.close();
+    }
+  });
 });

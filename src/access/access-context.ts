@@ -22,4 +22,9 @@ export interface AccessContext {
   /** The login session behind a user's request; undefined for API keys. */
   session?: SessionFacts;
   tenantSource: 'header' | 'api_key' | 'token' | 'subdomain' | 'home';
+  /**
+   * When the credential stops being valid on its own: the API key's or the access token's
+   * expiry, the session's absolute end. Undefined for a key that never expires.
+   */
+  expiresAt?: Date;
 }

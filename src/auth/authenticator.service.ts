@@ -116,6 +116,7 @@ export class Authenticator {
     let limits: RateLimits | undefined;
     let platformKey = false;
     let sessionFacts: SessionFacts | undefined;
+    let expiresAt: Date | undefined;
 
     // which of two would be the principal is not the caller's to leave to us (a Basic header
     // is no credential here: a proxy in front may require and forward one)
@@ -139,6 +140,7 @@ export class Authenticator {
       apiKeyId = key.id;
       limits = key.rateLimits;
       platformKey = key.type === 'admin';
+      expiresAt = key.expiresAt ?? undefined;
       principal = { kind: 'api_key', id: key.ownerUserId, apiKeyId: key.id };
     } else if (bearer !== undefined && JWT_SHAPE.test(bearer)) {
       const token = await this.oauthTokens.verify(bearer).catch((error: unknown) => {
@@ -150,6 +152,7 @@ export class Authenticator {
       userId = actingUser;
       keyTenantId = token.tenantId;
       scopes = keyScopesOf(token.scope);
+      expiresAt = token.expiresAt;
       principal = { kind: 'oauth', id: actingUser, oauthClientId: token.clientId };
     } else {
       const token = bearer ?? cookie;
@@ -159,6 +162,7 @@ export class Authenticator {
       const session = checked.session;
       userId = session.userId;
       principal = { kind: 'user', id: session.userId, sessionId: session.id };
+      expiresAt = session.expiresAt;
       sessionFacts = {
         id: session.id,
         mfaVerified: session.mfaVerified,
@@ -232,6 +236,7 @@ export class Authenticator {
       tenantSource:
         decision.source === 'api_key' && principal.kind === 'oauth' ? 'token' : decision.source,
       session: sessionFacts,
+      expiresAt,
     };
   }
 

@@ -24,6 +24,8 @@ export interface VerifiedAccessToken {
   ownerUserId?: string;
   tenantId: string;
   scope: string;
+  /** When the token expires (its `exp`). */
+  expiresAt: Date;
 }
 
 export class AccessTokenRefused extends Error {}
@@ -84,6 +86,7 @@ export class OAuthAccessTokens implements OnModuleDestroy {
       clientId,
       tenantId,
       scope: text(payload.scope) ?? '',
+      expiresAt: new Date(Number(payload.exp) * 1000),
       userId: forClient ? undefined : payload.sub,
       ownerUserId: forClient ? text(payload.owner_user_id) : undefined,
     };

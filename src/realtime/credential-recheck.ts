@@ -28,15 +28,30 @@ export async function recheckConnections(
 ): Promise<void> {
   for (const connection of [...connections]) {
     const identity = await connection.identity;
-    if (!identity || !affected(identity)) continue;
-    try {
-      connection.identity = Promise.resolve(await authenticator.authenticate(connection.request));
-    } catch (error) {
-      if (!(error instanceof WsAuthenticationFailed))
-        log.warn('websocket re-authentication failed', { error: (error as Error).message });
-      connection.identity = Promise.resolve(null);
-      connection.socket.close(CLOSE_CODES.UNAUTHORIZED, 'credentials changed; sign in again');
-    }
+    if (identity && affected(identity))
+      await recheckConnection(connection, authenticator, 'credentials changed; sign in again');
+  }
+}
+
+/**
+ * Runs one connection's authentication again: its new identity, or null when the pipeline
+ * now refuses it and the connection is closed with 4401 and `reason`.
+ */
+export async function recheckConnection(
+  connection: RecheckableConnection,
+  authenticator: WsAuthenticator,
+  reason: string,
+): Promise<WsIdentity | null> {
+  try {
+    const identity = await authenticator.authenticate(connection.request);
+    connection.identity = Promise.resolve(identity);
+    return identity;
+  } catch (error) {
+    if (!(error instanceof WsAuthenticationFailed))
+      log.warn('websocket re-authentication failed', { error: (error as Error).message });
+    connection.identity = Promise.resolve(null);
+    connection.socket.close(CLOSE_CODES.UNAUTHORIZED, reason);
+    return null;
   }
 }
 

@@ -18,7 +18,8 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ClientMessageHandler } from './client-message.handler';
 import { ConnectionAuthentication } from './connection-authentication';
 import { ConnectionProtocol } from './connection-protocol';
-import { onAccessChanged, recheckConnections } from './credential-recheck';
+import { CredentialExpiry } from './credential-expiry';
+import { onAccessChanged, recheckConnection, recheckConnections } from './credential-recheck';
 import { EventFanOut, SlowConsumerLimit } from './event-fan-out';
 import { CLOSE_CODES } from './protocol';
 import { WsAuthenticator } from './ws-authenticator';
@@ -39,6 +40,7 @@ export class RealtimeGateway
   private readonly log = logFor('RealtimeGateway');
   private readonly connections = new Map<WebSocket, WsConnection>();
   private readonly stopRechecks: () => void;
+  private readonly expiry: CredentialExpiry<WsConnection>;
   private heartbeat?: NodeJS.Timeout;
   private readonly fanOut: EventFanOut;
   private readonly authentication: ConnectionAuthentication;
@@ -64,6 +66,9 @@ export class RealtimeGateway
     });
     this.authentication = new ConnectionAuthentication(authenticator, this.fanOut);
     this.protocol = new ConnectionProtocol(config, messages, this.fanOut);
+    this.expiry = new CredentialExpiry((connection) =>
+      recheckConnection(connection, authenticator, 'credentials expired; sign in again'),
+    );
     this.stopRechecks = onAccessChanged(
       (affected) =>
         void recheckConnections(affected, this.connections.values(), this.authenticator),
@@ -87,6 +92,9 @@ export class RealtimeGateway
       identity: Promise.resolve(null),
     };
     connection.identity = this.authentication.authenticate(connection);
+    void connection.identity.then((identity) => {
+      if (this.connections.has(socket)) this.expiry.watch(connection, identity);
+    });
     this.connections.set(socket, connection);
     this.metrics.wsClients.set(this.connections.size);
     socket.on('pong', () => (connection.alive = true));
@@ -100,6 +108,7 @@ export class RealtimeGateway
   handleDisconnect(socket: WebSocket): void {
     const connection = this.connections.get(socket);
     connection?.stream?.close();
+    if (connection) this.expiry.forget(connection);
     this.fanOut.forget(socket);
     this.connections.delete(socket);
     this.metrics.wsClients.set(this.connections.size);
@@ -107,6 +116,7 @@ export class RealtimeGateway
 
   onApplicationShutdown(): void {
     this.stopRechecks();
+    this.expiry.close();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.fanOut.close();
     for (const { socket } of this.connections.values())

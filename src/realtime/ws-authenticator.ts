@@ -9,6 +9,8 @@ export interface WsIdentity {
   tenantId: string;
   principal: Principal;
   subject: AccessSubject;
+  /** When the credential stops being valid on its own (undefined: it does not). */
+  expiresAt?: Date;
 }
 
 /** Thrown by the authenticator to refuse a connection (closed with 4401). */
@@ -34,7 +36,12 @@ export class WsAuthenticator {
     } catch (error) {
       throw new WsAuthenticationFailed((error as Error).message || 'authentication failed');
     }
-    const identity = { tenantId: context.tenantId, principal: context.principal, subject: context };
+    const identity = {
+      tenantId: context.tenantId,
+      principal: context.principal,
+      subject: context,
+      expiresAt: context.expiresAt,
+    };
     const denied = authorize(identity, 'goal:read');
     if (denied) throw new WsAuthenticationFailed(denied);
     return identity;
