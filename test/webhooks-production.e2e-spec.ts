@@ -1380,6 +1380,28 @@ describe('webhooks (PostgreSQL + Redis, an API and a worker process)', () => {
       url: receiver.url('/h/devs'),
       events: ['goal.completed'],
     });
+    // security events are audit material: a developer, who may not read the audit log,
+    // subscribes to none of them, at creation or by a change
+    for (const events of [['*'], ['auth.*'], ['goal.completed', 'user.created'], ['session.*']]) {
+      const refused = await developer.post('/api/v1/webhooks', {
+        name: 'security',
+        url: receiver.url('/h/security'),
+        events,
+      });
+      expect([events, refused.status, refused.body.type]).toEqual([
+        events,
+        403,
+        expect.stringMatching(/\/forbidden-permission$/),
+      ]);
+    }
+    const widened = await developer.patch(`/api/v1/webhooks/${theirs.id}`, {
+      events: ['mfa.failed'],
+    });
+    expect(widened.status).toBe(403);
+    expect((await mine.client.get(`/api/v1/webhooks/${theirs.id}`)).body.events).toEqual([
+      'goal.completed',
+    ]);
+
     const rotated = await mine.client.post(`/api/v1/webhooks/${theirs.id}/rotate-secret`);
     expect([rotated.status, rotated.body.secret]).toEqual([200, expect.stringMatching(/^whsec_/)]);
     expect((await mine.client.delete(`/api/v1/webhooks/${theirs.id}`)).status).toBe(204);

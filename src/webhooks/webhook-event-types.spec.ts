@@ -1,4 +1,4 @@
-import { eventMatches, isEventPattern } from './webhook-event-types';
+import { eventMatches, isEventPattern, securityEventPatterns } from './webhook-event-types';
 
 describe('webhook event patterns', () => {
   it('takes *, known types and known categories only', () => {
@@ -14,5 +14,20 @@ describe('webhook event patterns', () => {
     expect(eventMatches(['*'], 'auth.logged_in')).toBe(true);
     expect(eventMatches(['goal.*'], 'goals.completed')).toBe(false);
     expect(eventMatches(['task.completed'], 'task.failed')).toBe(false);
+  });
+
+  it('picks the patterns that match security events', () => {
+    expect(
+      securityEventPatterns([
+        '*',
+        'goal.*',
+        'goal.completed',
+        'auth.*',
+        'user.deleted',
+        'tenant.*',
+        'webhook.test',
+        'system.*',
+      ]),
+    ).toEqual(['*', 'auth.*', 'user.deleted', 'tenant.*']);
   });
 });

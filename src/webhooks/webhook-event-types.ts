@@ -112,6 +112,23 @@ export const WEBHOOK_EVENT_CATEGORIES: readonly string[] = [
 const TYPES = new Set(WEBHOOK_EVENT_TYPES);
 const CATEGORIES = new Set(WEBHOOK_EVENT_CATEGORIES);
 
+const SECURITY_TYPES = new Set<string>(SECURITY_EVENT_TYPES);
+const SECURITY_CATEGORIES = new Set(SECURITY_EVENT_TYPES.map((t) => t.slice(0, t.indexOf('.'))));
+
+/**
+ * The patterns among `patterns` that match security events (`*`, `auth.*`, `user.deleted`,
+ * …): who signed in or failed to, from where, whose sessions and roles changed. They are
+ * audit material, so subscribing to them takes the permission to read the audit log.
+ */
+export function securityEventPatterns(patterns: readonly string[]): string[] {
+  return patterns.filter(
+    (p) =>
+      p === '*' ||
+      SECURITY_TYPES.has(p) ||
+      (p.endsWith('.*') && SECURITY_CATEGORIES.has(p.slice(0, -2))),
+  );
+}
+
 /** `*`, a known event type, or a known category followed by `.*`. */
 export function isEventPattern(pattern: string): boolean {
   if (pattern === '*' || TYPES.has(pattern)) return true;

@@ -26,14 +26,33 @@ import {
   WebhookWithSecretDto,
 } from './dto/webhook-endpoint.dto';
 import { WebhookDeliveryDto } from './dto/webhook-delivery.dto';
-import { WEBHOOK_EVENT_CATEGORIES, WEBHOOK_EVENT_TYPES } from './webhook-event-types';
+import {
+  securityEventPatterns,
+  WEBHOOK_EVENT_CATEGORIES,
+  WEBHOOK_EVENT_TYPES,
+} from './webhook-event-types';
 import { WebhookEndpoints } from './webhook-endpoints.service';
 import { WebhookOwnerReach } from './webhook-owner-reach';
+import { AccessDenied } from '../auth/auth-errors';
+import { heldPermissions } from '../rbac/principal-policy';
 
 const uuid = new UuidParamPipe();
 const OUT_OF_REACH =
   "The caller lacks the route's permission, the tenant is not active, or the endpoint's " +
   'owner holds permissions the caller does not (forbidden-principal)';
+const SECURITY_EVENTS_403 =
+  "The caller lacks the route's permission, the tenant is not active, or the events name " +
+  'security events (`*`, auth.*, session.*, user.*, …) without audit:read (forbidden-permission)';
+
+/** Security events are audit material: subscribing to them takes audit:read, as reading them does. */
+function checkEventsReadable(caller: AccessContext, events: readonly string[]): void {
+  const security = securityEventPatterns(events);
+  if (security.length && !heldPermissions(caller).has('audit:read'))
+    throw new AccessDenied(
+      `Subscribing to security events (${security.join(', ')}) needs the permission audit:read.`,
+      'forbidden-permission',
+    );
+}
 const NOT_CONFIGURED = 'Production without WEBHOOK_ENCRYPTION_KEY (webhooks-not-configured)';
 
 /**
@@ -60,10 +79,12 @@ export class WebhooksController {
   })
   @ApiCreatedResponse({ type: WebhookWithSecretDto })
   @ApiConflictResponse({ description: 'The owner has WEBHOOK_MAX_PER_OWNER endpoints' })
+  @ApiForbiddenResponse({ description: SECURITY_EVENTS_403 })
   async create(
     @Caller() caller: AccessContext,
     @Body() body: CreateWebhookDto,
   ): Promise<WebhookWithSecretDto> {
+    checkEventsReadable(caller, body.events);
     const { endpoint, secret } = await this.endpoints.create(caller.tenantId, ownerOf(caller), {
       name: body.name,
       description: body.description ?? null,
@@ -108,7 +129,9 @@ export class WebhooksController {
 
   @Audit({ resource: 'webhook' })
   @Patch(':id')
-  @ApiForbiddenResponse({ description: OUT_OF_REACH })
+  @ApiForbiddenResponse({
+    description: `${OUT_OF_REACH}, or the events name security events without audit:read (forbidden-permission)`,
+  })
   @RequirePermission('webhook:update', 'webhook', 'id')
   @ApiOperation({
     summary:
@@ -122,6 +145,7 @@ export class WebhooksController {
     @Body() body: UpdateWebhookDto,
   ): Promise<WebhookDto> {
     await this.ownerReach.require(caller, id);
+    if (body.events !== undefined) checkEventsReadable(caller, body.events);
     const row = await this.endpoints.update(caller.tenantId, id, {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.description !== undefined ? { description: body.description } : {}),

@@ -7672,7 +7672,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, or the tenant is not active */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the events name security events (`*`, auth.*, session.*, user.*, …) without audit:read (forbidden-permission) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7980,7 +7980,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal) */
+      /** @description The caller lacks the route's permission, the tenant is not active, or the endpoint's owner holds permissions the caller does not (forbidden-principal), or the events name security events without audit:read (forbidden-permission) */
       403: {
         headers: {
           [name: string]: unknown;
