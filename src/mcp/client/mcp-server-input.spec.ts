@@ -67,6 +67,20 @@ describe('MCP server input', () => {
     ).toEqual(['headers.A']);
   });
 
+  it('refuses headers the connection sets itself, in any letter case', () => {
+    expect(
+      fieldsOf({
+        name: 'a',
+        transport: 'http',
+        url: 'https://x.test',
+        headers: { Host: 'internal.x.test', 'transfer-encoding': 'chunked', Authorization: 'ok' },
+      }),
+    ).toEqual(['headers.Host', 'headers.transfer-encoding']);
+    expect(fieldsOf({ headers: { 'Mcp-Session-Id': 's' } }, updateMcpServerSchema)).toEqual([
+      'headers.Mcp-Session-Id',
+    ]);
+  });
+
   it('takes a change of any one field, and null to remove a secret', () => {
     expect(fieldsOf({ env: { TOKEN: null } }, updateMcpServerSchema)).toEqual([]);
     expect(fieldsOf({ enabled: 'yes' }, updateMcpServerSchema)).toEqual(['enabled']);

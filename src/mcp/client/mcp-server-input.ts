@@ -10,6 +10,28 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 const hasNoControl = (text: string) =>
   [...text].every((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f);
 const CONTROL = 'must not hold control characters';
+/**
+ * Headers the connection sets itself: a Host would reach another virtual host on an
+ * allowed server, framing headers would desynchronise the request, and the protocol's own
+ * would break the session.
+ */
+const CONNECTION_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'keep-alive',
+  'proxy-authorization',
+  'proxy-connection',
+  'content-type',
+  'accept',
+  'mcp-session-id',
+  'mcp-protocol-version',
+  'last-event-id',
+]);
 
 const override = z
   .object({
@@ -19,10 +41,13 @@ const override = z
   })
   .strict();
 
-const secretMap = (key: RegExp, keyRule: string) =>
+const secretMap = (key: RegExp, keyRule: string, reserved = new Set<string>()) =>
   z
     .record(
-      z.string().regex(key, keyRule),
+      z
+        .string()
+        .regex(key, keyRule)
+        .refine((k) => !reserved.has(k.toLowerCase()), 'is set by the connection itself'),
       z.string().max(10_000).refine(hasNoControl, CONTROL).nullable(),
     )
     .refine((m) => Object.keys(m).length <= 50, 'may hold at most 50 entries');
@@ -40,7 +65,7 @@ const fields = {
     .refine((p) => !p.split('/').includes('..'), 'must not contain ..'),
   env: secretMap(ENV_NAME, 'must be an environment variable name'),
   url: z.string().max(MAX_URL_LENGTH),
-  headers: secretMap(HEADER_NAME, 'must be an HTTP header name'),
+  headers: secretMap(HEADER_NAME, 'must be an HTTP header name', CONNECTION_HEADERS),
   default_permission: z.enum(PERMISSION_LEVELS),
   default_risk: z.enum(RISK_LEVELS),
   default_requires_approval: z.boolean(),
