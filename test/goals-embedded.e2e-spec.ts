@@ -252,6 +252,11 @@ describe('goals on the embedded default (PGlite + in-process queue + offline LLM
       instance: '/api/v1/goals',
     });
     expect((await api.delete('/api/v1/no-such-thing')).status).toBe(404);
+    const blankTitle = await api.post('/api/v1/goals', { goal: 'x', title: '  ' });
+    expect([blankTitle.status, blankTitle.body.errors]).toEqual([
+      400,
+      [{ field: 'title', message: 'must not be blank' }],
+    ]);
     // a route answers at its documented path only: rate-limit rules and plugin middleware
     // match the path as written, so another letter case or a trailing slash must not reach it
     for (const path of ['/API/V1/GOALS', '/api/v1/Goals', '/api/v1/goals/', '/health/live/'])

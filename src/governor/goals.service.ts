@@ -50,6 +50,9 @@ export class GoalsService {
   ): Promise<{ goal_id: string; status: string }> {
     let text = input.goal.trim();
     if (!text) throw new ValidationFailed([{ field: 'goal', message: 'must not be blank' }]);
+    // a title given is one meant: blank is a mistake, not a request to derive one
+    if (input.title !== undefined && !input.title.trim())
+      throw new ValidationFailed([{ field: 'title', message: 'must not be blank' }]);
     if (text.length > this.config.GOAL_MAX_CHARS)
       throw new PayloadTooLarge('goal', this.config.GOAL_MAX_CHARS);
     let metadata = input.metadata ?? {};

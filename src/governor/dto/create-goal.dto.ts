@@ -22,7 +22,7 @@ export class CreateGoalDto {
   goal!: string;
 
   @ApiPropertyOptional({
-    description: 'A short title; derived from the goal when omitted',
+    description: 'A short title (not blank); derived from the goal when omitted',
     example: 'Vector DB comparison',
     maxLength: 200,
   })

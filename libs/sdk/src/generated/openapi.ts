@@ -2420,7 +2420,7 @@ export interface components {
        */
       goal: string;
       /**
-       * @description A short title; derived from the goal when omitted
+       * @description A short title (not blank); derived from the goal when omitted
        * @example Vector DB comparison
        */
       title?: string;
