@@ -130,6 +130,24 @@ describe('identity and access (embedded)', () => {
     }
   });
 
+  it('refuses a blank display name, at creation and by a change', async () => {
+    const blank = await admin.post('/api/v1/users', {
+      email: 'blank-name@example.com',
+      display_name: ' \t ',
+      password: PASSWORD,
+    });
+    expect([blank.status, blank.body.errors]).toEqual([
+      400,
+      [{ field: 'display_name', message: 'must not be blank' }],
+    ]);
+    const user = await createUser(admin, 'named@example.com');
+    const renamed = await admin.patch(`/api/v1/users/${user.id}`, { display_name: '   ' });
+    expect([
+      renamed.status,
+      (await admin.get(`/api/v1/users/${user.id}`)).body.display_name,
+    ]).toEqual([400, 'named']);
+  });
+
   it('puts an access rule on every route of the route table (a route without one fails here)', async () => {
     const mapped = [...app.output().matchAll(/Mapped \{([^,]+), (\w+)\} route/g)].map(
       (m) => `${m[2]} ${m[1].replace(/:(\w+)/g, '{$1}')}`,

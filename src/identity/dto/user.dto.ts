@@ -1,6 +1,6 @@
 import { PaginationQuery } from '../../common/pagination.query';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { User } from '../users.service';
 
 export class CreateUserDto {
@@ -12,6 +12,7 @@ export class CreateUserDto {
   @ApiProperty({ example: 'Ada Lovelace' })
   @IsString()
   @Length(1, 200)
+  @Matches(/\S/, { message: 'must not be blank' })
   display_name!: string;
 
   @ApiPropertyOptional({ minLength: 12, maxLength: 256, description: 'Omit for SSO-only users' })
@@ -26,6 +27,7 @@ export class UpdateUserDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @Matches(/\S/, { message: 'must not be blank' })
   display_name?: string;
 
   @ApiPropertyOptional({ enum: ['active', 'disabled'] })
