@@ -64,6 +64,9 @@ describe('AgentProfileStore (in-memory PGlite)', () => {
     const agent = await store.insert(dataSource.manager, tenant, specialist('writer'));
     const renamed = await store.update(tenant, agent.id, { name: 'editor' });
     expect(renamed).toMatchObject({ name: 'editor', version: agent.version + 1 });
+    // a change that changes nothing keeps the version
+    for (const same of [{}, { name: 'editor' }, { capabilities: renamed.capabilities }])
+      expect((await store.update(tenant, agent.id, same)).version).toBe(renamed.version);
     await expect(store.update(tenant, agent.id, { name: 'coder' })).rejects.toMatchObject({
       status: 409,
     });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Conflict, isUuid, NotFound, uuidv7 } from '#common';
@@ -148,13 +149,21 @@ export class AgentProfileStore implements OnApplicationBootstrap {
         (await this.repository.isNameTakenByOther(manager, tenantId, patch.name, id))
       )
         throw nameTaken(patch.name);
-      const row = await this.repository.edit(manager, tenantId, id, {
+      const edit = {
         name: patch.name ?? current.name,
         capabilities: patch.capabilities ?? current.capabilities,
         specializations: patch.specializations ?? current.specializations,
         system_prompt: patch.systemPrompt ?? current.system_prompt,
         model: patch.model === undefined ? current.model : patch.model,
-      });
+      };
+      // a change that changes nothing keeps the version: it counts edits, not requests
+      if (
+        (Object.keys(edit) as Array<keyof typeof edit>).every((k) =>
+          isDeepStrictEqual(edit[k], current[k]),
+        )
+      )
+        return current;
+      const row = await this.repository.edit(manager, tenantId, id, edit);
       return row!;
     });
   }
