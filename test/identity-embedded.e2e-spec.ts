@@ -313,6 +313,21 @@ describe('identity and access (embedded)', () => {
     }
   });
 
+  it('checks no more passwords than the lock allows when wrong ones arrive at once', async () => {
+    await createUser(admin, 'burst@example.com');
+    for (const email of ['burst@example.com', 'nobody-burst@example.com']) {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          anonymous.post('/api/v1/auth/login', { email, password: 'wrong password' }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+      const after = await anonymous.post('/api/v1/auth/login', { email, password: PASSWORD });
+      expect(after.status).toBe(429);
+    }
+  });
+
   it('takes as long for a wrong password as for an unknown user (both hash)', async () => {
     await createUser(admin, 'timing@example.com');
     const time = async (email: string) => {

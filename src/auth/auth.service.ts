@@ -118,28 +118,35 @@ export class AuthService {
         `Too many failed logins from this address or for this tenant. Try again in ${verdict.retryAfterS} s.`,
       );
 
+    // counted (and locked when due) before the slow password check: attempts running at
+    // once must not all read the same count and slip under the limit together
+    const lockedUntil = user
+      ? await this.reserveKnown(user)
+      : this.reserveUnknown(unknownKey, attempts);
+    if (lockedUntil) {
+      await this.throttle.release(counters.map((c) => c.key));
+      const retry = retryAfterSeconds(lockedUntil);
+      throw new TooManyRequests(retry, `Too many failed logins. Try again in ${retry} s.`);
+    }
+
     const passwordOk = await this.users.hasher.verify(user?.passwordHash, input.password);
     if (!user || !passwordOk || user.status !== 'active') {
-      const failures = attempts.failures + 1;
-      const lockMs = lockoutDurationMs(failures, this.policy);
-      const lockedUntil = lockMs ? new Date(Date.now() + lockMs) : null;
-      if (!user) this.unknownAttempts.set(unknownKey, { failures, lockedUntil });
-      await this.sessions.atomically(async () => {
-        if (user) await this.users.recordLoginFailure(user.tenantId, user.id, lockedUntil);
-        securityEvents.publish({
-          type: 'auth.login_failed',
-          tenantId,
-          userId: user?.id,
-          ip: input.ip,
-          details: { reason: user ? 'invalid-credentials' : 'unknown-user' },
-        });
+      securityEvents.publish({
+        type: 'auth.login_failed',
+        tenantId,
+        userId: user?.id,
+        ip: input.ip,
+        details: { reason: user ? 'invalid-credentials' : 'unknown-user' },
       });
       throw new InvalidLogin();
     }
     await this.throttle.release(counters.map((c) => c.key));
     // the status only after a right password: it tells nothing to someone without one
     const home = tenant ?? (await this.tenants.get(user.tenantId));
-    if (!admitsRequests(home.status)) throw new TenantNotActive(home.status, home.statusReason);
+    if (!admitsRequests(home.status)) {
+      await this.users.clearLoginFailures(user.tenantId, user.id);
+      throw new TenantNotActive(home.status, home.statusReason);
+    }
     await this.users.recordLoginSuccess(user.tenantId, user.id);
     await this.endPresented(input.presentedToken);
 
@@ -244,6 +251,30 @@ export class AuthService {
       });
       return { status: 'authenticated' as const, token, session };
     });
+  }
+
+  /** Counts an attempt on a real account: undefined, or until when it is locked. */
+  private async reserveKnown(user: { tenantId: string; id: string }): Promise<Date | undefined> {
+    const counted = await this.users.reserveLoginAttempt(user.tenantId, user.id, (failures) =>
+      this.lockFor(failures),
+    );
+    if (counted !== undefined) return undefined;
+    const current = await this.users.find(user.tenantId, user.id);
+    return current?.lockedUntil ?? new Date(Date.now() + 1000);
+  }
+
+  /** The same for an email nobody has, in memory: no await between reading and counting. */
+  private reserveUnknown(key: string, attempts: Attempts): Date | undefined {
+    const current = this.unknownAttempts.get(key) ?? attempts;
+    if (isLocked(current.lockedUntil)) return current.lockedUntil!;
+    const failures = current.failures + 1;
+    this.unknownAttempts.set(key, { failures, lockedUntil: this.lockFor(failures) });
+    return undefined;
+  }
+
+  private lockFor(failures: number): Date | null {
+    const lockMs = lockoutDurationMs(failures, this.policy);
+    return lockMs ? new Date(Date.now() + lockMs) : null;
   }
 
   /** A token the client held before signing in is ended, whoever's it was: no fixation. */

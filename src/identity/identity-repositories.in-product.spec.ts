@@ -39,11 +39,13 @@ export function identityRepositoriesSuite(product: InProcessApp): void {
       expect(await users.find('00000000-0000-0000-0000-000000000000', ada.id)).toBeUndefined();
 
       const until = new Date(Date.now() + 60_000);
-      await users.recordLoginFailure(tenantId, ada.id, until);
+      expect(await users.reserveLoginAttempt(tenantId, ada.id, () => until)).toBe(1);
       expect(await users.get(tenantId, ada.id)).toMatchObject({
         failedLoginCount: 1,
         lockedUntil: until,
       });
+      // locked: the next attempt is not counted
+      expect(await users.reserveLoginAttempt(tenantId, ada.id, () => null)).toBeUndefined();
       await users.update(tenantId, ada.id, { password: 'a long new password' });
       expect(await users.get(tenantId, ada.id)).toMatchObject({
         failedLoginCount: 0,

@@ -71,13 +71,27 @@ const statements = {
       .returningAll(),
   delete: (tenantId: string, id: string) =>
     db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id),
-  recordLoginFailure: (tenantId: string, id: string, lockedUntil: Date | null) =>
+  /** Counts a sign-in attempt unless the user is locked; returns the new count. */
+  countLoginAttempt: (tenantId: string, id: string) =>
     db
       .updateTable('users')
-      .set((eb) => ({
-        failed_login_count: eb('failed_login_count', '+', 1),
-        locked_until: lockedUntil,
-      }))
+      .set((eb) => ({ failed_login_count: eb('failed_login_count', '+', 1) }))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', db.fn<Date>('now'))]),
+      )
+      .returning('failed_login_count'),
+  lockLogin: (tenantId: string, id: string, lockedUntil: Date) =>
+    db
+      .updateTable('users')
+      .set({ locked_until: lockedUntil })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id),
+  clearLoginFailures: (tenantId: string, id: string) =>
+    db
+      .updateTable('users')
+      .set({ failed_login_count: 0, locked_until: null })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id),
   recordLoginSuccess: (tenantId: string, id: string) =>
@@ -136,8 +150,18 @@ export class UserRepository {
     return affectedBy(this.dataSource, statements.delete(tenantId, id));
   }
 
-  async recordLoginFailure(tenantId: string, id: string, lockedUntil: Date | null): Promise<void> {
-    await rowsOf(this.dataSource, statements.recordLoginFailure(tenantId, id, lockedUntil));
+  /** The user's failure count with this attempt, or undefined while the user is locked. */
+  async countLoginAttempt(tenantId: string, id: string): Promise<number | undefined> {
+    return (await firstOf(this.dataSource, statements.countLoginAttempt(tenantId, id)))
+      ?.failed_login_count;
+  }
+
+  async lockLogin(tenantId: string, id: string, lockedUntil: Date): Promise<void> {
+    await rowsOf(this.dataSource, statements.lockLogin(tenantId, id, lockedUntil));
+  }
+
+  async clearLoginFailures(tenantId: string, id: string): Promise<void> {
+    await rowsOf(this.dataSource, statements.clearLoginFailures(tenantId, id));
   }
 
   async recordLoginSuccess(tenantId: string, id: string): Promise<void> {
@@ -179,10 +203,12 @@ export const userStatements: StatementCatalog = {
         statement: statements.update(tenant, id, { ...changes, passwordChanged: true }),
       },
       { name: 'delete', statement: statements.delete(tenant, id) },
+      { name: 'countLoginAttempt', statement: statements.countLoginAttempt(tenant, id) },
       {
-        name: 'recordLoginFailure',
-        statement: statements.recordLoginFailure(tenant, id, new Date('2026-01-01T00:00:00Z')),
+        name: 'lockLogin',
+        statement: statements.lockLogin(tenant, id, new Date('2026-01-01T00:00:00Z')),
       },
+      { name: 'clearLoginFailures', statement: statements.clearLoginFailures(tenant, id) },
       { name: 'recordLoginSuccess', statement: statements.recordLoginSuccess(tenant, id) },
     ];
   },

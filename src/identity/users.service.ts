@@ -164,8 +164,29 @@ export class UsersService {
     });
   }
 
-  async recordLoginFailure(tenantId: string, id: string, lockedUntil: Date | null): Promise<void> {
-    await this.users.recordLoginFailure(tenantId, id, lockedUntil);
+  /**
+   * Counts a sign-in attempt before its password is checked, and locks the user in the same
+   * transaction when this count calls for it (`lockFor`), so attempts running at once each
+   * get their own count and none slips past a lock another has set. Answers the count, or
+   * undefined while the user is locked. A right password clears it again.
+   */
+  async reserveLoginAttempt(
+    tenantId: string,
+    id: string,
+    lockFor: (failures: number) => Date | null,
+  ): Promise<number | undefined> {
+    return this.users.atomically(async () => {
+      const failures = await this.users.countLoginAttempt(tenantId, id);
+      if (failures === undefined) return undefined;
+      const until = lockFor(failures);
+      if (until) await this.users.lockLogin(tenantId, id, until);
+      return failures;
+    });
+  }
+
+  /** A right password whose sign-in goes no further (a suspended tenant): nothing counted. */
+  async clearLoginFailures(tenantId: string, id: string): Promise<void> {
+    await this.users.clearLoginFailures(tenantId, id);
   }
 
   async recordLoginSuccess(tenantId: string, id: string): Promise<void> {

@@ -66,10 +66,23 @@ delete
   from "users"
   where "tenant_id" = $1 and "id" = $2;
 
--- recordLoginFailure
--- parameters: [1,"2026-01-01T00:00:00.000Z","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-0000000000b1"]
+-- countLoginAttempt
+-- parameters: [1,"00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-0000000000b1"]
 update "users"
-  set "failed_login_count" = "failed_login_count" + $1, "locked_until" = $2
+  set "failed_login_count" = "failed_login_count" + $1
+  where "tenant_id" = $2 and "id" = $3 and ("locked_until" is null or "locked_until" <= now())
+  returning "failed_login_count";
+
+-- lockLogin
+-- parameters: ["2026-01-01T00:00:00.000Z","00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-0000000000b1"]
+update "users"
+  set "locked_until" = $1
+  where "tenant_id" = $2 and "id" = $3;
+
+-- clearLoginFailures
+-- parameters: [0,null,"00000000-0000-0000-0000-000000000001","00000000-0000-0000-0000-0000000000b1"]
+update "users"
+  set "failed_login_count" = $1, "locked_until" = $2
   where "tenant_id" = $3 and "id" = $4;
 
 -- recordLoginSuccess
