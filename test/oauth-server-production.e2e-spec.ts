@@ -477,6 +477,28 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
     });
   });
 
+  it("answers a disabled user's tokens as inactive at introspection, as the API refuses them", async () => {
+    const principals = new Principals(new ApiClient(a.baseUrl), adminKey);
+    const user = await principals.createUser('disabled.oauth@example.test', 'operator');
+    const config = await relyingParty(web);
+    const flow = await authorize(config, SCOPE, undefined, {
+      email: 'disabled.oauth@example.test',
+      password: PASSWORD,
+    });
+    const tokens = await oidc.authorizationCodeGrant(config, flow.callback, {
+      pkceCodeVerifier: flow.verifier,
+      expectedState: flow.state,
+      expectedNonce: flow.nonce,
+    });
+    expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
+    const disabled = await adminKey.patch(`/api/v1/users/${user.id}`, { status: 'disabled' });
+    expect(disabled.status).toBe(200);
+
+    expect((await goals(a, tokens.access_token)).status).toBe(401);
+    expect(await oidc.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
+    expect(await oidc.tokenIntrospection(config, tokens.refresh_token!)).toEqual({ active: false });
+  });
+
   it("ends a deleted client's tokens at once, in every process", async () => {
     const temporary = await register({
       name: 'Temporary',
