@@ -394,6 +394,52 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
       expect(expired.body.detail).toMatch(/expired/);
     });
 
+    it('refuses a NUL in any parameter, query or form, with 400 naming it, never a 500', async () => {
+      const form = (body: Record<string, string>, secret = web.client_secret!) => ({
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${web.client_id}:${secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams(body).toString(),
+        redirect: 'manual' as const,
+      });
+      const authorization = new URLSearchParams({
+        client_id: web.client_id,
+        response_type: 'code',
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid',
+        state: 'a\u0000b',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      });
+      const cases: Array<[string, RequestInit | undefined, string]> = [
+        [`/oauth/auth?${authorization}`, { redirect: 'manual' }, 'state'],
+        ['/oauth/auth?client_id=a%00b&response_type=code', { redirect: 'manual' }, 'client_id'],
+        [
+          '/oauth/token',
+          form({ grant_type: 'refresh_token', refresh_token: 'r\u0000' }),
+          'refresh_token',
+        ],
+        [
+          '/oauth/token',
+          form({ grant_type: 'authorization_code', code: 'c\u0000', code_verifier: 'v' }),
+          'code',
+        ],
+        ['/oauth/token/introspection', form({ token: 't\u0000' }), 'token'],
+        ['/oauth/token/revocation', form({ token: 't\u0000' }), 'token'],
+        ['/oauth/device', form({ user_code: 'ABCD-\u0000' }), 'user_code'],
+        ['/oauth/session/end?client_id=%00', undefined, 'client_id'],
+      ];
+      for (const [path, init, field] of cases) {
+        const res = await fetch(`${a.baseUrl}${path}`, init);
+        expect([path, res.status]).toEqual([path, 400]);
+        const body = (await res.json()) as { error: string; error_description: string };
+        expect(body.error).toBe('invalid_request');
+        expect(body.error_description).toBe(`${field} must not contain NUL characters.`);
+      }
+    });
+
     it("refuses a tenant's token on another tenant's resources", async () => {
       const tenant = await adminKey.post('/api/v1/tenants', {
         name: 'Other corp',
@@ -429,6 +475,28 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
       const write = await api.post('/api/v1/goals', { description: 'Write a haiku' });
       expect(write.status).toBe(403);
     });
+  });
+
+  it("answers a disabled user's tokens as inactive at introspection, as the API refuses them", async () => {
+    const principals = new Principals(new ApiClient(a.baseUrl), adminKey);
+    const user = await principals.createUser('disabled.oauth@example.test', 'operator');
+    const config = await relyingParty(web);
+    const flow = await authorize(config, SCOPE, undefined, {
+      email: 'disabled.oauth@example.test',
+      password: PASSWORD,
+    });
+    const tokens = await oidc.authorizationCodeGrant(config, flow.callback, {
+      pkceCodeVerifier: flow.verifier,
+      expectedState: flow.state,
+      expectedNonce: flow.nonce,
+    });
+    expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
+    const disabled = await adminKey.patch(`/api/v1/users/${user.id}`, { status: 'disabled' });
+    expect(disabled.status).toBe(200);
+
+    expect((await goals(a, tokens.access_token)).status).toBe(401);
+    expect(await oidc.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
+    expect(await oidc.tokenIntrospection(config, tokens.refresh_token!)).toEqual({ active: false });
   });
 
   it("ends a deleted client's tokens at once, in every process", async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { IncomingMessage } from 'node:http';
+import { findUnsafeText, unsafeTextReason } from '../http/input-safety';
 import { JWT_SHAPE } from '../oauth-tokens/jwt-shape';
 import { OAuthAccessTokens } from '../oauth-tokens/oauth-access-tokens.service';
 import { AuthorizationServer } from './authorization-server.service';
@@ -26,6 +27,8 @@ const BODY_LIMIT = 56 * 1024;
  * request reaches the provider, a presented client secret is replaced by its hash (the
  * server only knows hashes), and an access token given to introspection or revocation is
  * replaced by its record id, so these standard endpoints work on our JWT access tokens too.
+ * A parameter (query or form) holding a NUL or a lone surrogate, which the database cannot
+ * store or look up, is refused with 400 before anything reads it.
  */
 @Injectable()
 export class OAuthHttp {
@@ -37,10 +40,11 @@ export class OAuthHttp {
 
   router(): Router {
     const router = Router();
-    const form = express.urlencoded({ extended: false, limit: '16kb' });
+    const form = [express.urlencoded({ extended: false, limit: '16kb' }), refuseUnsafeForm];
     const run =
       (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) =>
         void handler(req, res);
+    router.use(refuseUnsafeQuery);
     router.get('/ui.css', (_req, res) => {
       res.type('css').setHeader('Cache-Control', 'public, max-age=300');
       res.send(OAUTH_STYLESHEET);
@@ -75,7 +79,10 @@ export class OAuthHttp {
       run((q, s) => this.interactions.abort(q, s)),
     );
     router.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.method === 'POST' && CLIENT_AUTHENTICATED.has(req.path))
+      if (
+        req.method === 'POST' &&
+        (CLIENT_AUTHENTICATED.has(req.path) || req.is('application/x-www-form-urlencoded'))
+      )
         return void this.rewritten(req, res).catch(next);
       this.server.handle(req, res);
     });
@@ -92,10 +99,18 @@ export class OAuthHttp {
         .json({ error: 'invalid_request', error_description: 'The body is too large.' });
       return;
     }
-    const headers = { ...req.headers, authorization: hashBasicSecret(req.headers.authorization) };
+    const authenticated = CLIENT_AUTHENTICATED.has(req.path);
+    const authorization = authenticated
+      ? hashBasicSecret(req.headers.authorization)
+      : req.headers.authorization;
+    const headers = { ...req.headers, authorization };
     if (req.is('application/x-www-form-urlencoded')) {
       const params = new URLSearchParams(body.toString('utf8'));
-      hashFormSecret(params);
+      for (const [name, value] of params) {
+        const reason = unsafeTextReason(name) ?? unsafeTextReason(value);
+        if (reason) return invalidParameter(res, name, reason);
+      }
+      if (authenticated) hashFormSecret(params);
       const token = params.get('token');
       if (TOKEN_LOOKUP.has(req.path) && token && JWT_SHAPE.test(token)) {
         const recordId = await this.tokens.recordIdOf(token);
@@ -105,6 +120,24 @@ export class OAuthHttp {
     }
     this.server.handle(replay(req, headers, body), res);
   }
+}
+
+function refuseUnsafeQuery(req: Request, res: Response, next: NextFunction): void {
+  const bad = findUnsafeText(req.query, '', 'query string');
+  if (bad) return invalidParameter(res, bad.field, bad.message);
+  next();
+}
+
+function refuseUnsafeForm(req: Request, res: Response, next: NextFunction): void {
+  const bad = findUnsafeText(req.body, '', 'body');
+  if (bad) return invalidParameter(res, bad.field, bad.message);
+  next();
+}
+
+/** RFC 6749's error answer, naming the parameter. */
+function invalidParameter(res: Response, name: string, reason: string): void {
+  const field = unsafeTextReason(name) ? 'a parameter name' : name;
+  res.status(400).json({ error: 'invalid_request', error_description: `${field} ${reason}.` });
 }
 
 async function readBody(req: Request): Promise<Buffer> {

@@ -103,13 +103,15 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
       devInteractions: { enabled: false },
       introspection: {
         enabled: true,
+        // A token the API refuses (its user, or its client's owner, disabled or gone) is
+        // answered as inactive: another resource server must not honour it either.
         allowedPolicy: async (ctx, client, token) =>
-          sameTenant(
+          (await sameTenant(
             deps.clients,
             client.clientId,
             token.clientId ?? '',
             client.clientAuthMethod ?? 'none',
-          ),
+          )) && (await actsForActiveUser(deps, token)),
       },
       revocation: {
         enabled: true,
@@ -230,6 +232,17 @@ async function sameTenant(
   if (callerAuthMethod === 'none') return false;
   const [caller, owner] = await Promise.all([clients.find(callerId), clients.find(tokenClientId)]);
   return !!caller && !!owner && caller.tenantId === owner.tenantId;
+}
+
+/** Whether the user a token acts for (a client-credentials token: the client's owner) is active. */
+async function actsForActiveUser(
+  deps: ProviderDependencies,
+  token: { accountId?: string; clientId?: string },
+): Promise<boolean> {
+  const userId =
+    token.accountId ??
+    (token.clientId ? (await deps.clients.find(token.clientId))?.ownerUserId : undefined);
+  return !!userId && (await deps.account(userId)) !== undefined;
 }
 
 /** The OAuth scopes a token request names, for logs and pages. */
