@@ -440,6 +440,26 @@ describe('OAuth 2.0 / OpenID Connect authorization server (PostgreSQL + Redis)',
       }
     });
 
+    it('answers a sign-in form with a field sent twice with 400 on the page, signing nobody in', async () => {
+      const agent = new OAuthUserAgent(a.baseUrl);
+      const url = oidc.buildAuthorizationUrl(await relyingParty(web), {
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid',
+        state: oidc.randomState(),
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      });
+      const page = await agent.follow(url.href);
+      const twice = new URLSearchParams([
+        ['email', TEST_ADMIN_EMAIL],
+        ['email', 'someone@example.com'],
+        ['password', TEST_ADMIN_PASSWORD],
+      ]);
+      const refused = await agent.follow(formAction(page.body, 'login'), { form: twice });
+      expect([refused.status, refused.left]).toEqual([400, undefined]);
+      expect(refused.body).toContain('must be sent once, as text');
+    });
+
     it("refuses a tenant's token on another tenant's resources", async () => {
       const tenant = await adminKey.post('/api/v1/tenants', {
         name: 'Other corp',

@@ -15,11 +15,10 @@ import { SESSION_COOKIE, SessionsService } from '../sessions/sessions.service';
 import { securityEvents } from '../observability/security-events';
 import { AuthorizationServer } from './authorization-server.service';
 import { decideConsent } from './consent';
+import { readInteractionForm } from './interaction-form';
 import { consentPage, interactionErrorPage, loginPage, mfaPage } from './interaction-pages';
 import type { OAuthClientDirectory, RegisteredClient } from './oauth-client-directory';
 import { OAUTH_CLIENT_DIRECTORY } from './oauth-client-directory.provider';
-
-type Form = Record<string, string | undefined>;
 
 interface SignedInUser {
   userId: string;
@@ -69,7 +68,14 @@ export class OAuthInteractions {
     await this.guarded(res, async () => {
       const details = await this.details(req, res);
       const client = await this.client(details);
-      const form = req.body as Form;
+      const read = readInteractionForm(req.body);
+      if ('unreadable' in read)
+        return this.html(
+          res,
+          loginPage(details.uid, this.clientName(client), unreadable(read.unreadable)),
+          400,
+        );
+      const { form } = read;
       try {
         const outcome = await this.auth.login({
           email: form.email ?? '',
@@ -101,7 +107,14 @@ export class OAuthInteractions {
     await this.guarded(res, async () => {
       const details = await this.details(req, res);
       const client = await this.client(details);
-      const form = req.body as Form;
+      const read = readInteractionForm(req.body);
+      if ('unreadable' in read)
+        return this.html(
+          res,
+          mfaPage(details.uid, '', ['totp'], { error: unreadable(read.unreadable) }),
+          400,
+        );
+      const { form } = read;
       const token = form.challenge_token ?? '';
       const method = (form.method ?? 'totp') as MfaFactor;
       const methods = [method];
@@ -350,3 +363,7 @@ export class OAuthInteractions {
 }
 
 class InteractionRefused extends Error {}
+
+function unreadable(field: string): string {
+  return `The form's ${field} must be sent once, as text.`;
+}

@@ -19,7 +19,7 @@ export class OAuthUserAgent {
   /** One request, no redirect followed. */
   async request(
     url: string,
-    init: { method?: string; form?: Record<string, string> } = {},
+    init: { method?: string; form?: Record<string, string> | URLSearchParams } = {},
   ): Promise<{ status: number; location?: string; body: string }> {
     const headers: Record<string, string> = {};
     if (this.cookies.size)
@@ -56,7 +56,7 @@ export class OAuthUserAgent {
    */
   async follow(
     url: string,
-    init: { method?: string; form?: Record<string, string> } = {},
+    init: { method?: string; form?: Record<string, string> | URLSearchParams } = {},
   ): Promise<{ status: number; url: string; body: string; left?: string }> {
     let current = new URL(url, this.origin).href;
     let response = await this.request(current, init);
