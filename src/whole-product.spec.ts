@@ -1,3 +1,4 @@
+import { approvalsServiceSuite } from './approvals/approvals.service.in-product.spec';
 import { agentSpawnerQuotaSuite } from './agents/agent-spawner.quota.in-product.spec';
 import { goalsServiceSuite } from './governor/goals.service.in-product.spec';
 import { goalStepsSuite } from './governor/steps/goal-steps.in-product.spec';
@@ -23,4 +24,5 @@ describe('the whole product in process', () => {
   quotaServiceSuite(product);
   webhookOutboxSuite(product);
   tenantPurgeSuite(product);
+  approvalsServiceSuite(product);
 });
