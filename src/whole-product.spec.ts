@@ -3,6 +3,7 @@ import { agentSpawnerQuotaSuite } from './agents/agent-spawner.quota.in-product.
 import { goalsServiceSuite } from './governor/goals.service.in-product.spec';
 import { goalStepsSuite } from './governor/steps/goal-steps.in-product.spec';
 import { quotaServiceSuite } from './quotas/quota.service.in-product.spec';
+import { tenantLifecycleSuite } from './tenant-admin/tenant-lifecycle.in-product.spec';
 import { tenantPurgeSuite } from './tenant-purge/tenant-purge.service.in-product.spec';
 import { sharedInProcessApp } from './testing/in-process-app';
 import { webhookOutboxSuite } from './webhooks/webhook-outbox.in-product.spec';
@@ -25,4 +26,5 @@ describe('the whole product in process', () => {
   webhookOutboxSuite(product);
   tenantPurgeSuite(product);
   approvalsServiceSuite(product);
+  tenantLifecycleSuite(product);
 });
