@@ -2,15 +2,16 @@ import { uuidv7 } from '#common';
 import { inOneStatement } from '../database/transaction';
 import { GoalEventLog } from '../events/goal-event-log.service';
 import { GoalStore } from '../governor/goal-store.service';
+import { GoalsService } from '../governor/goals.service';
 import { consumeUsage } from '../quotas/tenant-usage.repository';
 import { ApprovalRepository } from '../safety/approval.repository';
 import { TenantsService } from '../tenancy/tenants.service';
 import type { InProcessApp } from '../testing/in-process-app';
 import { ApprovalsService } from './approvals.service';
 
-/** Approval expiry on goals no runner drives, on an in-memory PGlite. */
+/** Approval expiry and cancellation on goals no runner drives, on an in-memory PGlite. */
 export function approvalsServiceSuite(product: InProcessApp): void {
-  describe('approval expiry in process (in-memory PGlite)', () => {
+  describe('approvals in process (in-memory PGlite)', () => {
     /** A goal of the tenant held for a human on one request that expired a minute ago. */
     async function heldGoal(tenantId: string, status: 'awaiting_approval' | 'paused') {
       const id = uuidv7();
@@ -84,6 +85,23 @@ export function approvalsServiceSuite(product: InProcessApp): void {
         status: 'paused',
         state: 'AWAITING_APPROVAL',
       });
+    });
+
+    it('cancelling a goal held for a human supersedes its pending request', async () => {
+      const tenant = await product.app
+        .get(TenantsService)
+        .create({ slug: 'cancel-held', name: 'Cancel held' });
+      const held = await heldGoal(tenant.id, 'awaiting_approval');
+      await product.dataSource.query(
+        `UPDATE approvals SET expires_at = now() + interval '1 hour' WHERE id = $1`,
+        [held.approvalId],
+      );
+      const cancelled = await product.app.get(GoalsService).cancel(tenant.id, held.goalId);
+      expect(cancelled.status).toBe('cancelled');
+      const [approval] = await product.app
+        .get(ApprovalRepository)
+        .ofGoal(product.dataSource, tenant.id, held.goalId);
+      expect(approval.status).toBe('superseded');
     });
   });
 }
