@@ -1,7 +1,9 @@
+import { approvalsServiceSuite } from './approvals/approvals.service.in-product.spec';
 import { agentSpawnerQuotaSuite } from './agents/agent-spawner.quota.in-product.spec';
 import { goalsServiceSuite } from './governor/goals.service.in-product.spec';
 import { goalStepsSuite } from './governor/steps/goal-steps.in-product.spec';
 import { quotaServiceSuite } from './quotas/quota.service.in-product.spec';
+import { tenantLifecycleSuite } from './tenant-admin/tenant-lifecycle.in-product.spec';
 import { tenantPurgeSuite } from './tenant-purge/tenant-purge.service.in-product.spec';
 import { sharedInProcessApp } from './testing/in-process-app';
 import { webhookOutboxSuite } from './webhooks/webhook-outbox.in-product.spec';
@@ -23,4 +25,6 @@ describe('the whole product in process', () => {
   quotaServiceSuite(product);
   webhookOutboxSuite(product);
   tenantPurgeSuite(product);
+  approvalsServiceSuite(product);
+  tenantLifecycleSuite(product);
 });

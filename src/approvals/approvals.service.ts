@@ -147,38 +147,53 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
   /** Expires approvals nobody decided in time; their goals replan or fail. */
   async expireDue(): Promise<number> {
     let count = 0;
+    let due: Array<{ tenant_id: string; goal_id: string }>;
     try {
-      const due = await this.approvals.goalsWithOverdue(this.dataSource, 200);
-      for (const { tenant_id: tenantId, goal_id: goalId } of due) {
-        const resumed = await inTransaction(this.dataSource, async (uow) => {
-          const goal = await this.store.get(tenantId, goalId, uow.manager);
-          const rows = await this.approvals.overdueOfGoal(uow.manager, tenantId, goalId);
-          if (!rows.length || goal.state !== 'AWAITING_APPROVAL') {
-            await this.approvals.decide(
-              uow.manager,
-              tenantId,
-              rows.map((r) => r.id),
-              'expired',
-              SYSTEM,
-              null,
-            );
-            return undefined;
-          }
-          count += rows.length;
-          return this.apply(
-            uow,
-            goal,
-            rows,
-            'expired',
-            SYSTEM,
-            `not decided within ${Math.round(this.config.APPROVAL_TTL_MS / 1000)} s`,
-          );
-        });
-        if (resumed) await this.goals.enqueue(tenantId, goalId, resumed.generation);
-      }
+      due = await this.approvals.goalsWithOverdue(this.dataSource, 200);
     } catch (error) {
       this.log.warn(`approval expiry failed: ${(error as Error).message}`);
+      return 0;
     }
+    // one goal that cannot move (a concurrent change) must not hold up the others' expiry
+    for (const { tenant_id: tenantId, goal_id: goalId } of due) {
+      try {
+        count += await this.expireOverdueOf(tenantId, goalId);
+      } catch (error) {
+        this.log.warn(`approval expiry of goal ${goalId} failed: ${(error as Error).message}`);
+      }
+    }
+    return count;
+  }
+
+  /** Expires one goal's overdue requests; answers how many moved the goal on. */
+  private async expireOverdueOf(tenantId: string, goalId: string): Promise<number> {
+    let count = 0;
+    const resumed = await inTransaction(this.dataSource, async (uow) => {
+      const goal = await this.store.get(tenantId, goalId, uow.manager);
+      const rows = await this.approvals.overdueOfGoal(uow.manager, tenantId, goalId);
+      if (goal.status === 'paused') return undefined;
+      if (!rows.length || goal.state !== 'AWAITING_APPROVAL') {
+        await this.approvals.decide(
+          uow.manager,
+          tenantId,
+          rows.map((r) => r.id),
+          'expired',
+          SYSTEM,
+          null,
+        );
+        return undefined;
+      }
+      count = rows.length;
+      return this.apply(
+        uow,
+        goal,
+        rows,
+        'expired',
+        SYSTEM,
+        `not decided within ${Math.round(this.config.APPROVAL_TTL_MS / 1000)} s`,
+      );
+    });
+    if (resumed) await this.goals.enqueue(tenantId, goalId, resumed.generation);
     return count;
   }
 

@@ -21,28 +21,39 @@ export class GoalPauses {
     private readonly service: GoalsService,
   ) {}
 
-  /** Pauses every unfinished goal of the tenant; answers how many. */
+  /**
+   * Pauses every unfinished goal of the tenant; answers how many. Inside an open transaction
+   * (the tenant's move) it joins it, and the runs stop once it has committed.
+   */
   async pauseTenant(tenantId: string, reason: string): Promise<number> {
-    const paused = await inTransaction(this.dataSource, async (uow) => {
+    return inTransaction(this.dataSource, async (uow) => {
       const ids = await this.goals.pauseAllOf(uow.manager, tenantId);
       for (const id of ids) await this.events.append(uow, tenantId, id, 'goal.paused', { reason });
-      return ids;
+      uow.afterCommit(() => {
+        for (const id of ids) this.runner.abort(id);
+      });
+      return ids.length;
     });
-    for (const id of paused) this.runner.abort(id);
-    return paused.length;
   }
 
-  /** Resumes the tenant's paused goals where they waited; answers how many. */
+  /** Resumes the tenant's paused goals where they waited (queued once committed); answers how many. */
   async resumeTenant(tenantId: string): Promise<number> {
-    const resumed = await inTransaction(this.dataSource, async (uow) => {
+    return inTransaction(this.dataSource, async (uow) => {
       const rows = await this.goals.resumeAllOf(uow.manager, tenantId);
       for (const row of rows)
         await this.events.append(uow, tenantId, row.id, 'goal.resumed', { status: row.status });
-      return rows;
+      // enqueue answers no error: a goal it could not queue is the sweeper's
+      uow.afterCommit(() => void this.enqueueAll(tenantId, rows));
+      return rows.length;
     });
-    for (const row of resumed)
+  }
+
+  private async enqueueAll(
+    tenantId: string,
+    rows: ReadonlyArray<{ id: string; status: string }>,
+  ): Promise<void> {
+    for (const row of rows)
       if (row.status !== 'awaiting_approval')
         await this.service.enqueue(tenantId, row.id, Date.now());
-    return resumed.length;
   }
 }

@@ -18,6 +18,7 @@ import { GoalStore } from './goal-store.service';
 import { GoalRepository } from '../goal-records/goal.repository';
 import { WorkDispatcher } from '../workers/dispatch/work-dispatcher';
 import { TaskRepository } from '../goal-records/task.repository';
+import { ApprovalRepository } from '../safety/approval.repository';
 import { eventView, goalView, taskView } from './goal-views';
 import { GoalRefusedByPlugin } from './goal-refused.error';
 import { IdempotencyKeyReused, replayDifferences } from './idempotent-replay';
@@ -40,6 +41,7 @@ export class GoalsService {
     private readonly quotas: QuotaService,
     private readonly dispatcher: WorkDispatcher,
     private readonly hooks: HookManager,
+    private readonly approvals: ApprovalRepository,
   ) {}
 
   async submit(
@@ -234,6 +236,8 @@ export class GoalsService {
         );
       }
       await this.taskRows.cancelOpen(uow.manager, tenantId, goalId);
+      // nobody is to decide on an action of a cancelled goal any more
+      await this.approvals.supersedePending(uow.manager, tenantId, goalId);
       await this.store.transition(uow, goal, goal.state, 'CANCELLED', {}, reason);
       await this.eventLog.append(uow, tenantId, goalId, 'goal.cancelled', { reason });
     });

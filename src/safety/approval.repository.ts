@@ -58,7 +58,11 @@ const statements = {
       .where('status', '<>', 'superseded')
       .orderBy('requested_at', 'desc')
       .limit(1),
-  /** Goals with pending requests past their expiry, across tenants (the expiry sweep). */
+  /**
+   * Goals with pending requests past their expiry, across tenants (the expiry sweep). A
+   * paused goal (its tenant suspended) is left out: it cannot move until activation, and
+   * its requests would otherwise take the sweep's places every time.
+   */
   goalsWithOverdue: (limit: number) =>
     db
       .selectFrom('approvals')
@@ -66,6 +70,17 @@ const statements = {
       .distinct()
       .where('status', '=', 'pending')
       .where('expires_at', '<', db.fn<Date>('now'))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('goals')
+              .select(sql.lit(1).as('one'))
+              .whereRef('goals.id', '=', 'approvals.goal_id')
+              .whereRef('goals.tenant_id', '=', 'approvals.tenant_id')
+              .where('goals.status', '=', sql.lit('paused')),
+          ),
+        ),
+      )
       .limit(limit),
   overdueOfGoal: (tenantId: string, goalId: string) =>
     db

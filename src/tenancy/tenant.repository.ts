@@ -26,6 +26,12 @@ export type TenantChange = Pick<
   'name' | 'tier' | 'owner_email' | 'config' | 'quota_overrides' | 'mfa_required'
 >;
 
+/** JSON objects merged key by key over the stored ones, in the statement that writes them. */
+export interface TenantMerge {
+  config?: string;
+  quota_overrides?: string;
+}
+
 /** A move in the lifecycle: made only while the tenant is in one of `from`. */
 export interface TenantStatusMove {
   from: readonly TenantStatus[];
@@ -56,10 +62,17 @@ const statements = {
       .selectAll()
       .$if(!includeDeleted, (q) => q.where('status', '<>', sql.lit('DELETED')))
       .orderBy('created_at'),
-  update: (id: string, change: TenantChange) =>
+  update: (id: string, change: TenantChange, merge: TenantMerge = {}) =>
     db
       .updateTable('tenants')
-      .set({ ...change, updated_at: sql`now()` })
+      .set({
+        ...change,
+        ...(merge.config === undefined ? {} : { config: sql`config || ${merge.config}::jsonb` }),
+        ...(merge.quota_overrides === undefined
+          ? {}
+          : { quota_overrides: sql`quota_overrides || ${merge.quota_overrides}::jsonb` }),
+        updated_at: sql`now()`,
+      })
       .where('id', '=', id)
       .where('status', '<>', sql.lit('DELETED'))
       .returningAll(),
@@ -129,8 +142,8 @@ export class TenantRepository {
   }
 
   /** Undefined when there is no such tenant, or it is deleted. */
-  update(id: string, change: TenantChange): Promise<TenantRow | undefined> {
-    return firstOf(this.dataSource, statements.update(id, change));
+  update(id: string, change: TenantChange, merge?: TenantMerge): Promise<TenantRow | undefined> {
+    return firstOf(this.dataSource, statements.update(id, change, merge));
   }
 
   /** The row after the move; undefined when the tenant was not in a status the move starts from. */
@@ -184,6 +197,14 @@ export const tenantStatements: StatementCatalog = {
     {
       name: 'update',
       statement: statements.update(SAMPLE_ID, { name: 'Acme Corp', tier: 'STARTER' }),
+    },
+    {
+      name: 'update (merging quota overrides and config)',
+      statement: statements.update(
+        SAMPLE_ID,
+        {},
+        { quota_overrides: '{"workers": 2}', config: '{"region": "eu"}' },
+      ),
     },
     {
       name: 'move (suspend)',

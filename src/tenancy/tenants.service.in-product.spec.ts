@@ -66,6 +66,45 @@ export function tenantsServiceSuite(product: InProcessApp): void {
       expect((await tenants.list(true)).some((x) => x.id === t.id)).toBe(true);
     });
 
+    it('a change of one quota override keeps the others, and the tier follows its own', async () => {
+      const t = await tenants.create({
+        slug: 'overrides',
+        name: 'Overrides',
+        quotaOverrides: { goals_per_day: 5, agents: 7, storage_mb: null },
+      });
+      // as the request body arrives: the resources not sent are present but undefined
+      const changed = await tenants.update(t.id, {
+        quotaOverrides: { workers: 2, goals_per_day: undefined, agents: undefined },
+      });
+      expect(changed.quotaOverrides).toEqual({
+        goals_per_day: 5,
+        agents: 7,
+        storage_mb: null,
+        workers: 2,
+      });
+      expect(changed.quotas).toMatchObject({
+        goals_per_day: 5,
+        agents: 7,
+        storage_mb: null,
+        workers: 2,
+        tokens_per_day: 10_000,
+      });
+      expect((await tenants.get(t.id)).quotaOverrides).toEqual(changed.quotaOverrides);
+    });
+
+    it('concurrent changes of different configuration keys and overrides all stay', async () => {
+      const t = await tenants.create({ slug: 'merge-race', name: 'Race', config: { a: 1 } });
+      await Promise.all([
+        tenants.update(t.id, { config: { b: 2 } }),
+        tenants.update(t.id, { config: { c: 3 } }),
+        tenants.update(t.id, { quotaOverrides: { agents: 4 } }),
+        tenants.update(t.id, { quotaOverrides: { workers: 5 } }),
+      ]);
+      const after = await tenants.get(t.id);
+      expect(after.config).toEqual({ a: 1, b: 2, c: 3 });
+      expect(after.quotaOverrides).toEqual({ agents: 4, workers: 5 });
+    });
+
     it('two concurrent moves from one status: exactly one applies', async () => {
       const t = await tenants.create({ slug: 'race-move', name: 'Race' });
       const outcomes = await Promise.allSettled([

@@ -7,7 +7,12 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { SqlExecutor } from '../database/query-builder';
 import { allowedFrom, nextStatus, type TenantAction, type TenantStatus } from './tenant-lifecycle';
-import { TenantRepository, type TenantChange, type TenantRow } from './tenant.repository';
+import {
+  TenantRepository,
+  type TenantChange,
+  type TenantMerge,
+  type TenantRow,
+} from './tenant.repository';
 import { quotaLimitsOf, type QuotaLimits, type QuotaResource, type TenantTier } from './tiers';
 
 export type TenantConfig = Record<string, unknown>;
@@ -68,9 +73,15 @@ export interface TenantUpdate {
   name?: string;
   tier?: TenantTier;
   ownerEmail?: string | null;
+  /** Keys merged over the saved configuration. */
   config?: TenantConfig;
+  /** Overrides merged over the saved ones; a resource left out keeps its override. */
   quotaOverrides?: QuotaOverrides;
 }
+
+/** Only the keys given a value: an absent (undefined) key must not erase a saved one. */
+const definedEntries = (object: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
 
 export class TenantStatusConflict extends Conflict {
   constructor(tenant: Tenant, action: TenantAction) {
@@ -148,15 +159,12 @@ export class TenantsService {
     if (update.name !== undefined) change.name = update.name;
     if (update.tier !== undefined) change.tier = update.tier;
     if (update.ownerEmail !== undefined) change.owner_email = update.ownerEmail;
-    if (update.config !== undefined) change.config = JSON.stringify(update.config);
-    if (update.quotaOverrides !== undefined) {
-      const current = await this.get(id);
-      change.quota_overrides = JSON.stringify({
-        ...current.quotaOverrides,
-        ...update.quotaOverrides,
-      });
-    }
-    const row = await this.tenants.update(id, change);
+    // merged in the statement, so two concurrent changes of different keys both stay
+    const merge: TenantMerge = {};
+    if (update.config !== undefined) merge.config = JSON.stringify(definedEntries(update.config));
+    if (update.quotaOverrides !== undefined)
+      merge.quota_overrides = JSON.stringify(definedEntries(update.quotaOverrides));
+    const row = await this.tenants.update(id, change, merge);
     if (!row) throw new NotFound('tenant', id);
     await accessInvalidation.tenantChanged(id);
     return toTenant(row);

@@ -82,6 +82,14 @@ export class TenantAdministration {
     body: CreateTenantApiKeyDto,
   ): Promise<ApiKeyWithSecretDto> {
     const tenant = await this.tenants.get(tenantId);
+    // its data waits for the purge: nothing new is made in it (nor could act in it)
+    if (tenant.status === 'DELETED')
+      throw new Conflict(
+        'tenant-status-conflict',
+        'Not possible in this status',
+        `Tenant ${tenantId} is DELETED; it gets no new keys.`,
+        { tenant_status: tenant.status },
+      );
     const owner = tenant.ownerEmail
       ? await this.users.findByEmail(tenant.id, tenant.ownerEmail)
       : undefined;

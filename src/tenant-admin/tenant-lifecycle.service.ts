@@ -28,7 +28,10 @@ export class TenantLifecycle {
     reason: string | null,
     actor: { userId: string; tenantId: string },
   ): Promise<Tenant> {
-    const tenant = await this.tenants.atomically(async () => {
+    // the goals move in the transaction of the tenant's move: a concurrent opposite move
+    // waits for it, so the goals never stay paused in an active tenant (or running in a
+    // suspended one)
+    return this.tenants.atomically(async () => {
       const changed = await this.tenants.transition(tenantId, action, reason);
       securityEvents.publish({
         type: EVENT_OF[action],
@@ -37,11 +40,10 @@ export class TenantLifecycle {
         actorId: actor.userId,
         details: { tenant_id: tenantId, status: changed.status, ...(reason ? { reason } : {}) },
       });
+      if (action === 'suspend' || action === 'delete')
+        await this.pauses.pauseTenant(tenantId, `tenant ${changed.status.toLowerCase()}`);
+      else if (action === 'activate') await this.pauses.resumeTenant(tenantId);
       return changed;
     });
-    if (action === 'suspend' || action === 'delete')
-      await this.pauses.pauseTenant(tenantId, `tenant ${tenant.status.toLowerCase()}`);
-    else if (action === 'activate') await this.pauses.resumeTenant(tenantId);
-    return tenant;
   }
 }

@@ -240,9 +240,6 @@ export class TenantsController {
     @Param('id', uuid) id: string,
     @Body() body: UpdateTenantConfigDto,
   ): Promise<TenantDto> {
-    const tenant = await this.tenants.get(id);
-    return TenantDto.from(
-      await this.tenants.update(id, { config: { ...tenant.config, ...body.config } }),
-    );
+    return TenantDto.from(await this.tenants.update(id, { config: body.config }));
   }
 }

@@ -40,7 +40,9 @@ select "status", "decided_by", "comment"
 -- parameters: ["pending",200]
 select distinct "tenant_id", "goal_id"
   from "approvals"
-  where "status" = $1 and "expires_at" < now()
+  where "status" = $1 and "expires_at" < now() and not exists (select 1 as "one"
+  from "goals"
+  where "goals"."id" = "approvals"."goal_id" and "goals"."tenant_id" = "approvals"."tenant_id" and "goals"."status" = 'paused')
   limit $2;
 
 -- overdueOfGoal

@@ -45,6 +45,13 @@ update "tenants"
   where "id" = $3 and "status" <> 'DELETED'
   returning *;
 
+-- update (merging quota overrides and config)
+-- parameters: ["{\"region\": \"eu\"}","{\"workers\": 2}","00000000-0000-0000-0000-000000000001"]
+update "tenants"
+  set "config" = config || $1::jsonb, "quota_overrides" = quota_overrides || $2::jsonb, "updated_at" = now()
+  where "id" = $3 and "status" <> 'DELETED'
+  returning *;
+
 -- move (suspend)
 -- parameters: ["SUSPENDED","billing",null,null,"00000000-0000-0000-0000-000000000001","ACTIVE"]
 update "tenants"

@@ -107,6 +107,7 @@ export class CreateTenantDto {
 
   @ApiPropertyOptional({ type: QuotaOverridesDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => QuotaOverridesDto)
   quotas?: QuotaOverridesDto;
@@ -132,6 +133,7 @@ export class UpdateTenantDto {
 
   @ApiPropertyOptional({ type: QuotaOverridesDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => QuotaOverridesDto)
   quotas?: QuotaOverridesDto;
