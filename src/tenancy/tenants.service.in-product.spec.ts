@@ -66,6 +66,19 @@ export function tenantsServiceSuite(product: InProcessApp): void {
       expect((await tenants.list(true)).some((x) => x.id === t.id)).toBe(true);
     });
 
+    it("keeps the installation's own tenant without limits: no tier or quota change", async () => {
+      const own = (await tenants.list()).find((t) => t.slug === 'default')!;
+      for (const change of [{ tier: 'FREE' as const }, { quotaOverrides: { goals_per_day: 1 } }])
+        await expect(tenants.update(own.id, change)).rejects.toMatchObject({
+          status: 409,
+          type: 'default-tenant',
+        });
+      expect(await tenants.update(own.id, { name: 'Default' })).toMatchObject({
+        tier: 'ENTERPRISE',
+        name: 'Default',
+      });
+    });
+
     it('a change of one quota override keeps the others, and the tier follows its own', async () => {
       const t = await tenants.create({
         slug: 'overrides',

@@ -155,6 +155,12 @@ export class TenantsService {
   }
 
   async update(id: string, update: TenantUpdate): Promise<Tenant> {
+    if (id === DEFAULT_TENANT_ID && (update.tier !== undefined || update.quotaOverrides))
+      throw new Conflict(
+        'default-tenant',
+        'The default tenant stays',
+        "The installation's own tenant keeps the ENTERPRISE tier with no limits.",
+      );
     const change: TenantChange = {};
     if (update.name !== undefined) change.name = update.name;
     if (update.tier !== undefined) change.tier = update.tier;
