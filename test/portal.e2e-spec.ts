@@ -12,6 +12,7 @@ import {
   type PageWatch,
 } from './support/portal';
 import { PASSWORD, Principals } from './support/principals';
+import { WsTestClient } from './support/ws-client';
 import {
   ApiClient,
   AppProcess,
@@ -136,6 +137,22 @@ describe('the admin portal', () => {
       expect(stats.success_rate).toBe(1);
       expect(stats.agents.total).toBeGreaterThanOrEqual(1);
       expect(stats.workers).toMatchObject({ api_processes_jobs: true });
+
+      // live clients are counted per tenant: another tenant sees none of these
+      const socket = await WsTestClient.connect(app.baseUrl, { 'x-api-key': TEST_ADMIN_API_KEY });
+      try {
+        expect((await socket.request('ping', {})).event).toBe('ack');
+        expect((await api.get('/dashboard/stats')).body.ws_clients).toBeGreaterThanOrEqual(1);
+        const other = await api.post('/api/v1/tenants', {
+          name: 'Elsewhere',
+          slug: `elsewhere-${Date.now()}`,
+        });
+        expect(other.status).toBe(201);
+        const theirs = await api.inTenant(other.body.id).get('/dashboard/stats');
+        expect([theirs.status, theirs.body.ws_clients]).toEqual([200, 0]);
+      } finally {
+        await socket.close();
+      }
 
       const goals = (await api.get('/dashboard/goals?limit=5')).body;
       const goal = goals.recent.find((g: { id: string }) => g.id === goalId);

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
-import { MetricsModule } from '../metrics/metrics.module';
 import { DashboardController } from './dashboard.controller';
 import { DashboardReadModelRepository } from './dashboard-read-model.repository';
 import { DashboardSettingsRepository } from './dashboard-settings.repository';
@@ -8,7 +7,6 @@ import { DashboardService } from './dashboard.service';
 
 /** The portal's overview API; the portal itself is mounted at `/` by the API factory. */
 @Module({
-  imports: [MetricsModule],
   controllers: [DashboardController],
   providers: [DashboardService, DashboardSettingsRepository, DashboardReadModelRepository],
 })

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ValidationFailed } from '#common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { MetricsService } from '../metrics/metrics.service';
+import { connectedClients } from '../common/connected-clients';
 import {
   DashboardReadModelRepository,
   type DashboardGoalRow,
@@ -33,7 +33,6 @@ export class DashboardService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly readModel: DashboardReadModelRepository,
-    private readonly metrics: MetricsService,
     private readonly settings: DashboardSettingsRepository,
   ) {}
 
@@ -91,7 +90,7 @@ export class DashboardService {
       success_rate: completed + failed > 0 ? completed / (completed + failed) : null,
       total_tokens: num(goals.tokens),
       uptime_s: Math.round(process.uptime()),
-      ws_clients: (await this.metrics.wsClients.get()).values[0]?.value ?? 0,
+      ws_clients: connectedClients.of(tenantId),
     };
   }
 

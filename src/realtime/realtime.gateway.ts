@@ -18,6 +18,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ClientMessageHandler } from './client-message.handler';
 import { ConnectionAuthentication } from './connection-authentication';
 import { ConnectionProtocol } from './connection-protocol';
+import { connectedClients } from '../common/connected-clients';
 import { CredentialExpiry } from './credential-expiry';
 import { onAccessChanged, recheckConnection, recheckConnections } from './credential-recheck';
 import { EventFanOut, SlowConsumerLimit } from './event-fan-out';
@@ -93,7 +94,9 @@ export class RealtimeGateway
     };
     connection.identity = this.authentication.authenticate(connection);
     void connection.identity.then((identity) => {
-      if (this.connections.has(socket)) this.expiry.watch(connection, identity);
+      if (!this.connections.has(socket)) return;
+      this.expiry.watch(connection, identity);
+      if (identity) connectedClients.add((connection.countedIn = identity.tenantId));
     });
     this.connections.set(socket, connection);
     this.metrics.wsClients.set(this.connections.size);
@@ -109,6 +112,7 @@ export class RealtimeGateway
     const connection = this.connections.get(socket);
     connection?.stream?.close();
     if (connection) this.expiry.forget(connection);
+    if (connection?.countedIn) connectedClients.remove(connection.countedIn);
     this.fanOut.forget(socket);
     this.connections.delete(socket);
     this.metrics.wsClients.set(this.connections.size);

@@ -9,6 +9,8 @@ export interface WsConnection extends RecheckableConnection {
   stream?: EventStream;
   /** Whether the client answered the last heartbeat ping. */
   alive: boolean;
+  /** The tenant it is counted in, once authenticated. */
+  countedIn?: string;
 }
 
 /** The gateway's open connections, by socket. */

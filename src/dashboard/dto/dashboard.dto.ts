@@ -76,7 +76,8 @@ export class DashboardStatsDto {
   success_rate!: number | null;
   @ApiProperty() total_tokens!: number;
   @ApiProperty() uptime_s!: number;
-  @ApiProperty() ws_clients!: number;
+  @ApiProperty({ description: "This tenant's WebSocket clients connected to this process" })
+  ws_clients!: number;
 }
 
 export class DashboardTaskDto {
