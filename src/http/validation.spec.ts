@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Max,
@@ -32,6 +33,7 @@ class Body {
   priority?: number;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => Inner)
   inner?: Inner;
@@ -72,6 +74,13 @@ describe('request validation errors', () => {
       { field: 'tenant_id', message: 'is not a known field' },
       { field: 'inner.name', message: 'must be longer than or equal to 2 characters' },
     ]);
+  });
+
+  it('says an object given as a list is not an object, once, whatever the items', async () => {
+    for (const inner of [[1], [{ name: 'a' }], 'text'])
+      expect(await errorsFor({ goal: 'ok', inner })).toEqual([
+        { field: 'inner', message: 'must be an object' },
+      ]);
   });
 
   it('passes a valid body through', async () => {

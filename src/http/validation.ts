@@ -36,7 +36,9 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
         e.property,
       ),
     }));
-    return [...own, ...flatten(e.children ?? [], field)];
+    // a value of the wrong type says so alone: not also what its items lack
+    const wrongType = Object.keys(e.constraints ?? {}).some((name) => TYPE_CONSTRAINTS.has(name));
+    return [...own, ...(wrongType ? [] : flatten(e.children ?? [], field))];
   });
 }
 
@@ -62,7 +64,8 @@ function ownMessages(e: ValidationError): string[] {
   if (!constraints.length) return [];
   if (constraints.some(([name]) => name === 'whitelistValidation'))
     return constraints.map(([, message]) => message);
-  if (e.value === undefined) return ['is required'];
+  // a list whose items failed nested validation arrives without its value: it was given
+  if (e.value === undefined && !e.children?.length) return ['is required'];
   const typed = constraints.filter(([name]) => TYPE_CONSTRAINTS.has(name));
   return (typed.length ? typed : constraints).map(([, message]) => message);
 }

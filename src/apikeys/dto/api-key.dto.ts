@@ -7,6 +7,7 @@ import {
   IsDateString,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -70,6 +71,7 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({ type: RateLimitsDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RateLimitsDto)
   rate_limits?: RateLimitsDto;
