@@ -10,7 +10,13 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AccessContext } from '../access/access-context';
 import { Caller, RequireAdmin, RequireElevated, RequirePermission } from '../access/decorators';
 import { ApiKeyWithSecretDto } from '../apikeys/dto/api-key.dto';
@@ -42,6 +48,8 @@ class TenantIdPipe implements PipeTransform<string, string> {
 }
 
 const uuid = new TenantIdPipe();
+const DEFAULT_TENANT_409 =
+  "The installation's own tenant keeps the ENTERPRISE tier with no limits (default-tenant)";
 
 /**
  * Tenants: the caller's own (`me`, `current`) for its members; every tenant, its lifecycle,
@@ -128,6 +136,7 @@ export class TenantsController {
   @RequireElevated()
   @ApiOperation({ summary: "Change a tenant's name, tier, owner or quota overrides" })
   @ApiOkResponse({ type: TenantDto })
+  @ApiConflictResponse({ description: DEFAULT_TENANT_409 })
   async patch(@Param('id', uuid) id: string, @Body() body: UpdateTenantDto): Promise<TenantDto> {
     return TenantDto.from(
       await this.tenants.update(id, {
@@ -199,6 +208,7 @@ export class TenantsController {
   @RequireAdmin('system')
   @ApiOperation({ summary: "Change a tenant's tier (up or down); its quotas follow at once" })
   @ApiOkResponse({ type: TenantDto })
+  @ApiConflictResponse({ description: DEFAULT_TENANT_409 })
   async upgrade(
     @Caller() caller: AccessContext,
     @Param('id', uuid) id: string,

@@ -4294,6 +4294,7 @@ export interface components {
       success_rate: number | null;
       total_tokens: number;
       uptime_s: number;
+      /** @description This tenant's WebSocket clients connected to this process */
       ws_clients: number;
     };
     DashboardTaskDto: {
@@ -6656,6 +6657,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description The installation's own tenant keeps the ENTERPRISE tier with no limits (default-tenant) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description The request body is larger than allowed */
       413: {
         headers: {
@@ -6965,6 +6975,15 @@ export interface operations {
       };
       /** @description No such resource in this tenant */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The installation's own tenant keeps the ENTERPRISE tier with no limits (default-tenant) */
+      409: {
         headers: {
           [name: string]: unknown;
         };
