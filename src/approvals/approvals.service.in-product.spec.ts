@@ -1,12 +1,10 @@
 import { uuidv7 } from '#common';
-import { inOneStatement } from '../database/transaction';
-import { GoalEventLog } from '../events/goal-event-log.service';
 import { GoalStore } from '../governor/goal-store.service';
 import { GoalsService } from '../governor/goals.service';
-import { consumeUsage } from '../quotas/tenant-usage.repository';
 import { ApprovalRepository } from '../safety/approval.repository';
 import { TenantsService } from '../tenancy/tenants.service';
 import type { InProcessApp } from '../testing/in-process-app';
+import { insertReceivedGoal } from '../testing/received-goal';
 import { ApprovalsService } from './approvals.service';
 
 /** Approval expiry and cancellation on goals no runner drives, on an in-memory PGlite. */
@@ -14,34 +12,7 @@ export function approvalsServiceSuite(product: InProcessApp): void {
   describe('approvals in process (in-memory PGlite)', () => {
     /** A goal of the tenant held for a human on one request that expired a minute ago. */
     async function heldGoal(tenantId: string, status: 'awaiting_approval' | 'paused') {
-      const id = uuidv7();
-      await inOneStatement(product.dataSource, (uow) =>
-        product.app.get(GoalEventLog).appendWithGoalSubmission(
-          uow,
-          {
-            id,
-            tenant_id: tenantId,
-            title: 'Held',
-            goal: 'Run the numbers.',
-            status: 'queued',
-            state: 'RECEIVED',
-            requested_pattern: null,
-            priority: 5,
-            metadata: {},
-            created_by: null,
-            idempotency_key: null,
-          },
-          [{ type: 'goal.created', data: { title: 'Held', priority: 5, requested_pattern: null } }],
-          (qc, unlessReplay) =>
-            qc.with(
-              'admitted',
-              consumeUsage(
-                { tenantId, resource: 'goals_per_day', window: 'day', amount: 1, limit: null },
-                unlessReplay,
-              ),
-            ),
-        ),
-      );
+      const id = await insertReceivedGoal(product, tenantId, 'Run the numbers.');
       await product.dataSource.query(
         `UPDATE goals SET state = 'AWAITING_APPROVAL', status = $2 WHERE id = $1`,
         [id, status],

@@ -1,10 +1,8 @@
-import { uuidv7 } from '#common';
 import type { GoalScope } from '../../agents/agent-runtime.service';
 import { DEFAULT_TENANT_ID } from '../../common/request-context';
-import { inOneStatement } from '../../database/transaction';
-import { consumeUsage } from '../../quotas/tenant-usage.repository';
 import { GoalEventLog } from '../../events/goal-event-log.service';
 import type { InProcessApp } from '../../testing/in-process-app';
+import { insertReceivedGoal } from '../../testing/received-goal';
 import { GoalLeases } from '../goal-lease.service';
 import { GoalStore } from '../goal-store.service';
 import { GoalRepository } from '../../goal-records/goal.repository';
@@ -34,34 +32,7 @@ export function goalStepsSuite(product: InProcessApp): void {
 
     /** A goal in RECEIVED that is not queued, so only the test moves it. */
     async function receivedGoal(text: string): Promise<GoalRow> {
-      const id = uuidv7();
-      await inOneStatement(product.dataSource, (uow) =>
-        product.app.get(GoalEventLog).appendWithGoalSubmission(
-          uow,
-          {
-            id,
-            tenant_id: T,
-            title: text,
-            goal: text,
-            status: 'queued',
-            state: 'RECEIVED',
-            requested_pattern: null,
-            priority: 5,
-            metadata: {},
-            created_by: null,
-            idempotency_key: null,
-          },
-          [{ type: 'goal.created', data: { title: text, priority: 5, requested_pattern: null } }],
-          (qc, unlessReplay) =>
-            qc.with(
-              'admitted',
-              consumeUsage(
-                { tenantId: T, resource: 'goals_per_day', window: 'day', amount: 1, limit: null },
-                unlessReplay,
-              ),
-            ),
-        ),
-      );
+      const id = await insertReceivedGoal(product, T, text);
       return store.get(T, id);
     }
 
